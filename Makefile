@@ -1,0 +1,142 @@
+# wijkwijzer portal and kiosk. `make run` starts the demo, `make test` runs
+# every test. Both install what they need first (see `deps`).
+
+CC       ?= cc
+BUILD    ?= build
+PORT     ?= 8080
+DATA     ?= data
+PKGS     := libwebsockets sqlite3 openssl
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wpointer-arith -Wcast-qual -Wsign-compare -Wformat=2 -Wundef -Wvla \
+            -Wimplicit-fallthrough -Wwrite-strings -fno-common
+CFLAGS   ?= -O2 -g
+CPPFLAGS += -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -Iportal -I$(BUILD)
+ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) -fstack-protector-strong \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lqrencode -lm
+
+LANGS     := en de tr ar pl uk
+# languages whose translation must be complete (grows to all of LANGS)
+COMPLETE  := en
+DOMAINS   := wijkwijzer wijkwijzer-content
+
+SRC       := $(filter-out portal/main.c,$(wildcard portal/*.c))
+OBJ       := $(SRC:portal/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/assets.o
+STATIC    := $(sort $(wildcard portal/static/*))
+UNIT_SRC  := $(wildcard tests/unit/*.c)
+MO        := $(foreach l,$(LANGS),$(foreach d,$(DOMAINS),$(BUILD)/locale/$(l)/LC_MESSAGES/$(d).mo))
+
+.PHONY: all run test deps test-deps unit integration asan asan-test pot po i18n-check \
+        fmt fmt-check content clean bench
+
+all: $(BUILD)/wijkwijzer $(MO) content
+
+# ---- build ---------------------------------------------------------------
+$(BUILD)/obj/%.o: portal/%.c $(wildcard portal/*.h) | $(BUILD)/obj
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c $< -o $@
+
+$(BUILD)/obj/assets.o: $(BUILD)/assets.c portal/assets.h | $(BUILD)/obj
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Wno-overlength-strings -c $< -o $@
+
+$(BUILD)/assets.c: $(BUILD)/embed $(STATIC)
+	$(BUILD)/embed $@ $(STATIC)
+
+$(BUILD)/embed: tools/embed.c | $(BUILD)
+	$(CC) -std=c11 $(WARN) -O1 $< -o $@
+
+$(BUILD)/libportal.a: $(OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/wijkwijzer: $(BUILD)/obj/main.o $(BUILD)/libportal.a
+	$(CC) $(ALLCFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD) $(BUILD)/obj:
+	mkdir -p $@
+
+# ---- translations --------------------------------------------------------
+$(BUILD)/locale/%/LC_MESSAGES/wijkwijzer.mo: locales/ui/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+$(BUILD)/locale/%/LC_MESSAGES/wijkwijzer-content.mo: locales/content/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+XGETTEXT := xgettext --from-code=UTF-8 --add-comments=TRANSLATORS: --keyword=_ --keyword=N_ \
+            --keyword=P_:1c,2 --keyword=NP_:1c,2 --keyword=NG_:1,2 --package-name=wijkwijzer \
+            --msgid-bugs-address=wijkwijzer@voorbeeld.nl --sort-by-file
+
+pot:
+	$(XGETTEXT) -o locales/ui/wijkwijzer.pot portal/*.c
+
+po: pot
+	@for l in $(LANGS); do \
+	  if [ -f locales/ui/$$l.po ]; then msgmerge --quiet --update --backup=none locales/ui/$$l.po locales/ui/wijkwijzer.pot; \
+	  else msginit --no-translator --locale=$$l.UTF-8 -i locales/ui/wijkwijzer.pot -o locales/ui/$$l.po; fi; \
+	done
+
+# ---- content -------------------------------------------------------------
+content: | $(BUILD)
+	@mkdir -p $(BUILD)/content
+
+# ---- run -----------------------------------------------------------------
+run: deps all
+	@mkdir -p $(DATA)
+	$(BUILD)/wijkwijzer --port $(PORT) --data $(DATA)
+
+# ---- dependencies --------------------------------------------------------
+DEBS_BUILD := gcc make pkg-config libwebsockets-dev libsqlite3-dev libssl-dev libqrencode-dev \
+              gettext locales
+DEBS_TEST  := clang python3 curl sqlite3 valgrind clang-format
+LOCALES    := nl_NL.UTF-8 en_GB.UTF-8 de_DE.UTF-8 tr_TR.UTF-8 ar_SY.UTF-8 pl_PL.UTF-8 uk_UA.UTF-8
+
+deps:
+	@DEBS="$(DEBS_BUILD)" LOCALES="$(LOCALES)" sh tools/deps.sh
+
+test-deps:
+	@DEBS="$(DEBS_BUILD) $(DEBS_TEST)" LOCALES="$(LOCALES)" sh tools/deps.sh
+
+# ---- tests ---------------------------------------------------------------
+$(BUILD)/unit-tests: $(UNIT_SRC) tests/unit/unit.h $(BUILD)/libportal.a
+	$(CC) $(CPPFLAGS) -Itests/unit $(ALLCFLAGS) $(UNIT_SRC) $(BUILD)/libportal.a -o $@ $(LDLIBS)
+
+unit: $(BUILD)/unit-tests $(MO)
+	$(BUILD)/unit-tests $(BUILD)/locale
+
+integration: all
+	python3 tests/integration/run.py --server $(BUILD)/wijkwijzer
+
+i18n-check:
+	@sh tools/i18n-check.sh "$(COMPLETE)" "$(LANGS)"
+
+fmt:
+	clang-format -i portal/*.c portal/*.h tests/unit/*.c tests/unit/*.h tools/*.c
+
+fmt-check:
+	@clang-format --dry-run --Werror portal/*.c portal/*.h tests/unit/*.c tests/unit/*.h tools/*.c \
+	  && echo "clang-format: clean"
+
+# The sanitizer build: the same sources with ASan and UBSan, and the same
+# unit and integration tests against it.
+asan:
+	$(MAKE) BUILD=build/asan CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  build/asan/wijkwijzer build/asan/unit-tests $(foreach l,$(LANGS),$(foreach d,$(DOMAINS),build/asan/locale/$(l)/LC_MESSAGES/$(d).mo)) content
+
+asan-test: asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  build/asan/unit-tests build/asan/locale
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  python3 tests/integration/run.py --server build/asan/wijkwijzer --sanitizer
+
+test: test-deps
+	$(MAKE) all
+	$(MAKE) fmt-check
+	$(MAKE) i18n-check
+	$(MAKE) unit
+	$(MAKE) integration
+	$(MAKE) asan-test
+	@echo "make test: all suites passed"
+
+clean:
+	rm -rf build

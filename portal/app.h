@@ -1,0 +1,31 @@
+/* app: the state shared by all requests of one server process. */
+#ifndef WW_APP_H
+#define WW_APP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "crypto.h"
+
+struct store;
+struct lws_context;
+
+struct config {
+	int port;
+	const char *listen;
+	char *data_dir;
+	char *content_dir;
+	char *locale_dir;
+	bool quiet; /* no access log */
+};
+
+struct app {
+	struct config cfg;
+	struct store *store;
+	struct lws_context *ctx;
+	unsigned char secret[CRYPTO_KEY_BYTES]; /* signs forms and links */
+	time_t started;
+};
+
+#endif

@@ -1,0 +1,158 @@
+#include "live.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+#include "json.h"
+#include "text.h"
+
+static size_t nsessions;
+
+size_t live_sessions(void)
+{
+	return nsessions;
+}
+
+static bool enqueue(struct live_session *s, const char *msg, size_t len)
+{
+	if (s->qcount >= LIVE_MAX_QUEUE)
+		return false; /* a client that does not read is dropped */
+	char *copy = malloc(LWS_PRE + len);
+	if (!copy)
+		return false;
+	memcpy(copy + LWS_PRE, msg, len);
+	size_t slot = (s->qhead + s->qcount) % LIVE_MAX_QUEUE;
+	s->queue[slot] = copy;
+	s->qlen[slot] = len;
+	s->qcount++;
+	lws_callback_on_writable(s->wsi);
+	return true;
+}
+
+static void error_reply(struct sb *reply, const char *code)
+{
+	sb_puts(reply, "{\"type\":\"error\",\"code\":");
+	json_string(reply, code);
+	sb_puts(reply, "}");
+}
+
+bool live_handle_message(const char *msg, size_t len, struct sb *reply)
+{
+	struct json_object o;
+	if (len > LIVE_MAX_MESSAGE || !text_utf8_valid(msg, len)) {
+		error_reply(reply, "bad_message");
+		return false;
+	}
+	if (json_parse_object(msg, len, &o) != JSON_OK) {
+		error_reply(reply, "bad_json");
+		return true;
+	}
+	const char *type = json_get_string(&o, "type");
+	if (!type) {
+		error_reply(reply, "missing_type");
+	} else if (strcmp(type, "hello") == 0) {
+		sb_puts(reply, "{\"type\":\"hello\",\"protocol\":\"" LIVE_SUBPROTOCOL "\"}");
+	} else if (strcmp(type, "ping") == 0) {
+		sb_puts(reply, "{\"type\":\"pong\"}");
+	} else {
+		error_reply(reply, "unknown_type");
+	}
+	json_object_free(&o);
+	return true;
+}
+
+/* The browser's Origin must name the host it connected to. */
+static bool origin_ok(struct lws *wsi)
+{
+	char origin[256], host[256];
+	if (lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) <= 0 ||
+	    lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0)
+		return false;
+	const char *o = origin;
+	if (strncmp(o, "http://", 7) == 0)
+		o += 7;
+	else if (strncmp(o, "https://", 8) == 0)
+		o += 8;
+	else
+		return false;
+	return strcmp(o, host) == 0;
+}
+
+static bool path_ok(struct lws *wsi)
+{
+	char path[16];
+	return lws_hdr_copy(wsi, path, sizeof(path), WSI_TOKEN_GET_URI) > 0 &&
+	       strcmp(path, "/ws") == 0;
+}
+
+static void session_free(struct live_session *s)
+{
+	while (s->qcount) {
+		free(s->queue[s->qhead]);
+		s->qhead = (s->qhead + 1) % LIVE_MAX_QUEUE;
+		s->qcount--;
+	}
+	sb_free(&s->in);
+}
+
+int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                  size_t len)
+{
+	struct live_session *s = user;
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		return (path_ok(wsi) && origin_ok(wsi)) ? 0 : -1;
+	case LWS_CALLBACK_ESTABLISHED:
+		memset(s, 0, sizeof(*s));
+		s->wsi = wsi;
+		sb_init(&s->in, LIVE_MAX_MESSAGE);
+		nsessions++;
+		return 0;
+	case LWS_CALLBACK_RECEIVE: {
+		if (lws_frame_is_binary(wsi)) {
+			lws_close_reason(wsi, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, NULL, 0);
+			return -1;
+		}
+		if (!sb_append(&s->in, in, len)) {
+			lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, NULL, 0);
+			return -1;
+		}
+		if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
+			return 0;
+		struct sb reply;
+		sb_init(&reply, LIVE_MAX_MESSAGE);
+		bool keep = live_handle_message(sb_str(&s->in), s->in.len, &reply);
+		sb_reset(&s->in);
+		bool ok = reply.len == 0 || enqueue(s, reply.data, reply.len);
+		sb_free(&reply);
+		if (!keep || !ok) {
+			lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, NULL, 0);
+			return -1;
+		}
+		return 0;
+	}
+	case LWS_CALLBACK_SERVER_WRITEABLE: {
+		if (!s->qcount)
+			return 0;
+		char *msg = s->queue[s->qhead];
+		size_t n = s->qlen[s->qhead];
+		int w = lws_write(wsi, (unsigned char *)msg + LWS_PRE, n, LWS_WRITE_TEXT);
+		free(msg);
+		s->qhead = (s->qhead + 1) % LIVE_MAX_QUEUE;
+		s->qcount--;
+		if (w < (int)n)
+			return -1;
+		if (s->qcount)
+			lws_callback_on_writable(wsi);
+		return 0;
+	}
+	case LWS_CALLBACK_CLOSED:
+		session_free(s);
+		if (nsessions)
+			nsessions--;
+		return 0;
+	default:
+		return 0;
+	}
+}

@@ -1,0 +1,193 @@
+/* main: options, signals, start-up and clean shutdown. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "i18n.h"
+#include "sb.h"
+#include "server.h"
+#include "store.h"
+#include "text.h"
+
+static volatile sig_atomic_t stop_requested;
+static struct app app;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	server_wake(&app);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: wijkwijzer [OPTION]...\n"
+	           "Serves the wijkwijzer portal and kiosk over HTTP and WebSocket.\n\n"
+	           "  --port N        TCP port (default 8080)\n"
+	           "  --listen ADDR   IP address to listen on (default 127.0.0.1)\n"
+	           "  --data DIR      folder for the bookings database, created if missing\n"
+	           "                  (default: data/ beside build/)\n"
+	           "  --content DIR   built content folder (default: build/content)\n"
+	           "  --locale DIR    compiled translations (default: build/locale)\n"
+	           "  --quiet         no access log\n"
+	           "  --help          show this help and exit\n");
+}
+
+/* The folder of the executable, so defaults work from any directory. */
+static char *exe_dir(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return strdup(".");
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	return strdup(buf);
+}
+
+static char *join(const char *dir, const char *rest)
+{
+	struct sb b;
+	sb_init(&b, PATH_MAX);
+	if (!sb_appendf(&b, "%s/%s", dir, rest)) {
+		sb_free(&b);
+		return NULL;
+	}
+	return sb_steal(&b);
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_PORT = 1, OPT_LISTEN, OPT_DATA, OPT_CONTENT, OPT_LOCALE, OPT_QUIET, OPT_HELP };
+	static const struct option opts[] = {
+	    {"port", required_argument, NULL, OPT_PORT},
+	    {"listen", required_argument, NULL, OPT_LISTEN},
+	    {"data", required_argument, NULL, OPT_DATA},
+	    {"content", required_argument, NULL, OPT_CONTENT},
+	    {"locale", required_argument, NULL, OPT_LOCALE},
+	    {"quiet", no_argument, NULL, OPT_QUIET},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
+	};
+	app.cfg.port = 8080;
+	app.cfg.listen = "127.0.0.1";
+	const char *data = NULL, *content = NULL, *locale = NULL;
+	int o;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		long v;
+		switch (o) {
+		case OPT_PORT:
+			if (!text_parse_long(optarg, 1, 65535, &v)) {
+				fprintf(stderr,
+				        "wijkwijzer: --port needs a number from 1 to 65535\n");
+				return 2;
+			}
+			app.cfg.port = (int)v;
+			break;
+		case OPT_LISTEN:
+			app.cfg.listen = optarg;
+			break;
+		case OPT_DATA:
+			data = optarg;
+			break;
+		case OPT_CONTENT:
+			content = optarg;
+			break;
+		case OPT_LOCALE:
+			locale = optarg;
+			break;
+		case OPT_QUIET:
+			app.cfg.quiet = true;
+			break;
+		case OPT_HELP:
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "wijkwijzer: unexpected argument '%s' (see --help)\n",
+		        argv[optind]);
+		return 2;
+	}
+
+	char *dir = exe_dir();
+	if (!dir) {
+		fprintf(stderr, "wijkwijzer: out of memory\n");
+		return 1;
+	}
+	app.cfg.data_dir = data ? strdup(data) : join(dir, "../data");
+	app.cfg.content_dir = content ? strdup(content) : join(dir, "content");
+	app.cfg.locale_dir = locale ? strdup(locale) : join(dir, "locale");
+	free(dir);
+	int rc = 1;
+	if (!app.cfg.data_dir || !app.cfg.content_dir || !app.cfg.locale_dir) {
+		fprintf(stderr, "wijkwijzer: out of memory\n");
+		goto out;
+	}
+	if (!is_dir(app.cfg.content_dir)) {
+		fprintf(stderr, "wijkwijzer: content folder %s does not exist (run: make)\n",
+		        app.cfg.content_dir);
+		goto out;
+	}
+
+	signal(SIGPIPE, SIG_IGN);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
+		fprintf(stderr, "wijkwijzer: cannot install signal handlers: %s\n",
+		        strerror(errno));
+		goto out;
+	}
+
+	i18n_init(app.cfg.locale_dir);
+	char err[512];
+	app.store = store_open(app.cfg.data_dir, err, sizeof(err));
+	if (!app.store) {
+		fprintf(stderr, "wijkwijzer: %s\n", err);
+		goto out;
+	}
+	if (!store_secret(app.store, "signing", app.secret, sizeof(app.secret))) {
+		fprintf(stderr, "wijkwijzer: cannot read or create the signing secret: %s\n",
+		        store_errmsg(app.store));
+		goto out;
+	}
+	if (!server_start(&app, err, sizeof(err))) {
+		fprintf(stderr, "wijkwijzer: %s\n", err);
+		goto out;
+	}
+	app.started = time(NULL);
+	fprintf(stderr, "wijkwijzer: serving http://%s:%d/ (data %s)\n", app.cfg.listen,
+	        app.cfg.port, app.cfg.data_dir);
+	server_run(&app, &stop_requested);
+	fprintf(stderr, "wijkwijzer: shutting down\n");
+	rc = 0;
+out:
+	server_stop(&app);
+	store_close(app.store);
+	app.store = NULL;
+	i18n_shutdown();
+	free(app.cfg.data_dir);
+	free(app.cfg.content_dir);
+	free(app.cfg.locale_dir);
+	return rc;
+}

@@ -1,0 +1,47 @@
+/* route: maps method + path to a handler through a table of patterns.
+ *
+ * A pattern is a path whose segments are either literal or a capture in
+ * braces: "/{lang}/voorzieningen/{id}". "{lang}" only matches a supported
+ * language code; any other capture matches one non-empty segment. A
+ * trailing "/" in a pattern is significant ("/{lang}/" is the home page).
+ * A pattern ending in "/" followed by "*" matches any rest of the path. */
+#ifndef WW_ROUTE_H
+#define WW_ROUTE_H
+
+#include <stddef.h>
+
+#include "http.h"
+
+typedef void (*route_handler)(struct request *rq, struct response *rs);
+
+/* Route flags */
+#define ROUTE_FORM (1u << 0) /* POST bodies are urlencoded forms (CSRF checked) */
+#define ROUTE_JSON (1u << 1) /* API: errors are JSON */
+
+struct route {
+	unsigned methods; /* HM_* mask */
+	const char *pattern;
+	route_handler handler;
+	unsigned flags;
+};
+
+enum route_result {
+	ROUTE_FOUND,
+	ROUTE_NOT_FOUND,
+	ROUTE_METHOD_NOT_ALLOWED,
+};
+
+/* Finds the route for method and path. On ROUTE_FOUND, rq->route and the
+ * captures are set (pointing into rq->route_buf). On
+ * ROUTE_METHOD_NOT_ALLOWED, *allowed holds the methods that would match. */
+enum route_result route_find(const struct route *table, size_t n, struct request *rq,
+                             unsigned *allowed);
+
+/* Capture by position (0-based); "" when absent. */
+const char *route_param(const struct request *rq, size_t i);
+
+/* The route table of the portal (routes.c). */
+extern const struct route portal_routes[];
+extern const size_t portal_routes_count;
+
+#endif

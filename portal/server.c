@@ -1,0 +1,529 @@
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libwebsockets.h>
+
+#include "csrf.h"
+#include "live.h"
+#include "page.h"
+#include "route.h"
+#include "text.h"
+
+#define WRITE_CHUNK 16384
+
+/* Security headers on every response. The CSP allows no inline script or
+ * style and nothing from other origins. */
+static const char csp[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'";
+
+struct conn {
+	struct request rq;
+	struct response rs;
+	bool in_request;
+	size_t sent;
+	size_t total;
+	struct timespec t0;
+};
+
+static struct app *the_app;
+
+static char *copy_header(struct lws *wsi, enum lws_token_indexes t)
+{
+	int n = lws_hdr_total_length(wsi, t);
+	if (n <= 0 || n > HTTP_MAX_HEADER)
+		return NULL;
+	char *p = malloc((size_t)n + 1);
+	if (!p)
+		return NULL;
+	if (lws_hdr_copy(wsi, p, n + 1, t) < 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static char *copy_custom_header(struct lws *wsi, const char *name)
+{
+	int nl = (int)strlen(name);
+	int n = lws_hdr_custom_length(wsi, name, nl);
+	if (n <= 0 || n > HTTP_MAX_HEADER)
+		return NULL;
+	char *p = malloc((size_t)n + 1);
+	if (!p)
+		return NULL;
+	if (lws_hdr_custom_copy(wsi, p, n + 1, name, nl) < 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct method_token {
+	enum lws_token_indexes token;
+	unsigned method;
+	const char *name;
+};
+
+static const struct method_token methods[] = {
+    {WSI_TOKEN_GET_URI, HM_GET, "GET"},           {WSI_TOKEN_POST_URI, HM_POST, "POST"},
+    {WSI_TOKEN_HEAD_URI, HM_HEAD, "HEAD"},        {WSI_TOKEN_DELETE_URI, HM_DELETE, "DELETE"},
+    {WSI_TOKEN_PUT_URI, HM_OTHER, "PUT"},         {WSI_TOKEN_PATCH_URI, HM_OTHER, "PATCH"},
+    {WSI_TOKEN_OPTIONS_URI, HM_OTHER, "OPTIONS"},
+};
+
+static const struct method_token *method_of(struct lws *wsi)
+{
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (lws_hdr_total_length(wsi, methods[i].token) > 0)
+			return &methods[i];
+	return NULL;
+}
+
+static bool path_acceptable(const char *p)
+{
+	size_t n = strlen(p);
+	if (n == 0 || n > HTTP_MAX_PATH || p[0] != '/' || !text_utf8_valid(p, n))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
+			return false;
+	return true;
+}
+
+/* Reads the query string fragments lws has already split and decoded. */
+static bool read_query(struct lws *wsi, struct request *rq)
+{
+	for (int i = 0; i < HTTP_MAX_PARAMS + 1; i++) {
+		int len = lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_URI_ARGS, i);
+		if (len <= 0)
+			return true;
+		if (len > HTTP_MAX_PARAM_VALUE + 70)
+			return false;
+		char *frag = malloc((size_t)len + 1);
+		if (!frag)
+			return false;
+		int got = lws_hdr_copy_fragment(wsi, frag, len + 1, WSI_TOKEN_HTTP_URI_ARGS, i);
+		bool ok = got >= 0;
+		if (ok) {
+			char *eq = strchr(frag, '=');
+			size_t nl = eq ? (size_t)(eq - frag) : (size_t)got;
+			const char *v = eq ? eq + 1 : "";
+			ok = params_add(&rq->query, frag, nl, v, strlen(v)) == PARAMS_OK;
+		}
+		free(frag);
+		if (!ok)
+			return false;
+	}
+	return false;
+}
+
+/* The language of a reply when the route does not fix it: the first path
+ * segment if it is a language, else the browser's preference. */
+static const struct i18n_lang *guess_lang(const struct request *rq)
+{
+	const char *p = rq->path ? rq->path : "/";
+	if (p[0] == '/') {
+		char seg[8];
+		size_t n = 0;
+		for (const char *s = p + 1; *s && *s != '/' && n < sizeof(seg) - 1; s++)
+			seg[n++] = *s;
+		seg[n] = '\0';
+		const struct i18n_lang *l = i18n_find(seg);
+		if (l)
+			return l;
+	}
+	const char *q = params_get(&rq->query, "lang");
+	const struct i18n_lang *l = q ? i18n_find(q) : NULL;
+	if (!l)
+		l = i18n_negotiate(rq->accept_language);
+	return l ? l : i18n_default();
+}
+
+void server_dispatch(struct app *app, struct request *rq, struct response *rs)
+{
+	rq->app = app;
+	unsigned allowed = 0;
+	enum route_result r = ROUTE_NOT_FOUND;
+	if (rq->path && path_acceptable(rq->path))
+		r = route_find(portal_routes, portal_routes_count, rq, &allowed);
+	rq->lang = guess_lang(rq);
+	i18n_use(rq->lang);
+	if (!rq->path || !path_acceptable(rq->path)) {
+		page_error(rq, rs, 400, "bad_request", _("Dit adres klopt niet."));
+		return;
+	}
+	if (r == ROUTE_NOT_FOUND) {
+		page_not_found(rq, rs);
+		return;
+	}
+	if (r == ROUTE_METHOD_NOT_ALLOWED) {
+		struct sb a;
+		sb_init(&a, 64);
+		for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+			if (allowed & methods[i].method & ~(unsigned)HM_OTHER)
+				sb_appendf(&a, "%s%s", a.len ? ", " : "", methods[i].name);
+		page_error(rq, rs, 405, "method_not_allowed",
+		           _("Deze actie is hier niet mogelijk."));
+		response_header(rs, "Allow", sb_str(&a));
+		sb_free(&a);
+		return;
+	}
+	if (rq->method == HM_POST && (rq->route->flags & ROUTE_FORM)) {
+		const char *ct = rq->content_type ? rq->content_type : "";
+		if (!text_ascii_nieq(ct, "application/x-www-form-urlencoded", 33)) {
+			page_error(rq, rs, 415, "unsupported_media_type",
+			           _("Dit formulier is op een onbekende manier verstuurd."));
+			return;
+		}
+		if (params_parse_urlencoded(&rq->form, sb_str(&rq->body), rq->body.len) !=
+		    PARAMS_OK) {
+			page_error(rq, rs, 400, "bad_form",
+			           _("Het formulier bevat tekens die we niet kunnen lezen. Probeer "
+			             "het opnieuw."));
+			return;
+		}
+		if (!csrf_same_origin(rq) ||
+		    !csrf_valid(app, rq->route->pattern, params_get(&rq->form, CSRF_FIELD),
+		                time(NULL))) {
+			page_error(rq, rs, 403, "form_expired",
+			           _("Dit formulier is verlopen of komt niet van deze website. Ga "
+			             "terug, laad de pagina opnieuw en probeer het nog een keer."));
+			return;
+		}
+	}
+	rq->route->handler(rq, rs);
+	if (sb_failed(&rs->body)) {
+		sb_free(&rs->body);
+		sb_init(&rs->body, 0);
+		rs->nheaders = 0;
+		page_error(rq, rs, 500, "internal",
+		           _("Er ging bij ons iets mis. Probeer het over een paar minuten "
+		             "opnieuw."));
+	}
+}
+
+static void conn_reset(struct conn *c)
+{
+	request_free(&c->rq);
+	response_free(&c->rs);
+	c->in_request = false;
+	c->sent = c->total = 0;
+}
+
+static double elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* One line per request: no query string, no raw path (it may hold a
+ * booking token), only the route pattern that matched. */
+static void access_log(const struct conn *c)
+{
+	if (the_app && the_app->cfg.quiet)
+		return;
+	char ts[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	if (!gmtime_r(&now, &tm) || !strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		ts[0] = '\0';
+	fprintf(stderr, "%s %s %s %d %zu %.2fms\n", ts, c->rq.method_name ? c->rq.method_name : "-",
+	        c->rq.route ? c->rq.route->pattern : "-", c->rs.status, c->total,
+	        elapsed_ms(&c->t0));
+}
+
+static int add_header(struct lws *wsi, const char *name, const char *value, unsigned char **p,
+                      unsigned char *end)
+{
+	return lws_add_http_header_by_name(wsi, (const unsigned char *)name,
+	                                   (const unsigned char *)value, (int)strlen(value), p,
+	                                   end);
+}
+
+/* Sends the status line and headers; the body follows in WRITEABLE. */
+static int send_headers(struct lws *wsi, struct conn *c)
+{
+	unsigned char buf[LWS_PRE + 4096];
+	unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf) - 1;
+	struct response *rs = &c->rs;
+	c->total = rs->static_body ? rs->static_len : rs->body.len;
+	if (lws_add_http_common_headers(wsi, (unsigned)rs->status, rs->content_type,
+	                                (lws_filepos_t)c->total, &p, end) ||
+	    add_header(wsi, "content-security-policy:", csp, &p, end) ||
+	    add_header(wsi, "x-content-type-options:", "nosniff", &p, end) ||
+	    add_header(wsi, "referrer-policy:", "no-referrer", &p, end) ||
+	    add_header(wsi, "x-frame-options:", "DENY", &p, end) ||
+	    add_header(wsi, "cross-origin-opener-policy:", "same-origin", &p, end) ||
+	    add_header(wsi, "permissions-policy:",
+	               "geolocation=(self), camera=(), microphone=(), interest-cohort=()", &p,
+	               end) ||
+	    add_header(wsi, "cache-control:", rs->cache_control ? rs->cache_control : "no-cache",
+	               &p, end))
+		return -1;
+	if (rs->status >= 300 && rs->status < 400 && !rs->cache_control &&
+	    add_header(wsi, "cache-control:", "no-cache", &p, end))
+		return -1;
+	for (size_t i = 0; i < rs->nheaders; i++)
+		if (add_header(wsi, rs->header_names[i], rs->header_values[i], &p, end))
+			return -1;
+	if (rs->close && add_header(wsi, "connection:", "close", &p, end))
+		return -1;
+	if (lws_finalize_write_http_header(wsi, start, &p, end))
+		return -1;
+	if (c->rq.method == HM_HEAD)
+		c->total = 0;
+	return 0;
+}
+
+/* Ends the transaction after the last byte. */
+static int finish(struct lws *wsi, struct conn *c)
+{
+	access_log(c);
+	bool close = c->rs.close;
+	conn_reset(c);
+	if (close)
+		return -1;
+	if (lws_http_transaction_completed(wsi))
+		return -1;
+	return 0;
+}
+
+static int respond(struct lws *wsi, struct conn *c)
+{
+	if (send_headers(wsi, c))
+		return -1;
+	if (c->total == 0)
+		return finish(wsi, c);
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+/* Replies with an error before the body has been read; the connection is
+ * closed afterwards because the unread body would be taken for the next
+ * request. */
+static int early_error(struct lws *wsi, struct conn *c, int status, const char *code,
+                       const char *msg)
+{
+	c->rq.lang = guess_lang(&c->rq);
+	i18n_use(c->rq.lang);
+	page_error(&c->rq, &c->rs, status, code, msg);
+	c->rs.close = true;
+	return respond(wsi, c);
+}
+
+static int on_http(struct lws *wsi, struct conn *c, const char *in)
+{
+	(void)in;
+	conn_reset(c);
+	request_init(&c->rq);
+	response_init(&c->rs);
+	c->in_request = true;
+	clock_gettime(CLOCK_MONOTONIC, &c->t0);
+	struct request *rq = &c->rq;
+	rq->app = the_app;
+	const struct method_token *m = method_of(wsi);
+	rq->method = m ? m->method : HM_OTHER;
+	rq->method_name = m ? m->name : "-";
+	rq->accept_language = copy_header(wsi, WSI_TOKEN_HTTP_ACCEPT_LANGUAGE);
+	rq->cookie = copy_header(wsi, WSI_TOKEN_HTTP_COOKIE);
+	rq->origin = copy_header(wsi, WSI_TOKEN_ORIGIN);
+	rq->host = copy_header(wsi, WSI_TOKEN_HOST);
+	rq->content_type = copy_header(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE);
+	rq->sec_fetch_site = copy_custom_header(wsi, "sec-fetch-site:");
+	if (m)
+		rq->path = copy_header(wsi, m->token);
+	if (!rq->path || !read_query(wsi, rq))
+		return early_error(wsi, c, 400, "bad_request", _("Dit adres klopt niet."));
+	if (rq->method == HM_POST || rq->method == HM_DELETE) {
+		bool chunked = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;
+		char *cl = copy_header(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
+		long len = -1;
+		bool valid = cl && text_parse_long(cl, 0, 1L << 40, &len);
+		free(cl);
+		if (rq->method == HM_POST && (chunked || !valid))
+			return early_error(
+			    wsi, c, 411, "length_required",
+			    _("Uw browser stuurde het formulier op een manier die we "
+			      "niet aannemen. Probeer het opnieuw."));
+		if (valid && len > HTTP_MAX_BODY)
+			return early_error(wsi, c, 413, "too_large",
+			                   _("U stuurde te veel tekst in één keer. Maak het korter "
+			                     "en probeer het opnieuw."));
+		rq->content_length = valid ? len : 0;
+		if (rq->content_length > 0) {
+			lws_set_timeout(wsi, PENDING_TIMEOUT_HTTP_CONTENT, 15);
+			return 0; /* wait for the body */
+		}
+	}
+	server_dispatch(the_app, rq, &c->rs);
+	return respond(wsi, c);
+}
+
+static int on_writeable(struct lws *wsi, struct conn *c)
+{
+	static unsigned char buf[LWS_PRE + WRITE_CHUNK];
+	if (!c->in_request || c->sent >= c->total)
+		return 0;
+	size_t n = c->total - c->sent;
+	if (n > WRITE_CHUNK)
+		n = WRITE_CHUNK;
+	const unsigned char *src =
+	    c->rs.static_body ? c->rs.static_body : (const unsigned char *)c->rs.body.data;
+	memcpy(buf + LWS_PRE, src + c->sent, n);
+	bool last = c->sent + n == c->total;
+	if (lws_write(wsi, buf + LWS_PRE, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) !=
+	    (int)n)
+		return -1;
+	c->sent += n;
+	if (last)
+		return finish(wsi, c);
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                         size_t len)
+{
+	struct conn *c = user;
+	switch (reason) {
+	case LWS_CALLBACK_HTTP:
+		return on_http(wsi, c, in);
+	case LWS_CALLBACK_HTTP_BODY:
+		if (!c->in_request)
+			return -1;
+		if (c->rq.body.len + len > (size_t)c->rq.content_length ||
+		    !sb_append(&c->rq.body, in, len))
+			return -1;
+		return 0;
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		if (!c->in_request)
+			return -1;
+		lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
+		server_dispatch(the_app, &c->rq, &c->rs);
+		return respond(wsi, c);
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		return on_writeable(wsi, c);
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/* a WebSocket without our subprotocol lands here: refuse it */
+		return -1;
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+	case LWS_CALLBACK_CLOSED_HTTP:
+		if (c)
+			conn_reset(c);
+		return 0;
+	default:
+		break;
+	}
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+static const struct lws_protocols protocols[] = {
+    {"http", callback_http, sizeof(struct conn), 0, 0, NULL, 0},
+    LIVE_PROTOCOL,
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+static const lws_retry_bo_t retry = {
+    .secs_since_valid_ping = 25,
+    .secs_since_valid_hangup = 40,
+};
+
+static void log_emit(int level, const char *line)
+{
+	(void)level;
+	fprintf(stderr, "wijkwijzer: lws: %s", line);
+}
+
+/* Finds out why a listen failed, for a one-line message. */
+static const char *bind_problem(const char *addr, int port)
+{
+	struct sockaddr_in6 a6;
+	struct sockaddr_in a4;
+	int fd = -1, rc = -1;
+	memset(&a4, 0, sizeof(a4));
+	memset(&a6, 0, sizeof(a6));
+	if (inet_pton(AF_INET, addr, &a4.sin_addr) == 1) {
+		a4.sin_family = AF_INET;
+		a4.sin_port = htons((uint16_t)port);
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd >= 0)
+			rc = bind(fd, (struct sockaddr *)&a4, sizeof(a4));
+	} else if (inet_pton(AF_INET6, addr, &a6.sin6_addr) == 1) {
+		a6.sin6_family = AF_INET6;
+		a6.sin6_port = htons((uint16_t)port);
+		fd = socket(AF_INET6, SOCK_STREAM, 0);
+		if (fd >= 0)
+			rc = bind(fd, (struct sockaddr *)&a6, sizeof(a6));
+	} else {
+		return "not a numeric IP address";
+	}
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (rc == 0)
+		return "the server could not start";
+	return strerror(e);
+}
+
+bool server_start(struct app *app, char *err, size_t errlen)
+{
+	the_app = app;
+	lws_set_log_level(LLL_ERR, log_emit);
+	/* lws would print its own multi-line complaint about a busy port */
+	int quiet = 0;
+	lws_set_log_level(quiet, log_emit);
+	struct lws_context_creation_info info;
+	memset(&info, 0, sizeof(info));
+	info.port = app->cfg.port;
+	info.iface = app->cfg.listen;
+	info.protocols = protocols;
+	info.vhost_name = "wijkwijzer";
+	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_DISABLE_IPV6;
+	if (strchr(app->cfg.listen, ':'))
+		info.options &= ~(uint64_t)LWS_SERVER_OPTION_DISABLE_IPV6;
+	info.timeout_secs = 20;
+	info.keepalive_timeout = 10;
+	info.retry_and_idle_policy = &retry;
+	info.max_http_header_data = 4096;
+	info.max_http_header_pool = 256;
+	info.user = app;
+	app->ctx = lws_create_context(&info);
+	lws_set_log_level(LLL_ERR, log_emit);
+	if (!app->ctx) {
+		snprintf(err, errlen, "cannot listen on %s:%d: %s", app->cfg.listen, app->cfg.port,
+		         bind_problem(app->cfg.listen, app->cfg.port));
+		return false;
+	}
+	return true;
+}
+
+void server_run(struct app *app, volatile sig_atomic_t *stop)
+{
+	while (!*stop && lws_service(app->ctx, 0) >= 0)
+		;
+}
+
+void server_wake(struct app *app)
+{
+	if (app->ctx)
+		lws_cancel_service(app->ctx);
+}
+
+void server_stop(struct app *app)
+{
+	if (app->ctx)
+		lws_context_destroy(app->ctx);
+	app->ctx = NULL;
+}

@@ -1,0 +1,234 @@
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "crypto.h"
+#include "sb.h"
+
+#define STMT_CACHE 64
+
+struct store {
+	sqlite3 *db;
+	const char *sql[STMT_CACHE];
+	sqlite3_stmt *stmt[STMT_CACHE];
+	size_t nstmt;
+};
+
+/* Each entry moves the schema one version up. Never edit an entry that
+ * has shipped; add a new one. */
+static const char *const migrations[] = {
+    /* 1: secrets for signing forms and links */
+    "CREATE TABLE secret ("
+    "  name TEXT PRIMARY KEY,"
+    "  value BLOB NOT NULL"
+    ") STRICT;",
+};
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int store_latest_version(void)
+{
+	return NMIGRATIONS;
+}
+
+const char *store_errmsg(struct store *s)
+{
+	return sqlite3_errmsg(s->db);
+}
+
+bool store_exec(struct store *s, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		fprintf(stderr, "wijkwijzer: database: %s\n", msg ? msg : "error");
+		sqlite3_free(msg);
+		return false;
+	}
+	return true;
+}
+
+bool store_begin_immediate(struct store *s)
+{
+	return store_exec(s, "BEGIN IMMEDIATE");
+}
+
+bool store_commit(struct store *s)
+{
+	return store_exec(s, "COMMIT");
+}
+
+void store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		(void)store_exec(s, "ROLLBACK");
+}
+
+int store_schema_version(struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static bool migrate(struct store *s, char *err, size_t errlen)
+{
+	if (!store_begin_immediate(s)) {
+		snprintf(err, errlen, "cannot lock the database: %s", sqlite3_errmsg(s->db));
+		return false;
+	}
+	int v = store_schema_version(s);
+	if (v < 0 || v > NMIGRATIONS) {
+		snprintf(err, errlen, "database schema version %d is newer than this program (%d)",
+		         v, NMIGRATIONS);
+		store_rollback(s);
+		return false;
+	}
+	for (int i = v; i < NMIGRATIONS; i++) {
+		if (!store_exec(s, migrations[i])) {
+			snprintf(err, errlen, "migration %d failed: %s", i + 1,
+			         sqlite3_errmsg(s->db));
+			store_rollback(s);
+			return false;
+		}
+	}
+	if (v != NMIGRATIONS) {
+		struct sb q;
+		sb_init(&q, 64);
+		bool ok = sb_appendf(&q, "PRAGMA user_version = %d", NMIGRATIONS) &&
+		          store_exec(s, sb_str(&q));
+		sb_free(&q);
+		if (!ok) {
+			snprintf(err, errlen, "cannot record the schema version");
+			store_rollback(s);
+			return false;
+		}
+	}
+	if (!store_commit(s)) {
+		snprintf(err, errlen, "cannot commit migrations: %s", sqlite3_errmsg(s->db));
+		store_rollback(s);
+		return false;
+	}
+	return true;
+}
+
+struct store *store_open(const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+	if (mkdir(dir, 0700) != 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		snprintf(err, errlen, "data folder %s cannot be created", dir);
+		return NULL;
+	}
+	struct sb path;
+	sb_init(&path, 4096);
+	if (!sb_appendf(&path, "%s/wijkwijzer.db", dir)) {
+		snprintf(err, errlen, "data folder path too long");
+		sb_free(&path);
+		return NULL;
+	}
+	struct store *s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		sb_free(&path);
+		return NULL;
+	}
+	int rc =
+	    sqlite3_open_v2(sb_str(&path), &s->db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	sb_free(&path);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open the database in %s: %s", dir,
+		         s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		store_close(s);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	if (sqlite3_busy_timeout(s->db, 5000) != SQLITE_OK ||
+	    !store_exec(s, "PRAGMA journal_mode=WAL") ||
+	    !store_exec(s, "PRAGMA synchronous=FULL") || !store_exec(s, "PRAGMA foreign_keys=ON")) {
+		snprintf(err, errlen, "cannot use the database in %s: %s", dir,
+		         sqlite3_errmsg(s->db));
+		store_close(s);
+		return NULL;
+	}
+	if (!migrate(s, err, errlen)) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nstmt; i++)
+		sqlite3_finalize(s->stmt[i]);
+	if (s->db && sqlite3_close(s->db) != SQLITE_OK)
+		fprintf(stderr, "wijkwijzer: database did not close cleanly\n");
+	free(s);
+}
+
+sqlite3 *store_db(struct store *s)
+{
+	return s->db;
+}
+
+sqlite3_stmt *store_stmt(struct store *s, const char *sql)
+{
+	for (size_t i = 0; i < s->nstmt; i++) {
+		if (s->sql[i] == sql) {
+			sqlite3_reset(s->stmt[i]);
+			sqlite3_clear_bindings(s->stmt[i]);
+			return s->stmt[i];
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "wijkwijzer: database: cannot prepare statement: %s\n",
+		        sqlite3_errmsg(s->db));
+		return NULL;
+	}
+	if (s->nstmt < STMT_CACHE) {
+		s->sql[s->nstmt] = sql;
+		s->stmt[s->nstmt] = st;
+		s->nstmt++;
+	} else {
+		/* the cache is sized for every statement in the program */
+		fprintf(stderr, "wijkwijzer: statement cache full\n");
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+bool store_secret(struct store *s, const char *name, unsigned char *out, size_t bytes)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT value FROM secret WHERE name = ?1");
+	if (!st || sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK)
+		return false;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == bytes) {
+		memcpy(out, sqlite3_column_blob(st, 0), bytes);
+		sqlite3_reset(st);
+		return true;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return false;
+	if (!crypto_random(out, bytes))
+		return false;
+	sqlite3_stmt *ins =
+	    store_stmt(s, "INSERT OR REPLACE INTO secret(name, value) VALUES (?1, ?2)");
+	if (!ins || sqlite3_bind_text(ins, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_blob(ins, 2, out, (int)bytes, SQLITE_STATIC) != SQLITE_OK)
+		return false;
+	rc = sqlite3_step(ins);
+	sqlite3_reset(ins);
+	return rc == SQLITE_DONE;
+}

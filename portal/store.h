@@ -1,0 +1,39 @@
+/* store: the bookings database (SQLite) in the data folder.
+ *
+ * Opens the database in WAL mode with synchronous=FULL (a confirmed
+ * booking must survive a power cut), runs the schema migrations by
+ * PRAGMA user_version inside BEGIN IMMEDIATE, and caches prepared
+ * statements by their SQL text. Errors are reported with the database's
+ * message and never crash the server. */
+#ifndef WW_STORE_H
+#define WW_STORE_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct store;
+
+/* Opens (creating if needed) DIR/wijkwijzer.db and migrates it. On failure
+ * returns NULL and writes a one-line reason into err. */
+struct store *store_open(const char *dir, char *err, size_t errlen);
+void store_close(struct store *s);
+sqlite3 *store_db(struct store *s);
+
+/* The cached statement for sql (which must be a string literal or
+ * otherwise outlive the store), reset and with bindings cleared. */
+sqlite3_stmt *store_stmt(struct store *s, const char *sql);
+
+bool store_begin_immediate(struct store *s);
+bool store_commit(struct store *s);
+void store_rollback(struct store *s);
+bool store_exec(struct store *s, const char *sql);
+
+/* Reads or creates the named random secret (bytes long). */
+bool store_secret(struct store *s, const char *name, unsigned char *out, size_t bytes);
+
+int store_schema_version(struct store *s);
+int store_latest_version(void);
+const char *store_errmsg(struct store *s);
+
+#endif

@@ -1,0 +1,165 @@
+"""Foundation scenarios: languages under concurrency, the access log,
+static caching, WebSocket handshake and messages, command line."""
+import concurrent.futures
+import json
+import os
+import re
+import subprocess
+import tempfile
+
+import harness
+from harness import check
+
+LANG_MARKERS = {
+    "nl": "Direct naar de inhoud",
+    "en": "Skip to content",
+}
+
+
+def test_static_cache(server, binary, sanitizer):
+    st, _, body = server.get("/nl/")
+    m = re.search(r'href="(/static/style\.css\?v=[0-9a-f]{8})"', body)
+    check(m is not None, "home links a versioned stylesheet")
+    if m:
+        st, h, css = server.get(m.group(1))
+        check(st == 200 and "immutable" in h.get("cache-control", ""), "versioned asset is immutable")
+        check("--c-primary" in css, "stylesheet content served")
+
+
+def test_interleaved_languages(server, binary, sanitizer):
+    langs = ["nl", "en", "de", "tr", "ar", "pl", "uk"]
+    jobs = [langs[i % len(langs)] for i in range(350)]
+
+    def fetch(lang):
+        st, _, body = server.get(f"/{lang}/")
+        return lang, st, body
+
+    mixed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as ex:
+        for lang, st, body in ex.map(fetch, jobs):
+            ok = st == 200 and f'<html lang="{lang}"' in body
+            for other, marker in LANG_MARKERS.items():
+                if other == lang:
+                    ok = ok and marker in body
+                elif lang in LANG_MARKERS:
+                    ok = ok and marker not in body
+            mixed += 0 if ok else 1
+    check(mixed == 0, f"{mixed} of {len(jobs)} interleaved responses had the wrong language")
+
+
+def test_access_log_private(server, binary, sanitizer):
+    server.get("/nl/?postcode=7511GEHEIM&q=mijn+naam")
+    server.get("/nl/afspraak/SECRETTOKEN123")
+    out = server.output()
+    check("7511GEHEIM" not in out and "mijn" not in out, "query strings stay out of the log")
+    check("SECRETTOKEN123" not in out, "raw paths stay out of the log")
+    check(re.search(r"GET /\{lang\}/ 200 \d+ [\d.]+ms", out) is not None, "one line per request")
+
+
+def test_websocket_hello(server, binary, sanitizer):
+    ws = harness.WebSocket(server.port)
+    check(ws.accepted, f"handshake accepted: {ws.status_line}")
+    if ws.accepted:
+        ws.send(json.dumps({"type": "hello"}))
+        msg = json.loads(ws.recv_text())
+        check(msg.get("type") == "hello" and msg.get("protocol") == "wijkwijzer.v1", f"hello reply {msg}")
+        ws.send("{not json")
+        msg = json.loads(ws.recv_text())
+        check(msg == {"type": "error", "code": "bad_json"}, f"bad json answered: {msg}")
+        ws.send(json.dumps({"type": "nonsense"}))
+        msg = json.loads(ws.recv_text())
+        check(msg.get("code") == "unknown_type", "unknown type answered")
+        # a message in three fragments is put together
+        ws.send('{"type"', opcode=1, fin=False)
+        ws.send(':"pi', opcode=0, fin=False)
+        ws.send('ng"}', opcode=0, fin=True)
+        msg = json.loads(ws.recv_text())
+        check(msg.get("type") == "pong", "fragmented message reassembled")
+    ws.close()
+
+
+def test_websocket_limits(server, binary, sanitizer):
+    ws = harness.WebSocket(server.port)
+    check(ws.accepted, "handshake for limits")
+    ws.send("x" * 10000)
+    try:
+        ws.recv_text()
+        check(False, "oversized message must close the connection")
+    except (ConnectionError, OSError) as e:
+        check("1009" in str(e) or isinstance(e, OSError) or "closed" in str(e), f"closed: {e}")
+    ws.close()
+    ws = harness.WebSocket(server.port)
+    ws.send(b"\x00\x01", opcode=2)
+    try:
+        ws.recv_text()
+        check(False, "binary frame must close the connection")
+    except (ConnectionError, OSError):
+        check(True, "binary frame closes")
+    ws.close()
+    st, _, _ = server.get("/healthz")
+    check(st == 200, "server fine after websocket abuse")
+
+
+def test_websocket_refused(server, binary, sanitizer):
+    for kwargs, what in [
+        ({"origin": "http://evil.example"}, "wrong origin"),
+        ({"origin": ""}, "missing origin"),
+        ({"protocol": None}, "no subprotocol"),
+        ({"protocol": "chat"}, "other subprotocol"),
+        ({"path": "/nl/"}, "wrong path"),
+    ]:
+        ws = harness.WebSocket(server.port, **kwargs)
+        check(not ws.accepted, f"{what} refused ({ws.status_line})")
+        ws.close()
+    st, _, _ = server.get("/healthz")
+    check(st == 200, "server fine after refused handshakes")
+
+
+def run_cli(binary, args, timeout=10, env=None):
+    p = subprocess.run([binary] + args, capture_output=True, text=True, timeout=timeout,
+                       env=dict(os.environ, **(env or {})))
+    return p.returncode, p.stdout, p.stderr
+
+
+def test_cli(server, binary, sanitizer):
+    rc, out, err = run_cli(binary, ["--help"])
+    check(rc == 0 and "--port" in out and "--data" in out, "--help")
+    rc, out, err = run_cli(binary, ["--port", "70000"])
+    check(rc != 0 and err.count("\n") == 1, f"bad port: one line, got {err!r}")
+    rc, out, err = run_cli(binary, ["--nonsense"])
+    check(rc != 0, "unknown option fails")
+    with tempfile.TemporaryDirectory() as d:
+        supp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lws-failed-start.supp")
+        rc, out, err = run_cli(binary, ["--port", str(server.port), "--data", d],
+                               env={"LSAN_OPTIONS": "print_suppressions=0:suppressions=" + supp})
+        lines = [l for l in err.splitlines() if l.strip()]
+        check(rc != 0 and len(lines) == 1 and "cannot listen" in err, f"busy port: {err!r}")
+        blocker = os.path.join(d, "file")
+        open(blocker, "w").close()
+        rc, out, err = run_cli(binary, ["--port", str(harness.free_port()), "--data", blocker + "/sub"])
+        lines = [l for l in err.splitlines() if l.strip()]
+        check(rc != 0 and len(lines) == 1 and "data folder" in err, f"unusable data folder: {err!r}")
+        if os.geteuid() != 0:
+            ro = os.path.join(d, "ro")
+            os.mkdir(ro, 0o500)
+            rc, out, err = run_cli(binary, ["--port", str(harness.free_port()), "--data", ro])
+            check(rc != 0, "read-only data folder refused")
+        rc, out, err = run_cli(binary, ["--port", str(harness.free_port()), "--data", d, "--content", "/nonexistent"])
+        check(rc != 0 and "content folder" in err, "missing content folder")
+
+
+def test_sigint_clean(server, binary, sanitizer):
+    with tempfile.TemporaryDirectory() as d:
+        s = harness.Server(binary, sanitizer=sanitizer, data=d)
+        try:
+            st, _, _ = s.get("/nl/")
+            check(st == 200, "second server serves")
+            rc = s.stop(sig=2)
+            check(rc == 0, f"SIGINT exit code {rc}")
+            check("shutting down" in s.output(), "clean shutdown message")
+            # the database is consistent and reopens
+            p = subprocess.run(["sqlite3", os.path.join(d, "wijkwijzer.db"), "PRAGMA integrity_check; PRAGMA user_version;"],
+                               capture_output=True, text=True)
+            check(p.stdout.split() [:1] == ["ok"], f"integrity: {p.stdout!r}")
+        finally:
+            s.cleanup()

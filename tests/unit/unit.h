@@ -1,0 +1,43 @@
+/* A minimal unit test harness: CHECK counts, failures print file:line,
+ * and main prints "N passed, N failed". */
+#ifndef WW_UNIT_H
+#define WW_UNIT_H
+
+#include <stdio.h>
+#include <string.h>
+
+extern int unit_passed, unit_failed;
+
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (cond) {                                                                        \
+			unit_passed++;                                                             \
+		} else {                                                                           \
+			unit_failed++;                                                             \
+			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);            \
+		}                                                                                  \
+	} while (0)
+
+#define CHECK_STR(a, b)                                                                            \
+	do {                                                                                       \
+		const char *a_ = (a), *b_ = (b);                                                   \
+		if (a_ && b_ && strcmp(a_, b_) == 0) {                                             \
+			unit_passed++;                                                             \
+		} else {                                                                           \
+			unit_failed++;                                                             \
+			fprintf(stderr, "FAIL %s:%d: %s\n  got:  \"%s\"\n  want: \"%s\"\n",        \
+			        __FILE__, __LINE__, #a, a_ ? a_ : "(null)", b_ ? b_ : "(null)");   \
+		}                                                                                  \
+	} while (0)
+
+void test_sb(void);
+void test_text(void);
+void test_html(void);
+void test_params(void);
+void test_route(void);
+void test_i18n(void);
+void test_json(void);
+void test_csrf(void);
+void test_dispatch(void);
+
+#endif

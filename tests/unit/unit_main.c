@@ -1,0 +1,28 @@
+#include <stdlib.h>
+
+#include "i18n.h"
+#include "unit.h"
+
+int unit_passed, unit_failed;
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: unit-tests LOCALEDIR\n");
+		return 2;
+	}
+	if (i18n_init(argv[1]) != 0)
+		fprintf(stderr, "note: some locales are missing; run make deps\n");
+	test_sb();
+	test_text();
+	test_html();
+	test_params();
+	test_route();
+	test_i18n();
+	test_json();
+	test_csrf();
+	test_dispatch();
+	i18n_shutdown();
+	printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
+	return unit_failed ? 1 : 0;
+}

@@ -20,7 +20,7 @@ LANGS     := en de tr ar pl uk
 COMPLETE  := en
 DOMAINS   := wijkwijzer wijkwijzer-content
 
-SRC       := $(filter-out portal/main.c,$(wildcard portal/*.c))
+SRC       := $(filter-out portal/main.c portal/import_main.c,$(wildcard portal/*.c))
 OBJ       := $(SRC:portal/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/assets.o
 STATIC    := $(sort $(wildcard portal/static/*))
 UNIT_SRC  := $(wildcard tests/unit/*.c)
@@ -50,6 +50,9 @@ $(BUILD)/libportal.a: $(OBJ)
 $(BUILD)/wijkwijzer: $(BUILD)/obj/main.o $(BUILD)/libportal.a
 	$(CC) $(ALLCFLAGS) $^ -o $@ $(LDLIBS)
 
+$(BUILD)/wijkwijzer-import: $(BUILD)/obj/import_main.o $(BUILD)/libportal.a
+	$(CC) $(ALLCFLAGS) $^ -o $@ $(LDLIBS)
+
 $(BUILD) $(BUILD)/obj:
 	mkdir -p $@
 
@@ -66,8 +69,9 @@ XGETTEXT := xgettext --from-code=UTF-8 --add-comments=TRANSLATORS: --keyword=_ -
             --keyword=P_:1c,2 --keyword=NP_:1c,2 --keyword=NG_:1,2 --package-name=wijkwijzer \
             --msgid-bugs-address=wijkwijzer@voorbeeld.nl --sort-by-file
 
-pot:
+pot: $(BUILD)/wijkwijzer-import
 	$(XGETTEXT) -o locales/ui/wijkwijzer.pot portal/*.c
+	$(BUILD)/wijkwijzer-import --pot content locales/content/wijkwijzer-content.pot
 
 po: pot
 	@for l in $(LANGS); do \
@@ -76,8 +80,15 @@ po: pot
 	done
 
 # ---- content -------------------------------------------------------------
-content: | $(BUILD)
+CONTENT_SRC := $(shell find content -name '*.csv' 2>/dev/null)
+
+content: $(BUILD)/content/content.db
+
+# The import checks every file; on an error it names file, line and field
+# and leaves the previous content.db in place.
+$(BUILD)/content/content.db: $(BUILD)/wijkwijzer-import $(CONTENT_SRC) $(MO)
 	@mkdir -p $(BUILD)/content
+	$(BUILD)/wijkwijzer-import content $@ --locale $(BUILD)/locale
 
 # ---- run -----------------------------------------------------------------
 run: deps all
@@ -115,6 +126,12 @@ fmt:
 fmt-check:
 	@clang-format --dry-run --Werror portal/*.c portal/*.h tests/unit/*.c tests/unit/*.h tools/*.c \
 	  && echo "clang-format: clean"
+
+# ---- benchmarks ----------------------------------------------------------
+# wrk against the portal and against nginx serving the same bytes; start-up
+# time, memory, page weight. Results in bench/results/ (see bench/README.md).
+bench: deps all
+	bash bench/run.sh
 
 # The sanitizer build: the same sources with ASan and UBSan, and the same
 # unit and integration tests against it.

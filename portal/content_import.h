@@ -1,0 +1,32 @@
+/* content_import: turns the content CSV files into the read-only content
+ * database the server reads (content.db), and extracts the translatable
+ * texts for the gettext content domain.
+ *
+ * Every file is checked against its column list; every field against its
+ * kind (id, reference, text, number, time, date, URL, postcode, list of
+ * allowed values); every reference against the file it points into. The
+ * first problem stops the import with "file:line: field NAME: what is
+ * wrong", and the previous content.db stays in place: the database is
+ * written to a temporary file and renamed only when complete. */
+#ifndef WW_CONTENT_IMPORT_H
+#define WW_CONTENT_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONTENT_SCHEMA_VERSION "1"
+
+/* src: the content folder (with catalog/, postcodes/, ...); out: the
+ * database file to write; localedir: compiled content translations used
+ * for the multilingual search index (may be NULL). */
+bool content_import(const char *src, const char *out, const char *localedir, char *err,
+		    size_t errlen);
+
+/* Writes a .pot with every translatable content text. */
+bool content_write_pot(const char *src, const char *pot, char *err, size_t errlen);
+
+/* Validates one CSV file's data against the spec of the named file
+ * ("services.csv"); used by the fuzzer. */
+bool content_check_csv(const char *file, const char *data, size_t len, char *err, size_t errlen);
+
+#endif

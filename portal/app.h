@@ -9,6 +9,7 @@
 #include "crypto.h"
 
 struct store;
+struct catalog;
 struct lws_context;
 
 struct config {
@@ -23,6 +24,7 @@ struct config {
 struct app {
 	struct config cfg;
 	struct store *store;
+	struct catalog *catalog; /* read-only content, replaced on SIGHUP */
 	struct lws_context *ctx;
 	unsigned char secret[CRYPTO_KEY_BYTES]; /* signs forms and links */
 	time_t started;

@@ -19,6 +19,9 @@ struct catalog;
 
 struct catalog *catalog_open(const char *content_dir, char *err, size_t errlen);
 void catalog_close(struct catalog *c);
+/* Opens the content again; on success replaces *cur, else keeps it and
+ * explains in err. */
+bool catalog_reload(struct catalog **cur, const char *content_dir, char *err, size_t errlen);
 /* The database handle, for modules that read other content tables. */
 struct store *catalog_store(struct catalog *c);
 
@@ -29,24 +32,24 @@ struct point {
 };
 
 enum place_lookup {
-	PLACE_NONE,	 /* nothing asked */
-	PLACE_FOUND,	 /* point set */
+	PLACE_NONE,      /* nothing asked */
+	PLACE_FOUND,     /* point set */
 	PLACE_MALFORMED, /* not a postcode */
-	PLACE_UNKNOWN,	 /* a postcode we do not know */
+	PLACE_UNKNOWN,   /* a postcode we do not know */
 };
 
 /* From a postcode field or lat/lon fields (lat/lon win when valid). */
 enum place_lookup catalog_locate(struct catalog *c, const char *postcode, const char *lat,
-				 const char *lon, struct point *out);
+                                 const char *lon, struct point *out);
 
 #define CATALOG_MAX_ACCESS 5
 
 struct catalog_filter {
 	const char *q;
 	struct point near;
-	const char *category;  /* cat-... */
-	const char *target;    /* dg-... */
-	const char *function;  /* mz-... */
+	const char *category;                   /* cat-... */
+	const char *target;                     /* dg-... */
+	const char *function;                   /* mz-... */
 	const char *access[CATALOG_MAX_ACCESS]; /* tg-... all required */
 	size_t naccess;
 	bool open_now;
@@ -76,7 +79,7 @@ struct catalog_hit {
 
 struct catalog_result {
 	struct catalog_hit *hits;
-	size_t n;	/* hits returned (after offset/limit) */
+	size_t n;     /* hits returned (after offset/limit) */
 	size_t total; /* all matches */
 };
 
@@ -85,10 +88,10 @@ void catalog_result_free(struct catalog_result *r);
 
 /* Opening status of a service (its own periods, else those of place). */
 void catalog_hours(struct catalog *c, const char *service_id, const char *place_id, time_t now,
-		   struct hours_status *out);
+                   struct hours_status *out);
 /* The weekly periods of a service at a place (or of a place), sorted. */
 size_t catalog_periods(struct catalog *c, const char *service_id, const char *place_id,
-		       struct hours_period *out, size_t max);
+                       struct hours_period *out, size_t max);
 
 /* Builds an FTS5 query from free text: every word quoted, prefix-matched.
  * Returns false when there are no words. Exposed for tests and the fuzzer. */

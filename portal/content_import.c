@@ -15,22 +15,22 @@
 #include "text.h"
 
 enum kind {
-	K_ID,	    /* slug [a-z0-9-], unique in its file */
-	K_REF,	    /* slug pointing into another file */
-	K_TEXT,	    /* free text */
-	K_INT,	    /* whole number >= 0 */
-	K_REAL,	    /* decimal number */
-	K_LAT,	    /* latitude within the Netherlands */
-	K_LON,	    /* longitude within the Netherlands */
-	K_HHMM,	    /* 09:30 */
-	K_DATE,	    /* 2026-12-01 */
-	K_URL,	    /* http(s)://... */
+	K_ID,       /* slug [a-z0-9-], unique in its file */
+	K_REF,      /* slug pointing into another file */
+	K_TEXT,     /* free text */
+	K_INT,      /* whole number >= 0 */
+	K_REAL,     /* decimal number */
+	K_LAT,      /* latitude within the Netherlands */
+	K_LON,      /* longitude within the Netherlands */
+	K_HHMM,     /* 09:30 */
+	K_DATE,     /* 2026-12-01 */
+	K_URL,      /* http(s)://... */
 	K_EMAIL,    /* a@b.nl */
 	K_POSTCODE, /* 7511 AB */
-	K_PC4,	    /* 7511 */
-	K_PC6,	    /* 7511AB */
-	K_ENUM,	    /* one of values */
-	K_LIST,	    /* semicolon list of values */
+	K_PC4,      /* 7511 */
+	K_PC6,      /* 7511AB */
+	K_ENUM,     /* one of values */
+	K_LIST,     /* semicolon list of values */
 	K_PHONE,    /* digits, spaces, +, -, () */
 };
 
@@ -52,28 +52,38 @@ struct file_spec {
 	struct column cols[14];
 };
 
-#define END {NULL, K_TEXT, 0, NULL}
+#define END                                                                                        \
+	{                                                                                          \
+		NULL, K_TEXT, 0, NULL                                                              \
+	}
 
 static const char days[] = "MO|TU|WE|TH|FR|SA|SU";
 
 /* Files in dependency order: a reference always points to an earlier file. */
 static const struct file_spec files[] = {
-    {"catalog/taxonomy_terms.csv", "taxonomy_terms", false,
+    {"catalog/taxonomy_terms.csv",
+     "taxonomy_terms",
+     false,
      {{"id", K_ID, REQ | UNIQ, NULL},
-      {"taxonomy", K_ENUM, REQ, "categorie|doelgroep|toegankelijkheid|mantelzorgfunctie|locatietype"},
+      {"taxonomy", K_ENUM, REQ,
+       "categorie|doelgroep|toegankelijkheid|mantelzorgfunctie|locatietype"},
       {"code", K_TEXT, REQ, NULL},
       {"name", K_TEXT, REQ | TRANS, NULL},
       {"description", K_TEXT, TRANS, NULL},
       {"parent_id", K_REF, 0, "taxonomy_terms.id"},
       END}},
-    {"catalog/organizations.csv", "organizations", false,
+    {"catalog/organizations.csv",
+     "organizations",
+     false,
      {{"id", K_ID, REQ | UNIQ, NULL},
       {"name", K_TEXT, REQ, NULL},
       {"description", K_TEXT, TRANS, NULL},
       {"website", K_URL, 0, NULL},
       {"email", K_EMAIL, 0, NULL},
       END}},
-    {"catalog/services.csv", "services", false,
+    {"catalog/services.csv",
+     "services",
+     false,
      {{"id", K_ID, REQ | UNIQ, NULL},
       {"organization_id", K_REF, REQ, "organizations.id"},
       {"name", K_TEXT, REQ | TRANS, NULL},
@@ -86,7 +96,9 @@ static const struct file_spec files[] = {
       {"minimum_age", K_INT, 0, NULL},
       {"maximum_age", K_INT, 0, NULL},
       END}},
-    {"catalog/locations.csv", "locations", false,
+    {"catalog/locations.csv",
+     "locations",
+     false,
      {{"id", K_ID, REQ | UNIQ, NULL},
       {"organization_id", K_REF, REQ, "organizations.id"},
       {"name", K_TEXT, REQ, NULL},
@@ -95,7 +107,9 @@ static const struct file_spec files[] = {
       {"latitude", K_LAT, REQ, NULL},
       {"longitude", K_LON, REQ, NULL},
       END}},
-    {"catalog/addresses.csv", "addresses", false,
+    {"catalog/addresses.csv",
+     "addresses",
+     false,
      {{"id", K_ID, REQ | UNIQ, NULL},
       {"location_id", K_REF, REQ | UNIQ, "locations.id"},
       {"address_1", K_TEXT, REQ, NULL},
@@ -103,17 +117,23 @@ static const struct file_spec files[] = {
       {"postal_code", K_POSTCODE, REQ, NULL},
       {"country", K_ENUM, REQ, "NL"},
       END}},
-    {"catalog/x_location_area.csv", "x_location_area", false,
+    {"catalog/x_location_area.csv",
+     "x_location_area",
+     false,
      {{"location_id", K_REF, REQ | UNIQ, "locations.id"},
       {"stadsdeel", K_ENUM, REQ, "Centrum|Noord|Oost|Zuid|West|Zuidoost"},
       {"wijk", K_TEXT, REQ, NULL},
       END}},
-    {"catalog/service_at_location.csv", "service_at_location", false,
+    {"catalog/service_at_location.csv",
+     "service_at_location",
+     false,
      {{"id", K_ID, REQ | UNIQ, NULL},
       {"service_id", K_REF, REQ, "services.id"},
       {"location_id", K_REF, REQ, "locations.id"},
       END}},
-    {"catalog/phones.csv", "phones", false,
+    {"catalog/phones.csv",
+     "phones",
+     false,
      {{"id", K_ID, REQ | UNIQ, NULL},
       {"service_id", K_REF, 0, "services.id"},
       {"location_id", K_REF, 0, "locations.id"},
@@ -122,7 +142,9 @@ static const struct file_spec files[] = {
       {"type", K_ENUM, REQ, "voice|text|fax|sms|video"},
       {"description", K_TEXT, TRANS, NULL},
       END}},
-    {"catalog/schedules.csv", "schedules", false,
+    {"catalog/schedules.csv",
+     "schedules",
+     false,
      {{"id", K_ID, REQ | UNIQ, NULL},
       {"service_id", K_REF, 0, "services.id"},
       {"location_id", K_REF, 0, "locations.id"},
@@ -134,22 +156,30 @@ static const struct file_spec files[] = {
       {"valid_to", K_DATE, 0, NULL},
       {"description", K_TEXT, TRANS, NULL},
       END}},
-    {"catalog/holidays.csv", "holidays", false,
+    {"catalog/holidays.csv",
+     "holidays",
+     false,
      {{"date", K_DATE, REQ | UNIQ, NULL}, {"name", K_TEXT, REQ | TRANS, NULL}, END}},
-    {"catalog/languages.csv", "languages", false,
+    {"catalog/languages.csv",
+     "languages",
+     false,
      {{"id", K_ID, REQ | UNIQ, NULL},
       {"service_id", K_REF, 0, "services.id"},
       {"location_id", K_REF, 0, "locations.id"},
       {"name", K_TEXT, REQ | TRANS, NULL},
       {"code", K_TEXT, REQ, NULL},
       END}},
-    {"catalog/attributes.csv", "attributes", false,
+    {"catalog/attributes.csv",
+     "attributes",
+     false,
      {{"id", K_ID, REQ | UNIQ, NULL},
       {"link_type", K_ENUM, REQ, "service|location"},
       {"link_id", K_ID, REQ, NULL},
       {"taxonomy_term_id", K_REF, REQ, "taxonomy_terms.id"},
       END}},
-    {"catalog/cost_options.csv", "cost_options", false,
+    {"catalog/cost_options.csv",
+     "cost_options",
+     false,
      {{"id", K_ID, REQ | UNIQ, NULL},
       {"service_id", K_REF, REQ, "services.id"},
       {"option", K_TEXT, TRANS, NULL},
@@ -157,7 +187,9 @@ static const struct file_spec files[] = {
       {"currency", K_ENUM, REQ, "EUR"},
       {"amount_description", K_TEXT, TRANS, NULL},
       END}},
-    {"catalog/x_respite.csv", "x_respite", false,
+    {"catalog/x_respite.csv",
+     "x_respite",
+     false,
      {{"service_id", K_REF, REQ | UNIQ, "services.id"},
       {"setting", K_ENUM, REQ, "thuis|buitenshuis"},
       {"times", K_LIST, REQ, "dag|avond|nacht|weekend|logeren"},
@@ -170,13 +202,17 @@ static const struct file_spec files[] = {
        "iedereen"},
       {"notes", K_TEXT, TRANS, NULL},
       END}},
-    {"selfcheck/advice.csv", "sc_advice", false,
+    {"selfcheck/advice.csv",
+     "sc_advice",
+     false,
      {{"id", K_ID, REQ | UNIQ, NULL},
       {"level", K_ENUM, REQ, "veilig|eigen-kracht|netwerk|algemeen|collectief|wijkwijzer"},
       {"title", K_TEXT, REQ | TRANS, NULL},
       {"text", K_TEXT, REQ | TRANS, NULL},
       END}},
-    {"selfcheck/questions.csv", "sc_questions", false,
+    {"selfcheck/questions.csv",
+     "sc_questions",
+     false,
      {{"id", K_ID, REQ | UNIQ, NULL},
       {"domain", K_ENUM, REQ,
        "huishouden|in-en-om-huis|vervoer|contact|geldzaken|gezondheid|wonen|zorgen-voor-ander|"
@@ -188,7 +224,9 @@ static const struct file_spec files[] = {
       {"text_other", K_TEXT, TRANS, NULL},
       {"help", K_TEXT, TRANS, NULL},
       END}},
-    {"selfcheck/rules.csv", "sc_rules", false,
+    {"selfcheck/rules.csv",
+     "sc_rules",
+     false,
      {{"id", K_ID, REQ | UNIQ, NULL},
       {"question", K_REF, REQ, "sc_questions.id"},
       {"answers", K_LIST, REQ, "zelf|netwerk|niet|nee|soms|vaak|ja|weetniet"},
@@ -196,14 +234,18 @@ static const struct file_spec files[] = {
       {"advice", K_REF, REQ, "sc_advice.id"},
       {"weight", K_ENUM, REQ, "licht|zwaar"},
       END}},
-    {"selfcheck/carer_result.csv", "sc_carer_result", false,
+    {"selfcheck/carer_result.csv",
+     "sc_carer_result",
+     false,
      {{"id", K_ID, REQ | UNIQ, NULL},
       {"min_score", K_INT, REQ, NULL},
       {"max_score", K_INT, REQ, NULL},
       {"title", K_TEXT, REQ | TRANS, NULL},
       {"text", K_TEXT, REQ | TRANS, NULL},
       END}},
-    {"postcodes/pc4.csv", "pc4", false,
+    {"postcodes/pc4.csv",
+     "pc4",
+     false,
      {{"pc4", K_PC4, REQ | UNIQ, NULL},
       {"latitude", K_LAT, REQ, NULL},
       {"longitude", K_LON, REQ, NULL},
@@ -211,7 +253,9 @@ static const struct file_spec files[] = {
       {"stadsdeel", K_TEXT, REQ, NULL},
       {"municipality", K_TEXT, REQ, NULL},
       END}},
-    {"postcodes/pc6.csv", "pc6", true,
+    {"postcodes/pc6.csv",
+     "pc6",
+     true,
      {{"pc6", K_PC6, REQ | UNIQ, NULL},
       {"latitude", K_LAT, REQ, NULL},
       {"longitude", K_LON, REQ, NULL},
@@ -284,7 +328,8 @@ static const char *check_field(const struct column *c, const char *v, struct sb 
 	switch (c->kind) {
 	case K_ID:
 	case K_REF:
-		return is_slug(v) ? NULL : "must be lower-case letters, digits and '-' (at most 64)";
+		return is_slug(v) ? NULL
+		                  : "must be lower-case letters, digits and '-' (at most 64)";
 	case K_TEXT:
 		return NULL;
 	case K_INT: {
@@ -296,8 +341,8 @@ static const char *check_field(const struct column *c, const char *v, struct sb 
 		errno = 0;
 		double d = strtod(v, &end);
 		return (!errno && end && !*end && d >= 0 && d < 1e7 && !strchr(v, ','))
-			   ? NULL
-			   : "must be a number with a decimal point, like 7.50";
+		           ? NULL
+		           : "must be a number with a decimal point, like 7.50";
 	}
 	case K_LAT:
 	case K_LON: {
@@ -307,7 +352,8 @@ static const char *check_field(const struct column *c, const char *v, struct sb 
 		if (!end || *end)
 			return "must be a decimal number";
 		if (lat ? (d < 50.7 || d > 53.7) : (d < 3.2 || d > 7.3))
-			return lat ? "latitude is outside the Netherlands" : "longitude is outside the Netherlands";
+			return lat ? "latitude is outside the Netherlands"
+			           : "longitude is outside the Netherlands";
 		return NULL;
 	}
 	case K_HHMM: {
@@ -317,7 +363,8 @@ static const char *check_field(const struct column *c, const char *v, struct sb 
 	case K_DATE:
 		if (n == 10 && all_digits(v, 4) && v[4] == '-' && all_digits(v + 5, 2) &&
 		    v[7] == '-' && all_digits(v + 8, 2)) {
-			int mon = (v[5] - '0') * 10 + v[6] - '0', day = (v[8] - '0') * 10 + v[9] - '0';
+			int mon = (v[5] - '0') * 10 + v[6] - '0',
+			    day = (v[8] - '0') * 10 + v[9] - '0';
 			if (mon >= 1 && mon <= 12 && day >= 1 && day <= 31)
 				return NULL;
 		}
@@ -329,21 +376,22 @@ static const char *check_field(const struct column *c, const char *v, struct sb 
 		return "must be a web address starting with https://";
 	case K_EMAIL: {
 		const char *at = strchr(v, '@');
-		return (at && at != v && strchr(at, '.') && !strpbrk(v, " <>\"'\n")) ? NULL
-										     : "is not an e-mail address";
+		return (at && at != v && strchr(at, '.') && !strpbrk(v, " <>\"'\n"))
+		           ? NULL
+		           : "is not an e-mail address";
 	}
 	case K_POSTCODE:
 		return (n == 7 && all_digits(v, 4) && v[0] != '0' && v[4] == ' ' && v[5] >= 'A' &&
-			v[5] <= 'Z' && v[6] >= 'A' && v[6] <= 'Z')
-			   ? NULL
-			   : "must be a postcode like 7511 AB";
+		        v[5] <= 'Z' && v[6] >= 'A' && v[6] <= 'Z')
+		           ? NULL
+		           : "must be a postcode like 7511 AB";
 	case K_PC4:
 		return (n == 4 && all_digits(v, 4) && v[0] != '0') ? NULL : "must be four digits";
 	case K_PC6:
 		return (n == 6 && all_digits(v, 4) && v[0] != '0' && v[4] >= 'A' && v[4] <= 'Z' &&
-			v[5] >= 'A' && v[5] <= 'Z')
-			   ? NULL
-			   : "must be like 7511AB";
+		        v[5] >= 'A' && v[5] <= 'Z')
+		           ? NULL
+		           : "must be like 7511AB";
 	case K_ENUM:
 		if (in_values(v, n, c->values))
 			return NULL;
@@ -393,11 +441,11 @@ static bool read_file(const char *path, struct sb *out, char *err, size_t errlen
 
 /* Calls row_fn for every data row after checking the header and every
  * field. ctx is passed through. */
-typedef bool (*row_fn)(void *ctx, const struct file_spec *f, const struct csv_row *row,
-		       char *err, size_t errlen);
+typedef bool (*row_fn)(void *ctx, const struct file_spec *f, const struct csv_row *row, char *err,
+                       size_t errlen);
 
-static bool each_row(const struct file_spec *f, const char *data, size_t len, row_fn fn,
-		     void *ctx, char *err, size_t errlen)
+static bool each_row(const struct file_spec *f, const char *data, size_t len, row_fn fn, void *ctx,
+                     char *err, size_t errlen)
 {
 	const char *name = basename_of(f->path);
 	struct csv_reader r;
@@ -426,8 +474,8 @@ static bool each_row(const struct file_spec *f, const char *data, size_t len, ro
 	csv_row_free(&row);
 	while ((rc = csv_next(&r, &row, msg, sizeof(msg))) > 0) {
 		if (row.n != nc) {
-			snprintf(err, errlen, "%s:%ld: %zu fields, the header has %zu", name, row.line,
-				 row.n, nc);
+			snprintf(err, errlen, "%s:%ld: %zu fields, the header has %zu", name,
+			         row.line, row.n, nc);
 			csv_row_free(&row);
 			return false;
 		}
@@ -437,7 +485,7 @@ static bool each_row(const struct file_spec *f, const char *data, size_t len, ro
 			const char *bad = check_field(&f->cols[i], row.fields[i], &why);
 			if (bad) {
 				snprintf(err, errlen, "%s:%ld: field %s: %s", name, row.line,
-					 f->cols[i].name, bad);
+				         f->cols[i].name, bad);
 				sb_free(&why);
 				csv_row_free(&row);
 				return false;
@@ -457,7 +505,7 @@ static bool each_row(const struct file_spec *f, const char *data, size_t len, ro
 }
 
 static bool no_row(void *ctx, const struct file_spec *f, const struct csv_row *row, char *err,
-		   size_t errlen)
+                   size_t errlen)
 {
 	(void)ctx;
 	(void)f;
@@ -495,15 +543,15 @@ static bool exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 }
 
 static bool insert_row(void *ctx, const struct file_spec *f, const struct csv_row *row, char *err,
-		       size_t errlen)
+                       size_t errlen)
 {
 	struct loader *l = ctx;
 	sqlite3_reset(l->ins);
 	sqlite3_bind_int64(l->ins, 1, row->line);
 	for (size_t i = 0; i < row->n; i++) {
-		int rc = row->fields[i][0] ? sqlite3_bind_text(l->ins, (int)i + 2, row->fields[i], -1,
-							      SQLITE_TRANSIENT)
-					   : sqlite3_bind_null(l->ins, (int)i + 2);
+		int rc = row->fields[i][0] ? sqlite3_bind_text(l->ins, (int)i + 2, row->fields[i],
+		                                               -1, SQLITE_TRANSIENT)
+		                           : sqlite3_bind_null(l->ins, (int)i + 2);
 		if (rc != SQLITE_OK) {
 			snprintf(err, errlen, "database: %s", sqlite3_errmsg(l->db));
 			return false;
@@ -511,14 +559,14 @@ static bool insert_row(void *ctx, const struct file_spec *f, const struct csv_ro
 	}
 	if (sqlite3_step(l->ins) != SQLITE_DONE) {
 		snprintf(err, errlen, "%s:%ld: database: %s", basename_of(f->path), row->line,
-			 sqlite3_errmsg(l->db));
+		         sqlite3_errmsg(l->db));
 		return false;
 	}
 	return true;
 }
 
 static bool load_file(sqlite3 *db, const char *src, const struct file_spec *f, char *err,
-		      size_t errlen)
+                      size_t errlen)
 {
 	struct sb path, sql, data;
 	sb_init(&path, 4096);
@@ -531,11 +579,11 @@ static bool load_file(sqlite3 *db, const char *src, const struct file_spec *f, c
 	sb_appendf(&sql, "CREATE TABLE %s (_line INTEGER NOT NULL", f->table);
 	for (size_t i = 0; i < nc; i++)
 		sb_appendf(&sql, ", \"%s\" %s", f->cols[i].name,
-			   f->cols[i].kind == K_LAT || f->cols[i].kind == K_LON ||
-				   f->cols[i].kind == K_REAL
-			       ? "REAL"
-			   : f->cols[i].kind == K_INT ? "INTEGER"
-						      : "TEXT");
+		           f->cols[i].kind == K_LAT || f->cols[i].kind == K_LON ||
+		                   f->cols[i].kind == K_REAL
+		               ? "REAL"
+		           : f->cols[i].kind == K_INT ? "INTEGER"
+		                                      : "TEXT");
 	sb_puts(&sql, ")");
 	if (!exec(db, sb_str(&sql), err, errlen))
 		goto out;
@@ -566,10 +614,11 @@ static bool load_file(sqlite3 *db, const char *src, const struct file_spec *f, c
 		sqlite3_stmt *st = NULL;
 		sb_reset(&sql);
 		if (c->flags & UNIQ) {
-			sb_appendf(&sql,
-				   "SELECT a._line, a.\"%s\" FROM %s a JOIN %s b ON a.\"%s\" = b.\"%s\" "
-				   "AND b._line < a._line ORDER BY a._line LIMIT 1",
-				   c->name, f->table, f->table, c->name, c->name);
+			sb_appendf(
+			    &sql,
+			    "SELECT a._line, a.\"%s\" FROM %s a JOIN %s b ON a.\"%s\" = b.\"%s\" "
+			    "AND b._line < a._line ORDER BY a._line LIMIT 1",
+			    c->name, f->table, f->table, c->name, c->name);
 		} else if (c->kind == K_REF) {
 			char target[64];
 			snprintf(target, sizeof(target), "%s", c->values);
@@ -578,9 +627,10 @@ static bool load_file(sqlite3 *db, const char *src, const struct file_spec *f, c
 				continue;
 			*dot = '\0';
 			sb_appendf(&sql,
-				   "SELECT _line, \"%s\" FROM %s WHERE \"%s\" IS NOT NULL AND \"%s\" NOT IN "
-				   "(SELECT \"%s\" FROM %s) ORDER BY _line LIMIT 1",
-				   c->name, f->table, c->name, c->name, dot + 1, target);
+			           "SELECT _line, \"%s\" FROM %s WHERE \"%s\" IS NOT NULL AND "
+			           "\"%s\" NOT IN "
+			           "(SELECT \"%s\" FROM %s) ORDER BY _line LIMIT 1",
+			           c->name, f->table, c->name, c->name, dot + 1, target);
 		} else {
 			continue;
 		}
@@ -590,9 +640,9 @@ static bool load_file(sqlite3 *db, const char *src, const struct file_spec *f, c
 		}
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			snprintf(err, errlen, "%s:%d: field %s: %s '%s'", basename_of(f->path),
-				 sqlite3_column_int(st, 0), c->name,
-				 (c->flags & UNIQ) ? "repeats" : "points to nothing:",
-				 (const char *)sqlite3_column_text(st, 1));
+			         sqlite3_column_int(st, 0), c->name,
+			         (c->flags & UNIQ) ? "repeats" : "points to nothing:",
+			         (const char *)sqlite3_column_text(st, 1));
 			sqlite3_finalize(st);
 			goto out;
 		}
@@ -653,8 +703,10 @@ static const char derive_sql[] =
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE period AS SELECT service_id, location_id,"
     "  instr('SUMOTUWETHFRSA', byday) / 2 AS wday,"
-    "  CAST(substr(opens_at, 1, 2) AS INTEGER) * 60 + CAST(substr(opens_at, 4, 2) AS INTEGER) AS opens,"
-    "  CAST(substr(closes_at, 1, 2) AS INTEGER) * 60 + CAST(substr(closes_at, 4, 2) AS INTEGER) AS closes,"
+    "  CAST(substr(opens_at, 1, 2) AS INTEGER) * 60 + CAST(substr(opens_at, 4, 2) AS INTEGER) AS "
+    "opens,"
+    "  CAST(substr(closes_at, 1, 2) AS INTEGER) * 60 + CAST(substr(closes_at, 4, 2) AS INTEGER) AS "
+    "closes,"
     "  valid_from, valid_to"
     "  FROM schedules WHERE freq = 'WEEKLY';"
     "CREATE INDEX period_service ON period(service_id);"
@@ -698,14 +750,16 @@ static bool index_language(sqlite3 *db, const char *lang, char *err, size_t errl
 	sqlite3_stmt *sel = NULL, *ins = NULL;
 	bool ok = false;
 	const char *q =
-	    "SELECT s.id, s.name, coalesce(s.description, ''), coalesce(s.eligibility_description, ''),"
-	    " o.name, (SELECT group_concat(t.name, ' ') FROM service_term st JOIN taxonomy_terms t ON"
+	    "SELECT s.id, s.name, coalesce(s.description, ''), coalesce(s.eligibility_description, "
+	    "''),"
+	    " o.name, (SELECT group_concat(t.name, ' ') FROM service_term st JOIN taxonomy_terms t "
+	    "ON"
 	    " t.id = st.term_id WHERE st.service_id = s.id) FROM services s JOIN organizations o ON"
 	    " o.id = s.organization_id";
 	if (sqlite3_prepare_v2(db, q, -1, &sel, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db,
-			       "INSERT INTO service_fts(service_id, lang, name, body) VALUES (?,?,?,?)",
-			       -1, &ins, NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v2(
+	        db, "INSERT INTO service_fts(service_id, lang, name, body) VALUES (?,?,?,?)", -1,
+	        &ins, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
 		goto out;
 	}
@@ -764,8 +818,9 @@ static bool check_rules(sqlite3 *db, char *err, size_t errlen)
 			return false;
 		}
 		if (sqlite3_step(st) == SQLITE_ROW) {
-			snprintf(err, errlen, "%s:%d: %s '%s'", rules[i].file, sqlite3_column_int(st, 0),
-				 rules[i].message, (const char *)sqlite3_column_text(st, 1));
+			snprintf(err, errlen, "%s:%d: %s '%s'", rules[i].file,
+			         sqlite3_column_int(st, 0), rules[i].message,
+			         (const char *)sqlite3_column_text(st, 1));
 			sqlite3_finalize(st);
 			return false;
 		}
@@ -775,7 +830,7 @@ static bool check_rules(sqlite3 *db, char *err, size_t errlen)
 }
 
 bool content_import(const char *src, const char *out, const char *localedir, char *err,
-		    size_t errlen)
+                    size_t errlen)
 {
 	struct sb tmp;
 	sb_init(&tmp, 4096);
@@ -786,7 +841,7 @@ bool content_import(const char *src, const char *out, const char *localedir, cha
 	if (sqlite3_open_v2(sb_str(&tmp), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot create: %s", sb_str(&tmp),
-			 db ? sqlite3_errmsg(db) : "out of memory");
+		         db ? sqlite3_errmsg(db) : "out of memory");
 		goto out;
 	}
 	if (!exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN", err, errlen))
@@ -806,11 +861,11 @@ bool content_import(const char *src, const char *out, const char *localedir, cha
 	}
 	i18n_use(i18n_default());
 	if (!exec(db,
-		  "INSERT INTO meta VALUES ('schema', '" CONTENT_SCHEMA_VERSION "'),"
-		  " ('imported', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
-		  " ('services', (SELECT count(*) FROM services));"
-		  "COMMIT; PRAGMA journal_mode=DELETE; VACUUM; ANALYZE;",
-		  err, errlen))
+	          "INSERT INTO meta VALUES ('schema', '" CONTENT_SCHEMA_VERSION "'),"
+	          " ('imported', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+	          " ('services', (SELECT count(*) FROM services));"
+	          "COMMIT; PRAGMA journal_mode=DELETE; VACUUM; ANALYZE;",
+	          err, errlen))
 		goto out;
 	if (sqlite3_close(db) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot close", sb_str(&tmp));
@@ -854,7 +909,7 @@ static void po_escape(FILE *out, const char *s)
 }
 
 static bool pot_row(void *ctx, const struct file_spec *f, const struct csv_row *row, char *err,
-		    size_t errlen)
+                    size_t errlen)
 {
 	struct pot_ctx *p = ctx;
 	(void)err;
@@ -876,7 +931,7 @@ static bool pot_row(void *ctx, const struct file_spec *f, const struct csv_row *
 		if (dup)
 			continue;
 		fprintf(p->out, "#. %s: %s\n#: content/%s:%ld\nmsgid ", f->table, f->cols[i].name,
-			f->path, row->line);
+		        f->path, row->line);
 		po_escape(p->out, v);
 		fputs("\nmsgstr \"\"\n\n", p->out);
 	}

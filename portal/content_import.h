@@ -20,7 +20,7 @@
  * database file to write; localedir: compiled content translations used
  * for the multilingual search index (may be NULL). */
 bool content_import(const char *src, const char *out, const char *localedir, char *err,
-		    size_t errlen);
+                    size_t errlen);
 
 /* Writes a .pot with every translatable content text. */
 bool content_write_pot(const char *src, const char *pot, char *err, size_t errlen);

@@ -50,7 +50,8 @@ int csv_next(struct csv_reader *r, struct csv_row *row, char *err, size_t errlen
 {
 	row->n = 0;
 	if (r->pos == 0 && r->len >= 3 && memcmp(r->data, "\xEF\xBB\xBF", 3) == 0) {
-		snprintf(err, errlen, "file starts with a byte order mark; save it as UTF-8 without BOM");
+		snprintf(err, errlen,
+		         "file starts with a byte order mark; save it as UTF-8 without BOM");
 		return -1;
 	}
 	/* skip blank lines */
@@ -107,14 +108,17 @@ int csv_next(struct csv_reader *r, struct csv_row *row, char *err, size_t errlen
 			return 1;
 		} else if (c == '"') {
 			if (f.len > 0 || was_quoted) {
-				snprintf(err, errlen, "field %zu: stray quote (put the whole field in quotes and write \"\" for a quote)",
-					 row->n + 1);
+				snprintf(err, errlen,
+				         "field %zu: stray quote (put the whole field in quotes "
+				         "and write \"\" for a quote)",
+				         row->n + 1);
 				goto fail;
 			}
 			quoted = was_quoted = true;
 		} else {
 			if (was_quoted) {
-				snprintf(err, errlen, "field %zu: text after the closing quote", row->n + 1);
+				snprintf(err, errlen, "field %zu: text after the closing quote",
+				         row->n + 1);
 				goto fail;
 			}
 			sb_putc(&f, c);

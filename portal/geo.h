@@ -9,8 +9,8 @@
 #include <stdbool.h>
 
 enum postcode_result {
-	POSTCODE_PC4,	    /* four digits */
-	POSTCODE_PC6,	    /* four digits and two letters */
+	POSTCODE_PC4,       /* four digits */
+	POSTCODE_PC6,       /* four digits and two letters */
 	POSTCODE_MALFORMED, /* not a Dutch postcode */
 	POSTCODE_EMPTY,
 };

@@ -11,4 +11,14 @@ void handle_home(struct request *rq, struct response *rs);
 void handle_healthz(struct request *rq, struct response *rs);
 void handle_static(struct request *rq, struct response *rs);
 
+/* pages_catalog.c, pages_service.c, pages_carer.c */
+void handle_services(struct request *rq, struct response *rs);
+void handle_service(struct request *rq, struct response *rs);
+void handle_carer(struct request *rq, struct response *rs);
+
+/* api.c */
+void handle_api_services(struct request *rq, struct response *rs);
+void handle_api_service(struct request *rq, struct response *rs);
+void handle_api_locations(struct request *rq, struct response *rs);
+
 #endif

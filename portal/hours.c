@@ -74,7 +74,7 @@ bool hours_parse_hhmm(const char *s, int *minutes)
 }
 
 void hours_status(const struct hours_period *p, size_t n, const char *const *holidays,
-		  size_t nholidays, struct hours_day today, int minute, struct hours_status *out)
+                  size_t nholidays, struct hours_day today, int minute, struct hours_status *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->known = n > 0;

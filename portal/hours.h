@@ -25,9 +25,9 @@ struct hours_day {
 };
 
 struct hours_status {
-	bool known;	/* there are periods at all */
-	bool open;	/* open right now */
-	int closes;	/* when open: closing minute (may be past 1440) */
+	bool known; /* there are periods at all */
+	bool open;  /* open right now */
+	int closes; /* when open: closing minute (may be past 1440) */
 	bool next_known;
 	int next_in_days; /* 0 today, 1 tomorrow, ... */
 	struct hours_day next_day;
@@ -36,7 +36,7 @@ struct hours_status {
 
 /* holidays: sorted "YYYY-MM-DD" strings. now: local day and minute. */
 void hours_status(const struct hours_period *p, size_t n, const char *const *holidays,
-		  size_t nholidays, struct hours_day today, int minute, struct hours_status *out);
+                  size_t nholidays, struct hours_day today, int minute, struct hours_status *out);
 
 /* The local day and minute of t in the process time zone. */
 void hours_local(time_t t, struct hours_day *day, int *minute);

@@ -17,7 +17,7 @@ int main(int argc, char **argv)
 	}
 	if (argc != 3 && !(argc == 5 && strcmp(argv[3], "--locale") == 0)) {
 		fprintf(stderr, "usage: wijkwijzer-import CONTENT_DIR OUT.db [--locale DIR]\n"
-				"       wijkwijzer-import --pot CONTENT_DIR OUT.pot\n");
+		                "       wijkwijzer-import --pot CONTENT_DIR OUT.pot\n");
 		return 2;
 	}
 	if (!content_import(argv[1], argv[2], argc == 5 ? argv[4] : NULL, err, sizeof(err))) {

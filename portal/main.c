@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "catalog.h"
 #include "i18n.h"
 #include "sb.h"
 #include "server.h"
@@ -17,12 +18,15 @@
 #include "text.h"
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
 static struct app app;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGHUP)
+		reload_requested = 1;
+	else
+		stop_requested = 1;
 	server_wake(&app);
 }
 
@@ -153,14 +157,23 @@ int main(int argc, char **argv)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+	    sigaction(SIGHUP, &sa, NULL)) {
 		fprintf(stderr, "wijkwijzer: cannot install signal handlers: %s\n",
 		        strerror(errno));
 		goto out;
 	}
 
+	/* opening hours and appointments are wall-clock times in Enschede */
+	setenv("TZ", "Europe/Amsterdam", 1);
+	tzset();
 	i18n_init(app.cfg.locale_dir);
 	char err[512];
+	app.catalog = catalog_open(app.cfg.content_dir, err, sizeof(err));
+	if (!app.catalog) {
+		fprintf(stderr, "wijkwijzer: %s\n", err);
+		goto out;
+	}
 	app.store = store_open(app.cfg.data_dir, err, sizeof(err));
 	if (!app.store) {
 		fprintf(stderr, "wijkwijzer: %s\n", err);
@@ -178,13 +191,15 @@ int main(int argc, char **argv)
 	app.started = time(NULL);
 	fprintf(stderr, "wijkwijzer: serving http://%s:%d/ (data %s)\n", app.cfg.listen,
 	        app.cfg.port, app.cfg.data_dir);
-	server_run(&app, &stop_requested);
+	server_run(&app, &stop_requested, &reload_requested);
 	fprintf(stderr, "wijkwijzer: shutting down\n");
 	rc = 0;
 out:
 	server_stop(&app);
 	store_close(app.store);
 	app.store = NULL;
+	catalog_close(app.catalog);
+	app.catalog = NULL;
 	i18n_shutdown();
 	free(app.cfg.data_dir);
 	free(app.cfg.content_dir);

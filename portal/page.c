@@ -164,7 +164,9 @@ void page_error(struct request *rq, struct response *rs, int status, const char 
 	if (!rq->lang)
 		rq->lang = i18n_default();
 	i18n_use(rq->lang);
-	if (rq->route && (rq->route->flags & ROUTE_JSON)) {
+	bool api = rq->route ? (rq->route->flags & ROUTE_JSON) != 0
+	                     : (rq->path && strncmp(rq->path, "/api/", 5) == 0);
+	if (api) {
 		json_error(rs, status, code, message);
 		return;
 	}

@@ -12,6 +12,7 @@
 
 #include <libwebsockets.h>
 
+#include "catalog.h"
 #include "csrf.h"
 #include "live.h"
 #include "page.h"
@@ -509,10 +510,23 @@ bool server_start(struct app *app, char *err, size_t errlen)
 	return true;
 }
 
-void server_run(struct app *app, volatile sig_atomic_t *stop)
+void server_run(struct app *app, volatile sig_atomic_t *stop, volatile sig_atomic_t *reload)
 {
-	while (!*stop && lws_service(app->ctx, 0) >= 0)
-		;
+	while (!*stop && lws_service(app->ctx, 0) >= 0) {
+		if (*reload) {
+			*reload = 0;
+			char err[512];
+			/* requests are served on this thread, so none is using the
+			   old content while it is swapped */
+			if (catalog_reload(&app->catalog, app->cfg.content_dir, err, sizeof(err)))
+				fprintf(stderr, "wijkwijzer: content reloaded\n");
+			else
+				fprintf(stderr,
+				        "wijkwijzer: content not reloaded, keeping the last good "
+				        "content: %s\n",
+				        err);
+		}
+	}
 }
 
 void server_wake(struct app *app)

@@ -12,8 +12,9 @@
 /* Creates the lws context listening on cfg.listen:cfg.port. On failure
  * writes a one-line reason into err and returns false. */
 bool server_start(struct app *app, char *err, size_t errlen);
-/* Serves until *stop becomes non-zero. */
-void server_run(struct app *app, volatile sig_atomic_t *stop);
+/* Serves until *stop becomes non-zero; reloads the content whenever
+ * *reload becomes non-zero (and clears it). */
+void server_run(struct app *app, volatile sig_atomic_t *stop, volatile sig_atomic_t *reload);
 /* Wakes the service loop (safe from a signal handler). */
 void server_wake(struct app *app);
 void server_stop(struct app *app);

@@ -163,6 +163,25 @@ struct store *store_open(const char *dir, char *err, size_t errlen)
 	return s;
 }
 
+struct store *store_open_readonly(const char *path, char *err, size_t errlen)
+{
+	struct store *s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+	        SQLITE_OK ||
+	    sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) !=
+	        SQLITE_OK) {
+		snprintf(err, errlen, "cannot open %s: %s", path,
+		         s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
 void store_close(struct store *s)
 {
 	if (!s)

@@ -17,6 +17,8 @@ struct store;
 /* Opens (creating if needed) DIR/wijkwijzer.db and migrates it. On failure
  * returns NULL and writes a one-line reason into err. */
 struct store *store_open(const char *dir, char *err, size_t errlen);
+/* Opens an existing database read-only (the content), without migrations. */
+struct store *store_open_readonly(const char *path, char *err, size_t errlen);
 void store_close(struct store *s);
 sqlite3 *store_db(struct store *s);
 

@@ -39,5 +39,9 @@ void test_i18n(void);
 void test_json(void);
 void test_csrf(void);
 void test_dispatch(void);
+void test_csv(void);
+void test_postcode(void);
+void test_hours(void);
+void test_fts_query(void);
 
 #endif

@@ -22,6 +22,10 @@ int main(int argc, char **argv)
 	test_json();
 	test_csrf();
 	test_dispatch();
+	test_csv();
+	test_postcode();
+	test_hours();
+	test_fts_query();
 	i18n_shutdown();
 	printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;

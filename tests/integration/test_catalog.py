@@ -1,0 +1,142 @@
+"""Catalogue scenarios: ranking by distance, the JSON API shape, import
+validation with broken files, and reloading content on SIGHUP."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+
+import harness
+from harness import check
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def test_distance_order(server, binary, sanitizer):
+    st, _, body = server.get("/api/v1/services?near=7545&limit=100")
+    data = json.loads(body)
+    d = [s["distance_m"] for s in data["services"]]
+    check(st == 200 and len(d) > 10, "nearby services returned")
+    check(d == sorted(d), "sorted by distance")
+    check(all(isinstance(x, int) for x in d), "distances are whole metres")
+    st, _, body = server.get("/api/v1/services?near=7545AB")
+    check(st == 200, "PC6 accepted (falls back to its PC4)")
+    st, _, body = server.get("/api/v1/services?near=7545%20ab")
+    check(st == 200, "postcode with a space and lower case accepted")
+
+
+def test_lang_in_api(server, binary, sanitizer):
+    st, _, body = server.get("/api/v1/services?near=abc&lang=en")
+    check(st == 400 and "four digits" in body, "API errors follow ?lang")
+    st, _, body = server.get("/api/v1/services?near=abc", {"Accept-Language": "en"})
+    check(st == 400 and "four digits" in body, "API errors follow Accept-Language")
+
+
+def test_pages_all_results_link(server, binary, sanitizer):
+    st, _, body = server.get("/nl/voorzieningen")
+    m = re.search(r'id="result-count">(\d+) resultaten', body)
+    check(m and int(m.group(1)) >= 80, "at least 80 services listed")
+    check('aria-current="page"' in body, "pager shows the current page")
+    st, _, body2 = server.get("/nl/voorzieningen?pagina=2")
+    first = re.findall(r'result-title"><a href="([^"]+)"', body)
+    second = re.findall(r'result-title"><a href="([^"]+)"', body2)
+    check(first and second and not set(first) & set(second), "page 2 shows other services")
+
+
+def test_every_service_page(server, binary, sanitizer):
+    st, _, body = server.get("/api/v1/services?limit=100")
+    ids = [s["id"] for s in json.loads(body)["services"]]
+    bad = []
+    for sid in ids:
+        for lang in ("nl", "ar"):
+            st, _, page = server.get(f"/{lang}/voorzieningen/{sid}")
+            if st != 200 or "<h1>" not in page:
+                bad.append((lang, sid, st))
+    check(not bad, f"service pages failed: {bad[:5]}")
+
+
+def run_import(src, out):
+    imp = os.path.join(os.path.dirname(out), "..", "wijkwijzer-import")
+    imp = os.path.join(REPO, "build", "wijkwijzer-import")
+    return subprocess.run([imp, src, out], capture_output=True, text=True, timeout=60)
+
+
+def break_file(root, rel, find, replace):
+    p = os.path.join(root, rel)
+    s = open(p, encoding="utf-8").read()
+    assert find in s, (rel, find)
+    open(p, "w", encoding="utf-8").write(s.replace(find, replace, 1))
+
+
+def test_import_validation(server, binary, sanitizer):
+    cases = [
+        ("catalog/services.csv", ",gemeente-enschede-wijkwijzers,", ",no-such-org,",
+         r"services\.csv:\d+: field organization_id: points to nothing: 'no-such-org'"),
+        ("catalog/schedules.csv", ",09:00,", ",9 uur,", r"schedules\.csv:\d+: field opens_at: must be a time"),
+        ("catalog/locations.csv", "52.2", "48.8", r"locations\.csv:\d+: field latitude"),
+        ("catalog/addresses.csv", "7511 ", "7511-", r"addresses\.csv:\d+: field postal_code"),
+        ("catalog/organizations.csv", "id,name,", "id,naam,", r"organizations\.csv:1: the header must be exactly"),
+        ("catalog/services.csv", "\nwijkwijzer-afspraak,", "\nwijkwijzer-inloop,", r"services\.csv:\d+: field id: repeats"),
+        ("selfcheck/rules.csv", ",huishouden,", ",bestaat-niet,", r"rules\.csv:\d+: field question: points to nothing"),
+        ("catalog/x_respite.csv", ",gemeente", ",de-buren", r"x_respite\.csv:\d+: field payer"),
+    ]
+    for rel, find, replace, want in cases:
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "content")
+            shutil.copytree(os.path.join(REPO, "content"), src)
+            out = os.path.join(d, "content.db")
+            good = run_import(src, out)
+            check(good.returncode == 0, f"clean copy imports: {good.stderr}")
+            before = open(out, "rb").read()
+            try:
+                break_file(src, rel, find, replace)
+            except AssertionError as e:
+                check(False, f"test data: {e}")
+                continue
+            p = run_import(src, out)
+            check(p.returncode == 1 and re.search(want, p.stderr), f"{rel}: {p.stderr.strip()!r} !~ {want}")
+            check(open(out, "rb").read() == before, f"{rel}: previous content.db kept")
+            check(not os.path.exists(out + ".tmp"), "no temporary file left")
+
+
+def test_sighup_reload(server, binary, sanitizer):
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "content")
+        shutil.copytree(os.path.join(REPO, "content"), src)
+        built = os.path.join(d, "built")
+        os.mkdir(built)
+        out = os.path.join(built, "content.db")
+        check(run_import(src, out).returncode == 0, "import for reload test")
+        s = harness.Server(binary, sanitizer=sanitizer, extra=["--content", built])
+        try:
+            st, _, body = s.get("/nl/voorzieningen/zorgbelang-clientondersteuning")
+            check(st == 200, "served from the temporary content")
+            # a long request-in-progress: keep a WebSocket open over the reload
+            ws = harness.WebSocket(s.port)
+            break_file(src, "catalog/services.csv", "Onafhankelijke cliëntondersteuning", "Nieuwe naam ondersteuning")
+            check(run_import(src, out).returncode == 0, "re-import")
+            s.proc.send_signal(1)
+            deadline = time.time() + 10
+            while time.time() < deadline and "content reloaded" not in s.output():
+                time.sleep(0.05)
+            st, _, body = s.get("/nl/voorzieningen/zorgbelang-clientondersteuning")
+            check("Nieuwe naam ondersteuning" in body, "new content served after SIGHUP")
+            ws.send('{"type":"ping"}')
+            check(json.loads(ws.recv_text()).get("type") == "pong", "WebSocket survived the reload")
+            ws.close()
+            # a broken database file: the server keeps the last good content
+            open(out + ".new", "wb").write(b"this is not a database")
+            os.replace(out + ".new", out)
+            s.proc.send_signal(1)
+            deadline = time.time() + 10
+            while time.time() < deadline and "keeping the last good content" not in s.output():
+                time.sleep(0.05)
+            check("keeping the last good content" in s.output(), "broken reload reported")
+            st, _, body = s.get("/nl/voorzieningen/zorgbelang-clientondersteuning")
+            check(st == 200 and "Nieuwe naam ondersteuning" in body, "last good content still served")
+        finally:
+            rc = s.stop()
+            check(rc == 0, f"exit after reloads {rc}")
+            s.cleanup()

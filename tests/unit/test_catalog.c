@@ -1,0 +1,218 @@
+/* csv, postcodes, distance, opening hours, search query building */
+#include <stdlib.h>
+
+#include "catalog.h"
+#include "content_import.h"
+#include "csv.h"
+#include "geo.h"
+#include "hours.h"
+#include "unit.h"
+
+void test_csv(void)
+{
+	const char *data =
+	    "a,b,c\n1,\"two, with comma\",\"say \"\"hi\"\"\"\n\"multi\nline\",,x\r\n";
+	struct csv_reader r;
+	struct csv_row row;
+	char err[256];
+	csv_init(&r, data, strlen(data));
+	CHECK(csv_next(&r, &row, err, sizeof(err)) == 1 && row.n == 3 && row.line == 1);
+	csv_row_free(&row);
+	CHECK(csv_next(&r, &row, err, sizeof(err)) == 1 && row.n == 3);
+	CHECK_STR(row.fields[1], "two, with comma");
+	CHECK_STR(row.fields[2], "say \"hi\"");
+	csv_row_free(&row);
+	CHECK(csv_next(&r, &row, err, sizeof(err)) == 1 && row.line == 3);
+	CHECK_STR(row.fields[0], "multi\nline");
+	CHECK_STR(row.fields[1], "");
+	CHECK_STR(row.fields[2], "x");
+	csv_row_free(&row);
+	CHECK(csv_next(&r, &row, err, sizeof(err)) == 0);
+
+	const char *bad[] = {"a,\"open\n", "a,b\"c\n", "\"x\"y\n",
+	                     "\xEF\xBB\xBF"
+	                     "a\n",
+	                     "a,\xc3\x28\n"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		csv_init(&r, bad[i], strlen(bad[i]));
+		CHECK(csv_next(&r, &row, err, sizeof(err)) == -1);
+	}
+	/* the importer's field checks */
+	const char *svc_head =
+	    "id,organization_id,name,description,application_process,fees_description,"
+	    "eligibility_description,url,status,minimum_age,maximum_age\n";
+	char buf[1024];
+	snprintf(buf, sizeof(buf), "%sok-1,org,Naam,Tekst,,,,https://x.voorbeeld.nl,active,,\n",
+	         svc_head);
+	CHECK(content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
+	snprintf(buf, sizeof(buf), "%sBad Id,org,Naam,Tekst,,,,,active,,\n", svc_head);
+	CHECK(!content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
+	CHECK(strstr(err, "services.csv:2: field id") != NULL);
+	snprintf(buf, sizeof(buf), "%sok,org,Naam,Tekst,,,,javascript:alert(1),active,,\n",
+	         svc_head);
+	CHECK(!content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
+	CHECK(strstr(err, "field url") != NULL);
+	snprintf(buf, sizeof(buf), "%sok,org,,Tekst,,,,,active,,\n", svc_head);
+	CHECK(!content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
+	CHECK(strstr(err, "field name: is required") != NULL);
+	snprintf(buf, sizeof(buf), "%sok,org,Naam,Tekst,,,,,busy,,\n", svc_head);
+	CHECK(!content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
+	CHECK(strstr(err, "field status: must be one of") != NULL);
+	snprintf(buf, sizeof(buf), "id,name\nx,y\n");
+	CHECK(!content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
+	CHECK(strstr(err, "services.csv:1: the header must be exactly") != NULL);
+	const char *sched = "id,service_id,location_id,freq,byday,opens_at,closes_at,valid_from,"
+	                    "valid_to,description\n"
+	                    "s1,svc,,WEEKLY,MO,25:00,17:00,,,\n";
+	CHECK(!content_check_csv("schedules.csv", sched, strlen(sched), err, sizeof(err)));
+	CHECK(strstr(err, "schedules.csv:2: field opens_at") != NULL);
+}
+
+void test_postcode(void)
+{
+	struct {
+		const char *in;
+		enum postcode_result want;
+		const char *norm;
+	} cases[] = {
+	    {"7511AB", POSTCODE_PC6, "7511AB"},
+	    {"7511 ab", POSTCODE_PC6, "7511AB"},
+	    {" 7511  AB ", POSTCODE_PC6, "7511AB"},
+	    {"7511", POSTCODE_PC4, "7511"},
+	    {"7511-ab", POSTCODE_PC6, "7511AB"},
+	    {"", POSTCODE_EMPTY, ""},
+	    {"   ", POSTCODE_EMPTY, ""},
+	    {"0511AB", POSTCODE_MALFORMED, ""},
+	    {"751", POSTCODE_MALFORMED, ""},
+	    {"75111", POSTCODE_MALFORMED, ""},
+	    {"7511A", POSTCODE_MALFORMED, ""},
+	    {"7511SS", POSTCODE_MALFORMED, ""},
+	    {"abcd", POSTCODE_MALFORMED, ""},
+	    {"7511AB7511AB", POSTCODE_MALFORMED, ""},
+	    {"7511ÄB", POSTCODE_MALFORMED, ""},
+	    {"7511'--", POSTCODE_MALFORMED, ""},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[8];
+		enum postcode_result r = geo_parse_postcode(cases[i].in, out);
+		CHECK(r == cases[i].want);
+		if (r == cases[i].want && (r == POSTCODE_PC4 || r == POSTCODE_PC6))
+			CHECK_STR(out, cases[i].norm);
+	}
+	char out[8];
+	CHECK(geo_parse_postcode(NULL, out) == POSTCODE_EMPTY);
+	/* Enschede station to the Rijksmuseum Twenthe: about 1.3 km */
+	double d = geo_distance_m(52.2225, 6.8895, 52.2300, 6.9025);
+	CHECK(d > 1100 && d < 1400);
+	CHECK(geo_distance_m(52.2, 6.9, 52.2, 6.9) < 0.001);
+	double v;
+	CHECK(geo_parse_coordinate("52.21912", 50.7, 53.7, &v) && v > 52.2);
+	CHECK(!geo_parse_coordinate("52,2", 50.7, 53.7, &v));
+	CHECK(!geo_parse_coordinate("1e3", 50.7, 53.7, &v));
+	CHECK(!geo_parse_coordinate("48.85", 50.7, 53.7, &v));
+	CHECK(!geo_parse_coordinate("nan", 50.7, 53.7, &v));
+}
+
+static struct hours_day day(int y, int m, int d, int wd)
+{
+	struct hours_day x = {y, m, d, wd};
+	return x;
+}
+
+void test_hours(void)
+{
+	/* Monday-Friday 9.00-17.00, Saturday 10.00-12.00, Friday evening 22.00-02.00 */
+	const struct hours_period p[] = {
+	    {1, 540, 1020}, {2, 540, 1020}, {3, 540, 1020}, {4, 540, 1020},
+	    {5, 540, 1020}, {6, 600, 720},  {5, 1320, 120},
+	};
+	const size_t n = sizeof(p) / sizeof(p[0]);
+	const char *hol[] = {"2026-12-25", "2026-12-26", "2027-01-01"};
+	struct hours_status s;
+
+	/* Tuesday 1 December 2026, 10.00: open until 17.00 */
+	hours_status(p, n, hol, 3, day(2026, 12, 1, 2), 600, &s);
+	CHECK(s.known && s.open && s.closes == 1020);
+	/* 17.00 exactly: closed, opens tomorrow 9.00 */
+	hours_status(p, n, hol, 3, day(2026, 12, 1, 2), 1020, &s);
+	CHECK(!s.open && s.next_known && s.next_in_days == 1 && s.next_opens == 540);
+	/* Tuesday 8.59: opens today */
+	hours_status(p, n, hol, 3, day(2026, 12, 1, 2), 539, &s);
+	CHECK(!s.open && s.next_in_days == 0 && s.next_opens == 540);
+	/* Friday 23.30: the evening period runs past midnight */
+	hours_status(p, n, hol, 3, day(2026, 12, 4, 5), 1410, &s);
+	CHECK(s.open && s.closes == 120 + 1440);
+	/* Saturday 1.30: still the tail of Friday night */
+	hours_status(p, n, hol, 3, day(2026, 12, 5, 6), 90, &s);
+	CHECK(s.open && s.closes == 120);
+	/* Saturday 2.00: closed, opens 10.00 today */
+	hours_status(p, n, hol, 3, day(2026, 12, 5, 6), 120, &s);
+	CHECK(!s.open && s.next_in_days == 0 && s.next_opens == 600);
+	/* Christmas (Friday 25 December 2026) is a holiday: closed all day,
+	   and the next opening skips the 26th (holiday, Saturday) to Monday */
+	hours_status(p, n, hol, 3, day(2026, 12, 25, 5), 600, &s);
+	CHECK(!s.open && s.next_known && s.next_in_days == 3);
+	CHECK(s.next_day.mday == 28 && s.next_day.wday == 1);
+	/* the night after a holiday has no tail either */
+	hours_status(p, n, hol, 3, day(2026, 12, 26, 6), 60, &s);
+	CHECK(!s.open);
+	/* Sunday: closed, opens Monday */
+	hours_status(p, n, hol, 3, day(2026, 11, 22, 0), 720, &s);
+	CHECK(!s.open && s.next_in_days == 1 && s.next_day.wday == 1);
+	/* no periods: unknown */
+	hours_status(p, 0, hol, 3, day(2026, 11, 22, 0), 720, &s);
+	CHECK(!s.known && !s.open && !s.next_known);
+
+	/* calendar arithmetic over month, year and leap day */
+	struct hours_day d = hours_add_days(day(2026, 12, 31, 4), 1);
+	CHECK(d.year == 2027 && d.mon == 1 && d.mday == 1 && d.wday == 5);
+	d = hours_add_days(day(2028, 2, 28, 1), 1);
+	CHECK(d.mon == 2 && d.mday == 29 && d.wday == 2);
+	d = hours_add_days(day(2026, 3, 1, 0), -1);
+	CHECK(d.mon == 2 && d.mday == 28 && d.wday == 6);
+
+	/* the daylight-saving switches in Europe/Amsterdam keep wall-clock time:
+	   Sunday 29 March 2026 02:00 -> 03:00, Sunday 25 October 2026 03:00 -> 02:00 */
+	setenv("TZ", "Europe/Amsterdam", 1);
+	tzset();
+	struct hours_day ld;
+	int minute;
+	hours_local(1774746000, &ld, &minute); /* 2026-03-29 01:00 UTC = 03:00 CEST */
+	CHECK(ld.year == 2026 && ld.mon == 3 && ld.mday == 29 && ld.wday == 0 && minute == 180);
+	hours_local(1774742400, &ld, &minute); /* 2026-03-29 00:00 UTC = 01:00 CET */
+	CHECK(minute == 60);
+	hours_local(1792890000, &ld, &minute); /* 2026-10-25 01:00 UTC = 02:00 CET */
+	CHECK(ld.mday == 25 && minute == 120);
+	hours_local(1792886400, &ld, &minute); /* 2026-10-25 00:00 UTC = 02:00 CEST */
+	CHECK(minute == 120);
+	/* a Sunday period 01:00-04:00 is open at 03:00 on the spring-forward day */
+	const struct hours_period night[] = {{0, 60, 240}};
+	hours_status(night, 1, hol, 0, day(2026, 3, 29, 0), 180, &s);
+	CHECK(s.open);
+
+	int m;
+	CHECK(hours_parse_hhmm("09:30", &m) && m == 570);
+	CHECK(hours_parse_hhmm("24:00", &m) && m == 1440);
+	CHECK(!hours_parse_hhmm("24:30", &m));
+	CHECK(!hours_parse_hhmm("9:30", &m));
+	CHECK(!hours_parse_hhmm("09:60", &m));
+}
+
+void test_fts_query(void)
+{
+	struct sb q;
+	sb_init(&q, 1024);
+	CHECK(catalog_fts_query("cliëntondersteuning", &q));
+	CHECK_STR(sb_str(&q), "\"cliëntondersteuning\"*");
+	sb_reset(&q);
+	CHECK(catalog_fts_query("  warme   maaltijd! ", &q));
+	CHECK_STR(sb_str(&q), "\"warme\"* \"maaltijd\"*");
+	sb_reset(&q);
+	CHECK(catalog_fts_query("\" OR * NEAR( -x", &q));
+	CHECK_STR(sb_str(&q), "\"OR\"* \"NEAR\"* \"x\"*");
+	sb_reset(&q);
+	CHECK(!catalog_fts_query("!!! ---", &q));
+	sb_reset(&q);
+	CHECK(!catalog_fts_query(NULL, &q));
+	sb_free(&q);
+}

@@ -13,7 +13,7 @@ CFLAGS   ?= -O2 -g
 CPPFLAGS += -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -Iportal -I$(BUILD)
 ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) -fstack-protector-strong \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lqrencode -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lqrencode -lcrypt -lm
 
 LANGS     := en de tr ar pl uk
 # languages whose translation must be complete (grows to all of LANGS)
@@ -97,7 +97,7 @@ run: deps all
 
 # ---- dependencies --------------------------------------------------------
 DEBS_BUILD := gcc make pkg-config libwebsockets-dev libsqlite3-dev libssl-dev libqrencode-dev \
-              gettext locales
+              libcrypt-dev gettext locales
 DEBS_TEST  := clang python3 curl sqlite3 valgrind clang-format
 LOCALES    := nl_NL.UTF-8 en_GB.UTF-8 de_DE.UTF-8 tr_TR.UTF-8 ar_SY.UTF-8 pl_PL.UTF-8 uk_UA.UTF-8
 

@@ -18,7 +18,9 @@ struct config {
 	char *data_dir;
 	char *content_dir;
 	char *locale_dir;
-	bool quiet; /* no access log */
+	bool quiet;             /* no access log */
+	const char *public_url; /* https://wijkwijzer.example.nl, for QR codes */
+	int retention_days;     /* personal data kept after an appointment */
 };
 
 struct app {

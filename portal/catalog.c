@@ -228,6 +228,11 @@ size_t catalog_periods(struct catalog *c, const char *service_id, const char *pl
 	return n;
 }
 
+bool catalog_is_holiday(struct catalog *c, struct hours_day day)
+{
+	return hours_is_holiday((const char *const *)c->holidays, c->nholidays, day);
+}
+
 void catalog_hours(struct catalog *c, const char *service_id, const char *place_id, time_t now,
                    struct hours_status *out)
 {

@@ -93,6 +93,9 @@ void catalog_hours(struct catalog *c, const char *service_id, const char *place_
 size_t catalog_periods(struct catalog *c, const char *service_id, const char *place_id,
                        struct hours_period *out, size_t max);
 
+/* A public holiday (everything closed)? */
+bool catalog_is_holiday(struct catalog *c, struct hours_day day);
+
 /* Builds an FTS5 query from free text: every word quoted, prefix-matched.
  * Returns false when there are no words. Exposed for tests and the fuzzer. */
 bool catalog_fts_query(const char *text, struct sb *out);

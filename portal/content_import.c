@@ -243,6 +243,49 @@ static const struct file_spec files[] = {
       {"title", K_TEXT, REQ | TRANS, NULL},
       {"text", K_TEXT, REQ | TRANS, NULL},
       END}},
+    {"appointments/topics.csv",
+     "ap_topics",
+     false,
+     {{"id", K_ID, REQ | UNIQ, NULL},
+      {"name", K_TEXT, REQ | TRANS, NULL},
+      {"duration_min", K_INT, REQ, NULL},
+      {"description", K_TEXT, REQ | TRANS, NULL},
+      {"bring", K_TEXT, TRANS, NULL},
+      END}},
+    {"appointments/locations.csv",
+     "ap_locations",
+     false,
+     {{"location_id", K_REF, REQ | UNIQ, "locations.id"},
+      {"slot_minutes", K_INT, REQ, NULL},
+      {"desks", K_INT, REQ, NULL},
+      {"notice_hours", K_INT, REQ, NULL},
+      {"horizon_days", K_INT, REQ, NULL},
+      END}},
+    {"appointments/hours.csv",
+     "ap_hours",
+     false,
+     {{"id", K_ID, REQ | UNIQ, NULL},
+      {"location_id", K_REF, REQ, "ap_locations.location_id"},
+      {"byday", K_ENUM, REQ, days},
+      {"opens_at", K_HHMM, REQ, NULL},
+      {"closes_at", K_HHMM, REQ, NULL},
+      END}},
+    {"appointments/closed_days.csv",
+     "ap_closed",
+     false,
+     {{"id", K_ID, REQ | UNIQ, NULL},
+      {"location_id", K_REF, 0, "ap_locations.location_id"},
+      {"date", K_DATE, REQ, NULL},
+      {"reason", K_TEXT, TRANS, NULL},
+      END}},
+    {"appointments/terminals.csv",
+     "terminals",
+     false,
+     {{"id", K_ID, REQ | UNIQ, NULL},
+      {"location_id", K_REF, REQ, "ap_locations.location_id"},
+      {"idle_seconds", K_INT, REQ, NULL},
+      {"receipt_printer", K_ENUM, REQ, "ja|nee"},
+      END}},
     {"postcodes/pc4.csv",
      "pc4",
      false,
@@ -696,6 +739,21 @@ static const struct rule rules[] = {
      " SELECT line, item FROM split WHERE item <> '' AND item NOT IN (SELECT id FROM"
      " taxonomy_terms) ORDER BY line LIMIT 1",
      "rules.csv", "field needs: unknown taxonomy term"},
+    {"SELECT a._line, a.location_id FROM ap_locations a WHERE a.location_id NOT IN (SELECT "
+     "link_id FROM attributes WHERE link_type = 'location' AND taxonomy_term_id = "
+     "'lt-wijkwijzer') ORDER BY 1 LIMIT 1",
+     "locations.csv", "field location_id: not a wijkwijzer location:"},
+    {"SELECT _line, location_id FROM ap_locations WHERE slot_minutes NOT IN (10, 15, 20, 30, 45, "
+     "60) OR desks < 1 OR desks > 16 OR horizon_days < 1 OR horizon_days > 365 ORDER BY 1 LIMIT 1",
+     "locations.csv", "slot_minutes must be 10, 15, 20, 30, 45 or 60 and desks 1 to 16, row"},
+    {"SELECT _line, id FROM ap_hours WHERE opens_at >= closes_at ORDER BY 1 LIMIT 1", "hours.csv",
+     "field closes_at: must be after opens_at, row"},
+    {"SELECT _line, id FROM ap_topics WHERE duration_min < 10 OR duration_min > 240 ORDER BY 1 "
+     "LIMIT 1",
+     "topics.csv", "field duration_min: must be 10 to 240, row"},
+    {"SELECT _line, id FROM terminals WHERE idle_seconds < 5 OR idle_seconds > 3600 ORDER BY 1 "
+     "LIMIT 1",
+     "terminals.csv", "field idle_seconds: must be 5 to 3600, row"},
 };
 
 /* The tables the server reads, derived from the staged files. */
@@ -741,6 +799,13 @@ static const char derive_sql[] =
     "  NOT EXISTS (SELECT 1 FROM cost_options c WHERE c.service_id = s.id AND c.amount > 0) AS free"
     "  FROM services s;"
     "CREATE UNIQUE INDEX service_flags_id ON service_flags(service_id);"
+    "CREATE TABLE ap_period AS SELECT location_id, instr('SUMOTUWETHFRSA', byday) / 2 AS wday,"
+    "  CAST(substr(opens_at, 1, 2) AS INTEGER) * 60 + CAST(substr(opens_at, 4, 2) AS INTEGER) AS "
+    "opens,"
+    "  CAST(substr(closes_at, 1, 2) AS INTEGER) * 60 + CAST(substr(closes_at, 4, 2) AS INTEGER) AS "
+    "closes"
+    "  FROM ap_hours;"
+    "CREATE INDEX ap_period_loc ON ap_period(location_id, wday);"
     "CREATE VIRTUAL TABLE service_fts USING fts5(service_id UNINDEXED, lang UNINDEXED, name, body,"
     "  tokenize = 'unicode61 remove_diacritics 2');";
 
@@ -814,7 +879,7 @@ static bool check_rules(sqlite3 *db, char *err, size_t errlen)
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		sqlite3_stmt *st = NULL;
 		if (sqlite3_prepare_v2(db, rules[i].sql, -1, &st, NULL) != SQLITE_OK) {
-			snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
+			snprintf(err, errlen, "database (rule %zu): %s", i, sqlite3_errmsg(db));
 			return false;
 		}
 		if (sqlite3_step(st) == SQLITE_ROW) {

@@ -30,6 +30,12 @@ bool crypto_hmac(const unsigned char key[CRYPTO_KEY_BYTES], const void *msg, siz
 	       maclen == CRYPTO_MAC_BYTES;
 }
 
+bool crypto_sha256(const void *msg, size_t len, unsigned char out[32])
+{
+	unsigned int n = 0;
+	return EVP_Digest(msg, len, out, &n, EVP_sha256(), NULL) == 1 && n == 32;
+}
+
 bool crypto_equal(const void *a, const void *b, size_t n)
 {
 	return CRYPTO_memcmp(a, b, n) == 0;

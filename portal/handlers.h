@@ -21,4 +21,35 @@ void handle_api_services(struct request *rq, struct response *rs);
 void handle_api_service(struct request *rq, struct response *rs);
 void handle_api_locations(struct request *rq, struct response *rs);
 
+/* pages_booking.c, pages_manage.c */
+void handle_booking(struct request *rq, struct response *rs);
+void handle_booking_details(struct request *rq, struct response *rs);
+void handle_booking_confirm(struct request *rq, struct response *rs);
+void handle_booking_callback(struct request *rq, struct response *rs);
+void handle_manage(struct request *rq, struct response *rs);
+void handle_cancel(struct request *rq, struct response *rs);
+void handle_move(struct request *rq, struct response *rs);
+void handle_booking_qr(struct request *rq, struct response *rs);
+void handle_booking_ics(struct request *rq, struct response *rs);
+/* The absolute URL of this site (for QR codes and calendar files). */
+void public_base(const struct request *rq, struct sb *out);
+
+/* api_booking.c */
+void handle_api_topics(struct request *rq, struct response *rs);
+void handle_api_slots(struct request *rq, struct response *rs);
+void handle_api_book(struct request *rq, struct response *rs);
+void handle_api_booking(struct request *rq, struct response *rs);
+
+/* staff.c */
+void handle_staff_login(struct request *rq, struct response *rs);
+void handle_staff_logout(struct request *rq, struct response *rs);
+void handle_staff_agenda(struct request *rq, struct response *rs);
+void handle_staff_status(struct request *rq, struct response *rs);
+void handle_staff_block(struct request *rq, struct response *rs);
+void handle_staff_export(struct request *rq, struct response *rs);
+
+/* pages_selfcheck.c */
+void handle_selfcheck(struct request *rq, struct response *rs);
+void handle_selfcheck_result(struct request *rq, struct response *rs);
+
 #endif

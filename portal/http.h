@@ -72,6 +72,7 @@ struct request {
 	char *host;
 	char *sec_fetch_site;
 	char *content_type;
+	char peer[64];                /* client address, for rate limits only; never logged */
 	const struct i18n_lang *lang; /* language of the reply */
 	const struct route *route;
 	const char *route_params[HTTP_MAX_ROUTE_PARAMS];

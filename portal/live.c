@@ -4,10 +4,12 @@
 #include <string.h>
 
 #include "html.h"
+#include "booking.h"
 #include "json.h"
 #include "text.h"
 
 static size_t nsessions;
+static struct live_session *sessions;
 
 size_t live_sessions(void)
 {
@@ -37,7 +39,52 @@ static void error_reply(struct sb *reply, const char *code)
 	sb_puts(reply, "}");
 }
 
-bool live_handle_message(const char *msg, size_t len, struct sb *reply)
+/* {"type":"subscribe","location":ID,"date":"YYYY-MM-DD"[,"topic":ID]} */
+static void subscribe(struct app *app, struct live_session *s, const struct json_object *o,
+                      struct sb *reply)
+{
+	const char *loc = json_get_string(o, "location");
+	const char *date = json_get_string(o, "date");
+	const char *topic = json_get_string(o, "topic");
+	struct booking_place cfg;
+	if (!app || !s || !loc || !date || strlen(loc) > 64 || strlen(date) != 10 ||
+	    (topic && strlen(topic) > 64) || !booking_place_config(app, loc, &cfg)) {
+		error_reply(reply, "bad_subscription");
+		return;
+	}
+	struct sb slots;
+	sb_init(&slots, 64 * 1024);
+	if (!booking_slots_json(app, loc, date, topic, &slots)) {
+		error_reply(reply, "bad_subscription");
+	} else {
+		snprintf(s->location, sizeof(s->location), "%s", loc);
+		snprintf(s->date, sizeof(s->date), "%s", date);
+		snprintf(s->topic, sizeof(s->topic), "%s", topic ? topic : "");
+		sb_append(reply, sb_str(&slots), slots.len);
+	}
+	sb_free(&slots);
+}
+
+void live_notify_slots(struct app *app, const char *location, const char *date)
+{
+	if (!location || !date)
+		return;
+	for (struct live_session *s = sessions; s; s = s->next) {
+		if (strcmp(s->location, location) != 0 || strcmp(s->date, date) != 0)
+			continue;
+		struct sb msg;
+		sb_init(&msg, 64 * 1024);
+		if (booking_slots_json(app, location, date, s->topic, &msg) &&
+		    !enqueue(s, msg.data, msg.len)) {
+			/* a client that does not read its messages is closed */
+			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+		}
+		sb_free(&msg);
+	}
+}
+
+bool live_handle_message(struct app *app, struct live_session *s, const char *msg, size_t len,
+                         struct sb *reply)
 {
 	struct json_object o;
 	if (len > LIVE_MAX_MESSAGE || !text_utf8_valid(msg, len)) {
@@ -53,6 +100,12 @@ bool live_handle_message(const char *msg, size_t len, struct sb *reply)
 		error_reply(reply, "missing_type");
 	} else if (strcmp(type, "hello") == 0) {
 		sb_puts(reply, "{\"type\":\"hello\",\"protocol\":\"" LIVE_SUBPROTOCOL "\"}");
+	} else if (strcmp(type, "subscribe") == 0) {
+		subscribe(app, s, &o, reply);
+	} else if (strcmp(type, "unsubscribe") == 0) {
+		if (s)
+			s->location[0] = s->date[0] = '\0';
+		sb_puts(reply, "{\"type\":\"unsubscribed\"}");
 	} else if (strcmp(type, "ping") == 0) {
 		sb_puts(reply, "{\"type\":\"pong\"}");
 	} else {
@@ -107,6 +160,8 @@ int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		memset(s, 0, sizeof(*s));
 		s->wsi = wsi;
 		sb_init(&s->in, LIVE_MAX_MESSAGE);
+		s->next = sessions;
+		sessions = s;
 		nsessions++;
 		return 0;
 	case LWS_CALLBACK_RECEIVE: {
@@ -120,9 +175,11 @@ int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		}
 		if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
 			return 0;
+		/* replies may be larger than requests: a day of slots */
 		struct sb reply;
-		sb_init(&reply, LIVE_MAX_MESSAGE);
-		bool keep = live_handle_message(sb_str(&s->in), s->in.len, &reply);
+		sb_init(&reply, 64 * 1024);
+		struct app *app = lws_context_user(lws_get_context(wsi));
+		bool keep = live_handle_message(app, s, sb_str(&s->in), s->in.len, &reply);
 		sb_reset(&s->in);
 		bool ok = reply.len == 0 || enqueue(s, reply.data, reply.len);
 		sb_free(&reply);
@@ -148,6 +205,11 @@ int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return 0;
 	}
 	case LWS_CALLBACK_CLOSED:
+		for (struct live_session **p = &sessions; *p; p = &(*p)->next)
+			if (*p == s) {
+				*p = s->next;
+				break;
+			}
 		session_free(s);
 		if (nsessions)
 			nsessions--;

@@ -19,7 +19,11 @@
 
 /* Per-connection state; lws allocates it (zeroed) for each session. */
 struct live_session {
+	struct live_session *next; /* all open sessions, for broadcasts */
 	struct lws *wsi;
+	char location[65]; /* slot subscription; "" when none */
+	char date[11];
+	char topic[65];
 	struct sb in; /* a message arriving in fragments */
 	char *queue[LIVE_MAX_QUEUE];
 	size_t qlen[LIVE_MAX_QUEUE];
@@ -38,7 +42,13 @@ int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 /* Handles one complete client message; appends the reply (if any) to
  * reply. Exposed for unit tests and the fuzzer. Returns false when the
  * connection should be closed. */
-bool live_handle_message(const char *msg, size_t len, struct sb *reply);
+struct app;
+bool live_handle_message(struct app *app, struct live_session *s, const char *msg, size_t len,
+                         struct sb *reply);
+
+/* Pushes the current slots of location/date to every session subscribed
+ * to them. Called after every booking, cancellation, move or block. */
+void live_notify_slots(struct app *app, const char *location, const char *date);
 
 /* Number of open WebSocket sessions. */
 size_t live_sessions(void);

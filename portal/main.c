@@ -14,6 +14,7 @@
 #include "i18n.h"
 #include "sb.h"
 #include "server.h"
+#include "staff.h"
 #include "store.h"
 #include "text.h"
 
@@ -75,9 +76,43 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* Reads one line (the password) from standard input and stores its
+ * hash. Returns the exit code. */
+static int set_staff_password(const char *location)
+{
+	char line[512];
+	if (isatty(STDIN_FILENO))
+		fprintf(stderr, "New password for %s (at least 12 characters): ", location);
+	if (!fgets(line, sizeof(line), stdin)) {
+		fprintf(stderr, "wijkwijzer: no password on standard input\n");
+		return 1;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	char err[256];
+	bool ok = staff_set_password(&app, location, line, err, sizeof(err));
+	explicit_bzero(line, sizeof(line));
+	if (!ok) {
+		fprintf(stderr, "wijkwijzer: %s\n", err);
+		return 1;
+	}
+	fprintf(stderr, "wijkwijzer: staff password for %s stored\n", location);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	enum { OPT_PORT = 1, OPT_LISTEN, OPT_DATA, OPT_CONTENT, OPT_LOCALE, OPT_QUIET, OPT_HELP };
+	enum {
+		OPT_PORT = 1,
+		OPT_LISTEN,
+		OPT_DATA,
+		OPT_CONTENT,
+		OPT_LOCALE,
+		OPT_QUIET,
+		OPT_HELP,
+		OPT_PUBLIC_URL,
+		OPT_RETENTION,
+		OPT_STAFF_PASSWORD,
+	};
 	static const struct option opts[] = {
 	    {"port", required_argument, NULL, OPT_PORT},
 	    {"listen", required_argument, NULL, OPT_LISTEN},
@@ -85,12 +120,16 @@ int main(int argc, char **argv)
 	    {"content", required_argument, NULL, OPT_CONTENT},
 	    {"locale", required_argument, NULL, OPT_LOCALE},
 	    {"quiet", no_argument, NULL, OPT_QUIET},
+	    {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
+	    {"retention-days", required_argument, NULL, OPT_RETENTION},
+	    {"set-staff-password", required_argument, NULL, OPT_STAFF_PASSWORD},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
 	app.cfg.port = 8080;
 	app.cfg.listen = "127.0.0.1";
-	const char *data = NULL, *content = NULL, *locale = NULL;
+	app.cfg.retention_days = 30;
+	const char *data = NULL, *content = NULL, *locale = NULL, *staff_location = NULL;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		long v;
@@ -117,6 +156,27 @@ int main(int argc, char **argv)
 			break;
 		case OPT_QUIET:
 			app.cfg.quiet = true;
+			break;
+		case OPT_PUBLIC_URL:
+			if (strncmp(optarg, "http://", 7) != 0 &&
+			    strncmp(optarg, "https://", 8) != 0) {
+				fprintf(stderr, "wijkwijzer: --public-url must start with http:// "
+				                "or https://\n");
+				return 2;
+			}
+			app.cfg.public_url = optarg;
+			break;
+		case OPT_RETENTION:
+			if (!text_parse_long(optarg, 1, 3650, &v)) {
+				fprintf(
+				    stderr,
+				    "wijkwijzer: --retention-days needs a number from 1 to 3650\n");
+				return 2;
+			}
+			app.cfg.retention_days = (int)v;
+			break;
+		case OPT_STAFF_PASSWORD:
+			staff_location = optarg;
 			break;
 		case OPT_HELP:
 			usage(stdout);
@@ -182,6 +242,10 @@ int main(int argc, char **argv)
 	if (!store_secret(app.store, "signing", app.secret, sizeof(app.secret))) {
 		fprintf(stderr, "wijkwijzer: cannot read or create the signing secret: %s\n",
 		        store_errmsg(app.store));
+		goto out;
+	}
+	if (staff_location) {
+		rc = set_staff_password(staff_location);
 		goto out;
 	}
 	if (!server_start(&app, err, sizeof(err))) {

@@ -94,8 +94,15 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 	page_asset_url(&url, "icon.svg");
 	html_fmt(o, "<link rel=\"icon\" href=\"%s\" type=\"image/svg+xml\">\n", sb_str(&url));
 	sb_reset(&url);
+	if (flags & PAGE_RECEIPT) {
+		sb_reset(&url);
+		page_asset_url(&url, "receipt.css");
+		html_fmt(o, "<link rel=\"stylesheet\" href=\"%s\">\n", sb_str(&url));
+	}
+	sb_reset(&url);
 	page_asset_url(&url, "app.js");
-	html_fmt(o, "<script src=\"%s\" defer></script>\n</head>\n<body>\n", sb_str(&url));
+	html_fmt(o, "<script src=\"%s\" defer></script>\n</head>\n<body%s>\n", sb_str(&url),
+	         (flags & PAGE_RECEIPT) ? " class=\"receipt\"" : "");
 
 	html_fmt(o, "<a class=\"skip-link\" href=\"#main\">%s</a>\n", _("Direct naar de inhoud"));
 	html_raw(o, "<header class=\"site-header\">\n<div class=\"wrap header-row\">\n");

@@ -12,7 +12,9 @@
 
 #include <libwebsockets.h>
 
+#include "booking.h"
 #include "catalog.h"
+#include "store.h"
 #include "csrf.h"
 #include "live.h"
 #include "page.h"
@@ -38,6 +40,20 @@ struct conn {
 };
 
 static struct app *the_app;
+static lws_sorted_usec_list_t retention_timer;
+
+/* Personal data of past appointments is deleted every hour. */
+static void retention_run(lws_sorted_usec_list_t *sul)
+{
+	int n = booking_retention(the_app, the_app->cfg.retention_days, time(NULL));
+	if (n > 0)
+		fprintf(stderr, "wijkwijzer: retention: personal data of %d appointments deleted\n",
+		        n);
+	else if (n < 0)
+		fprintf(stderr, "wijkwijzer: retention: failed: %s\n",
+		        store_errmsg(the_app->store));
+	lws_sul_schedule(the_app->ctx, 0, sul, retention_run, 3600 * LWS_US_PER_SEC);
+}
 
 static char *copy_header(struct lws *wsi, enum lws_token_indexes t)
 {
@@ -343,6 +359,7 @@ static int on_http(struct lws *wsi, struct conn *c, const char *in)
 	rq->host = copy_header(wsi, WSI_TOKEN_HOST);
 	rq->content_type = copy_header(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE);
 	rq->sec_fetch_site = copy_custom_header(wsi, "sec-fetch-site:");
+	lws_get_peer_simple(wsi, rq->peer, sizeof(rq->peer));
 	if (m)
 		rq->path = copy_header(wsi, m->token);
 	if (!rq->path || !read_query(wsi, rq))
@@ -502,6 +519,8 @@ bool server_start(struct app *app, char *err, size_t errlen)
 	info.user = app;
 	app->ctx = lws_create_context(&info);
 	lws_set_log_level(LLL_ERR, log_emit);
+	if (app->ctx)
+		lws_sul_schedule(app->ctx, 0, &retention_timer, retention_run, 1);
 	if (!app->ctx) {
 		snprintf(err, errlen, "cannot listen on %s:%d: %s", app->cfg.listen, app->cfg.port,
 		         bind_problem(app->cfg.listen, app->cfg.port));
@@ -537,6 +556,8 @@ void server_wake(struct app *app)
 
 void server_stop(struct app *app)
 {
+	if (app->ctx)
+		lws_sul_cancel(&retention_timer);
 	if (app->ctx)
 		lws_context_destroy(app->ctx);
 	app->ctx = NULL;

@@ -1,0 +1,881 @@
+#include "booking.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "catalog.h"
+#include "crypto.h"
+#include "html.h"
+#include "live.h"
+#include "store.h"
+#include "text.h"
+
+/* References avoid characters that look alike or sound alike on the
+ * phone: no B/8, G/6, I/1, O/0, Q, S/5, Z/2. */
+static const char ref_alphabet[] = "ACDEFHJKLMNPRTUVWXY3479";
+#define REF_LEN 6
+/* At most this many active bookings per phone number or e-mail address
+ * in one calendar week, against abuse and hoarding. */
+#define CONTACT_WEEKLY_CAP 3
+
+static struct store *content(struct app *app)
+{
+	return catalog_store(app->catalog);
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? (const char *)t : NULL;
+}
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+	const char *t = col(st, i);
+	return t ? strdup(t) : NULL;
+}
+
+bool booking_place_config(struct app *app, const char *location, struct booking_place *out)
+{
+	sqlite3_stmt *st =
+	    store_stmt(content(app), "SELECT slot_minutes, desks, notice_hours, horizon_days "
+	                             "FROM ap_locations WHERE location_id = ?1");
+	if (!st || !location)
+		return false;
+	sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
+	bool ok = sqlite3_step(st) == SQLITE_ROW;
+	if (ok) {
+		out->slot_minutes = sqlite3_column_int(st, 0);
+		out->desks = sqlite3_column_int(st, 1);
+		out->notice_hours = sqlite3_column_int(st, 2);
+		out->horizon_days = sqlite3_column_int(st, 3);
+	}
+	sqlite3_reset(st);
+	return ok;
+}
+
+int booking_topic_duration(struct app *app, const char *topic)
+{
+	sqlite3_stmt *st =
+	    store_stmt(content(app), "SELECT duration_min FROM ap_topics WHERE id = ?1");
+	if (!st || !topic)
+		return -1;
+	sqlite3_bind_text(st, 1, topic, -1, SQLITE_STATIC);
+	int d = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_reset(st);
+	return d;
+}
+
+/* Unsigned arithmetic keeps every field within its width. */
+static void fmt_date(char out[11], struct hours_day d)
+{
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)d.year % 10000u, (unsigned)d.mon % 100u,
+	         (unsigned)d.mday % 100u);
+}
+
+static void fmt_time(char out[BOOKING_TIME_LEN], struct hours_day d, int minute)
+{
+	char date[11];
+	fmt_date(date, d);
+	snprintf(out, BOOKING_TIME_LEN, "%.10sT%02u:%02u", date, ((unsigned)minute / 60u) % 100u,
+	         (unsigned)minute % 60u);
+}
+
+bool booking_parse_time(const char *s, struct hours_day *day, int *minute)
+{
+	int y, mo, d, h, mi;
+	char tail;
+	if (!s || strlen(s) != 16 ||
+	    sscanf(s, "%4d-%2d-%2dT%2d:%2d%c", &y, &mo, &d, &h, &mi, &tail) != 5)
+		return false;
+	for (int i = 0; i < 16; i++) {
+		bool digit = s[i] >= '0' && s[i] <= '9';
+		if ((i == 4 || i == 7) ? s[i] != '-'
+		    : i == 10          ? s[i] != 'T'
+		    : i == 13          ? s[i] != ':'
+		                       : !digit)
+			return false;
+	}
+	if (y < 2000 || y > 2200 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59)
+		return false;
+	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap))
+		return false;
+	struct hours_day base = {y, mo, d, 0};
+	/* the weekday comes from calendar arithmetic */
+	*day = hours_add_days(base, 0);
+	*minute = h * 60 + mi;
+	return true;
+}
+
+time_t booking_instant(const char *local)
+{
+	struct hours_day d;
+	int m;
+	if (!booking_parse_time(local, &d, &m))
+		return (time_t)-1;
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = d.year - 1900;
+	tm.tm_mon = d.mon - 1;
+	tm.tm_mday = d.mday;
+	tm.tm_hour = m / 60;
+	tm.tm_min = m % 60;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+bool booking_iso(struct sb *out, const char *local)
+{
+	time_t t = booking_instant(local);
+	struct tm tm;
+	if (t == (time_t)-1 || !localtime_r(&t, &tm))
+		return false;
+	long off = tm.tm_gmtoff / 60;
+	return sb_appendf(out, "%04d-%02d-%02dT%02d:%02d:00%c%02ld:%02ld", tm.tm_year + 1900,
+	                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, off < 0 ? '-' : '+',
+	                  labs(off) / 60, labs(off) % 60);
+}
+
+/* Is the whole day closed for appointments at this place? */
+static bool day_closed(struct app *app, const char *location, struct hours_day day)
+{
+	if (catalog_is_holiday(app->catalog, day))
+		return true;
+	char date[11];
+	fmt_date(date, day);
+	sqlite3_stmt *st = store_stmt(content(app), "SELECT 1 FROM ap_closed WHERE date = ?1 AND "
+	                                            "(location_id IS NULL OR location_id = ?2)");
+	if (!st)
+		return true;
+	sqlite3_bind_text(st, 1, date, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, location, -1, SQLITE_STATIC);
+	bool closed = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (closed)
+		return true;
+	st =
+	    store_stmt(app->store, "SELECT 1 FROM slot_block WHERE location_id = ?1 AND what = ?2");
+	if (!st)
+		return true;
+	sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
+	closed = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return closed;
+}
+
+struct day_claims {
+	char slot[BOOKING_MAX_SLOTS][BOOKING_TIME_LEN];
+	unsigned mask[BOOKING_MAX_SLOTS]; /* desks taken; bit d-1 for desk d */
+	bool blocked[BOOKING_MAX_SLOTS];
+	size_t n;
+};
+
+static size_t claim_index(struct day_claims *c, const char *slot, bool add)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->slot[i], slot) == 0)
+			return i;
+	if (!add || c->n >= BOOKING_MAX_SLOTS)
+		return (size_t)-1;
+	snprintf(c->slot[c->n], BOOKING_TIME_LEN, "%s", slot);
+	c->mask[c->n] = 0;
+	c->blocked[c->n] = false;
+	return c->n++;
+}
+
+/* Loads the desks taken and the blocked slots of one day. */
+static bool load_claims(struct app *app, const char *location, const char *date,
+                        long long except_booking, struct day_claims *c)
+{
+	memset(c, 0, sizeof(*c));
+	char lo[BOOKING_TIME_LEN + 1], hi[BOOKING_TIME_LEN + 1];
+	snprintf(lo, sizeof(lo), "%sT", date);
+	snprintf(hi, sizeof(hi), "%sU", date);
+	sqlite3_stmt *st =
+	    store_stmt(app->store, "SELECT slot, desk FROM slot_claim WHERE location_id = ?1 AND "
+	                           "active = 1 AND slot > ?2 AND slot < ?3 AND booking_id <> ?4");
+	if (!st)
+		return false;
+	sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, except_booking);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t i = claim_index(c, col(st, 0), true);
+		int desk = sqlite3_column_int(st, 1);
+		if (i != (size_t)-1 && desk >= 1 && desk <= 16)
+			c->mask[i] |= 1u << (desk - 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return false;
+	st = store_stmt(
+	    app->store,
+	    "SELECT what FROM slot_block WHERE location_id = ?1 AND what > ?2 AND what < ?3");
+	if (!st)
+		return false;
+	sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t i = claim_index(c, col(st, 0), true);
+		if (i != (size_t)-1)
+			c->blocked[i] = true;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE;
+}
+
+static int popcount(unsigned v)
+{
+	int n = 0;
+	for (; v; v &= v - 1)
+		n++;
+	return n;
+}
+
+/* The slots a start covers and the desks free across all of them. */
+struct span {
+	char slot[16][BOOKING_TIME_LEN];
+	size_t n;
+	unsigned taken;
+	bool blocked;
+};
+
+static void span_of(struct day_claims *c, struct hours_day day, int start, int duration,
+                    int slot_minutes, struct span *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (int t = start; t < start + duration && s->n < 16; t += slot_minutes) {
+		fmt_time(s->slot[s->n], day, t);
+		size_t i = claim_index(c, s->slot[s->n], false);
+		if (i != (size_t)-1) {
+			s->taken |= c->mask[i];
+			s->blocked |= c->blocked[i];
+		}
+		s->n++;
+	}
+}
+
+static size_t day_slots(struct app *app, const char *location, int duration,
+                        const struct booking_place *cfg, struct hours_day day, time_t now,
+                        long long except_booking, struct slot *out, size_t max)
+{
+	struct hours_day today;
+	int minute;
+	hours_local(now, &today, &minute);
+	struct hours_day last = hours_add_days(today, cfg->horizon_days);
+	char dkey[11], tkey[11], lkey[11];
+	fmt_date(dkey, day);
+	fmt_date(tkey, today);
+	fmt_date(lkey, last);
+	if (strcmp(dkey, tkey) < 0 || strcmp(dkey, lkey) > 0 || duration <= 0 ||
+	    day_closed(app, location, day))
+		return 0;
+	struct day_claims claims;
+	if (!load_claims(app, location, dkey, except_booking, &claims))
+		return 0;
+	sqlite3_stmt *st =
+	    store_stmt(content(app), "SELECT opens, closes FROM ap_period WHERE location_id = ?1 "
+	                             "AND wday = ?2 ORDER BY opens");
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, day.wday);
+	int periods[8][2];
+	size_t np = 0;
+	while (np < 8 && sqlite3_step(st) == SQLITE_ROW) {
+		periods[np][0] = sqlite3_column_int(st, 0);
+		periods[np][1] = sqlite3_column_int(st, 1);
+		np++;
+	}
+	sqlite3_reset(st);
+	time_t earliest = now + (time_t)cfg->notice_hours * 3600;
+	size_t n = 0;
+	for (size_t p = 0; p < np; p++) {
+		for (int t = periods[p][0]; t + duration <= periods[p][1] && n < max;
+		     t += cfg->slot_minutes) {
+			struct slot *s = &out[n];
+			fmt_time(s->start, day, t);
+			if (booking_instant(s->start) < earliest)
+				continue;
+			fmt_time(s->end, day, t + duration);
+			struct span sp;
+			span_of(&claims, day, t, duration, cfg->slot_minutes, &sp);
+			s->free = sp.blocked ? 0 : cfg->desks - popcount(sp.taken);
+			if (s->free < 0)
+				s->free = 0;
+			n++;
+		}
+	}
+	return n;
+}
+
+size_t booking_day_slots(struct app *app, const char *location, const char *topic,
+                         struct hours_day day, time_t now, struct slot *out, size_t max)
+{
+	struct booking_place cfg;
+	int duration = booking_topic_duration(app, topic);
+	if (!booking_place_config(app, location, &cfg) || duration <= 0)
+		return 0;
+	return day_slots(app, location, duration, &cfg, day, now, 0, out, max);
+}
+
+size_t booking_free_after(struct app *app, const char *location, const char *topic, time_t now,
+                          const char *after, struct slot *out, size_t max)
+{
+	struct booking_place cfg;
+	int duration = booking_topic_duration(app, topic);
+	if (!booking_place_config(app, location, &cfg) || duration <= 0 || max == 0)
+		return 0;
+	struct hours_day today;
+	int minute;
+	hours_local(now, &today, &minute);
+	size_t n = 0;
+	for (int d = 0; d <= cfg.horizon_days && n < max; d++) {
+		struct slot day[BOOKING_MAX_SLOTS];
+		size_t k = day_slots(app, location, duration, &cfg, hours_add_days(today, d), now,
+		                     0, day, BOOKING_MAX_SLOTS);
+		for (size_t i = 0; i < k && n < max; i++)
+			if (day[i].free > 0 && (!after || strcmp(day[i].start, after) > 0))
+				out[n++] = day[i];
+	}
+	return n;
+}
+
+bool booking_next_free(struct app *app, const char *location, const char *topic, time_t now,
+                       struct slot *out)
+{
+	return booking_free_after(app, location, topic, now, NULL, out, 1) == 1;
+}
+
+/* ---- storage ------------------------------------------------------------ */
+
+static bool token_hash(const char *token, unsigned char out[32])
+{
+	return token && crypto_sha256(token, strlen(token), out);
+}
+
+static bool new_token(struct sb *token, unsigned char hash[32])
+{
+	unsigned char raw[32];
+	sb_reset(token);
+	return crypto_random(raw, sizeof(raw)) && crypto_base64url(token, raw, sizeof(raw)) &&
+	       token_hash(sb_str(token), hash);
+}
+
+static bool new_reference(char out[REF_LEN + 1])
+{
+	unsigned char r[REF_LEN];
+	if (!crypto_random(r, sizeof(r)))
+		return false;
+	for (size_t i = 0; i < REF_LEN; i++)
+		out[i] = ref_alphabet[r[i] % (sizeof(ref_alphabet) - 1)];
+	out[REF_LEN] = '\0';
+	return true;
+}
+
+void booking_reference_display(const char *ref, char out[16])
+{
+	if (!ref || strlen(ref) != REF_LEN)
+		snprintf(out, 16, "%s", ref ? ref : "");
+	else
+		snprintf(out, 16, "%.3s-%.3s", ref, ref + 3);
+}
+
+static void now_text(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(out, 32, "unknown");
+}
+
+/* A keyed hash of the contact, so the weekly cap works without keeping a
+ * second copy of the phone number or address. */
+static bool contact_hash(struct app *app, const struct booking_request *rq, unsigned char out[32])
+{
+	const char *c = rq->phone && *rq->phone ? rq->phone : rq->email;
+	if (!c || !*c)
+		return false;
+	struct sb norm;
+	sb_init(&norm, 512);
+	sb_puts(&norm, "contact|");
+	for (const char *p = c; *p; p++) {
+		if (rq->phone && *rq->phone ? (*p >= '0' && *p <= '9') : !text_is_space(*p))
+			sb_putc(&norm, text_ascii_lower(*p));
+	}
+	bool ok = crypto_hmac(app->secret, norm.data, norm.len, out);
+	sb_free(&norm);
+	return ok;
+}
+
+static int bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+	return v && *v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+/* Picks the lowest desk free on every slot of the span, or 0. */
+static int free_desk(const struct span *sp, int desks)
+{
+	for (int d = 1; d <= desks; d++)
+		if (!(sp->taken & (1u << (d - 1))))
+			return d;
+	return 0;
+}
+
+/* Inside a transaction: checks start and claims a desk for booking id.
+ * Returns BOOKING_OK, BOOKING_BAD_SLOT, BOOKING_FULL or BOOKING_ERROR. */
+static enum booking_result claim(struct app *app, long long id, const char *location,
+                                 const char *topic, const char *start, time_t now,
+                                 char end[BOOKING_TIME_LEN])
+{
+	struct booking_place cfg;
+	int duration = booking_topic_duration(app, topic);
+	struct hours_day day;
+	int minute;
+	if (!booking_place_config(app, location, &cfg) || duration <= 0 ||
+	    !booking_parse_time(start, &day, &minute))
+		return BOOKING_BAD_SLOT;
+	struct slot slots[BOOKING_MAX_SLOTS];
+	size_t n = day_slots(app, location, duration, &cfg, day, now, id, slots, BOOKING_MAX_SLOTS);
+	const struct slot *s = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(slots[i].start, start) == 0)
+			s = &slots[i];
+	if (!s)
+		return BOOKING_BAD_SLOT;
+	if (s->free <= 0)
+		return BOOKING_FULL;
+	struct day_claims claims;
+	char date[11];
+	snprintf(date, sizeof(date), "%.10s", start);
+	if (!load_claims(app, location, date, id, &claims))
+		return BOOKING_ERROR;
+	struct span sp;
+	span_of(&claims, day, minute, duration, cfg.slot_minutes, &sp);
+	int desk = free_desk(&sp, cfg.desks);
+	if (!desk)
+		return BOOKING_FULL;
+	sqlite3_stmt *ins =
+	    store_stmt(app->store, "INSERT INTO slot_claim(booking_id, location_id, slot, desk) "
+	                           "VALUES (?1, ?2, ?3, ?4)");
+	if (!ins)
+		return BOOKING_ERROR;
+	for (size_t i = 0; i < sp.n; i++) {
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, id);
+		sqlite3_bind_text(ins, 2, location, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, sp.slot[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int(ins, 4, desk);
+		int rc = sqlite3_step(ins);
+		sqlite3_reset(ins);
+		if (rc == SQLITE_CONSTRAINT_UNIQUE)
+			return BOOKING_FULL; /* the database said no: never overbook */
+		if (rc != SQLITE_DONE)
+			return BOOKING_ERROR;
+	}
+	snprintf(end, BOOKING_TIME_LEN, "%s", s->end);
+	return BOOKING_OK;
+}
+
+static enum booking_result load(struct app *app, sqlite3_stmt *st, struct booking *out)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? BOOKING_NOT_FOUND : BOOKING_ERROR;
+	}
+	(void)app;
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(st, 0);
+	out->reference = dup_col(st, 1);
+	out->location = dup_col(st, 2);
+	out->start = dup_col(st, 3);
+	out->end = dup_col(st, 4);
+	out->topic = dup_col(st, 5);
+	out->status = dup_col(st, 6);
+	out->name = dup_col(st, 7);
+	out->phone = dup_col(st, 8);
+	out->email = dup_col(st, 9);
+	out->lang = dup_col(st, 10);
+	out->needs = (unsigned)sqlite3_column_int(st, 11);
+	out->interpreter_lang = dup_col(st, 12);
+	out->summary = dup_col(st, 13);
+	out->origin = dup_col(st, 14);
+	out->purged = sqlite3_column_int(st, 15) != 0;
+	sqlite3_reset(st);
+	return out->status && strcmp(out->status, "cancelled") == 0 ? BOOKING_CANCELLED
+	                                                            : BOOKING_OK;
+}
+
+#define BOOKING_COLUMNS                                                                            \
+	"id, reference, location_id, start, end, topic, status, name, phone, email, lang, needs, " \
+	"interpreter_lang, summary, origin, purged"
+
+static enum booking_result find_by_id(struct app *app, long long id, struct booking *out)
+{
+	sqlite3_stmt *st =
+	    store_stmt(app->store, "SELECT " BOOKING_COLUMNS " FROM booking WHERE id = ?1");
+	if (!st)
+		return BOOKING_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	return load(app, st, out);
+}
+
+enum booking_result booking_find(struct app *app, const char *token, struct booking *out)
+{
+	unsigned char h[32];
+	memset(out, 0, sizeof(*out));
+	if (!token || strlen(token) != 43 || !token_hash(token, h))
+		return BOOKING_NOT_FOUND;
+	sqlite3_stmt *st =
+	    store_stmt(app->store, "SELECT " BOOKING_COLUMNS " FROM booking WHERE token_hash = ?1");
+	if (!st)
+		return BOOKING_ERROR;
+	sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
+	return load(app, st, out);
+}
+
+enum booking_result booking_find_reference(struct app *app, const char *reference,
+                                           struct booking *out)
+{
+	char ref[REF_LEN + 1];
+	size_t n = 0;
+	memset(out, 0, sizeof(*out));
+	for (const char *p = reference ? reference : ""; *p && n <= REF_LEN; p++)
+		if (*p != '-' && *p != ' ')
+			ref[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+	if (n != REF_LEN)
+		return BOOKING_NOT_FOUND;
+	ref[n] = '\0';
+	sqlite3_stmt *st =
+	    store_stmt(app->store, "SELECT " BOOKING_COLUMNS " FROM booking WHERE reference = ?1");
+	if (!st)
+		return BOOKING_ERROR;
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+	return load(app, st, out);
+}
+
+static void notify(struct app *app, const char *location, const char *start)
+{
+	char date[11];
+	snprintf(date, sizeof(date), "%.10s", start ? start : "");
+	live_notify_slots(app, location, date);
+}
+
+enum booking_result booking_create(struct app *app, const struct booking_request *rq, time_t now,
+                                   struct sb *token, struct booking *out)
+{
+	memset(out, 0, sizeof(*out));
+	unsigned char th[32], ch[32];
+	bool has_contact = contact_hash(app, rq, ch);
+	char created[32];
+	now_text(created);
+	if (!store_begin_immediate(app->store))
+		return BOOKING_ERROR;
+	enum booking_result r = BOOKING_ERROR;
+	if (has_contact) {
+		/* the same contact in the same week (Monday to Sunday) */
+		sqlite3_stmt *cap = store_stmt(
+		    app->store,
+		    "SELECT count(*) FROM booking WHERE contact_hash = ?1 AND status = "
+		    "'confirmed' AND date(substr(start, 1, 10), 'weekday 0', '-6 days') = "
+		    "date(substr(?2, 1, 10), 'weekday 0', '-6 days')");
+		if (!cap)
+			goto fail;
+		sqlite3_bind_blob(cap, 1, ch, 32, SQLITE_TRANSIENT);
+		sqlite3_bind_text(cap, 2, rq->start, -1, SQLITE_STATIC);
+		int count = sqlite3_step(cap) == SQLITE_ROW ? sqlite3_column_int(cap, 0) : -1;
+		sqlite3_reset(cap);
+		if (count < 0)
+			goto fail;
+		if (count >= CONTACT_WEEKLY_CAP) {
+			r = BOOKING_LIMIT;
+			goto fail;
+		}
+	}
+	char ref[REF_LEN + 1];
+	sqlite3_stmt *ins = store_stmt(
+	    app->store,
+	    "INSERT INTO booking(token_hash, reference, location_id, start, end, topic, status, "
+	    "name, phone, email, lang, needs, interpreter_lang, summary, origin, "
+	    "contact_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5, "
+	    "'confirmed', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)");
+	if (!ins)
+		goto fail;
+	int rc = SQLITE_CONSTRAINT_UNIQUE;
+	/* a reference or token that happens to exist already is drawn again */
+	for (int attempt = 0; attempt < 5 && rc == SQLITE_CONSTRAINT_UNIQUE; attempt++) {
+		if (!new_token(token, th) || !new_reference(ref))
+			goto fail;
+		sqlite3_reset(ins);
+		sqlite3_bind_blob(ins, 1, th, 32, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 2, ref, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 3, rq->location, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 4, rq->start, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 5, rq->topic, -1, SQLITE_STATIC);
+		bind_text_or_null(ins, 6, rq->name);
+		bind_text_or_null(ins, 7, rq->phone);
+		bind_text_or_null(ins, 8, rq->email);
+		sqlite3_bind_text(ins, 9, rq->lang ? rq->lang : "nl", -1, SQLITE_STATIC);
+		sqlite3_bind_int(ins, 10, (int)rq->needs);
+		bind_text_or_null(ins, 11,
+		                  (rq->needs & NEED_INTERPRETER) ? rq->interpreter_lang : NULL);
+		bind_text_or_null(ins, 12, rq->summary);
+		sqlite3_bind_text(ins, 13, rq->origin ? rq->origin : "web", -1, SQLITE_STATIC);
+		if (has_contact)
+			sqlite3_bind_blob(ins, 14, ch, 32, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(ins, 14);
+		sqlite3_bind_text(ins, 15, created, -1, SQLITE_STATIC);
+		rc = sqlite3_step(ins);
+	}
+	sqlite3_reset(ins);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	long long id = sqlite3_last_insert_rowid(store_db(app->store));
+	char end[BOOKING_TIME_LEN];
+	r = claim(app, id, rq->location, rq->topic, rq->start, now, end);
+	if (r != BOOKING_OK)
+		goto fail;
+	sqlite3_stmt *upd = store_stmt(app->store, "UPDATE booking SET end = ?2 WHERE id = ?1");
+	if (!upd)
+		goto fail;
+	sqlite3_bind_int64(upd, 1, id);
+	sqlite3_bind_text(upd, 2, end, -1, SQLITE_STATIC);
+	rc = sqlite3_step(upd);
+	sqlite3_reset(upd);
+	if (rc != SQLITE_DONE || !store_commit(app->store)) {
+		r = BOOKING_ERROR;
+		goto fail;
+	}
+	notify(app, rq->location, rq->start);
+	return find_by_id(app, id, out) == BOOKING_OK ? BOOKING_OK : BOOKING_ERROR;
+fail:
+	store_rollback(app->store);
+	sb_reset(token);
+	return r;
+}
+
+static enum booking_result update_status(struct app *app, long long id, const char *status,
+                                         bool release)
+{
+	char now[32];
+	now_text(now);
+	sqlite3_stmt *st =
+	    store_stmt(app->store, "UPDATE booking SET status = ?2, updated_at = ?3 WHERE id = ?1");
+	if (!st)
+		return BOOKING_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return BOOKING_ERROR;
+	if (release) {
+		st = store_stmt(app->store,
+		                "UPDATE slot_claim SET active = 0 WHERE booking_id = ?1");
+		if (!st)
+			return BOOKING_ERROR;
+		sqlite3_bind_int64(st, 1, id);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return BOOKING_ERROR;
+	}
+	return BOOKING_OK;
+}
+
+enum booking_result booking_cancel(struct app *app, const char *token, struct booking *out)
+{
+	enum booking_result r = booking_find(app, token, out);
+	if (r != BOOKING_OK)
+		return r;
+	if (!store_begin_immediate(app->store))
+		return BOOKING_ERROR;
+	if (update_status(app, out->id, "cancelled", true) != BOOKING_OK ||
+	    !store_commit(app->store)) {
+		store_rollback(app->store);
+		return BOOKING_ERROR;
+	}
+	free(out->status);
+	out->status = strdup("cancelled");
+	notify(app, out->location, out->start);
+	return BOOKING_OK;
+}
+
+enum booking_result booking_move(struct app *app, const char *token, const char *new_start,
+                                 time_t now, struct booking *out)
+{
+	enum booking_result r = booking_find(app, token, out);
+	if (r != BOOKING_OK)
+		return r;
+	if (!store_begin_immediate(app->store))
+		return BOOKING_ERROR;
+	/* release and claim in one transaction: if the new claim fails, the
+	   rollback gives the old slot back untouched */
+	sqlite3_stmt *st =
+	    store_stmt(app->store, "UPDATE slot_claim SET active = 0 WHERE booking_id = ?1");
+	char end[BOOKING_TIME_LEN], stamp[32];
+	now_text(stamp);
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, out->id);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	r = claim(app, out->id, out->location, out->topic, new_start, now, end);
+	if (r != BOOKING_OK)
+		goto fail_keep;
+	st = store_stmt(app->store,
+	                "UPDATE booking SET start = ?2, end = ?3, updated_at = ?4 WHERE id = ?1");
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, out->id);
+	sqlite3_bind_text(st, 2, new_start, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, end, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, stamp, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE || !store_commit(app->store))
+		goto fail;
+	long long id = out->id;
+	char *old_start = out->start, *location = out->location;
+	out->start = out->location = NULL;
+	booking_free(out);
+	notify(app, location, old_start);
+	if (strncmp(old_start, new_start, 10) != 0)
+		notify(app, location, new_start);
+	free(old_start);
+	free(location);
+	return find_by_id(app, id, out) == BOOKING_OK ? BOOKING_OK : BOOKING_ERROR;
+fail:
+	r = BOOKING_ERROR;
+fail_keep:
+	store_rollback(app->store);
+	return r;
+}
+
+void booking_free(struct booking *b)
+{
+	free(b->reference);
+	free(b->location);
+	free(b->start);
+	free(b->end);
+	free(b->topic);
+	free(b->status);
+	free(b->name);
+	free(b->phone);
+	free(b->email);
+	free(b->lang);
+	free(b->interpreter_lang);
+	free(b->summary);
+	free(b->origin);
+	memset(b, 0, sizeof(*b));
+}
+
+bool booking_set_status(struct app *app, const char *location, long long id, const char *status)
+{
+	struct booking b;
+	if (find_by_id(app, id, &b) != BOOKING_OK)
+		return false;
+	bool ok = strcmp(b.location, location) == 0 && store_begin_immediate(app->store);
+	if (ok) {
+		ok =
+		    update_status(app, id, status, false) == BOOKING_OK && store_commit(app->store);
+		if (!ok)
+			store_rollback(app->store);
+	}
+	booking_free(&b);
+	return ok;
+}
+
+bool booking_block(struct app *app, const char *location, const char *what, bool block)
+{
+	struct hours_day d;
+	int m;
+	bool day = strlen(what) == 10;
+	char probe[BOOKING_TIME_LEN];
+	snprintf(probe, sizeof(probe), "%.10sT00:00", what);
+	if (!booking_parse_time(day ? probe : what, &d, &m))
+		return false;
+	sqlite3_stmt *st =
+	    store_stmt(app->store,
+	               block ? "INSERT OR IGNORE INTO slot_block(location_id, what) VALUES (?1, ?2)"
+	                     : "DELETE FROM slot_block WHERE location_id = ?1 AND what = ?2");
+	if (!st)
+		return false;
+	sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, what, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		notify(app, location, what);
+	return rc == SQLITE_DONE;
+}
+
+int booking_retention(struct app *app, int days, time_t now)
+{
+	struct hours_day today;
+	int minute;
+	hours_local(now, &today, &minute);
+	struct hours_day cut = hours_add_days(today, -days);
+	char cutoff[BOOKING_TIME_LEN];
+	fmt_time(cutoff, cut, minute);
+	sqlite3_stmt *st = store_stmt(
+	    app->store,
+	    "UPDATE booking SET name = NULL, phone = NULL, email = NULL, summary = NULL, "
+	    "interpreter_lang = NULL, contact_hash = NULL, token_hash = NULL, reference = "
+	    "NULL, purged = 1 WHERE purged = 0 AND end < ?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	int n = rc == SQLITE_DONE ? sqlite3_changes(store_db(app->store)) : -1;
+	st = store_stmt(app->store,
+	                "UPDATE callback_request SET name = NULL, phone = NULL, purged = 1 WHERE "
+	                "purged = 0 AND created_at < ?1");
+	if (st) {
+		sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC);
+		(void)sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	return n;
+}
+
+bool booking_slots_json(struct app *app, const char *location, const char *date, const char *topic,
+                        struct sb *out)
+{
+	struct hours_day d;
+	int m;
+	char probe[BOOKING_TIME_LEN];
+	snprintf(probe, sizeof(probe), "%.10sT00:00", date ? date : "");
+	if (!location || !date || strlen(date) != 10 || !booking_parse_time(probe, &d, &m))
+		return false;
+	struct slot s[BOOKING_MAX_SLOTS];
+	size_t n = booking_day_slots(app, location, topic && *topic ? topic : "iets-anders", d,
+	                             time(NULL), s, BOOKING_MAX_SLOTS);
+	sb_puts(out, "{\"type\":\"slots\",\"location\":");
+	json_string(out, location);
+	sb_puts(out, ",\"date\":");
+	json_string(out, date);
+	sb_puts(out, ",\"slots\":[");
+	for (size_t i = 0; i < n; i++) {
+		sb_puts(out, i ? ",{\"start\":\"" : "{\"start\":\"");
+		booking_iso(out, s[i].start);
+		sb_puts(out, "\",\"end\":\"");
+		booking_iso(out, s[i].end);
+		sb_appendf(out, "\",\"free\":%d}", s[i].free);
+	}
+	return sb_puts(out, "]}");
+}

@@ -1,0 +1,21 @@
+/* ics: an RFC 5545 calendar file for an appointment, with a reminder. */
+#ifndef WW_ICS_H
+#define WW_ICS_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "sb.h"
+
+struct ics_event {
+	const char *uid;
+	time_t start, end, stamp;
+	const char *summary;
+	const char *location;
+	const char *description;
+	const char *url;
+};
+
+bool ics_write(struct sb *out, const struct ics_event *e);
+
+#endif

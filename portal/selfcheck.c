@@ -1,0 +1,287 @@
+#include "selfcheck.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "catalog.h"
+#include "crypto.h"
+#include "store.h"
+#include "text.h"
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? (const char *)t : "";
+}
+
+bool selfcheck_path_valid(char path)
+{
+	return path == SC_SELF || path == SC_OTHER || path == SC_CARER;
+}
+
+static const char *path_name(char path)
+{
+	return path == SC_SELF ? "self" : path == SC_OTHER ? "other" : "carer";
+}
+
+size_t selfcheck_questions(struct app *app, char path, struct sc_question *out, size_t max)
+{
+	if (!selfcheck_path_valid(path))
+		return 0;
+	sqlite3_stmt *st = store_stmt(
+	    catalog_store(app->catalog),
+	    "SELECT id, domain, answer_set, text_self, coalesce(text_other, ''), "
+	    "coalesce(help, '') FROM sc_questions WHERE instr(';' || paths || ';', ';' || "
+	    "?1 || ';') > 0 ORDER BY \"order\"");
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, path_name(path), -1, SQLITE_STATIC);
+	size_t n = 0;
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+		struct sc_question *q = &out[n++];
+		snprintf(q->id, sizeof(q->id), "%s", col(st, 0));
+		snprintf(q->domain, sizeof(q->domain), "%s", col(st, 1));
+		snprintf(q->answer_set, sizeof(q->answer_set), "%s", col(st, 2));
+		q->text_self = strdup(col(st, 3));
+		q->text_other = strdup(col(st, 4));
+		q->help = strdup(col(st, 5));
+	}
+	sqlite3_reset(st);
+	return n;
+}
+
+void selfcheck_questions_free(struct sc_question *q, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(q[i].text_self);
+		free(q[i].text_other);
+		free(q[i].help);
+	}
+}
+
+const char *selfcheck_answers_of(const char *set)
+{
+	if (strcmp(set, "lukt") == 0)
+		return "znx";
+	if (strcmp(set, "belasting") == 0)
+		return "esv";
+	if (strcmp(set, "janee") == 0)
+		return "je";
+	return "";
+}
+
+bool selfcheck_answers_valid(const struct sc_question *q, size_t n, const char *answers,
+                             bool complete)
+{
+	size_t len = strlen(answers);
+	if (len > n || (complete && len != n))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char a = answers[i];
+		if (a != SC_WEETNIET && a != SC_SKIP &&
+		    !strchr(selfcheck_answers_of(q[i].answer_set), a))
+			return false;
+	}
+	return true;
+}
+
+static const char *answer_code(char a)
+{
+	switch (a) {
+	case SC_ZELF:
+		return "zelf";
+	case SC_NETWERK:
+		return "netwerk";
+	case SC_NIET:
+		return "niet";
+	case SC_JA:
+		return "ja";
+	case SC_NEE:
+		return "nee";
+	case SC_SOMS:
+		return "soms";
+	case SC_VAAK:
+		return "vaak";
+	case SC_WEETNIET:
+		return "weetniet";
+	default:
+		return NULL;
+	}
+}
+
+static void add_unique(char list[][65], size_t *n, const char *v)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(list[i], v) == 0)
+			return;
+	if (*n < SC_MAX_ITEMS)
+		snprintf(list[(*n)++], 65, "%s", v);
+}
+
+bool selfcheck_evaluate(struct app *app, char path, const char *answers, struct sc_outcome *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct sc_question q[SC_MAX_QUESTIONS];
+	size_t n = selfcheck_questions(app, path, q, SC_MAX_QUESTIONS);
+	bool ok = n > 0 && selfcheck_answers_valid(q, n, answers, true);
+	sqlite3_stmt *st =
+	    ok ? store_stmt(
+	             catalog_store(app->catalog),
+	             "SELECT r.needs, r.advice, r.weight, a.level FROM sc_rules r JOIN sc_advice "
+	             "a ON a.id = r.advice WHERE r.question = ?1 AND instr(';' || r.answers || "
+	             "';', ';' || ?2 || ';') > 0 ORDER BY r._line")
+	       : NULL;
+	for (size_t i = 0; ok && st && i < n; i++) {
+		char a = answers[i];
+		if (a == SC_SKIP) {
+			out->skipped++;
+			continue;
+		}
+		if (a == SC_WEETNIET)
+			out->unknown++;
+		if (strcmp(q[i].domain, "belasting") == 0)
+			out->burden += a == SC_SOMS ? 1 : a == SC_VAAK ? 2 : 0;
+		sqlite3_bind_text(st, 1, q[i].id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, answer_code(a), -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			add_unique(out->advice, &out->nadvice, col(st, 1));
+			if (strcmp(col(st, 2), "zwaar") == 0) {
+				out->heavy = true;
+				bool seen = false;
+				for (size_t k = 0; k < out->nheavy_domains; k++)
+					seen |= strcmp(out->heavy_domains[k], q[i].domain) == 0;
+				if (!seen && out->nheavy_domains < SC_MAX_QUESTIONS)
+					snprintf(out->heavy_domains[out->nheavy_domains++], 32,
+					         "%s", q[i].domain);
+			}
+			if (strcmp(col(st, 3), "veilig") == 0)
+				out->safety = true;
+			/* needs: a semicolon list of catalogue terms */
+			const char *p = col(st, 0);
+			while (*p) {
+				const char *semi = strchr(p, ';');
+				size_t len = semi ? (size_t)(semi - p) : strlen(p);
+				char term[65];
+				snprintf(term, sizeof(term), "%.*s", (int)(len < 64 ? len : 64), p);
+				if (*term)
+					add_unique(out->needs, &out->nneeds, term);
+				if (!semi)
+					break;
+				p = semi + 1;
+			}
+		}
+		sqlite3_reset(st);
+	}
+	selfcheck_questions_free(q, n);
+	return ok && st;
+}
+
+static bool sign(struct app *app, const char *payload, struct sb *out)
+{
+	unsigned char mac[CRYPTO_MAC_BYTES];
+	struct sb msg;
+	sb_init(&msg, 512);
+	bool ok = sb_puts(&msg, "selfcheck|") && sb_puts(&msg, payload) &&
+	          crypto_hmac(app->secret, msg.data, msg.len, mac) && crypto_base64url(out, mac, 9);
+	sb_free(&msg);
+	return ok;
+}
+
+bool selfcheck_code_make(struct app *app, char path, const char *answers, const char *postcode,
+                         struct sb *out)
+{
+	struct sb payload;
+	sb_init(&payload, 256);
+	sb_putc(&payload, path);
+	sb_puts(&payload, answers);
+	sb_putc(&payload, '.');
+	sb_puts(&payload, postcode ? postcode : "");
+	bool ok = !sb_failed(&payload) && sb_puts(out, sb_str(&payload)) && sb_putc(out, '.') &&
+	          sign(app, sb_str(&payload), out);
+	sb_free(&payload);
+	return ok;
+}
+
+bool selfcheck_code_parse(struct app *app, const char *code, char *path, char *answers,
+                          size_t answers_len, char *postcode, size_t postcode_len)
+{
+	if (!code || strlen(code) > 128)
+		return false;
+	const char *dot2 = strrchr(code, '.');
+	if (!dot2 || dot2 == code)
+		return false;
+	size_t plen = (size_t)(dot2 - code);
+	char payload[129];
+	memcpy(payload, code, plen);
+	payload[plen] = '\0';
+	struct sb expect;
+	sb_init(&expect, 64);
+	bool ok = sign(app, payload, &expect) && strlen(dot2 + 1) == expect.len &&
+	          crypto_equal(expect.data, dot2 + 1, expect.len);
+	sb_free(&expect);
+	if (!ok)
+		return false;
+	char *dot1 = strchr(payload, '.');
+	if (!dot1 || !selfcheck_path_valid(payload[0]))
+		return false;
+	*dot1 = '\0';
+	if (strlen(payload + 1) >= answers_len || strlen(dot1 + 1) >= postcode_len)
+		return false;
+	*path = payload[0];
+	snprintf(answers, answers_len, "%s", payload + 1);
+	snprintf(postcode, postcode_len, "%s", dot1 + 1);
+	struct sc_question q[SC_MAX_QUESTIONS];
+	size_t n = selfcheck_questions(app, *path, q, SC_MAX_QUESTIONS);
+	ok = n > 0 && selfcheck_answers_valid(q, n, answers, true);
+	selfcheck_questions_free(q, n);
+	return ok;
+}
+
+bool selfcheck_code_valid(struct app *app, const char *code)
+{
+	char path, answers[SC_MAX_QUESTIONS + 1], pc[16];
+	return selfcheck_code_parse(app, code, &path, answers, sizeof(answers), pc, sizeof(pc));
+}
+
+/* The summary is for the wijkwijzer staff, so it is written in Dutch
+ * whatever the resident's language. */
+bool selfcheck_summary(struct app *app, const char *code, struct sb *out)
+{
+	char path, answers[SC_MAX_QUESTIONS + 1], pc[16];
+	if (!selfcheck_code_parse(app, code, &path, answers, sizeof(answers), pc, sizeof(pc)))
+		return false;
+	struct sc_question q[SC_MAX_QUESTIONS];
+	size_t n = selfcheck_questions(app, path, q, SC_MAX_QUESTIONS);
+	sb_appendf(out, "Zelfcheck %s.\n",
+	           path == SC_SELF    ? "voor zichzelf"
+	           : path == SC_OTHER ? "ingevuld voor iemand anders"
+	                              : "door een mantelzorger");
+	static const struct {
+		char a;
+		const char *label;
+	} groups[] = {
+	    {SC_NIET, "Lukt niet of moeilijk"},
+	    {SC_NETWERK, "Lukt met hulp van anderen"},
+	    {SC_VAAK, "Vaak"},
+	    {SC_SOMS, "Soms"},
+	    {SC_JA, "Ja"},
+	    {SC_WEETNIET, "Weet niet"},
+	};
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		struct sb ids;
+		sb_init(&ids, 1024);
+		for (size_t i = 0; i < n && i < strlen(answers); i++)
+			if (answers[i] == groups[g].a)
+				sb_appendf(&ids, "%s%s", ids.len ? ", " : "", q[i].id);
+		if (ids.len)
+			sb_appendf(out, "%s: %s.\n", groups[g].label, sb_str(&ids));
+		sb_free(&ids);
+	}
+	struct sc_outcome oc;
+	if (path == SC_CARER && selfcheck_evaluate(app, path, answers, &oc))
+		sb_appendf(out, "Belasting mantelzorg: %d van 10.\n", oc.burden);
+	selfcheck_questions_free(q, n);
+	return !sb_failed(out);
+}

@@ -68,9 +68,13 @@ bool csrf_field(struct sb *html, const struct app *app, const char *form)
 
 bool csrf_same_origin(const struct request *rq)
 {
-	if (rq->sec_fetch_site && strcmp(rq->sec_fetch_site, "same-origin") != 0 &&
-	    strcmp(rq->sec_fetch_site, "none") != 0)
-		return false;
+	/* Sec-Fetch-Site, when the browser sends it, is the clearest answer */
+	if (rq->sec_fetch_site)
+		return strcmp(rq->sec_fetch_site, "same-origin") == 0 ||
+		       strcmp(rq->sec_fetch_site, "none") == 0;
+	/* Browsers send "Origin: null" for our own forms because of
+	   Referrer-Policy: no-referrer; without Sec-Fetch-Site that cannot
+	   be told apart from a sandboxed attacker, so it is refused. */
 	if (rq->origin) {
 		if (!rq->host)
 			return false;

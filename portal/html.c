@@ -54,45 +54,92 @@ bool html_attr(struct sb *out, const char *name, const char *value)
 	       html_text(out, value) && sb_putc(out, '"');
 }
 
+/* Formats one conversion (flags, width, precision and length included)
+ * with snprintf; text conversions (%s, %c) are escaped afterwards. The
+ * caller's whole format is type-checked by the format attribute in
+ * html.h; here each single conversion is re-parsed and passed on with an
+ * argument of the type it names, which the compiler cannot see. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 bool html_fmt(struct sb *out, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	const char *p = fmt;
-	while (*p) {
+	struct sb piece;
+	sb_init(&piece, 64 * 1024);
+	while (*p && !sb_failed(out)) {
 		const char *pct = strchr(p, '%');
 		if (!pct) {
 			sb_puts(out, p);
 			break;
 		}
 		sb_append(out, p, (size_t)(pct - p));
-		const char *c = pct + 1;
-		if (*c == '%') {
+		if (pct[1] == '%') {
 			sb_putc(out, '%');
-		} else if (*c == 's') {
-			html_text(out, va_arg(ap, const char *));
-		} else if (*c == 'd') {
-			sb_appendf(out, "%d", va_arg(ap, int));
-		} else if (*c == 'u') {
-			sb_appendf(out, "%u", va_arg(ap, unsigned));
-		} else if (c[0] == 'l' && c[1] == 'd') {
-			sb_appendf(out, "%ld", va_arg(ap, long));
-			c++;
-		} else if (c[0] == 'l' && c[1] == 'u') {
-			sb_appendf(out, "%lu", va_arg(ap, unsigned long));
-			c++;
-		} else if (c[0] == 'z' && c[1] == 'u') {
-			sb_appendf(out, "%zu", va_arg(ap, size_t));
-			c++;
-		} else {
+			p = pct + 2;
+			continue;
+		}
+		/* %[flags][width][.precision][length]conversion, no '*' */
+		size_t n = 1 + strspn(pct + 1, "-+ #0");
+		n += strspn(pct + n, "0123456789");
+		if (pct[n] == '.')
+			n += 1 + strspn(pct + n + 1, "0123456789");
+		int longs = 0;
+		bool size = false;
+		while (pct[n] == 'l' && longs < 2) {
+			longs++;
+			n++;
+		}
+		if (!longs && pct[n] == 'z') {
+			size = true;
+			n++;
+		}
+		char conv = pct[n];
+		char spec[32];
+		if (n + 1 >= sizeof(spec) || !strchr("sdiuxc", conv) || !conv) {
 			out->failed = true;
 			break;
 		}
-		p = c + 1;
+		memcpy(spec, pct, n + 1);
+		spec[n + 1] = '\0';
+		sb_reset(&piece);
+		bool text = conv == 's' || conv == 'c';
+		if (conv == 's') {
+			const char *v = va_arg(ap, const char *);
+			sb_appendf(&piece, spec, v ? v : "");
+		} else if (conv == 'c') {
+			sb_appendf(&piece, spec, va_arg(ap, int));
+		} else if (size) {
+			sb_appendf(&piece, spec, va_arg(ap, size_t));
+		} else if (longs == 2) {
+			if (conv == 'd' || conv == 'i')
+				sb_appendf(&piece, spec, va_arg(ap, long long));
+			else
+				sb_appendf(&piece, spec, va_arg(ap, unsigned long long));
+		} else if (longs == 1) {
+			if (conv == 'd' || conv == 'i')
+				sb_appendf(&piece, spec, va_arg(ap, long));
+			else
+				sb_appendf(&piece, spec, va_arg(ap, unsigned long));
+		} else if (conv == 'd' || conv == 'i') {
+			sb_appendf(&piece, spec, va_arg(ap, int));
+		} else {
+			sb_appendf(&piece, spec, va_arg(ap, unsigned));
+		}
+		if (sb_failed(&piece))
+			out->failed = true;
+		else if (text)
+			html_textn(out, sb_str(&piece), piece.len);
+		else
+			sb_append(out, sb_str(&piece), piece.len);
+		p = pct + n + 1;
 	}
+	sb_free(&piece);
 	va_end(ap);
 	return !sb_failed(out);
 }
+#pragma GCC diagnostic pop
 
 bool html_textf(struct sb *out, const char *fmt, ...)
 {

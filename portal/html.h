@@ -16,8 +16,9 @@
 bool html_text(struct sb *out, const char *s);
 bool html_textn(struct sb *out, const char *s, size_t n);
 
-/* Supported conversions: %s (escaped), %d, %u, %ld, %lu, %zu, %%. Any other
- * conversion marks the builder failed. */
+/* Conversions: %s and %c (escaped), d i u x with l, ll or z, with flags,
+ * width and precision (%.5s, %04u); %%. A '*' or any other conversion
+ * marks the builder failed. */
 bool html_fmt(struct sb *out, const char *markup_fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* printf-style formatting, then escaping of the complete result. */

@@ -101,8 +101,8 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 	}
 	sb_reset(&url);
 	page_asset_url(&url, "app.js");
-	html_fmt(o, "<script src=\"%s\" defer></script>\n</head>\n<body%s>\n", sb_str(&url),
-	         (flags & PAGE_RECEIPT) ? " class=\"receipt\"" : "");
+	html_fmt(o, "<script src=\"%s\" defer></script>\n</head>\n", sb_str(&url));
+	html_raw(o, (flags & PAGE_RECEIPT) ? "<body class=\"receipt\">\n" : "<body>\n");
 
 	html_fmt(o, "<a class=\"skip-link\" href=\"#main\">%s</a>\n", _("Direct naar de inhoud"));
 	html_raw(o, "<header class=\"site-header\">\n<div class=\"wrap header-row\">\n");

@@ -135,10 +135,9 @@ static void steps(struct sb *o, int current)
 	                       _("Tijd"), _("Gegevens"),  _("Controleren")};
 	html_fmt(o, "<ol class=\"steps-bar\" aria-label=\"%s\">\n", _("Stappen"));
 	for (int i = 0; i < 6; i++) {
-		html_fmt(o, "<li%s>",
-		         i + 1 == current  ? " aria-current=\"step\" class=\"current\""
-		         : i + 1 < current ? " class=\"done\""
-		                           : "");
+		html_raw(o, i + 1 == current  ? "<li aria-current=\"step\" class=\"current\">"
+			    : i + 1 < current ? "<li class=\"done\">"
+					      : "<li>");
 		html_text(o, names[i]);
 		html_raw(o, "</li>");
 	}

@@ -13,7 +13,7 @@ CFLAGS   ?= -O2 -g
 CPPFLAGS += -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -Iportal -I$(BUILD)
 ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) -fstack-protector-strong \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lqrencode -lcrypt -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lqrencode -lcrypt -lespeak-ng -lm
 
 LANGS     := en de tr ar pl uk
 # languages whose translation must be complete (grows to all of LANGS)
@@ -26,7 +26,7 @@ STATIC    := $(sort $(wildcard portal/static/*))
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 MO        := $(foreach l,$(LANGS),$(foreach d,$(DOMAINS),$(BUILD)/locale/$(l)/LC_MESSAGES/$(d).mo))
 
-.PHONY: all run test deps test-deps unit integration asan asan-test pot po i18n-check \
+.PHONY: all run test deps test-deps unit integration asan asan-test pot po i18n-check browser \
         fmt fmt-check content clean bench
 
 all: $(BUILD)/wijkwijzer $(MO) content
@@ -97,8 +97,8 @@ run: deps all
 
 # ---- dependencies --------------------------------------------------------
 DEBS_BUILD := gcc make pkg-config libwebsockets-dev libsqlite3-dev libssl-dev libqrencode-dev \
-              libcrypt-dev gettext locales
-DEBS_TEST  := clang python3 curl sqlite3 valgrind clang-format
+              libcrypt-dev libespeak-ng-dev espeak-ng-data gettext locales
+DEBS_TEST  := clang python3 curl sqlite3 valgrind clang-format chromium zbar-tools librsvg2-bin
 LOCALES    := nl_NL.UTF-8 en_GB.UTF-8 de_DE.UTF-8 tr_TR.UTF-8 ar_SY.UTF-8 pl_PL.UTF-8 uk_UA.UTF-8
 
 deps:
@@ -116,6 +116,12 @@ unit: $(BUILD)/unit-tests $(MO)
 
 integration: all
 	python3 tests/integration/run.py --server $(BUILD)/wijkwijzer
+
+# Browser tests: Debian Chromium driven by playwright-core, axe-core.
+browser: all
+	@command -v node >/dev/null 2>&1 || DEBS="nodejs npm" LOCALES="" sh tools/deps.sh
+	cd tests/browser && npm install --no-audit --no-fund --silent
+	node --test tests/browser/
 
 i18n-check:
 	@sh tools/i18n-check.sh "$(COMPLETE)" "$(LANGS)"
@@ -153,7 +159,43 @@ test: test-deps
 	$(MAKE) unit
 	$(MAKE) integration
 	$(MAKE) asan-test
+	$(MAKE) browser
 	@echo "make test: all suites passed"
 
 clean:
 	rm -rf build
+
+# ---- fuzzing (issue 8) -----------------------------------------------------
+# libFuzzer targets for every parser: one tests/fuzz/fuzz_<name>.c each,
+# linked against the portal sources built with clang, ASan + UBSan and
+# coverage instrumentation in build/fuzz/ (the same rules as `make asan`).
+# `make fuzz` runs each target FUZZ_SECONDS seconds (default 60),
+# `make fuzz-smoke` 10 s each (meant for `make test`). Seeds are in
+# tests/fuzz/corpus/<name>/, new corpus entries in build/fuzz/corpus/, and
+# a crash is saved as tests/fuzz/crashes/<name>-<n> and fails the target.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := build/fuzz
+FUZZ_DEBS    := clang
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+
+.PHONY: fuzz fuzz-smoke fuzz-build fuzz-deps
+
+fuzz-deps:
+	@DEBS="$(FUZZ_DEBS)" LOCALES="" sh tools/deps.sh
+
+fuzz-build: fuzz-deps $(MO)
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang CFLAGS="-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+	  $(FUZZ_BUILD)/libportal.a
+	$(MAKE) $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libportal.a $(wildcard portal/*.h)
+	clang $(CPPFLAGS) -I$(FUZZ_BUILD) -std=c11 $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer \
+	  $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $< $(FUZZ_BUILD)/libportal.a -o $@ $(LDLIBS)
+
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_BUILD) 10

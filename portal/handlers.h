@@ -48,6 +48,11 @@ void handle_staff_status(struct request *rq, struct response *rs);
 void handle_staff_block(struct request *rq, struct response *rs);
 void handle_staff_export(struct request *rq, struct response *rs);
 
+/* kiosk.c */
+void handle_kiosk_start(struct request *rq, struct response *rs);
+void handle_kiosk_stop(struct request *rq, struct response *rs);
+void handle_read_aloud(struct request *rq, struct response *rs);
+
 /* pages_selfcheck.c */
 void handle_selfcheck(struct request *rq, struct response *rs);
 void handle_selfcheck_result(struct request *rq, struct response *rs);

@@ -6,6 +6,7 @@
 #include "html.h"
 #include "booking.h"
 #include "json.h"
+#include "kiosk.h"
 #include "text.h"
 
 static size_t nsessions;
@@ -102,6 +103,23 @@ bool live_handle_message(struct app *app, struct live_session *s, const char *ms
 		sb_puts(reply, "{\"type\":\"hello\",\"protocol\":\"" LIVE_SUBPROTOCOL "\"}");
 	} else if (strcmp(type, "subscribe") == 0) {
 		subscribe(app, s, &o, reply);
+	} else if (strcmp(type, "kiosk_hello") == 0) {
+		/* a kiosk page announces its session */
+		struct kiosk_terminal t;
+		const char *id = json_get_string(&o, "terminal");
+		if (s && app && id && kiosk_find(app, id, &t)) {
+			snprintf(s->kiosk, sizeof(s->kiosk), "%s", t.id);
+			sb_puts(reply, "{\"type\":\"kiosk_ready\"}");
+		} else {
+			error_reply(reply, "unknown_terminal");
+		}
+	} else if (strcmp(type, "kiosk_reset") == 0) {
+		/* the privacy reset: forget everything this session held */
+		if (s) {
+			s->kiosk[0] = s->location[0] = s->date[0] = s->topic[0] = '\0';
+			sb_reset(&s->in);
+		}
+		sb_puts(reply, "{\"type\":\"kiosk_reset_done\"}");
 	} else if (strcmp(type, "unsubscribe") == 0) {
 		if (s)
 			s->location[0] = s->date[0] = '\0';

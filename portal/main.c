@@ -14,6 +14,7 @@
 #include "i18n.h"
 #include "sb.h"
 #include "server.h"
+#include "speech.h"
 #include "staff.h"
 #include "store.h"
 #include "text.h"
@@ -264,6 +265,7 @@ out:
 	app.store = NULL;
 	catalog_close(app.catalog);
 	app.catalog = NULL;
+	speech_shutdown();
 	i18n_shutdown();
 	free(app.cfg.data_dir);
 	free(app.cfg.content_dir);

@@ -4,6 +4,7 @@
 
 #include "assets.h"
 #include "html.h"
+#include "kiosk.h"
 #include "route.h"
 #include "text.h"
 
@@ -102,7 +103,17 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 	sb_reset(&url);
 	page_asset_url(&url, "app.js");
 	html_fmt(o, "<script src=\"%s\" defer></script>\n</head>\n", sb_str(&url));
-	html_raw(o, (flags & PAGE_RECEIPT) ? "<body class=\"receipt\">\n" : "<body>\n");
+	struct kiosk_terminal kt;
+	bool kiosk = kiosk_of_request(rq, &kt);
+	if (kiosk)
+		rs->cache_control = "no-store"; /* nothing of a kiosk user stays in a cache */
+	html_raw(o, (flags & PAGE_RECEIPT) && kiosk ? "<body class=\"receipt kiosk\""
+		    : (flags & PAGE_RECEIPT)	    ? "<body class=\"receipt\""
+		    : kiosk			    ? "<body class=\"kiosk\""
+						    : "<body");
+	html_raw(o, (flags & PAGE_KIOSK_START) ? " data-kiosk-start>\n" : ">\n");
+	if (kiosk)
+		kiosk_layout(rq, o, &kt);
 
 	html_fmt(o, "<a class=\"skip-link\" href=\"#main\">%s</a>\n", _("Direct naar de inhoud"));
 	html_raw(o, "<header class=\"site-header\">\n<div class=\"wrap header-row\">\n");

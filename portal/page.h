@@ -14,6 +14,7 @@
 
 #define PAGE_NO_LANG_SWITCH (1u << 0)
 #define PAGE_RECEIPT        (1u << 1) /* an 80 mm receipt layout */
+#define PAGE_KIOSK_START    (1u << 2) /* the kiosk start screen */
 
 bool page_begin(struct response *rs, const struct request *rq, const char *title, unsigned flags);
 bool page_end(struct response *rs, const struct request *rq);

@@ -17,6 +17,7 @@
 #include "handlers.h"
 #include "html.h"
 #include "ics.h"
+#include "kiosk.h"
 #include "page.h"
 #include "pages_common.h"
 #include "qr.h"
@@ -41,6 +42,7 @@ static const char *col(sqlite3_stmt *st, int i)
 struct flow {
 	const char *location, *topic, *day, *time, *selfcheck, *terminal;
 	char location_name[128];
+	struct kiosk_terminal kiosk;
 };
 
 static const char *param(struct request *rq, const char *name)
@@ -92,7 +94,7 @@ static void read_flow(struct request *rq, struct flow *f)
 	f->selfcheck = param(rq, "zelfcheck");
 	if (f->selfcheck && !selfcheck_code_valid(rq->app, f->selfcheck))
 		f->selfcheck = NULL;
-	f->terminal = param(rq, "kiosk");
+	f->terminal = kiosk_of_request(rq, &f->kiosk) ? f->kiosk.id : NULL;
 }
 
 /* URL of the flow with the given state (NULL leaves a field out). */
@@ -100,10 +102,10 @@ static void flow_url(struct sb *out, struct request *rq, const char *path, const
                      const char *location, const char *topic, const char *day, const char *time)
 {
 	page_link(out, rq, path);
-	const char *names[] = {"locatie", "onderwerp", "dag", "tijd", "zelfcheck", "kiosk"};
-	const char *values[] = {location, topic, day, time, f->selfcheck, f->terminal};
+	const char *names[] = {"locatie", "onderwerp", "dag", "tijd", "zelfcheck"};
+	const char *values[] = {location, topic, day, time, f->selfcheck};
 	char sep = '?';
-	for (size_t i = 0; i < 6; i++) {
+	for (size_t i = 0; i < 5; i++) {
 		if (!values[i])
 			continue;
 		sb_putc(out, sep);
@@ -126,7 +128,6 @@ static void flow_hidden(struct sb *o, const struct flow *f)
 	hidden(o, "onderwerp", f->topic);
 	hidden(o, "tijd", f->time);
 	hidden(o, "zelfcheck", f->selfcheck);
-	hidden(o, "kiosk", f->terminal);
 }
 
 static void steps(struct sb *o, int current)
@@ -505,7 +506,6 @@ static void choose_time(struct request *rq, struct response *rs, struct flow *f)
 		hidden(o, "onderwerp", f->topic);
 		hidden(o, "dag", f->day);
 		hidden(o, "zelfcheck", f->selfcheck);
-		hidden(o, "kiosk", f->terminal);
 		html_fmt(o, "<fieldset><legend>%s</legend>\n", _("Vrije tijden"));
 		slot_radios(o, s, n, NULL);
 		html_fmt(o,
@@ -961,7 +961,6 @@ static void taken_page(struct request *rq, struct response *rs, struct flow *f, 
 		hidden(o, "locatie", f->location);
 		hidden(o, "onderwerp", f->topic);
 		hidden(o, "zelfcheck", f->selfcheck);
-		hidden(o, "kiosk", f->terminal);
 		details_hidden(o, d);
 		html_fmt(o, "<fieldset><legend>%s</legend>\n<ul class=\"choice-list\">\n",
 		         _("Kies een andere tijd"));
@@ -1028,9 +1027,7 @@ void handle_booking_confirm(struct request *rq, struct response *rs)
 		sb_init(&loc, 256);
 		page_link(&loc, rq, "/afspraak/");
 		sb_puts(&loc, sb_str(&token));
-		sb_puts(&loc, f.terminal ? "?nieuw=1&kiosk=" : "?nieuw=1");
-		if (f.terminal)
-			text_url_encode(&loc, f.terminal);
+		sb_puts(&loc, "?nieuw=1");
 		response_redirect(rs, 303, sb_str(&loc));
 		sb_free(&loc);
 		booking_free(&b);

@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "handlers.h"
 #include "html.h"
+#include "kiosk.h"
 #include "page.h"
 #include "pages_common.h"
 #include "qr.h"
@@ -49,10 +50,6 @@ static void state_url(struct sb *out, struct request *rq, const struct sc_state 
 		sb_appendf(out, "&pc=%s", s->postcode[0] ? s->postcode : "-");
 	if (change >= 0)
 		sb_appendf(out, "&q=%ld", change);
-	if (s->terminal) {
-		sb_puts(out, "&kiosk=");
-		text_url_encode(out, s->terminal);
-	}
 }
 
 static const char *answer_label(char a, bool other)
@@ -82,7 +79,7 @@ static const char *answer_label(char a, bool other)
 	}
 }
 
-static void intro(struct request *rq, struct response *rs, const struct sc_state *s)
+static void intro(struct request *rq, struct response *rs)
 {
 	struct sb *o = &rs->body;
 	html_fmt(o,
@@ -114,10 +111,6 @@ static void intro(struct request *rq, struct response *rs, const struct sc_state
 		sb_reset(&url);
 		page_link(&url, rq, "/zelfcheck");
 		sb_appendf(&url, "?p=%c&a=", paths[i].path);
-		if (s->terminal) {
-			sb_puts(&url, "&kiosk=");
-			text_url_encode(&url, s->terminal);
-		}
 		html_fmt(o,
 		         "<li><a class=\"choice\" href=\"%s\"><span "
 		         "class=\"choice-title\">%s</span><span "
@@ -141,8 +134,6 @@ static void ask_postcode(struct request *rq, struct response *rs, const struct s
 	    "<form method=\"get\" action=\"%s\">\n<input type=\"hidden\" name=\"p\" value=\"%c\">"
 	    "<input type=\"hidden\" name=\"a\" value=\"\">\n",
 	    sb_str(&url), s->path);
-	if (s->terminal)
-		html_fmt(o, "<input type=\"hidden\" name=\"kiosk\" value=\"%s\">\n", s->terminal);
 	html_fmt(o,
 	         "<div class=\"field\"><label for=\"f-pc\">%s</label><p class=\"hint\" "
 	         "id=\"f-pc-hint\">%s</p>"
@@ -154,10 +145,6 @@ static void ask_postcode(struct request *rq, struct response *rs, const struct s
 	sb_reset(&url);
 	page_link(&url, rq, "/zelfcheck");
 	sb_appendf(&url, "?p=%c&a=&pc=-", s->path);
-	if (s->terminal) {
-		sb_puts(&url, "&kiosk=");
-		text_url_encode(&url, s->terminal);
-	}
 	html_fmt(o, " <a class=\"button secondary\" href=\"%s\">%s</a></p>\n</form>\n",
 	         sb_str(&url), _("Sla over"));
 	sb_free(&url);
@@ -265,10 +252,6 @@ static void check_answers(struct request *rq, struct response *rs, const struct 
 		sb_reset(&url);
 		page_link(&url, rq, "/zelfcheck/uitslag?c=");
 		text_url_encode(&url, sb_str(&code));
-		if (s->terminal) {
-			sb_puts(&url, "&kiosk=");
-			text_url_encode(&url, s->terminal);
-		}
 		html_fmt(o, "<p><a class=\"button big\" href=\"%s\">%s</a></p>\n", sb_str(&url),
 		         _("Bekijk uw advies"));
 	}
@@ -281,9 +264,8 @@ void handle_selfcheck(struct request *rq, struct response *rs)
 	struct sc_state s;
 	memset(&s, 0, sizeof(s));
 	s.change = -1;
-	s.terminal = params_get(&rq->query, "kiosk");
-	if (s.terminal && (strlen(s.terminal) > 64 || strpbrk(s.terminal, "&=?#/")))
-		s.terminal = NULL;
+	struct kiosk_terminal kt;
+	s.terminal = kiosk_of_request(rq, &kt) ? kt.id : NULL;
 	rs->cache_control = "no-store";
 	const char *p = params_get(&rq->query, "p");
 	const char *a = params_get(&rq->query, "a");
@@ -293,7 +275,7 @@ void handle_selfcheck(struct request *rq, struct response *rs)
 	sb_init(&title, 64);
 	page_begin(rs, rq, _("Zelfcheck"), 0);
 	if (!p || strlen(p) != 1 || !selfcheck_path_valid(p[0])) {
-		intro(rq, rs, &s);
+		intro(rq, rs);
 		goto out;
 	}
 	s.path = p[0];
@@ -303,7 +285,7 @@ void handle_selfcheck(struct request *rq, struct response *rs)
 		html_fmt(&rs->body, "<p class=\"notice\">%s</p>\n",
 		         _("Deze link klopt niet helemaal. Begin gerust opnieuw: het duurt maar "
 		           "een paar minuten."));
-		intro(rq, rs, &s);
+		intro(rq, rs);
 		selfcheck_questions_free(qs, n);
 		goto out;
 	}
@@ -448,9 +430,8 @@ static const char *booking_topic(char path, const struct sc_outcome *oc)
 void handle_selfcheck_result(struct request *rq, struct response *rs)
 {
 	const char *code = params_get(&rq->query, "c");
-	const char *terminal = params_get(&rq->query, "kiosk");
-	if (terminal && (strlen(terminal) > 64 || strpbrk(terminal, "&=?#/")))
-		terminal = NULL;
+	struct kiosk_terminal kt;
+	const char *terminal = kiosk_of_request(rq, &kt) ? kt.id : NULL;
 	char path, answers[SC_MAX_QUESTIONS + 1], pc[16];
 	rs->cache_control = "no-store";
 	if (!selfcheck_code_parse(rq->app, code, &path, answers, sizeof(answers), pc, sizeof(pc))) {
@@ -587,8 +568,9 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	sb_puts(&url, "&zelfcheck=");
 	text_url_encode(&url, code);
 	if (terminal) {
-		sb_puts(&url, "&kiosk=");
-		text_url_encode(&url, terminal);
+		/* on a kiosk: this wijkwijzer */
+		sb_puts(&url, "&locatie=");
+		text_url_encode(&url, kt.location);
 	}
 	html_fmt(
 	    o, "<p class=\"no-print\"><a class=\"button big\" href=\"%s\">%s</a></p>\n</section>\n",

@@ -35,6 +35,9 @@ const struct route portal_routes[] = {
     {HM_POST, "/{lang}/medewerker/status", handle_staff_status, ROUTE_FORM},
     {HM_POST, "/{lang}/medewerker/blokkeren", handle_staff_block, ROUTE_FORM},
     {HM_GET, "/medewerker/export.csv", handle_staff_export, 0},
+    {HM_GET, "/kiosk/{terminal}", handle_kiosk_start, 0},
+    {HM_GET, "/kiosk/{terminal}/stop", handle_kiosk_stop, 0},
+    {HM_GET, "/lees-voor.wav", handle_read_aloud, 0},
 };
 
 const size_t portal_routes_count = sizeof(portal_routes) / sizeof(portal_routes[0]);

@@ -87,3 +87,220 @@ document.querySelectorAll('[data-quick-exit]').forEach(function (a) {
 	}
 	connect();
 })();
+
+/* ---- kiosk mode ---------------------------------------------------------
+   Only on touch terminals (the server adds .kiosk-bar). The terminal's
+   settings and all texts come from data attributes, already translated. */
+(function () {
+	var bar = document.querySelector('.kiosk-bar');
+	if (!bar) return;
+	var terminal = bar.dataset.kiosk;
+	var idleSeconds = Math.max(5, parseInt(bar.dataset.idle, 10) || 90);
+	var countdownSeconds = Math.max(20, parseInt(bar.dataset.countdown, 10) || 20);
+	var startUrl = bar.dataset.start;
+	var root = document.documentElement;
+
+	/* The first page of a session remembers where history starts. After
+	   a reset it navigates once more, so the browser drops every later
+	   entry: nothing of the previous person stays in the history. */
+	if (document.body.hasAttribute('data-kiosk-start')) {
+		if (sessionStorage.getItem('kioskResetting') === '1') {
+			sessionStorage.removeItem('kioskResetting');
+			var fresh = startUrl + (startUrl.indexOf('?') < 0 ? '?' : '&') + 'n=' + Date.now();
+			location.assign(fresh);
+			return;
+		}
+		sessionStorage.setItem('kioskBase', String(history.length));
+	}
+
+	/* no browser memory of what is typed */
+	document.querySelectorAll('form, input, textarea').forEach(function (el) {
+		el.setAttribute('autocomplete', 'off');
+	});
+
+	/* display switches, kept for this person only */
+	['high-contrast', 'text-large'].forEach(function (name) {
+		if (sessionStorage.getItem(name) === '1') root.classList.add(name);
+	});
+	bar.querySelectorAll('[data-toggle]').forEach(function (b) {
+		var name = b.dataset.toggle;
+		b.hidden = false;
+		b.setAttribute('aria-pressed', root.classList.contains(name) ? 'true' : 'false');
+		b.addEventListener('click', function () {
+			var on = root.classList.toggle(name);
+			b.setAttribute('aria-pressed', on ? 'true' : 'false');
+			sessionStorage.setItem(name, on ? '1' : '0');
+		});
+	});
+
+	/* the session on the server */
+	var ws = null, resetAck = null;
+	try {
+		ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws', 'wijkwijzer.v1');
+		ws.onopen = function () { ws.send(JSON.stringify({ type: 'kiosk_hello', terminal: terminal })); };
+		ws.onmessage = function (ev) {
+			var msg;
+			try { msg = JSON.parse(ev.data); } catch (e) { return; }
+			if (msg.type === 'kiosk_reset_done' && resetAck) resetAck();
+		};
+	} catch (e) { ws = null; }
+
+	/* read aloud: the server speaks the page in its language */
+	var audio = null;
+	var readButton = bar.querySelector('[data-read-aloud]');
+	if (readButton) {
+		readButton.hidden = false;
+		var readLabel = readButton.textContent;
+		readButton.addEventListener('click', function () {
+			if (audio) {
+				audio.pause();
+				audio = null;
+				readButton.textContent = readLabel;
+				return;
+			}
+			audio = new Audio('/lees-voor.wav?pad=' + encodeURIComponent(location.pathname + location.search));
+			audio.addEventListener('ended', function () { audio = null; readButton.textContent = readLabel; });
+			audio.play().catch(function () { audio = null; readButton.textContent = readLabel; });
+			readButton.textContent = readButton.dataset.stopLabel;
+		});
+	}
+
+	var resetting = false;
+	function reset() {
+		if (resetting) return;
+		resetting = true;
+		if (audio) audio.pause();
+		document.querySelectorAll('form').forEach(function (f) { f.reset(); });
+		var done = function () {
+			var base = parseInt(sessionStorage.getItem('kioskBase'), 10) || 0;
+			try { sessionStorage.clear(); localStorage.clear(); } catch (e) {}
+			if (window.caches) caches.keys().then(function (ks) { ks.forEach(function (k) { caches.delete(k); }); });
+			sessionStorage.setItem('kioskResetting', '1');
+			var delta = base ? base - history.length : 0;
+			if (delta < 0) history.go(delta);
+			else location.replace(startUrl);
+		};
+		var timer = setTimeout(done, 1500);
+		resetAck = function () { clearTimeout(timer); done(); };
+		if (ws && ws.readyState === 1) ws.send(JSON.stringify({ type: 'kiosk_reset' }));
+		else { clearTimeout(timer); done(); }
+	}
+	bar.querySelector('.kiosk-stop').addEventListener('click', function (e) { e.preventDefault(); reset(); });
+
+	/* "Bent u er nog?" after the terminal's idle time */
+	var dialog = document.querySelector('.idle-dialog');
+	var text = dialog.querySelector('#idle-text');
+	var idleTimer = null, tick = null, left = 0;
+	function armIdle() {
+		clearTimeout(idleTimer);
+		idleTimer = setTimeout(askStillThere, idleSeconds * 1000);
+	}
+	function askStillThere() {
+		left = countdownSeconds;
+		text.textContent = text.dataset.template.replace('%d', left);
+		if (dialog.showModal) dialog.showModal(); else dialog.setAttribute('open', '');
+		dialog.querySelector('[data-idle-continue]').focus();
+		tick = setInterval(function () {
+			left -= 1;
+			text.textContent = text.dataset.template.replace('%d', left);
+			if (left <= 0) { clearInterval(tick); reset(); }
+		}, 1000);
+	}
+	dialog.querySelector('[data-idle-continue]').addEventListener('click', function () {
+		clearInterval(tick);
+		dialog.close ? dialog.close() : dialog.removeAttribute('open');
+		armIdle();
+	});
+	dialog.querySelector('[data-idle-stop]').addEventListener('click', function () { clearInterval(tick); reset(); });
+	dialog.addEventListener('cancel', function (e) { e.preventDefault(); });
+	['pointerdown', 'keydown', 'input', 'scroll', 'touchstart'].forEach(function (ev) {
+		document.addEventListener(ev, function () { if (!dialog.open) armIdle(); }, { passive: true, capture: true });
+	});
+	armIdle();
+
+	/* on-screen keyboard: terminals have no physical keyboard */
+	var osk = document.querySelector('.osk');
+	var target = null, shift = false;
+	var rows = {
+		letters: ['1234567890', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm-\'', 'éëèïöüáç@.'],
+		postcode: ['123', '456', '789', '0', 'abcdefghijklm', 'nopqrstuvwxyz'],
+		phone: ['123', '456', '789', '+0']
+	};
+	function layoutFor(input) {
+		if (input.type === 'tel' || input.inputMode === 'tel') return 'phone';
+		if (input.autocomplete === 'postal-code' || input.name === 'postcode' || input.name === 'pc') return 'postcode';
+		return 'letters';
+	}
+	function key(label, action, cls) {
+		var b = document.createElement('button');
+		b.type = 'button';
+		b.className = 'osk-key' + (cls ? ' ' + cls : '');
+		b.textContent = label;
+		b.addEventListener('pointerdown', function (e) { e.preventDefault(); });
+		b.addEventListener('click', function (e) { e.preventDefault(); action(); });
+		return b;
+	}
+	function insert(text) {
+		if (!target) return;
+		var s = target.selectionStart == null ? target.value.length : target.selectionStart;
+		var e = target.selectionEnd == null ? target.value.length : target.selectionEnd;
+		if (target.maxLength > 0 && target.value.length - (e - s) + text.length > target.maxLength) return;
+		target.setRangeText(text, s, e, 'end');
+		target.dispatchEvent(new Event('input', { bubbles: true }));
+	}
+	function build(kind) {
+		osk.textContent = '';
+		osk.dataset.layout = kind;
+		rows[kind].forEach(function (row) {
+			var r = document.createElement('div');
+			r.className = 'osk-row';
+			Array.from(row).forEach(function (ch) {
+				var c = shift ? ch.toUpperCase() : ch;
+				r.appendChild(key(c, function () { insert(c); if (shift) { shift = false; build(kind); } }));
+			});
+			osk.appendChild(r);
+		});
+		var last = document.createElement('div');
+		last.className = 'osk-row';
+		if (kind === 'letters')
+			last.appendChild(key(osk.dataset.shift, function () { shift = !shift; build(kind); }, 'wide'));
+		if (kind !== 'phone')
+			last.appendChild(key(osk.dataset.space, function () { insert(' '); }, 'space'));
+		last.appendChild(key(osk.dataset.back, function () {
+			if (!target) return;
+			var s = target.selectionStart, e = target.selectionEnd;
+			if (s === e && s > 0) s -= 1;
+			target.setRangeText('', s, e, 'end');
+			target.dispatchEvent(new Event('input', { bubbles: true }));
+		}, 'wide'));
+		last.appendChild(key(osk.dataset.done, function () { hide(); }, 'wide done'));
+		osk.appendChild(last);
+	}
+	function show(input) {
+		target = input;
+		build(layoutFor(input));
+		osk.hidden = false;
+		document.body.style.paddingBottom = osk.offsetHeight + 'px';
+		/* the field stays in sight above the keyboard */
+		input.scrollIntoView({ block: 'center' });
+		var r = input.getBoundingClientRect();
+		var top = window.innerHeight - osk.offsetHeight;
+		if (r.bottom > top) window.scrollBy(0, r.bottom - top + 16);
+	}
+	function hide() {
+		osk.hidden = true;
+		document.body.style.paddingBottom = '';
+		if (target) target.blur();
+		target = null;
+	}
+	document.addEventListener('focusin', function (e) {
+		var el = e.target;
+		if (el.matches && el.matches('input[type="text"], input[type="search"], input[type="tel"], input[type="email"], input:not([type]), textarea')) {
+			el.setAttribute('inputmode', 'none');
+			show(el);
+		}
+	});
+	document.addEventListener('pointerdown', function (e) {
+		if (!osk.hidden && !osk.contains(e.target) && e.target !== target) hide();
+	});
+})();

@@ -1,0 +1,32 @@
+/* kiosk: the portal on a touch terminal in a wijkwijzer location.
+ *
+ * /kiosk/{terminal} starts a kiosk session: a cookie names the terminal,
+ * and every page then renders in kiosk mode (large targets, a Stop
+ * button, the idle dialog, the on-screen keyboard, read aloud). The
+ * terminal's location is used for nearness and booking. A reset wipes
+ * the session in the browser (app.js) and on the server (live.c). */
+#ifndef WW_KIOSK_H
+#define WW_KIOSK_H
+
+#include <stdbool.h>
+
+#include "http.h"
+
+struct kiosk_terminal {
+	char id[65];
+	char location[65];
+	char postcode[16];
+	int idle_seconds;
+	bool printer;
+};
+
+bool kiosk_find(struct app *app, const char *id, struct kiosk_terminal *out);
+/* The terminal of this request's kiosk session, if any. */
+bool kiosk_of_request(const struct request *rq, struct kiosk_terminal *out);
+/* The kiosk parts of the layout (bar, idle dialog, keyboard), after <body>. */
+void kiosk_layout(const struct request *rq, struct sb *o, const struct kiosk_terminal *t);
+
+#define KIOSK_COOKIE "ww_kiosk"
+#define KIOSK_COUNTDOWN_S 20
+
+#endif

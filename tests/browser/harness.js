@@ -1,0 +1,79 @@
+// Starts build/wijkwijzer on a free port with a temporary data folder and
+// launches Debian's Chromium through playwright-core.
+'use strict';
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const s = net.createServer();
+		s.listen(0, '127.0.0.1', () => {
+			const port = s.address().port;
+			s.close(() => resolve(port));
+		});
+		s.on('error', reject);
+	});
+}
+
+async function startServer() {
+	const port = await freePort();
+	const data = fs.mkdtempSync(path.join(os.tmpdir(), 'ww-browser-'));
+	const proc = spawn(path.join(ROOT, 'build', 'wijkwijzer'), ['--port', String(port), '--data', data, '--quiet'],
+		{ stdio: ['ignore', 'ignore', 'pipe'] });
+	let log = '';
+	proc.stderr.on('data', (d) => { log += d; });
+	const base = `http://127.0.0.1:${port}`;
+	for (let i = 0; i < 200; i++) {
+		try {
+			const r = await fetch(base + '/healthz');
+			if (r.ok) break;
+		} catch (e) { /* not yet */ }
+		await new Promise((r) => setTimeout(r, 50));
+	}
+	return {
+		base, port, data, proc, log: () => log,
+		async stop() {
+			proc.kill('SIGTERM');
+			await new Promise((r) => proc.once('exit', r));
+			fs.rmSync(data, { recursive: true, force: true });
+		},
+	};
+}
+
+async function launch() {
+	return chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+			'--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+	});
+}
+
+function artifact(name) {
+	fs.mkdirSync(ARTIFACTS, { recursive: true });
+	return path.join(ARTIFACTS, name);
+}
+
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+// Runs axe-core (WCAG 2.0/2.1 A and AA) and returns serious and critical violations.
+async function axe(page) {
+	await page.addScriptTag({ content: AXE }).catch(async () => {
+		// the strict CSP forbids inline script: evaluate instead
+		await page.evaluate(AXE);
+	});
+	const result = await page.evaluate(async () => {
+		// eslint-disable-next-line no-undef
+		const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+		return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+	});
+	return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+module.exports = { startServer, launch, artifact, axe, ROOT };

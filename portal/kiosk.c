@@ -25,9 +25,10 @@ bool kiosk_find(struct app *app, const char *id, struct kiosk_terminal *out)
 {
 	if (!id || !*id || strlen(id) > 64 || !app || !app->catalog)
 		return false;
-	sqlite3_stmt *st = store_stmt(catalog_store(app->catalog),
-				      "SELECT t.id, t.location_id, t.idle_seconds, t.receipt_printer, p.postal_code FROM "
-				      "terminals t JOIN place p ON p.id = t.location_id WHERE t.id = ?1");
+	sqlite3_stmt *st = store_stmt(
+	    catalog_store(app->catalog),
+	    "SELECT t.id, t.location_id, t.idle_seconds, t.receipt_printer, p.postal_code FROM "
+	    "terminals t JOIN place p ON p.id = t.location_id WHERE t.id = ?1");
 	if (!st)
 		return false;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -62,31 +63,45 @@ void kiosk_layout(const struct request *rq, struct sb *o, const struct kiosk_ter
 	/* the data attributes carry the terminal's settings and the texts
 	   app.js needs, already translated */
 	html_fmt(o,
-		 "<div class=\"kiosk-bar no-print\" data-kiosk=\"%s\" data-idle=\"%d\" data-countdown=\"%d\" "
-		 "data-start=\"%s\" data-printer=\"%s\">\n",
-		 t->id, t->idle_seconds, KIOSK_COUNTDOWN_S, sb_str(&start), t->printer ? "ja" : "nee");
-	html_fmt(o, "<a class=\"button danger kiosk-stop\" href=\"/kiosk/%s/stop\">%s</a>\n", t->id, _("Stoppen"));
+	         "<div class=\"kiosk-bar no-print\" data-kiosk=\"%s\" data-idle=\"%d\" "
+	         "data-countdown=\"%d\" "
+	         "data-start=\"%s\" data-printer=\"%s\">\n",
+	         t->id, t->idle_seconds, KIOSK_COUNTDOWN_S, sb_str(&start),
+	         t->printer ? "ja" : "nee");
+	html_fmt(o, "<a class=\"button danger kiosk-stop\" href=\"/kiosk/%s/stop\">%s</a>\n", t->id,
+	         _("Stoppen"));
 	if (speech_has_voice(l->code))
-		html_fmt(o, "<button type=\"button\" class=\"secondary\" data-read-aloud data-stop-label=\"%s\" hidden>%s</button>\n",
-			 _("Stop met voorlezen"), _("Lees voor"));
-	html_fmt(o, "<button type=\"button\" class=\"secondary\" data-toggle=\"high-contrast\" aria-pressed=\"false\" hidden>%s</button>\n",
-		 _("Hoog contrast"));
-	html_fmt(o, "<button type=\"button\" class=\"secondary\" data-toggle=\"text-large\" aria-pressed=\"false\" hidden>%s</button>\n",
-		 _("Grotere letters"));
+		html_fmt(o,
+		         "<button type=\"button\" class=\"secondary\" data-read-aloud "
+		         "data-stop-label=\"%s\" hidden>%s</button>\n",
+		         _("Stop met voorlezen"), _("Lees voor"));
+	html_fmt(o,
+	         "<button type=\"button\" class=\"secondary\" data-toggle=\"high-contrast\" "
+	         "aria-pressed=\"false\" hidden>%s</button>\n",
+	         _("Hoog contrast"));
+	html_fmt(o,
+	         "<button type=\"button\" class=\"secondary\" data-toggle=\"text-large\" "
+	         "aria-pressed=\"false\" hidden>%s</button>\n",
+	         _("Grotere letters"));
 	html_raw(o, "</div>\n");
 	html_fmt(o,
-		 "<dialog class=\"idle-dialog\" aria-labelledby=\"idle-title\" aria-describedby=\"idle-text\">\n"
-		 "<h2 id=\"idle-title\">%s</h2>\n<p id=\"idle-text\" data-template=\"%s\"></p>\n"
-		 "<p class=\"button-row\"><button type=\"button\" class=\"big\" data-idle-continue>%s</button> "
-		 "<button type=\"button\" class=\"secondary\" data-idle-stop>%s</button></p>\n</dialog>\n",
-		 _("Bent u er nog?"),
-		 /* TRANSLATORS: %d is a number of seconds; keep %d */
-		 _("Over %d seconden wissen we alles en begint het scherm opnieuw."), _("Ja, ik ga verder"),
-		 _("Nee, stoppen"));
+	         "<dialog class=\"idle-dialog\" aria-labelledby=\"idle-title\" "
+	         "aria-describedby=\"idle-text\">\n"
+	         "<h2 id=\"idle-title\">%s</h2>\n<p id=\"idle-text\" data-template=\"%s\"></p>\n"
+	         "<p class=\"button-row\"><button type=\"button\" class=\"big\" "
+	         "data-idle-continue>%s</button> "
+	         "<button type=\"button\" class=\"secondary\" "
+	         "data-idle-stop>%s</button></p>\n</dialog>\n",
+	         _("Bent u er nog?"),
+	         /* TRANSLATORS: %d is a number of seconds; keep %d */
+	         _("Over %d seconden wissen we alles en begint het scherm opnieuw."),
+	         _("Ja, ik ga verder"), _("Nee, stoppen"));
 	html_fmt(o,
-		 "<div class=\"osk\" hidden role=\"group\" aria-label=\"%s\" data-back=\"%s\" data-space=\"%s\" "
-		 "data-done=\"%s\" data-shift=\"%s\"></div>\n",
-		 _("Toetsenbord op het scherm"), _("Wissen"), _("Spatie"), _("Klaar"), _("Hoofdletters"));
+	         "<div class=\"osk\" hidden role=\"group\" aria-label=\"%s\" data-back=\"%s\" "
+	         "data-space=\"%s\" "
+	         "data-done=\"%s\" data-shift=\"%s\"></div>\n",
+	         _("Toetsenbord op het scherm"), _("Wissen"), _("Spatie"), _("Klaar"),
+	         _("Hoofdletters"));
 	sb_free(&start);
 }
 
@@ -94,7 +109,8 @@ void handle_kiosk_start(struct request *rq, struct response *rs)
 {
 	struct kiosk_terminal t;
 	if (!kiosk_find(rq->app, route_param(rq, 0), &t)) {
-		page_error(rq, rs, 404, "unknown_terminal", _("Deze zuil is niet ingesteld. Vraag het aan een medewerker."));
+		page_error(rq, rs, 404, "unknown_terminal",
+		           _("Deze zuil is niet ingesteld. Vraag het aan een medewerker."));
 		return;
 	}
 	const char *lang = params_get(&rq->query, "lang");
@@ -121,12 +137,14 @@ void handle_kiosk_start(struct request *rq, struct response *rs)
 	page_begin(rs, rq, _("Welkom bij de wijkwijzer"), PAGE_KIOSK_START);
 	struct sb *o = &rs->body;
 	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", _("Welkom bij de wijkwijzer"),
-		 _("Raak het scherm aan om te beginnen. Kies eerst uw taal."));
+	         _("Raak het scherm aan om te beginnen. Kies eerst uw taal."));
 	html_fmt(o, "<ul class=\"kiosk-langs\" aria-label=\"%s\">\n", _("Kies uw taal"));
 	for (size_t i = 0; i < i18n_count(); i++) {
 		const struct i18n_lang *l = i18n_at(i);
-		html_fmt(o, "<li><a class=\"kiosk-lang\" href=\"/kiosk/%s?lang=%s\" lang=\"%s\" dir=\"%s\"", t.id, l->code, l->code,
-			 l->rtl ? "rtl" : "ltr");
+		html_fmt(
+		    o,
+		    "<li><a class=\"kiosk-lang\" href=\"/kiosk/%s?lang=%s\" lang=\"%s\" dir=\"%s\"",
+		    t.id, l->code, l->code, l->rtl ? "rtl" : "ltr");
 		if (l == rq->lang)
 			html_raw(o, " aria-current=\"true\"");
 		html_fmt(o, ">%s</a></li>\n", l->native_name);
@@ -136,9 +154,18 @@ void handle_kiosk_start(struct request *rq, struct response *rs)
 		const char *icon, *title, *text;
 		struct sb href;
 	} paths[4] = {
-	    {"check", _("Wat kan mij helpen?"), _("Een paar korte vragen, dan krijgt u advies."), {0}},
-	    {"pin", _("Hulp en activiteiten in de buurt"), _("Wat er dichtbij is, vaak gratis."), {0}},
-	    {"calendar", _("Praat met de wijkwijzer"), _("Maak een afspraak hier of in een andere wijk."), {0}},
+	    {"check",
+	     _("Wat kan mij helpen?"),
+	     _("Een paar korte vragen, dan krijgt u advies."),
+	     {0}},
+	    {"pin",
+	     _("Hulp en activiteiten in de buurt"),
+	     _("Wat er dichtbij is, vaak gratis."),
+	     {0}},
+	    {"calendar",
+	     _("Praat met de wijkwijzer"),
+	     _("Maak een afspraak hier of in een andere wijk."),
+	     {0}},
 	    {"heart", _("Zorgt u voor iemand?"), _("Steun en even tijd voor uzelf."), {0}},
 	};
 	for (int i = 0; i < 4; i++)
@@ -158,8 +185,9 @@ void handle_kiosk_start(struct request *rq, struct response *rs)
 	}
 	html_raw(o, "</ul>\n");
 	html_fmt(o, "<p class=\"kiosk-privacy\">%s</p>\n",
-		 _("Na een paar minuten zonder aanraken, of als u op Stoppen drukt, wissen we alles wat u "
-		   "hier heeft gedaan. De volgende persoon ziet niets van u."));
+	         _("Na een paar minuten zonder aanraken, of als u op Stoppen drukt, wissen we "
+	           "alles wat u "
+	           "hier heeft gedaan. De volgende persoon ziet niets van u."));
 	page_end(rs, rq);
 	free(rq->cookie);
 	rq->cookie = old;
@@ -188,7 +216,8 @@ void handle_kiosk_stop(struct request *rq, struct response *rs)
 void handle_read_aloud(struct request *rq, struct response *rs)
 {
 	const char *pad = params_get(&rq->query, "pad");
-	if (!pad || pad[0] != '/' || pad[1] == '/' || strlen(pad) > 2048 || strncmp(pad, "/lees-voor", 10) == 0) {
+	if (!pad || pad[0] != '/' || pad[1] == '/' || strlen(pad) > 2048 ||
+	    strncmp(pad, "/lees-voor", 10) == 0) {
 		page_error(rq, rs, 400, "bad_page", _("Deze pagina kunnen we niet voorlezen."));
 		return;
 	}
@@ -216,7 +245,8 @@ void handle_read_aloud(struct request *rq, struct response *rs)
 	struct sb text, wav;
 	sb_init(&text, 8192);
 	sb_init(&wav, 16u * 1024 * 1024);
-	ok = ok && out.status == 200 && !out.static_body && speech_page_text(sb_str(&out.body), out.body.len, &text, 2000) &&
+	ok = ok && out.status == 200 && !out.static_body &&
+	     speech_page_text(sb_str(&out.body), out.body.len, &text, 2000) &&
 	     speech_wav(lang, sb_str(&text), &wav);
 	i18n_use(rq->lang);
 	if (!ok) {

@@ -26,7 +26,7 @@ bool kiosk_of_request(const struct request *rq, struct kiosk_terminal *out);
 /* The kiosk parts of the layout (bar, idle dialog, keyboard), after <body>. */
 void kiosk_layout(const struct request *rq, struct sb *o, const struct kiosk_terminal *t);
 
-#define KIOSK_COOKIE "ww_kiosk"
+#define KIOSK_COOKIE      "ww_kiosk"
 #define KIOSK_COUNTDOWN_S 20
 
 #endif

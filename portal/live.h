@@ -25,7 +25,7 @@ struct live_session {
 	char date[11];
 	char topic[65];
 	char kiosk[65]; /* the terminal of a kiosk session; "" otherwise */
-	struct sb in; /* a message arriving in fragments */
+	struct sb in;   /* a message arriving in fragments */
 	char *queue[LIVE_MAX_QUEUE];
 	size_t qlen[LIVE_MAX_QUEUE];
 	size_t qhead, qcount;

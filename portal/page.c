@@ -108,9 +108,9 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 	if (kiosk)
 		rs->cache_control = "no-store"; /* nothing of a kiosk user stays in a cache */
 	html_raw(o, (flags & PAGE_RECEIPT) && kiosk ? "<body class=\"receipt kiosk\""
-		    : (flags & PAGE_RECEIPT)	    ? "<body class=\"receipt\""
-		    : kiosk			    ? "<body class=\"kiosk\""
-						    : "<body");
+	            : (flags & PAGE_RECEIPT)        ? "<body class=\"receipt\""
+	            : kiosk                         ? "<body class=\"kiosk\""
+	                                            : "<body");
 	html_raw(o, (flags & PAGE_KIOSK_START) ? " data-kiosk-start>\n" : ">\n");
 	if (kiosk)
 		kiosk_layout(rq, o, &kt);

@@ -137,8 +137,8 @@ static void steps(struct sb *o, int current)
 	html_fmt(o, "<ol class=\"steps-bar\" aria-label=\"%s\">\n", _("Stappen"));
 	for (int i = 0; i < 6; i++) {
 		html_raw(o, i + 1 == current  ? "<li aria-current=\"step\" class=\"current\">"
-			    : i + 1 < current ? "<li class=\"done\">"
-					      : "<li>");
+		            : i + 1 < current ? "<li class=\"done\">"
+		                              : "<li>");
 		html_text(o, names[i]);
 		html_raw(o, "</li>");
 	}

@@ -34,6 +34,8 @@ struct conn {
 	struct request rq;
 	struct response rs;
 	bool in_request;
+	bool awaiting_body; /* the request is read, its body is coming */
+	bool discard_body;  /* answered early: read and drop the body, then close */
 	size_t sent;
 	size_t total;
 	struct timespec t0;
@@ -235,6 +237,8 @@ static void conn_reset(struct conn *c)
 	request_free(&c->rq);
 	response_free(&c->rs);
 	c->in_request = false;
+	c->awaiting_body = false;
+	c->discard_body = false;
 	c->sent = c->total = 0;
 }
 
@@ -269,12 +273,18 @@ static int add_header(struct lws *wsi, const char *name, const char *value, unsi
 	                                   end);
 }
 
-/* Sends the status line and headers; the body follows in WRITEABLE. */
-static int send_headers(struct lws *wsi, struct conn *c)
+/* Sends the status line and headers; the body follows in WRITEABLE,
+ * unless with_body: then the whole (small) response goes in one write,
+ * for answers given while lws is still reading a request body. */
+static int send_headers(struct lws *wsi, struct conn *c, bool with_body)
 {
-	unsigned char buf[LWS_PRE + 4096];
-	unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf) - 1;
 	struct response *rs = &c->rs;
+	size_t extra = with_body ? rs->body.len : 0;
+	unsigned char *buf = malloc(LWS_PRE + 4096 + extra);
+	if (!buf)
+		return -1;
+	int r = -1;
+	unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + LWS_PRE + 4096 - 1;
 	c->total = rs->static_body ? rs->static_len : rs->body.len;
 	if (lws_add_http_common_headers(wsi, (unsigned)rs->status, rs->content_type,
 	                                (lws_filepos_t)c->total, &p, end) ||
@@ -288,20 +298,33 @@ static int send_headers(struct lws *wsi, struct conn *c)
 	               end) ||
 	    add_header(wsi, "cache-control:", rs->cache_control ? rs->cache_control : "no-cache",
 	               &p, end))
-		return -1;
-	if (rs->status >= 300 && rs->status < 400 && !rs->cache_control &&
-	    add_header(wsi, "cache-control:", "no-cache", &p, end))
-		return -1;
+		goto out;
 	for (size_t i = 0; i < rs->nheaders; i++)
 		if (add_header(wsi, rs->header_names[i], rs->header_values[i], &p, end))
-			return -1;
+			goto out;
 	if (rs->close && add_header(wsi, "connection:", "close", &p, end))
-		return -1;
-	if (lws_finalize_write_http_header(wsi, start, &p, end))
-		return -1;
+		goto out;
+	if (!with_body) {
+		if (lws_finalize_write_http_header(wsi, start, &p, end))
+			goto out;
+	} else {
+		if (lws_finalize_http_header(wsi, &p, end))
+			goto out;
+		if (c->rq.method != HM_HEAD) {
+			memcpy(p, rs->body.data ? rs->body.data : "", extra);
+			p += extra;
+		}
+		size_t n = (size_t)(p - start);
+		if (lws_write(wsi, start, n, LWS_WRITE_HTTP_HEADERS) != (int)n)
+			goto out;
+		c->sent = c->total;
+	}
 	if (c->rq.method == HM_HEAD)
 		c->total = 0;
-	return 0;
+	r = 0;
+out:
+	free(buf);
+	return r;
 }
 
 /* Ends the transaction after the last byte. */
@@ -319,7 +342,7 @@ static int finish(struct lws *wsi, struct conn *c)
 
 static int respond(struct lws *wsi, struct conn *c)
 {
-	if (send_headers(wsi, c))
+	if (send_headers(wsi, c, false))
 		return -1;
 	if (c->total == 0)
 		return finish(wsi, c);
@@ -327,17 +350,26 @@ static int respond(struct lws *wsi, struct conn *c)
 	return 0;
 }
 
-/* Replies with an error before the body has been read; the connection is
- * closed afterwards because the unread body would be taken for the next
- * request. */
+/* Replies with an error before the body has been read. lws gives no
+ * WRITEABLE while a body is due, so the whole (small) answer goes out in
+ * one write. With drain, the announced body is then read and dropped, so
+ * the client sees the answer instead of a reset, and the connection is
+ * closed after it; without, the connection is closed at once. */
 static int early_error(struct lws *wsi, struct conn *c, int status, const char *code,
-                       const char *msg)
+                       const char *msg, bool drain)
 {
 	c->rq.lang = guess_lang(&c->rq);
 	i18n_use(c->rq.lang);
 	page_error(&c->rq, &c->rs, status, code, msg);
 	c->rs.close = true;
-	return respond(wsi, c);
+	if (send_headers(wsi, c, true))
+		return -1;
+	access_log(c);
+	if (!drain)
+		return -1;
+	c->discard_body = true;
+	lws_set_timeout(wsi, PENDING_TIMEOUT_HTTP_CONTENT, 10);
+	return 0;
 }
 
 static int on_http(struct lws *wsi, struct conn *c, const char *in)
@@ -363,7 +395,7 @@ static int on_http(struct lws *wsi, struct conn *c, const char *in)
 	if (m)
 		rq->path = copy_header(wsi, m->token);
 	if (!rq->path || !read_query(wsi, rq))
-		return early_error(wsi, c, 400, "bad_request", _("Dit adres klopt niet."));
+		return early_error(wsi, c, 400, "bad_request", _("Dit adres klopt niet."), false);
 	if (rq->method == HM_POST || rq->method == HM_DELETE) {
 		bool chunked = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;
 		char *cl = copy_header(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
@@ -374,14 +406,18 @@ static int on_http(struct lws *wsi, struct conn *c, const char *in)
 			return early_error(
 			    wsi, c, 411, "length_required",
 			    _("Uw browser stuurde het formulier op een manier die we "
-			      "niet aannemen. Probeer het opnieuw."));
+			      "niet aannemen. Probeer het opnieuw."),
+			    false);
 		if (valid && len > HTTP_MAX_BODY)
 			return early_error(wsi, c, 413, "too_large",
 			                   _("U stuurde te veel tekst in één keer. Maak het korter "
-			                     "en probeer het opnieuw."));
+			                     "en probeer het opnieuw."),
+			                   len <= 64L * 1024 * 1024);
 		rq->content_length = valid ? len : 0;
-		if (rq->content_length > 0) {
+		/* lws reports the end of a POST body even when it is empty */
+		if (rq->content_length > 0 || rq->method == HM_POST) {
 			lws_set_timeout(wsi, PENDING_TIMEOUT_HTTP_CONTENT, 15);
+			c->awaiting_body = true;
 			return 0; /* wait for the body */
 		}
 	}
@@ -419,15 +455,20 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 	case LWS_CALLBACK_HTTP:
 		return on_http(wsi, c, in);
 	case LWS_CALLBACK_HTTP_BODY:
-		if (!c->in_request)
+		if (c->discard_body)
+			return 0;
+		if (!c->in_request || !c->awaiting_body)
 			return -1;
 		if (c->rq.body.len + len > (size_t)c->rq.content_length ||
 		    !sb_append(&c->rq.body, in, len))
 			return -1;
 		return 0;
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-		if (!c->in_request)
-			return -1;
+		if (c->discard_body)
+			return -1; /* the early answer is out: close */
+		if (!c->in_request || !c->awaiting_body)
+			return 0;
+		c->awaiting_body = false;
 		lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
 		server_dispatch(the_app, &c->rq, &c->rs);
 		return respond(wsi, c);

@@ -11,7 +11,8 @@
 static const struct {
 	const char *lang, *voice;
 } voices[] = {
-    {"nl", "nl"}, {"en", "en"}, {"de", "de"}, {"tr", "tr"}, {"ar", "ar"}, {"pl", "pl"}, {"uk", "uk"},
+    {"nl", "nl"}, {"en", "en"}, {"de", "de"}, {"tr", "tr"},
+    {"ar", "ar"}, {"pl", "pl"}, {"uk", "uk"},
 };
 
 static int sample_rate; /* 0: not initialised, <0: unavailable */
@@ -49,7 +50,8 @@ static bool init(void)
 		if (sample_rate > 0)
 			espeak_SetSynthCallback(on_samples);
 		else
-			fprintf(stderr, "wijkwijzer: espeak-ng is not available; reading aloud is off\n");
+			fprintf(stderr,
+			        "wijkwijzer: espeak-ng is not available; reading aloud is off\n");
 	}
 	return sample_rate > 0;
 }
@@ -73,7 +75,8 @@ static void le16(struct sb *o, unsigned v)
 
 static void le32(struct sb *o, uint32_t v)
 {
-	char b[4] = {(char)(v & 0xff), (char)((v >> 8) & 0xff), (char)((v >> 16) & 0xff), (char)(v >> 24)};
+	char b[4] = {(char)(v & 0xff), (char)((v >> 8) & 0xff), (char)((v >> 16) & 0xff),
+	             (char)(v >> 24)};
 	sb_append(o, b, 4);
 }
 
@@ -104,7 +107,8 @@ bool speech_wav(const char *lang, const char *text, struct sb *out)
 	sb_init(&pcm, 16u * 1024 * 1024);
 	collecting = &pcm;
 	ok = espeak_SetVoiceByName(voice) == EE_OK &&
-	     espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, NULL) == EE_OK &&
+	     espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL,
+	                  NULL) == EE_OK &&
 	     espeak_Synchronize() == EE_OK && !sb_failed(&pcm);
 	collecting = NULL;
 	if (ok) {
@@ -172,16 +176,19 @@ bool speech_page_text(const char *html, size_t len, struct sb *out, size_t max)
 			const char *name = p + (closing ? 2 : 1);
 			if (strncmp(name, "main", 4) == 0 && closing)
 				break;
-			bool hidden = (strncmp(name, "script", 6) == 0 || strncmp(name, "svg", 3) == 0 ||
-				       strncmp(name, "form", 4) == 0 || strncmp(name, "nav", 3) == 0 ||
-				       strncmp(name, "style", 5) == 0);
+			bool hidden =
+			    (strncmp(name, "script", 6) == 0 || strncmp(name, "svg", 3) == 0 ||
+			     strncmp(name, "form", 4) == 0 || strncmp(name, "nav", 3) == 0 ||
+			     strncmp(name, "style", 5) == 0);
 			if (hidden)
 				skip += closing ? -1 : 1;
 			if (skip < 0)
 				skip = 0;
 			/* block ends and list items become a pause */
-			if (!skip && (strncmp(name, "p", 1) == 0 || strncmp(name, "h", 1) == 0 || strncmp(name, "li", 2) == 0 ||
-				      strncmp(name, "dt", 2) == 0 || strncmp(name, "dd", 2) == 0 || strncmp(name, "br", 2) == 0) &&
+			if (!skip &&
+			    (strncmp(name, "p", 1) == 0 || strncmp(name, "h", 1) == 0 ||
+			     strncmp(name, "li", 2) == 0 || strncmp(name, "dt", 2) == 0 ||
+			     strncmp(name, "dd", 2) == 0 || strncmp(name, "br", 2) == 0) &&
 			    !space) {
 				sb_puts(out, ". ");
 				space = true;
@@ -197,7 +204,8 @@ bool speech_page_text(const char *html, size_t len, struct sb *out, size_t max)
 			bool done = false;
 			for (size_t i = 0; i < sizeof(entities) / sizeof(entities[0]); i++) {
 				size_t el = strlen(entities[i].name);
-				if ((size_t)(end - p) >= el && memcmp(p, entities[i].name, el) == 0) {
+				if ((size_t)(end - p) >= el &&
+				    memcmp(p, entities[i].name, el) == 0) {
 					sb_puts(out, entities[i].text);
 					p += el;
 					done = true;

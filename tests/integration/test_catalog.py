@@ -29,9 +29,9 @@ def test_distance_order(server, binary, sanitizer):
 
 def test_lang_in_api(server, binary, sanitizer):
     st, _, body = server.get("/api/v1/services?near=abc&lang=en")
-    check(st == 400 and "four digits" in body, "API errors follow ?lang")
+    check(st == 400 and "four numbers" in body, "API errors follow ?lang")
     st, _, body = server.get("/api/v1/services?near=abc", {"Accept-Language": "en"})
-    check(st == 400 and "four digits" in body, "API errors follow Accept-Language")
+    check(st == 400 and "four numbers" in body, "API errors follow Accept-Language")
 
 
 def test_pages_all_results_link(server, binary, sanitizer):

@@ -21,6 +21,7 @@ struct config {
 	bool quiet;             /* no access log */
 	const char *public_url; /* https://wijkwijzer.example.nl, for QR codes */
 	int retention_days;     /* personal data kept after an appointment */
+	int booking_rate;       /* booking attempts per client per hour; 0: no limit */
 };
 
 struct app {

@@ -113,6 +113,7 @@ int main(int argc, char **argv)
 		OPT_PUBLIC_URL,
 		OPT_RETENTION,
 		OPT_STAFF_PASSWORD,
+		OPT_BOOKING_RATE,
 	};
 	static const struct option opts[] = {
 	    {"port", required_argument, NULL, OPT_PORT},
@@ -124,12 +125,14 @@ int main(int argc, char **argv)
 	    {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
 	    {"retention-days", required_argument, NULL, OPT_RETENTION},
 	    {"set-staff-password", required_argument, NULL, OPT_STAFF_PASSWORD},
+	    {"booking-rate", required_argument, NULL, OPT_BOOKING_RATE},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
 	app.cfg.port = 8080;
 	app.cfg.listen = "127.0.0.1";
 	app.cfg.retention_days = 30;
+	app.cfg.booking_rate = 60;
 	const char *data = NULL, *content = NULL, *locale = NULL, *staff_location = NULL;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -175,6 +178,15 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			app.cfg.retention_days = (int)v;
+			break;
+		case OPT_BOOKING_RATE:
+			if (!text_parse_long(optarg, 0, 100000, &v)) {
+				fprintf(
+				    stderr,
+				    "wijkwijzer: --booking-rate needs a number (0 = no limit)\n");
+				return 2;
+			}
+			app.cfg.booking_rate = (int)v;
 			break;
 		case OPT_STAFF_PASSWORD:
 			staff_location = optarg;

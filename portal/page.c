@@ -80,6 +80,18 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 	struct sb url;
 	sb_init(&url, 4096);
 
+	/* remember the language chosen, for the next visit to "/" */
+	struct sb cur;
+	sb_init(&cur, 64);
+	if (rq->route && strncmp(rq->route->pattern, "/{lang}", 7) == 0 &&
+	    !(request_cookie(rq, "lang", &cur) && strcmp(sb_str(&cur), lang->code) == 0)) {
+		struct sb c;
+		sb_init(&c, 128);
+		sb_appendf(&c, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax", lang->code);
+		response_header(rs, "Set-Cookie", sb_str(&c));
+		sb_free(&c);
+	}
+	sb_free(&cur);
 	html_fmt(o, "<!doctype html>\n<html lang=\"%s\" dir=\"%s\">\n<head>\n", lang->code,
 	         lang->rtl ? "rtl" : "ltr");
 	html_raw(o, "<meta charset=\"utf-8\">\n"

@@ -17,6 +17,7 @@ typedef void (*route_handler)(struct request *rq, struct response *rs);
 /* Route flags */
 #define ROUTE_FORM (1u << 0) /* POST bodies are urlencoded forms (CSRF checked) */
 #define ROUTE_JSON (1u << 1) /* API: errors are JSON */
+#define ROUTE_RATE (1u << 2) /* creates bookings: rate-limited per client */
 
 struct route {
 	unsigned methods; /* HM_* mask */

@@ -169,6 +169,39 @@ static const struct i18n_lang *guess_lang(const struct request *rq)
 	return l ? l : i18n_default();
 }
 
+/* Booking attempts per client address in the current hour. A fixed
+ * table: when it is full the oldest window is reused, which can only
+ * forget a limit early, never block someone wrongly. */
+struct rate {
+	char peer[64];
+	time_t start;
+	int count;
+};
+static struct rate rates[1024];
+
+static bool rate_allowed(const char *peer, int per_hour, time_t now)
+{
+	if (per_hour <= 0)
+		return true;
+	struct rate *slot = &rates[0];
+	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		struct rate *r = &rates[i];
+		if (r->start && strcmp(r->peer, peer) == 0) {
+			if (now - r->start >= 3600) {
+				r->start = now;
+				r->count = 0;
+			}
+			return ++r->count <= per_hour;
+		}
+		if (r->start < slot->start)
+			slot = r;
+	}
+	snprintf(slot->peer, sizeof(slot->peer), "%s", peer);
+	slot->start = now;
+	slot->count = 1;
+	return true;
+}
+
 void server_dispatch(struct app *app, struct request *rq, struct response *rs)
 {
 	rq->app = app;
@@ -220,6 +253,15 @@ void server_dispatch(struct app *app, struct request *rq, struct response *rs)
 			             "terug, laad de pagina opnieuw en probeer het nog een keer."));
 			return;
 		}
+	}
+	if ((rq->route->flags & ROUTE_RATE) &&
+	    !rate_allowed(rq->peer, app->cfg.booking_rate, time(NULL))) {
+		page_error(
+		    rq, rs, 429, "too_many_requests",
+		    _("U heeft in korte tijd veel afspraken geprobeerd te maken. Wacht een uur, "
+		      "of bel of loop binnen bij de wijkwijzer."));
+		response_header(rs, "Retry-After", "3600");
+		return;
 	}
 	rq->route->handler(rq, rs);
 	if (sb_failed(&rs->body)) {
@@ -557,6 +599,8 @@ bool server_start(struct app *app, char *err, size_t errlen)
 	info.retry_and_idle_policy = &retry;
 	info.max_http_header_data = 4096;
 	info.max_http_header_pool = 256;
+	/* a cap on open connections (HTTP and WebSocket together) */
+	info.fd_limit_per_thread = 20000;
 	info.user = app;
 	app->ctx = lws_create_context(&info);
 	lws_set_log_level(LLL_ERR, log_emit);

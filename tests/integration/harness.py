@@ -44,7 +44,10 @@ class Server:
         self.data = data or tempfile.mkdtemp(prefix="ww-data-")
         self.log = tempfile.NamedTemporaryFile(prefix="ww-log-", delete=False)
         self.sanitizer = sanitizer
-        args = [binary, "--port", str(self.port), "--data", self.data] + (extra or [])
+        # the load tests book far more than a resident would: no rate limit
+        # unless a test asks for one
+        rate = [] if any(a == "--booking-rate" for a in (extra or [])) else ["--booking-rate", "0"]
+        args = [binary, "--port", str(self.port), "--data", self.data] + rate + (extra or [])
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + (30 if sanitizer else 10)
         while time.time() < deadline:

@@ -404,3 +404,33 @@ def test_retention(server, binary, sanitizer):
         check(rows.get("NEWAAA", (None,))[0] == "Oud", "recent booking kept")
         s2.cleanup()
         s.cleanup()
+
+
+def test_booking_rate_limit(server, binary, sanitizer):
+    with tempfile.TemporaryDirectory() as d:
+        s = harness.Server(binary, sanitizer=sanitizer, data=d, extra=["--booking-rate", "3"])
+        try:
+            slot = free_slot(s, "ww-zuidoost", "mantelzorg")
+            codes = []
+            for i in range(5):
+                st, h, body = s.request("POST", "/api/v1/bookings", json.dumps({
+                    "location": "ww-zuidoost", "start": slot["start"], "topic": "mantelzorg",
+                    "name": f"Rate {i}", "lang": "nl"}).encode(), {"Content-Type": "application/json"})
+                codes.append(st)
+            check(codes[:3] != [429] * 3 and codes[3:] == [429, 429], f"per-client booking limit: {codes}")
+            check("too_many_requests" in body and h.get("retry-after") == "3600", "429 says when to retry")
+            st, _, _ = s.get("/nl/")
+            check(st == 200, "pages still served to that client")
+        finally:
+            s.cleanup()
+
+
+def test_contact_weekly_cap(server, binary, sanitizer):
+    codes = []
+    for k in range(5):
+        slot = free_slot(server, "ww-glanerbrug", "geldzaken", skip=k)
+        st, _, body = server.request("POST", "/api/v1/bookings", json.dumps({
+            "location": "ww-glanerbrug", "start": slot["start"], "topic": "geldzaken", "name": "Cap",
+            "phone": "06 99998888", "lang": "nl"}).encode(), {"Content-Type": "application/json"})
+        codes.append(st)
+    check(codes.count(201) <= 3 and 429 in codes, f"at most three a week per phone number: {codes}")

@@ -26,7 +26,7 @@ STATIC    := $(sort $(wildcard portal/static/*))
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 MO        := $(foreach l,$(LANGS),$(foreach d,$(DOMAINS),$(BUILD)/locale/$(l)/LC_MESSAGES/$(d).mo))
 
-.PHONY: all run test deps test-deps unit integration asan asan-test pot po i18n-check browser \
+.PHONY: all run test deps test-deps unit integration asan asan-test pot po i18n-check browser valgrind \
         fmt fmt-check content clean bench
 
 all: $(BUILD)/wijkwijzer $(MO) content
@@ -152,6 +152,14 @@ asan-test: asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  python3 tests/integration/run.py --server build/asan/wijkwijzer --sanitizer
 
+# The integration suite with the server under valgrind (memcheck, definite
+# leaks are errors). The fault tests (kill -9, timing) are left out: they
+# measure timing that valgrind's slowdown would distort.
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+            --show-leak-kinds=definite --num-callers=20 --suppressions=tests/valgrind.supp
+valgrind: all
+	WW_SERVER_WRAPPER="$(VALGRIND)" python3 tests/integration/run.py --server $(BUILD)/wijkwijzer --skip faults
+
 test: test-deps
 	$(MAKE) all
 	$(MAKE) fmt-check
@@ -159,6 +167,7 @@ test: test-deps
 	$(MAKE) unit
 	$(MAKE) integration
 	$(MAKE) asan-test
+	$(MAKE) valgrind
 	$(MAKE) browser
 	@echo "make test: all suites passed"
 
@@ -172,7 +181,8 @@ clean:
 # `make fuzz` runs each target FUZZ_SECONDS seconds (default 60),
 # `make fuzz-smoke` 10 s each (meant for `make test`). Seeds are in
 # tests/fuzz/corpus/<name>/, new corpus entries in build/fuzz/corpus/, and
-# a crash is saved as tests/fuzz/crashes/<name>-<n> and fails the target.
+# a crash fails the target and is saved as build/fuzz/crashes/<name>-<n>;
+# the reproducers kept in tests/fuzz/crashes/ are replayed first.
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   := build/fuzz
 FUZZ_DEBS    := clang

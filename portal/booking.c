@@ -697,8 +697,10 @@ static enum booking_result update_status(struct app *app, long long id, const ch
 enum booking_result booking_cancel(struct app *app, const char *token, struct booking *out)
 {
 	enum booking_result r = booking_find(app, token, out);
-	if (r != BOOKING_OK)
+	if (r != BOOKING_OK) {
+		booking_free(out);
 		return r;
+	}
 	if (!store_begin_immediate(app->store))
 		return BOOKING_ERROR;
 	if (update_status(app, out->id, "cancelled", true) != BOOKING_OK ||
@@ -718,8 +720,10 @@ enum booking_result booking_move(struct app *app, const char *token, const char 
 	enum booking_result r = booking_find(app, token, out);
 	if (r != BOOKING_OK)
 		return r;
-	if (!store_begin_immediate(app->store))
+	if (!store_begin_immediate(app->store)) {
+		booking_free(out);
 		return BOOKING_ERROR;
+	}
 	/* release and claim in one transaction: if the new claim fails, the
 	   rollback gives the old slot back untouched */
 	sqlite3_stmt *st =
@@ -762,6 +766,7 @@ fail:
 	r = BOOKING_ERROR;
 fail_keep:
 	store_rollback(app->store);
+	booking_free(out);
 	return r;
 }
 

@@ -106,6 +106,7 @@ enum booking_result booking_create(struct app *app, const struct booking_request
 enum booking_result booking_find(struct app *app, const char *token, struct booking *out);
 enum booking_result booking_find_reference(struct app *app, const char *reference,
                                            struct booking *out);
+/* On any result but BOOKING_OK, out is left empty (booking_free-d). */
 enum booking_result booking_cancel(struct app *app, const char *token, struct booking *out);
 /* Moves a booking; the old slot is released only when the new one is held. */
 enum booking_result booking_move(struct app *app, const char *token, const char *new_start,

@@ -83,7 +83,7 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 	/* remember the language chosen, for the next visit to "/" */
 	struct sb cur;
 	sb_init(&cur, 64);
-	if (rq->route && strncmp(rq->route->pattern, "/{lang}", 7) == 0 &&
+	if (rs->status == 200 && rq->route && strncmp(rq->route->pattern, "/{lang}", 7) == 0 &&
 	    !(request_cookie(rq, "lang", &cur) && strcmp(sb_str(&cur), lang->code) == 0)) {
 		struct sb c;
 		sb_init(&c, 128);

@@ -48,6 +48,12 @@ class Server:
         # unless a test asks for one
         rate = [] if any(a == "--booking-rate" for a in (extra or [])) else ["--booking-rate", "0"]
         args = [binary, "--port", str(self.port), "--data", self.data] + rate + (extra or [])
+        # WW_SERVER_WRAPPER runs the server under a tool, e.g. valgrind
+        wrapper = os.environ.get("WW_SERVER_WRAPPER", "").split()
+        args = wrapper + args
+        if wrapper:
+            sanitizer = True  # slow start: use the long timeouts
+        self.sanitizer = sanitizer
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + (30 if sanitizer else 10)
         while time.time() < deadline:

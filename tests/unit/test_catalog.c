@@ -1,6 +1,7 @@
 /* csv, postcodes, distance, opening hours, search query building */
 #include <stdlib.h>
 
+#include "booking.h"
 #include "catalog.h"
 #include "content_import.h"
 #include "csv.h"
@@ -215,4 +216,39 @@ void test_fts_query(void)
 	sb_reset(&q);
 	CHECK(!catalog_fts_query(NULL, &q));
 	sb_free(&q);
+}
+
+void test_booking_time(void)
+{
+	setenv("TZ", "Europe/Amsterdam", 1);
+	tzset();
+	struct hours_day d;
+	int m;
+	CHECK(booking_parse_time("2026-12-01T09:30", &d, &m) && d.wday == 2 && m == 570);
+	CHECK(!booking_parse_time("2026-02-29T09:30", &d, &m)); /* not a leap year */
+	CHECK(booking_parse_time("2028-02-29T09:30", &d, &m));
+	CHECK(!booking_parse_time("2026-12-01 09:30", &d, &m));
+	CHECK(!booking_parse_time("2026-12-01T24:00", &d, &m));
+	CHECK(!booking_parse_time("2026-13-01T09:30", &d, &m));
+	CHECK(!booking_parse_time("2026-12-1T09:30x", &d, &m));
+	CHECK(!booking_parse_time(NULL, &d, &m));
+	struct sb s;
+	sb_init(&s, 64);
+	/* winter time, then summer time after the switch of 28 March 2027 */
+	CHECK(booking_iso(&s, "2027-03-26T09:00"));
+	CHECK_STR(sb_str(&s), "2027-03-26T09:00:00+01:00");
+	sb_reset(&s);
+	CHECK(booking_iso(&s, "2027-03-29T09:00"));
+	CHECK_STR(sb_str(&s), "2027-03-29T09:00:00+02:00");
+	sb_reset(&s);
+	CHECK(booking_iso(&s, "2026-10-26T09:00"));
+	CHECK_STR(sb_str(&s), "2026-10-26T09:00:00+01:00");
+	sb_free(&s);
+	/* a 9.00 appointment is 9.00 on the wall on both sides of the switch */
+	time_t before = booking_instant("2027-03-26T09:00"),
+	       after = booking_instant("2027-03-29T09:00");
+	CHECK(after - before == 3 * 86400 - 3600);
+	char ref[16];
+	booking_reference_display("K7D3PX", ref);
+	CHECK_STR(ref, "K7D-3PX");
 }

@@ -43,5 +43,6 @@ void test_csv(void);
 void test_postcode(void);
 void test_hours(void);
 void test_fts_query(void);
+void test_booking_time(void);
 
 #endif

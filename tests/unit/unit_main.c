@@ -26,6 +26,7 @@ int main(int argc, char **argv)
 	test_postcode();
 	test_hours();
 	test_fts_query();
+	test_booking_time();
 	i18n_shutdown();
 	printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "booking.h"
 #include "catalog.h"
 #include "handlers.h"
 #include "html.h"
@@ -139,12 +140,6 @@ void handle_api_services(struct request *rq, struct response *rs)
 	catalog_result_free(&r);
 }
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : NULL;
-}
-
 /* Rows of a one-column query as a JSON array of strings (translated). */
 static void json_column_array(struct sb *o, struct store *db, const char *key, const char *sql,
                               const char *id, bool translate)
@@ -160,7 +155,7 @@ static void json_column_array(struct sb *o, struct store *db, const char *key, c
 			if (!first)
 				sb_putc(o, ',');
 			first = false;
-			const char *v = col(st, 0);
+			const char *v = store_text_or_null(st, 0);
 			json_string(o, translate ? C_(v) : v);
 		}
 		sqlite3_reset(st);
@@ -195,19 +190,22 @@ void handle_api_service(struct request *rq, struct response *rs)
 	json_begin(rs);
 	struct sb *o = &rs->body;
 	sb_puts(o, "{\"service\":{");
-	json_kv(o, "id", col(st, 0), false);
-	json_kv(o, "name", C_(col(st, 1)), true);
-	json_kv(o, "description", C_(col(st, 2)), true);
-	json_kv(o, "application_process", col(st, 3) ? C_(col(st, 3)) : NULL, true);
-	json_kv(o, "fees_description", col(st, 4) ? C_(col(st, 4)) : NULL, true);
-	json_kv(o, "eligibility_description", col(st, 5) ? C_(col(st, 5)) : NULL, true);
-	json_kv(o, "url", col(st, 6), true);
+	json_kv(o, "id", store_text_or_null(st, 0), false);
+	json_kv(o, "name", C_(store_text_or_null(st, 1)), true);
+	json_kv(o, "description", C_(store_text_or_null(st, 2)), true);
+	json_kv(o, "application_process",
+	        store_text_or_null(st, 3) ? C_(store_text_or_null(st, 3)) : NULL, true);
+	json_kv(o, "fees_description",
+	        store_text_or_null(st, 4) ? C_(store_text_or_null(st, 4)) : NULL, true);
+	json_kv(o, "eligibility_description",
+	        store_text_or_null(st, 5) ? C_(store_text_or_null(st, 5)) : NULL, true);
+	json_kv(o, "url", store_text_or_null(st, 6), true);
 	sb_appendf(o, ",\"free\":%s", sqlite3_column_int(st, 11) ? "true" : "false");
 	sb_puts(o, ",\"organization\":{");
-	json_kv(o, "id", col(st, 7), false);
-	json_kv(o, "name", col(st, 8), true);
-	json_kv(o, "website", col(st, 9), true);
-	json_kv(o, "email", col(st, 10), true);
+	json_kv(o, "id", store_text_or_null(st, 7), false);
+	json_kv(o, "name", store_text_or_null(st, 8), true);
+	json_kv(o, "website", store_text_or_null(st, 9), true);
+	json_kv(o, "email", store_text_or_null(st, 10), true);
 	sb_puts(o, "}");
 	sqlite3_reset(st);
 
@@ -238,10 +236,14 @@ void handle_api_service(struct request *rq, struct response *rs)
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			sb_puts(o, first ? "{" : ",{");
 			first = false;
-			json_kv(o, "option", col(st, 0) ? C_(col(st, 0)) : NULL, false);
+			json_kv(o, "option",
+			        store_text_or_null(st, 0) ? C_(store_text_or_null(st, 0)) : NULL,
+			        false);
 			sb_appendf(o, ",\"amount\":%.2f", sqlite3_column_double(st, 1));
-			json_kv(o, "currency", col(st, 2), true);
-			json_kv(o, "description", col(st, 3) ? C_(col(st, 3)) : NULL, true);
+			json_kv(o, "currency", store_text_or_null(st, 2), true);
+			json_kv(o, "description",
+			        store_text_or_null(st, 3) ? C_(store_text_or_null(st, 3)) : NULL,
+			        true);
 			sb_puts(o, "}");
 		}
 		sqlite3_reset(st);
@@ -257,17 +259,17 @@ void handle_api_service(struct request *rq, struct response *rs)
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			sb_puts(o, np++ ? ",{" : "{");
-			json_kv(o, "id", col(st, 0), false);
-			json_kv(o, "name", col(st, 1), true);
-			json_kv(o, "address", col(st, 2), true);
-			json_kv(o, "postal_code", col(st, 3), true);
-			json_kv(o, "city", col(st, 4), true);
+			json_kv(o, "id", store_text_or_null(st, 0), false);
+			json_kv(o, "name", store_text_or_null(st, 1), true);
+			json_kv(o, "address", store_text_or_null(st, 2), true);
+			json_kv(o, "postal_code", store_text_or_null(st, 3), true);
+			json_kv(o, "city", store_text_or_null(st, 4), true);
 			sb_appendf(o, ",\"latitude\":%.6f,\"longitude\":%.6f",
 			           sqlite3_column_double(st, 5), sqlite3_column_double(st, 6));
-			json_kv(o, "stadsdeel", col(st, 7), true);
-			json_kv(o, "wijk", col(st, 8), true);
+			json_kv(o, "stadsdeel", store_text_or_null(st, 7), true);
+			json_kv(o, "wijk", store_text_or_null(st, 8), true);
 			struct hours_period per[64];
-			size_t n = catalog_periods(c, id, col(st, 0), per, 64);
+			size_t n = catalog_periods(c, id, store_text_or_null(st, 0), per, 64);
 			sb_puts(o, ",\"schedule\":[");
 			for (size_t k = 0; k < n; k++)
 				sb_appendf(o,
@@ -288,17 +290,17 @@ void handle_api_service(struct request *rq, struct response *rs)
 		sqlite3_bind_text(rsp, 1, id, -1, SQLITE_STATIC);
 		if (sqlite3_step(rsp) == SQLITE_ROW) {
 			sb_puts(o, ",\"respite\":{");
-			json_kv(o, "setting", col(rsp, 0), false);
-			json_kv(o, "times", col(rsp, 1), true);
-			json_kv(o, "provider", col(rsp, 2), true);
+			json_kv(o, "setting", store_text_or_null(rsp, 0), false);
+			json_kv(o, "times", store_text_or_null(rsp, 1), true);
+			json_kv(o, "provider", store_text_or_null(rsp, 2), true);
 			sb_appendf(o, ",\"notice_days\":%d", sqlite3_column_int(rsp, 3));
 			if (sqlite3_column_type(rsp, 4) == SQLITE_NULL)
 				sb_puts(o, ",\"min_duration_hours\":null");
 			else
 				sb_appendf(o, ",\"min_duration_hours\":%d",
 				           sqlite3_column_int(rsp, 4));
-			json_kv(o, "payer", col(rsp, 5), true);
-			json_kv(o, "for_whom", col(rsp, 6), true);
+			json_kv(o, "payer", store_text_or_null(rsp, 5), true);
+			json_kv(o, "for_whom", store_text_or_null(rsp, 6), true);
 			sb_puts(o, "}");
 		}
 		sqlite3_reset(rsp);
@@ -333,23 +335,34 @@ void handle_api_locations(struct request *rq, struct response *rs)
 	time_t now = time(NULL);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		sb_puts(o, n++ ? ",{" : "{");
-		json_kv(o, "id", col(st, 0), false);
-		json_kv(o, "name", col(st, 1), true);
+		json_kv(o, "id", store_text_or_null(st, 0), false);
+		json_kv(o, "name", store_text_or_null(st, 1), true);
 		struct sb addr;
 		sb_init(&addr, 256);
-		sb_appendf(&addr, "%s, %s %s", col(st, 2), col(st, 3), col(st, 4));
+		sb_appendf(&addr, "%s, %s %s", store_text_or_null(st, 2), store_text_or_null(st, 3),
+		           store_text_or_null(st, 4));
 		json_kv(o, "address", sb_str(&addr), true);
 		sb_free(&addr);
 		sb_appendf(o, ",\"latitude\":%.6f,\"longitude\":%.6f", sqlite3_column_double(st, 5),
 		           sqlite3_column_double(st, 6));
-		json_kv(o, "stadsdeel", col(st, 7), true);
-		json_kv(o, "wijk", col(st, 8), true);
+		json_kv(o, "stadsdeel", store_text_or_null(st, 7), true);
+		json_kv(o, "wijk", store_text_or_null(st, 8), true);
 		struct hours_status hs;
-		char *pid = strdup(col(st, 0));
+		char *pid = strdup(store_text_or_null(st, 0));
 		catalog_hours(c, NULL, pid, now, &hs);
 		free(pid);
 		json_hours(o, &hs);
-		sb_puts(o, ",\"next_free\":null}");
+		/* the first free appointment (any topic of the shortest length) */
+		struct slot next;
+		char *loc = strdup(store_text_or_null(st, 0) ? store_text_or_null(st, 0) : "");
+		if (loc && booking_next_free(rq->app, loc, "iets-anders", now, &next)) {
+			sb_puts(o, ",\"next_free\":\"");
+			booking_iso(o, next.start);
+			sb_puts(o, "\"}");
+		} else {
+			sb_puts(o, ",\"next_free\":null}");
+		}
+		free(loc);
 	}
 	sqlite3_reset(st);
 	sb_puts(o, "]}\n");

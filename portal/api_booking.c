@@ -16,12 +16,6 @@
 #include "store.h"
 #include "text.h"
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : "";
-}
-
 static void json_begin(struct response *rs)
 {
 	rs->content_type = "application/json; charset=utf-8";
@@ -45,9 +39,9 @@ void handle_api_topics(struct request *rq, struct response *rs)
 	size_t n = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		sb_puts(o, n++ ? ",{\"id\":" : "{\"id\":");
-		json_string(o, col(st, 0));
+		json_string(o, store_text(st, 0));
 		sb_puts(o, ",\"name\":");
-		json_string(o, C_(col(st, 1)));
+		json_string(o, C_(store_text(st, 1)));
 		sb_appendf(o, ",\"duration_min\":%d}", sqlite3_column_int(st, 2));
 	}
 	sqlite3_reset(st);

@@ -25,15 +25,9 @@ static struct store *content(struct app *app)
 	return catalog_store(app->catalog);
 }
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : NULL;
-}
-
 static char *dup_col(sqlite3_stmt *st, int i)
 {
-	const char *t = col(st, i);
+	const char *t = store_text_or_null(st, i);
 	return t ? strdup(t) : NULL;
 }
 
@@ -207,7 +201,7 @@ static bool load_claims(struct app *app, const char *location, const char *date,
 	sqlite3_bind_int64(st, 4, except_booking);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t i = claim_index(c, col(st, 0), true);
+		size_t i = claim_index(c, store_text_or_null(st, 0), true);
 		int desk = sqlite3_column_int(st, 1);
 		if (i != (size_t)-1 && desk >= 1 && desk <= 16)
 			c->mask[i] |= 1u << (desk - 1);
@@ -224,7 +218,7 @@ static bool load_claims(struct app *app, const char *location, const char *date,
 	sqlite3_bind_text(st, 2, lo, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, hi, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t i = claim_index(c, col(st, 0), true);
+		size_t i = claim_index(c, store_text_or_null(st, 0), true);
 		if (i != (size_t)-1)
 			c->blocked[i] = true;
 	}

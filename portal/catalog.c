@@ -177,8 +177,14 @@ bool catalog_fts_query(const char *text, struct sb *out)
 		size_t n = (size_t)(p - start);
 		if (n == 0)
 			break;
-		if (n > 64)
+		if (n > 64) {
+			/* cut at a character boundary, never inside a UTF-8 sequence */
 			n = 64;
+			while (n && (start[n] & 0xC0) == 0x80)
+				n--;
+			if (n == 0) /* not UTF-8 at all: the caller let it through */
+				n = 64;
+		}
 		/* the word is quoted, so FTS5 syntax in it has no effect */
 		if (words++)
 			sb_putc(out, ' ');
@@ -245,7 +251,9 @@ void catalog_hours(struct catalog *c, const char *service_id, const char *place_
 }
 
 /* One query serves every filter: a NULL parameter switches its condition
- * off, so the statement is prepared once and cached. The nearest place of
+ * off, so the statement is prepared once and cached. Nearby means within
+ * about 30 km (a box the place_geo index can use), so a catalogue for the
+ * whole country still answers quickly. The nearest place of
  * each service comes with it (SQLite takes the bare columns of the row
  * with the smallest distance). */
 #define SEARCH_SQL(rank, join, order)                                                              \
@@ -280,6 +288,8 @@ void catalog_hours(struct catalog *c, const char *service_id, const char *place_
 	"       OR instr(';' || r.for_whom || ';', ';iedereen;') > 0)"                             \
 	"  AND (?19 IS NULL OR instr(';' || r.payer || ';', ';' || ?19 || ';') > 0)"               \
 	"  AND (?20 < 0 OR r.notice_days <= ?20)))"                                                \
+	" AND (?1 IS NULL OR (p.latitude BETWEEN ?1 - 0.27 AND ?1 + 0.27"                          \
+	"      AND p.longitude BETWEEN ?2 - 0.44 AND ?2 + 0.44))"                                  \
 	" GROUP BY s.id ORDER BY " order
 
 /* bm25 only works in a plain full-text query, hence the derived table */

@@ -793,6 +793,7 @@ static const char derive_sql[] =
     "CREATE INDEX phones_service ON phones(service_id);"
     "CREATE INDEX languages_service ON languages(service_id);"
     "CREATE INDEX cost_service ON cost_options(service_id);"
+    "CREATE UNIQUE INDEX respite_service ON x_respite(service_id);"
     "CREATE UNIQUE INDEX pc4_pc ON pc4(pc4);"
     "CREATE UNIQUE INDEX pc6_pc ON pc6(pc6);"
     "CREATE TABLE service_flags AS SELECT s.id AS service_id,"

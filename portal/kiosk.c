@@ -15,12 +15,6 @@
 #include "store.h"
 #include "text.h"
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : "";
-}
-
 bool kiosk_find(struct app *app, const char *id, struct kiosk_terminal *out)
 {
 	if (!id || !*id || strlen(id) > 64 || !app || !app->catalog)
@@ -35,11 +29,11 @@ bool kiosk_find(struct app *app, const char *id, struct kiosk_terminal *out)
 	bool ok = sqlite3_step(st) == SQLITE_ROW;
 	if (ok) {
 		memset(out, 0, sizeof(*out));
-		snprintf(out->id, sizeof(out->id), "%s", col(st, 0));
-		snprintf(out->location, sizeof(out->location), "%s", col(st, 1));
+		snprintf(out->id, sizeof(out->id), "%s", store_text(st, 0));
+		snprintf(out->location, sizeof(out->location), "%s", store_text(st, 1));
 		out->idle_seconds = sqlite3_column_int(st, 2);
-		out->printer = strcmp(col(st, 3), "ja") == 0;
-		snprintf(out->postcode, sizeof(out->postcode), "%s", col(st, 4));
+		out->printer = strcmp(store_text(st, 3), "ja") == 0;
+		snprintf(out->postcode, sizeof(out->postcode), "%s", store_text(st, 4));
 	}
 	sqlite3_reset(st);
 	return ok;

@@ -10,6 +10,7 @@
 #include "text.h"
 
 static size_t nsessions;
+size_t live_max_sessions = 10000;
 static struct live_session *sessions;
 
 size_t live_sessions(void)
@@ -70,18 +71,37 @@ void live_notify_slots(struct app *app, const char *location, const char *date)
 {
 	if (!location || !date)
 		return;
+	/* every subscriber of the same day and topic gets the same bytes:
+	   build each message once */
+	struct built {
+		char topic[65];
+		struct sb msg;
+		bool ok;
+	} built[8];
+	size_t nbuilt = 0;
 	for (struct live_session *s = sessions; s; s = s->next) {
 		if (strcmp(s->location, location) != 0 || strcmp(s->date, date) != 0)
 			continue;
-		struct sb msg;
-		sb_init(&msg, 64 * 1024);
-		if (booking_slots_json(app, location, date, s->topic, &msg) &&
-		    !enqueue(s, msg.data, msg.len)) {
+		struct built *b = NULL;
+		for (size_t i = 0; i < nbuilt && !b; i++)
+			if (strcmp(built[i].topic, s->topic) == 0)
+				b = &built[i];
+		struct built one;
+		if (!b) {
+			b = nbuilt < 8 ? &built[nbuilt++] : &one;
+			snprintf(b->topic, sizeof(b->topic), "%s", s->topic);
+			sb_init(&b->msg, 64 * 1024);
+			b->ok = booking_slots_json(app, location, date, s->topic, &b->msg);
+		}
+		if (b->ok && !enqueue(s, b->msg.data, b->msg.len)) {
 			/* a client that does not read its messages is closed */
 			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 		}
-		sb_free(&msg);
+		if (b == &one)
+			sb_free(&one.msg);
 	}
+	for (size_t i = 0; i < nbuilt; i++)
+		sb_free(&built[i].msg);
 }
 
 bool live_handle_message(struct app *app, struct live_session *s, const char *msg, size_t len,
@@ -173,6 +193,10 @@ int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	struct live_session *s = user;
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/* keep room for ordinary page requests: WebSockets may use at
+		   most the share of file descriptors set in live_max_sessions */
+		if (nsessions >= live_max_sessions)
+			return -1;
 		return (path_ok(wsi) && origin_ok(wsi)) ? 0 : -1;
 	case LWS_CALLBACK_ESTABLISHED:
 		memset(s, 0, sizeof(*s));

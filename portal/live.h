@@ -51,6 +51,10 @@ bool live_handle_message(struct app *app, struct live_session *s, const char *ms
  * to them. Called after every booking, cancellation, move or block. */
 void live_notify_slots(struct app *app, const char *location, const char *date);
 
+/* The most WebSocket sessions at once (set at start from the open files
+ * limit, so page requests always find a free descriptor). */
+extern size_t live_max_sessions;
+
 /* Number of open WebSocket sessions. */
 size_t live_sessions(void);
 

@@ -32,12 +32,6 @@
 #define FORM_CANCEL   "/{lang}/afspraak/{token}/annuleren"
 #define FORM_MOVE     "/{lang}/afspraak/{token}/verzetten"
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : "";
-}
-
 /* The state of the flow, read from the query (GET) or form (POST). */
 struct flow {
 	const char *location, *topic, *day, *time, *selfcheck, *terminal;
@@ -64,7 +58,7 @@ static bool place_name(struct app *app, const char *id, char *out, size_t n)
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	bool ok = sqlite3_step(st) == SQLITE_ROW;
 	if (ok)
-		snprintf(out, n, "%s", col(st, 0));
+		snprintf(out, n, "%s", store_text(st, 0));
 	sqlite3_reset(st);
 	return ok;
 }
@@ -210,10 +204,10 @@ static void choose_location(struct request *rq, struct response *rs, struct flow
 	} rows[32];
 	size_t n = 0;
 	while (n < 32 && sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(rows[n].id, sizeof(rows[n].id), "%s", col(st, 0));
-		snprintf(rows[n].name, sizeof(rows[n].name), "%s", col(st, 1));
-		snprintf(rows[n].address, sizeof(rows[n].address), "%s", col(st, 2));
-		snprintf(rows[n].pc, sizeof(rows[n].pc), "%s", col(st, 3));
+		snprintf(rows[n].id, sizeof(rows[n].id), "%s", store_text(st, 0));
+		snprintf(rows[n].name, sizeof(rows[n].name), "%s", store_text(st, 1));
+		snprintf(rows[n].address, sizeof(rows[n].address), "%s", store_text(st, 2));
+		snprintf(rows[n].pc, sizeof(rows[n].pc), "%s", store_text(st, 3));
 		rows[n].has_d = sqlite3_column_type(st, 4) != SQLITE_NULL;
 		rows[n].d = sqlite3_column_double(st, 4);
 		n++;
@@ -273,12 +267,12 @@ static void choose_topic(struct request *rq, struct response *rs, struct flow *f
 	html_raw(o, "<ul class=\"choice-list\">\n");
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		sb_reset(&url);
-		flow_url(&url, rq, "/afspraak", f, f->location, col(st, 0), NULL, NULL);
+		flow_url(&url, rq, "/afspraak", f, f->location, store_text(st, 0), NULL, NULL);
 		html_fmt(o, "<li><a class=\"choice\" href=\"%s\"><span class=\"choice-title\">",
 		         sb_str(&url));
-		content_text(o, rq, col(st, 1));
+		content_text(o, rq, store_text(st, 1));
 		html_raw(o, "</span><span class=\"choice-detail\">");
-		content_text(o, rq, col(st, 2));
+		content_text(o, rq, store_text(st, 2));
 		html_raw(o, "</span><span class=\"choice-detail\">");
 		int minutes = sqlite3_column_int(st, 3);
 		html_textf(o,
@@ -361,7 +355,16 @@ static void choose_day(struct request *rq, struct response *rs, struct flow *f)
 	html_fmt(o, "<h1>%s</h1>\n", _("Welke dag past u?"));
 	html_raw(o, "<p class=\"lead\">");
 	/* TRANSLATORS: %1$s a topic, %2$s a wijkwijzer */
-	html_textf(o, _("%1$s bij %2$s."), C_(f->topic ? f->topic : ""), f->location_name);
+	char topic[128] = "";
+	sqlite3_stmt *tq =
+	    store_stmt(catalog_store(rq->app->catalog), "SELECT name FROM ap_topics WHERE id = ?1");
+	if (tq) {
+		sqlite3_bind_text(tq, 1, f->topic, -1, SQLITE_STATIC);
+		if (sqlite3_step(tq) == SQLITE_ROW)
+			snprintf(topic, sizeof(topic), "%s", C_(store_text(tq, 0)));
+		sqlite3_reset(tq);
+	}
+	html_textf(o, _("%1$s bij %2$s."), topic, f->location_name);
 	html_raw(o, "</p>\n");
 	if (!any) {
 		callback_form(rq, o, f, NULL);
@@ -843,7 +846,7 @@ static void check_page(struct request *rq, struct response *rs, struct flow *f, 
 			if (st) {
 				sqlite3_bind_text(st, 1, f->topic, -1, SQLITE_STATIC);
 				if (sqlite3_step(st) == SQLITE_ROW)
-					content_text(o, rq, col(st, 0));
+					content_text(o, rq, store_text(st, 0));
 				sqlite3_reset(st);
 			}
 		} else {

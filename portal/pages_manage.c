@@ -24,12 +24,6 @@
 #define FORM_CANCEL "/{lang}/afspraak/{token}/annuleren"
 #define FORM_MOVE   "/{lang}/afspraak/{token}/verzetten"
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : "";
-}
-
 /* What the page needs about the place and the topic. */
 struct place_info {
 	char name[128], address[128], postal_code[16], city[64];
@@ -46,10 +40,10 @@ static void place_info(struct app *app, const struct booking *b, struct place_in
 	if (st) {
 		sqlite3_bind_text(st, 1, b->location, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW) {
-			snprintf(p->name, sizeof(p->name), "%s", col(st, 0));
-			snprintf(p->address, sizeof(p->address), "%s", col(st, 1));
-			snprintf(p->postal_code, sizeof(p->postal_code), "%s", col(st, 2));
-			snprintf(p->city, sizeof(p->city), "%s", col(st, 3));
+			snprintf(p->name, sizeof(p->name), "%s", store_text(st, 0));
+			snprintf(p->address, sizeof(p->address), "%s", store_text(st, 1));
+			snprintf(p->postal_code, sizeof(p->postal_code), "%s", store_text(st, 2));
+			snprintf(p->city, sizeof(p->city), "%s", store_text(st, 3));
 			p->lat = sqlite3_column_double(st, 4);
 			p->lon = sqlite3_column_double(st, 5);
 		}
@@ -60,8 +54,8 @@ static void place_info(struct app *app, const struct booking *b, struct place_in
 	if (st) {
 		sqlite3_bind_text(st, 1, b->topic, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW) {
-			snprintf(p->topic, sizeof(p->topic), "%s", col(st, 0));
-			snprintf(p->bring, sizeof(p->bring), "%s", col(st, 1));
+			snprintf(p->topic, sizeof(p->topic), "%s", store_text(st, 0));
+			snprintf(p->bring, sizeof(p->bring), "%s", store_text(st, 1));
 		}
 		sqlite3_reset(st);
 	}

@@ -26,12 +26,6 @@
 /* A neutral page for the quick exit of the safety question. */
 #define QUICK_EXIT_URL "https://www.buienradar.nl/"
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : "";
-}
-
 struct sc_state {
 	char path;
 	char answers[SC_MAX_QUESTIONS + 1];
@@ -171,6 +165,9 @@ static void ask_question(struct request *rq, struct response *rs, const struct s
 	html_textf(o, _("Vraag %1$zu van %2$zu"), index + 1, n);
 	html_fmt(o, "</p>\n<progress max=\"%zu\" value=\"%zu\" aria-hidden=\"true\"></progress>\n",
 	         n, index);
+	if (other)
+		html_fmt(o, "<p class=\"hint\">%s</p>\n",
+		         _("U vult dit in voor iemand anders. De vragen gaan over die persoon."));
 	html_raw(o, "<h1 class=\"question\">");
 	content_text(o, rq, other && *cur->text_other ? cur->text_other : cur->text_self);
 	html_raw(o, "</h1>\n");
@@ -355,9 +352,9 @@ static void advice_group(struct request *rq, struct sb *o, const struct sc_outco
 				         level, heading);
 			any = true;
 			html_raw(o, "<div class=\"advice-item\"><h3>");
-			content_text(o, rq, col(st, 0));
+			content_text(o, rq, store_text(st, 0));
 			html_raw(o, "</h3><p>");
-			content_text(o, rq, col(st, 1));
+			content_text(o, rq, store_text(st, 1));
 			html_raw(o, "</p></div>\n");
 		}
 		sqlite3_reset(st);
@@ -463,6 +460,10 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	html_fmt(
 	    o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", _("Uw advies"),
 	    _("Dit is wat u kan helpen, het lichtste eerst. Het is een advies, geen besluit."));
+	if (path == SC_OTHER)
+		html_fmt(
+		    o, "<p class=\"hint\">%s</p>\n",
+		    _("Waar 'u' staat, gaat het over de persoon voor wie u de zelfcheck invulde."));
 	if (oc.skipped || oc.unknown) {
 		html_raw(o, "<p class=\"hint\">");
 		html_textf(o,
@@ -483,9 +484,9 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 			sqlite3_bind_int(st, 1, oc.burden);
 			if (sqlite3_step(st) == SQLITE_ROW) {
 				html_raw(o, "<section class=\"carer-result\"><h2>");
-				content_text(o, rq, col(st, 0));
+				content_text(o, rq, store_text(st, 0));
 				html_raw(o, "</h2><p>");
-				content_text(o, rq, col(st, 1));
+				content_text(o, rq, store_text(st, 1));
 				html_raw(o, "</p></section>\n");
 			}
 			sqlite3_reset(st);
@@ -521,9 +522,9 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		               "SELECT title, text FROM sc_advice WHERE id = 'niets-nodig'");
 		if (st && sqlite3_step(st) == SQLITE_ROW) {
 			html_raw(o, "<section class=\"advice\"><h2>");
-			content_text(o, rq, col(st, 0));
+			content_text(o, rq, store_text(st, 0));
 			html_raw(o, "</h2><p>");
-			content_text(o, rq, col(st, 1));
+			content_text(o, rq, store_text(st, 1));
 			html_raw(o, "</p></section>\n");
 		}
 		if (st)
@@ -541,7 +542,7 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		                  SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			html_raw(o, "<p>");
-			content_text(o, rq, col(st, 0));
+			content_text(o, rq, store_text(st, 0));
 			html_raw(o, "</p>\n");
 		}
 		sqlite3_reset(st);
@@ -549,14 +550,18 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	if (oc.nheavy_domains) {
 		html_fmt(o, "<p>%s</p>\n<ul>\n",
 		         _("Vertel bij de wijkwijzer in elk geval wat niet meer goed lukt:"));
-		sqlite3_stmt *q = store_stmt(catalog_store(rq->app->catalog),
-		                             "SELECT text_self FROM sc_questions WHERE domain = ?1 "
-		                             "ORDER BY \"order\" LIMIT 1");
+		sqlite3_stmt *q =
+		    store_stmt(catalog_store(rq->app->catalog),
+		               "SELECT CASE WHEN ?2 = 'o' AND text_other <> '' THEN text_other "
+		               "ELSE text_self END FROM sc_questions WHERE domain = ?1 "
+		               "ORDER BY \"order\" LIMIT 1");
 		for (size_t i = 0; q && i < oc.nheavy_domains; i++) {
 			sqlite3_bind_text(q, 1, oc.heavy_domains[i], -1, SQLITE_STATIC);
+			char p2[2] = {path, 0};
+			sqlite3_bind_text(q, 2, p2, -1, SQLITE_TRANSIENT);
 			if (sqlite3_step(q) == SQLITE_ROW) {
 				html_raw(o, "<li>");
-				content_text(o, rq, col(q, 0));
+				content_text(o, rq, store_text(q, 0));
 				html_raw(o, "</li>\n");
 			}
 			sqlite3_reset(q);

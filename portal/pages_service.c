@@ -14,12 +14,6 @@
 #include "store.h"
 #include "text.h"
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : "";
-}
-
 /* A labelled block of content text, skipped when empty. */
 static void text_block(struct sb *o, const struct request *rq, const char *heading,
                        const char *text)
@@ -141,11 +135,11 @@ static void respite_block(struct sb *o, struct catalog *c, const char *id)
 	         "id=\"respite-title\">%s</h2>\n<dl>\n",
 	         _("Respijtzorg: even tijd voor uzelf"));
 	html_fmt(o, "<dt>%s</dt><dd>%s</dd>\n", _("Waar"),
-	         label_of(setting, N(setting), col(st, 0)));
+	         label_of(setting, N(setting), store_text(st, 0)));
 	html_fmt(o, "<dt>%s</dt><dd>", _("Wanneer"));
-	code_list(o, times, N(times), col(st, 1));
+	code_list(o, times, N(times), store_text(st, 1));
 	html_fmt(o, "</dd>\n<dt>%s</dt><dd>%s</dd>\n", _("Wie helpt"),
-	         label_of(provider, N(provider), col(st, 2)));
+	         label_of(provider, N(provider), store_text(st, 2)));
 	long notice = sqlite3_column_int(st, 3);
 	html_fmt(o, "<dt>%s</dt><dd><strong>", _("Op tijd aanvragen"));
 	if (notice <= 0)
@@ -168,14 +162,14 @@ static void respite_block(struct sb *o, struct catalog *c, const char *id)
 		html_raw(o, "</dd>\n");
 	}
 	html_fmt(o, "<dt>%s</dt><dd>", _("Wie betaalt"));
-	code_list(o, payer, N(payer), col(st, 5));
+	code_list(o, payer, N(payer), store_text(st, 5));
 	html_fmt(o, "</dd>\n<dt>%s</dt><dd>", _("Voor wie"));
-	code_list(o, whom, N(whom), col(st, 6));
+	code_list(o, whom, N(whom), store_text(st, 6));
 	html_raw(o, "</dd>\n</dl>\n");
 #undef N
-	if (*col(st, 7)) {
+	if (*store_text(st, 7)) {
 		html_raw(o, "<p>");
-		html_text(o, C_(col(st, 7)));
+		html_text(o, C_(store_text(st, 7)));
 		html_raw(o, "</p>\n");
 	}
 	html_raw(o, "</section>\n");
@@ -198,7 +192,7 @@ static void term_list(struct sb *o, struct catalog *c, const char *id, const cha
 		if (!any)
 			html_fmt(o, "<h2>%s</h2>\n<ul class=\"tags\">\n", heading);
 		any = true;
-		html_fmt(o, "<li>%s</li>\n", C_(col(st, 0)));
+		html_fmt(o, "<li>%s</li>\n", C_(store_text(st, 0)));
 	}
 	if (any)
 		html_raw(o, "</ul>\n");
@@ -229,20 +223,20 @@ static void places_block(struct sb *o, struct request *rq, const char *id, const
 	} rows[16];
 	size_t n = 0;
 	while (n < 16 && sqlite3_step(st) == SQLITE_ROW) {
-		rows[n].id = strdup(col(st, 0));
-		rows[n].name = strdup(col(st, 1));
-		rows[n].address = strdup(col(st, 2));
-		rows[n].pc = strdup(col(st, 3));
-		rows[n].city = strdup(col(st, 4));
+		rows[n].id = strdup(store_text(st, 0));
+		rows[n].name = strdup(store_text(st, 1));
+		rows[n].address = strdup(store_text(st, 2));
+		rows[n].pc = strdup(store_text(st, 3));
+		rows[n].city = strdup(store_text(st, 4));
 		rows[n].lat = sqlite3_column_double(st, 5);
 		rows[n].lon = sqlite3_column_double(st, 6);
-		rows[n].transport = strdup(col(st, 7));
+		rows[n].transport = strdup(store_text(st, 7));
 		rows[n].has_d = sqlite3_column_type(st, 8) != SQLITE_NULL;
 		rows[n].d = sqlite3_column_double(st, 8);
 		n++;
 	}
 	sqlite3_reset(st);
-	html_fmt(o, "<h2>%s</h2>\n", NG_("Waar", "Waar", n));
+	html_fmt(o, "<h2>%s</h2>\n", _("Waar"));
 	struct sb tmp;
 	sb_init(&tmp, 512);
 	for (size_t i = 0; i < n; i++) {
@@ -283,7 +277,7 @@ static void places_block(struct sb *o, struct request *rq, const char *id, const
 					    o, "<p><strong>%s</strong></p>\n<ul class=\"tags\">\n",
 					    _("Toegankelijkheid"));
 				any = true;
-				html_fmt(o, "<li>%s</li>\n", C_(col(acc, 0)));
+				html_fmt(o, "<li>%s</li>\n", C_(store_text(acc, 0)));
 			}
 			if (any)
 				html_raw(o, "</ul>\n");
@@ -332,9 +326,11 @@ void handle_service(struct request *rq, struct response *rs)
 		    _("Dit aanbod bestaat niet (meer). Zoek opnieuw, of vraag het de wijkwijzer."));
 		return;
 	}
-	char *name = strdup(col(st, 0)), *desc = strdup(col(st, 1)), *how = strdup(col(st, 2)),
-	     *fees = strdup(col(st, 3)), *who = strdup(col(st, 4)), *url = strdup(col(st, 5)),
-	     *org = strdup(col(st, 6)), *org_id = strdup(col(st, 7)), *email = strdup(col(st, 8));
+	char *name = strdup(store_text(st, 0)), *desc = strdup(store_text(st, 1)),
+	     *how = strdup(store_text(st, 2)), *fees = strdup(store_text(st, 3)),
+	     *who = strdup(store_text(st, 4)), *url = strdup(store_text(st, 5)),
+	     *org = strdup(store_text(st, 6)), *org_id = strdup(store_text(st, 7)),
+	     *email = strdup(store_text(st, 8));
 	sqlite3_reset(st);
 	struct point near;
 	read_place(rq, &near);
@@ -374,16 +370,16 @@ void handle_service(struct request *rq, struct response *rs)
 		sb_init(&tel, 64);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			sb_reset(&tel);
-			for (const char *p = col(st, 0); *p; p++)
+			for (const char *p = store_text(st, 0); *p; p++)
 				if ((*p >= '0' && *p <= '9') || *p == '+')
 					sb_putc(&tel, *p);
 			html_fmt(o, "<li>");
 			page_icon(o, "phone", 20);
 			html_fmt(o, " <a href=\"tel:%s\" class=\"ltr\">%s</a>", sb_str(&tel),
-			         col(st, 0));
-			if (*col(st, 1)) {
+			         store_text(st, 0));
+			if (*store_text(st, 1)) {
 				html_raw(o, " (");
-				html_text(o, C_(col(st, 1)));
+				html_text(o, C_(store_text(st, 1)));
 				html_raw(o, ")");
 			}
 			html_raw(o, "</li>\n");
@@ -409,7 +405,7 @@ void handle_service(struct request *rq, struct response *rs)
 			if (!any)
 				html_fmt(o, "<h2>%s</h2>\n<p>%s ", _("Talen"),
 				         _("Naast Nederlands spreken we ook:"));
-			html_fmt(o, "%s%s", any ? ", " : "", C_(col(st, 0)));
+			html_fmt(o, "%s%s", any ? ", " : "", C_(store_text(st, 0)));
 			any = true;
 		}
 		if (any)

@@ -10,12 +10,6 @@
 #include "store.h"
 #include "text.h"
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : "";
-}
-
 bool selfcheck_path_valid(char path)
 {
 	return path == SC_SELF || path == SC_OTHER || path == SC_CARER;
@@ -41,12 +35,12 @@ size_t selfcheck_questions(struct app *app, char path, struct sc_question *out, 
 	size_t n = 0;
 	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
 		struct sc_question *q = &out[n++];
-		snprintf(q->id, sizeof(q->id), "%s", col(st, 0));
-		snprintf(q->domain, sizeof(q->domain), "%s", col(st, 1));
-		snprintf(q->answer_set, sizeof(q->answer_set), "%s", col(st, 2));
-		q->text_self = strdup(col(st, 3));
-		q->text_other = strdup(col(st, 4));
-		q->help = strdup(col(st, 5));
+		snprintf(q->id, sizeof(q->id), "%s", store_text(st, 0));
+		snprintf(q->domain, sizeof(q->domain), "%s", store_text(st, 1));
+		snprintf(q->answer_set, sizeof(q->answer_set), "%s", store_text(st, 2));
+		q->text_self = strdup(store_text(st, 3));
+		q->text_other = strdup(store_text(st, 4));
+		q->help = strdup(store_text(st, 5));
 	}
 	sqlite3_reset(st);
 	return n;
@@ -146,8 +140,8 @@ bool selfcheck_evaluate(struct app *app, char path, const char *answers, struct 
 		sqlite3_bind_text(st, 1, q[i].id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, answer_code(a), -1, SQLITE_STATIC);
 		while (sqlite3_step(st) == SQLITE_ROW) {
-			add_unique(out->advice, &out->nadvice, col(st, 1));
-			if (strcmp(col(st, 2), "zwaar") == 0) {
+			add_unique(out->advice, &out->nadvice, store_text(st, 1));
+			if (strcmp(store_text(st, 2), "zwaar") == 0) {
 				out->heavy = true;
 				bool seen = false;
 				for (size_t k = 0; k < out->nheavy_domains; k++)
@@ -156,10 +150,10 @@ bool selfcheck_evaluate(struct app *app, char path, const char *answers, struct 
 					snprintf(out->heavy_domains[out->nheavy_domains++], 32,
 					         "%s", q[i].domain);
 			}
-			if (strcmp(col(st, 3), "veilig") == 0)
+			if (strcmp(store_text(st, 3), "veilig") == 0)
 				out->safety = true;
 			/* needs: a semicolon list of catalogue terms */
-			const char *p = col(st, 0);
+			const char *p = store_text(st, 0);
 			while (*p) {
 				const char *semi = strchr(p, ';');
 				size_t len = semi ? (size_t)(semi - p) : strlen(p);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -599,8 +600,14 @@ bool server_start(struct app *app, char *err, size_t errlen)
 	info.retry_and_idle_policy = &retry;
 	info.max_http_header_data = 4096;
 	info.max_http_header_pool = 256;
-	/* a cap on open connections (HTTP and WebSocket together) */
-	info.fd_limit_per_thread = 20000;
+	/* a cap on open connections, within the open files limit; three
+	   quarters may be WebSockets, the rest stays for page requests */
+	struct rlimit rl;
+	rlim_t fds = 20000;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < fds)
+		fds = rl.rlim_cur;
+	info.fd_limit_per_thread = (unsigned int)fds;
+	live_max_sessions = fds > 128 ? (size_t)fds * 3 / 4 : 16;
 	info.user = app;
 	app->ctx = lws_create_context(&info);
 	lws_set_log_level(LLL_ERR, log_emit);

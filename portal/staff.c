@@ -25,12 +25,6 @@
 #define SESSION_COOKIE  "ww_staff"
 #define SESSION_SECONDS (8 * 3600)
 
-static const char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : "";
-}
-
 static bool location_exists(struct app *app, const char *location)
 {
 	struct booking_place cfg;
@@ -97,7 +91,7 @@ static bool check_password(struct app *app, const char *location, const char *pa
 	sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
 	char stored[256] = "";
 	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(stored, sizeof(stored), "%s", col(st, 0));
+		snprintf(stored, sizeof(stored), "%s", store_text(st, 0));
 	sqlite3_reset(st);
 	struct crypt_data data;
 	memset(&data, 0, sizeof(data));
@@ -179,7 +173,7 @@ bool staff_session(struct request *rq, char *location, size_t len)
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
 	ok = sqlite3_step(st) == SQLITE_ROW;
 	if (ok)
-		snprintf(location, len, "%s", col(st, 0));
+		snprintf(location, len, "%s", store_text(st, 0));
 	sqlite3_reset(st);
 	return ok;
 }
@@ -245,7 +239,8 @@ static void login_form(struct request *rq, struct response *rs, const char *erro
 	                              "a.location_id = p.id ORDER BY p.name");
 	if (st) {
 		while (sqlite3_step(st) == SQLITE_ROW)
-			html_fmt(o, "<option value=\"%s\">%s</option>\n", col(st, 0), col(st, 1));
+			html_fmt(o, "<option value=\"%s\">%s</option>\n", store_text(st, 0),
+			         store_text(st, 1));
 		sqlite3_reset(st);
 	}
 	html_fmt(o,
@@ -419,7 +414,7 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 	if (st) {
 		sqlite3_bind_text(st, 1, loc, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW)
-			snprintf(pname, sizeof(pname), "%s", col(st, 0));
+			snprintf(pname, sizeof(pname), "%s", store_text(st, 0));
 		sqlite3_reset(st);
 	}
 	struct hours_day d;
@@ -481,23 +476,24 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 			n++;
 			long long id = sqlite3_column_int64(st, 0);
 			char ref[16];
-			booking_reference_display(col(st, 11), ref);
+			booking_reference_display(store_text(st, 11), ref);
 			html_fmt(o,
 			         "<tr><td class=\"ltr\">%.5s-%.5s</td><td>%s<br><span "
 			         "class=\"ltr\">%s</span> <span class=\"ltr\">%s</span>"
 			         "<br><span class=\"ltr muted\">%s</span></td><td>",
-			         col(st, 1) + 11, col(st, 2) + 11, col(st, 5), col(st, 6),
-			         col(st, 7), ref);
-			html_text(o, col(st, 3));
+			         store_text(st, 1) + 11, store_text(st, 2) + 11, store_text(st, 5),
+			         store_text(st, 6), store_text(st, 7), ref);
+			html_text(o, store_text(st, 3));
 			html_raw(o, "</td><td>");
 			needs_text(o, (unsigned)sqlite3_column_int(st, 8),
-			           sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL : col(st, 9));
-			if (*col(st, 10))
+			           sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL
+			                                                     : store_text(st, 9));
+			if (*store_text(st, 10))
 				html_fmt(o,
 				         "<details><summary>%s</summary><pre "
 				         "class=\"summary\">%s</pre></details>",
-				         _("Zelfcheck (gedeeld)"), col(st, 10));
-			const char *status = col(st, 4);
+				         _("Zelfcheck (gedeeld)"), store_text(st, 10));
+			const char *status = store_text(st, 4);
 			html_fmt(o, "</td><td>%s</td><td>",
 			         strcmp(status, "checked_in") == 0 ? _("Aangemeld")
 			         : strcmp(status, "no_show") == 0  ? _("Niet gekomen")
@@ -647,20 +643,20 @@ void handle_staff_export(struct request *rq, struct response *rs)
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		unsigned needs = (unsigned)sqlite3_column_int(st, 7);
 		char ref[16];
-		booking_reference_display(col(st, 2), ref);
-		csv_cell(o, col(st, 0) + 11, false);
-		csv_cell(o, col(st, 1) + 11, false);
+		booking_reference_display(store_text(st, 2), ref);
+		csv_cell(o, store_text(st, 0) + 11, false);
+		csv_cell(o, store_text(st, 1) + 11, false);
 		csv_cell(o, ref, false);
-		csv_cell(o, col(st, 3), false);
-		csv_cell(o, col(st, 4), false);
-		csv_cell(o, col(st, 5), false);
-		csv_cell(o, col(st, 6), false);
-		csv_cell(o, (needs & NEED_INTERPRETER) ? col(st, 8) : "", false);
+		csv_cell(o, store_text(st, 3), false);
+		csv_cell(o, store_text(st, 4), false);
+		csv_cell(o, store_text(st, 5), false);
+		csv_cell(o, store_text(st, 6), false);
+		csv_cell(o, (needs & NEED_INTERPRETER) ? store_text(st, 8) : "", false);
 		csv_cell(o, (needs & NEED_WHEELCHAIR) ? "ja" : "", false);
 		csv_cell(o, (needs & NEED_COMPANION) ? "ja" : "", false);
 		csv_cell(o, (needs & NEED_CLIENT_SUPPORT) ? "ja" : "", false);
-		csv_cell(o, col(st, 9), false);
-		csv_cell(o, col(st, 10), true);
+		csv_cell(o, store_text(st, 9), false);
+		csv_cell(o, store_text(st, 10), true);
 	}
 	sqlite3_reset(st);
 }

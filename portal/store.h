@@ -26,6 +26,10 @@ sqlite3 *store_db(struct store *s);
  * otherwise outlive the store), reset and with bindings cleared. */
 sqlite3_stmt *store_stmt(struct store *s, const char *sql);
 
+/* Column i of the current row as text: "" (or NULL) when it is NULL. */
+const char *store_text(sqlite3_stmt *st, int i);
+const char *store_text_or_null(sqlite3_stmt *st, int i);
+
 bool store_begin_immediate(struct store *s);
 bool store_commit(struct store *s);
 void store_rollback(struct store *s);

@@ -16,8 +16,8 @@ ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) -fstack-protector-strong \
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lqrencode -lcrypt -lespeak-ng -lm
 
 LANGS     := en de tr ar pl uk
-# languages whose translation must be complete (grows to all of LANGS)
-COMPLETE  := en
+# languages whose translation must be complete: all of them
+COMPLETE  := en de tr ar pl uk
 DOMAINS   := wijkwijzer wijkwijzer-content
 
 SRC       := $(filter-out portal/main.c portal/import_main.c,$(wildcard portal/*.c))
@@ -169,6 +169,7 @@ test: test-deps
 	$(MAKE) asan-test
 	$(MAKE) valgrind
 	$(MAKE) browser
+	$(MAKE) fuzz-smoke
 	@echo "make test: all suites passed"
 
 clean:

@@ -4,10 +4,18 @@
 #include <string.h>
 
 #include "content_import.h"
+#include "postcodes.h"
 
 int main(int argc, char **argv)
 {
 	char err[1024];
+	if (argc == 4 && strcmp(argv[1], "--postcodes") == 0) {
+		if (!postcodes_import(argv[2], argv[3], err, sizeof(err))) {
+			fprintf(stderr, "wijkwijzer-import: %s\n", err);
+			return 1;
+		}
+		return 0;
+	}
 	if (argc == 4 && strcmp(argv[1], "--pot") == 0) {
 		if (!content_write_pot(argv[2], argv[3], err, sizeof(err))) {
 			fprintf(stderr, "wijkwijzer-import: %s\n", err);

@@ -140,3 +140,32 @@ def test_sighup_reload(server, binary, sanitizer):
             rc = s.stop()
             check(rc == 0, f"exit after reloads {rc}")
             s.cleanup()
+
+
+def test_postcode_importer(server, binary, sanitizer):
+    imp = os.path.join(REPO, "build", "wijkwijzer-import")
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "content")
+        shutil.copytree(os.path.join(REPO, "content"), src)
+        addr = os.path.join(d, "bag.csv")
+        with open(addr, "w") as f:
+            f.write("postcode,huisnummer,x,y,wijk,stadsdeel,municipality\n"
+                    "7511 AB,1,258200,471600,Binnensingelgebied,Centrum,Enschede\n"
+                    "7511AB,3,258220,471620,\"Binnensingel, oost\",Centrum,Enschede\n"
+                    "7511AB,5,258240,471640,Binnensingelgebied,Centrum,Enschede\n"
+                    "geen postcode,1,1,1,,,\n")
+        p = subprocess.run([imp, "--postcodes", addr, os.path.join(src, "postcodes")], capture_output=True, text=True)
+        check(p.returncode == 0 and "skipped" in p.stderr and "3 addresses" in p.stderr, f"postcodes from addresses: {p.stderr}")
+        pc6 = open(os.path.join(src, "postcodes", "pc6.csv")).read()
+        check("7511AB,52.22" in pc6 and '"Binnensingelgebied"' in pc6, f"pc6 row with the most common wijk: {pc6}")
+        built = os.path.join(d, "built")
+        os.mkdir(built)
+        check(run_import(src, os.path.join(built, "content.db")).returncode == 0, "the generated tables import")
+        s = harness.Server(binary, sanitizer=sanitizer, extra=["--content", built])
+        try:
+            st, _, body = s.get("/api/v1/services?near=7511AB&limit=1")
+            check(st == 200 and json.loads(body)["services"][0]["distance_m"] < 3000, "PC6 from the importer used")
+            st, _, body = s.get("/api/v1/services?near=7545&limit=1")
+            check(st == 422, "postcodes not in the address file are unknown")
+        finally:
+            s.cleanup()

@@ -1,4 +1,5 @@
 /* csv, postcodes, distance, opening hours, search query building */
+#include <math.h>
 #include <stdlib.h>
 
 #include "booking.h"
@@ -7,6 +8,8 @@
 #include "csv.h"
 #include "geo.h"
 #include "hours.h"
+#include "postcodes.h"
+#include "text.h"
 #include "unit.h"
 
 void test_csv(void)
@@ -251,4 +254,28 @@ void test_booking_time(void)
 	char ref[16];
 	booking_reference_display("K7D3PX", ref);
 	CHECK_STR(ref, "K7D-3PX");
+}
+
+void test_fts_utf8_cut(void)
+{
+	/* 63 letters and a three-byte character straddling byte 64 */
+	char in[80];
+	memset(in, 'P', 63);
+	memcpy(in + 63, "\xEA\xB6\xB1", 4);
+	struct sb q;
+	sb_init(&q, 1024);
+	CHECK(catalog_fts_query(in, &q));
+	CHECK(text_utf8_valid(q.data, q.len));
+	CHECK(q.len == 1 + 63 + 2); /* "PPP...P"*: the partial character is dropped */
+	sb_free(&q);
+}
+
+void test_rd_to_wgs84(void)
+{
+	double lat, lon;
+	postcodes_rd_to_wgs84(155000, 463000, &lat, &lon); /* Amersfoort, the origin */
+	CHECK(fabs(lat - 52.15517) < 0.00001 && fabs(lon - 5.38721) < 0.00001);
+	postcodes_rd_to_wgs84(136800, 455850, &lat,
+	                      &lon); /* Domtoren, Utrecht (52.0906 N, 5.1214 E) */
+	CHECK(fabs(lat - 52.0906) < 0.001 && fabs(lon - 5.1214) < 0.001);
 }

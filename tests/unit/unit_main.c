@@ -27,6 +27,8 @@ int main(int argc, char **argv)
 	test_hours();
 	test_fts_query();
 	test_booking_time();
+	test_fts_utf8_cut();
+	test_rd_to_wgs84();
 	i18n_shutdown();
 	printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;

@@ -34,8 +34,8 @@ void test_csv(void)
 	CHECK(csv_next(&r, &row, err, sizeof(err)) == 0);
 
 	const char *bad[] = {"a,\"open\n", "a,b\"c\n", "\"x\"y\n",
-	                     "\xEF\xBB\xBF"
-	                     "a\n",
+	                     ("\xEF\xBB\xBF"
+	                      "a\n"),
 	                     "a,\xc3\x28\n"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		csv_init(&r, bad[i], strlen(bad[i]));

@@ -101,6 +101,27 @@ static bool write_table(sqlite3 *db, const char *sql, const char *path, const ch
 	return ok;
 }
 
+/* Mean position per postcode; wijk, stadsdeel and municipality are the
+ * most common values among its addresses. */
+static const char pc4_sql[] =
+    "SELECT substr(pc6, 1, 4) AS pc, avg(lat), avg(lon),"
+    " (SELECT wijk FROM a b WHERE substr(b.pc6, 1, 4) = substr(a.pc6, 1, 4)"
+    "  GROUP BY wijk ORDER BY count(*) DESC, wijk LIMIT 1),"
+    " (SELECT stadsdeel FROM a b WHERE substr(b.pc6, 1, 4) = substr(a.pc6, 1, 4)"
+    "  GROUP BY stadsdeel ORDER BY count(*) DESC, stadsdeel LIMIT 1),"
+    " (SELECT municipality FROM a b WHERE substr(b.pc6, 1, 4) = substr(a.pc6, 1, 4)"
+    "  GROUP BY municipality ORDER BY count(*) DESC, municipality LIMIT 1)"
+    " FROM a GROUP BY pc ORDER BY pc";
+static const char pc6_sql[] =
+    "SELECT pc6 AS pc, avg(lat), avg(lon),"
+    " (SELECT wijk FROM a b WHERE b.pc6 = a.pc6 GROUP BY wijk ORDER BY count(*) DESC, wijk LIMIT "
+    "1),"
+    " (SELECT stadsdeel FROM a b WHERE b.pc6 = a.pc6"
+    "  GROUP BY stadsdeel ORDER BY count(*) DESC, stadsdeel LIMIT 1),"
+    " (SELECT municipality FROM a b WHERE b.pc6 = a.pc6"
+    "  GROUP BY municipality ORDER BY count(*) DESC, municipality LIMIT 1)"
+    " FROM a GROUP BY pc ORDER BY pc";
+
 bool postcodes_import(const char *addresses_csv, const char *out_dir, char *err, size_t errlen)
 {
 	FILE *f = fopen(addresses_csv, "rb");
@@ -212,49 +233,15 @@ bool postcodes_import(const char *addresses_csv, const char *out_dir, char *err,
 		goto out;
 	}
 	(void)sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	/* the most common wijk of a postcode: the first row of a count per value */
-#define MODE(col, key)                                                                             \
-	"(SELECT " col " FROM a b WHERE " key " GROUP BY " col " ORDER BY count(*) DESC, " col     \
-	" LIMIT 1)"
 	struct sb p4, p6;
 	sb_init(&p4, 4096);
 	sb_init(&p6, 4096);
 	sb_appendf(&p4, "%s/pc4.csv", out_dir);
 	sb_appendf(&p6, "%s/pc6.csv", out_dir);
-	ok = write_table(db,
-	                 "SELECT substr(pc6, 1, 4) AS pc, avg(lat), avg(lon), " MODE("wijk", "subst"
-	                                                                                     "r(b."
-	                                                                                     "pc6, "
-	                                                                                     "1, "
-	                                                                                     "4) = "
-	                                                                                     "subst"
-	                                                                                     "r(a."
-	                                                                                     "pc6, "
-	                                                                                     "1, "
-	                                                                                     "4)") ", " MODE(
-	                     "stadsdeel",
-	                     "substr(b.pc6, 1, 4) = substr(a.pc6, 1, 4)") ", " MODE("municipality",
-	                                                                            "substr(b.pc6, "
-	                                                                            "1, 4) = "
-	                                                                            "substr(a.pc6, "
-	                                                                            "1, 4)") " FROM"
-	                                                                                     " a "
-	                                                                                     "GROUP"
-	                                                                                     " BY "
-	                                                                                     "pc "
-	                                                                                     "ORDER"
-	                                                                                     " BY "
-	                                                                                     "pc",
-	                 sb_str(&p4), "pc4,latitude,longitude,wijk,stadsdeel,municipality", err,
-	                 errlen) &&
-	     write_table(
-	         db,
-	         "SELECT pc6 AS pc, avg(lat), avg(lon), " MODE("wijk", "b.pc6 = a.pc6") ", " MODE(
-	             "stadsdeel",
-	             "b.pc6 = a.pc6") ", " MODE("municipality",
-	                                        "b.pc6 = a.pc6") " FROM a GROUP BY pc ORDER BY pc",
-	         sb_str(&p6), "pc6,latitude,longitude,wijk,stadsdeel,municipality", err, errlen);
-#undef MODE
+	ok = write_table(db, pc4_sql, sb_str(&p4),
+	                 "pc4,latitude,longitude,wijk,stadsdeel,municipality", err, errlen) &&
+	     write_table(db, pc6_sql, sb_str(&p6),
+	                 "pc6,latitude,longitude,wijk,stadsdeel,municipality", err, errlen);
 	if (ok)
 		fprintf(stderr, "wijkwijzer-import: %zu addresses -> %s and %s\n", rows,
 		        sb_str(&p4), sb_str(&p6));

@@ -212,6 +212,13 @@ void handle_api_book(struct request *rq, struct response *rs)
 		errs[ne++] = (struct field_error){
 		    "email",
 		    _("Dit e-mailadres klopt niet. Het ziet eruit als naam@voorbeeld.nl.")};
+	const char *interp = json_get_string(&o, "interpreter");
+	bool interp_ok = !interp || (strlen(interp) >= 2 && strlen(interp) <= 3);
+	for (const char *c = interp ? interp : ""; *c; c++)
+		interp_ok = interp_ok && *c >= 'a' && *c <= 'z';
+	if (!interp_ok)
+		errs[ne++] = (struct field_error){
+		    "interpreter", _("Geef de taal voor de tolk als code, zoals ar of tr.")};
 	if (lang && !i18n_find(lang))
 		errs[ne++] = (struct field_error){"lang", _("Deze taal kennen we niet.")};
 	if (ne) {

@@ -18,6 +18,7 @@ struct config {
 	char *data_dir;
 	char *content_dir;
 	char *locale_dir;
+	bool behind_proxy;      /* client address from X-Forwarded-For (rate limits) */
 	bool quiet;             /* no access log */
 	const char *public_url; /* https://wijkwijzer.example.nl, for QR codes */
 	int retention_days;     /* personal data kept after an appointment */

@@ -236,7 +236,7 @@ static int popcount(unsigned v)
 
 /* The slots a start covers and the desks free across all of them. */
 struct span {
-	char slot[16][BOOKING_TIME_LEN];
+	char slot[BOOKING_SPAN_MAX][BOOKING_TIME_LEN];
 	size_t n;
 	unsigned taken;
 	bool blocked;
@@ -246,7 +246,7 @@ static void span_of(struct day_claims *c, struct hours_day day, int start, int d
                     int slot_minutes, struct span *s)
 {
 	memset(s, 0, sizeof(*s));
-	for (int t = start; t < start + duration && s->n < 16; t += slot_minutes) {
+	for (int t = start; t < start + duration && s->n < BOOKING_SPAN_MAX; t += slot_minutes) {
 		fmt_time(s->slot[s->n], day, t);
 		size_t i = claim_index(c, s->slot[s->n], false);
 		if (i != (size_t)-1) {
@@ -712,8 +712,10 @@ enum booking_result booking_move(struct app *app, const char *token, const char 
                                  time_t now, struct booking *out)
 {
 	enum booking_result r = booking_find(app, token, out);
-	if (r != BOOKING_OK)
+	if (r != BOOKING_OK) {
+		booking_free(out);
 		return r;
+	}
 	if (!store_begin_immediate(app->store)) {
 		booking_free(out);
 		return BOOKING_ERROR;
@@ -877,4 +879,32 @@ bool booking_slots_json(struct app *app, const char *location, const char *date,
 		sb_appendf(out, "\",\"free\":%d}", s[i].free);
 	}
 	return sb_puts(out, "]}");
+}
+
+size_t booking_day_starts(struct app *app, const char *location, struct hours_day day,
+                          struct slot *out, size_t max)
+{
+	struct booking_place cfg;
+	if (!booking_place_config(app, location, &cfg))
+		return 0;
+	sqlite3_stmt *st =
+	    store_stmt(content(app), "SELECT opens, closes FROM ap_period WHERE location_id = ?1 "
+	                             "AND wday = ?2 ORDER BY opens");
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, day.wday);
+	size_t n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int opens = sqlite3_column_int(st, 0), closes = sqlite3_column_int(st, 1);
+		for (int t = opens; t + cfg.slot_minutes <= closes && n < max;
+		     t += cfg.slot_minutes) {
+			fmt_time(out[n].start, day, t);
+			fmt_time(out[n].end, day, t + cfg.slot_minutes);
+			out[n].free = cfg.desks;
+			n++;
+		}
+	}
+	sqlite3_reset(st);
+	return n;
 }

@@ -28,6 +28,8 @@ struct app;
 
 #define BOOKING_TIME_LEN  17 /* "2026-12-01T09:30" + NUL */
 #define BOOKING_MAX_SLOTS 64
+/* the most slots one appointment may cover (checked at import) */
+#define BOOKING_SPAN_MAX 32
 
 struct slot {
 	char start[BOOKING_TIME_LEN];
@@ -46,6 +48,10 @@ int booking_topic_duration(struct app *app, const char *topic);
 /* Bookable starts on one day for a topic (free may be 0: then full). */
 size_t booking_day_slots(struct app *app, const char *location, const char *topic,
                          struct hours_day day, time_t now, struct slot *out, size_t max);
+/* Every slot of a day by the opening hours, whatever is booked or how
+ * near it is (for staff, to block one). */
+size_t booking_day_starts(struct app *app, const char *location, struct hours_day day,
+                          struct slot *out, size_t max);
 /* The first start with a free desk within the horizon. */
 bool booking_next_free(struct app *app, const char *location, const char *topic, time_t now,
                        struct slot *out);

@@ -748,6 +748,9 @@ static const struct rule rules[] = {
      "locations.csv", "slot_minutes must be 10, 15, 20, 30, 45 or 60 and desks 1 to 16, row"},
     {"SELECT _line, id FROM ap_hours WHERE opens_at >= closes_at ORDER BY 1 LIMIT 1", "hours.csv",
      "field closes_at: must be after opens_at, row"},
+    {"SELECT t._line, t.id FROM ap_topics t, ap_locations l WHERE (t.duration_min + "
+     "l.slot_minutes - 1) / l.slot_minutes > 32 ORDER BY 1 LIMIT 1",
+     "topics.csv", "field duration_min: covers more than 32 slots at some wijkwijzer, row"},
     {"SELECT _line, id FROM ap_topics WHERE duration_min < 10 OR duration_min > 240 ORDER BY 1 "
      "LIMIT 1",
      "topics.csv", "field duration_min: must be 10 to 240, row"},

@@ -209,6 +209,18 @@ void handle_kiosk_stop(struct request *rq, struct response *rs)
  * which is rendered here the same way the browser got it. */
 void handle_read_aloud(struct request *rq, struct response *rs)
 {
+	/* a kiosk feature: speech synthesis is heavy work on the one thread */
+	struct kiosk_terminal kt;
+	if (!kiosk_of_request(rq, &kt)) {
+		page_error(rq, rs, 403, "kiosk_only",
+		           _("Voorlezen kan op de zuil in de wijkwijzer."));
+		return;
+	}
+	if (!server_rate_allowed("speech", rq->peer, 240)) {
+		page_error(rq, rs, 429, "too_many_requests",
+		           _("Even geduld: probeer het zo opnieuw."));
+		return;
+	}
 	const char *pad = params_get(&rq->query, "pad");
 	if (!pad || pad[0] != '/' || pad[1] == '/' || strlen(pad) > 2048 ||
 	    strncmp(pad, "/lees-voor", 10) == 0) {
@@ -230,7 +242,10 @@ void handle_read_aloud(struct request *rq, struct response *rs)
 		sub.path[plen] = '\0';
 		/* the query arrives encoded inside pad */
 		ok = !q || params_parse_urlencoded(&sub.query, q + 1, strlen(q + 1)) == PARAMS_OK;
-		sub.cookie = rq->cookie ? strdup(rq->cookie) : NULL;
+		struct sb c;
+		sb_init(&c, 128);
+		sb_appendf(&c, KIOSK_COOKIE "=%s", kt.id);
+		sub.cookie = sb_steal(&c);
 		sub.host = rq->host ? strdup(rq->host) : NULL;
 	}
 	if (ok)

@@ -114,6 +114,7 @@ int main(int argc, char **argv)
 		OPT_RETENTION,
 		OPT_STAFF_PASSWORD,
 		OPT_BOOKING_RATE,
+		OPT_BEHIND_PROXY,
 	};
 	static const struct option opts[] = {
 	    {"port", required_argument, NULL, OPT_PORT},
@@ -126,6 +127,7 @@ int main(int argc, char **argv)
 	    {"retention-days", required_argument, NULL, OPT_RETENTION},
 	    {"set-staff-password", required_argument, NULL, OPT_STAFF_PASSWORD},
 	    {"booking-rate", required_argument, NULL, OPT_BOOKING_RATE},
+	    {"behind-proxy", no_argument, NULL, OPT_BEHIND_PROXY},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -187,6 +189,9 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			app.cfg.booking_rate = (int)v;
+			break;
+		case OPT_BEHIND_PROXY:
+			app.cfg.behind_proxy = true;
 			break;
 		case OPT_STAFF_PASSWORD:
 			staff_location = optarg;

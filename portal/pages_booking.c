@@ -558,7 +558,8 @@ static char *clean(const char *s, size_t max_chars, bool *too_long)
 	sb_init(&b, 4096);
 	text_trim_fold(&b, s ? s : "");
 	*too_long = text_utf8_length(sb_str(&b)) > max_chars;
-	return sb_steal(&b);
+	char *r = sb_steal(&b);
+	return r ? r : strdup("");
 }
 
 static bool valid_phone(const char *p)
@@ -595,6 +596,20 @@ static bool read_details(struct request *rq, struct details *d)
 	d->phone = clean(params_get(&rq->form, "telefoon"), 20, &long_phone);
 	d->email = clean(params_get(&rq->form, "email"), 254, &long_email);
 	d->interpreter_lang = clean(params_get(&rq->form, "tolktaal"), 8, &dummy);
+	if (!d->name || !d->phone || !d->email || !d->interpreter_lang) {
+		/* out of memory: refuse rather than write through NULL */
+		free(d->name);
+		free(d->phone);
+		free(d->email);
+		free(d->interpreter_lang);
+		d->name = strdup("");
+		d->phone = strdup("");
+		d->email = strdup("");
+		d->interpreter_lang = strdup("");
+		d->err_name =
+		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw.");
+		return false;
+	}
 	for (size_t i = 0; i < rq->form.n; i++) {
 		if (strcmp(rq->form.v[i].name, "nodig") != 0)
 			continue;

@@ -41,6 +41,11 @@ size_t selfcheck_questions(struct app *app, char path, struct sc_question *out, 
 		q->text_self = strdup(store_text(st, 3));
 		q->text_other = strdup(store_text(st, 4));
 		q->help = strdup(store_text(st, 5));
+		if (!q->text_self || !q->text_other || !q->help) {
+			selfcheck_questions_free(q, 1);
+			n--;
+			break; /* out of memory: fewer questions, never a NULL text */
+		}
 	}
 	sqlite3_reset(st);
 	return n;

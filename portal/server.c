@@ -174,7 +174,7 @@ static const struct i18n_lang *guess_lang(const struct request *rq)
  * table: when it is full the oldest window is reused, which can only
  * forget a limit early, never block someone wrongly. */
 struct rate {
-	char peer[64];
+	char peer[80];
 	time_t start;
 	int count;
 };
@@ -184,6 +184,7 @@ static bool rate_allowed(const char *peer, int per_hour, time_t now)
 {
 	if (per_hour <= 0)
 		return true;
+	/* an empty table entry, else the oldest window */
 	struct rate *slot = &rates[0];
 	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
 		struct rate *r = &rates[i];
@@ -194,13 +195,20 @@ static bool rate_allowed(const char *peer, int per_hour, time_t now)
 			}
 			return ++r->count <= per_hour;
 		}
-		if (r->start < slot->start)
+		if (!r->start || (slot->start && r->start < slot->start))
 			slot = r;
 	}
 	snprintf(slot->peer, sizeof(slot->peer), "%s", peer);
 	slot->start = now;
 	slot->count = 1;
 	return true;
+}
+
+bool server_rate_allowed(const char *kind, const char *peer, int per_hour)
+{
+	char key[80];
+	snprintf(key, sizeof(key), "%s:%s", kind, peer ? peer : "");
+	return rate_allowed(key, per_hour, time(NULL));
 }
 
 void server_dispatch(struct app *app, struct request *rq, struct response *rs)
@@ -435,6 +443,19 @@ static int on_http(struct lws *wsi, struct conn *c, const char *in)
 	rq->content_type = copy_header(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE);
 	rq->sec_fetch_site = copy_custom_header(wsi, "sec-fetch-site:");
 	lws_get_peer_simple(wsi, rq->peer, sizeof(rq->peer));
+	if (the_app && the_app->cfg.behind_proxy) {
+		/* the proxy appends the address it saw: the last entry */
+		char *xff = copy_custom_header(wsi, "x-forwarded-for:");
+		if (xff) {
+			char *last = strrchr(xff, ',');
+			last = last ? last + 1 : xff;
+			while (*last == ' ')
+				last++;
+			if (*last && strlen(last) < sizeof(rq->peer))
+				snprintf(rq->peer, sizeof(rq->peer), "%s", last);
+			free(xff);
+		}
+	}
 	if (m)
 		rq->path = copy_header(wsi, m->token);
 	if (!rq->path || !read_query(wsi, rq))

@@ -117,15 +117,17 @@ static struct failure failures[256];
 
 static struct failure *failure_slot(const char *key, time_t now)
 {
-	struct failure *oldest = &failures[0];
+	/* an empty entry, else the one whose window started first */
+	struct failure *oldest = NULL;
 	for (size_t i = 0; i < sizeof(failures) / sizeof(failures[0]); i++) {
 		struct failure *f = &failures[i];
 		if (f->count && now - f->first > STAFF_FAILURE_WINDOW_S)
 			f->count = 0;
 		if (f->count && strcmp(f->key, key) == 0)
 			return f;
-		if (f->first < oldest->first || !f->count)
-			oldest = f->count ? oldest : f;
+		if (!oldest || (!f->count && oldest->count) ||
+		    (f->count && oldest->count && f->first < oldest->first))
+			oldest = f;
 	}
 	memset(oldest, 0, sizeof(*oldest));
 	snprintf(oldest->key, sizeof(oldest->key), "%s", key);
@@ -281,7 +283,7 @@ void handle_staff_login(struct request *rq, struct response *rs)
 		return;
 	}
 	if (!location_exists(rq->app, location) || !check_password(rq->app, location, password)) {
-		record_failure(rq->peer, location, now);
+		record_failure(rq->peer, location_exists(rq->app, location) ? location : "?", now);
 		rs->status = 401;
 		login_form(rq, rs, _("Wijkwijzer of wachtwoord klopt niet."));
 		return;
@@ -527,7 +529,7 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 	         "<option value=\"%s\">%s</option>\n",
 	         _("Wat wilt u blokkeren?"), day, _("De hele dag"));
 	struct slot s[BOOKING_MAX_SLOTS];
-	size_t ns = booking_day_slots(rq->app, loc, "iets-anders", d, 0, s, BOOKING_MAX_SLOTS);
+	size_t ns = booking_day_starts(rq->app, loc, d, s, BOOKING_MAX_SLOTS);
 	for (size_t i = 0; i < ns; i++)
 		html_fmt(o, "<option value=\"%s\">%s</option>\n", s[i].start, s[i].start + 11);
 	html_fmt(o,

@@ -201,6 +201,7 @@ def test_api_contract(server, binary, sanitizer):
         ({"location": "ww-zuid", "start": "2026-12-25T10:00", "topic": "geldzaken", "name": "x"}, 422),
         ({"location": "ww-zuid", "start": s["start"], "topic": "geldzaken", "name": ""}, 422),
         ({"location": "ww-zuid", "start": s["start"], "topic": "geldzaken", "name": "x", "phone": "abc"}, 422),
+        ({"location": "ww-zuid", "start": s["start"], "topic": "geldzaken", "name": "x", "interpreter": "x" * 500}, 422),
     ]
     for payload, want in bad:
         st, _, resp = server.request("POST", "/api/v1/bookings", json.dumps(payload).encode(), {"Content-Type": "application/json"})
@@ -351,6 +352,14 @@ def test_staff(server, binary, sanitizer):
     st, h, _ = post_form(server, action, fields, headers=jar)
     server_status = json.loads(server.get(f"/api/v1/bookings/{token}")[2])["status"]
     check(st == 303 and server_status == "checked_in", f"checked in: {server_status}")
+    # a single slot can be blocked: the list offers the day's times
+    st, _, body = server.get(f"/nl/medewerker/agenda?dag={s['start'][:10]}", jar)
+    check(re.search(r'<option value="\d{4}-\d\d-\d\dT\d\d:\d\d">', body) is not None, "single slots offered for blocking")
+    # the way back never leaves the site, not even with a tab in it
+    action, fields = form_fields(body, "/medewerker/blokkeren")
+    st, h, _ = post_form(server, action, [(k, v) for k, v in fields if k != "terug"],
+                         [("wat", s["start"][:10]), ("vrijgeven", "ja"), ("terug", "/\t/example.org")], headers=jar)
+    check(st == 303 and "example.org" not in h.get("location", ""), f"no open redirect: {h.get('location')}")
     # block a day: no slots any more
     st, _, body = server.get(f"/nl/medewerker/agenda?dag={day}", jar)
     action, fields = form_fields(body, "/medewerker/blokkeren")

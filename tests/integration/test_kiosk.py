@@ -40,18 +40,24 @@ def test_stop_without_javascript(server, binary, sanitizer):
 
 
 def test_read_aloud(server, binary, sanitizer):
+    jar = {"Cookie": "ww_kiosk=demo"}
+    st, _, _ = server.get("/lees-voor.wav?pad=%2Fnl%2Fmantelzorg")
+    check(st == 403, "read aloud only on a kiosk")
     for lang in ("nl", "ar", "uk"):
-        st, h, _ = server.request("GET", f"/lees-voor.wav?pad=%2F{lang}%2Fmantelzorg")
+        st, h, _ = server.request("GET", f"/lees-voor.wav?pad=%2F{lang}%2Fmantelzorg", headers=jar)
         check(st == 200 and h.get("content-type") == "audio/wav", f"read aloud in {lang}")
     c = __import__("http.client").client.HTTPConnection("127.0.0.1", server.port, timeout=20)
-    c.request("GET", "/lees-voor.wav?pad=%2Fnl%2F")
+    c.request("GET", "/lees-voor.wav?pad=%2Fnl%2F", headers=jar)
     r = c.getresponse()
     data = r.read()
     c.close()
     check(data[:4] == b"RIFF" and data[8:12] == b"WAVE" and len(data) > 44 + 22050, "a real WAV with speech")
     for bad in ("http%3A%2F%2Fevil.example%2F", "%2F%2Fevil.example", "%2Flees-voor.wav%3Fpad%3D%2F", "%2Fnl%2Fbestaat-niet", ""):
-        st, _, _ = server.get(f"/lees-voor.wav?pad={bad}")
+        st, _, _ = server.get(f"/lees-voor.wav?pad={bad}", jar)
         check(st in (400, 422), f"read aloud refuses {bad!r}: {st}")
+    # a staff session is never passed on to the page that is read
+    st, _, _ = server.get("/lees-voor.wav?pad=%2Fnl%2Fmedewerker%2Fagenda", {"Cookie": "ww_kiosk=demo; ww_staff=" + "A" * 43})
+    check(st == 422, "the staff agenda cannot be read aloud")
 
 
 def test_launcher(server, binary, sanitizer):

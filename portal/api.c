@@ -14,12 +14,6 @@
 #include "store.h"
 #include "text.h"
 
-static void json_begin(struct response *rs)
-{
-	rs->content_type = "application/json; charset=utf-8";
-	rs->cache_control = "no-cache";
-}
-
 static void json_kv(struct sb *o, const char *key, const char *value, bool comma)
 {
 	if (comma)
@@ -87,7 +81,7 @@ void handle_api_services(struct request *rq, struct response *rs)
 		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
 		return;
 	}
-	json_begin(rs);
+	json_response(rs);
 	struct sb *o = &rs->body;
 	sb_appendf(o, "{\"total\":%zu,\"services\":[", r.total);
 	struct sb cat;
@@ -187,7 +181,7 @@ void handle_api_service(struct request *rq, struct response *rs)
 		    _("Dit aanbod bestaat niet (meer). Zoek opnieuw, of vraag het de wijkwijzer."));
 		return;
 	}
-	json_begin(rs);
+	json_response(rs);
 	struct sb *o = &rs->body;
 	sb_puts(o, "{\"service\":{");
 	json_kv(o, "id", store_text_or_null(st, 0), false);
@@ -328,7 +322,7 @@ void handle_api_locations(struct request *rq, struct response *rs)
 	}
 	if (type)
 		sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
-	json_begin(rs);
+	json_response(rs);
 	struct sb *o = &rs->body;
 	sb_puts(o, "{\"locations\":[");
 	size_t n = 0;

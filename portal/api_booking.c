@@ -16,12 +16,6 @@
 #include "store.h"
 #include "text.h"
 
-static void json_begin(struct response *rs)
-{
-	rs->content_type = "application/json; charset=utf-8";
-	rs->cache_control = "no-store";
-}
-
 void handle_api_topics(struct request *rq, struct response *rs)
 {
 	sqlite3_stmt *st =
@@ -33,7 +27,7 @@ void handle_api_topics(struct request *rq, struct response *rs)
 		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
 		return;
 	}
-	json_begin(rs);
+	json_response(rs);
 	struct sb *o = &rs->body;
 	sb_puts(o, "{\"topics\":[");
 	size_t n = 0;
@@ -62,7 +56,7 @@ void handle_api_slots(struct request *rq, struct response *rs)
 		json_error(rs, 422, "unknown_topic", _("Dit onderwerp kennen we niet."));
 		return;
 	}
-	json_begin(rs);
+	json_response(rs);
 	if (!date || !booking_slots_json(rq->app, loc, date, topic, &rs->body)) {
 		json_error(rs, 400, "bad_date", _("Geef een datum als 2026-12-01."));
 		return;
@@ -255,7 +249,7 @@ void handle_api_book(struct request *rq, struct response *rs)
 	enum booking_result r = booking_create(rq->app, &br, time(NULL), &token, &b);
 	if (r == BOOKING_OK) {
 		rs->status = 201;
-		json_begin(rs);
+		json_response(rs);
 		booking_json(rq, &rs->body, &b, sb_str(&token));
 		sb_puts(&rs->body, "\n");
 		booking_free(&b);
@@ -307,7 +301,7 @@ void handle_api_booking(struct request *rq, struct response *rs)
 		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
 		return;
 	}
-	json_begin(rs);
+	json_response(rs);
 	booking_json(rq, &rs->body, &b, NULL);
 	sb_puts(&rs->body, "\n");
 	booking_free(&b);

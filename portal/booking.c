@@ -134,6 +134,27 @@ bool booking_iso(struct sb *out, const char *local)
 	                  labs(off) / 60, labs(off) % 60);
 }
 
+/* The appointment hours of a place on a weekday: (opens, closes) in minutes. */
+static size_t appointment_periods(struct app *app, const char *location, int wday, int out[][2],
+                                  size_t max)
+{
+	sqlite3_stmt *st =
+	    store_stmt(content(app), "SELECT opens, closes FROM ap_period WHERE "
+	                             "location_id = ?1 AND wday = ?2 ORDER BY opens");
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, wday);
+	size_t n = 0;
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+		out[n][0] = sqlite3_column_int(st, 0);
+		out[n][1] = sqlite3_column_int(st, 1);
+		n++;
+	}
+	sqlite3_reset(st);
+	return n;
+}
+
 /* Is the whole day closed for appointments at this place? */
 static bool day_closed(struct app *app, const char *location, struct hours_day day)
 {
@@ -275,21 +296,8 @@ static size_t day_slots(struct app *app, const char *location, int duration,
 	struct day_claims claims;
 	if (!load_claims(app, location, dkey, except_booking, &claims))
 		return 0;
-	sqlite3_stmt *st =
-	    store_stmt(content(app), "SELECT opens, closes FROM ap_period WHERE location_id = ?1 "
-	                             "AND wday = ?2 ORDER BY opens");
-	if (!st)
-		return 0;
-	sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, day.wday);
 	int periods[8][2];
-	size_t np = 0;
-	while (np < 8 && sqlite3_step(st) == SQLITE_ROW) {
-		periods[np][0] = sqlite3_column_int(st, 0);
-		periods[np][1] = sqlite3_column_int(st, 1);
-		np++;
-	}
-	sqlite3_reset(st);
+	size_t np = appointment_periods(app, location, day.wday, periods, 8);
 	time_t earliest = now + (time_t)cfg->notice_hours * 3600;
 	size_t n = 0;
 	for (size_t p = 0; p < np; p++) {
@@ -887,17 +895,11 @@ size_t booking_day_starts(struct app *app, const char *location, struct hours_da
 	struct booking_place cfg;
 	if (!booking_place_config(app, location, &cfg))
 		return 0;
-	sqlite3_stmt *st =
-	    store_stmt(content(app), "SELECT opens, closes FROM ap_period WHERE location_id = ?1 "
-	                             "AND wday = ?2 ORDER BY opens");
-	if (!st)
-		return 0;
-	sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, day.wday);
+	int periods[8][2];
+	size_t np = appointment_periods(app, location, day.wday, periods, 8);
 	size_t n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int opens = sqlite3_column_int(st, 0), closes = sqlite3_column_int(st, 1);
-		for (int t = opens; t + cfg.slot_minutes <= closes && n < max;
+	for (size_t p = 0; p < np; p++) {
+		for (int t = periods[p][0]; t + cfg.slot_minutes <= periods[p][1] && n < max;
 		     t += cfg.slot_minutes) {
 			fmt_time(out[n].start, day, t);
 			fmt_time(out[n].end, day, t + cfg.slot_minutes);
@@ -905,6 +907,5 @@ size_t booking_day_starts(struct app *app, const char *location, struct hours_da
 			n++;
 		}
 	}
-	sqlite3_reset(st);
 	return n;
 }

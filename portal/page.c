@@ -175,6 +175,12 @@ bool page_end(struct response *rs, const struct request *rq)
 	return !sb_failed(o);
 }
 
+void json_response(struct response *rs)
+{
+	rs->content_type = "application/json; charset=utf-8";
+	rs->cache_control = "no-store";
+}
+
 void json_error(struct response *rs, int status, const char *code, const char *message)
 {
 	rs->status = status;

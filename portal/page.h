@@ -35,6 +35,9 @@ void page_error(struct request *rq, struct response *rs, int status, const char 
                 const char *message);
 void page_not_found(struct request *rq, struct response *rs);
 
+/* Marks a response as JSON (the body follows); not cached. */
+void json_response(struct response *rs);
+
 /* A JSON error body: {"error":{"code":..,"message":..}} */
 void json_error(struct response *rs, int status, const char *code, const char *message);
 

@@ -440,6 +440,28 @@ bench_page_weight() {
 	table_row 30-weight "**total, $n requests**" "**$total_b**" "**$total_h**"
 }
 
+# The weight of the other main pages: HTML plus every static asset it links,
+# as a browser with an empty cache loads them.
+bench_main_pages_weight() {
+	local page html url body total n res status
+	table_head 31-weights "Weight of the main pages (HTML + linked assets, uncompressed)" \
+		"page:l" "HTML bytes:r" "with assets:r" "requests:r"
+	for page in /nl/ /nl/zelfcheck '/nl/zelfcheck?p=s&a=&pc=-' '/nl/voorzieningen?postcode=7511&q=ontmoeting' \
+		/nl/voorzieningen/zorgbelang-clientondersteuning /nl/mantelzorg /nl/afspraak \
+		'/nl/afspraak?locatie=ww-centrum&onderwerp=wonen' /kiosk/demo; do
+		html=$TMP/page.html
+		status=$(curl -s --max-time 5 -o "$html" -w '%{http_code}' "$SERVER_URL$page") || true
+		[[ $status == 200 ]] || die "GET $page answered $status"
+		body=$(stat -c %s "$html") total=$body n=1
+		while read -r url; do
+			[[ -n $url ]] || continue
+			res=$(curl -s --max-time 5 -o /dev/null -w '%{size_download}' "$SERVER_URL$url") || true
+			total=$((total + res)) n=$((n + 1))
+		done < <(grep -oE '(href|src)="/static/[^"]*"' "$html" | sed -E 's/^[a-z]+="//; s/"$//; s/&amp;/\&/g' | sort -u)
+		table_row 31-weights "\`$page\`" "$body" "$total" "$n"
+	done
+}
+
 bench_home_wijkwijzer() {
 	http_table
 	run_wrk home-wijkwijzer "$SERVER_URL$HOME_PATH"
@@ -470,6 +492,14 @@ bench_search() {
 	run_wrk search-wijkwijzer "$SERVER_URL$SEARCH_PATH"
 	table_row 10-http "search $SEARCH_PATH" "wijkwijzer (1 thread)" "$WRK_RPS" "$WRK_P50" "$WRK_P99" "$WRK_ERRORS"
 	bench_memory_loaded "the search page"
+	# the same bytes of the search page, served by nginx as a file
+	status=$(curl -s --max-time 5 -o "$TMP/www/nl/search.html" -w '%{http_code}' "$SERVER_URL$SEARCH_PATH") || true
+	[[ $status == 200 ]] || die "GET $SEARCH_PATH answered $status"
+	chmod a+r "$TMP/www/nl/search.html"
+	start_nginx 1
+	run_wrk search-nginx-1 "$NGINX_URL/nl/search.html"
+	stop_nginx
+	table_row 10-http "search, same bytes" "nginx, 1 worker" "$WRK_RPS" "$WRK_P50" "$WRK_P99" "$WRK_ERRORS"
 }
 
 # ---- WebSocket fan-out (40-ws) -----------------------------------------------
@@ -805,6 +835,7 @@ main() {
 		capture_home
 		bench_memory_idle
 		bench_page_weight
+		bench_main_pages_weight
 		bench_home_wijkwijzer
 		bench_home_nginx 1
 		bench_home_nginx auto

@@ -8,6 +8,7 @@
 #include "catalog.h"
 #include "crypto.h"
 #include "html.h"
+#include "i18n.h"
 #include "live.h"
 #include "store.h"
 #include "text.h"
@@ -908,4 +909,19 @@ size_t booking_day_starts(struct app *app, const char *location, struct hours_da
 		}
 	}
 	return n;
+}
+
+bool booking_when_words(struct sb *out, const char *local)
+{
+	struct hours_day d;
+	int m;
+	return booking_parse_time(local, &d, &m) &&
+	       i18n_format_datetime(out, d.year, d.mon, d.mday, d.wday, m / 60, m % 60);
+}
+
+bool booking_time_words(struct sb *out, const char *local)
+{
+	struct hours_day d;
+	int m;
+	return booking_parse_time(local, &d, &m) && i18n_format_time(out, m / 60, m % 60);
 }

@@ -132,6 +132,11 @@ int booking_retention(struct app *app, int days, time_t now);
 bool booking_slots_json(struct app *app, const char *location, const char *date, const char *topic,
                         struct sb *out);
 
+/* A booking time in words in the current language: "dinsdag 1 december,
+ * 9.30 uur", or only the time: "9.30 uur". */
+bool booking_when_words(struct sb *out, const char *local);
+bool booking_time_words(struct sb *out, const char *local);
+
 /* Pretty reference for display ("K7D3PX" -> "K7D-3PX"). */
 void booking_reference_display(const char *ref, char out[16]);
 

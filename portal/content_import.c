@@ -463,7 +463,7 @@ static const char *check_field(const struct column *c, const char *v, struct sb 
 	return NULL;
 }
 
-static bool read_file(const char *path, struct sb *out, char *err, size_t errlen)
+bool content_read_file(const char *path, struct sb *out, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -636,7 +636,7 @@ static bool load_file(sqlite3 *db, const char *src, const struct file_spec *f, c
 		ok = true;
 		goto out;
 	}
-	if (!read_file(sb_str(&path), &data, err, errlen))
+	if (!content_read_file(sb_str(&path), &data, err, errlen))
 		goto out;
 	sb_reset(&sql);
 	sb_appendf(&sql, "INSERT INTO %s VALUES (?", f->table);
@@ -1029,7 +1029,7 @@ bool content_write_pot(const char *src, const char *pot, char *err, size_t errle
 		sb_init(&data, 256u * 1024 * 1024);
 		sb_appendf(&path, "%s/%s", src, files[i].path);
 		if (!(files[i].optional && access(sb_str(&path), F_OK) != 0))
-			ok = read_file(sb_str(&path), &data, err, errlen) &&
+			ok = content_read_file(sb_str(&path), &data, err, errlen) &&
 			     each_row(&files[i], sb_str(&data), data.len, pot_row, &p, err, errlen);
 		sb_free(&path);
 		sb_free(&data);

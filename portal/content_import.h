@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sb.h"
+
 #define CONTENT_SCHEMA_VERSION "1"
 
 /* src: the content folder (with catalog/, postcodes/, ...); out: the
@@ -24,6 +26,9 @@ bool content_import(const char *src, const char *out, const char *localedir, cha
 
 /* Writes a .pot with every translatable content text. */
 bool content_write_pot(const char *src, const char *pot, char *err, size_t errlen);
+
+/* Reads a whole file into out (within out's limit); err names the file. */
+bool content_read_file(const char *path, struct sb *out, char *err, size_t errlen);
 
 /* Validates one CSV file's data against the spec of the named file
  * ("services.csv"); used by the fuzzer. */

@@ -47,6 +47,15 @@ bool page_icon(struct sb *out, const char *name, int size)
 	return true;
 }
 
+bool page_redirect(struct response *rs, const struct request *rq, const char *rest)
+{
+	struct sb url;
+	sb_init(&url, 512);
+	bool ok = page_link(&url, rq, rest) && response_redirect(rs, 303, sb_str(&url));
+	sb_free(&url);
+	return ok;
+}
+
 bool page_link(struct sb *out, const struct request *rq, const char *rest)
 {
 	const struct i18n_lang *l = rq->lang ? rq->lang : i18n_default();

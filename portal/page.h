@@ -25,6 +25,9 @@ bool page_asset_url(struct sb *out, const char *name);
 /* Path of a page in the request's language: page_link(out, rq, "/zelfcheck"). */
 bool page_link(struct sb *out, const struct request *rq, const char *rest);
 
+/* A 303 to a page in the request's language: page_redirect(rs, rq, "/medewerker"). */
+bool page_redirect(struct response *rs, const struct request *rq, const char *rest);
+
 /* An inline SVG icon (decorative, hidden from screen readers): "check",
  * "pin", "calendar", "heart". Unknown names write nothing. */
 bool page_icon(struct sb *out, const char *name, int size);

@@ -143,22 +143,6 @@ static void steps(struct sb *o, int current)
 	html_raw(o, "</p>\n");
 }
 
-static void time_words(struct sb *o, const char *local)
-{
-	struct hours_day d;
-	int m;
-	if (booking_parse_time(local, &d, &m))
-		i18n_format_time(o, m / 60, m % 60);
-}
-
-static void when_words(struct sb *o, const char *local)
-{
-	struct hours_day d;
-	int m;
-	if (booking_parse_time(local, &d, &m))
-		i18n_format_datetime(o, d.year, d.mon, d.mday, d.wday, m / 60, m % 60);
-}
-
 static void no_store(struct response *rs)
 {
 	rs->cache_control = "no-store";
@@ -236,7 +220,7 @@ static void choose_location(struct request *rq, struct response *rs, struct flow
 		                      &next)) {
 			struct sb w;
 			sb_init(&w, 128);
-			when_words(&w, next.start);
+			booking_when_words(&w, next.start);
 			/* TRANSLATORS: %s is a date and time */
 			html_textf(o, _("Eerste vrije tijd: %s"), sb_str(&w));
 			sb_free(&w);
@@ -459,7 +443,7 @@ static void slot_radios(struct sb *o, const struct slot *s, size_t n, const char
 		if (s[i].free <= 0)
 			continue;
 		sb_reset(&t);
-		time_words(&t, s[i].start);
+		booking_time_words(&t, s[i].start);
 		html_fmt(o,
 		         "<div class=\"time-choice\"><input type=\"radio\" name=\"tijd\" "
 		         "id=\"t-%zu\" value=\"%s\" required%s>"
@@ -703,7 +687,7 @@ static void details_form(struct request *rq, struct response *rs, struct flow *f
 	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">", _("Uw gegevens"));
 	struct sb w;
 	sb_init(&w, 256);
-	when_words(&w, f->time);
+	booking_when_words(&w, f->time);
 	/* TRANSLATORS: %1$s date and time, %2$s a wijkwijzer */
 	html_textf(o, _("Uw afspraak: %1$s bij %2$s."), sb_str(&w), f->location_name);
 	html_fmt(
@@ -838,7 +822,7 @@ static void check_page(struct request *rq, struct response *rs, struct flow *f, 
 	struct sb url, w;
 	sb_init(&url, 512);
 	sb_init(&w, 256);
-	when_words(&w, f->time);
+	booking_when_words(&w, f->time);
 	char date[11];
 	snprintf(date, sizeof(date), "%.10s", f->time);
 	struct {
@@ -986,7 +970,7 @@ static void taken_page(struct request *rq, struct response *rs, struct flow *f, 
 		sb_init(&w, 128);
 		for (size_t i = 0; i < n; i++) {
 			sb_reset(&w);
-			when_words(&w, s[i].start);
+			booking_when_words(&w, s[i].start);
 			html_fmt(o,
 			         "<li class=\"check\"><input type=\"radio\" name=\"tijd\" "
 			         "id=\"a-%zu\" value=\"%s\" required>"

@@ -72,7 +72,7 @@ void hours_text(struct sb *o, const struct hours_status *h)
 }
 
 /* Notice period of a respite offer, stated plainly. */
-static void notice_text(struct sb *o, long days)
+void notice_text(struct sb *o, long days)
 {
 	if (days <= 0)
 		html_text(o, _("U kunt dit meestal direct regelen."));

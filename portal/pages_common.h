@@ -14,6 +14,8 @@ void content_text(struct sb *o, const struct request *rq, const char *nl_text);
 bool content_untranslated(const struct request *rq, const char *nl_text);
 /* "Nu open, tot 17.00 uur" / "Nu gesloten. Opent morgen om 9.00 uur" */
 void hours_text(struct sb *o, const struct hours_status *h);
+/* "Vraag dit minstens 2 weken van tevoren aan." (respite notice period) */
+void notice_text(struct sb *o, long days);
 /* A list of services found, each linking to its page. */
 void render_hits(struct sb *o, const struct request *rq, const struct catalog_result *r,
                  const char *heading_level);

@@ -77,21 +77,13 @@ void public_base(const struct request *rq, struct sb *out)
 	sb_puts(out, ok ? h : "127.0.0.1");
 }
 
-static void when_words(struct sb *o, const char *local)
-{
-	struct hours_day d;
-	int m;
-	if (booking_parse_time(local, &d, &m))
-		i18n_format_datetime(o, d.year, d.mon, d.mday, d.wday, m / 60, m % 60);
-}
-
 /* The facts of the appointment, in the language in use. */
 static void facts(struct sb *o, const struct request *rq, const struct booking *b,
                   const struct place_info *p, const char *ref)
 {
 	struct sb w;
 	sb_init(&w, 256);
-	when_words(&w, b->start);
+	booking_when_words(&w, b->start);
 	html_fmt(o,
 	         "<dl class=\"facts\">\n<div><dt>%s</dt><dd class=\"reference\"><span "
 	         "class=\"ltr\">%s</span></dd></div>\n",
@@ -332,7 +324,7 @@ void handle_move(struct request *rq, struct response *rs)
 	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">", _("Kies een nieuwe tijd"));
 	struct sb w;
 	sb_init(&w, 256);
-	when_words(&w, b.start);
+	booking_when_words(&w, b.start);
 	/* TRANSLATORS: %s is the current date and time */
 	html_textf(o, _("Uw afspraak is nu op %s. Die blijft staan tot de nieuwe tijd vastligt."),
 	           sb_str(&w));
@@ -357,7 +349,7 @@ void handle_move(struct request *rq, struct response *rs)
 			if (strcmp(s[i].start, b.start) == 0)
 				continue;
 			sb_reset(&w);
-			when_words(&w, s[i].start);
+			booking_when_words(&w, s[i].start);
 			html_fmt(o,
 			         "<li class=\"check\"><input type=\"radio\" name=\"tijd\" "
 			         "id=\"m-%zu\" value=\"%s\" required>"

@@ -142,18 +142,7 @@ static void respite_block(struct sb *o, struct catalog *c, const char *id)
 	         label_of(provider, N(provider), store_text(st, 2)));
 	long notice = sqlite3_column_int(st, 3);
 	html_fmt(o, "<dt>%s</dt><dd><strong>", _("Op tijd aanvragen"));
-	if (notice <= 0)
-		html_text(o, _("U kunt dit meestal direct regelen."));
-	else if (notice % 7 == 0)
-		html_textf(o,
-		           NG_("Vraag dit minstens %ld week van tevoren aan.",
-		               "Vraag dit minstens %ld weken van tevoren aan.", notice / 7),
-		           notice / 7);
-	else
-		html_textf(o,
-		           NG_("Vraag dit minstens %ld dag van tevoren aan.",
-		               "Vraag dit minstens %ld dagen van tevoren aan.", notice),
-		           notice);
+	notice_text(o, notice);
 	html_raw(o, "</strong></dd>\n");
 	if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
 		long h = sqlite3_column_int(st, 4);

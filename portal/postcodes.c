@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "content_import.h"
 #include "csv.h"
 #include "geo.h"
 #include "sb.h"
@@ -124,28 +125,16 @@ static const char pc6_sql[] =
 
 bool postcodes_import(const char *addresses_csv, const char *out_dir, char *err, size_t errlen)
 {
-	FILE *f = fopen(addresses_csv, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", addresses_csv, strerror(errno));
-		return false;
-	}
 	struct sb data;
 	sb_init(&data, 1024u * 1024 * 1024);
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb_append(&data, buf, n))
-		;
-	bool read_ok = !ferror(f) && !sb_failed(&data);
-	fclose(f);
+	bool read_ok = content_read_file(addresses_csv, &data, err, errlen);
 	sqlite3 *db = NULL;
 	bool ok = false;
 	struct csv_reader r;
 	struct csv_row head = {0}, row = {0};
 	char msg[256];
-	if (!read_ok) {
-		snprintf(err, errlen, "%s: cannot read", addresses_csv);
+	if (!read_ok)
 		goto out;
-	}
 	csv_init(&r, sb_str(&data), data.len);
 	if (csv_next(&r, &head, msg, sizeof(msg)) != 1) {
 		snprintf(err, errlen, "%s:1: no header", addresses_csv);

@@ -262,11 +262,7 @@ void handle_staff_login(struct request *rq, struct response *rs)
 	char loc[65];
 	if (rq->method != HM_POST) {
 		if (staff_session(rq, loc, sizeof(loc))) {
-			struct sb url;
-			sb_init(&url, 128);
-			page_link(&url, rq, "/medewerker/agenda");
-			response_redirect(rs, 303, sb_str(&url));
-			sb_free(&url);
+			page_redirect(rs, rq, "/medewerker/agenda");
 			return;
 		}
 		login_form(rq, rs, NULL);
@@ -299,11 +295,7 @@ void handle_staff_login(struct request *rq, struct response *rs)
 	}
 	set_cookie(rq, rs, sb_str(&token), SESSION_SECONDS);
 	sb_free(&token);
-	struct sb url;
-	sb_init(&url, 128);
-	page_link(&url, rq, "/medewerker/agenda");
-	response_redirect(rs, 303, sb_str(&url));
-	sb_free(&url);
+	page_redirect(rs, rq, "/medewerker/agenda");
 }
 
 void handle_staff_logout(struct request *rq, struct response *rs)
@@ -322,11 +314,7 @@ void handle_staff_logout(struct request *rq, struct response *rs)
 	}
 	sb_free(&c);
 	set_cookie(rq, rs, "", 0);
-	struct sb url;
-	sb_init(&url, 128);
-	page_link(&url, rq, "/medewerker");
-	response_redirect(rs, 303, sb_str(&url));
-	sb_free(&url);
+	page_redirect(rs, rq, "/medewerker");
 }
 
 static bool require_staff(struct request *rq, struct response *rs, char *loc, size_t len)
@@ -334,11 +322,7 @@ static bool require_staff(struct request *rq, struct response *rs, char *loc, si
 	rs->cache_control = "no-store";
 	if (staff_session(rq, loc, len))
 		return true;
-	struct sb url;
-	sb_init(&url, 128);
-	page_link(&url, rq, "/medewerker");
-	response_redirect(rs, 303, sb_str(&url));
-	sb_free(&url);
+	page_redirect(rs, rq, "/medewerker");
 	return false;
 }
 
@@ -557,11 +541,7 @@ static void back_to(struct request *rq, struct response *rs)
 	if (back && back[0] == '/' && back[1] != '/' && !strchr(back, '\\') &&
 	    response_redirect(rs, 303, back))
 		return;
-	struct sb url;
-	sb_init(&url, 128);
-	page_link(&url, rq, "/medewerker/agenda");
-	response_redirect(rs, 303, sb_str(&url));
-	sb_free(&url);
+	page_redirect(rs, rq, "/medewerker/agenda");
 }
 
 void handle_staff_status(struct request *rq, struct response *rs)

@@ -9,6 +9,7 @@
 #include "handlers.h"
 #include "html.h"
 #include "page.h"
+#include "rate.h"
 #include "route.h"
 #include "server.h"
 #include "speech.h"
@@ -216,7 +217,7 @@ void handle_read_aloud(struct request *rq, struct response *rs)
 		           _("Voorlezen kan op de zuil in de wijkwijzer."));
 		return;
 	}
-	if (!server_rate_allowed("speech", rq->peer, 240)) {
+	if (!rate_allowed("speech", rq->peer, 240)) {
 		page_error(rq, rs, 429, "too_many_requests",
 		           _("Even geduld: probeer het zo opnieuw."));
 		return;

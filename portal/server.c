@@ -19,6 +19,7 @@
 #include "csrf.h"
 #include "live.h"
 #include "page.h"
+#include "rate.h"
 #include "route.h"
 #include "text.h"
 
@@ -170,47 +171,6 @@ static const struct i18n_lang *guess_lang(const struct request *rq)
 	return l ? l : i18n_default();
 }
 
-/* Booking attempts per client address in the current hour. A fixed
- * table: when it is full the oldest window is reused, which can only
- * forget a limit early, never block someone wrongly. */
-struct rate {
-	char peer[80];
-	time_t start;
-	int count;
-};
-static struct rate rates[1024];
-
-static bool rate_allowed(const char *peer, int per_hour, time_t now)
-{
-	if (per_hour <= 0)
-		return true;
-	/* an empty table entry, else the oldest window */
-	struct rate *slot = &rates[0];
-	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
-		struct rate *r = &rates[i];
-		if (r->start && strcmp(r->peer, peer) == 0) {
-			if (now - r->start >= 3600) {
-				r->start = now;
-				r->count = 0;
-			}
-			return ++r->count <= per_hour;
-		}
-		if (!r->start || (slot->start && r->start < slot->start))
-			slot = r;
-	}
-	snprintf(slot->peer, sizeof(slot->peer), "%s", peer);
-	slot->start = now;
-	slot->count = 1;
-	return true;
-}
-
-bool server_rate_allowed(const char *kind, const char *peer, int per_hour)
-{
-	char key[80];
-	snprintf(key, sizeof(key), "%s:%s", kind, peer ? peer : "");
-	return rate_allowed(key, per_hour, time(NULL));
-}
-
 void server_dispatch(struct app *app, struct request *rq, struct response *rs)
 {
 	rq->app = app;
@@ -264,7 +224,7 @@ void server_dispatch(struct app *app, struct request *rq, struct response *rs)
 		}
 	}
 	if ((rq->route->flags & ROUTE_RATE) &&
-	    !rate_allowed(rq->peer, app->cfg.booking_rate, time(NULL))) {
+	    !rate_allowed("booking", rq->peer, app->cfg.booking_rate)) {
 		page_error(
 		    rq, rs, 429, "too_many_requests",
 		    _("U heeft in korte tijd veel afspraken geprobeerd te maken. Wacht een uur, "

@@ -19,10 +19,6 @@ void server_run(struct app *app, volatile sig_atomic_t *stop, volatile sig_atomi
 void server_wake(struct app *app);
 void server_stop(struct app *app);
 
-/* A per-client budget: at most per_hour uses of kind per client address
- * in the current hour. */
-bool server_rate_allowed(const char *kind, const char *peer, int per_hour);
-
 /* Runs the router and the handler for a request that has been read.
  * Exposed for tests that bypass the network. */
 void server_dispatch(struct app *app, struct request *rq, struct response *rs);

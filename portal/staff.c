@@ -14,6 +14,7 @@
 #include "html.h"
 #include "page.h"
 #include "pages_common.h"
+#include "rate.h"
 #include "route.h"
 #include "store.h"
 #include "text.h"
@@ -106,51 +107,20 @@ static bool check_password(struct app *app, const char *location, const char *pa
 	return ok;
 }
 
-/* ---- login rate limit (in memory; a restart forgets, which is fine) ---- */
-
-struct failure {
-	char key[80];
-	time_t first;
-	int count;
-};
-static struct failure failures[256];
-
-static struct failure *failure_slot(const char *key, time_t now)
-{
-	/* an empty entry, else the one whose window started first */
-	struct failure *oldest = NULL;
-	for (size_t i = 0; i < sizeof(failures) / sizeof(failures[0]); i++) {
-		struct failure *f = &failures[i];
-		if (f->count && now - f->first > STAFF_FAILURE_WINDOW_S)
-			f->count = 0;
-		if (f->count && strcmp(f->key, key) == 0)
-			return f;
-		if (!oldest || (!f->count && oldest->count) ||
-		    (f->count && oldest->count && f->first < oldest->first))
-			oldest = f;
-	}
-	memset(oldest, 0, sizeof(*oldest));
-	snprintf(oldest->key, sizeof(oldest->key), "%s", key);
-	oldest->first = now;
-	return oldest;
-}
+/* ---- login rate limit: failures per client and per location ---------- */
 
 static bool limited(const char *peer, const char *location, time_t now)
 {
-	char k1[80], k2[80];
-	snprintf(k1, sizeof(k1), "ip:%s", peer ? peer : "?");
-	snprintf(k2, sizeof(k2), "loc:%s", location ? location : "?");
-	return failure_slot(k1, now)->count >= STAFF_MAX_FAILURES ||
-	       failure_slot(k2, now)->count >= STAFF_MAX_FAILURES;
+	return rate_count("login-ip", peer, STAFF_FAILURE_WINDOW_S, false, now) >=
+	           STAFF_MAX_FAILURES ||
+	       rate_count("login-loc", location, STAFF_FAILURE_WINDOW_S, false, now) >=
+	           STAFF_MAX_FAILURES;
 }
 
 static void record_failure(const char *peer, const char *location, time_t now)
 {
-	char k1[80], k2[80];
-	snprintf(k1, sizeof(k1), "ip:%s", peer ? peer : "?");
-	snprintf(k2, sizeof(k2), "loc:%s", location ? location : "?");
-	failure_slot(k1, now)->count++;
-	failure_slot(k2, now)->count++;
+	rate_count("login-ip", peer, STAFF_FAILURE_WINDOW_S, true, now);
+	rate_count("login-loc", location, STAFF_FAILURE_WINDOW_S, true, now);
 }
 
 /* ---- sessions ------------------------------------------------------------ */

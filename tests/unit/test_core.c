@@ -8,6 +8,7 @@
 #include "http.h"
 #include "i18n.h"
 #include "json.h"
+#include "rate.h"
 #include "route.h"
 #include "server.h"
 #include "unit.h"
@@ -278,4 +279,26 @@ void test_dispatch(void)
 	CHECK(dispatch("GET", HM_GET, "/nl/\x01", NULL, &rs) == 400);
 	response_free(&rs);
 	i18n_use(i18n_default());
+}
+
+void test_rate(void)
+{
+	time_t t = 1800000000;
+	CHECK(rate_count("unit-a", "1.2.3.4", 900, false, t) == 0);
+	for (int i = 1; i <= 5; i++)
+		CHECK(rate_count("unit-a", "1.2.3.4", 900, true, t + i) == i);
+	CHECK(rate_count("unit-a", "5.6.7.8", 900, false, t) == 0); /* per client */
+	CHECK(rate_count("unit-b", "1.2.3.4", 900, false, t) == 0); /* per kind */
+	CHECK(rate_count("unit-a", "1.2.3.4", 900, false, t + 899) == 5);
+	CHECK(rate_count("unit-a", "1.2.3.4", 900, false, t + 901) == 0); /* a new window */
+	/* a full table never blocks anyone wrongly: fill it with others */
+	char who[32];
+	for (int i = 0; i < 5000; i++) {
+		snprintf(who, sizeof(who), "10.0.%d.%d", i / 256, i % 256);
+		rate_count("unit-c", who, 900, true, t + 1000 + i);
+	}
+	CHECK(rate_count("unit-c", "10.0.19.135", 900, false, t + 7000) <= 1);
+	CHECK(rate_allowed("unit-d", "x", 0)); /* 0: no limit */
+	CHECK(rate_allowed("unit-d", "x", 2) && rate_allowed("unit-d", "x", 2) &&
+	      !rate_allowed("unit-d", "x", 2));
 }

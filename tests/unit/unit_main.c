@@ -29,6 +29,7 @@ int main(int argc, char **argv)
 	test_booking_time();
 	test_fts_utf8_cut();
 	test_rd_to_wgs84();
+	test_rate();
 	i18n_shutdown();
 	printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;

@@ -1,0 +1,41 @@
+#include "rate.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct rate {
+	char key[96];
+	time_t start; /* 0: free */
+	int count;
+};
+
+static struct rate rates[2048];
+
+int rate_count(const char *kind, const char *who, int window_s, bool add, time_t now)
+{
+	char key[96];
+	snprintf(key, sizeof(key), "%s:%s", kind, who ? who : "");
+	struct rate *slot = NULL;
+	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		struct rate *r = &rates[i];
+		if (r->start && strcmp(r->key, key) == 0) {
+			if (now - r->start >= window_s) {
+				r->start = now;
+				r->count = 0;
+			}
+			return add ? ++r->count : r->count;
+		}
+		if (!slot || (!r->start && slot->start) ||
+		    (r->start && slot->start && r->start < slot->start))
+			slot = r;
+	}
+	snprintf(slot->key, sizeof(slot->key), "%s", key);
+	slot->start = now;
+	slot->count = add ? 1 : 0;
+	return slot->count;
+}
+
+bool rate_allowed(const char *kind, const char *who, int per_hour)
+{
+	return per_hour <= 0 || rate_count(kind, who, 3600, true, time(NULL)) <= per_hour;
+}

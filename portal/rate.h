@@ -1,0 +1,19 @@
+/* rate: per-client counters in fixed time windows, for every limit the
+ * portal has (booking attempts, failed staff logins, read aloud). In
+ * memory: a restart forgets them, which errs on the side of the resident.
+ * A full table reuses the entry whose window started first, which can
+ * only forget a limit early, never block someone wrongly. */
+#ifndef WW_RATE_H
+#define WW_RATE_H
+
+#include <stdbool.h>
+#include <time.h>
+
+/* The count of kind for who in the window of window_s seconds that is
+ * running now; with add, this use is counted first. */
+int rate_count(const char *kind, const char *who, int window_s, bool add, time_t now);
+/* Counts one use; false when it is more than per_hour in this hour
+ * (per_hour <= 0: no limit). */
+bool rate_allowed(const char *kind, const char *who, int per_hour);
+
+#endif

@@ -279,9 +279,13 @@ static void span_of(struct day_claims *c, struct hours_day day, int start, int d
 	}
 }
 
+/* The bookable starts of a day with their free desks. When claims_out is
+ * given it receives the claims the count was made from, so that a
+ * booking picks its desk from the same reading. */
 static size_t day_slots(struct app *app, const char *location, int duration,
                         const struct booking_place *cfg, struct hours_day day, time_t now,
-                        long long except_booking, struct slot *out, size_t max)
+                        long long except_booking, struct slot *out, size_t max,
+                        struct day_claims *claims_out)
 {
 	struct hours_day today;
 	int minute;
@@ -294,8 +298,9 @@ static size_t day_slots(struct app *app, const char *location, int duration,
 	if (strcmp(dkey, tkey) < 0 || strcmp(dkey, lkey) > 0 || duration <= 0 ||
 	    day_closed(app, location, day))
 		return 0;
-	struct day_claims claims;
-	if (!load_claims(app, location, dkey, except_booking, &claims))
+	struct day_claims local;
+	struct day_claims *claims = claims_out ? claims_out : &local;
+	if (!load_claims(app, location, dkey, except_booking, claims))
 		return 0;
 	int periods[8][2];
 	size_t np = appointment_periods(app, location, day.wday, periods, 8);
@@ -310,7 +315,7 @@ static size_t day_slots(struct app *app, const char *location, int duration,
 				continue;
 			fmt_time(s->end, day, t + duration);
 			struct span sp;
-			span_of(&claims, day, t, duration, cfg->slot_minutes, &sp);
+			span_of(claims, day, t, duration, cfg->slot_minutes, &sp);
 			s->free = sp.blocked ? 0 : cfg->desks - popcount(sp.taken);
 			if (s->free < 0)
 				s->free = 0;
@@ -327,7 +332,7 @@ size_t booking_day_slots(struct app *app, const char *location, const char *topi
 	int duration = booking_topic_duration(app, topic);
 	if (!booking_place_config(app, location, &cfg) || duration <= 0)
 		return 0;
-	return day_slots(app, location, duration, &cfg, day, now, 0, out, max);
+	return day_slots(app, location, duration, &cfg, day, now, 0, out, max, NULL);
 }
 
 size_t booking_free_after(struct app *app, const char *location, const char *topic, time_t now,
@@ -344,7 +349,7 @@ size_t booking_free_after(struct app *app, const char *location, const char *top
 	for (int d = 0; d <= cfg.horizon_days && n < max; d++) {
 		struct slot day[BOOKING_MAX_SLOTS];
 		size_t k = day_slots(app, location, duration, &cfg, hours_add_days(today, d), now,
-		                     0, day, BOOKING_MAX_SLOTS);
+		                     0, day, BOOKING_MAX_SLOTS, NULL);
 		for (size_t i = 0; i < k && n < max; i++)
 			if (day[i].free > 0 && (!after || strcmp(day[i].start, after) > 0))
 				out[n++] = day[i];
@@ -447,7 +452,9 @@ static enum booking_result claim(struct app *app, long long id, const char *loca
 	    !booking_parse_time(start, &day, &minute))
 		return BOOKING_BAD_SLOT;
 	struct slot slots[BOOKING_MAX_SLOTS];
-	size_t n = day_slots(app, location, duration, &cfg, day, now, id, slots, BOOKING_MAX_SLOTS);
+	struct day_claims claims;
+	size_t n = day_slots(app, location, duration, &cfg, day, now, id, slots, BOOKING_MAX_SLOTS,
+	                     &claims);
 	const struct slot *s = NULL;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(slots[i].start, start) == 0)
@@ -456,11 +463,6 @@ static enum booking_result claim(struct app *app, long long id, const char *loca
 		return BOOKING_BAD_SLOT;
 	if (s->free <= 0)
 		return BOOKING_FULL;
-	struct day_claims claims;
-	char date[11];
-	snprintf(date, sizeof(date), "%.10s", start);
-	if (!load_claims(app, location, date, id, &claims))
-		return BOOKING_ERROR;
 	struct span sp;
 	span_of(&claims, day, minute, duration, cfg.slot_minutes, &sp);
 	int desk = free_desk(&sp, cfg.desks);

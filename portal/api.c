@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "app.h"
 #include "booking.h"
 #include "catalog.h"
@@ -46,7 +47,7 @@ void handle_api_services(struct request *rq, struct response *rs)
 	f.q = params_get(&rq->query, "q");
 	f.category = params_get(&rq->query, "category");
 	f.lang = api_lang(rq)->code;
-	f.now = time(NULL);
+	f.now = clock_now();
 	f.respite_notice_max = -1;
 	const char *lim = params_get(&rq->query, "limit");
 	long limit = 20;
@@ -326,7 +327,7 @@ void handle_api_locations(struct request *rq, struct response *rs)
 	struct sb *o = &rs->body;
 	sb_puts(o, "{\"locations\":[");
 	size_t n = 0;
-	time_t now = time(NULL);
+	time_t now = clock_now();
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		sb_puts(o, n++ ? ",{" : "{");
 		json_kv(o, "id", store_text_or_null(st, 0), false);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "app.h"
 #include "booking.h"
 #include "catalog.h"
@@ -246,7 +247,7 @@ void handle_api_book(struct request *rq, struct response *rs)
 	struct sb token;
 	sb_init(&token, 128);
 	struct booking b;
-	enum booking_result r = booking_create(rq->app, &br, time(NULL), &token, &b);
+	enum booking_result r = booking_create(rq->app, &br, clock_now(), &token, &b);
 	if (r == BOOKING_OK) {
 		rs->status = 201;
 		json_response(rs);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "app.h"
 #include "catalog.h"
 #include "crypto.h"
@@ -399,7 +400,7 @@ void booking_reference_display(const char *ref, char out[16])
 
 static void now_text(char out[32])
 {
-	time_t t = time(NULL);
+	time_t t = clock_now();
 	struct tm tm;
 	if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
 		snprintf(out, 32, "unknown");
@@ -876,7 +877,7 @@ bool booking_slots_json(struct app *app, const char *location, const char *date,
 		return false;
 	struct slot s[BOOKING_MAX_SLOTS];
 	size_t n = booking_day_slots(app, location, topic && *topic ? topic : "iets-anders", d,
-	                             time(NULL), s, BOOKING_MAX_SLOTS);
+	                             clock_now(), s, BOOKING_MAX_SLOTS);
 	sb_puts(out, "{\"type\":\"slots\",\"location\":");
 	json_string(out, location);
 	sb_puts(out, ",\"date\":");

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "clock.h"
 #include "html.h"
 
 static bool sign(const struct app *app, const char *form, const unsigned char ts[8],
@@ -59,7 +60,7 @@ bool csrf_field(struct sb *html, const struct app *app, const char *form)
 {
 	struct sb tok;
 	sb_init(&tok, 128);
-	bool ok = csrf_token(app, form, time(NULL), &tok) &&
+	bool ok = csrf_token(app, form, clock_now(), &tok) &&
 	          html_fmt(html, "<input type=\"hidden\" name=\"" CSRF_FIELD "\" value=\"%s\">",
 	                   sb_str(&tok));
 	sb_free(&tok);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "app.h"
 #include "catalog.h"
 #include "i18n.h"
@@ -247,6 +248,10 @@ int main(int argc, char **argv)
 	tzset();
 	i18n_init(app.cfg.locale_dir);
 	char err[512];
+	if (!clock_init_from_env(err, sizeof(err))) {
+		fprintf(stderr, "wijkwijzer: %s\n", err);
+		goto out;
+	}
 	app.catalog = catalog_open(app.cfg.content_dir, err, sizeof(err));
 	if (!app.catalog) {
 		fprintf(stderr, "wijkwijzer: %s\n", err);
@@ -270,7 +275,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "wijkwijzer: %s\n", err);
 		goto out;
 	}
-	app.started = time(NULL);
+	app.started = clock_now();
 	fprintf(stderr, "wijkwijzer: serving http://%s:%d/ (data %s)\n", app.cfg.listen,
 	        app.cfg.port, app.cfg.data_dir);
 	server_run(&app, &stop_requested, &reload_requested);

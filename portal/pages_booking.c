@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "app.h"
 #include "booking.h"
 #include "catalog.h"
@@ -198,7 +199,7 @@ static void choose_location(struct request *rq, struct response *rs, struct flow
 	}
 	sqlite3_reset(st);
 	html_raw(o, "<ul class=\"choice-list\">\n");
-	time_t now = time(NULL);
+	time_t now = clock_now();
 	for (size_t i = 0; i < n; i++) {
 		sb_reset(&url);
 		flow_url(&url, rq, "/afspraak", f, rows[i].id, f->topic, NULL, NULL);
@@ -315,7 +316,7 @@ static void choose_day(struct request *rq, struct response *rs, struct flow *f)
 	struct sb *o = &rs->body;
 	struct booking_place cfg;
 	booking_place_config(rq->app, f->location, &cfg);
-	time_t now = time(NULL);
+	time_t now = clock_now();
 	struct hours_day today;
 	int minute;
 	hours_local(now, &today, &minute);
@@ -466,7 +467,7 @@ static void choose_time(struct request *rq, struct response *rs, struct flow *f)
 	booking_parse_time(probe, &d, &m);
 	struct slot s[BOOKING_MAX_SLOTS];
 	size_t n =
-	    booking_day_slots(rq->app, f->location, f->topic, d, time(NULL), s, BOOKING_MAX_SLOTS);
+	    booking_day_slots(rq->app, f->location, f->topic, d, clock_now(), s, BOOKING_MAX_SLOTS);
 	size_t free_n = 0;
 	for (size_t i = 0; i < n; i++)
 		free_n += s[i].free > 0;
@@ -951,7 +952,7 @@ static void taken_page(struct request *rq, struct response *rs, struct flow *f, 
 	    _("Iemand anders was u net voor. Dit zijn de eerstvolgende vrije tijden. Uw gegevens "
 	      "hoeft u niet opnieuw in te vullen."));
 	struct slot s[8];
-	size_t n = booking_free_after(rq->app, f->location, f->topic, time(NULL), NULL, s, 8);
+	size_t n = booking_free_after(rq->app, f->location, f->topic, clock_now(), NULL, s, 8);
 	if (n == 0) {
 		callback_form(rq, o, f, NULL);
 	} else {
@@ -1023,7 +1024,7 @@ void handle_booking_confirm(struct request *rq, struct response *rs)
 	    .origin = f.terminal ? "kiosk" : "web",
 	};
 	struct booking b;
-	enum booking_result r = booking_create(rq->app, &br, time(NULL), &token, &b);
+	enum booking_result r = booking_create(rq->app, &br, clock_now(), &token, &b);
 	if (r == BOOKING_OK) {
 		struct sb loc;
 		sb_init(&loc, 256);
@@ -1074,7 +1075,7 @@ void handle_booking_callback(struct request *rq, struct response *rs)
 		page_end(rs, rq);
 	} else {
 		char stamp[32];
-		time_t t = time(NULL);
+		time_t t = clock_now();
 		struct tm tm;
 		if (!localtime_r(&t, &tm) || !strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M", &tm))
 			stamp[0] = '\0';

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "app.h"
 #include "catalog.h"
 #include "handlers.h"
@@ -74,7 +75,7 @@ void handle_carer(struct request *rq, struct response *rs)
 		f.function = t[i].id;
 		f.lang = rq->lang->code;
 		f.limit = 1;
-		f.now = time(NULL);
+		f.now = clock_now();
 		f.respite_notice_max = -1;
 		struct catalog_result r;
 		if (catalog_search(cat, &f, &r)) {
@@ -145,7 +146,7 @@ void handle_carer(struct request *rq, struct response *rs)
 	f.near = near;
 	f.lang = rq->lang->code;
 	f.limit = 50;
-	f.now = time(NULL);
+	f.now = clock_now();
 #undef N
 	struct catalog_result r;
 	if (catalog_search(cat, &f, &r)) {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "app.h"
 #include "catalog.h"
 #include "handlers.h"
@@ -217,7 +218,7 @@ static void read_filter(struct request *rq, struct catalog_filter *f)
 	f->target = params_get(&rq->query, "doelgroep");
 	f->function = params_get(&rq->query, "functie");
 	f->lang = rq->lang->code;
-	f->now = time(NULL);
+	f->now = clock_now();
 	f->respite_notice_max = -1;
 	const char *open = params_get(&rq->query, "open");
 	f->open_now = open && strcmp(open, "nu") == 0;

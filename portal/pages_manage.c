@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "app.h"
 #include "booking.h"
 #include "catalog.h"
@@ -296,7 +297,7 @@ void handle_move(struct request *rq, struct response *rs)
 		const char *to = params_get(&rq->form, "tijd");
 		struct booking moved;
 		enum booking_result r =
-		    to ? booking_move(rq->app, token, to, time(NULL), &moved) : BOOKING_BAD_SLOT;
+		    to ? booking_move(rq->app, token, to, clock_now(), &moved) : BOOKING_BAD_SLOT;
 		if (r == BOOKING_OK) {
 			booking_free(&moved);
 			struct sb url;
@@ -332,7 +333,7 @@ void handle_move(struct request *rq, struct response *rs)
 	if (taken)
 		html_fmt(o, "<p class=\"error-message\" role=\"alert\">%s</p>\n", taken);
 	struct slot s[24];
-	size_t n = booking_free_after(rq->app, b.location, b.topic, time(NULL), NULL, s, 24);
+	size_t n = booking_free_after(rq->app, b.location, b.topic, clock_now(), NULL, s, 24);
 	struct sb url;
 	sb_init(&url, 256);
 	page_link(&url, rq, "/afspraak/");
@@ -432,7 +433,7 @@ void handle_booking_ics(struct request *rq, struct response *rs)
 	    .uid = sb_str(&uid),
 	    .start = booking_instant(b.start),
 	    .end = booking_instant(b.end),
-	    .stamp = time(NULL),
+	    .stamp = clock_now(),
 	    .summary = sb_str(&summary),
 	    .location = sb_str(&where),
 	    .description = sb_str(&desc),

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "app.h"
 #include "catalog.h"
 #include "handlers.h"
@@ -385,7 +386,7 @@ static void nearby(struct request *rq, struct sb *o, const struct sc_outcome *oc
 		f.near = *near;
 		f.lang = rq->lang->code;
 		f.limit = 3;
-		f.now = time(NULL);
+		f.now = clock_now();
 		f.respite_notice_max = -1;
 		struct catalog_result *r = &parts[nparts];
 		if (!catalog_search(rq->app->catalog, &f, r))

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "app.h"
 #include "catalog.h"
 #include "handlers.h"
@@ -247,7 +248,7 @@ static void places_block(struct sb *o, struct request *rq, const char *id, const
 			html_raw(o, "</p>\n");
 		}
 		struct hours_status hs;
-		catalog_hours(c, id, rows[i].id, time(NULL), &hs);
+		catalog_hours(c, id, rows[i].id, clock_now(), &hs);
 		html_raw(o, "<p>");
 		hours_text(o, &hs);
 		html_raw(o, "</p>\n");

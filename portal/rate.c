@@ -1,4 +1,5 @@
 #include "rate.h"
+#include "clock.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -37,5 +38,5 @@ int rate_count(const char *kind, const char *who, int window_s, bool add, time_t
 
 bool rate_allowed(const char *kind, const char *who, int per_hour)
 {
-	return per_hour <= 0 || rate_count(kind, who, 3600, true, time(NULL)) <= per_hour;
+	return per_hour <= 0 || rate_count(kind, who, 3600, true, clock_now()) <= per_hour;
 }

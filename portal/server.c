@@ -13,6 +13,7 @@
 
 #include <libwebsockets.h>
 
+#include "clock.h"
 #include "booking.h"
 #include "catalog.h"
 #include "store.h"
@@ -49,7 +50,7 @@ static lws_sorted_usec_list_t retention_timer;
 /* Personal data of past appointments is deleted every hour. */
 static void retention_run(lws_sorted_usec_list_t *sul)
 {
-	int n = booking_retention(the_app, the_app->cfg.retention_days, time(NULL));
+	int n = booking_retention(the_app, the_app->cfg.retention_days, clock_now());
 	if (n > 0)
 		fprintf(stderr, "wijkwijzer: retention: personal data of %d appointments deleted\n",
 		        n);
@@ -216,7 +217,7 @@ void server_dispatch(struct app *app, struct request *rq, struct response *rs)
 		}
 		if (!csrf_same_origin(rq) ||
 		    !csrf_valid(app, rq->route->pattern, params_get(&rq->form, CSRF_FIELD),
-		                time(NULL))) {
+		                clock_now())) {
 			page_error(rq, rs, 403, "form_expired",
 			           _("Dit formulier is verlopen of komt niet van deze website. Ga "
 			             "terug, laad de pagina opnieuw en probeer het nog een keer."));
@@ -267,7 +268,7 @@ static void access_log(const struct conn *c)
 	if (the_app && the_app->cfg.quiet)
 		return;
 	char ts[32];
-	time_t now = time(NULL);
+	time_t now = clock_now();
 	struct tm tm;
 	if (!gmtime_r(&now, &tm) || !strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm))
 		ts[0] = '\0';

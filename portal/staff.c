@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "app.h"
 #include "catalog.h"
 #include "crypto.h"
@@ -56,7 +57,7 @@ bool staff_set_password(struct app *app, const char *location, const char *passw
 		return false;
 	}
 	char now[32];
-	time_t t = time(NULL);
+	time_t t = clock_now();
 	struct tm tm;
 	if (!gmtime_r(&t, &tm) || !strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm))
 		now[0] = '\0';
@@ -142,7 +143,7 @@ bool staff_session(struct request *rq, char *location, size_t len)
 	if (!st)
 		return false;
 	sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)clock_now());
 	ok = sqlite3_step(st) == SQLITE_ROW;
 	if (ok)
 		snprintf(location, len, "%s", store_text(st, 0));
@@ -163,13 +164,13 @@ static bool new_session(struct app *app, const char *location, struct sb *token)
 		return false;
 	sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, location, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL) + SESSION_SECONDS);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)clock_now() + SESSION_SECONDS);
 	bool ok = sqlite3_step(st) == SQLITE_DONE;
 	sqlite3_reset(st);
 	/* old sessions go */
 	st = store_stmt(app->store, "DELETE FROM staff_session WHERE expires < ?1");
 	if (st) {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)clock_now());
 		(void)sqlite3_step(st);
 		sqlite3_reset(st);
 	}
@@ -240,7 +241,7 @@ void handle_staff_login(struct request *rq, struct response *rs)
 	}
 	const char *location = params_get(&rq->form, "locatie");
 	const char *password = params_get(&rq->form, "wachtwoord");
-	time_t now = time(NULL);
+	time_t now = clock_now();
 	if (limited(rq->peer, location, now)) {
 		rs->status = 429;
 		response_header(rs, "Retry-After", "900");
@@ -309,7 +310,7 @@ static const char *day_param(struct request *rq, char out[11])
 			return out;
 		}
 	}
-	time_t now = time(NULL);
+	time_t now = clock_now();
 	struct tm tm;
 	if (!localtime_r(&now, &tm) || !strftime(out, 11, "%Y-%m-%d", &tm))
 		snprintf(out, 11, "2026-01-01");

@@ -13,7 +13,7 @@ CFLAGS   ?= -O2 -g
 CPPFLAGS += -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -Iportal -I$(BUILD)
 ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) -fstack-protector-strong \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lqrencode -lcrypt -lespeak-ng -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lz -lbrotlienc -lqrencode -lcrypt -lespeak-ng -lm -pthread
 
 LANGS     := en de tr ar pl uk
 # languages whose translation must be complete: all of them

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "db.h"
 #include "app.h"
 #include "booking.h"
 #include "catalog.h"
@@ -41,7 +42,7 @@ static const struct i18n_lang *api_lang(struct request *rq)
 
 void handle_api_services(struct request *rq, struct response *rs)
 {
-	struct catalog *c = rq->app->catalog;
+	struct catalog *c = db_catalog(rq->app);
 	struct catalog_filter f;
 	memset(&f, 0, sizeof(f));
 	f.q = params_get(&rq->query, "q");
@@ -160,7 +161,7 @@ static void json_column_array(struct sb *o, struct store *db, const char *key, c
 
 void handle_api_service(struct request *rq, struct response *rs)
 {
-	struct catalog *c = rq->app->catalog;
+	struct catalog *c = db_catalog(rq->app);
 	struct store *db = catalog_store(c);
 	const char *id = route_param(rq, 0);
 	sqlite3_stmt *st = store_stmt(
@@ -305,7 +306,7 @@ void handle_api_service(struct request *rq, struct response *rs)
 
 void handle_api_locations(struct request *rq, struct response *rs)
 {
-	struct catalog *c = rq->app->catalog;
+	struct catalog *c = db_catalog(rq->app);
 	const char *type = params_get(&rq->query, "type");
 	if (type && strcmp(type, "wijkwijzer") != 0) {
 		json_error(rs, 400, "bad_type", _("Alleen type=wijkwijzer wordt ondersteund."));

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "db.h"
 #include "app.h"
 #include "booking.h"
 #include "catalog.h"
@@ -20,7 +21,7 @@
 void handle_api_topics(struct request *rq, struct response *rs)
 {
 	sqlite3_stmt *st =
-	    store_stmt(catalog_store(rq->app->catalog),
+	    store_stmt(catalog_store(db_catalog(rq->app)),
 	               "SELECT id, name, duration_min FROM ap_topics ORDER BY _line");
 	if (!st) {
 		json_error(

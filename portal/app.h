@@ -23,6 +23,9 @@ struct config {
 	const char *public_url; /* https://wijkwijzer.example.nl, for QR codes */
 	int retention_days;     /* personal data kept after an appointment */
 	int booking_rate;       /* booking attempts per client per hour; 0: no limit */
+	int workers;            /* reader threads */
+	int max_conns_per_client; /* open HTTP connections per client address */
+	int max_ws_per_client;    /* open WebSockets per client address */
 };
 
 struct app {
@@ -30,6 +33,7 @@ struct app {
 	struct store *store;
 	struct catalog *catalog; /* read-only content, replaced on SIGHUP */
 	struct lws_context *ctx;
+	_Atomic unsigned long content_gen; /* bumped when new content is checked */
 	unsigned char secret[CRYPTO_KEY_BYTES]; /* signs forms and links */
 	time_t started;
 };

@@ -5,12 +5,13 @@
 #include <string.h>
 
 #include "clock.h"
+#include "db.h"
 #include "app.h"
 #include "catalog.h"
 #include "crypto.h"
 #include "html.h"
 #include "i18n.h"
-#include "live.h"
+#include "writer.h"
 #include "store.h"
 #include "text.h"
 
@@ -24,7 +25,7 @@ static const char ref_alphabet[] = "ACDEFHJKLMNPRTUVWXY3479";
 
 static struct store *content(struct app *app)
 {
-	return catalog_store(app->catalog);
+	return catalog_store(db_catalog(app));
 }
 
 static char *dup_col(sqlite3_stmt *st, int i)
@@ -160,7 +161,7 @@ static size_t appointment_periods(struct app *app, const char *location, int wda
 /* Is the whole day closed for appointments at this place? */
 static bool day_closed(struct app *app, const char *location, struct hours_day day)
 {
-	if (catalog_is_holiday(app->catalog, day))
+	if (catalog_is_holiday(db_catalog(app), day))
 		return true;
 	char date[11];
 	fmt_date(date, day);
@@ -175,7 +176,7 @@ static bool day_closed(struct app *app, const char *location, struct hours_day d
 	if (closed)
 		return true;
 	st =
-	    store_stmt(app->store, "SELECT 1 FROM slot_block WHERE location_id = ?1 AND what = ?2");
+	    store_stmt(db_bookings(app), "SELECT 1 FROM slot_block WHERE location_id = ?1 AND what = ?2");
 	if (!st)
 		return true;
 	sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
@@ -214,7 +215,7 @@ static bool load_claims(struct app *app, const char *location, const char *date,
 	snprintf(lo, sizeof(lo), "%sT", date);
 	snprintf(hi, sizeof(hi), "%sU", date);
 	sqlite3_stmt *st =
-	    store_stmt(app->store, "SELECT slot, desk FROM slot_claim WHERE location_id = ?1 AND "
+	    store_stmt(db_bookings(app), "SELECT slot, desk FROM slot_claim WHERE location_id = ?1 AND "
 	                           "active = 1 AND slot > ?2 AND slot < ?3 AND booking_id <> ?4");
 	if (!st)
 		return false;
@@ -233,7 +234,7 @@ static bool load_claims(struct app *app, const char *location, const char *date,
 	if (rc != SQLITE_DONE)
 		return false;
 	st = store_stmt(
-	    app->store,
+	    db_bookings(app),
 	    "SELECT what FROM slot_block WHERE location_id = ?1 AND what > ?2 AND what < ?3");
 	if (!st)
 		return false;
@@ -470,7 +471,7 @@ static enum booking_result claim(struct app *app, long long id, const char *loca
 	if (!desk)
 		return BOOKING_FULL;
 	sqlite3_stmt *ins =
-	    store_stmt(app->store, "INSERT INTO slot_claim(booking_id, location_id, slot, desk) "
+	    store_stmt(db_bookings(app), "INSERT INTO slot_claim(booking_id, location_id, slot, desk) "
 	                           "VALUES (?1, ?2, ?3, ?4)");
 	if (!ins)
 		return BOOKING_ERROR;
@@ -528,7 +529,7 @@ static enum booking_result load(struct app *app, sqlite3_stmt *st, struct bookin
 static enum booking_result find_by_id(struct app *app, long long id, struct booking *out)
 {
 	sqlite3_stmt *st =
-	    store_stmt(app->store, "SELECT " BOOKING_COLUMNS " FROM booking WHERE id = ?1");
+	    store_stmt(db_bookings(app), "SELECT " BOOKING_COLUMNS " FROM booking WHERE id = ?1");
 	if (!st)
 		return BOOKING_ERROR;
 	sqlite3_bind_int64(st, 1, id);
@@ -542,7 +543,7 @@ enum booking_result booking_find(struct app *app, const char *token, struct book
 	if (!token || strlen(token) != 43 || !token_hash(token, h))
 		return BOOKING_NOT_FOUND;
 	sqlite3_stmt *st =
-	    store_stmt(app->store, "SELECT " BOOKING_COLUMNS " FROM booking WHERE token_hash = ?1");
+	    store_stmt(db_bookings(app), "SELECT " BOOKING_COLUMNS " FROM booking WHERE token_hash = ?1");
 	if (!st)
 		return BOOKING_ERROR;
 	sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
@@ -562,35 +563,34 @@ enum booking_result booking_find_reference(struct app *app, const char *referenc
 		return BOOKING_NOT_FOUND;
 	ref[n] = '\0';
 	sqlite3_stmt *st =
-	    store_stmt(app->store, "SELECT " BOOKING_COLUMNS " FROM booking WHERE reference = ?1");
+	    store_stmt(db_bookings(app), "SELECT " BOOKING_COLUMNS " FROM booking WHERE reference = ?1");
 	if (!st)
 		return BOOKING_ERROR;
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
 	return load(app, st, out);
 }
 
+/* The day of start changed: published after the COMMIT (writer.h). */
 static void notify(struct app *app, const char *location, const char *start)
 {
-	char date[11];
-	snprintf(date, sizeof(date), "%.10s", start ? start : "");
-	live_notify_slots(app, location, date);
+	writer_changed(app, location, start ? start : "");
 }
 
-enum booking_result booking_create(struct app *app, const struct booking_request *rq, time_t now,
-                                   struct sb *token, struct booking *out)
+static enum booking_result create_tx(struct app *app, const struct booking_request *rq, time_t now,
+                                     struct sb *token, struct booking *out)
 {
 	memset(out, 0, sizeof(*out));
 	unsigned char th[32], ch[32];
 	bool has_contact = contact_hash(app, rq, ch);
 	char created[32];
 	now_text(created);
-	if (!store_begin_immediate(app->store))
+	if (!store_begin_immediate(db_bookings(app)))
 		return BOOKING_ERROR;
 	enum booking_result r = BOOKING_ERROR;
 	if (has_contact) {
 		/* the same contact in the same week (Monday to Sunday) */
 		sqlite3_stmt *cap = store_stmt(
-		    app->store,
+		    db_bookings(app),
 		    "SELECT count(*) FROM booking WHERE contact_hash = ?1 AND status = "
 		    "'confirmed' AND date(substr(start, 1, 10), 'weekday 0', '-6 days') = "
 		    "date(substr(?2, 1, 10), 'weekday 0', '-6 days')");
@@ -609,7 +609,7 @@ enum booking_result booking_create(struct app *app, const struct booking_request
 	}
 	char ref[REF_LEN + 1];
 	sqlite3_stmt *ins = store_stmt(
-	    app->store,
+	    db_bookings(app),
 	    "INSERT INTO booking(token_hash, reference, location_id, start, end, topic, status, "
 	    "name, phone, email, lang, needs, interpreter_lang, summary, origin, "
 	    "contact_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5, "
@@ -646,28 +646,58 @@ enum booking_result booking_create(struct app *app, const struct booking_request
 	sqlite3_reset(ins);
 	if (rc != SQLITE_DONE)
 		goto fail;
-	long long id = sqlite3_last_insert_rowid(store_db(app->store));
+	long long id = sqlite3_last_insert_rowid(store_db(db_bookings(app)));
 	char end[BOOKING_TIME_LEN];
 	r = claim(app, id, rq->location, rq->topic, rq->start, now, end);
 	if (r != BOOKING_OK)
 		goto fail;
-	sqlite3_stmt *upd = store_stmt(app->store, "UPDATE booking SET end = ?2 WHERE id = ?1");
+	sqlite3_stmt *upd = store_stmt(db_bookings(app), "UPDATE booking SET end = ?2 WHERE id = ?1");
 	if (!upd)
 		goto fail;
 	sqlite3_bind_int64(upd, 1, id);
 	sqlite3_bind_text(upd, 2, end, -1, SQLITE_STATIC);
 	rc = sqlite3_step(upd);
 	sqlite3_reset(upd);
-	if (rc != SQLITE_DONE || !store_commit(app->store)) {
+	if (rc != SQLITE_DONE || !store_commit(db_bookings(app))) {
 		r = BOOKING_ERROR;
 		goto fail;
 	}
 	notify(app, rq->location, rq->start);
 	return find_by_id(app, id, out) == BOOKING_OK ? BOOKING_OK : BOOKING_ERROR;
 fail:
-	store_rollback(app->store);
+	store_rollback(db_bookings(app));
 	sb_reset(token);
 	return r;
+}
+
+/* The writes below run on the writer thread (writer.h); each wrapper
+ * packs its arguments, waits for the COMMIT and maps a failed group to
+ * BOOKING_ERROR. */
+struct create_args {
+	const struct booking_request *rq;
+	time_t now;
+	struct sb *token;
+	struct booking *out;
+};
+
+static int create_write(struct app *app, void *arg)
+{
+	struct create_args *a = arg;
+	return (int)create_tx(app, a->rq, a->now, a->token, a->out);
+}
+
+enum booking_result booking_create(struct app *app, const struct booking_request *rq, time_t now,
+                                   struct sb *token, struct booking *out)
+{
+	struct create_args a = {rq, now, token, out};
+	memset(out, 0, sizeof(*out));
+	int r = writer_do(app, create_write, &a);
+	if (r == WRITER_FAILED) {
+		booking_free(out);
+		sb_reset(token);
+		return BOOKING_ERROR;
+	}
+	return (enum booking_result)r;
 }
 
 static enum booking_result update_status(struct app *app, long long id, const char *status,
@@ -676,7 +706,7 @@ static enum booking_result update_status(struct app *app, long long id, const ch
 	char now[32];
 	now_text(now);
 	sqlite3_stmt *st =
-	    store_stmt(app->store, "UPDATE booking SET status = ?2, updated_at = ?3 WHERE id = ?1");
+	    store_stmt(db_bookings(app), "UPDATE booking SET status = ?2, updated_at = ?3 WHERE id = ?1");
 	if (!st)
 		return BOOKING_ERROR;
 	sqlite3_bind_int64(st, 1, id);
@@ -687,7 +717,7 @@ static enum booking_result update_status(struct app *app, long long id, const ch
 	if (rc != SQLITE_DONE)
 		return BOOKING_ERROR;
 	if (release) {
-		st = store_stmt(app->store,
+		st = store_stmt(db_bookings(app),
 		                "UPDATE slot_claim SET active = 0 WHERE booking_id = ?1");
 		if (!st)
 			return BOOKING_ERROR;
@@ -700,18 +730,18 @@ static enum booking_result update_status(struct app *app, long long id, const ch
 	return BOOKING_OK;
 }
 
-enum booking_result booking_cancel(struct app *app, const char *token, struct booking *out)
+static enum booking_result cancel_tx(struct app *app, const char *token, struct booking *out)
 {
 	enum booking_result r = booking_find(app, token, out);
 	if (r != BOOKING_OK) {
 		booking_free(out);
 		return r;
 	}
-	if (!store_begin_immediate(app->store))
+	if (!store_begin_immediate(db_bookings(app)))
 		return BOOKING_ERROR;
 	if (update_status(app, out->id, "cancelled", true) != BOOKING_OK ||
-	    !store_commit(app->store)) {
-		store_rollback(app->store);
+	    !store_commit(db_bookings(app))) {
+		store_rollback(db_bookings(app));
 		return BOOKING_ERROR;
 	}
 	free(out->status);
@@ -720,22 +750,45 @@ enum booking_result booking_cancel(struct app *app, const char *token, struct bo
 	return BOOKING_OK;
 }
 
-enum booking_result booking_move(struct app *app, const char *token, const char *new_start,
-                                 time_t now, struct booking *out)
+struct cancel_args {
+	const char *token;
+	struct booking *out;
+};
+
+static int cancel_write(struct app *app, void *arg)
+{
+	struct cancel_args *a = arg;
+	return (int)cancel_tx(app, a->token, a->out);
+}
+
+enum booking_result booking_cancel(struct app *app, const char *token, struct booking *out)
+{
+	struct cancel_args a = {token, out};
+	memset(out, 0, sizeof(*out));
+	int r = writer_do(app, cancel_write, &a);
+	if (r == WRITER_FAILED) {
+		booking_free(out);
+		return BOOKING_ERROR;
+	}
+	return (enum booking_result)r;
+}
+
+static enum booking_result move_tx(struct app *app, const char *token, const char *new_start,
+                                   time_t now, struct booking *out)
 {
 	enum booking_result r = booking_find(app, token, out);
 	if (r != BOOKING_OK) {
 		booking_free(out);
 		return r;
 	}
-	if (!store_begin_immediate(app->store)) {
+	if (!store_begin_immediate(db_bookings(app))) {
 		booking_free(out);
 		return BOOKING_ERROR;
 	}
 	/* release and claim in one transaction: if the new claim fails, the
 	   rollback gives the old slot back untouched */
 	sqlite3_stmt *st =
-	    store_stmt(app->store, "UPDATE slot_claim SET active = 0 WHERE booking_id = ?1");
+	    store_stmt(db_bookings(app), "UPDATE slot_claim SET active = 0 WHERE booking_id = ?1");
 	char end[BOOKING_TIME_LEN], stamp[32];
 	now_text(stamp);
 	if (!st)
@@ -748,7 +801,7 @@ enum booking_result booking_move(struct app *app, const char *token, const char 
 	r = claim(app, out->id, out->location, out->topic, new_start, now, end);
 	if (r != BOOKING_OK)
 		goto fail_keep;
-	st = store_stmt(app->store,
+	st = store_stmt(db_bookings(app),
 	                "UPDATE booking SET start = ?2, end = ?3, updated_at = ?4 WHERE id = ?1");
 	if (!st)
 		goto fail;
@@ -758,7 +811,7 @@ enum booking_result booking_move(struct app *app, const char *token, const char 
 	sqlite3_bind_text(st, 4, stamp, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE || !store_commit(app->store))
+	if (rc != SQLITE_DONE || !store_commit(db_bookings(app)))
 		goto fail;
 	long long id = out->id;
 	char *old_start = out->start, *location = out->location;
@@ -773,9 +826,34 @@ enum booking_result booking_move(struct app *app, const char *token, const char 
 fail:
 	r = BOOKING_ERROR;
 fail_keep:
-	store_rollback(app->store);
+	store_rollback(db_bookings(app));
 	booking_free(out);
 	return r;
+}
+
+struct move_args {
+	const char *token, *new_start;
+	time_t now;
+	struct booking *out;
+};
+
+static int move_write(struct app *app, void *arg)
+{
+	struct move_args *a = arg;
+	return (int)move_tx(app, a->token, a->new_start, a->now, a->out);
+}
+
+enum booking_result booking_move(struct app *app, const char *token, const char *new_start,
+                                 time_t now, struct booking *out)
+{
+	struct move_args a = {token, new_start, now, out};
+	memset(out, 0, sizeof(*out));
+	int r = writer_do(app, move_write, &a);
+	if (r == WRITER_FAILED) {
+		booking_free(out);
+		return BOOKING_ERROR;
+	}
+	return (enum booking_result)r;
 }
 
 void booking_free(struct booking *b)
@@ -796,23 +874,40 @@ void booking_free(struct booking *b)
 	memset(b, 0, sizeof(*b));
 }
 
-bool booking_set_status(struct app *app, const char *location, long long id, const char *status)
+static bool set_status_tx(struct app *app, const char *location, long long id, const char *status)
 {
 	struct booking b;
 	if (find_by_id(app, id, &b) != BOOKING_OK)
 		return false;
-	bool ok = strcmp(b.location, location) == 0 && store_begin_immediate(app->store);
+	bool ok = strcmp(b.location, location) == 0 && store_begin_immediate(db_bookings(app));
 	if (ok) {
 		ok =
-		    update_status(app, id, status, false) == BOOKING_OK && store_commit(app->store);
+		    update_status(app, id, status, false) == BOOKING_OK && store_commit(db_bookings(app));
 		if (!ok)
-			store_rollback(app->store);
+			store_rollback(db_bookings(app));
 	}
 	booking_free(&b);
 	return ok;
 }
 
-bool booking_block(struct app *app, const char *location, const char *what, bool block)
+struct status_args {
+	const char *location, *status;
+	long long id;
+};
+
+static int status_write(struct app *app, void *arg)
+{
+	struct status_args *a = arg;
+	return set_status_tx(app, a->location, a->id, a->status) ? 1 : 0;
+}
+
+bool booking_set_status(struct app *app, const char *location, long long id, const char *status)
+{
+	struct status_args a = {location, status, id};
+	return writer_do(app, status_write, &a) == 1;
+}
+
+static bool block_tx(struct app *app, const char *location, const char *what, bool block)
 {
 	struct hours_day d;
 	int m;
@@ -822,7 +917,7 @@ bool booking_block(struct app *app, const char *location, const char *what, bool
 	if (!booking_parse_time(day ? probe : what, &d, &m))
 		return false;
 	sqlite3_stmt *st =
-	    store_stmt(app->store,
+	    store_stmt(db_bookings(app),
 	               block ? "INSERT OR IGNORE INTO slot_block(location_id, what) VALUES (?1, ?2)"
 	                     : "DELETE FROM slot_block WHERE location_id = ?1 AND what = ?2");
 	if (!st)
@@ -836,7 +931,24 @@ bool booking_block(struct app *app, const char *location, const char *what, bool
 	return rc == SQLITE_DONE;
 }
 
-int booking_retention(struct app *app, int days, time_t now)
+struct block_args {
+	const char *location, *what;
+	bool block;
+};
+
+static int block_write(struct app *app, void *arg)
+{
+	struct block_args *a = arg;
+	return block_tx(app, a->location, a->what, a->block) ? 1 : 0;
+}
+
+bool booking_block(struct app *app, const char *location, const char *what, bool block)
+{
+	struct block_args a = {location, what, block};
+	return writer_do(app, block_write, &a) == 1;
+}
+
+static int retention_tx(struct app *app, int days, time_t now)
 {
 	struct hours_day today;
 	int minute;
@@ -845,7 +957,7 @@ int booking_retention(struct app *app, int days, time_t now)
 	char cutoff[BOOKING_TIME_LEN];
 	fmt_time(cutoff, cut, minute);
 	sqlite3_stmt *st = store_stmt(
-	    app->store,
+	    db_bookings(app),
 	    "UPDATE booking SET name = NULL, phone = NULL, email = NULL, summary = NULL, "
 	    "interpreter_lang = NULL, contact_hash = NULL, token_hash = NULL, reference = "
 	    "NULL, purged = 1 WHERE purged = 0 AND end < ?1");
@@ -854,8 +966,8 @@ int booking_retention(struct app *app, int days, time_t now)
 	sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	int n = rc == SQLITE_DONE ? sqlite3_changes(store_db(app->store)) : -1;
-	st = store_stmt(app->store,
+	int n = rc == SQLITE_DONE ? sqlite3_changes(store_db(db_bookings(app))) : -1;
+	st = store_stmt(db_bookings(app),
 	                "UPDATE callback_request SET name = NULL, phone = NULL, purged = 1 WHERE "
 	                "purged = 0 AND created_at < ?1");
 	if (st) {
@@ -864,6 +976,24 @@ int booking_retention(struct app *app, int days, time_t now)
 		sqlite3_reset(st);
 	}
 	return n;
+}
+
+struct retention_args {
+	int days;
+	time_t now;
+};
+
+static int retention_write(struct app *app, void *arg)
+{
+	struct retention_args *a = arg;
+	return retention_tx(app, a->days, a->now);
+}
+
+int booking_retention(struct app *app, int days, time_t now)
+{
+	struct retention_args a = {days, now};
+	int n = writer_do(app, retention_write, &a);
+	return n == WRITER_FAILED ? -1 : n;
 }
 
 bool booking_slots_json(struct app *app, const char *location, const char *date, const char *topic,

@@ -112,6 +112,8 @@ void request_free(struct request *rq)
 	free(rq->host);
 	free(rq->sec_fetch_site);
 	free(rq->content_type);
+	free(rq->if_none_match);
+	free(rq->accept_encoding);
 	free(rq->route_buf);
 	memset(rq, 0, sizeof(*rq));
 }

@@ -72,6 +72,8 @@ struct request {
 	char *host;
 	char *sec_fetch_site;
 	char *content_type;
+	char *if_none_match;
+	char *accept_encoding;
 	char peer[64];                /* client address, for rate limits only; never logged */
 	const struct i18n_lang *lang; /* language of the reply */
 	const struct route *route;

@@ -1,11 +1,13 @@
 #include "kiosk.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
 #include "catalog.h"
+#include "db.h"
 #include "handlers.h"
 #include "html.h"
 #include "page.h"
@@ -16,27 +18,81 @@
 #include "store.h"
 #include "text.h"
 
-bool kiosk_find(struct app *app, const char *id, struct kiosk_terminal *out)
+/* The terminals, read from the content at start and on every reload,
+ * so the loop can tell a kiosk request without asking SQLite. One mutex;
+ * the table is replaced whole. */
+static pthread_mutex_t terminals_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct kiosk_terminal *terminals;
+static size_t nterminals;
+
+bool kiosk_load(struct catalog *c)
 {
-	if (!id || !*id || strlen(id) > 64 || !app || !app->catalog)
-		return false;
 	sqlite3_stmt *st = store_stmt(
-	    catalog_store(app->catalog),
+	    catalog_store(c),
 	    "SELECT t.id, t.location_id, t.idle_seconds, t.receipt_printer, p.postal_code FROM "
-	    "terminals t JOIN place p ON p.id = t.location_id WHERE t.id = ?1");
+	    "terminals t JOIN place p ON p.id = t.location_id ORDER BY t.id");
 	if (!st)
 		return false;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	bool ok = sqlite3_step(st) == SQLITE_ROW;
-	if (ok) {
-		memset(out, 0, sizeof(*out));
-		snprintf(out->id, sizeof(out->id), "%s", store_text(st, 0));
-		snprintf(out->location, sizeof(out->location), "%s", store_text(st, 1));
-		out->idle_seconds = sqlite3_column_int(st, 2);
-		out->printer = strcmp(store_text(st, 3), "ja") == 0;
-		snprintf(out->postcode, sizeof(out->postcode), "%s", store_text(st, 4));
+	struct kiosk_terminal *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	bool ok = true;
+	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct kiosk_terminal *nv = realloc(v, ncap * sizeof(*nv));
+			if (!nv) {
+				ok = false;
+				break;
+			}
+			v = nv;
+			cap = ncap;
+		}
+		struct kiosk_terminal *t = &v[n++];
+		memset(t, 0, sizeof(*t));
+		snprintf(t->id, sizeof(t->id), "%s", store_text(st, 0));
+		snprintf(t->location, sizeof(t->location), "%s", store_text(st, 1));
+		t->idle_seconds = sqlite3_column_int(st, 2);
+		t->printer = strcmp(store_text(st, 3), "ja") == 0;
+		snprintf(t->postcode, sizeof(t->postcode), "%s", store_text(st, 4));
 	}
+	ok = ok && rc == SQLITE_DONE;
 	sqlite3_reset(st);
+	if (!ok) {
+		free(v);
+		return false;
+	}
+	pthread_mutex_lock(&terminals_lock);
+	struct kiosk_terminal *old = terminals;
+	terminals = v;
+	nterminals = n;
+	pthread_mutex_unlock(&terminals_lock);
+	free(old);
+	return true;
+}
+
+void kiosk_unload(void)
+{
+	pthread_mutex_lock(&terminals_lock);
+	free(terminals);
+	terminals = NULL;
+	nterminals = 0;
+	pthread_mutex_unlock(&terminals_lock);
+}
+
+bool kiosk_find(struct app *app, const char *id, struct kiosk_terminal *out)
+{
+	(void)app;
+	if (!id || !*id || strlen(id) > 64)
+		return false;
+	bool ok = false;
+	pthread_mutex_lock(&terminals_lock);
+	for (size_t i = 0; i < nterminals && !ok; i++)
+		if (strcmp(terminals[i].id, id) == 0) {
+			*out = terminals[i];
+			ok = true;
+		}
+	pthread_mutex_unlock(&terminals_lock);
 	return ok;
 }
 

@@ -20,6 +20,11 @@ struct kiosk_terminal {
 	bool printer;
 };
 
+struct catalog;
+/* Reads the terminals of the content into memory (start, reload); the
+ * lookups below then never touch SQLite, so the loop may call them. */
+bool kiosk_load(struct catalog *c);
+void kiosk_unload(void);
 bool kiosk_find(struct app *app, const char *id, struct kiosk_terminal *out);
 /* The terminal of this request's kiosk session, if any. */
 bool kiosk_of_request(const struct request *rq, struct kiosk_terminal *out);

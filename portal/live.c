@@ -3,35 +3,74 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "html.h"
+#include "app.h"
 #include "booking.h"
+#include "html.h"
 #include "json.h"
 #include "kiosk.h"
 #include "text.h"
 
+/* Loop thread only: the sessions, the fan-outs under way. */
 static size_t nsessions;
 size_t live_max_sessions = 10000;
+int live_max_per_client = 0;
 static struct live_session *sessions;
+
+/* subscribers reached per loop turn: bounds how long a fan-out holds up
+   the other connections (a few milliseconds) */
+#define FANOUT_CHUNK 1000
+
+struct fanout {
+	struct fanout *next;
+	struct live_msg *msg;
+	struct conn_ref *to;
+	size_t n, done;
+};
+static struct fanout *fanouts;
+static lws_sorted_usec_list_t fanout_timer;
+static struct lws_context *fanout_ctx;
 
 size_t live_sessions(void)
 {
 	return nsessions;
 }
 
-static bool enqueue(struct live_session *s, const char *msg, size_t len)
+static struct live_msg *msg_new(const char *data, size_t len)
+{
+	struct live_msg *m = malloc(sizeof(*m) + LWS_PRE + len);
+	if (!m)
+		return NULL;
+	m->refs = 1;
+	m->len = len;
+	memcpy(m->buf + LWS_PRE, data, len);
+	return m;
+}
+
+static void msg_release(struct live_msg *m)
+{
+	if (m && --m->refs == 0)
+		free(m);
+}
+
+static bool enqueue(struct live_session *s, struct live_msg *m)
 {
 	if (s->qcount >= LIVE_MAX_QUEUE)
 		return false; /* a client that does not read is dropped */
-	char *copy = malloc(LWS_PRE + len);
-	if (!copy)
-		return false;
-	memcpy(copy + LWS_PRE, msg, len);
-	size_t slot = (s->qhead + s->qcount) % LIVE_MAX_QUEUE;
-	s->queue[slot] = copy;
-	s->qlen[slot] = len;
+	m->refs++;
+	s->queue[(s->qhead + s->qcount) % LIVE_MAX_QUEUE] = m;
 	s->qcount++;
 	lws_callback_on_writable(s->wsi);
 	return true;
+}
+
+static bool enqueue_copy(struct live_session *s, const char *data, size_t len)
+{
+	struct live_msg *m = msg_new(data, len);
+	if (!m)
+		return false;
+	bool ok = enqueue(s, m);
+	msg_release(m);
+	return ok;
 }
 
 static void error_reply(struct sb *reply, const char *code)
@@ -65,43 +104,6 @@ static void subscribe(struct app *app, struct live_session *s, const struct json
 		sb_append(reply, sb_str(&slots), slots.len);
 	}
 	sb_free(&slots);
-}
-
-void live_notify_slots(struct app *app, const char *location, const char *date)
-{
-	if (!location || !date)
-		return;
-	/* every subscriber of the same day and topic gets the same bytes:
-	   build each message once */
-	struct built {
-		char topic[65];
-		struct sb msg;
-		bool ok;
-	} built[8];
-	size_t nbuilt = 0;
-	for (struct live_session *s = sessions; s; s = s->next) {
-		if (strcmp(s->location, location) != 0 || strcmp(s->date, date) != 0)
-			continue;
-		struct built *b = NULL;
-		for (size_t i = 0; i < nbuilt && !b; i++)
-			if (strcmp(built[i].topic, s->topic) == 0)
-				b = &built[i];
-		struct built one;
-		if (!b) {
-			b = nbuilt < 8 ? &built[nbuilt++] : &one;
-			snprintf(b->topic, sizeof(b->topic), "%s", s->topic);
-			sb_init(&b->msg, 64 * 1024);
-			b->ok = booking_slots_json(app, location, date, s->topic, &b->msg);
-		}
-		if (b->ok && !enqueue(s, b->msg.data, b->msg.len)) {
-			/* a client that does not read its messages is closed */
-			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-		}
-		if (b == &one)
-			sb_free(&one.msg);
-	}
-	for (size_t i = 0; i < nbuilt; i++)
-		sb_free(&built[i].msg);
 }
 
 bool live_handle_message(struct app *app, struct live_session *s, const char *msg, size_t len,
@@ -153,6 +155,243 @@ bool live_handle_message(struct app *app, struct live_session *s, const char *ms
 	return true;
 }
 
+/* ---- messages on a worker ------------------------------------------------- */
+
+struct message_job {
+	struct job base;
+	struct live_session copy; /* the subscription fields only */
+	char *msg;
+	size_t len;
+	struct sb reply;
+	bool keep;
+};
+
+static void message_run(struct app *app, struct job *base)
+{
+	struct message_job *j = (struct message_job *)base;
+	sb_init(&j->reply, 64 * 1024);
+	sb_init(&j->copy.in, 0);
+	j->keep = live_handle_message(app, &j->copy, j->msg, j->len, &j->reply);
+}
+
+static bool submit_message(struct live_session *s, char *msg, size_t len);
+
+static void message_done(struct app *app, struct job *base)
+{
+	struct message_job *j = (struct message_job *)base;
+	struct live_session *s = app->ctx ? conn_lookup(base->conn) : NULL;
+	if (s) {
+		s->busy = false;
+		memcpy(s->location, j->copy.location, sizeof(s->location));
+		memcpy(s->date, j->copy.date, sizeof(s->date));
+		memcpy(s->topic, j->copy.topic, sizeof(s->topic));
+		memcpy(s->kiosk, j->copy.kiosk, sizeof(s->kiosk));
+		bool ok = j->reply.len == 0 || enqueue_copy(s, j->reply.data, j->reply.len);
+		if (!j->keep || !ok) {
+			lws_close_reason(s->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, NULL, 0);
+			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+		} else if (s->nbacklog) {
+			char *next = s->backlog[0];
+			size_t nlen = s->backlog_len[0];
+			s->nbacklog--;
+			memmove(s->backlog, s->backlog + 1, s->nbacklog * sizeof(s->backlog[0]));
+			memmove(s->backlog_len, s->backlog_len + 1,
+			        s->nbacklog * sizeof(s->backlog_len[0]));
+			if (!submit_message(s, next, nlen))
+				lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+		}
+	}
+	sb_free(&j->reply);
+	sb_free(&j->copy.in);
+	free(j->msg);
+	free(j);
+}
+
+/* Gives one complete message (taking msg) to a worker. */
+static bool submit_message(struct live_session *s, char *msg, size_t len)
+{
+	struct message_job *j = calloc(1, sizeof(*j));
+	if (!j) {
+		free(msg);
+		return false;
+	}
+	j->base.run = message_run;
+	j->base.done = message_done;
+	j->base.conn = s->ref;
+	memcpy(j->copy.location, s->location, sizeof(s->location));
+	memcpy(j->copy.date, s->date, sizeof(s->date));
+	memcpy(j->copy.topic, s->topic, sizeof(s->topic));
+	memcpy(j->copy.kiosk, s->kiosk, sizeof(s->kiosk));
+	j->msg = msg;
+	j->len = len;
+	if (!worker_submit(POOL_READ, &j->base)) {
+		free(msg);
+		free(j);
+		/* busy: say so, keep the connection */
+		static const char busy[] = "{\"type\":\"error\",\"code\":\"busy\"}";
+		return enqueue_copy(s, busy, sizeof(busy) - 1);
+	}
+	s->busy = true;
+	return true;
+}
+
+/* ---- fan-out after a change ---------------------------------------------- */
+
+struct slots_job {
+	struct job base;
+	char location[65], date[11], topic[65];
+	struct sb json;
+	bool ok;
+};
+
+static void fanout_step(lws_sorted_usec_list_t *sul)
+{
+	(void)sul;
+	size_t budget = FANOUT_CHUNK;
+	while (fanouts && budget) {
+		struct fanout *f = fanouts;
+		for (; f->done < f->n && budget; f->done++, budget--) {
+			struct live_session *s = conn_lookup(f->to[f->done]);
+			/* a client that does not read its messages is closed */
+			if (s && !enqueue(s, f->msg))
+				lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+		}
+		if (f->done < f->n)
+			break;
+		fanouts = f->next;
+		msg_release(f->msg);
+		free(f->to);
+		free(f);
+	}
+	if (fanouts && fanout_ctx)
+		lws_sul_schedule(fanout_ctx, 0, &fanout_timer, fanout_step, 1);
+}
+
+static void slots_run(struct app *app, struct job *base)
+{
+	struct slots_job *j = (struct slots_job *)base;
+	sb_init(&j->json, 64 * 1024);
+	j->ok = booking_slots_json(app, j->location, j->date, j->topic, &j->json);
+}
+
+static void slots_done(struct app *app, struct job *base)
+{
+	struct slots_job *j = (struct slots_job *)base;
+	struct fanout *f = NULL;
+	if (app->ctx && j->ok)
+		f = calloc(1, sizeof(*f));
+	if (f) {
+		/* the subscribers as they are now, by reference: one that
+		   closes before its turn is skipped */
+		size_t cap = 0;
+		for (struct live_session *s = sessions; s; s = s->next)
+			if (!strcmp(s->location, j->location) && !strcmp(s->date, j->date) &&
+			    !strcmp(s->topic, j->topic))
+				cap++;
+		f->to = cap ? malloc(cap * sizeof(*f->to)) : NULL;
+		f->msg = msg_new(j->json.data ? j->json.data : "", j->json.len);
+		for (struct live_session *s = sessions; s && f->to && f->n < cap; s = s->next)
+			if (!strcmp(s->location, j->location) && !strcmp(s->date, j->date) &&
+			    !strcmp(s->topic, j->topic))
+				f->to[f->n++] = s->ref;
+		if (!f->to || !f->msg) {
+			free(f->to);
+			msg_release(f->msg);
+			free(f);
+		} else {
+			struct fanout **p = &fanouts;
+			while (*p)
+				p = &(*p)->next;
+			*p = f;
+			fanout_ctx = app->ctx;
+			fanout_step(NULL);
+		}
+	}
+	sb_free(&j->json);
+	free(j);
+}
+
+/* Loop: which topics do the subscribers of this day have? One slot list
+ * is built per topic. */
+struct change_job {
+	struct job base;
+	char location[65], date[11];
+};
+
+static void change_done(struct app *app, struct job *base)
+{
+	struct change_job *c = (struct change_job *)base;
+	char topics[8][65];
+	size_t nt = 0;
+	for (struct live_session *s = app->ctx ? sessions : NULL; s; s = s->next) {
+		if (strcmp(s->location, c->location) != 0 || strcmp(s->date, c->date) != 0)
+			continue;
+		bool seen = false;
+		for (size_t i = 0; i < nt && !seen; i++)
+			seen = strcmp(topics[i], s->topic) == 0;
+		if (seen)
+			continue;
+		if (nt == 8)
+			break; /* the content has far fewer topics */
+		snprintf(topics[nt++], sizeof(topics[0]), "%s", s->topic);
+	}
+	for (size_t i = 0; i < nt; i++) {
+		struct slots_job *j = calloc(1, sizeof(*j));
+		if (!j)
+			break;
+		j->base.run = slots_run;
+		j->base.done = slots_done;
+		memcpy(j->location, c->location, sizeof(j->location));
+		memcpy(j->date, c->date, sizeof(j->date));
+		memcpy(j->topic, topics[i], sizeof(j->topic));
+		if (!worker_submit(POOL_READ, &j->base))
+			free(j); /* the subscribers see it with the next change */
+	}
+	free(c);
+}
+
+static void change_run(struct app *app, struct job *base)
+{
+	(void)app;
+	(void)base;
+}
+
+void live_slots_changed(struct app *app, const char *location, const char *date)
+{
+	if (!app || !app->ctx || !location || !date)
+		return;
+	struct change_job *c = calloc(1, sizeof(*c));
+	if (!c)
+		return;
+	c->base.run = change_run;
+	c->base.done = change_done;
+	snprintf(c->location, sizeof(c->location), "%s", location);
+	snprintf(c->date, sizeof(c->date), "%.10s", date);
+	worker_complete(&c->base); /* straight to the loop */
+}
+
+void live_shutdown(void)
+{
+	while (fanouts) {
+		struct fanout *f = fanouts;
+		fanouts = f->next;
+		msg_release(f->msg);
+		free(f->to);
+		free(f);
+	}
+	fanout_ctx = NULL;
+}
+
+/* ---- per-client cap --------------------------------------------------------- */
+
+static size_t sessions_of(const char *peer)
+{
+	size_t n = 0;
+	for (struct live_session *s = sessions; s; s = s->next)
+		n += strcmp(s->peer, peer) == 0;
+	return n;
+}
+
 /* The browser's Origin must name the host it connected to. */
 static bool origin_ok(struct lws *wsi)
 {
@@ -180,10 +419,13 @@ static bool path_ok(struct lws *wsi)
 static void session_free(struct live_session *s)
 {
 	while (s->qcount) {
-		free(s->queue[s->qhead]);
+		msg_release(s->queue[s->qhead]);
 		s->qhead = (s->qhead + 1) % LIVE_MAX_QUEUE;
 		s->qcount--;
 	}
+	for (size_t i = 0; i < s->nbacklog; i++)
+		free(s->backlog[i]);
+	s->nbacklog = 0;
 	sb_free(&s->in);
 }
 
@@ -192,15 +434,23 @@ int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 {
 	struct live_session *s = user;
 	switch (reason) {
-	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: {
 		/* keep room for ordinary page requests: WebSockets may use at
 		   most the share of file descriptors set in live_max_sessions */
 		if (nsessions >= live_max_sessions)
 			return -1;
+		char peer[64];
+		lws_get_peer_simple(wsi, peer, sizeof(peer));
+		if (live_max_per_client > 0 && sessions_of(peer) >= (size_t)live_max_per_client)
+			return -1;
 		return (path_ok(wsi) && origin_ok(wsi)) ? 0 : -1;
+	}
 	case LWS_CALLBACK_ESTABLISHED:
 		memset(s, 0, sizeof(*s));
 		s->wsi = wsi;
+		if (!conn_register(s, &s->ref))
+			return -1;
+		lws_get_peer_simple(wsi, s->peer, sizeof(s->peer));
 		sb_init(&s->in, LIVE_MAX_MESSAGE);
 		s->next = sessions;
 		sessions = s;
@@ -217,27 +467,31 @@ int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		}
 		if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
 			return 0;
-		/* replies may be larger than requests: a day of slots */
-		struct sb reply;
-		sb_init(&reply, 64 * 1024);
-		struct app *app = lws_context_user(lws_get_context(wsi));
-		bool keep = live_handle_message(app, s, sb_str(&s->in), s->in.len, &reply);
-		sb_reset(&s->in);
-		bool ok = reply.len == 0 || enqueue(s, reply.data, reply.len);
-		sb_free(&reply);
-		if (!keep || !ok) {
-			lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, NULL, 0);
+		size_t n = s->in.len;
+		char *msg = sb_steal(&s->in);
+		sb_init(&s->in, LIVE_MAX_MESSAGE);
+		if (!msg)
 			return -1;
+		if (s->busy) {
+			/* one message at a time per session keeps their order */
+			if (s->nbacklog == LIVE_MAX_BACKLOG) {
+				free(msg);
+				lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, NULL, 0);
+				return -1;
+			}
+			s->backlog[s->nbacklog] = msg;
+			s->backlog_len[s->nbacklog++] = n;
+			return 0;
 		}
-		return 0;
+		return submit_message(s, msg, n) ? 0 : -1;
 	}
 	case LWS_CALLBACK_SERVER_WRITEABLE: {
 		if (!s->qcount)
 			return 0;
-		char *msg = s->queue[s->qhead];
-		size_t n = s->qlen[s->qhead];
-		int w = lws_write(wsi, (unsigned char *)msg + LWS_PRE, n, LWS_WRITE_TEXT);
-		free(msg);
+		struct live_msg *m = s->queue[s->qhead];
+		int w = lws_write(wsi, m->buf + LWS_PRE, m->len, LWS_WRITE_TEXT);
+		size_t n = m->len;
+		msg_release(m);
 		s->qhead = (s->qhead + 1) % LIVE_MAX_QUEUE;
 		s->qcount--;
 		if (w < (int)n)
@@ -252,6 +506,7 @@ int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 				*p = s->next;
 				break;
 			}
+		conn_unregister(s->ref);
 		session_free(s);
 		if (nsessions)
 			nsessions--;

@@ -12,22 +12,40 @@
 #include <stddef.h>
 
 #include "sb.h"
+#include "worker.h"
 
 #define LIVE_SUBPROTOCOL "wijkwijzer.v1"
 #define LIVE_MAX_MESSAGE 4096
 #define LIVE_MAX_QUEUE   32
 
-/* Per-connection state; lws allocates it (zeroed) for each session. */
+#define LIVE_MAX_BACKLOG 4 /* messages waiting while one is with a worker */
+
+/* A message to send, shared by every session it goes to (a fan-out sends
+ * the same bytes to thousands), with LWS_PRE bytes of headroom. */
+struct live_msg {
+	int refs;
+	size_t len;
+	unsigned char buf[];
+};
+
+/* Per-connection state; lws allocates it (zeroed) for each session.
+ * Owner: the loop thread. A worker handling a message gets a copy of the
+ * subscription fields, never this struct. */
 struct live_session {
 	struct live_session *next; /* all open sessions, for broadcasts */
 	struct lws *wsi;
-	char location[65]; /* slot subscription; "" when none */
+	struct conn_ref ref; /* for answers coming back from a worker */
+	char location[65];   /* slot subscription; "" when none */
 	char date[11];
 	char topic[65];
 	char kiosk[65]; /* the terminal of a kiosk session; "" otherwise */
+	char peer[64];  /* for the per-client cap */
 	struct sb in;   /* a message arriving in fragments */
-	char *queue[LIVE_MAX_QUEUE];
-	size_t qlen[LIVE_MAX_QUEUE];
+	bool busy;      /* a worker has one of its messages */
+	char *backlog[LIVE_MAX_BACKLOG];
+	size_t backlog_len[LIVE_MAX_BACKLOG];
+	size_t nbacklog;
+	struct live_msg *queue[LIVE_MAX_QUEUE];
 	size_t qhead, qcount;
 };
 
@@ -47,9 +65,14 @@ struct app;
 bool live_handle_message(struct app *app, struct live_session *s, const char *msg, size_t len,
                          struct sb *reply);
 
-/* Pushes the current slots of location/date to every session subscribed
- * to them. Called after every booking, cancellation, move or block. */
-void live_notify_slots(struct app *app, const char *location, const char *date);
+/* The slots of location on date changed (a booking, cancellation, move or
+ * block was committed). Safe from any thread: the loop then has a reader
+ * build the new slot list once per topic, and pushes it to every
+ * subscriber in chunks, so no other request waits behind the fan-out. */
+void live_slots_changed(struct app *app, const char *location, const char *date);
+
+/* Frees what is left at shutdown (loop stopped). */
+void live_shutdown(void);
 
 /* The most WebSocket sessions at once (set at start from the open files
  * limit, so page requests always find a free descriptor). */
@@ -57,5 +80,8 @@ extern size_t live_max_sessions;
 
 /* Number of open WebSocket sessions. */
 size_t live_sessions(void);
+
+/* WebSockets one client address may hold open (0: no limit). */
+extern int live_max_per_client;
 
 #endif

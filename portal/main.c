@@ -13,6 +13,7 @@
 #include "app.h"
 #include "catalog.h"
 #include "i18n.h"
+#include "kiosk.h"
 #include "sb.h"
 #include "server.h"
 #include "speech.h"
@@ -44,6 +45,12 @@ static void usage(FILE *f)
 	           "  --content DIR   built content folder (default: build/content)\n"
 	           "  --locale DIR    compiled translations (default: build/locale)\n"
 	           "  --quiet         no access log\n"
+	           "  --workers N     reader threads for pages and the API (default: the\n"
+	           "                  number of cores)\n"
+	           "  --client-connections N  open HTTP connections one client address may\n"
+	           "                  hold (default 64; 0 = no limit)\n"
+	           "  --client-websockets N   open WebSockets one client address may hold\n"
+	           "                  (default 16; 0 = no limit)\n"
 	           "  --help          show this help and exit\n");
 }
 
@@ -116,6 +123,9 @@ int main(int argc, char **argv)
 		OPT_STAFF_PASSWORD,
 		OPT_BOOKING_RATE,
 		OPT_BEHIND_PROXY,
+		OPT_WORKERS,
+		OPT_CLIENT_CONNS,
+		OPT_CLIENT_WS,
 	};
 	static const struct option opts[] = {
 	    {"port", required_argument, NULL, OPT_PORT},
@@ -129,6 +139,9 @@ int main(int argc, char **argv)
 	    {"set-staff-password", required_argument, NULL, OPT_STAFF_PASSWORD},
 	    {"booking-rate", required_argument, NULL, OPT_BOOKING_RATE},
 	    {"behind-proxy", no_argument, NULL, OPT_BEHIND_PROXY},
+	    {"workers", required_argument, NULL, OPT_WORKERS},
+	    {"client-connections", required_argument, NULL, OPT_CLIENT_CONNS},
+	    {"client-websockets", required_argument, NULL, OPT_CLIENT_WS},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -136,6 +149,10 @@ int main(int argc, char **argv)
 	app.cfg.listen = "127.0.0.1";
 	app.cfg.retention_days = 30;
 	app.cfg.booking_rate = 60;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	app.cfg.workers = cores > 0 ? (int)(cores > 64 ? 64 : cores) : 2;
+	app.cfg.max_conns_per_client = 64;
+	app.cfg.max_ws_per_client = 16;
 	const char *data = NULL, *content = NULL, *locale = NULL, *staff_location = NULL;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -193,6 +210,26 @@ int main(int argc, char **argv)
 			break;
 		case OPT_BEHIND_PROXY:
 			app.cfg.behind_proxy = true;
+			break;
+		case OPT_WORKERS:
+			if (!text_parse_long(optarg, 1, 64, &v)) {
+				fprintf(stderr, "wijkwijzer: --workers needs a number from 1 to 64\n");
+				return 2;
+			}
+			app.cfg.workers = (int)v;
+			break;
+		case OPT_CLIENT_CONNS:
+		case OPT_CLIENT_WS:
+			if (!text_parse_long(optarg, 0, 1000000, &v)) {
+				fprintf(stderr, "wijkwijzer: --%s needs a number (0 = no limit)\n",
+				        o == OPT_CLIENT_CONNS ? "client-connections"
+				                              : "client-websockets");
+				return 2;
+			}
+			if (o == OPT_CLIENT_CONNS)
+				app.cfg.max_conns_per_client = (int)v;
+			else
+				app.cfg.max_ws_per_client = (int)v;
 			break;
 		case OPT_STAFF_PASSWORD:
 			staff_location = optarg;
@@ -257,6 +294,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "wijkwijzer: %s\n", err);
 		goto out;
 	}
+	if (!kiosk_load(app.catalog)) {
+		fprintf(stderr, "wijkwijzer: cannot read the kiosk terminals of the content\n");
+		goto out;
+	}
 	app.store = store_open(app.cfg.data_dir, err, sizeof(err));
 	if (!app.store) {
 		fprintf(stderr, "wijkwijzer: %s\n", err);
@@ -288,6 +329,7 @@ out:
 	catalog_close(app.catalog);
 	app.catalog = NULL;
 	speech_shutdown();
+	kiosk_unload();
 	i18n_shutdown();
 	free(app.cfg.data_dir);
 	free(app.cfg.content_dir);

@@ -11,6 +11,8 @@
 #include <time.h>
 
 #include "clock.h"
+#include "db.h"
+#include "writer.h"
 #include "app.h"
 #include "booking.h"
 #include "catalog.h"
@@ -51,7 +53,7 @@ static const char *param(struct request *rq, const char *name)
 static bool place_name(struct app *app, const char *id, char *out, size_t n)
 {
 	sqlite3_stmt *st = store_stmt(
-	    catalog_store(app->catalog),
+	    catalog_store(db_catalog(app)),
 	    "SELECT p.name FROM place p JOIN ap_locations a ON a.location_id = p.id WHERE "
 	    "p.id = ?1");
 	if (!st || !id)
@@ -172,7 +174,7 @@ static void choose_location(struct request *rq, struct response *rs, struct flow
 	         _("Zet de dichtstbijzijnde bovenaan"));
 
 	sqlite3_stmt *st = store_stmt(
-	    catalog_store(rq->app->catalog),
+	    catalog_store(db_catalog(rq->app)),
 	    "SELECT p.id, p.name, p.address, p.postal_code, ww_distance(p.latitude, "
 	    "p.longitude, ?1, ?2) AS d FROM place p JOIN ap_locations a ON a.location_id = "
 	    "p.id ORDER BY d, p.name");
@@ -243,7 +245,7 @@ static void choose_topic(struct request *rq, struct response *rs, struct flow *f
 	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", _("Waar wilt u over praten?"),
 	         _("Kies wat het beste past. Twijfelt u? Kies dan 'Iets anders'."));
 	sqlite3_stmt *st =
-	    store_stmt(catalog_store(rq->app->catalog),
+	    store_stmt(catalog_store(db_catalog(rq->app)),
 	               "SELECT id, name, description, duration_min FROM ap_topics ORDER BY _line");
 	if (!st)
 		return;
@@ -342,7 +344,7 @@ static void choose_day(struct request *rq, struct response *rs, struct flow *f)
 	/* TRANSLATORS: %1$s a topic, %2$s a wijkwijzer */
 	char topic[128] = "";
 	sqlite3_stmt *tq =
-	    store_stmt(catalog_store(rq->app->catalog), "SELECT name FROM ap_topics WHERE id = ?1");
+	    store_stmt(catalog_store(db_catalog(rq->app)), "SELECT name FROM ap_topics WHERE id = ?1");
 	if (tq) {
 		sqlite3_bind_text(tq, 1, f->topic, -1, SQLITE_STATIC);
 		if (sqlite3_step(tq) == SQLITE_ROW)
@@ -841,7 +843,7 @@ static void check_page(struct request *rq, struct response *rs, struct flow *f, 
 		flow_url(&url, rq, "/afspraak", f, rows[i].loc, rows[i].topic, rows[i].day, NULL);
 		html_fmt(o, "<div><dt>%s</dt><dd>", rows[i].label);
 		if (rows[i].content) {
-			sqlite3_stmt *st = store_stmt(catalog_store(rq->app->catalog),
+			sqlite3_stmt *st = store_stmt(catalog_store(db_catalog(rq->app)),
 			                              "SELECT name FROM ap_topics WHERE id = ?1");
 			if (st) {
 				sqlite3_bind_text(st, 1, f->topic, -1, SQLITE_STATIC);
@@ -1052,6 +1054,30 @@ void handle_booking_confirm(struct request *rq, struct response *rs)
 	details_free(&d);
 }
 
+struct callback_args {
+	const char *location, *topic, *name, *phone, *lang, *stamp;
+};
+
+/* On the writer: the call-back request. */
+static int callback_write(struct app *app, void *arg)
+{
+	const struct callback_args *a = arg;
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app), "INSERT INTO callback_request(location_id, topic, name, phone, "
+	                      "lang, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	bool ok = st && sqlite3_bind_text(st, 1, a->location, -1, SQLITE_STATIC) == SQLITE_OK &&
+	          sqlite3_bind_text(st, 2, a->topic ? a->topic : "", -1, SQLITE_STATIC) ==
+	              SQLITE_OK &&
+	          sqlite3_bind_text(st, 3, a->name, -1, SQLITE_STATIC) == SQLITE_OK &&
+	          sqlite3_bind_text(st, 4, a->phone, -1, SQLITE_STATIC) == SQLITE_OK &&
+	          sqlite3_bind_text(st, 5, a->lang, -1, SQLITE_STATIC) == SQLITE_OK &&
+	          sqlite3_bind_text(st, 6, a->stamp, -1, SQLITE_STATIC) == SQLITE_OK &&
+	          sqlite3_step(st) == SQLITE_DONE;
+	if (st)
+		sqlite3_reset(st);
+	return ok ? 1 : 0;
+}
+
 void handle_booking_callback(struct request *rq, struct response *rs)
 {
 	struct flow f;
@@ -1079,20 +1105,8 @@ void handle_booking_callback(struct request *rq, struct response *rs)
 		struct tm tm;
 		if (!localtime_r(&t, &tm) || !strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M", &tm))
 			stamp[0] = '\0';
-		sqlite3_stmt *st = store_stmt(
-		    rq->app->store, "INSERT INTO callback_request(location_id, topic, name, phone, "
-		                    "lang, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-		bool ok =
-		    st && sqlite3_bind_text(st, 1, f.location, -1, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_bind_text(st, 2, f.topic ? f.topic : "", -1, SQLITE_STATIC) ==
-		        SQLITE_OK &&
-		    sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_bind_text(st, 4, phone, -1, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_bind_text(st, 5, rq->lang->code, -1, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_bind_text(st, 6, stamp, -1, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_step(st) == SQLITE_DONE;
-		if (st)
-			sqlite3_reset(st);
+		struct callback_args cb = {f.location, f.topic, name, phone, rq->lang->code, stamp};
+		bool ok = writer_do(rq->app, callback_write, &cb) == 1;
 		if (!ok) {
 			page_error(rq, rs, 503, "unavailable",
 			           _("Uw afspraak kon nu niet worden opgeslagen. Er is niets "

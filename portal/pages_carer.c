@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "db.h"
 #include "app.h"
 #include "catalog.h"
 #include "handlers.h"
@@ -47,7 +48,7 @@ static const char *pick(struct request *rq, const char *name, const struct choic
 void handle_carer(struct request *rq, struct response *rs)
 {
 	struct sb *o = &rs->body;
-	struct catalog *cat = rq->app->catalog;
+	struct catalog *cat = db_catalog(rq->app);
 	page_begin(rs, rq, _("Steun voor mantelzorgers"), 0);
 	html_fmt(
 	    o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", _("Zorgt u voor iemand?"),

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "db.h"
 #include "app.h"
 #include "catalog.h"
 #include "handlers.h"
@@ -141,7 +142,7 @@ void render_hits(struct sb *o, const struct request *rq, const struct catalog_re
 const char *read_place(struct request *rq, struct point *p)
 {
 	const char *pc = params_get(&rq->query, "postcode");
-	switch (catalog_locate(rq->app->catalog, pc, params_get(&rq->query, "lat"),
+	switch (catalog_locate(db_catalog(rq->app), pc, params_get(&rq->query, "lat"),
 	                       params_get(&rq->query, "lon"), p)) {
 	case PLACE_MALFORMED:
 		return _(
@@ -159,7 +160,7 @@ static void select_terms(struct sb *o, struct request *rq, const char *name, con
                          const char *label, const char *all)
 {
 	struct term *t;
-	size_t n = catalog_terms(rq->app->catalog, taxonomy, &t);
+	size_t n = catalog_terms(db_catalog(rq->app), taxonomy, &t);
 	const char *cur = params_get(&rq->query, name);
 	html_fmt(o,
 	         "<div class=\"field\"><label for=\"f-%s\">%s</label>\n<select id=\"f-%s\" "
@@ -295,7 +296,7 @@ void handle_services(struct request *rq, struct response *rs)
 	read_filter(rq, &f);
 	const char *place_error = read_place(rq, &f.near);
 	struct catalog_result r;
-	bool ok = catalog_search(rq->app->catalog, &f, &r);
+	bool ok = catalog_search(db_catalog(rq->app), &f, &r);
 
 	page_begin(rs, rq, _("Hulp en activiteiten in de buurt"), 0);
 	html_fmt(
@@ -333,7 +334,7 @@ void handle_services(struct request *rq, struct response *rs)
 		html_fmt(o, "<input type=\"hidden\" name=\"functie\" value=\"%s\">\n", f.function);
 	html_fmt(o, "<fieldset><legend>%s</legend>\n", _("Toegankelijkheid"));
 	struct term *t;
-	size_t nt = catalog_terms(rq->app->catalog, "toegankelijkheid", &t);
+	size_t nt = catalog_terms(db_catalog(rq->app), "toegankelijkheid", &t);
 	for (size_t i = 0; i < nt; i++)
 		checkbox(o, rq, "toegang", t[i].id, C_(t[i].name));
 	catalog_terms_free(t, nt);

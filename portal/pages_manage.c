@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "db.h"
 #include "app.h"
 #include "booking.h"
 #include "catalog.h"
@@ -36,7 +37,7 @@ static void place_info(struct app *app, const struct booking *b, struct place_in
 {
 	memset(p, 0, sizeof(*p));
 	sqlite3_stmt *st =
-	    store_stmt(catalog_store(app->catalog), "SELECT name, address, postal_code, city, "
+	    store_stmt(catalog_store(db_catalog(app)), "SELECT name, address, postal_code, city, "
 	                                            "latitude, longitude FROM place WHERE id = ?1");
 	if (st) {
 		sqlite3_bind_text(st, 1, b->location, -1, SQLITE_STATIC);
@@ -50,7 +51,7 @@ static void place_info(struct app *app, const struct booking *b, struct place_in
 		}
 		sqlite3_reset(st);
 	}
-	st = store_stmt(catalog_store(app->catalog),
+	st = store_stmt(catalog_store(db_catalog(app)),
 	                "SELECT name, coalesce(bring, '') FROM ap_topics WHERE id = ?1");
 	if (st) {
 		sqlite3_bind_text(st, 1, b->topic, -1, SQLITE_STATIC);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "db.h"
 #include "app.h"
 #include "catalog.h"
 #include "handlers.h"
@@ -316,12 +317,12 @@ out:
 static void result_point(struct request *rq, const char *pc, const char *terminal, struct point *p)
 {
 	memset(p, 0, sizeof(*p));
-	if (pc && *pc && catalog_locate(rq->app->catalog, pc, NULL, NULL, p) == PLACE_FOUND)
+	if (pc && *pc && catalog_locate(db_catalog(rq->app), pc, NULL, NULL, p) == PLACE_FOUND)
 		return;
 	if (!terminal)
 		return;
 	sqlite3_stmt *st =
-	    store_stmt(catalog_store(rq->app->catalog),
+	    store_stmt(catalog_store(db_catalog(rq->app)),
 	               "SELECT p.latitude, p.longitude FROM terminals t JOIN place p ON p.id = "
 	               "t.location_id WHERE t.id = ?1");
 	if (!st)
@@ -339,7 +340,7 @@ static void advice_group(struct request *rq, struct sb *o, const struct sc_outco
                          const char *level, const char *heading)
 {
 	sqlite3_stmt *st =
-	    store_stmt(catalog_store(rq->app->catalog),
+	    store_stmt(catalog_store(db_catalog(rq->app)),
 	               "SELECT title, text FROM sc_advice WHERE id = ?1 AND level = ?2");
 	if (!st)
 		return;
@@ -389,7 +390,7 @@ static void nearby(struct request *rq, struct sb *o, const struct sc_outcome *oc
 		f.now = clock_now();
 		f.respite_notice_max = -1;
 		struct catalog_result *r = &parts[nparts];
-		if (!catalog_search(rq->app->catalog, &f, r))
+		if (!catalog_search(db_catalog(rq->app), &f, r))
 			continue;
 		nparts++;
 		for (size_t k = 0; k < r->n && nh < 12; k++) {
@@ -478,7 +479,7 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		advice_group(rq, o, &oc, "veilig", _("Uw veiligheid gaat voor"));
 	}
 	if (path == SC_CARER) {
-		sqlite3_stmt *st = store_stmt(catalog_store(rq->app->catalog),
+		sqlite3_stmt *st = store_stmt(catalog_store(db_catalog(rq->app)),
 		                              "SELECT title, text FROM sc_carer_result WHERE ?1 "
 		                              "BETWEEN min_score AND max_score");
 		if (st) {
@@ -499,7 +500,7 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	bool had_general = false;
 	for (size_t i = 0; i < oc.nadvice; i++) {
 		sqlite3_stmt *st =
-		    store_stmt(catalog_store(rq->app->catalog),
+		    store_stmt(catalog_store(db_catalog(rq->app)),
 		               "SELECT 1 FROM sc_advice WHERE id = ?1 AND level = 'algemeen'");
 		if (st) {
 			sqlite3_bind_text(st, 1, oc.advice[i], -1, SQLITE_STATIC);
@@ -519,7 +520,7 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	advice_group(rq, o, &oc, "collectief", _("Regelingen die u kunt gebruiken"));
 	if (oc.nadvice == 0 || (!oc.heavy && !oc.nneeds)) {
 		sqlite3_stmt *st =
-		    store_stmt(catalog_store(rq->app->catalog),
+		    store_stmt(catalog_store(db_catalog(rq->app)),
 		               "SELECT title, text FROM sc_advice WHERE id = 'niets-nodig'");
 		if (st && sqlite3_step(st) == SQLITE_ROW) {
 			html_raw(o, "<section class=\"advice\"><h2>");
@@ -537,7 +538,7 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	html_fmt(o, "<section class=\"advice advice-wijkwijzer\">\n<h2>%s</h2>\n",
 	         oc.heavy ? _("Praat met de wijkwijzer") : _("Wilt u er toch over praten?"));
 	sqlite3_stmt *st =
-	    store_stmt(catalog_store(rq->app->catalog), "SELECT text FROM sc_advice WHERE id = ?1");
+	    store_stmt(catalog_store(db_catalog(rq->app)), "SELECT text FROM sc_advice WHERE id = ?1");
 	if (st) {
 		sqlite3_bind_text(st, 1, oc.heavy ? "wijkwijzer-gesprek" : "samen-uitzoeken", -1,
 		                  SQLITE_STATIC);
@@ -552,7 +553,7 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		html_fmt(o, "<p>%s</p>\n<ul>\n",
 		         _("Vertel bij de wijkwijzer in elk geval wat niet meer goed lukt:"));
 		sqlite3_stmt *q =
-		    store_stmt(catalog_store(rq->app->catalog),
+		    store_stmt(catalog_store(db_catalog(rq->app)),
 		               "SELECT CASE WHEN ?2 = 'o' AND text_other <> '' THEN text_other "
 		               "ELSE text_self END FROM sc_questions WHERE domain = ?1 "
 		               "ORDER BY \"order\" LIMIT 1");

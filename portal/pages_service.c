@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "db.h"
 #include "app.h"
 #include "catalog.h"
 #include "handlers.h"
@@ -191,7 +192,7 @@ static void term_list(struct sb *o, struct catalog *c, const char *id, const cha
 
 static void places_block(struct sb *o, struct request *rq, const char *id, const struct point *near)
 {
-	struct catalog *c = rq->app->catalog;
+	struct catalog *c = db_catalog(rq->app);
 	struct store *db = catalog_store(c);
 	sqlite3_stmt *st =
 	    store_stmt(db, "SELECT p.id, p.name, p.address, p.postal_code, p.city, p.latitude, "
@@ -292,7 +293,7 @@ static void places_block(struct sb *o, struct request *rq, const char *id, const
 
 void handle_service(struct request *rq, struct response *rs)
 {
-	struct catalog *c = rq->app->catalog;
+	struct catalog *c = db_catalog(rq->app);
 	struct store *db = catalog_store(c);
 	struct sb *o = &rs->body;
 	const char *id = route_param(rq, 1);

@@ -1,6 +1,7 @@
 #include "rate.h"
 #include "clock.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,12 +11,24 @@ struct rate {
 	int count;
 };
 
+/* one lock for the table: the loop and the worker threads both count */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rate rates[2048];
+
+static int count_locked(const char *key, int window_s, bool add, time_t now);
 
 int rate_count(const char *kind, const char *who, int window_s, bool add, time_t now)
 {
 	char key[96];
 	snprintf(key, sizeof(key), "%s:%s", kind, who ? who : "");
+	pthread_mutex_lock(&lock);
+	int n = count_locked(key, window_s, add, now);
+	pthread_mutex_unlock(&lock);
+	return n;
+}
+
+static int count_locked(const char *key, int window_s, bool add, time_t now)
+{
 	struct rate *slot = NULL;
 	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
 		struct rate *r = &rates[i];

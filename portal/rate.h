@@ -2,7 +2,10 @@
  * portal has (booking attempts, failed staff logins, read aloud). In
  * memory: a restart forgets them, which errs on the side of the resident.
  * A full table reuses the entry whose window started first, which can
- * only forget a limit early, never block someone wrongly. */
+ * only forget a limit early, never block someone wrongly.
+ *
+ * Thread safety: one mutex guards the table (the loop and the workers
+ * both count); it is held only for the scan. */
 #ifndef WW_RATE_H
 #define WW_RATE_H
 

@@ -18,6 +18,10 @@ typedef void (*route_handler)(struct request *rq, struct response *rs);
 #define ROUTE_FORM (1u << 0) /* POST bodies are urlencoded forms (CSRF checked) */
 #define ROUTE_JSON (1u << 1) /* API: errors are JSON */
 #define ROUTE_RATE (1u << 2) /* creates bookings: rate-limited per client */
+/* Where a route runs (worker.h): by default on the reader pool. */
+#define ROUTE_INLINE (1u << 3) /* memory only, answered on the loop (health, assets) */
+#define ROUTE_SLOW   (1u << 4) /* speech or password hashing: the slow pool */
+#define ROUTE_CACHE  (1u << 5) /* the same for everyone: cached (cache.h) */
 
 struct route {
 	unsigned methods; /* HM_* mask */

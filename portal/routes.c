@@ -1,20 +1,23 @@
-/* routes: the URL map of the portal, in one place. */
+/* routes: the URL map of the portal, in one place. The flags say where a
+ * route runs: ROUTE_INLINE on the loop (memory only), ROUTE_SLOW on the
+ * slow pool, everything else on the reader pool; ROUTE_CACHE answers are
+ * kept in the response cache. */
 #include "handlers.h"
 #include "route.h"
 
 const struct route portal_routes[] = {
-    {HM_GET, "/", handle_root, 0},
-    {HM_GET, "/healthz", handle_healthz, ROUTE_JSON},
-    {HM_GET, "/static/{file}", handle_static, 0},
-    {HM_GET, "/{lang}", handle_lang_root, 0},
-    {HM_GET, "/{lang}/", handle_home, 0},
-    {HM_GET, "/{lang}/voorzieningen", handle_services, 0},
-    {HM_GET, "/{lang}/voorzieningen/{id}", handle_service, 0},
-    {HM_GET, "/{lang}/mantelzorg", handle_carer, 0},
-    {HM_GET, "/api/v1/services", handle_api_services, ROUTE_JSON},
-    {HM_GET, "/api/v1/services/{id}", handle_api_service, ROUTE_JSON},
+    {HM_GET, "/", handle_root, ROUTE_INLINE},
+    {HM_GET, "/healthz", handle_healthz, ROUTE_JSON | ROUTE_INLINE},
+    {HM_GET, "/static/{file}", handle_static, ROUTE_INLINE},
+    {HM_GET, "/{lang}", handle_lang_root, ROUTE_INLINE},
+    {HM_GET, "/{lang}/", handle_home, ROUTE_CACHE},
+    {HM_GET, "/{lang}/voorzieningen", handle_services, ROUTE_CACHE},
+    {HM_GET, "/{lang}/voorzieningen/{id}", handle_service, ROUTE_CACHE},
+    {HM_GET, "/{lang}/mantelzorg", handle_carer, ROUTE_CACHE},
+    {HM_GET, "/api/v1/services", handle_api_services, ROUTE_JSON | ROUTE_CACHE},
+    {HM_GET, "/api/v1/services/{id}", handle_api_service, ROUTE_JSON | ROUTE_CACHE},
     {HM_GET, "/api/v1/locations", handle_api_locations, ROUTE_JSON},
-    {HM_GET, "/api/v1/topics", handle_api_topics, ROUTE_JSON},
+    {HM_GET, "/api/v1/topics", handle_api_topics, ROUTE_JSON | ROUTE_CACHE},
     {HM_GET, "/api/v1/slots", handle_api_slots, ROUTE_JSON},
     {HM_POST, "/api/v1/bookings", handle_api_book, ROUTE_JSON | ROUTE_RATE},
     {HM_GET | HM_DELETE, "/api/v1/bookings/{token}", handle_api_booking, ROUTE_JSON},
@@ -29,7 +32,7 @@ const struct route portal_routes[] = {
     {HM_GET, "/{lang}/afspraak/{token}", handle_manage, 0},
     {HM_GET, "/afspraak/{token}/qr.svg", handle_booking_qr, 0},
     {HM_GET, "/afspraak/{token}/afspraak.ics", handle_booking_ics, 0},
-    {HM_GET | HM_POST, "/{lang}/medewerker", handle_staff_login, ROUTE_FORM},
+    {HM_GET | HM_POST, "/{lang}/medewerker", handle_staff_login, ROUTE_FORM | ROUTE_SLOW},
     {HM_POST, "/{lang}/medewerker/uitloggen", handle_staff_logout, ROUTE_FORM},
     {HM_GET, "/{lang}/medewerker/agenda", handle_staff_agenda, 0},
     {HM_POST, "/{lang}/medewerker/status", handle_staff_status, ROUTE_FORM},
@@ -37,7 +40,7 @@ const struct route portal_routes[] = {
     {HM_GET, "/medewerker/export.csv", handle_staff_export, 0},
     {HM_GET, "/kiosk/{terminal}", handle_kiosk_start, 0},
     {HM_GET, "/kiosk/{terminal}/stop", handle_kiosk_stop, 0},
-    {HM_GET, "/lees-voor.wav", handle_read_aloud, 0},
+    {HM_GET, "/lees-voor.wav", handle_read_aloud, ROUTE_SLOW},
 };
 
 const size_t portal_routes_count = sizeof(portal_routes) / sizeof(portal_routes[0]);

@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "catalog.h"
+#include "db.h"
 #include "crypto.h"
 #include "store.h"
 #include "text.h"
@@ -25,7 +26,7 @@ size_t selfcheck_questions(struct app *app, char path, struct sc_question *out, 
 	if (!selfcheck_path_valid(path))
 		return 0;
 	sqlite3_stmt *st = store_stmt(
-	    catalog_store(app->catalog),
+	    catalog_store(db_catalog(app)),
 	    "SELECT id, domain, answer_set, text_self, coalesce(text_other, ''), "
 	    "coalesce(help, '') FROM sc_questions WHERE instr(';' || paths || ';', ';' || "
 	    "?1 || ';') > 0 ORDER BY \"order\"");
@@ -127,7 +128,7 @@ bool selfcheck_evaluate(struct app *app, char path, const char *answers, struct 
 	bool ok = n > 0 && selfcheck_answers_valid(q, n, answers, true);
 	sqlite3_stmt *st =
 	    ok ? store_stmt(
-	             catalog_store(app->catalog),
+	             catalog_store(db_catalog(app)),
 	             "SELECT r.needs, r.advice, r.weight, a.level FROM sc_rules r JOIN sc_advice "
 	             "a ON a.id = r.advice WHERE r.question = ?1 AND instr(';' || r.answers || "
 	             "';', ';' || ?2 || ';') > 0 ORDER BY r._line")

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,16 +16,24 @@
 
 #include "clock.h"
 #include "booking.h"
+#include "cache.h"
 #include "catalog.h"
+#include "compress.h"
 #include "store.h"
 #include "csrf.h"
+#include "kiosk.h"
 #include "live.h"
 #include "page.h"
 #include "rate.h"
 #include "route.h"
 #include "text.h"
+#include "worker.h"
+#include "writer.h"
 
 #define WRITE_CHUNK 16384
+/* threads for speech and password hashing: enough that one of each can
+   run at once, few enough that they cannot crowd out the readers */
+#define SLOW_THREADS 2
 
 /* Security headers on every response. The CSP allows no inline script or
  * style and nothing from other origins. */
@@ -33,31 +42,109 @@ static const char csp[] =
     "media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'";
 
+/* One HTTP connection (lws allocates it with the wsi). While a worker
+ * has the request, the conn holds nothing of it (the job does) and is
+ * known to the job only by its conn_ref, so a close in the meantime is
+ * harmless. */
 struct conn {
 	struct request rq;
 	struct response rs;
+	struct lws *wsi;
 	bool in_request;
 	bool awaiting_body; /* the request is read, its body is coming */
 	bool discard_body;  /* answered early: read and drop the body, then close */
+	bool waiting;       /* a worker has the request */
+	bool headers_due;   /* the answer is here: headers go in the next WRITEABLE */
+	struct conn_ref ref;
+	struct cache_entry *entry; /* the cached answer being sent, if any */
 	size_t sent;
 	size_t total;
 	struct timespec t0;
 };
 
+/* A request on its way through a worker. */
+struct http_job {
+	struct job base;
+	struct request rq;
+	struct response rs;
+	enum route_result route;
+	unsigned allowed;
+	bool cacheable;
+	struct sb key;
+	unsigned long content_gen;
+	struct cache_entry *entry; /* built by the worker for the cache */
+};
+
 static struct app *the_app;
 static lws_sorted_usec_list_t retention_timer;
 
-/* Personal data of past appointments is deleted every hour. */
-static void retention_run(lws_sorted_usec_list_t *sul)
+static void job_free(struct app *app, struct job *j)
 {
-	int n = booking_retention(the_app, the_app->cfg.retention_days, clock_now());
+	(void)app;
+	free(j);
+}
+
+/* Personal data of past appointments is deleted every hour, by a worker
+ * (the write itself goes through the writer). */
+static void retention_job(struct app *app, struct job *j)
+{
+	(void)j;
+	int n = booking_retention(app, app->cfg.retention_days, clock_now());
 	if (n > 0)
 		fprintf(stderr, "wijkwijzer: retention: personal data of %d appointments deleted\n",
 		        n);
 	else if (n < 0)
-		fprintf(stderr, "wijkwijzer: retention: failed: %s\n",
-		        store_errmsg(the_app->store));
+		fprintf(stderr, "wijkwijzer: retention: failed\n");
+}
+
+static void retention_run(lws_sorted_usec_list_t *sul)
+{
+	struct job *j = calloc(1, sizeof(*j));
+	if (j) {
+		j->run = retention_job;
+		j->done = job_free;
+		if (!worker_submit(POOL_READ, j)) {
+			free(j);
+			/* busy now: try again in a minute */
+			lws_sul_schedule(the_app->ctx, 0, sul, retention_run, 60 * LWS_US_PER_SEC);
+			return;
+		}
+	}
 	lws_sul_schedule(the_app->ctx, 0, sul, retention_run, 3600 * LWS_US_PER_SEC);
+}
+
+/* SIGHUP: a worker checks the new content; only when it opens are the
+ * terminals replaced and the content generation bumped, after which every
+ * thread reopens its catalogue and cached answers of the old content are
+ * no longer served. A request in flight finishes on the old content. */
+static void reload_job(struct app *app, struct job *j)
+{
+	(void)j;
+	char err[512];
+	struct catalog *fresh = catalog_open(app->cfg.content_dir, err, sizeof(err));
+	if (fresh && kiosk_load(fresh)) {
+		atomic_fetch_add(&app->content_gen, 1);
+		fprintf(stderr, "wijkwijzer: content reloaded\n");
+	} else {
+		fprintf(stderr,
+		        "wijkwijzer: content not reloaded, keeping the last good content: %s\n",
+		        fresh ? "cannot read the terminals" : err);
+	}
+	catalog_close(fresh);
+}
+
+static void start_reload(void)
+{
+	struct job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return;
+	j->run = reload_job;
+	j->done = job_free;
+	if (!worker_submit(POOL_SLOW, j)) {
+		free(j);
+		fprintf(stderr, "wijkwijzer: content not reloaded: the server is busy, send "
+		                "SIGHUP again\n");
+	}
 }
 
 static char *copy_header(struct lws *wsi, enum lws_token_indexes t)
@@ -172,14 +259,22 @@ static const struct i18n_lang *guess_lang(const struct request *rq)
 	return l ? l : i18n_default();
 }
 
-void server_dispatch(struct app *app, struct request *rq, struct response *rs)
+/* The cheap half of a dispatch, on the loop: which route, which language. */
+static enum route_result dispatch_route(struct app *app, struct request *rq, unsigned *allowed)
 {
 	rq->app = app;
-	unsigned allowed = 0;
+	*allowed = 0;
 	enum route_result r = ROUTE_NOT_FOUND;
 	if (rq->path && path_acceptable(rq->path))
-		r = route_find(portal_routes, portal_routes_count, rq, &allowed);
+		r = route_find(portal_routes, portal_routes_count, rq, allowed);
 	rq->lang = guess_lang(rq);
+	return r;
+}
+
+/* The rest: checks and the handler (on a worker, or inline). */
+static void dispatch_handle(struct app *app, struct request *rq, struct response *rs,
+                            enum route_result r, unsigned allowed)
+{
 	i18n_use(rq->lang);
 	if (!rq->path || !path_acceptable(rq->path)) {
 		page_error(rq, rs, 400, "bad_request", _("Dit adres klopt niet."));
@@ -244,13 +339,26 @@ void server_dispatch(struct app *app, struct request *rq, struct response *rs)
 	}
 }
 
+void server_dispatch(struct app *app, struct request *rq, struct response *rs)
+{
+	unsigned allowed;
+	enum route_result r = dispatch_route(app, rq, &allowed);
+	dispatch_handle(app, rq, rs, r, allowed);
+}
+
 static void conn_reset(struct conn *c)
 {
 	request_free(&c->rq);
 	response_free(&c->rs);
+	if (c->waiting)
+		conn_unregister(c->ref); /* the job's answer will find no one */
+	cache_release(c->entry);
+	c->entry = NULL;
 	c->in_request = false;
 	c->awaiting_body = false;
 	c->discard_body = false;
+	c->waiting = false;
+	c->headers_due = false;
 	c->sent = c->total = 0;
 }
 
@@ -298,8 +406,14 @@ static int send_headers(struct lws *wsi, struct conn *c, bool with_body)
 	int r = -1;
 	unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + LWS_PRE + 4096 - 1;
 	c->total = rs->static_body ? rs->static_len : rs->body.len;
-	if (lws_add_http_common_headers(wsi, (unsigned)rs->status, rs->content_type,
-	                                (lws_filepos_t)c->total, &p, end) ||
+	/* a 304 has no body and must not claim the length of one */
+	bool ok = rs->status == 304 ? !lws_add_http_header_status(wsi, 304, &p, end)
+	                            : !lws_add_http_common_headers(wsi, (unsigned)rs->status,
+	                                                           rs->content_type,
+	                                                           (lws_filepos_t)c->total, &p, end);
+	if (rs->status == 304)
+		c->total = 0;
+	if (!ok ||
 	    add_header(wsi, "content-security-policy:", csp, &p, end) ||
 	    add_header(wsi, "x-content-type-options:", "nosniff", &p, end) ||
 	    add_header(wsi, "referrer-policy:", "no-referrer", &p, end) ||
@@ -362,6 +476,165 @@ static int respond(struct lws *wsi, struct conn *c)
 	return 0;
 }
 
+/* Fills c->rs from a cached entry: 304 when the browser has it, else the
+ * best encoding the browser accepts. c takes the caller's reference. */
+static void use_entry(struct conn *c, struct cache_entry *e)
+{
+	struct response *rs = &c->rs;
+	response_free(rs);
+	response_init(rs);
+	c->entry = e;
+	rs->status = e->rs.status;
+	rs->content_type = e->rs.content_type;
+	rs->cache_control = e->rs.cache_control;
+	for (size_t i = 0; i < e->rs.nheaders; i++) {
+		/* stored with the colon, as response_header made them */
+		size_t n = strlen(e->rs.header_names[i]);
+		char name[64];
+		if (n == 0 || n >= sizeof(name))
+			continue;
+		memcpy(name, e->rs.header_names[i], n - 1);
+		name[n - 1] = '\0';
+		response_header(rs, name, e->rs.header_values[i]);
+	}
+	response_header(rs, "ETag", e->etag);
+	response_header(rs, "Vary", "Accept-Encoding");
+	if (c->rq.if_none_match && compress_etag_match(c->rq.if_none_match, e->etag)) {
+		rs->status = 304;
+		return;
+	}
+	unsigned acc = compress_accepted(c->rq.accept_encoding);
+	const struct sb *body = &e->rs.body;
+	if ((acc & COMPRESS_BR) && e->br.len) {
+		body = &e->br;
+		response_header(rs, "Content-Encoding", "br");
+	} else if ((acc & COMPRESS_GZIP) && e->gz.len) {
+		body = &e->gz;
+		response_header(rs, "Content-Encoding", "gzip");
+	}
+	rs->static_body = (const unsigned char *)(body->data ? body->data : "");
+	rs->static_len = body->len;
+}
+
+/* Worker: runs the handler; a cacheable 200 becomes a cache entry,
+ * compressed here, off the loop. */
+static void http_job_run(struct app *app, struct job *base)
+{
+	struct http_job *j = (struct http_job *)base;
+	dispatch_handle(app, &j->rq, &j->rs, j->route, j->allowed);
+	if (j->cacheable) {
+		j->entry = cache_entry_new(&j->key, &j->rs, clock_now(), j->content_gen);
+		if (j->entry)
+			cache_entry_compress(j->entry);
+	}
+}
+
+static void http_job_free(struct http_job *j)
+{
+	request_free(&j->rq);
+	response_free(&j->rs);
+	sb_free(&j->key);
+	cache_release(j->entry);
+	free(j);
+}
+
+/* Loop: the answer is back. */
+static void http_job_done(struct app *app, struct job *base)
+{
+	struct http_job *j = (struct http_job *)base;
+	struct conn *c = app->ctx ? conn_lookup(base->conn) : NULL;
+	if (j->entry && app->ctx) {
+		j->entry->refs++; /* one for the cache, one for this answer */
+		cache_put(j->entry);
+	}
+	if (!c) {
+		http_job_free(j);
+		return;
+	}
+	conn_unregister(base->conn);
+	c->waiting = false;
+	request_free(&c->rq);
+	c->rq = j->rq;
+	request_init(&j->rq);
+	if (j->entry) {
+		use_entry(c, j->entry);
+		j->entry = NULL;
+	} else {
+		response_free(&c->rs);
+		c->rs = j->rs;
+		response_init(&j->rs);
+	}
+	http_job_free(j);
+	c->headers_due = true;
+	lws_callback_on_writable(c->wsi);
+}
+
+/* The queue is full: a short answer now beats a long wait. */
+static void busy(struct conn *c)
+{
+	page_error(&c->rq, &c->rs, 503, "busy",
+	           _("Het is nu erg druk. Probeer het over een paar seconden opnieuw."));
+	response_header(&c->rs, "Retry-After", "5");
+}
+
+/* A request is read: answer from the cache or inline, or give it to a
+ * worker. */
+static int start(struct lws *wsi, struct conn *c)
+{
+	struct request *rq = &c->rq;
+	unsigned allowed;
+	enum route_result r = dispatch_route(the_app, rq, &allowed);
+	unsigned flags = r == ROUTE_FOUND ? rq->route->flags : 0;
+	i18n_use(rq->lang);
+	if (flags & ROUTE_INLINE) {
+		dispatch_handle(the_app, rq, &c->rs, r, allowed);
+		return respond(wsi, c);
+	}
+	unsigned long gen = atomic_load(&the_app->content_gen);
+	bool cacheable = (flags & ROUTE_CACHE) && (rq->method & (HM_GET | HM_HEAD));
+	struct sb key;
+	sb_init(&key, 256);
+	if (cacheable) {
+		cacheable = cache_key(rq, &key);
+		struct cache_entry *e =
+		    cacheable ? cache_get(key.data, key.len, clock_now(), gen) : NULL;
+		if (e) {
+			sb_free(&key);
+			use_entry(c, e);
+			return respond(wsi, c);
+		}
+	}
+	struct http_job *j = calloc(1, sizeof(*j));
+	if (!j || !conn_register(c, &c->ref)) {
+		free(j);
+		sb_free(&key);
+		busy(c);
+		return respond(wsi, c);
+	}
+	j->base.run = http_job_run;
+	j->base.done = http_job_done;
+	j->base.conn = c->ref;
+	j->rq = *rq;
+	request_init(rq);
+	response_init(&j->rs);
+	j->route = r;
+	j->allowed = allowed;
+	j->cacheable = cacheable;
+	j->key = key;
+	j->content_gen = gen;
+	enum pool pool = (flags & ROUTE_SLOW) ? POOL_SLOW : POOL_READ;
+	if (!worker_submit(pool, &j->base)) {
+		conn_unregister(c->ref);
+		*rq = j->rq;
+		request_init(&j->rq);
+		http_job_free(j);
+		busy(c);
+		return respond(wsi, c);
+	}
+	c->waiting = true;
+	return 0;
+}
+
 /* Replies with an error before the body has been read. lws gives no
  * WRITEABLE while a body is due, so the whole (small) answer goes out in
  * one write. With drain, the announced body is then read and dropped, so
@@ -391,6 +664,7 @@ static int on_http(struct lws *wsi, struct conn *c, const char *in)
 	request_init(&c->rq);
 	response_init(&c->rs);
 	c->in_request = true;
+	c->wsi = wsi;
 	clock_gettime(CLOCK_MONOTONIC, &c->t0);
 	struct request *rq = &c->rq;
 	rq->app = the_app;
@@ -402,6 +676,8 @@ static int on_http(struct lws *wsi, struct conn *c, const char *in)
 	rq->origin = copy_header(wsi, WSI_TOKEN_ORIGIN);
 	rq->host = copy_header(wsi, WSI_TOKEN_HOST);
 	rq->content_type = copy_header(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE);
+	rq->if_none_match = copy_header(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH);
+	rq->accept_encoding = copy_header(wsi, WSI_TOKEN_HTTP_ACCEPT_ENCODING);
 	rq->sec_fetch_site = copy_custom_header(wsi, "sec-fetch-site:");
 	lws_get_peer_simple(wsi, rq->peer, sizeof(rq->peer));
 	if (the_app && the_app->cfg.behind_proxy) {
@@ -446,14 +722,17 @@ static int on_http(struct lws *wsi, struct conn *c, const char *in)
 			return 0; /* wait for the body */
 		}
 	}
-	server_dispatch(the_app, rq, &c->rs);
-	return respond(wsi, c);
+	return start(wsi, c);
 }
 
 static int on_writeable(struct lws *wsi, struct conn *c)
 {
 	static unsigned char buf[LWS_PRE + WRITE_CHUNK];
-	if (!c->in_request || c->sent >= c->total)
+	if (c->in_request && c->headers_due) {
+		c->headers_due = false;
+		return respond(wsi, c);
+	}
+	if (!c->in_request || c->waiting || c->sent >= c->total)
 		return 0;
 	size_t n = c->total - c->sent;
 	if (n > WRITE_CHUNK)
@@ -495,13 +774,16 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 			return 0;
 		c->awaiting_body = false;
 		lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
-		server_dispatch(the_app, &c->rq, &c->rs);
-		return respond(wsi, c);
+		return start(wsi, c);
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		return on_writeable(wsi, c);
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		/* a WebSocket without our subprotocol lands here: refuse it */
 		return -1;
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		/* a worker finished something (or a signal came) */
+		worker_drain(the_app);
+		return 0;
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 	case LWS_CALLBACK_CLOSED_HTTP:
 		if (c)
@@ -590,16 +872,19 @@ bool server_start(struct app *app, char *err, size_t errlen)
 		fds = rl.rlim_cur;
 	info.fd_limit_per_thread = (unsigned int)fds;
 	live_max_sessions = fds > 128 ? (size_t)fds * 3 / 4 : 16;
+	live_max_per_client = app->cfg.max_ws_per_client;
 	info.user = app;
 	app->ctx = lws_create_context(&info);
 	lws_set_log_level(LLL_ERR, log_emit);
-	if (app->ctx)
-		lws_sul_schedule(app->ctx, 0, &retention_timer, retention_run, 1);
 	if (!app->ctx) {
 		snprintf(err, errlen, "cannot listen on %s:%d: %s", app->cfg.listen, app->cfg.port,
 		         bind_problem(app->cfg.listen, app->cfg.port));
 		return false;
 	}
+	if (!writer_start(app, err, errlen) ||
+	    !workers_start(app, app->cfg.workers, SLOW_THREADS, err, errlen))
+		return false;
+	lws_sul_schedule(app->ctx, 0, &retention_timer, retention_run, 1);
 	return true;
 }
 
@@ -608,16 +893,7 @@ void server_run(struct app *app, volatile sig_atomic_t *stop, volatile sig_atomi
 	while (!*stop && lws_service(app->ctx, 0) >= 0) {
 		if (*reload) {
 			*reload = 0;
-			char err[512];
-			/* requests are served on this thread, so none is using the
-			   old content while it is swapped */
-			if (catalog_reload(&app->catalog, app->cfg.content_dir, err, sizeof(err)))
-				fprintf(stderr, "wijkwijzer: content reloaded\n");
-			else
-				fprintf(stderr,
-				        "wijkwijzer: content not reloaded, keeping the last good "
-				        "content: %s\n",
-				        err);
+			start_reload();
 		}
 	}
 }
@@ -632,7 +908,13 @@ void server_stop(struct app *app)
 {
 	if (app->ctx)
 		lws_sul_cancel(&retention_timer);
+	/* workers first (they may wait for the writer), then the writer;
+	   answers that come back now are dropped, not written */
+	workers_stop(app);
+	writer_stop();
 	if (app->ctx)
 		lws_context_destroy(app->ctx);
 	app->ctx = NULL;
+	live_shutdown();
+	cache_clear();
 }

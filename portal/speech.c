@@ -1,6 +1,7 @@
 #include "speech.h"
 
 #include <espeak-ng/speak_lib.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,9 @@ static const struct {
     {"ar", "ar"}, {"pl", "pl"}, {"uk", "uk"},
 };
 
+/* espeak-ng keeps global state and is not thread-safe: one lock guards
+   it, the cache and everything below */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int sample_rate; /* 0: not initialised, <0: unavailable */
 static struct sb *collecting;
 
@@ -80,7 +84,17 @@ static void le32(struct sb *o, uint32_t v)
 	sb_append(o, b, 4);
 }
 
+static bool wav_locked(const char *lang, const char *text, struct sb *out);
+
 bool speech_wav(const char *lang, const char *text, struct sb *out)
+{
+	pthread_mutex_lock(&lock);
+	bool ok = wav_locked(lang, text, out);
+	pthread_mutex_unlock(&lock);
+	return ok;
+}
+
+static bool wav_locked(const char *lang, const char *text, struct sb *out)
 {
 	const char *voice = NULL;
 	for (size_t i = 0; i < sizeof(voices) / sizeof(voices[0]); i++)

@@ -1,7 +1,10 @@
 /* speech: "Lees voor" for the kiosk. Kiosks are closed systems, so
  * speech must not depend on the resident's own assistive technology
  * (EN 301 549, 5.1): the server speaks the main content of a page with
- * espeak-ng in the page's language and serves it as WAV, cached. */
+ * espeak-ng in the page's language and serves it as WAV, cached.
+ *
+ * Threads: espeak-ng is not thread-safe, so one mutex serialises
+ * synthesis and the cache; callers are the slow pool (worker.h). */
 #ifndef WW_SPEECH_H
 #define WW_SPEECH_H
 

@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include "clock.h"
+#include "db.h"
+#include "writer.h"
 #include "app.h"
 #include "catalog.h"
 #include "crypto.h"
@@ -31,6 +33,35 @@ static bool location_exists(struct app *app, const char *location)
 {
 	struct booking_place cfg;
 	return location && booking_place_config(app, location, &cfg);
+}
+
+struct password_args {
+	const char *location, *hash, *now;
+};
+
+/* On the writer: the new hash, and the end of the old sessions. */
+static int password_write(struct app *app, void *arg)
+{
+	struct password_args *a = arg;
+	const char *location = a->location, *hash = a->hash, *now = a->now;
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app), "INSERT INTO staff_account(location_id, hash, updated_at) VALUES "
+	                "(?1, ?2, ?3) ON CONFLICT(location_id) DO UPDATE SET hash = ?2, "
+	                "updated_at = ?3");
+	bool ok = st && sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC) == SQLITE_OK &&
+	          sqlite3_bind_text(st, 2, hash, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+	          sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC) == SQLITE_OK &&
+	          sqlite3_step(st) == SQLITE_DONE;
+	if (st)
+		sqlite3_reset(st);
+	/* a new password ends the sessions of the old one */
+	st = store_stmt(db_bookings(app), "DELETE FROM staff_session WHERE location_id = ?1");
+	if (ok && st) {
+		sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
+		ok = sqlite3_step(st) == SQLITE_DONE;
+		sqlite3_reset(st);
+	}
+	return ok ? 1 : 0;
 }
 
 bool staff_set_password(struct app *app, const char *location, const char *password, char *err,
@@ -61,33 +92,18 @@ bool staff_set_password(struct app *app, const char *location, const char *passw
 	struct tm tm;
 	if (!gmtime_r(&t, &tm) || !strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm))
 		now[0] = '\0';
-	sqlite3_stmt *st = store_stmt(
-	    app->store, "INSERT INTO staff_account(location_id, hash, updated_at) VALUES "
-	                "(?1, ?2, ?3) ON CONFLICT(location_id) DO UPDATE SET hash = ?2, "
-	                "updated_at = ?3");
-	bool ok = st && sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC) == SQLITE_OK &&
-	          sqlite3_bind_text(st, 2, hash, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
-	          sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC) == SQLITE_OK &&
-	          sqlite3_step(st) == SQLITE_DONE;
-	if (st)
-		sqlite3_reset(st);
-	/* a new password ends the sessions of the old one */
-	st = store_stmt(app->store, "DELETE FROM staff_session WHERE location_id = ?1");
-	if (ok && st) {
-		sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
-		ok = sqlite3_step(st) == SQLITE_DONE;
-		sqlite3_reset(st);
-	}
+	struct password_args a = {location, hash, now};
+	bool ok = writer_do(app, password_write, &a) == 1;
 	explicit_bzero(&data, sizeof(data));
 	if (!ok)
-		snprintf(err, errlen, "cannot store the password: %s", store_errmsg(app->store));
+		snprintf(err, errlen, "cannot store the password: %s", store_errmsg(db_bookings(app)));
 	return ok;
 }
 
 static bool check_password(struct app *app, const char *location, const char *password)
 {
 	sqlite3_stmt *st =
-	    store_stmt(app->store, "SELECT hash FROM staff_account WHERE location_id = ?1");
+	    store_stmt(db_bookings(app), "SELECT hash FROM staff_account WHERE location_id = ?1");
 	if (!st)
 		return false;
 	sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
@@ -138,7 +154,7 @@ bool staff_session(struct request *rq, char *location, size_t len)
 	if (!ok)
 		return false;
 	sqlite3_stmt *st = store_stmt(
-	    rq->app->store, "SELECT location_id FROM staff_session WHERE token_hash = ?1 AND "
+	    db_bookings(rq->app), "SELECT location_id FROM staff_session WHERE token_hash = ?1 AND "
 	                    "expires > ?2");
 	if (!st)
 		return false;
@@ -151,14 +167,19 @@ bool staff_session(struct request *rq, char *location, size_t len)
 	return ok;
 }
 
-static bool new_session(struct app *app, const char *location, struct sb *token)
+struct session_args {
+	const char *location;
+	const unsigned char *hash;
+};
+
+/* On the writer: a new session, and expired ones go. */
+static int session_write(struct app *app, void *arg)
 {
-	unsigned char raw[32], h[32];
-	if (!crypto_random(raw, sizeof(raw)) || !crypto_base64url(token, raw, sizeof(raw)) ||
-	    !crypto_sha256(token->data, token->len, h))
-		return false;
+	struct session_args *a = arg;
+	const char *location = a->location;
+	const unsigned char *h = a->hash;
 	sqlite3_stmt *st = store_stmt(
-	    app->store, "INSERT INTO staff_session(token_hash, location_id, expires) VALUES "
+	    db_bookings(app), "INSERT INTO staff_session(token_hash, location_id, expires) VALUES "
 	                "(?1, ?2, ?3)");
 	if (!st)
 		return false;
@@ -168,13 +189,23 @@ static bool new_session(struct app *app, const char *location, struct sb *token)
 	bool ok = sqlite3_step(st) == SQLITE_DONE;
 	sqlite3_reset(st);
 	/* old sessions go */
-	st = store_stmt(app->store, "DELETE FROM staff_session WHERE expires < ?1");
+	st = store_stmt(db_bookings(app), "DELETE FROM staff_session WHERE expires < ?1");
 	if (st) {
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)clock_now());
 		(void)sqlite3_step(st);
 		sqlite3_reset(st);
 	}
-	return ok;
+	return ok ? 1 : 0;
+}
+
+static bool new_session(struct app *app, const char *location, struct sb *token)
+{
+	unsigned char raw[32], h[32];
+	if (!crypto_random(raw, sizeof(raw)) || !crypto_base64url(token, raw, sizeof(raw)) ||
+	    !crypto_sha256(token->data, token->len, h))
+		return false;
+	struct session_args a = {location, h};
+	return writer_do(app, session_write, &a) == 1;
 }
 
 static void set_cookie(struct request *rq, struct response *rs, const char *value, int max_age)
@@ -207,7 +238,7 @@ static void login_form(struct request *rq, struct response *rs, const char *erro
 	         "<div class=\"field\"><label for=\"s-loc\">%s</label><select id=\"s-loc\" "
 	         "name=\"locatie\">\n",
 	         _("Wijkwijzer"));
-	sqlite3_stmt *st = store_stmt(catalog_store(rq->app->catalog),
+	sqlite3_stmt *st = store_stmt(catalog_store(db_catalog(rq->app)),
 	                              "SELECT p.id, p.name FROM place p JOIN ap_locations a ON "
 	                              "a.location_id = p.id ORDER BY p.name");
 	if (st) {
@@ -269,20 +300,25 @@ void handle_staff_login(struct request *rq, struct response *rs)
 	page_redirect(rs, rq, "/medewerker/agenda");
 }
 
+static int logout_write(struct app *app, void *arg)
+{
+	sqlite3_stmt *st =
+	    store_stmt(db_bookings(app), "DELETE FROM staff_session WHERE token_hash = ?1");
+	if (!st)
+		return 0;
+	sqlite3_bind_blob(st, 1, arg, 32, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE;
+}
+
 void handle_staff_logout(struct request *rq, struct response *rs)
 {
 	struct sb c;
 	sb_init(&c, 128);
 	unsigned char h[32];
-	if (request_cookie(rq, SESSION_COOKIE, &c) && crypto_sha256(c.data, c.len, h)) {
-		sqlite3_stmt *st =
-		    store_stmt(rq->app->store, "DELETE FROM staff_session WHERE token_hash = ?1");
-		if (st) {
-			sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
-			(void)sqlite3_step(st);
-			sqlite3_reset(st);
-		}
-	}
+	if (request_cookie(rq, SESSION_COOKIE, &c) && crypto_sha256(c.data, c.len, h))
+		(void)writer_do(rq->app, logout_write, h);
 	sb_free(&c);
 	set_cookie(rq, rs, "", 0);
 	page_redirect(rs, rq, "/medewerker");
@@ -367,7 +403,7 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 	page_begin(rs, rq, _("Agenda"), 0);
 	char pname[128] = "";
 	sqlite3_stmt *st =
-	    store_stmt(catalog_store(rq->app->catalog), "SELECT name FROM place WHERE id = ?1");
+	    store_stmt(catalog_store(db_catalog(rq->app)), "SELECT name FROM place WHERE id = ?1");
 	if (st) {
 		sqlite3_bind_text(st, 1, loc, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW)
@@ -408,7 +444,7 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 	         "data-live-reload=\"%s\" hidden></p>\n",
 	         loc, day, _("Er is iets veranderd in de agenda. Laad de pagina opnieuw."));
 	st = store_stmt(
-	    rq->app->store,
+	    db_bookings(rq->app),
 	    "SELECT id, start, end, topic, status, coalesce(name, ''), coalesce(phone, ''), "
 	    "coalesce(email, ''), needs, interpreter_lang, coalesce(summary, ''), reference, "
 	    "origin FROM booking WHERE location_id = ?1 AND substr(start, 1, 10) = ?2 AND "
@@ -585,7 +621,7 @@ void handle_staff_export(struct request *rq, struct response *rs)
 	for (size_t i = 0; i < 13; i++)
 		csv_cell(o, head[i], i == 12);
 	sqlite3_stmt *st =
-	    store_stmt(rq->app->store,
+	    store_stmt(db_bookings(rq->app),
 	               "SELECT start, end, reference, name, phone, email, topic, needs, "
 	               "interpreter_lang, status, summary FROM booking WHERE location_id = "
 	               "?1 AND substr(start, 1, 10) = ?2 AND status <> 'cancelled' ORDER BY start");

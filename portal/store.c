@@ -12,6 +12,8 @@
 
 struct store {
 	sqlite3 *db;
+	bool group;      /* inside the writer's group transaction */
+	bool savepoint;  /* a job's savepoint is open in the group */
 	const char *sql[STMT_CACHE];
 	sqlite3_stmt *stmt[STMT_CACHE];
 	size_t nstmt;
@@ -118,20 +120,60 @@ bool store_exec(struct store *s, const char *sql)
 	return true;
 }
 
+/* Inside a group commit a job's own transaction is a savepoint: its
+ * rollback undoes only its own changes, and its commit waits for the
+ * group's. */
 bool store_begin_immediate(struct store *s)
 {
+	if (s->group) {
+		s->savepoint = store_exec(s, "SAVEPOINT job");
+		return s->savepoint;
+	}
 	return store_exec(s, "BEGIN IMMEDIATE");
 }
 
 bool store_commit(struct store *s)
 {
+	if (s->group) {
+		bool ok = s->savepoint && store_exec(s, "RELEASE job");
+		s->savepoint = false;
+		return ok;
+	}
 	return store_exec(s, "COMMIT");
 }
 
 void store_rollback(struct store *s)
 {
+	if (s->group) {
+		if (s->savepoint)
+			(void)store_exec(s, "ROLLBACK TO job; RELEASE job");
+		s->savepoint = false;
+		return;
+	}
 	if (!sqlite3_get_autocommit(s->db))
 		(void)store_exec(s, "ROLLBACK");
+}
+
+bool store_group_begin(struct store *s)
+{
+	if (!store_exec(s, "BEGIN IMMEDIATE"))
+		return false;
+	s->group = true;
+	s->savepoint = false;
+	return true;
+}
+
+bool store_group_commit(struct store *s)
+{
+	s->group = false;
+	if (s->savepoint)
+		(void)store_exec(s, "ROLLBACK TO job; RELEASE job");
+	s->savepoint = false;
+	if (store_exec(s, "COMMIT"))
+		return true;
+	if (!sqlite3_get_autocommit(s->db))
+		(void)store_exec(s, "ROLLBACK");
+	return false;
 }
 
 int store_schema_version(struct store *s)
@@ -229,6 +271,33 @@ struct store *store_open(const char *dir, char *err, size_t errlen)
 		store_close(s);
 		return NULL;
 	}
+	return s;
+}
+
+struct store *store_open_reader(const char *dir, char *err, size_t errlen)
+{
+	struct sb path;
+	sb_init(&path, 4096);
+	struct store *s = calloc(1, sizeof(*s));
+	if (!s || !sb_appendf(&path, "%s/wijkwijzer.db", dir)) {
+		snprintf(err, errlen, "out of memory");
+		sb_free(&path);
+		free(s);
+		return NULL;
+	}
+	/* read-write at the file level because WAL readers use the shared
+	   memory index; query_only makes any write through it fail */
+	int rc = sqlite3_open_v2(sb_str(&path), &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	                         NULL);
+	sb_free(&path);
+	if (rc != SQLITE_OK || sqlite3_busy_timeout(s->db, 5000) != SQLITE_OK ||
+	    !store_exec(s, "PRAGMA query_only=1")) {
+		snprintf(err, errlen, "cannot open the database in %s: %s", dir,
+		         s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		store_close(s);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
 	return s;
 }
 

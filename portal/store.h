@@ -17,6 +17,9 @@ struct store;
 /* Opens (creating if needed) DIR/wijkwijzer.db and migrates it. On failure
  * returns NULL and writes a one-line reason into err. */
 struct store *store_open(const char *dir, char *err, size_t errlen);
+/* Opens the bookings database of dir for a reader thread: no migrations,
+ * and query_only, so only the writer thread ever writes. */
+struct store *store_open_reader(const char *dir, char *err, size_t errlen);
 /* Opens an existing database read-only (the content), without migrations. */
 struct store *store_open_readonly(const char *path, char *err, size_t errlen);
 void store_close(struct store *s);
@@ -34,6 +37,13 @@ bool store_begin_immediate(struct store *s);
 bool store_commit(struct store *s);
 void store_rollback(struct store *s);
 bool store_exec(struct store *s, const char *sql);
+
+/* Group commit (the writer thread): one BEGIN IMMEDIATE ... COMMIT around
+ * several jobs. In between, store_begin_immediate/commit/rollback work on
+ * a savepoint per job. store_group_commit returns false (and has rolled
+ * everything back) when the COMMIT failed. */
+bool store_group_begin(struct store *s);
+bool store_group_commit(struct store *s);
 
 /* Reads or creates the named random secret (bytes long). */
 bool store_secret(struct store *s, const char *name, unsigned char *out, size_t bytes);

@@ -1,0 +1,215 @@
+#include "writer.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "db.h"
+#include "live.h"
+#include "store.h"
+
+/* the most writes in one group: bounds the time one COMMIT keeps the
+   first caller of the group waiting */
+#define GROUP_MAX 128
+/* callers waiting beyond this get WRITER_FAILED at once (503) */
+#define QUEUE_MAX 1024
+#define CHANGES_MAX 16
+
+struct change {
+	char location[65];
+	char date[11];
+};
+
+struct write {
+	struct write *next;
+	writer_fn fn;
+	void *arg;
+	int result;
+	bool done;
+	pthread_cond_t cond;
+	struct change changes[CHANGES_MAX];
+	size_t nchanges;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t work = PTHREAD_COND_INITIALIZER;
+static struct write *head, *tail;
+static size_t queued;
+static bool running, stopping;
+static pthread_t thread;
+static struct writer_stats stats;
+static struct app *the_app;
+
+/* the write being run on this thread, for writer_changed */
+static _Thread_local struct write *current;
+
+static void publish(struct app *app, const struct write *w)
+{
+	for (size_t i = 0; i < w->nchanges; i++)
+		live_slots_changed(app, w->changes[i].location, w->changes[i].date);
+}
+
+static void *writer_main(void *arg)
+{
+	struct db_thread *db = arg;
+	db_thread_use(db);
+	struct write *group[GROUP_MAX];
+	for (;;) {
+		pthread_mutex_lock(&lock);
+		while (!head && !stopping)
+			pthread_cond_wait(&work, &lock);
+		if (!head) {
+			pthread_mutex_unlock(&lock);
+			break;
+		}
+		size_t n = 0;
+		while (head && n < GROUP_MAX) {
+			group[n++] = head;
+			head = head->next;
+			queued--;
+		}
+		if (!head)
+			tail = NULL;
+		pthread_mutex_unlock(&lock);
+
+		db_thread_refresh(the_app, db);
+		struct store *s = db->bookings;
+		bool ok = store_group_begin(s);
+		for (size_t i = 0; i < n; i++) {
+			current = group[i];
+			group[i]->result = ok ? group[i]->fn(the_app, group[i]->arg) : WRITER_FAILED;
+			current = NULL;
+		}
+		ok = ok && store_group_commit(s);
+		if (!ok)
+			fprintf(stderr, "wijkwijzer: writer: a group of %zu writes failed: %s\n", n,
+			        store_errmsg(s));
+		pthread_mutex_lock(&lock);
+		stats.groups++;
+		stats.writes += n;
+		if (!ok)
+			stats.failed_groups++;
+		pthread_mutex_unlock(&lock);
+		for (size_t i = 0; i < n; i++) {
+			struct write *w = group[i];
+			if (ok)
+				publish(the_app, w);
+			else
+				w->result = WRITER_FAILED;
+			pthread_mutex_lock(&lock);
+			w->done = true;
+			pthread_cond_signal(&w->cond);
+			pthread_mutex_unlock(&lock);
+		}
+	}
+	db_thread_close(db);
+	free(db);
+	return NULL;
+}
+
+bool writer_start(struct app *app, char *err, size_t errlen)
+{
+	struct db_thread *db = calloc(1, sizeof(*db));
+	if (!db) {
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	/* opened here, made the thread's own in writer_main */
+	if (!db_thread_open(app, db, true, err, errlen)) {
+		free(db);
+		return false;
+	}
+	the_app = app;
+	stopping = false;
+	if (pthread_create(&thread, NULL, writer_main, db) != 0) {
+		db_thread_close(db);
+		free(db);
+		snprintf(err, errlen, "cannot start the writer thread");
+		return false;
+	}
+	running = true;
+	return true;
+}
+
+void writer_stop(void)
+{
+	if (!running)
+		return;
+	pthread_mutex_lock(&lock);
+	stopping = true;
+	pthread_cond_broadcast(&work);
+	pthread_mutex_unlock(&lock);
+	pthread_join(thread, NULL);
+	running = false;
+}
+
+int writer_do(struct app *app, writer_fn fn, void *arg)
+{
+	if (!running || current) {
+		/* no writer thread (tools, tests), or a write inside a write */
+		struct write w;
+		memset(&w, 0, sizeof(w));
+		struct write *outer = current;
+		if (!outer)
+			current = &w;
+		int r = fn(app, arg);
+		if (!outer) {
+			current = NULL;
+			publish(app, &w);
+		}
+		return r;
+	}
+	struct write w;
+	memset(&w, 0, sizeof(w));
+	w.fn = fn;
+	w.arg = arg;
+	if (pthread_cond_init(&w.cond, NULL) != 0)
+		return WRITER_FAILED;
+	pthread_mutex_lock(&lock);
+	if (queued >= QUEUE_MAX || stopping) {
+		pthread_mutex_unlock(&lock);
+		pthread_cond_destroy(&w.cond);
+		return WRITER_FAILED;
+	}
+	if (tail)
+		tail->next = &w;
+	else
+		head = &w;
+	tail = &w;
+	queued++;
+	pthread_cond_signal(&work);
+	while (!w.done)
+		pthread_cond_wait(&w.cond, &lock);
+	pthread_mutex_unlock(&lock);
+	pthread_cond_destroy(&w.cond);
+	return w.result;
+}
+
+void writer_changed(struct app *app, const char *location, const char *date)
+{
+	struct write *w = current;
+	if (!location || !date)
+		return;
+	if (!w) {
+		live_slots_changed(app, location, date);
+		return;
+	}
+	for (size_t i = 0; i < w->nchanges; i++)
+		if (strcmp(w->changes[i].location, location) == 0 &&
+		    strncmp(w->changes[i].date, date, 10) == 0)
+			return;
+	if (w->nchanges == CHANGES_MAX)
+		return;
+	struct change *c = &w->changes[w->nchanges++];
+	snprintf(c->location, sizeof(c->location), "%s", location);
+	snprintf(c->date, sizeof(c->date), "%.10s", date);
+}
+
+void writer_stats(struct writer_stats *out)
+{
+	pthread_mutex_lock(&lock);
+	*out = stats;
+	pthread_mutex_unlock(&lock);
+}

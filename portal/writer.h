@@ -1,0 +1,47 @@
+/* writer: the one thread that writes to the bookings database.
+ *
+ * A worker that needs a write hands a function to writer_do() and waits.
+ * The writer takes every write waiting at that moment into one
+ * BEGIN IMMEDIATE ... COMMIT (group commit, synchronous=FULL: one fsync
+ * for the group), each write in a savepoint of its own, and wakes each
+ * caller only after that COMMIT, so a 201 is never sent for a booking
+ * that a power cut could still take away. When the COMMIT fails, every
+ * write of the group reports WRITER_FAILED.
+ *
+ * Inside a write, writer_changed() notes a day whose slots changed; the
+ * writer publishes these after the COMMIT (slot caches, WebSocket push on
+ * the loop), never before.
+ *
+ * Without a running writer thread (the command line tools, unit tests,
+ * start-up) writer_do() runs the function at once on the caller's
+ * connection. The queue has one mutex; each caller waits on its own
+ * condition variable. */
+#ifndef WW_WRITER_H
+#define WW_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct app;
+
+#define WRITER_FAILED (-1000)
+
+typedef int (*writer_fn)(struct app *app, void *arg);
+
+bool writer_start(struct app *app, char *err, size_t errlen);
+void writer_stop(void);
+
+/* Runs fn(app, arg) on the writer thread inside a group commit and returns
+ * its result once committed, or WRITER_FAILED. */
+int writer_do(struct app *app, writer_fn fn, void *arg);
+
+/* Inside a write: the slots of location on date (YYYY-MM-DD...) changed. */
+void writer_changed(struct app *app, const char *location, const char *date);
+
+/* Writes that waited in the queue, and groups committed, since start. */
+struct writer_stats {
+	unsigned long writes, groups, failed_groups;
+};
+void writer_stats(struct writer_stats *out);
+
+#endif

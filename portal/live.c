@@ -501,6 +501,8 @@ int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return 0;
 	}
 	case LWS_CALLBACK_CLOSED:
+		if (!s->wsi)
+			return 0; /* refused before it was established */
 		for (struct live_session **p = &sessions; *p; p = &(*p)->next)
 			if (*p == s) {
 				*p = s->next;

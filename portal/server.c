@@ -586,7 +586,9 @@ static int start(struct lws *wsi, struct conn *c)
 	enum route_result r = dispatch_route(the_app, rq, &allowed);
 	unsigned flags = r == ROUTE_FOUND ? rq->route->flags : 0;
 	i18n_use(rq->lang);
-	if (flags & ROUTE_INLINE) {
+	/* errors of the route itself cost no more than a page from memory:
+	   answered here, also while lws still expects a body */
+	if ((flags & ROUTE_INLINE) || r != ROUTE_FOUND) {
 		dispatch_handle(the_app, rq, &c->rs, r, allowed);
 		return respond(wsi, c);
 	}

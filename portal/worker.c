@@ -214,16 +214,17 @@ bool conn_register(void *conn, struct conn_ref *out)
 	return true;
 }
 
+/* generation 0 marks a free slot: a zeroed conn_ref never matches */
 void *conn_lookup(struct conn_ref r)
 {
-	if (r.slot >= nhandles || handles[r.slot].gen != r.gen)
+	if (r.gen == 0 || r.slot >= nhandles || handles[r.slot].gen != r.gen)
 		return NULL;
 	return handles[r.slot].conn;
 }
 
 void conn_unregister(struct conn_ref r)
 {
-	if (r.slot >= nhandles || handles[r.slot].gen != r.gen)
+	if (r.gen == 0 || r.slot >= nhandles || handles[r.slot].gen != r.gen)
 		return;
 	handles[r.slot].conn = NULL;
 	handles[r.slot].gen = 0;

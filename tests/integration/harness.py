@@ -47,6 +47,11 @@ class Server:
         # the load tests book far more than a resident would: no rate limit
         # unless a test asks for one
         rate = [] if any(a == "--booking-rate" for a in (extra or [])) else ["--booking-rate", "0"]
+        # every test client is 127.0.0.1: the per-client caps would count
+        # them all as one, so they are off unless a test sets them
+        for flag in ("--client-connections", "--client-websockets"):
+            if not any(a == flag for a in (extra or [])):
+                rate += [flag, "0"]
         args = [binary, "--port", str(self.port), "--data", self.data] + rate + (extra or [])
         # WW_SERVER_WRAPPER runs the server under a tool, e.g. valgrind
         wrapper = os.environ.get("WW_SERVER_WRAPPER", "").split()

@@ -79,5 +79,5 @@ bool clock_init_from_env(char *err, size_t errlen)
 
 time_t clock_now(void)
 {
-	return clock_now() + offset;
+	return time(NULL) + offset;
 }

@@ -48,8 +48,10 @@ $(BUILD)/obj/assets.o: $(BUILD)/assets.c portal/assets.h | $(BUILD)/obj
 $(BUILD)/assets.c: $(BUILD)/embed $(STATIC)
 	$(BUILD)/embed $@ $(STATIC)
 
-$(BUILD)/embed: tools/embed.c | $(BUILD)
-	$(CC) -std=c11 $(WARN) -O1 $< -o $@
+# embed compresses with portal/compress.c; it runs at build time only
+EMBED_SRC := tools/embed.c portal/compress.c portal/sb.c
+$(BUILD)/embed: $(EMBED_SRC) portal/compress.h portal/sb.h | $(BUILD)
+	$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O1 $(ZCFLAGS) $(EMBED_SRC) -o $@ $(ZLIBS)
 
 $(BUILD)/libportal.a: $(OBJ)
 	rm -f $@ && ar rcs $@ $^

@@ -1,5 +1,6 @@
-/* compress: encoders, Accept-Encoding, If-None-Match. The encoders are
- * checked with the real decoders: zlib's inflate and libbrotlidec. */
+/* compress (encoders, Accept-Encoding, If-None-Match) and the compressed
+ * forms tools/embed writes into assets. The encoders are checked with the
+ * real decoders: zlib's inflate and libbrotlidec. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -7,6 +8,7 @@
 #define ZLIB_CONST
 #include <zlib.h>
 
+#include "assets.h"
 #include "compress.h"
 #include "sb.h"
 #include "unit.h"
@@ -270,4 +272,52 @@ void test_etag_match(void)
 	sb_puts(&h, e);
 	CHECK(!sb_failed(&h) && compress_etag_match(sb_str(&h), e));
 	sb_free(&h);
+}
+
+/* What tools/embed wrote: each compressed form decodes to the asset, is
+ * smaller, and every tag is quoted and different. */
+void test_assets_compressed(void)
+{
+	CHECK(assets_count > 0);
+	size_t with_gz = 0, with_br = 0;
+	for (size_t i = 0; i < assets_count; i++) {
+		const struct asset *a = &assets[i];
+		struct sb back, tag;
+		sb_init(&back, 0);
+		sb_init(&tag, 0);
+		CHECK(a->hash && strlen(a->hash) == 16);
+		sb_appendf(&tag, "\"%s\"", a->hash);
+		CHECK_STR(a->etag, sb_str(&tag));
+		CHECK(compress_etag_match(a->etag, a->etag));
+		CHECK((a->gz == NULL) == (a->gz_len == 0) &&
+		      (a->gz == NULL) == (a->etag_gz == NULL));
+		CHECK((a->br == NULL) == (a->br_len == 0) &&
+		      (a->br == NULL) == (a->etag_br == NULL));
+		if (a->gz) {
+			with_gz++;
+			CHECK(a->gz_len < a->len);
+			CHECK(gunzip(a->gz, a->gz_len, &back) && same(&back, a->data, a->len));
+			sb_reset(&tag);
+			sb_appendf(&tag, "\"%s-gzip\"", a->hash);
+			CHECK_STR(a->etag_gz, sb_str(&tag));
+			CHECK(!compress_etag_match(a->etag_gz, a->etag));
+		}
+		if (a->br) {
+			with_br++;
+			CHECK(a->br_len < a->len);
+			sb_reset(&back);
+			CHECK(unbrotli(a->br, a->br_len, &back) && same(&back, a->data, a->len));
+			sb_reset(&tag);
+			sb_appendf(&tag, "\"%s-br\"", a->hash);
+			CHECK_STR(a->etag_br, sb_str(&tag));
+			CHECK(!compress_etag_match(a->etag_br, a->etag));
+			CHECK(!a->etag_gz || !compress_etag_match(a->etag_br, a->etag_gz));
+		}
+		sb_free(&back);
+		sb_free(&tag);
+	}
+	/* the stylesheet and the script are text and shrink a lot */
+	const struct asset *css = asset_find("style.css");
+	CHECK(css && css->gz && css->br && css->br_len < css->gz_len && css->gz_len < css->len / 2);
+	CHECK(with_gz > 0 && with_br > 0);
 }

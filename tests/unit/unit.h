@@ -50,5 +50,6 @@ void test_rate(void);
 void test_compress(void);
 void test_accept_encoding(void);
 void test_etag_match(void);
+void test_assets_compressed(void);
 
 #endif

@@ -33,6 +33,7 @@ int main(int argc, char **argv)
 	test_compress();
 	test_accept_encoding();
 	test_etag_match();
+	test_assets_compressed();
 	i18n_shutdown();
 	printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;

@@ -13,7 +13,14 @@ CFLAGS   ?= -O2 -g
 CPPFLAGS += -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -Iportal -I$(BUILD)
 ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) -fstack-protector-strong \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lz -lbrotlienc -lqrencode -lcrypt -lespeak-ng -lm -pthread
+# zlib and brotli: compress.c in the server, tools/embed at build time
+# (the unit tests also decode brotli). Plain -l flags without pkg-config.
+ZPKGS    := zlib libbrotlienc
+ZCFLAGS  := $(shell pkg-config --cflags $(ZPKGS) 2>/dev/null)
+ZLIBS    := $(shell pkg-config --libs $(ZPKGS) 2>/dev/null || echo -lz -lbrotlienc)
+UNITLIBS := $(shell pkg-config --libs libbrotlidec 2>/dev/null || echo -lbrotlidec)
+ALLCFLAGS += $(ZCFLAGS)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(ZLIBS) -lqrencode -lcrypt -lespeak-ng -lm -pthread
 
 LANGS     := en de tr ar pl uk
 # languages whose translation must be complete: all of them
@@ -41,8 +48,10 @@ $(BUILD)/obj/assets.o: $(BUILD)/assets.c portal/assets.h | $(BUILD)/obj
 $(BUILD)/assets.c: $(BUILD)/embed $(STATIC)
 	$(BUILD)/embed $@ $(STATIC)
 
-$(BUILD)/embed: tools/embed.c | $(BUILD)
-	$(CC) -std=c11 $(WARN) -O1 $< -o $@
+# embed compresses with portal/compress.c; it runs at build time only
+EMBED_SRC := tools/embed.c portal/compress.c portal/sb.c
+$(BUILD)/embed: $(EMBED_SRC) portal/compress.h portal/sb.h | $(BUILD)
+	$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O1 $(ZCFLAGS) $(EMBED_SRC) -o $@ $(ZLIBS)
 
 $(BUILD)/libportal.a: $(OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -97,7 +106,7 @@ run: deps all
 
 # ---- dependencies --------------------------------------------------------
 DEBS_BUILD := gcc make pkg-config libwebsockets-dev libsqlite3-dev libssl-dev libqrencode-dev \
-              libcrypt-dev libespeak-ng-dev espeak-ng-data gettext locales
+              libcrypt-dev libespeak-ng-dev espeak-ng-data gettext locales zlib1g-dev libbrotli-dev
 DEBS_TEST  := clang python3 curl sqlite3 valgrind clang-format chromium zbar-tools librsvg2-bin
 LOCALES    := nl_NL.UTF-8 en_GB.UTF-8 de_DE.UTF-8 tr_TR.UTF-8 ar_SY.UTF-8 pl_PL.UTF-8 uk_UA.UTF-8
 
@@ -109,7 +118,7 @@ test-deps:
 
 # ---- tests ---------------------------------------------------------------
 $(BUILD)/unit-tests: $(UNIT_SRC) tests/unit/unit.h $(BUILD)/libportal.a
-	$(CC) $(CPPFLAGS) -Itests/unit $(ALLCFLAGS) $(UNIT_SRC) $(BUILD)/libportal.a -o $@ $(LDLIBS)
+	$(CC) $(CPPFLAGS) -Itests/unit $(ALLCFLAGS) $(UNIT_SRC) $(BUILD)/libportal.a -o $@ $(LDLIBS) $(UNITLIBS)
 
 unit: $(BUILD)/unit-tests $(MO)
 	$(BUILD)/unit-tests $(BUILD)/locale
@@ -203,7 +212,7 @@ fuzz-build: fuzz-deps $(MO)
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libportal.a $(wildcard portal/*.h)
 	clang $(CPPFLAGS) -I$(FUZZ_BUILD) -std=c11 $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer \
-	  $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $< $(FUZZ_BUILD)/libportal.a -o $@ $(LDLIBS)
+	  $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(ZCFLAGS) $< $(FUZZ_BUILD)/libportal.a -o $@ $(LDLIBS)
 
 fuzz: fuzz-build
 	sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)

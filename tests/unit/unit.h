@@ -47,5 +47,9 @@ void test_booking_time(void);
 void test_fts_utf8_cut(void);
 void test_rd_to_wgs84(void);
 void test_rate(void);
+void test_compress(void);
+void test_accept_encoding(void);
+void test_etag_match(void);
+void test_assets_compressed(void);
 
 #endif

@@ -22,6 +22,7 @@ typedef void (*route_handler)(struct request *rq, struct response *rs);
 #define ROUTE_INLINE (1u << 3) /* memory only, answered on the loop (health, assets) */
 #define ROUTE_SLOW   (1u << 4) /* speech or password hashing: the slow pool */
 #define ROUTE_CACHE  (1u << 5) /* the same for everyone: cached (cache.h) */
+#define ROUTE_WRITE  (1u << 6) /* POST/DELETE writes: run by the writer (writer.h) */
 
 struct route {
 	unsigned methods; /* HM_* mask */

@@ -1,7 +1,8 @@
 /* routes: the URL map of the portal, in one place. The flags say where a
  * route runs: ROUTE_INLINE on the loop (memory only), ROUTE_SLOW on the
- * slow pool, everything else on the reader pool; ROUTE_CACHE answers are
- * kept in the response cache. */
+ * slow pool, ROUTE_WRITE (for POST and DELETE) on the writer thread,
+ * everything else on the reader pool; ROUTE_CACHE answers are kept in
+ * the response cache. */
 #include "handlers.h"
 #include "route.h"
 
@@ -19,24 +20,24 @@ const struct route portal_routes[] = {
     {HM_GET, "/api/v1/locations", handle_api_locations, ROUTE_JSON},
     {HM_GET, "/api/v1/topics", handle_api_topics, ROUTE_JSON | ROUTE_CACHE},
     {HM_GET, "/api/v1/slots", handle_api_slots, ROUTE_JSON},
-    {HM_POST, "/api/v1/bookings", handle_api_book, ROUTE_JSON | ROUTE_RATE},
-    {HM_GET | HM_DELETE, "/api/v1/bookings/{token}", handle_api_booking, ROUTE_JSON},
+    {HM_POST, "/api/v1/bookings", handle_api_book, ROUTE_JSON | ROUTE_RATE | ROUTE_WRITE},
+    {HM_GET | HM_DELETE, "/api/v1/bookings/{token}", handle_api_booking, ROUTE_JSON | ROUTE_WRITE},
     {HM_GET, "/{lang}/zelfcheck", handle_selfcheck, 0},
     {HM_GET, "/{lang}/zelfcheck/uitslag", handle_selfcheck_result, 0},
     {HM_GET, "/{lang}/afspraak", handle_booking, 0},
     {HM_POST, "/{lang}/afspraak/gegevens", handle_booking_details, ROUTE_FORM},
-    {HM_POST, "/{lang}/afspraak/bevestigen", handle_booking_confirm, ROUTE_FORM | ROUTE_RATE},
-    {HM_POST, "/{lang}/afspraak/terugbellen", handle_booking_callback, ROUTE_FORM | ROUTE_RATE},
-    {HM_GET | HM_POST, "/{lang}/afspraak/{token}/annuleren", handle_cancel, ROUTE_FORM},
-    {HM_GET | HM_POST, "/{lang}/afspraak/{token}/verzetten", handle_move, ROUTE_FORM},
+    {HM_POST, "/{lang}/afspraak/bevestigen", handle_booking_confirm, ROUTE_FORM | ROUTE_RATE | ROUTE_WRITE},
+    {HM_POST, "/{lang}/afspraak/terugbellen", handle_booking_callback, ROUTE_FORM | ROUTE_RATE | ROUTE_WRITE},
+    {HM_GET | HM_POST, "/{lang}/afspraak/{token}/annuleren", handle_cancel, ROUTE_FORM | ROUTE_WRITE},
+    {HM_GET | HM_POST, "/{lang}/afspraak/{token}/verzetten", handle_move, ROUTE_FORM | ROUTE_WRITE},
     {HM_GET, "/{lang}/afspraak/{token}", handle_manage, 0},
     {HM_GET, "/afspraak/{token}/qr.svg", handle_booking_qr, 0},
     {HM_GET, "/afspraak/{token}/afspraak.ics", handle_booking_ics, 0},
     {HM_GET | HM_POST, "/{lang}/medewerker", handle_staff_login, ROUTE_FORM | ROUTE_SLOW},
-    {HM_POST, "/{lang}/medewerker/uitloggen", handle_staff_logout, ROUTE_FORM},
+    {HM_POST, "/{lang}/medewerker/uitloggen", handle_staff_logout, ROUTE_FORM | ROUTE_WRITE},
     {HM_GET, "/{lang}/medewerker/agenda", handle_staff_agenda, 0},
-    {HM_POST, "/{lang}/medewerker/status", handle_staff_status, ROUTE_FORM},
-    {HM_POST, "/{lang}/medewerker/blokkeren", handle_staff_block, ROUTE_FORM},
+    {HM_POST, "/{lang}/medewerker/status", handle_staff_status, ROUTE_FORM | ROUTE_WRITE},
+    {HM_POST, "/{lang}/medewerker/blokkeren", handle_staff_block, ROUTE_FORM | ROUTE_WRITE},
     {HM_GET, "/medewerker/export.csv", handle_staff_export, 0},
     {HM_GET, "/kiosk/{terminal}", handle_kiosk_start, 0},
     {HM_GET, "/kiosk/{terminal}/stop", handle_kiosk_stop, 0},

@@ -497,21 +497,31 @@ static void use_entry(struct conn *c, struct cache_entry *e)
 		name[n - 1] = '\0';
 		response_header(rs, name, e->rs.header_values[i]);
 	}
-	response_header(rs, "ETag", e->etag);
+	/* pick the form first: each has its own strong ETag (RFC 9110 8.8.3) */
+	unsigned acc = compress_accepted(c->rq.accept_encoding);
+	const struct sb *body = &e->rs.body;
+	const char *encoding = NULL;
+	if ((acc & COMPRESS_BR) && e->br.len) {
+		body = &e->br;
+		encoding = "br";
+	} else if ((acc & COMPRESS_GZIP) && e->gz.len) {
+		body = &e->gz;
+		encoding = "gzip";
+	}
+	char etag[40];
+	size_t el = strlen(e->etag);
+	if (encoding)
+		snprintf(etag, sizeof(etag), "%.*s-%s\"", (int)(el - 1), e->etag, encoding);
+	else
+		snprintf(etag, sizeof(etag), "%s", e->etag);
+	response_header(rs, "ETag", etag);
 	response_header(rs, "Vary", "Accept-Encoding");
-	if (c->rq.if_none_match && compress_etag_match(c->rq.if_none_match, e->etag)) {
+	if (compress_etag_match(c->rq.if_none_match, etag)) {
 		rs->status = 304;
 		return;
 	}
-	unsigned acc = compress_accepted(c->rq.accept_encoding);
-	const struct sb *body = &e->rs.body;
-	if ((acc & COMPRESS_BR) && e->br.len) {
-		body = &e->br;
-		response_header(rs, "Content-Encoding", "br");
-	} else if ((acc & COMPRESS_GZIP) && e->gz.len) {
-		body = &e->gz;
-		response_header(rs, "Content-Encoding", "gzip");
-	}
+	if (encoding)
+		response_header(rs, "Content-Encoding", encoding);
 	rs->static_body = (const unsigned char *)(body->data ? body->data : "");
 	rs->static_len = body->len;
 }
@@ -569,6 +579,22 @@ static void http_job_done(struct app *app, struct job *base)
 	lws_callback_on_writable(c->wsi);
 }
 
+/* Writer: the COMMIT of the group failed, so nothing of this request was
+ * kept; the answer it had must not say otherwise. */
+static void http_write_failed(struct app *app, struct job *base)
+{
+	(void)app;
+	struct http_job *j = (struct http_job *)base;
+	response_free(&j->rs);
+	response_init(&j->rs);
+	i18n_use(j->rq.lang);
+	page_error(&j->rq, &j->rs, 503, "unavailable",
+	           _("Uw afspraak kon nu niet worden opgeslagen. Er is niets "
+	             "vastgelegd. Probeer het "
+	             "over een paar minuten opnieuw, of bel de wijkwijzer."));
+	response_header(&j->rs, "Retry-After", "30");
+}
+
 /* The queue is full: a short answer now beats a long wait. */
 static void busy(struct conn *c)
 {
@@ -618,6 +644,7 @@ static int start(struct lws *wsi, struct conn *c)
 	j->base.conn = c->ref;
 	j->rq = *rq;
 	request_init(rq);
+	rq = &j->rq;
 	response_init(&j->rs);
 	j->route = r;
 	j->allowed = allowed;
@@ -625,9 +652,11 @@ static int start(struct lws *wsi, struct conn *c)
 	j->key = key;
 	j->content_gen = gen;
 	enum pool pool = (flags & ROUTE_SLOW) ? POOL_SLOW : POOL_READ;
-	if (!worker_submit(pool, &j->base)) {
+	bool writes = (flags & ROUTE_WRITE) && (rq->method & (HM_POST | HM_DELETE));
+	if (!(writes ? writer_submit(&j->base, http_write_failed)
+	             : worker_submit(pool, &j->base))) {
 		conn_unregister(c->ref);
-		*rq = j->rq;
+		c->rq = j->rq;
 		request_init(&j->rq);
 		http_job_free(j);
 		busy(c);

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "live.h"
 #include "store.h"
+#include "worker.h"
 
 /* the most writes in one group: bounds the time one COMMIT keeps the
    first caller of the group waiting */
@@ -24,7 +25,9 @@ struct change {
 
 struct write {
 	struct write *next;
-	writer_fn fn;
+	writer_fn fn; /* a write someone waits for, or: */
+	struct job *job; /* a request the writer answers itself */
+	void (*on_fail)(struct app *app, struct job *j);
 	void *arg;
 	int result;
 	bool done;
@@ -78,8 +81,14 @@ static void *writer_main(void *arg)
 		struct store *s = db->bookings;
 		bool ok = store_group_begin(s);
 		for (size_t i = 0; i < n; i++) {
-			current = group[i];
-			group[i]->result = ok ? group[i]->fn(the_app, group[i]->arg) : WRITER_FAILED;
+			struct write *w = group[i];
+			current = w;
+			if (w->job && ok)
+				w->job->run(the_app, w->job);
+			else if (w->job)
+				w->result = WRITER_FAILED;
+			else
+				w->result = ok ? w->fn(the_app, w->arg) : WRITER_FAILED;
 			current = NULL;
 		}
 		ok = ok && store_group_commit(s);
@@ -98,6 +107,13 @@ static void *writer_main(void *arg)
 				publish(the_app, w);
 			else
 				w->result = WRITER_FAILED;
+			if (w->job) {
+				if (!ok)
+					w->on_fail(the_app, w->job);
+				worker_complete(w->job);
+				free(w);
+				continue;
+			}
 			pthread_mutex_lock(&lock);
 			w->done = true;
 			pthread_cond_signal(&w->cond);
@@ -185,6 +201,30 @@ int writer_do(struct app *app, writer_fn fn, void *arg)
 	pthread_mutex_unlock(&lock);
 	pthread_cond_destroy(&w.cond);
 	return w.result;
+}
+
+bool writer_submit(struct job *j, void (*on_fail)(struct app *app, struct job *j))
+{
+	struct write *w = calloc(1, sizeof(*w));
+	if (!w)
+		return false;
+	w->job = j;
+	w->on_fail = on_fail;
+	pthread_mutex_lock(&lock);
+	if (!running || queued >= QUEUE_MAX || stopping) {
+		pthread_mutex_unlock(&lock);
+		free(w);
+		return false;
+	}
+	if (tail)
+		tail->next = w;
+	else
+		head = w;
+	tail = w;
+	queued++;
+	pthread_cond_signal(&work);
+	pthread_mutex_unlock(&lock);
+	return true;
 }
 
 void writer_changed(struct app *app, const char *location, const char *date)

@@ -35,6 +35,14 @@ void writer_stop(void);
  * its result once committed, or WRITER_FAILED. */
 int writer_do(struct app *app, writer_fn fn, void *arg);
 
+/* For a request whose handler writes (ROUTE_WRITE): the writer runs the
+ * job itself inside its group, so many bookings share one COMMIT without
+ * holding a reader thread each, and hands the job to the loop after the
+ * COMMIT. When the COMMIT failed, on_fail(app, j) first replaces the
+ * answer. False when the queue is full (j stays the caller's). */
+struct job;
+bool writer_submit(struct job *j, void (*on_fail)(struct app *app, struct job *j));
+
 /* Inside a write: the slots of location on date (YYYY-MM-DD...) changed. */
 void writer_changed(struct app *app, const char *location, const char *date);
 

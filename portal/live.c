@@ -5,6 +5,7 @@
 
 #include "app.h"
 #include "booking.h"
+#include "clients.h"
 #include "html.h"
 #include "json.h"
 #include "kiosk.h"
@@ -500,6 +501,10 @@ int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			lws_callback_on_writable(wsi);
 		return 0;
 	}
+	case LWS_CALLBACK_WSI_DESTROY:
+		/* an upgraded connection ends here, not in the HTTP protocol */
+		clients_leave(wsi);
+		return 0;
 	case LWS_CALLBACK_CLOSED:
 		if (!s->wsi)
 			return 0; /* refused before it was established */

@@ -18,6 +18,7 @@
 #include "booking.h"
 #include "cache.h"
 #include "catalog.h"
+#include "clients.h"
 #include "compress.h"
 #include "store.h"
 #include "csrf.h"
@@ -811,6 +812,17 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		/* a WebSocket without our subprotocol lands here: refuse it */
 		return -1;
+	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED: {
+		if (the_app->cfg.behind_proxy)
+			return 0; /* every connection is the proxy's */
+		char peer[64];
+		lws_get_peer_simple(wsi, peer, sizeof(peer));
+		/* refused: closed before a byte is read */
+		return clients_admit(wsi, peer, the_app->cfg.max_conns_per_client) ? 0 : -1;
+	}
+	case LWS_CALLBACK_WSI_DESTROY:
+		clients_leave(wsi);
+		return 0;
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
 		/* a worker finished something (or a signal came) */
 		worker_drain(the_app);
@@ -948,4 +960,5 @@ void server_stop(struct app *app)
 	app->ctx = NULL;
 	live_shutdown();
 	cache_clear();
+	clients_clear();
 }

@@ -1,0 +1,22 @@
+/* clients: open connections per client address, so that one client can
+ * never take the connections the kiosks and other residents need.
+ *
+ * Owner: the loop thread (no lock). A connection is counted when lws
+ * accepts it and forgotten when lws destroys it, whichever protocol it
+ * ended on. Behind a reverse proxy every connection comes from the proxy,
+ * so the server does not count them there (the proxy limits clients). */
+#ifndef WW_CLIENTS_H
+#define WW_CLIENTS_H
+
+#include <stdbool.h>
+
+/* Counts a new connection of peer; false (not counted) when peer already
+ * holds max (max <= 0: no limit). */
+bool clients_admit(const void *wsi, const char *peer, int max);
+/* Forgets a connection (unknown ones are ignored). */
+void clients_leave(const void *wsi);
+/* Open connections of peer. */
+int clients_of(const char *peer);
+void clients_clear(void);
+
+#endif

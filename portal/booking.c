@@ -1,5 +1,6 @@
 #include "booking.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +251,65 @@ static bool load_claims(struct app *app, const char *location, const char *date,
 	return rc == SQLITE_DONE;
 }
 
+/* ---- the claims of a day, cached ----------------------------------------
+ * Every page and slot list of a day reads its claims; they change only
+ * when the writer commits a booking change, which invalidates that day
+ * (booking_day_changed, called after the COMMIT). One mutex guards the
+ * table. A reader that read the database while a change was committed
+ * does not store what it read (the epoch moved), so nothing stale is
+ * kept. The writer reads inside its own transaction and never uses it. */
+#define CLAIMS_CACHE 256
+
+static struct {
+	char location[65];
+	char date[11];
+	bool used;
+	struct day_claims claims;
+} claims_cache[CLAIMS_CACHE];
+static unsigned long claims_epoch;
+static size_t claims_next;
+static pthread_mutex_t claims_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void booking_day_changed(const char *location, const char *date)
+{
+	pthread_mutex_lock(&claims_lock);
+	claims_epoch++;
+	for (size_t i = 0; i < CLAIMS_CACHE; i++)
+		if (claims_cache[i].used && strcmp(claims_cache[i].location, location) == 0 &&
+		    strncmp(claims_cache[i].date, date, 10) == 0)
+			claims_cache[i].used = false;
+	pthread_mutex_unlock(&claims_lock);
+}
+
+static bool load_claims_cached(struct app *app, const char *location, const char *date,
+                               long long except_booking, struct day_claims *c)
+{
+	if (except_booking || writer_in_write() || strlen(location) > 64 || strlen(date) > 10)
+		return load_claims(app, location, date, except_booking, c);
+	pthread_mutex_lock(&claims_lock);
+	for (size_t i = 0; i < CLAIMS_CACHE; i++)
+		if (claims_cache[i].used && strcmp(claims_cache[i].location, location) == 0 &&
+		    strcmp(claims_cache[i].date, date) == 0) {
+			*c = claims_cache[i].claims;
+			pthread_mutex_unlock(&claims_lock);
+			return true;
+		}
+	unsigned long epoch = claims_epoch;
+	pthread_mutex_unlock(&claims_lock);
+	if (!load_claims(app, location, date, 0, c))
+		return false;
+	pthread_mutex_lock(&claims_lock);
+	if (epoch == claims_epoch) {
+		size_t i = claims_next++ % CLAIMS_CACHE;
+		snprintf(claims_cache[i].location, sizeof(claims_cache[i].location), "%s", location);
+		snprintf(claims_cache[i].date, sizeof(claims_cache[i].date), "%s", date);
+		claims_cache[i].claims = *c;
+		claims_cache[i].used = true;
+	}
+	pthread_mutex_unlock(&claims_lock);
+	return true;
+}
+
 static int popcount(unsigned v)
 {
 	int n = 0;
@@ -302,7 +362,7 @@ static size_t day_slots(struct app *app, const char *location, int duration,
 		return 0;
 	struct day_claims local;
 	struct day_claims *claims = claims_out ? claims_out : &local;
-	if (!load_claims(app, location, dkey, except_booking, claims))
+	if (!load_claims_cached(app, location, dkey, except_booking, claims))
 		return 0;
 	int periods[8][2];
 	size_t np = appointment_periods(app, location, day.wday, periods, 8);

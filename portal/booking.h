@@ -140,4 +140,8 @@ bool booking_time_words(struct sb *out, const char *local);
 /* Pretty reference for display ("K7D3PX" -> "K7D-3PX"). */
 void booking_reference_display(const char *ref, char out[16]);
 
+/* The slots of location on date changed (after a COMMIT): forgets what is
+ * cached of that day. Any thread. */
+void booking_day_changed(const char *location, const char *date);
+
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "booking.h"
 #include "db.h"
 #include "live.h"
 #include "store.h"
@@ -50,8 +51,10 @@ static _Thread_local struct write *current;
 
 static void publish(struct app *app, const struct write *w)
 {
-	for (size_t i = 0; i < w->nchanges; i++)
+	for (size_t i = 0; i < w->nchanges; i++) {
+		booking_day_changed(w->changes[i].location, w->changes[i].date);
 		live_slots_changed(app, w->changes[i].location, w->changes[i].date);
+	}
 }
 
 static void *writer_main(void *arg)
@@ -233,6 +236,7 @@ void writer_changed(struct app *app, const char *location, const char *date)
 	if (!location || !date)
 		return;
 	if (!w) {
+		booking_day_changed(location, date);
 		live_slots_changed(app, location, date);
 		return;
 	}
@@ -245,6 +249,11 @@ void writer_changed(struct app *app, const char *location, const char *date)
 	struct change *c = &w->changes[w->nchanges++];
 	snprintf(c->location, sizeof(c->location), "%s", location);
 	snprintf(c->date, sizeof(c->date), "%.10s", date);
+}
+
+bool writer_in_write(void)
+{
+	return current != NULL;
 }
 
 void writer_stats(struct writer_stats *out)

@@ -46,6 +46,9 @@ bool writer_submit(struct job *j, void (*on_fail)(struct app *app, struct job *j
 /* Inside a write: the slots of location on date (YYYY-MM-DD...) changed. */
 void writer_changed(struct app *app, const char *location, const char *date);
 
+/* True on the writer thread inside a write (reads see uncommitted data). */
+bool writer_in_write(void);
+
 /* Writes that waited in the queue, and groups committed, since start. */
 struct writer_stats {
 	unsigned long writes, groups, failed_groups;

@@ -18,12 +18,12 @@ struct config {
 	char *data_dir;
 	char *content_dir;
 	char *locale_dir;
-	bool behind_proxy;      /* client address from X-Forwarded-For (rate limits) */
-	bool quiet;             /* no access log */
-	const char *public_url; /* https://wijkwijzer.example.nl, for QR codes */
-	int retention_days;     /* personal data kept after an appointment */
-	int booking_rate;       /* booking attempts per client per hour; 0: no limit */
-	int workers;            /* reader threads */
+	bool behind_proxy;        /* client address from X-Forwarded-For (rate limits) */
+	bool quiet;               /* no access log */
+	const char *public_url;   /* https://wijkwijzer.example.nl, for QR codes */
+	int retention_days;       /* personal data kept after an appointment */
+	int booking_rate;         /* booking attempts per client per hour; 0: no limit */
+	int workers;              /* reader threads */
 	int max_conns_per_client; /* open HTTP connections per client address */
 	int max_ws_per_client;    /* open WebSockets per client address */
 };
@@ -33,7 +33,7 @@ struct app {
 	struct store *store;
 	struct catalog *catalog; /* read-only content, replaced on SIGHUP */
 	struct lws_context *ctx;
-	_Atomic unsigned long content_gen; /* bumped when new content is checked */
+	_Atomic unsigned long content_gen;      /* bumped when new content is checked */
 	unsigned char secret[CRYPTO_KEY_BYTES]; /* signs forms and links */
 	time_t started;
 };

@@ -176,8 +176,8 @@ static bool day_closed(struct app *app, const char *location, struct hours_day d
 	sqlite3_reset(st);
 	if (closed)
 		return true;
-	st =
-	    store_stmt(db_bookings(app), "SELECT 1 FROM slot_block WHERE location_id = ?1 AND what = ?2");
+	st = store_stmt(db_bookings(app),
+	                "SELECT 1 FROM slot_block WHERE location_id = ?1 AND what = ?2");
 	if (!st)
 		return true;
 	sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
@@ -215,9 +215,9 @@ static bool load_claims(struct app *app, const char *location, const char *date,
 	char lo[BOOKING_TIME_LEN + 1], hi[BOOKING_TIME_LEN + 1];
 	snprintf(lo, sizeof(lo), "%sT", date);
 	snprintf(hi, sizeof(hi), "%sU", date);
-	sqlite3_stmt *st =
-	    store_stmt(db_bookings(app), "SELECT slot, desk FROM slot_claim WHERE location_id = ?1 AND "
-	                           "active = 1 AND slot > ?2 AND slot < ?3 AND booking_id <> ?4");
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app), "SELECT slot, desk FROM slot_claim WHERE location_id = ?1 AND "
+	                      "active = 1 AND slot > ?2 AND slot < ?3 AND booking_id <> ?4");
 	if (!st)
 		return false;
 	sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
@@ -301,7 +301,8 @@ static bool load_claims_cached(struct app *app, const char *location, const char
 	pthread_mutex_lock(&claims_lock);
 	if (epoch == claims_epoch) {
 		size_t i = claims_next++ % CLAIMS_CACHE;
-		snprintf(claims_cache[i].location, sizeof(claims_cache[i].location), "%s", location);
+		snprintf(claims_cache[i].location, sizeof(claims_cache[i].location), "%s",
+		         location);
 		snprintf(claims_cache[i].date, sizeof(claims_cache[i].date), "%s", date);
 		claims_cache[i].claims = *c;
 		claims_cache[i].used = true;
@@ -530,9 +531,9 @@ static enum booking_result claim(struct app *app, long long id, const char *loca
 	int desk = free_desk(&sp, cfg.desks);
 	if (!desk)
 		return BOOKING_FULL;
-	sqlite3_stmt *ins =
-	    store_stmt(db_bookings(app), "INSERT INTO slot_claim(booking_id, location_id, slot, desk) "
-	                           "VALUES (?1, ?2, ?3, ?4)");
+	sqlite3_stmt *ins = store_stmt(
+	    db_bookings(app), "INSERT INTO slot_claim(booking_id, location_id, slot, desk) "
+	                      "VALUES (?1, ?2, ?3, ?4)");
 	if (!ins)
 		return BOOKING_ERROR;
 	for (size_t i = 0; i < sp.n; i++) {
@@ -602,8 +603,8 @@ enum booking_result booking_find(struct app *app, const char *token, struct book
 	memset(out, 0, sizeof(*out));
 	if (!token || strlen(token) != 43 || !token_hash(token, h))
 		return BOOKING_NOT_FOUND;
-	sqlite3_stmt *st =
-	    store_stmt(db_bookings(app), "SELECT " BOOKING_COLUMNS " FROM booking WHERE token_hash = ?1");
+	sqlite3_stmt *st = store_stmt(db_bookings(app), "SELECT " BOOKING_COLUMNS
+	                                                " FROM booking WHERE token_hash = ?1");
 	if (!st)
 		return BOOKING_ERROR;
 	sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
@@ -622,8 +623,8 @@ enum booking_result booking_find_reference(struct app *app, const char *referenc
 	if (n != REF_LEN)
 		return BOOKING_NOT_FOUND;
 	ref[n] = '\0';
-	sqlite3_stmt *st =
-	    store_stmt(db_bookings(app), "SELECT " BOOKING_COLUMNS " FROM booking WHERE reference = ?1");
+	sqlite3_stmt *st = store_stmt(db_bookings(app), "SELECT " BOOKING_COLUMNS
+	                                                " FROM booking WHERE reference = ?1");
 	if (!st)
 		return BOOKING_ERROR;
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
@@ -711,7 +712,8 @@ static enum booking_result create_tx(struct app *app, const struct booking_reque
 	r = claim(app, id, rq->location, rq->topic, rq->start, now, end);
 	if (r != BOOKING_OK)
 		goto fail;
-	sqlite3_stmt *upd = store_stmt(db_bookings(app), "UPDATE booking SET end = ?2 WHERE id = ?1");
+	sqlite3_stmt *upd =
+	    store_stmt(db_bookings(app), "UPDATE booking SET end = ?2 WHERE id = ?1");
 	if (!upd)
 		goto fail;
 	sqlite3_bind_int64(upd, 1, id);
@@ -765,8 +767,8 @@ static enum booking_result update_status(struct app *app, long long id, const ch
 {
 	char now[32];
 	now_text(now);
-	sqlite3_stmt *st =
-	    store_stmt(db_bookings(app), "UPDATE booking SET status = ?2, updated_at = ?3 WHERE id = ?1");
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app), "UPDATE booking SET status = ?2, updated_at = ?3 WHERE id = ?1");
 	if (!st)
 		return BOOKING_ERROR;
 	sqlite3_bind_int64(st, 1, id);
@@ -941,8 +943,8 @@ static bool set_status_tx(struct app *app, const char *location, long long id, c
 		return false;
 	bool ok = strcmp(b.location, location) == 0 && store_begin_immediate(db_bookings(app));
 	if (ok) {
-		ok =
-		    update_status(app, id, status, false) == BOOKING_OK && store_commit(db_bookings(app));
+		ok = update_status(app, id, status, false) == BOOKING_OK &&
+		     store_commit(db_bookings(app));
 		if (!ok)
 			store_rollback(db_bookings(app));
 	}

@@ -23,7 +23,8 @@ static unsigned long hash_bytes(const char *s, size_t n)
 
 static int cmp_param(const void *a, const void *b)
 {
-	const struct param *x = *(const struct param *const *)a, *y = *(const struct param *const *)b;
+	const struct param *x = *(const struct param *const *)a,
+	                   *y = *(const struct param *const *)b;
 	int c = strcmp(x->name, y->name);
 	return c ? c : strcmp(x->value, y->value);
 }
@@ -34,8 +35,8 @@ bool cache_key(const struct request *rq, struct sb *key)
 	bool kiosk = kiosk_of_request(rq, &kt);
 	struct sb c;
 	sb_init(&c, 64);
-	bool lang_cookie = rq->lang && request_cookie(rq, "lang", &c) &&
-	                   strcmp(sb_str(&c), rq->lang->code) == 0;
+	bool lang_cookie =
+	    rq->lang && request_cookie(rq, "lang", &c) && strcmp(sb_str(&c), rq->lang->code) == 0;
 	sb_free(&c);
 	sb_appendf(key, "%s|%s|%c|%s?", rq->lang ? rq->lang->code : "-", kiosk ? kt.id : "-",
 	           lang_cookie ? 'c' : 'n', rq->path ? rq->path : "");
@@ -141,7 +142,8 @@ void cache_put(struct cache_entry *e)
 {
 	unsigned long h = e->hash;
 	for (struct cache_entry *o = buckets[h % NBUCKETS]; o; o = o->next_bucket)
-		if (o->hash == h && o->key_len == e->key_len && memcmp(o->key, e->key, e->key_len) == 0) {
+		if (o->hash == h && o->key_len == e->key_len &&
+		    memcmp(o->key, e->key, e->key_len) == 0) {
 			unlink_entry(o);
 			break;
 		}

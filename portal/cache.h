@@ -24,7 +24,7 @@
 #include "sb.h"
 
 struct cache_entry {
-	struct cache_entry *next_bucket; /* hash chain */
+	struct cache_entry *next_bucket;   /* hash chain */
 	struct cache_entry *older, *newer; /* eviction order */
 	char *key;
 	size_t key_len;

@@ -9,8 +9,7 @@
 
 static _Thread_local struct db_thread *current;
 
-bool db_thread_open(struct app *app, struct db_thread *t, bool writable, char *err,
-                    size_t errlen)
+bool db_thread_open(struct app *app, struct db_thread *t, bool writable, char *err, size_t errlen)
 {
 	t->content_gen = atomic_load(&app->content_gen);
 	t->catalog = catalog_open(app->cfg.content_dir, err, errlen);

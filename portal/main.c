@@ -213,7 +213,8 @@ int main(int argc, char **argv)
 			break;
 		case OPT_WORKERS:
 			if (!text_parse_long(optarg, 1, 64, &v)) {
-				fprintf(stderr, "wijkwijzer: --workers needs a number from 1 to 64\n");
+				fprintf(stderr,
+				        "wijkwijzer: --workers needs a number from 1 to 64\n");
 				return 2;
 			}
 			app.cfg.workers = (int)v;

@@ -343,8 +343,8 @@ static void choose_day(struct request *rq, struct response *rs, struct flow *f)
 	html_raw(o, "<p class=\"lead\">");
 	/* TRANSLATORS: %1$s a topic, %2$s a wijkwijzer */
 	char topic[128] = "";
-	sqlite3_stmt *tq =
-	    store_stmt(catalog_store(db_catalog(rq->app)), "SELECT name FROM ap_topics WHERE id = ?1");
+	sqlite3_stmt *tq = store_stmt(catalog_store(db_catalog(rq->app)),
+	                              "SELECT name FROM ap_topics WHERE id = ?1");
 	if (tq) {
 		sqlite3_bind_text(tq, 1, f->topic, -1, SQLITE_STATIC);
 		if (sqlite3_step(tq) == SQLITE_ROW)
@@ -1065,14 +1065,14 @@ static int callback_write(struct app *app, void *arg)
 	sqlite3_stmt *st = store_stmt(
 	    db_bookings(app), "INSERT INTO callback_request(location_id, topic, name, phone, "
 	                      "lang, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-	bool ok = st && sqlite3_bind_text(st, 1, a->location, -1, SQLITE_STATIC) == SQLITE_OK &&
-	          sqlite3_bind_text(st, 2, a->topic ? a->topic : "", -1, SQLITE_STATIC) ==
-	              SQLITE_OK &&
-	          sqlite3_bind_text(st, 3, a->name, -1, SQLITE_STATIC) == SQLITE_OK &&
-	          sqlite3_bind_text(st, 4, a->phone, -1, SQLITE_STATIC) == SQLITE_OK &&
-	          sqlite3_bind_text(st, 5, a->lang, -1, SQLITE_STATIC) == SQLITE_OK &&
-	          sqlite3_bind_text(st, 6, a->stamp, -1, SQLITE_STATIC) == SQLITE_OK &&
-	          sqlite3_step(st) == SQLITE_DONE;
+	bool ok =
+	    st && sqlite3_bind_text(st, 1, a->location, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, a->topic ? a->topic : "", -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 3, a->name, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 4, a->phone, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 5, a->lang, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 6, a->stamp, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_DONE;
 	if (st)
 		sqlite3_reset(st);
 	return ok ? 1 : 0;

@@ -36,9 +36,9 @@ struct place_info {
 static void place_info(struct app *app, const struct booking *b, struct place_info *p)
 {
 	memset(p, 0, sizeof(*p));
-	sqlite3_stmt *st =
-	    store_stmt(catalog_store(db_catalog(app)), "SELECT name, address, postal_code, city, "
-	                                            "latitude, longitude FROM place WHERE id = ?1");
+	sqlite3_stmt *st = store_stmt(catalog_store(db_catalog(app)),
+	                              "SELECT name, address, postal_code, city, "
+	                              "latitude, longitude FROM place WHERE id = ?1");
 	if (st) {
 		sqlite3_bind_text(st, 1, b->location, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW) {

@@ -537,8 +537,8 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	sb_init(&url, 512);
 	html_fmt(o, "<section class=\"advice advice-wijkwijzer\">\n<h2>%s</h2>\n",
 	         oc.heavy ? _("Praat met de wijkwijzer") : _("Wilt u er toch over praten?"));
-	sqlite3_stmt *st =
-	    store_stmt(catalog_store(db_catalog(rq->app)), "SELECT text FROM sc_advice WHERE id = ?1");
+	sqlite3_stmt *st = store_stmt(catalog_store(db_catalog(rq->app)),
+	                              "SELECT text FROM sc_advice WHERE id = ?1");
 	if (st) {
 		sqlite3_bind_text(st, 1, oc.heavy ? "wijkwijzer-gesprek" : "samen-uitzoeken", -1,
 		                  SQLITE_STATIC);

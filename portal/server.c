@@ -408,14 +408,13 @@ static int send_headers(struct lws *wsi, struct conn *c, bool with_body)
 	unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + LWS_PRE + 4096 - 1;
 	c->total = rs->static_body ? rs->static_len : rs->body.len;
 	/* a 304 has no body and must not claim the length of one */
-	bool ok = rs->status == 304 ? !lws_add_http_header_status(wsi, 304, &p, end)
-	                            : !lws_add_http_common_headers(wsi, (unsigned)rs->status,
-	                                                           rs->content_type,
-	                                                           (lws_filepos_t)c->total, &p, end);
+	bool ok = rs->status == 304
+	              ? !lws_add_http_header_status(wsi, 304, &p, end)
+	              : !lws_add_http_common_headers(wsi, (unsigned)rs->status, rs->content_type,
+	                                             (lws_filepos_t)c->total, &p, end);
 	if (rs->status == 304)
 		c->total = 0;
-	if (!ok ||
-	    add_header(wsi, "content-security-policy:", csp, &p, end) ||
+	if (!ok || add_header(wsi, "content-security-policy:", csp, &p, end) ||
 	    add_header(wsi, "x-content-type-options:", "nosniff", &p, end) ||
 	    add_header(wsi, "referrer-policy:", "no-referrer", &p, end) ||
 	    add_header(wsi, "x-frame-options:", "DENY", &p, end) ||
@@ -953,8 +952,9 @@ void server_stop(struct app *app)
 		lws_sul_cancel(&retention_timer);
 	/* workers first (they may wait for the writer), then the writer;
 	   answers that come back now are dropped, not written */
-	workers_stop(app);
+	workers_stop();
 	writer_stop();
+	workers_drop_answers(app);
 	if (app->ctx)
 		lws_context_destroy(app->ctx);
 	app->ctx = NULL;

@@ -46,8 +46,8 @@ static int password_write(struct app *app, void *arg)
 	const char *location = a->location, *hash = a->hash, *now = a->now;
 	sqlite3_stmt *st = store_stmt(
 	    db_bookings(app), "INSERT INTO staff_account(location_id, hash, updated_at) VALUES "
-	                "(?1, ?2, ?3) ON CONFLICT(location_id) DO UPDATE SET hash = ?2, "
-	                "updated_at = ?3");
+	                      "(?1, ?2, ?3) ON CONFLICT(location_id) DO UPDATE SET hash = ?2, "
+	                      "updated_at = ?3");
 	bool ok = st && sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC) == SQLITE_OK &&
 	          sqlite3_bind_text(st, 2, hash, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
 	          sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC) == SQLITE_OK &&
@@ -96,7 +96,8 @@ bool staff_set_password(struct app *app, const char *location, const char *passw
 	bool ok = writer_do(app, password_write, &a) == 1;
 	explicit_bzero(&data, sizeof(data));
 	if (!ok)
-		snprintf(err, errlen, "cannot store the password: %s", store_errmsg(db_bookings(app)));
+		snprintf(err, errlen, "cannot store the password: %s",
+		         store_errmsg(db_bookings(app)));
 	return ok;
 }
 
@@ -155,7 +156,7 @@ bool staff_session(struct request *rq, char *location, size_t len)
 		return false;
 	sqlite3_stmt *st = store_stmt(
 	    db_bookings(rq->app), "SELECT location_id FROM staff_session WHERE token_hash = ?1 AND "
-	                    "expires > ?2");
+	                          "expires > ?2");
 	if (!st)
 		return false;
 	sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
@@ -180,7 +181,7 @@ static int session_write(struct app *app, void *arg)
 	const unsigned char *h = a->hash;
 	sqlite3_stmt *st = store_stmt(
 	    db_bookings(app), "INSERT INTO staff_session(token_hash, location_id, expires) VALUES "
-	                "(?1, ?2, ?3)");
+	                      "(?1, ?2, ?3)");
 	if (!st)
 		return false;
 	sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);

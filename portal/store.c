@@ -12,8 +12,8 @@
 
 struct store {
 	sqlite3 *db;
-	bool group;      /* inside the writer's group transaction */
-	bool savepoint;  /* a job's savepoint is open in the group */
+	bool group;     /* inside the writer's group transaction */
+	bool savepoint; /* a job's savepoint is open in the group */
 	const char *sql[STMT_CACHE];
 	sqlite3_stmt *stmt[STMT_CACHE];
 	size_t nstmt;
@@ -161,6 +161,14 @@ bool store_group_begin(struct store *s)
 	s->group = true;
 	s->savepoint = false;
 	return true;
+}
+
+bool store_group_alive(struct store *s)
+{
+	/* some errors (disk full, I/O) make SQLite roll back the whole
+	   transaction: the group is then lost, and must not go on in
+	   autocommit, where each write would be committed on its own */
+	return s->group && !sqlite3_get_autocommit(s->db);
 }
 
 bool store_group_commit(struct store *s)

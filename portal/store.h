@@ -43,6 +43,8 @@ bool store_exec(struct store *s, const char *sql);
  * a savepoint per job. store_group_commit returns false (and has rolled
  * everything back) when the COMMIT failed. */
 bool store_group_begin(struct store *s);
+/* False when SQLite has rolled the group's transaction back by itself. */
+bool store_group_alive(struct store *s);
 bool store_group_commit(struct store *s);
 
 /* Reads or creates the named random secret (bytes long). */

@@ -31,6 +31,17 @@ static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct job *done_head, *done_tail;
 static struct lws_context *wake_ctx; /* set before the threads start */
 
+/* The loop's connection table (loop thread only). */
+struct handle {
+	void *conn; /* NULL: free */
+	uint64_t gen;
+	uint32_t next_free;
+};
+
+static struct handle *handles;
+static uint32_t nhandles, free_head = UINT32_MAX;
+static uint64_t next_gen = 1;
+
 struct thread_arg {
 	struct app *app;
 	enum pool pool;
@@ -107,7 +118,7 @@ bool workers_start(struct app *app, int readers, int slow, char *err, size_t err
 	return true;
 }
 
-void workers_stop(struct app *app)
+void workers_stop(void)
 {
 	for (int pi = 0; pi < POOL_COUNT; pi++) {
 		struct pool_state *p = &pools[pi];
@@ -119,12 +130,22 @@ void workers_stop(struct app *app)
 			pthread_join(p->threads[i], NULL);
 		p->nthreads = 0;
 	}
+}
+
+void workers_drop_answers(struct app *app)
+{
 	/* the loop is gone: done() sees no context and only frees */
 	struct lws_context *ctx = app->ctx;
-	app->ctx = NULL;
+	pthread_mutex_lock(&done_lock);
 	wake_ctx = NULL;
+	pthread_mutex_unlock(&done_lock);
+	app->ctx = NULL;
 	worker_drain(app);
 	app->ctx = ctx;
+	free(handles);
+	handles = NULL;
+	nhandles = 0;
+	free_head = UINT32_MAX;
 }
 
 bool worker_submit(enum pool pi, struct job *j)
@@ -178,16 +199,6 @@ void worker_drain(struct app *app)
 }
 
 /* ---- the loop's connection table ---------------------------------------- */
-
-struct handle {
-	void *conn; /* NULL: free */
-	uint64_t gen;
-	uint32_t next_free;
-};
-
-static struct handle *handles;
-static uint32_t nhandles, free_head = UINT32_MAX;
-static uint64_t next_gen = 1;
 
 bool conn_register(void *conn, struct conn_ref *out)
 {

@@ -64,9 +64,11 @@ struct job {
 
 /* Starts the pools; each thread opens its connections first. */
 bool workers_start(struct app *app, int readers, int slow, char *err, size_t errlen);
-/* Lets the threads finish the jobs they hold and joins them; completed
- * jobs that were not drained are done() with app->ctx == NULL. */
-void workers_stop(struct app *app);
+/* Lets the threads finish the jobs they hold and joins them. */
+void workers_stop(void);
+/* After every thread has stopped: completed jobs that were not drained
+ * are done() with app->ctx == NULL (they only free themselves). */
+void workers_drop_answers(struct app *app);
 
 /* Queues j; false when the pool's queue is full (j is still the caller's). */
 bool worker_submit(enum pool p, struct job *j);

@@ -16,7 +16,7 @@
    first caller of the group waiting */
 #define GROUP_MAX 128
 /* callers waiting beyond this get WRITER_FAILED at once (503) */
-#define QUEUE_MAX 1024
+#define QUEUE_MAX   1024
 #define CHANGES_MAX 16
 
 struct change {
@@ -26,7 +26,7 @@ struct change {
 
 struct write {
 	struct write *next;
-	writer_fn fn; /* a write someone waits for, or: */
+	writer_fn fn;    /* a write someone waits for, or: */
 	struct job *job; /* a request the writer answers itself */
 	void (*on_fail)(struct app *app, struct job *j);
 	void *arg;
@@ -93,6 +93,7 @@ static void *writer_main(void *arg)
 			else
 				w->result = ok ? w->fn(the_app, w->arg) : WRITER_FAILED;
 			current = NULL;
+			ok = ok && store_group_alive(s);
 		}
 		ok = ok && store_group_commit(s);
 		if (!ok)

@@ -615,6 +615,8 @@ static int start(struct lws *wsi, struct conn *c)
 	/* errors of the route itself cost no more than a page from memory:
 	   answered here, also while lws still expects a body */
 	if ((flags & ROUTE_INLINE) || r != ROUTE_FOUND) {
+		if (!rq->peer[0])
+			lws_get_peer_simple(wsi, rq->peer, sizeof(rq->peer));
 		dispatch_handle(the_app, rq, &c->rs, r, allowed);
 		return respond(wsi, c);
 	}
@@ -632,6 +634,8 @@ static int start(struct lws *wsi, struct conn *c)
 			return respond(wsi, c);
 		}
 	}
+	if (!rq->peer[0])
+		lws_get_peer_simple(wsi, rq->peer, sizeof(rq->peer));
 	struct http_job *j = calloc(1, sizeof(*j));
 	if (!j || !conn_register(c, &c->ref)) {
 		free(j);
@@ -710,7 +714,9 @@ static int on_http(struct lws *wsi, struct conn *c, const char *in)
 	rq->if_none_match = copy_header(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH);
 	rq->accept_encoding = copy_header(wsi, WSI_TOKEN_HTTP_ACCEPT_ENCODING);
 	rq->sec_fetch_site = copy_custom_header(wsi, "sec-fetch-site:");
-	lws_get_peer_simple(wsi, rq->peer, sizeof(rq->peer));
+	/* the peer address (a system call) is looked up only for requests
+	   that reach a handler, see start(); behind a proxy it is the
+	   proxy's last X-Forwarded-For entry */
 	if (the_app && the_app->cfg.behind_proxy) {
 		/* the proxy appends the address it saw: the last entry */
 		char *xff = copy_custom_header(wsi, "x-forwarded-for:");

@@ -3,6 +3,8 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <libwebsockets.h>
 
@@ -55,6 +57,9 @@ static void *worker_main(void *arg)
 	struct pool_state *p = &pools[ta.pool];
 	struct db_thread db = ta.db;
 	db_thread_use(&db);
+	/* speech and hashing yield the CPU to the loop and the readers */
+	if (ta.pool == POOL_SLOW && setpriority(PRIO_PROCESS, (id_t)gettid(), 10) != 0)
+		fprintf(stderr, "wijkwijzer: slow pool keeps the normal priority\n");
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
 		while (!p->head && !p->stopping)

@@ -121,7 +121,8 @@ def test_interleaved_all_languages(server, binary, sanitizer):
     def connection(i):
         """One keep-alive connection that changes language every request."""
         out = []
-        c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60 if sanitizer else 20)
+        # server.sanitizer: a sanitizer build or a wrapper such as valgrind
+        c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120 if server.sanitizer else 30)
         barrier.wait()
         for k in range(per_conn):
             lang = langs[(i + k) % len(langs)]

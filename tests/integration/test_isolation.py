@@ -205,7 +205,7 @@ def test_quick_answers_during_slow_work(server, binary, sanitizer):
                                    headers={"Cookie": cookie}, timeout=60 * slow)
             check(st == 200 and h.get("content-type") == "audio/wav", f"{page} can be read aloud: {st}")
 
-        load = Load(srv.port, cookie, timeout=120 * slow)
+        load = Load(srv.port, cookie, timeout=60 * slow)
         load.start()
         # the load is running once every thread has a request out
         deadline = time.time() + 10 * slow
@@ -223,7 +223,7 @@ def test_quick_answers_during_slow_work(server, binary, sanitizer):
             probes.append((path, st, secs, busy))
             i += 1
             time.sleep(0.05)
-        done = load.finish(240 * slow)
+        done = load.finish(120 * slow)
         check(done, "the load threads finished after the window")
 
         lat = [p[2] for p in probes]

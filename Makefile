@@ -33,7 +33,7 @@ STATIC    := $(sort $(wildcard portal/static/*))
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 MO        := $(foreach l,$(LANGS),$(foreach d,$(DOMAINS),$(BUILD)/locale/$(l)/LC_MESSAGES/$(d).mo))
 
-.PHONY: all run test deps test-deps unit integration asan asan-test pot po i18n-check browser valgrind \
+.PHONY: all run test deps test-deps unit integration asan asan-test tsan tsan-test pot po i18n-check browser valgrind \
         fmt fmt-check content clean bench
 
 all: $(BUILD)/wijkwijzer $(MO) content
@@ -161,13 +161,30 @@ asan-test: asan
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  python3 tests/integration/run.py --server build/asan/wijkwijzer --sanitizer
 
+# The ThreadSanitizer build: the same sources with -fsanitize=thread, and
+# the same unit and integration tests against it. halt_on_error makes the
+# first data race fatal (the suite then sees the report and the exit code).
+# tests/tsan.supp may only silence races inside system libraries, never in
+# portal/ code; every entry says why.
+TSAN_OPTIONS_TEST := halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp
+tsan:
+	$(MAKE) BUILD=build/tsan CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=thread -fno-omit-frame-pointer" \
+	  build/tsan/wijkwijzer build/tsan/unit-tests $(foreach l,$(LANGS),$(foreach d,$(DOMAINS),build/tsan/locale/$(l)/LC_MESSAGES/$(d).mo)) content
+
+tsan-test: tsan
+	TSAN_OPTIONS="$(TSAN_OPTIONS_TEST)" build/tsan/unit-tests build/tsan/locale
+	TSAN_OPTIONS="$(TSAN_OPTIONS_TEST)" \
+	  python3 tests/integration/run.py --server build/tsan/wijkwijzer --sanitizer
+
 # The integration suite with the server under valgrind (memcheck, definite
-# leaks are errors). The fault tests (kill -9, timing) are left out: they
-# measure timing that valgrind's slowdown would distort.
+# leaks are errors). The fault tests (kill -9, timing) and the isolation
+# test (latency under load, on a 50 000-service catalogue) are left out:
+# they measure timing that valgrind's slowdown would distort.
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
             --show-leak-kinds=definite --num-callers=20 --suppressions=tests/valgrind.supp
 valgrind: all
-	WW_SERVER_WRAPPER="$(VALGRIND)" python3 tests/integration/run.py --server $(BUILD)/wijkwijzer --skip faults
+	WW_SERVER_WRAPPER="$(VALGRIND)" python3 tests/integration/run.py --server $(BUILD)/wijkwijzer --skip faults,isolation
 
 test: test-deps
 	$(MAKE) all
@@ -176,6 +193,7 @@ test: test-deps
 	$(MAKE) unit
 	$(MAKE) integration
 	$(MAKE) asan-test
+	$(MAKE) tsan-test
 	$(MAKE) valgrind
 	$(MAKE) browser
 	$(MAKE) fuzz-smoke

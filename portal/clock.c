@@ -56,6 +56,11 @@ bool clock_parse_iso(const char *s, time_t *out)
 	if (*p || y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
 	    mi > 59 || sec > 60 || zh > 14 || zm > 59)
 		return false;
+	/* no 30 February: a test clock must not slide into the next month */
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (d > mdays[mo - 1] + (mo == 2 && leap))
+		return false;
 	long long t = days_from_civil(y, mo, d) * 86400LL + h * 3600LL + mi * 60LL + sec -
 	              sign * (zh * 3600LL + zm * 60LL);
 	*out = (time_t)t;

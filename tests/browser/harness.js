@@ -9,6 +9,19 @@ const path = require('node:path');
 const { chromium } = require('playwright-core');
 
 const ROOT = path.resolve(__dirname, '..', '..');
+
+// The instant the server starts at (WIJKWIJZER_NOW; its clock runs on from
+// there), the same as tests/integration/harness.py uses: a Monday morning
+// inside the demo content's validity, with Christmas and a closed day in
+// the booking horizon. Tests take their dates from it, never from Date.now().
+const NOW = '2026-12-07T09:00:00+01:00';
+
+// The date n days after the instant's day (in Enschede), as YYYY-MM-DD.
+function day(n) {
+	const d = new Date(NOW.slice(0, 10) + 'T00:00:00Z');
+	d.setUTCDate(d.getUTCDate() + n);
+	return d.toISOString().slice(0, 10);
+}
 const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
 
 function freePort() {
@@ -26,7 +39,7 @@ async function startServer() {
 	const port = await freePort();
 	const data = fs.mkdtempSync(path.join(os.tmpdir(), 'ww-browser-'));
 	const proc = spawn(path.join(ROOT, 'build', 'wijkwijzer'), ['--port', String(port), '--data', data, '--quiet'],
-		{ stdio: ['ignore', 'ignore', 'pipe'] });
+		{ stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WIJKWIJZER_NOW: NOW } });
 	let log = '';
 	proc.stderr.on('data', (d) => { log += d; });
 	const base = `http://127.0.0.1:${port}`;
@@ -76,4 +89,4 @@ async function axe(page) {
 	return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-module.exports = { startServer, launch, artifact, axe, ROOT };
+module.exports = { startServer, launch, artifact, axe, ROOT, NOW, day };

@@ -4,7 +4,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const { startServer, launch, artifact, axe } = require('./harness');
+const { startServer, launch, artifact, axe, day } = require('./harness');
 
 let server, browser;
 
@@ -149,7 +149,7 @@ async function pagesToCheck(lang) {
 	const topics = ['/api/v1/slots?location=ww-roombeek&topic=iets-anders&date='];
 	let token = '';
 	for (let d = 1; d < 30 && !token; d++) {
-		const date = new Date(Date.now() + d * 86400000).toISOString().slice(0, 10);
+		const date = day(d);
 		const r = await (await fetch(server.base + topics[0] + date)).json();
 		const s = r.slots.find((x) => x.free > 0);
 		if (!s) continue;
@@ -157,7 +157,9 @@ async function pagesToCheck(lang) {
 			body: JSON.stringify({ location: 'ww-roombeek', start: s.start, topic: 'iets-anders', name: 'Axe', lang }) });
 		token = (await b.json()).token;
 	}
-	const day = new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10);
+	// the day after the server's instant: open, with free times to choose
+	// (day(3) would be the closed day of 10 December)
+	const date = day(1);
 	return [
 		`/${lang}/`, `/${lang}/zelfcheck`, `/${lang}/zelfcheck?p=s&a=&pc=-`, `/${lang}/zelfcheck?p=c&a=&pc=-`,
 		`/${lang}/zelfcheck?p=s&a=xnwozxzjj&pc=7511`,
@@ -165,7 +167,7 @@ async function pagesToCheck(lang) {
 		`/${lang}/voorzieningen/zorgbelang-clientondersteuning`, `/${lang}/voorzieningen/estinea-weekendlogeren`,
 		`/${lang}/mantelzorg`, `/${lang}/mantelzorg?waar=thuis`,
 		`/${lang}/afspraak`, `/${lang}/afspraak?locatie=ww-centrum`, `/${lang}/afspraak?locatie=ww-centrum&onderwerp=wonen`,
-		`/${lang}/afspraak?locatie=ww-centrum&onderwerp=wonen&dag=${day}`,
+		`/${lang}/afspraak?locatie=ww-centrum&onderwerp=wonen&dag=${date}`,
 		`/${lang}/afspraak/${token}`, `/${lang}/afspraak/${token}/annuleren`, `/${lang}/afspraak/${token}/verzetten`,
 		`/${lang}/medewerker`, `/${lang}/bestaat-niet`,
 	];

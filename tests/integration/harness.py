@@ -1,7 +1,13 @@
 """Test harness: starts the real server on a free port with a temporary
 data folder, speaks HTTP and WebSocket to it, counts checks and prints
-"N passed, N failed" at the end."""
+"N passed, N failed" at the end.
+
+Every server the tests start runs on one fixed instant, NOW (through the
+server's WIJKWIJZER_NOW): the tests derive their dates from it, never from
+the real date, so they mean the same thing in any year."""
 import base64
+import csv
+import datetime
 import http.client
 import os
 import shutil
@@ -15,6 +21,118 @@ import traceback
 
 PASSED = 0
 FAILED = 0
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+# The instant every test server starts at (its clock runs on from there in
+# real time). A Monday morning inside the demo content's validity (its
+# holidays run to the end of 2027), chosen so that the dates the tests need
+# fall in the booking horizon of 42 days with the notice of 20 hours:
+# Tuesday 8 December is bookable from its first slot, the closed day of
+# 10 December (all wijkwijzers) and Christmas (Friday 25 December, a day
+# ww-centrum otherwise opens) lie inside the horizon, the horizon ends on
+# Monday 18 January 2027, and no clock switch falls inside it.
+NOW = "2026-12-07T09:00:00+01:00"
+NOW_DT = datetime.datetime.fromisoformat(NOW)
+TODAY = NOW_DT.date()
+# subprocesses the tests run themselves (the CLI, staff passwords) see the
+# same instant as the servers
+os.environ["WIJKWIJZER_NOW"] = NOW
+
+
+def day(n):
+    """The date n days after the test instant's day, as YYYY-MM-DD."""
+    return (TODAY + datetime.timedelta(days=n)).isoformat()
+
+
+def content_rows(rel):
+    with open(os.path.join(REPO, "content", rel), encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+def opening_weekdays(location):
+    """The weekdays (0 = Monday) with appointment hours at a wijkwijzer."""
+    return {WEEKDAYS.index(r["byday"]) for r in content_rows("appointments/hours.csv")
+            if r["location_id"] == location}
+
+
+def place_config(location):
+    """(notice_hours, horizon_days) of a wijkwijzer."""
+    for r in content_rows("appointments/locations.csv"):
+        if r["location_id"] == location:
+            return int(r["notice_hours"]), int(r["horizon_days"])
+    raise KeyError(location)
+
+
+def holidays():
+    return {r["date"] for r in content_rows("catalog/holidays.csv")}
+
+
+def closed_days(location):
+    """Days the wijkwijzer takes no appointments (its own and all-location rows)."""
+    return {r["date"] for r in content_rows("appointments/closed_days.csv")
+            if r["location_id"] in ("", location)}
+
+
+def _weekday(iso):
+    return datetime.date.fromisoformat(iso).weekday()
+
+
+def horizon_dates(location):
+    """Every date from the first bookable day (after the notice) to the
+    last day of the horizon, inclusive."""
+    notice, horizon = place_config(location)
+    first = (NOW_DT + datetime.timedelta(hours=notice)).date()
+    return [day(n) for n in range((first - TODAY).days, horizon + 1)]
+
+
+def open_days(location):
+    """The dates inside the horizon on which the location has hours and is
+    neither on a holiday nor on a closed day."""
+    shut = holidays() | closed_days(location)
+    days = opening_weekdays(location)
+    return [d for d in horizon_dates(location) if _weekday(d) in days and d not in shut]
+
+
+def open_day(location, after=None, weekday=None):
+    """The first open day (after `after`, a date string, if given; on that
+    weekday, 0 = Monday, if given), or None."""
+    return next((d for d in open_days(location) if (not after or d > after) and
+                 (weekday is None or _weekday(d) == weekday)), None)
+
+
+def holiday_in_horizon(location):
+    """A public holiday inside the horizon on a weekday the location opens
+    (so that "no slots" on it means something)."""
+    days = opening_weekdays(location)
+    return next((d for d in horizon_dates(location) if d in holidays() and _weekday(d) in days
+                 and d not in closed_days(location)), None)
+
+
+def closed_day_in_horizon(location):
+    """A closed day of the wijkwijzers inside the horizon on a weekday the
+    location opens that is not also a holiday."""
+    days = opening_weekdays(location)
+    return next((d for d in horizon_dates(location) if d in closed_days(location) and
+                 _weekday(d) in days and d not in holidays()), None)
+
+
+def past_horizon(location):
+    """The first day after the horizon on which the location would open."""
+    _, horizon = place_config(location)
+    return next((day(n) for n in range(horizon + 1, horizon + 8)
+                 if _weekday(day(n)) in opening_weekdays(location)), None)
+
+
+def sanitizer_report(out):
+    """The first line of a sanitizer report in a server log, or None."""
+    for line in out.splitlines():
+        if any(m in line for m in ("AddressSanitizer", "ThreadSanitizer", "LeakSanitizer", "runtime error:")):
+            return line
+    return None
 
 
 def check(cond, what):
@@ -36,8 +154,22 @@ def free_port():
     return port
 
 
+_SUPPORTS = {}
+
+
+def supports(binary, option):
+    """Whether the server's --help lists an option."""
+    if binary not in _SUPPORTS:
+        try:
+            p = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=30)
+            _SUPPORTS[binary] = p.stdout
+        except (OSError, subprocess.SubprocessError):
+            _SUPPORTS[binary] = ""
+    return option in _SUPPORTS[binary]
+
+
 class Server:
-    def __init__(self, binary, extra=None, sanitizer=False, data=None):
+    def __init__(self, binary, extra=None, sanitizer=False, data=None, now=NOW, workers=None):
         self.binary = binary
         self.port = free_port()
         self.own_data = data is None
@@ -52,14 +184,26 @@ class Server:
         for flag in ("--client-connections", "--client-websockets"):
             if not any(a == flag for a in (extra or [])):
                 rate += [flag, "0"]
-        args = [binary, "--port", str(self.port), "--data", self.data] + rate + (extra or [])
+        # several request workers where the server has them (issue 11), so
+        # that concurrent tests really run on several threads
+        threads = []
+        if workers is None:
+            workers = int(os.environ.get("WW_WORKERS", "4"))
+        if workers and supports(binary, "--workers") and "--workers" not in (extra or []):
+            threads = ["--workers", str(workers)]
+        args = [binary, "--port", str(self.port), "--data", self.data] + rate + threads + (extra or [])
         # WW_SERVER_WRAPPER runs the server under a tool, e.g. valgrind
         wrapper = os.environ.get("WW_SERVER_WRAPPER", "").split()
         args = wrapper + args
         if wrapper:
             sanitizer = True  # slow start: use the long timeouts
         self.sanitizer = sanitizer
-        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        # the server's clock starts at `now` (None: the real clock)
+        env = dict(os.environ)
+        env.pop("WIJKWIJZER_NOW", None)
+        if now:
+            env["WIJKWIJZER_NOW"] = now
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.time() + (30 if sanitizer else 10)
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -123,6 +267,11 @@ class Server:
 
     def cleanup(self):
         self.stop()
+        # every server the tests start, not only the shared one: a report
+        # at shutdown counts too
+        report = sanitizer_report(self.output())
+        check(report is None, f"sanitizer report from the server on port {self.port}: {report}\n"
+              + (self.output()[-3000:] if report else ""))
         if self.own_data:
             shutil.rmtree(self.data, ignore_errors=True)
         os.unlink(self.log.name)

@@ -21,8 +21,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def parse_case(path):
     """A case file: comment lines (#), a request block, '---', expectations.
     The request is 'METHOD PATH' then 'Header: value' lines and an optional
-    blank line plus body; or 'RAW' followed by bytes with \\r \\n \\xNN escapes."""
+    blank line plus body; or 'RAW' followed by bytes with \\r \\n \\xNN escapes.
+    {day+N} (or {day-N}) anywhere stands for the date N days after the
+    servers' instant (harness.NOW), so that no case holds a date that
+    turns into the past."""
     text = open(path, encoding="utf-8").read()
+    text = re.sub(r"\{day([+-]\d+)\}", lambda m: harness.day(int(m.group(1))), text)
     req, _, exp = text.partition("\n---\n")
     lines = [l for l in req.split("\n") if not l.startswith("#")]
     while lines and not lines[0].strip():
@@ -123,8 +127,7 @@ def main():
         rc = server.stop()
         check(rc == 0, f"server exit code {rc} after SIGTERM" + ("" if rc == 0 else ":\n" + server.output()[-4000:]))
         out = server.output()
-        check("AddressSanitizer" not in out and "runtime error" not in out,
-              "sanitizer reports:\n" + out[-3000:])
+        check(harness.sanitizer_report(out) is None, "sanitizer reports:\n" + out[-3000:])
         errors = re.findall(r"ERROR SUMMARY: (\d+) errors", out)
         check(all(e == "0" for e in errors), "valgrind reports:\n" + out[-3000:])
     finally:

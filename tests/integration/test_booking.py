@@ -37,10 +37,11 @@ def post_form(server, action, fields, extra=None, headers=None):
 
 
 def free_slot(server, location="ww-centrum", topic="iets-anders", min_free=1, skip=0):
-    today = datetime.date.today()
+    """The first free slot (after skip others) from the day after the test
+    instant (harness.NOW) on."""
     found = []
     for d in range(1, 40):
-        day = (today + datetime.timedelta(days=d)).isoformat()
+        day = harness.day(d)
         st, _, body = server.get(f"/api/v1/slots?location={location}&date={day}&topic={topic}")
         for s in json.loads(body)["slots"]:
             if s["free"] >= min_free:
@@ -194,11 +195,18 @@ def test_api_contract(server, binary, sanitizer):
     check(st == 200 and json.loads(resp)["status"] == "cancelled", "DELETE cancels")
     st, _, resp = server.request("DELETE", f"/api/v1/bookings/{data['token']}", b"", {"Content-Length": "0"})
     check(st == 410, "second DELETE: 410")
+    # Christmas at ww-centrum, a Friday the place otherwise opens at 10:00
+    xmas = harness.holiday_in_horizon("ww-centrum")
+    check(xmas is not None, "a holiday inside the booking horizon of the test instant")
+    week_before = (datetime.date.fromisoformat(xmas) - datetime.timedelta(days=7)).isoformat()
+    st, _, resp = server.get(f"/api/v1/slots?location=ww-centrum&date={week_before}&topic=geldzaken")
+    check(any(x["start"].startswith(f"{week_before}T10:00") for x in json.loads(resp)["slots"]),
+          f"the same weekday before the holiday ({week_before}) has a 10:00 slot")
     bad = [
         ({}, 422), ({"location": "nope", "start": s["start"], "topic": "geldzaken", "name": "x"}, 422),
         ({"location": "ww-zuid", "start": "morgen", "topic": "geldzaken", "name": "x"}, 400),
         ({"location": "ww-zuid", "start": s["start"][:19] + "+05:00", "topic": "geldzaken", "name": "x"}, 400),
-        ({"location": "ww-zuid", "start": "2026-12-25T10:00", "topic": "geldzaken", "name": "x"}, 422),
+        ({"location": "ww-centrum", "start": f"{xmas}T10:00", "topic": "geldzaken", "name": "x"}, 422),
         ({"location": "ww-zuid", "start": s["start"], "topic": "geldzaken", "name": ""}, 422),
         ({"location": "ww-zuid", "start": s["start"], "topic": "geldzaken", "name": "x", "phone": "abc"}, 422),
         ({"location": "ww-zuid", "start": s["start"], "topic": "geldzaken", "name": "x", "interpreter": "x" * 500}, 422),
@@ -215,15 +223,26 @@ def test_api_contract(server, binary, sanitizer):
     check(st == 403, "cross-origin API post 403")
     st, _, resp = server.get("/api/v1/topics")
     check([t["id"] for t in json.loads(resp)["topics"]][:2] == ["hulp-thuis", "mantelzorg"], "topics")
-    st, _, resp = server.get("/api/v1/slots?location=ww-centrum&date=2026-12-25")
-    check(st == 200 and json.loads(resp)["slots"] == [], "no slots on Christmas")
-    st, _, resp = server.get("/api/v1/slots?location=ww-centrum&date=2026-12-10")
-    check(st == 200 and json.loads(resp)["slots"] == [], "no slots on a closed day")
-    st, _, resp = server.get("/api/v1/slots?location=ww-centrum&date=2030-01-07")
-    check(st == 200 and json.loads(resp)["slots"] == [], "nothing past the horizon")
+    # each empty day next to a day of the same kind that has slots, so that
+    # "no slots" is about the holiday, the closed day or the horizon
+    st, _, resp = server.get(f"/api/v1/slots?location=ww-centrum&date={xmas}")
+    check(st == 200 and json.loads(resp)["slots"] == [], f"no slots on a holiday ({xmas})")
+    closed = harness.closed_day_in_horizon("ww-centrum")
+    check(closed is not None, "a closed day inside the booking horizon of the test instant")
+    st, _, resp = server.get(f"/api/v1/slots?location=ww-centrum&date={closed}")
+    check(st == 200 and json.loads(resp)["slots"] == [], f"no slots on a closed day ({closed})")
+    normal = harness.open_day("ww-centrum", after=closed, weekday=datetime.date.fromisoformat(closed).weekday())
+    st, _, resp = server.get(f"/api/v1/slots?location=ww-centrum&date={normal}")
+    check(st == 200 and json.loads(resp)["slots"] != [], f"slots on the same weekday after it ({normal})")
+    last = harness.open_days("ww-centrum")[-1]
+    st, _, resp = server.get(f"/api/v1/slots?location=ww-centrum&date={last}")
+    check(st == 200 and json.loads(resp)["slots"] != [], f"slots on the last open day of the horizon ({last})")
+    beyond = harness.past_horizon("ww-centrum")
+    st, _, resp = server.get(f"/api/v1/slots?location=ww-centrum&date={beyond}")
+    check(st == 200 and json.loads(resp)["slots"] == [], f"nothing past the horizon ({beyond})")
     st, _, resp = server.get("/api/v1/slots?location=ww-centrum&date=banaan")
     check(st == 400, "bad date 400")
-    st, _, resp = server.get("/api/v1/slots?location=%3Cx%3E&date=2026-12-01")
+    st, _, resp = server.get(f"/api/v1/slots?location=%3Cx%3E&date={harness.day(1)}")
     check(st == 404 and "<x>" not in resp, "unknown location 404")
 
 
@@ -275,17 +294,18 @@ def test_reschedule(server, binary, sanitizer):
 
 
 def test_callback_when_nothing_free(server, binary, sanitizer):
-    st, _, body = server.get("/nl/afspraak?locatie=ww-centrum&onderwerp=iets-anders&dag=2026-12-25")
-    check(st == 200 and "Op deze dag is geen tijd meer vrij" in body, "closed day says so")
+    xmas = harness.holiday_in_horizon("ww-centrum")
+    st, _, body = server.get(f"/nl/afspraak?locatie=ww-centrum&onderwerp=iets-anders&dag={xmas}")
+    check(st == 200 and "Op deze dag is geen tijd meer vrij" in body, f"closed day ({xmas}) says so")
     # the callback form works
     st, _, body = server.get("/nl/afspraak?locatie=ww-centrum&onderwerp=iets-anders")
     m = re.search(r'<form method="post" action="/nl/afspraak/terugbellen"', body)
     if m:
         check(True, "callback offered")
     action = "/nl/afspraak/terugbellen"
-    st, _, body = server.get("/nl/afspraak?locatie=ww-centrum&onderwerp=wonen&tijd=2030-01-01T10:00")
+    st, _, body = server.get(f"/nl/afspraak?locatie=ww-centrum&onderwerp=wonen&tijd={harness.past_horizon('ww-centrum')}T10:00")
     _, fields = form_fields(body, "/afspraak/gegevens")
-    csrf_page_st, _, page = server.get("/nl/afspraak?locatie=ww-centrum&onderwerp=iets-anders&week=2026-11-23")
+    csrf_page_st, _, page = server.get(f"/nl/afspraak?locatie=ww-centrum&onderwerp=iets-anders&week={harness.day(-14)}")
     # render a callback form by asking a location with no free time in its horizon is hard to arrange;
     # post to it directly with a token from the form we know
     st, _, body = post_form(server, action, [("locatie", "ww-centrum")], [("naam", "Bel"), ("telefoon", "06 11112222")])
@@ -392,8 +412,8 @@ def test_retention(server, binary, sanitizer):
         s = harness.Server(binary, sanitizer=sanitizer, data=d)
         s.stop()
         db = sqlite3.connect(os.path.join(d, "wijkwijzer.db"))
-        old = (datetime.date.today() - datetime.timedelta(days=40)).isoformat()
-        recent = (datetime.date.today() - datetime.timedelta(days=5)).isoformat()
+        # 40 and 5 days before the servers' instant (retention: 30 days)
+        old, recent = harness.day(-40), harness.day(-5)
         for day, ref in ((old, "OLDAAA"), (recent, "NEWAAA")):
             db.execute("INSERT INTO booking(token_hash, reference, location_id, start, end, topic, status, name, phone, "
                        "lang, summary, created_at, updated_at) VALUES (randomblob(32), ?, 'ww-centrum', ?, ?, 'wonen', "

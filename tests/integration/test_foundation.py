@@ -1,6 +1,8 @@
 """Foundation scenarios: languages under concurrency, the access log,
-static caching, WebSocket handshake and messages, command line."""
+static caching, WebSocket handshake and messages, command line, the
+server's clock (WIJKWIJZER_NOW)."""
 import concurrent.futures
+import datetime
 import json
 import os
 import re
@@ -163,3 +165,29 @@ def test_sigint_clean(server, binary, sanitizer):
             check(p.stdout.split() [:1] == ["ok"], f"integrity: {p.stdout!r}")
         finally:
             s.cleanup()
+
+
+def test_clock_from_environment(server, binary, sanitizer):
+    """The test servers run on harness.NOW, not on the real date: the days
+    around the instant answer as they would on it, whatever the date."""
+    def slots(date):
+        st, _, body = server.get(f"/api/v1/slots?location=ww-centrum&date={date}")
+        return json.loads(body)["slots"] if st == 200 else None
+    open_weekdays = harness.opening_weekdays("ww-centrum")
+    shut = harness.holidays() | harness.closed_days("ww-centrum")
+    before = next(harness.day(-n) for n in range(1, 8) if harness.day(-n) not in shut and
+                  datetime.date.fromisoformat(harness.day(-n)).weekday() in open_weekdays)
+    check(slots(before) == [], f"the last open day before the instant ({before}) is past: no slots")
+    check(slots(harness.day(0)) == [], f"the instant's own day ({harness.day(0)}) is inside the notice period")
+    first = slots(harness.day(1))
+    check(first and first[0]["start"] == f"{harness.day(1)}T09:00:00+01:00",
+          f"the next morning is bookable from 09:00, 24 hours after the instant: {first and first[0]}")
+    last = harness.open_days("ww-centrum")[-1]
+    check(slots(last), f"the last open day of the instant's horizon ({last}) has slots")
+    for bad in ("morgen", "2026-12-07T09:00:00", "2026-12-07", "2026-12-07T09:00:00+25:00"):
+        with tempfile.TemporaryDirectory() as d:
+            rc, out, err = run_cli(binary, ["--port", str(harness.free_port()), "--data", d],
+                                   env={"WIJKWIJZER_NOW": bad})
+        lines = [l for l in err.splitlines() if l.strip()]
+        check(rc != 0 and len(lines) == 1 and "WIJKWIJZER_NOW" in err,
+              f"WIJKWIJZER_NOW={bad!r} refused with one line: {rc} {err!r}")

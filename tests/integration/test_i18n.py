@@ -3,9 +3,12 @@ exists, the remembered language, and interleaved requests in all seven
 languages that never mix."""
 import concurrent.futures
 import html
+import http.client
 import json
 import os
 import re
+import threading
+import time
 
 from harness import check
 
@@ -85,25 +88,87 @@ def test_language_remembered(server, binary, sanitizer):
     check("set-cookie" not in h, "no cookie sent again when it is right")
 
 
+def content_markers(server, count=3):
+    """Catalogue texts (the content domain) on the Dutch search page that
+    every language translates into something else."""
+    st, _, body = server.get("/nl/voorzieningen?postcode=7511")
+    lines = {l.strip() for l in page_text(body).split("\n") if l.strip()}
+    po = {l: po_entries(os.path.join(REPO, "locales", "content", f"{l}.po")) for l in LANGS}
+    found = sorted(m for m in lines if len(m) >= 20 and all(po[l].get(m) not in (None, "", m) for l in LANGS))
+    return {l: [po[l][m] for m in found[:count]] for l in LANGS} | {"nl": found[:count]}
+
+
 def test_interleaved_all_languages(server, binary, sanitizer):
-    markers = {}
+    """Requests in the seven languages at once, from many connections, so
+    that a server with several workers renders different languages at the
+    same moment (gettext per thread, two text domains): no page may show
+    a text of another language."""
+    ui = {"nl": ["Direct naar de inhoud"]}
     for lang in LANGS:
         t = po_entries(os.path.join(REPO, "locales", "ui", f"{lang}.po")).get("Direct naar de inhoud")
-        if t:
-            markers[lang] = t
-    markers["nl"] = "Direct naar de inhoud"
-    jobs = [l for _ in range(60) for l in markers]
+        ui[lang] = [t] if t else []
+    content = content_markers(server)
+    check(all(len(ui[l]) == 1 and len(content[l]) == 3 for l in ui),
+          f"markers for every language: {ui} {content}")
+    # the search page carries both domains, the home page the UI domain
+    pages = [("/{l}/voorzieningen?postcode=7511", True), ("/{l}/", False)]
+    langs = ["nl"] + LANGS
+    conns, per_conn = 28, 15
+    barrier = threading.Barrier(conns)
+    spans = []  # (start, end, lang) of every request, for the overlap check
+    lock = threading.Lock()
 
-    def fetch(lang):
-        st, _, body = server.get(f"/{lang}/voorzieningen?postcode=7511")
-        return lang, st, body
-    wrong = 0
-    with concurrent.futures.ThreadPoolExecutor(max_workers=20) as ex:
-        for lang, st, body in ex.map(fetch, jobs):
-            ok = st == 200 and markers[lang] in body and f'<html lang="{lang}"' in body
-            ok = ok and not any(m in body for l, m in markers.items() if l != lang and m != markers[lang])
-            wrong += not ok
-    check(wrong == 0, f"{wrong} of {len(jobs)} responses in seven interleaved languages were mixed")
+    def connection(i):
+        """One keep-alive connection that changes language every request."""
+        out = []
+        # server.sanitizer: a sanitizer build or a wrapper such as valgrind
+        c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120 if server.sanitizer else 30)
+        barrier.wait()
+        for k in range(per_conn):
+            lang = langs[(i + k) % len(langs)]
+            path, both = pages[(i // len(langs) + k) % len(pages)]
+            t0 = time.time()
+            try:
+                c.request("GET", path.format(l=lang))
+                r = c.getresponse()
+                body = r.read().decode("utf-8", "replace")
+                st = r.status
+                if (r.getheader("Connection") or "").lower() == "close":
+                    c.close()
+            except (OSError, http.client.HTTPException) as e:
+                st, body = 0, repr(e)
+                c.close()
+            with lock:
+                spans.append((t0, time.time(), lang))
+            out.append((lang, both, st, body))
+        c.close()
+        return out
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=conns) as ex:
+        results = [r for rs in ex.map(connection, range(conns)) for r in rs]
+    wrong, examples = 0, []
+    for lang, both, st, body in results:
+        own = ui[lang] + (content[lang] if both else [])
+        others = {m for l in langs if l != lang for m in ui[l] + (content[l] if both else [])} - set(own)
+        text = html.unescape(body)  # "d'Or" arrives as "d&#39;Or"
+        ok = st == 200 and f'<html lang="{lang}"' in body and all(m in text for m in own)
+        leaked = [m for m in others if m in text]
+        if not ok or leaked:
+            wrong += 1
+            examples.append((lang, st, leaked[:2]))
+    check(wrong == 0, f"{wrong} of {len(results)} responses in seven interleaved languages were mixed: {examples[:5]}")
+    # the requests really overlapped: at the busiest moment, requests in
+    # several languages were out at once, and nearly every request had one
+    # in another language out beside it
+    events = sorted([(a, 1, l) for a, _, l in spans] + [(b, -1, l) for _, b, l in spans])
+    out, busiest = {}, 0
+    for _, d, l in events:
+        out[l] = out.get(l, 0) + d
+        busiest = max(busiest, sum(1 for v in out.values() if v > 0))
+    beside = sum(1 for a, b, l in spans if any(a2 < b and a < b2 and l2 != l for a2, b2, l2 in spans))
+    check(busiest == len(langs) and beside >= 0.9 * len(spans),
+          f"requests interleaved: {busiest} languages out at once at most, {beside} of {len(spans)} "
+          "requests overlapped one in another language")
 
 
 def test_bidi_isolation(server, binary, sanitizer):

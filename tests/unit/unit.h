@@ -51,5 +51,6 @@ void test_compress(void);
 void test_accept_encoding(void);
 void test_etag_match(void);
 void test_assets_compressed(void);
+void test_clock(void);
 
 #endif

@@ -34,6 +34,7 @@ int main(int argc, char **argv)
 	test_accept_encoding();
 	test_etag_match();
 	test_assets_compressed();
+	test_clock();
 	i18n_shutdown();
 	printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;

@@ -530,12 +530,33 @@ stop_nginx() {
 	NGINX_PID=""
 }
 
+# ---- CPU accounting --------------------------------------------------------
+# What else ran on the machine during a measurement: the busy CPU time of the
+# whole machine (/proc/stat: user, nice, system and the time the hypervisor
+# stole) minus that of the server under test and of the load generator, in
+# cores. Other work on the machine shows up here.
+HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
+machine_jiffies() { # busy jiffies of all CPUs: user nice system steal (not interrupts)
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $9; exit }' /proc/stat
+}
+pids_jiffies() { # pids_jiffies PID...: utime + stime of these processes (all threads)
+	local p s=0 v
+	for p in "$@"; do
+		v=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null) || v=0
+		s=$((s + ${v:-0}))
+	done
+	echo "$s"
+}
+
 # ---- wrk -----------------------------------------------------------------
 # run_wrk NAME URL [SCRIPT_ARG...]: warm-up, then the measured run; raw
 # output in $RESULTS/wrk-NAME.txt; sets WRK_RPS WRK_P50 WRK_P99 (ms)
 # WRK_ERRORS WRK_COMPLETE (requests answered). Optional, set on the call
 # (WRK_C=1 run_wrk ...): WRK_C connections, WRK_T threads, WRK_D seconds,
-# WRK_TIMEOUT, WRK_WARMUP_S, WRK_SCRIPT (a Lua script; SCRIPT_ARGs go to it).
+# WRK_TIMEOUT, WRK_WARMUP_S, WRK_SCRIPT (a Lua script; SCRIPT_ARGs go to it),
+# WRK_PIDS (the processes of the server under test: then WRK_SRV_CPU and
+# WRK_OTHER_CPU are the cores the server and everything but the server and
+# wrk used during the measured run, else "–").
 run_wrk() {
 	local name=$1 url=$2 out=$RESULTS/wrk-$1.txt parsed
 	shift 2
@@ -553,8 +574,24 @@ run_wrk() {
 			die "wrk warm-up against $url failed"
 	fi
 	log "wrk ${dur}s: $name ($url${*:+ $*})"
-	run_tracked timeout -k 5 $((dur + grace)) "${wrk[@]}" "-d${dur}s" "${tail[@]}" >"$out" ||
+	# CPU of the server (WRK_PIDS: its processes), of wrk and of the rest
+	local pids=() m0 m1 s0 s1 t0 t1 timer=()
+	read -r -a pids <<<"${WRK_PIDS:-}"
+	[[ -x /usr/bin/time ]] && timer=(/usr/bin/time -f '%U %S' -o "$TMP/wrk.time")
+	rm -f "$TMP/wrk.time"
+	m0=$(machine_jiffies) s0=$(pids_jiffies "${pids[@]}") t0=$(date +%s%N)
+	run_tracked timeout -k 5 $((dur + grace)) "${timer[@]}" "${wrk[@]}" "-d${dur}s" "${tail[@]}" >"$out" ||
 		die "wrk against $url failed: $(cat "$out")"
+	m1=$(machine_jiffies) s1=$(pids_jiffies "${pids[@]}") t1=$(date +%s%N)
+	read -r WRK_SRV_CPU WRK_OTHER_CPU < <(awk -v m="$((m1 - m0))" -v s="$((s1 - s0))" \
+		-v hz="$HZ" -v t="$(((t1 - t0) / 1000000))" -v f="$TMP/wrk.time" -v np="${#pids[@]}" 'BEGIN {
+			w = -1; if ((getline line < f) > 0) { while ((getline l2 < f) > 0) line = l2
+				split(line, a, " "); if (a[1] ~ /^[0-9.]+$/) w = a[1] + a[2] }
+			sec = t / 1000
+			srv = np ? sprintf("%.2f", s / hz / sec) : "–"
+			oth = (w >= 0 && np) ? sprintf("%.2f", (m - s) / hz / sec - w / sec) : "–"
+			if (oth != "–" && oth + 0 < 0) oth = "0.00"
+			print srv, oth }')
 	parsed=$(awk '
 		function ms(v) {
 			if (v ~ /us$/) return v / 1000
@@ -655,10 +692,10 @@ bench_main_pages_weight() {
 # nginx with one worker), so that the three figures of a page are measured
 # seconds apart, under the same other load on the machine.
 bench_pages() {
-	local key path rps_w rps_b rps_n ratio_b ratio_n k min label home_bare=0
+	local key path rps_w rps_b rps_n ratio_b ratio_n k min label home_bare=0 other_max=0
 	table_head 10-http "Requests per second and latency (the same bytes from three servers)" \
 		"page:l" "server:l" "req/s:r" "p50 ms:r" "p99 ms:r" "errors:r" "× bare lws:r" \
-		"× nginx 1w:r" "header + body bytes:r"
+		"× nginx 1w:r" "header + body bytes:r" "server CPU:r" "other CPU:r"
 	start_bare
 	start_nginx 1
 	for key in "${PAGE_KEYS[@]}"; do
@@ -671,20 +708,23 @@ bench_pages() {
 				"≥ $min × bare lws" "not measured"
 			continue
 		fi
-		run_wrk "$key-wijkwijzer" "$SERVER_URL$path"
-		local res_w=("$WRK_RPS" "$WRK_P50" "$WRK_P99" "$WRK_ERRORS")
-		run_wrk "$key-bare" "$BARE_URL$path"
-		local res_b=("$WRK_RPS" "$WRK_P50" "$WRK_P99" "$WRK_ERRORS")
-		run_wrk "$key-nginx-1" "$NGINX_URL$path"
-		local res_n=("$WRK_RPS" "$WRK_P50" "$WRK_P99" "$WRK_ERRORS")
+		WRK_PIDS=$SERVER_PID run_wrk "$key-wijkwijzer" "$SERVER_URL$path"
+		local res_w=("$WRK_RPS" "$WRK_P50" "$WRK_P99" "$WRK_ERRORS") cpu_w=("$WRK_SRV_CPU" "$WRK_OTHER_CPU")
+		WRK_PIDS=$BARE_PID run_wrk "$key-bare" "$BARE_URL$path"
+		local res_b=("$WRK_RPS" "$WRK_P50" "$WRK_P99" "$WRK_ERRORS") cpu_b=("$WRK_SRV_CPU" "$WRK_OTHER_CPU")
+		WRK_PIDS="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" run_wrk "$key-nginx-1" "$NGINX_URL$path"
+		local res_n=("$WRK_RPS" "$WRK_P50" "$WRK_P99" "$WRK_ERRORS") cpu_n=("$WRK_SRV_CPU" "$WRK_OTHER_CPU")
+		other_max=$(awk -v m="$other_max" -v a="${cpu_w[1]}" -v b="${cpu_b[1]}" -v c="${cpu_n[1]}" \
+			'BEGIN { for (i = 0; i < 3; i++) { v = i == 0 ? a : i == 1 ? b : c; if (v ~ /^[0-9.]+$/ && v + 0 > m + 0) m = v }
+				print m }')
 		rps_w=${res_w[0]} rps_b=${res_b[0]} rps_n=${res_n[0]}
 		ratio_b=$(ratio "$rps_w" "$rps_b") ratio_n=$(ratio "$rps_w" "$rps_n")
 		table_row 10-http "$label" "wijkwijzer" "${res_w[@]}" "$ratio_b" "$ratio_n" \
-			"$(response_bytes "$SERVER_URL$path")"
+			"$(response_bytes "$SERVER_URL$path")" "${cpu_w[@]}"
 		table_row 10-http "" "bare lws, 1 loop" "${res_b[@]}" "1.00" "$(ratio "$rps_b" "$rps_n")" \
-			"$(response_bytes "$BARE_URL$path")"
+			"$(response_bytes "$BARE_URL$path")" "${cpu_b[@]}"
 		table_row 10-http "" "nginx, 1 worker" "${res_n[@]}" "$(ratio "$rps_n" "$rps_b")" "1.00" \
-			"$(response_bytes "$NGINX_URL$path")"
+			"$(response_bytes "$NGINX_URL$path")" "${cpu_n[@]}"
 		local verdict_s
 		verdict_s=$(verdict "$ratio_b" ">=" "$min")
 		((res_w[3] == 0 && res_b[3] == 0 && res_n[3] == 0)) || verdict_s="$verdict_s (with errors: see the table)"
@@ -701,13 +741,15 @@ bench_pages() {
 	stop_nginx
 	# all cores for nginx, as a reference: the home page only
 	start_nginx auto
-	run_wrk "home-nginx-auto" "$NGINX_URL$HOME_PATH"
+	WRK_PIDS="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" run_wrk "home-nginx-auto" "$NGINX_URL$HOME_PATH"
 	stop_nginx
 	table_row 10-http "home \`$HOME_PATH\`" "nginx, auto workers ($NGINX_WORKERS)" "$WRK_RPS" \
-		"$WRK_P50" "$WRK_P99" "$WRK_ERRORS" "$(ratio "$WRK_RPS" "$home_bare")" "–" "–"
+		"$WRK_P50" "$WRK_P99" "$WRK_ERRORS" "$(ratio "$WRK_RPS" "$home_bare")" "–" "–" \
+		"$WRK_SRV_CPU" "$WRK_OTHER_CPU"
 	stop_pid "$BARE_PID"
 	BARE_PID=""
-	report_note 10-http "Each page was fetched once from the portal with curl (body and headers); bare lws (\`bench/bare.c\`, one lws loop, the pages in memory) sends exactly those bytes, headers included; nginx sends the same body and the portal's headers through \`add_header\`, plus its own Server, Date, Last-Modified and Accept-Ranges. \"× bare lws\" and \"× nginx 1w\" are req/s divided by the req/s of that server for the same page in this run."
+	report_note 10-http "Each page was fetched once from the portal with curl (body and headers); bare lws (\`bench/bare.c\`, one lws loop, the pages in memory) sends exactly those bytes, headers included; nginx sends the same body and the portal's headers through \`add_header\`, plus its own Server, Date, Last-Modified and Accept-Ranges. \"× bare lws\" and \"× nginx 1w\" are req/s divided by the req/s of that server for the same page in this run. \"server CPU\" is the CPU the server under test used during the run, \"other CPU\" what all other processes but wrk used, plus CPU time stolen by the hypervisor (other work on the machine), both in cores of the $(nproc)."
+	PAGES_OTHER_MAX=$other_max
 }
 
 # ---- WebSocket fan-out (40-ws) -----------------------------------------------
@@ -1279,6 +1321,10 @@ write_report() {
 			  if (r ~ /^met/) met++; else if (r ~ /^missed/) missed++; else other++ }
 			END { printf "Of %d figures: %d met, %d missed, %d not measured. The whole run took %s.\n",
 				n, met, missed, other, t }'
+		if [[ -n ${PAGES_OTHER_MAX:-} ]]; then
+			echo "During the page runs other work on the machine used up to $PAGES_OTHER_MAX of the $(nproc) cores" \
+				"(column \"other CPU\" below); where that is large, a page's ratio to bare lws is not reliable: run again."
+		fi
 		echo "The details of each figure are in the sections below; what they mean: \`bench/README.md\`."
 	} >"$REPORT/05-summary.md"
 	{

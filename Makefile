@@ -143,8 +143,10 @@ fmt-check:
 	  && echo "clang-format: clean"
 
 # ---- benchmarks ----------------------------------------------------------
-# wrk against the portal and against nginx serving the same bytes; start-up
-# time, memory, page weight. Results in bench/results/ (see bench/README.md).
+# Every figure of issue 11 next to its baseline and target: pages against
+# bare lws (bench/bare.c) and nginx serving the same bytes, 50 000 services,
+# read aloud, bookings and kill -9, WebSocket fan-out, memory. Summary and
+# details in bench/results/latest.md (see bench/README.md).
 bench: deps all
 	bash bench/run.sh
 

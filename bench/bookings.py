@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Bookings per second: concurrent clients booking through the JSON API.
 
-Usage: bookings.py URL CLIENTS SECONDS
+Usage: bookings.py URL CLIENTS SECONDS [--refs FILE] [--stop-on-error]
 
 URL is the server (http://127.0.0.1:PORT, nothing else is accepted). First
 it reads the ten wijkwijzer locations (/api/v1/locations?type=wijkwijzer),
@@ -21,12 +21,21 @@ of the server itself), until the list is empty or SECONDS have passed.
 
 Prints one JSON object on stdout: attempts made, seconds (first request to
 last answer), counts per status, bookings (201) per second, p50/p99/max
-latency of the POSTs in ms (all of them, and of the 201s only), and the
-attempts left when the time ran out. Exit 1 when the server cannot be used.
+latency of the POSTs in ms (all of them, and of the 201s only), the
+attempts left when the time ran out, and the CPU time this client used
+while booking (it is one Python process: near 100 % of one core means the
+client, not the server, set the pace). Exit 1 when the server cannot be used.
+
+--refs FILE appends the "reference" of every 201 answer to FILE, one a line,
+written as soon as the answer is in (for the kill -9 test: every reference
+in it was confirmed to a client). --stop-on-error makes every client stop
+at the first request without a complete answer (the server was killed)
+instead of going on with the next attempt.
 """
 import asyncio
 import datetime
 import json
+import os
 import random
 import sys
 import time
@@ -142,7 +151,7 @@ async def plan(host, port):
     return locations, topics, days_with_slots, attempts
 
 
-async def run(url, clients, seconds):
+async def run(url, clients, seconds, refs_path=None, stop_on_error=False):
     u = urllib.parse.urlsplit(url)
     if u.scheme != "http" or u.hostname != "127.0.0.1" or not u.port:
         raise RuntimeError("URL must be http://127.0.0.1:PORT")
@@ -155,13 +164,15 @@ async def run(url, clients, seconds):
     counts, lat_all, lat_201 = {}, [], []
     errors = []
     first = last = None
+    stopped = False
+    refs = open(refs_path, "a", encoding="ascii") if refs_path else None
     deadline = time.monotonic() + seconds
 
     async def worker(n):
-        nonlocal first, last
+        nonlocal first, last, stopped
         http = Http(host, port)
         i = 0
-        while attempts and time.monotonic() < deadline:
+        while attempts and not stopped and time.monotonic() < deadline:
             loc, start, topic = attempts.pop()
             i += 1
             body = {"location": loc, "start": start, "topic": topic,
@@ -170,11 +181,13 @@ async def run(url, clients, seconds):
             if first is None:
                 first = t
             try:
-                status, _ = await http.request("POST", "/api/v1/bookings", body)
+                status, answer = await http.request("POST", "/api/v1/bookings", body)
             except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError,
                     ValueError, IndexError) as e:
                 errors.append(type(e).__name__)
                 await http.close()
+                if stop_on_error:
+                    stopped = True
                 continue
             t2 = time.monotonic()
             last = t2
@@ -183,9 +196,21 @@ async def run(url, clients, seconds):
             lat_all.append(ms)
             if status == 201:
                 lat_201.append(ms)
+                if refs is not None:
+                    try:
+                        ref = json.loads(answer).get("reference")
+                    except ValueError:
+                        ref = None
+                    refs.write(f"{ref if isinstance(ref, str) else '(no reference)'}\n")
+                    refs.flush()
         await http.close()
 
+    cpu0 = os.times()
     await asyncio.gather(*(worker(n) for n in range(clients)))
+    cpu1 = os.times()
+    if refs is not None:
+        refs.close()
+    cpu = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
     elapsed = (last - first) if first is not None and last is not None else 0.0
     lat_all.sort()
     lat_201.sort()
@@ -209,19 +234,34 @@ async def run(url, clients, seconds):
         "max_ms": round(lat_all[-1], 2) if lat_all else None,
         "p50_201_ms": percentile(lat_201, 50),
         "p99_201_ms": percentile(lat_201, 99),
+        "stopped_on_error": stopped,
+        "client_cpu_s": round(cpu, 2),
+        "client_cpu_pct": round(100.0 * cpu / elapsed) if elapsed > 0 else None,
     }
 
 
 def main():
-    if len(sys.argv) != 4:
+    args = sys.argv[1:]
+    refs_path, stop_on_error = None, False
+    if "--stop-on-error" in args:
+        args.remove("--stop-on-error")
+        stop_on_error = True
+    if "--refs" in args:
+        i = args.index("--refs")
+        if i + 1 >= len(args):
+            print("bookings.py: --refs needs a file", file=sys.stderr)
+            return 2
+        refs_path = args[i + 1]
+        del args[i:i + 2]
+    if len(args) != 3:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
-    url, clients, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+    url, clients, seconds = args[0], int(args[1]), float(args[2])
     if not (1 <= clients <= 1000 and 1 <= seconds <= 600):
         print("bookings.py: CLIENTS must be 1..1000 and SECONDS 1..600", file=sys.stderr)
         return 2
     try:
-        result = asyncio.run(run(url, clients, seconds))
+        result = asyncio.run(run(url, clients, seconds, refs_path, stop_on_error))
     except (RuntimeError, OSError, asyncio.TimeoutError, ValueError, KeyError) as e:
         print(f"bookings.py: {e}", file=sys.stderr)
         return 1

@@ -8,6 +8,8 @@
 # Structure: one function per benchmark (bench_*), called in order from main.
 # A benchmark reports by adding rows to a section of the report with
 # table_head / table_row / report_note; sections are printed in name order.
+# A figure with a target (issue 11) also gets a row in the summary at the
+# top, through summary_row, with its baseline and "met"/"missed".
 # To add one: write bench_<name>, give it its own section (e.g. "40-ws"),
 # and call it from main.
 set -euo pipefail
@@ -17,25 +19,47 @@ cd "$ROOT"
 
 # ---- parameters (override from the environment) -------------------------
 SERVER=${SERVER:-build/wijkwijzer}
-BENCH_THREADS=${BENCH_THREADS:-2}
+BENCH_THREADS=${BENCH_THREADS:-1}
 BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-50}
 BENCH_DURATION=${BENCH_DURATION:-10s}   # whole seconds, "10s" or "10"
 BENCH_WARMUP=${BENCH_WARMUP:-2s}        # unrecorded wrk run before each measured one; 0 = none
 BENCH_STARTS=${BENCH_STARTS:-5}         # server starts for the start-up time median
+BENCH_WORKERS=${BENCH_WORKERS:-$(nproc)} # --workers N, when the server has that option
 RESULTS=${BENCH_RESULTS:-bench/results}
-BENCH_ONLY=${BENCH_ONLY:-}              # e.g. "ws bookings": only these (http ws bookings import)
+BENCH_ONLY=${BENCH_ONLY:-}              # e.g. "ws bookings": only these (http ws bookings speech import)
 BENCH_WS_CONNECTIONS=${BENCH_WS_CONNECTIONS:-10000}
 BENCH_FD_LIMIT=${BENCH_FD_LIMIT:-65536} # ulimit -n for the fan-out server and client
 BENCH_BOOKING_CLIENTS=${BENCH_BOOKING_CLIENTS:-100}
 BENCH_BOOKING_SECONDS=${BENCH_BOOKING_SECONDS:-60}
+BENCH_KILL_AFTER=${BENCH_KILL_AFTER:-1000} # kill -9 the server after this many 201 answers
+BENCH_SPEECH_CLIENTS=${BENCH_SPEECH_CLIENTS:-8}
+BENCH_PROBE_RATE=${BENCH_PROBE_RATE:-50} # latency probes per second
+BENCH_PROBE_IDLE=${BENCH_PROBE_IDLE:-3s} # probing the idle server first, as the baseline
 BENCH_IMPORT_SERVICES=${BENCH_IMPORT_SERVICES:-50000}
 BENCH_IMPORT_ORGANIZATIONS=${BENCH_IMPORT_ORGANIZATIONS:-10000}
 BENCH_IMPORT_LOCATIONS=${BENCH_IMPORT_LOCATIONS:-20000}
-BENCH_IMPORT_DURATION=${BENCH_IMPORT_DURATION:-30s} # wrk runs with many connections on the big content
+BENCH_IMPORT_DURATION=${BENCH_IMPORT_DURATION:-20s} # wrk runs with many connections on the big content
 IMPORTER=${IMPORTER:-build/wijkwijzer-import}
 
 HOME_PATH=/nl/
+SERVICE_PATH=/nl/voorzieningen/zorgbelang-clientondersteuning
 SEARCH_PATH='/nl/voorzieningen?q=ontmoeting&postcode=7511'
+KIOSK_TERMINAL=demo # read aloud needs a kiosk session (portal/kiosk.c: cookie ww_kiosk)
+
+# The targets of issue 11 (item 8). Not settings: the summary compares
+# every figure with these.
+T_PAGE_RATIO=0.9     # home and service page: at least this times bare lws
+T_SEARCH_RATIO=0.5   # the demo search page: at least this times bare lws
+T_BIG_RPS=1000       # search API and page on 50 000 services, 50 connections
+T_BIG_P99=50         # ms, the same
+T_HOME_P99=10        # ms, /nl/ during that load
+T_HEALTHZ_P99=5      # ms, /healthz while the read-alouds run
+T_BOOKINGS=3000      # bookings per second, 100 clients
+T_BOOKING_P99=30     # ms
+T_WS_POST=10         # ms, the booking POST answered with 10 000 subscribers
+T_WS_ALL=100         # ms, until all subscribers had the push
+T_WS_KIB=8           # KiB of server memory per subscriber
+T_RSS_MIB=64         # MiB, peak RSS with the 50 000 services under load
 
 # ---- helpers ---------------------------------------------------------------
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -52,6 +76,8 @@ seconds() { # "10s" / "10" -> 10
 DURATION_S=$(seconds "$BENCH_DURATION")
 IMPORT_DURATION_S=$(seconds "$BENCH_IMPORT_DURATION")
 WARMUP_S=$(seconds "$BENCH_WARMUP")
+PROBE_IDLE_S=$(seconds "$BENCH_PROBE_IDLE")
+((PROBE_IDLE_S >= 1 && PROBE_IDLE_S <= 60)) || die "BENCH_PROBE_IDLE must be 1..60 s"
 ((DURATION_S >= 1 && DURATION_S <= 600)) || die "BENCH_DURATION must be 1..600 s"
 ((WARMUP_S <= 60)) || die "BENCH_WARMUP must be 0..60 s"
 ((IMPORT_DURATION_S >= 1 && IMPORT_DURATION_S <= 600)) || die "BENCH_IMPORT_DURATION must be 1..600 s"
@@ -66,11 +92,18 @@ whole BENCH_WS_CONNECTIONS 1 60000
 whole BENCH_FD_LIMIT 1024 1048576
 whole BENCH_BOOKING_CLIENTS 1 1000
 whole BENCH_BOOKING_SECONDS 1 600
+whole BENCH_KILL_AFTER 1 100000
+whole BENCH_SPEECH_CLIENTS 1 100
+whole BENCH_PROBE_RATE 1 1000
+whole BENCH_WORKERS 1 256
+whole BENCH_THREADS 1 64
+whole BENCH_CONNECTIONS 1 10000
 whole BENCH_IMPORT_SERVICES 1000 1000000
 whole BENCH_IMPORT_ORGANIZATIONS 100 1000000
 whole BENCH_IMPORT_LOCATIONS 100 1000000
 for g in $BENCH_ONLY; do
-	[[ $g =~ ^(http|ws|bookings|import)$ ]] || die "BENCH_ONLY: unknown group '$g' (http ws bookings import)"
+	[[ $g =~ ^(http|ws|bookings|speech|import)$ ]] ||
+		die "BENCH_ONLY: unknown group '$g' (http ws bookings speech import)"
 done
 wanted() { [[ -z $BENCH_ONLY || " $BENCH_ONLY " == *" $1 "* ]]; }
 
@@ -178,6 +211,51 @@ report_note() { # report_note SECTION TEXT: a line below the section's table
 	printf '%s\n' "$2" >>"$REPORT/$1.notes"
 }
 
+# The summary: one row per figure with a target, in the order of their
+# keys. summary_defaults writes every row as "not measured" first, so a
+# figure whose group did not run (BENCH_ONLY) still has its row.
+summary_row() { # summary_row KEY FIGURE MEASURED BASELINE TARGET RESULT
+	mkdir -p "$REPORT/summary"
+	printf '| %s | %s | %s | %s | %s |\n' "$2" "$3" "$4" "$5" "$6" >"$REPORT/summary/$1"
+}
+summary_defaults() {
+	local key group figure target
+	while IFS='|' read -r key group figure target; do
+		[[ -n $key ]] || continue
+		summary_row "$key" "$figure" "not measured ($group not run)" "–" "$target" "not measured"
+	done <<EOF
+01|http|home \`$HOME_PATH\`: req/s|≥ $T_PAGE_RATIO × bare lws
+02|http|service page \`$SERVICE_PATH\`: req/s|≥ $T_PAGE_RATIO × bare lws
+03|http|demo search page \`$SEARCH_PATH\`: req/s|≥ $T_SEARCH_RATIO × bare lws
+04|import|search API, $BENCH_IMPORT_SERVICES services, $BENCH_CONNECTIONS connections: req/s|≥ $T_BIG_RPS
+05|import|search API, $BENCH_IMPORT_SERVICES services, $BENCH_CONNECTIONS connections: p99|≤ $T_BIG_P99 ms
+06|import|search page, $BENCH_IMPORT_SERVICES services, $BENCH_CONNECTIONS connections: req/s|≥ $T_BIG_RPS
+07|import|search page, $BENCH_IMPORT_SERVICES services, $BENCH_CONNECTIONS connections: p99|≤ $T_BIG_P99 ms
+08|import|\`$HOME_PATH\` p99 during the search API load|≤ $T_HOME_P99 ms
+09|import|\`$HOME_PATH\` p99 during the search page load|≤ $T_HOME_P99 ms
+10|speech|\`/healthz\` p99 during $BENCH_SPEECH_CLIENTS read-alouds in parallel|≤ $T_HEALTHZ_P99 ms
+11|bookings|bookings per second, $BENCH_BOOKING_CLIENTS clients|≥ $T_BOOKINGS
+12|bookings|booking POST p99, $BENCH_BOOKING_CLIENTS clients|≤ $T_BOOKING_P99 ms
+13|bookings|slots with more active claims than desks|0
+14|bookings|201 answers lost after kill -9 under load|0
+15|bookings|integrity_check after kill -9 and restart|ok
+16|ws|booking POST answered, $BENCH_WS_CONNECTIONS subscribers|≤ $T_WS_POST ms
+17|ws|all $BENCH_WS_CONNECTIONS subscribers had the push|≤ $T_WS_ALL ms
+18|ws|server memory per WebSocket subscriber|≤ $T_WS_KIB KiB
+19|import|peak RSS (VmHWM), $BENCH_IMPORT_SERVICES services under load|≤ $T_RSS_MIB MiB
+EOF
+}
+# verdict VALUE OP LIMIT: "met" or "missed" (OP is >=, <= or ==); "not
+# measured" when VALUE is not a number.
+verdict() {
+	awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN {
+		if (v !~ /^[0-9]+(\.[0-9]+)?$/) { print "not measured"; exit }
+		ok = op == ">=" ? v + 0 >= l + 0 : op == "<=" ? v + 0 <= l + 0 : v + 0 == l + 0
+		print ok ? "met" : "missed" }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "–" }'; }
+mul() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", a * b }'; } # mul A B: A*B, whole
+
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 proc_kib() { # proc_kib PID FIELD: e.g. VmRSS in kB
 	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"
@@ -188,12 +266,15 @@ install_deps() {
 	local extra=""
 	command -v curl >/dev/null 2>&1 || extra+=" curl"
 	command -v python3 >/dev/null 2>&1 || extra+=" python3"
-	command -v cc >/dev/null 2>&1 || extra+=" gcc"          # builds bench/wsfan.c
+	command -v cc >/dev/null 2>&1 || extra+=" gcc"          # builds bench/wsfan.c, bench/bare.c
+	command -v pkg-config >/dev/null 2>&1 || extra+=" pkg-config"
+	pkg-config --exists libwebsockets 2>/dev/null || extra+=" libwebsockets-dev" # bench/bare.c
 	command -v sqlite3 >/dev/null 2>&1 || extra+=" sqlite3" # the overbooking check
 	[[ -x /usr/bin/time ]] || extra+=" time"                 # peak RSS of the import
 	DEBS="wrk nginx-light$extra" LOCALES="" sh tools/deps.sh
 	command -v wrk >/dev/null 2>&1 || die "wrk is not installed"
 	command -v cc >/dev/null 2>&1 || die "no C compiler (cc) for bench/wsfan.c"
+	pkg-config --exists libwebsockets || die "pkg-config finds no libwebsockets (for bench/bare.c)"
 	command -v sqlite3 >/dev/null 2>&1 || die "sqlite3 is not installed"
 	NGINX=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
 	[[ -x $NGINX ]] || die "nginx is not installed"
@@ -206,8 +287,30 @@ setup() {
 	chmod 755 "$TMP" # nginx workers may run as another user and need to read the web root
 	REPORT=$TMP/report
 	mkdir -p "$REPORT" "$TMP/www" "$RESULTS"
-	rm -f "$RESULTS"/wrk-*.txt "$RESULTS"/ws-fanout.txt "$RESULTS"/bookings.json \
-		"$RESULTS"/import-*.txt
+	rm -f "$RESULTS"/wrk-*.txt "$RESULTS"/ws-fanout.txt "$RESULTS"/bookings*.json \
+		"$RESULTS"/bookings-kill-*.txt "$RESULTS"/import-*.txt "$RESULTS"/probe-*.json \
+		"$RESULTS"/speech-*.json
+	summary_defaults
+}
+
+# Options of the server under test that not every version has: --workers
+# only when --help lists it (the multi-threaded server); --booking-rate
+# when the server accepts it.
+WORKERS_OPT=()
+RATE_OPT=()
+SERVER_MODE=""
+detect_server_options() {
+	local help
+	help=$("$SERVER" --help 2>&1 || true)
+	if [[ $help == *--workers* ]]; then
+		WORKERS_OPT=(--workers "$BENCH_WORKERS")
+		SERVER_MODE="\`--workers $BENCH_WORKERS\`"
+	else
+		SERVER_MODE="one thread (its --help lists no --workers)"
+	fi
+	if "$SERVER" --booking-rate 0 --help >/dev/null 2>&1; then
+		RATE_OPT=(--booking-rate 0)
+	fi
 }
 
 system_info() {
@@ -216,8 +319,8 @@ system_info() {
 		cut -d: -f2- | sed 's/^ *//') || true
 	mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 	commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-	[[ -n $(git status --porcelain -- portal Makefile 2>/dev/null) ]] &&
-		dirty=" (plus uncommitted changes in portal/ or Makefile)"
+	[[ -n $(git status --porcelain --untracked-files=no -- portal bench Makefile ':(exclude)bench/results' 2>/dev/null) ]] &&
+		dirty=" (plus uncommitted changes in portal/, bench/ or the Makefile)"
 	lws=$(dpkg-query -W -f='${Version}' libwebsockets-dev 2>/dev/null || echo unknown)
 	sqlite=$(dpkg-query -W -f='${Version}' libsqlite3-dev 2>/dev/null || echo unknown)
 	ngx=$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')
@@ -231,6 +334,7 @@ system_info() {
 		echo "- CPU: ${cpu:-unknown}, $(nproc) cores; memory: $mem;" \
 			"load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 		echo "- libwebsockets-dev $lws, libsqlite3-dev $sqlite, $ngx, wrk $wrkv"
+		echo "- server under test: \`$SERVER\`, $SERVER_MODE"
 		echo "- load: \`wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d${DURATION_S}s --latency\`" \
 			"(after a ${WARMUP_S}s warm-up), client and server on the same machine, 127.0.0.1"
 	} >"$REPORT/00-head.md"
@@ -241,9 +345,11 @@ SERVER_PID=""
 SERVER_URL=""
 
 # launch_server NAME [OPTION...]: starts $SERVER on a free port with a fresh,
-# empty data folder $TMP/data-NAME (log in $TMP/server-NAME.log) and extra
-# options (e.g. --content DIR); waits for 200 on /healthz. Sets LAUNCH_PID,
-# LAUNCH_PORT and LAUNCH_URL. Several servers can run side by side.
+# empty data folder $TMP/data-NAME (log in $TMP/server-NAME.log), the
+# --workers option when the server has it, and extra options (e.g. --content
+# DIR); waits for 200 on /healthz. With LAUNCH_KEEP_DATA=1 the data folder
+# stays as it is (a restart). Sets LAUNCH_PID, LAUNCH_PORT and LAUNCH_URL.
+# Several servers can run side by side.
 LAUNCH_PID=""
 LAUNCH_PORT=""
 LAUNCH_URL=""
@@ -252,9 +358,9 @@ launch_server() {
 	shift
 	for attempt in 1 2 3; do # a free port can be taken between probe and bind
 		port=$(free_port)
-		rm -rf "$TMP/data-$name"
-		spawn "$SERVER" --port "$port" --data "$TMP/data-$name" --quiet "$@" \
-			</dev/null >"$TMP/server-$name.log" 2>&1
+		[[ ${LAUNCH_KEEP_DATA:-0} == 1 ]] || rm -rf "$TMP/data-$name"
+		spawn "$SERVER" --port "$port" --data "$TMP/data-$name" --quiet "${WORKERS_OPT[@]}" "$@" \
+			</dev/null >>"$TMP/server-$name.log" 2>&1
 		LAUNCH_PID=$!
 		LAUNCH_PORT=$port
 		LAUNCH_URL=http://127.0.0.1:$port
@@ -274,14 +380,99 @@ start_server() { # the server for the HTTP rows and the memory figures
 	SERVER_URL=$LAUNCH_URL
 }
 
-# ---- nginx serving the same bytes ------------------------------------------
+# ---- the pages, and two servers that send the same bytes -----------------
+# capture_pages saves each page as the portal served it (body and headers,
+# one curl each); bare lws and nginx then serve those bytes, at the same
+# URLs, so that wrk asks all three servers exactly the same.
+PAGE_KEYS=(home service search)
+declare -A PAGE_PATH=([home]=$HOME_PATH [service]=$SERVICE_PATH [search]=$SEARCH_PATH)
+declare -A PAGE_NAME=([home]="home" [service]="service page" [search]="demo search page")
+declare -A PAGE_OK=()
+
+capture_pages() {
+	local key status
+	mkdir -p "$TMP/www" "$TMP/pages"
+	for key in "${PAGE_KEYS[@]}"; do
+		status=$(curl -s --max-time 10 -D "$TMP/pages/$key.head" -o "$TMP/www/$key.html" \
+			-w '%{http_code}' "$SERVER_URL${PAGE_PATH[$key]}") || true
+		if [[ $status == 200 ]]; then
+			PAGE_OK[$key]=1
+		else
+			[[ $key != home ]] || die "GET $HOME_PATH answered $status"
+			log "${PAGE_NAME[$key]}: not available (${PAGE_PATH[$key]} answered $status)"
+			report_note 10-http "${PAGE_NAME[$key]} \`${PAGE_PATH[$key]}\`: not available (answered $status), not measured."
+		fi
+	done
+	chmod -R a+rX "$TMP/www"
+}
+
+# same_bytes URL KEY: true when URL answers the body the portal gave for KEY
+same_bytes() {
+	curl -s --max-time 5 -o "$TMP/check.html" "$1" && cmp -s "$TMP/check.html" "$TMP/www/$2.html"
+}
+
+# response_bytes URL: "header bytes + body bytes" of one answer
+response_bytes() {
+	curl -s --max-time 5 -o /dev/null -w '%{size_header} + %{size_download}' "$1" || echo "–"
+}
+
+# The bare lws baseline (bench/bare.c): the captured bytes from memory on one
+# lws loop, with the portal's own response headers.
+BARE_PID=""
+BARE_URL=""
+start_bare() {
+	local key port args=() i
+	# shellcheck disable=SC2046 # pkg-config prints several words on purpose
+	cc -std=c11 -O2 -Wall -Wextra -o "$TMP/bare" bench/bare.c \
+		$(pkg-config --cflags --libs libwebsockets) || die "cannot build bench/bare.c"
+	for key in "${PAGE_KEYS[@]}"; do
+		[[ -n ${PAGE_OK[$key]:-} ]] || continue
+		args+=("${PAGE_PATH[$key]}" "$TMP/www/$key.html" "$TMP/pages/$key.head")
+	done
+	for i in 1 2 3; do
+		port=$(free_port)
+		spawn "$TMP/bare" "$port" "${args[@]}" </dev/null >"$TMP/bare.log" 2>&1
+		BARE_PID=$!
+		BARE_URL=http://127.0.0.1:$port
+		wait_200 "$BARE_URL$HOME_PATH" 10 && break
+		stop_pid "$BARE_PID"
+		BARE_PID=""
+	done
+	[[ -n $BARE_PID ]] || die "bench/bare.c did not start: $(tail -n 3 "$TMP/bare.log")"
+	for key in "${PAGE_KEYS[@]}"; do
+		[[ -n ${PAGE_OK[$key]:-} ]] || continue
+		same_bytes "$BARE_URL${PAGE_PATH[$key]}" "$key" ||
+			die "bare lws serves other bytes for ${PAGE_PATH[$key]}"
+	done
+	log "bare lws pid $BARE_PID on $BARE_URL"
+}
+
 NGINX_PID=""
 NGINX_URL=""
 NGINX_WORKERS=""
 
-# start_nginx WORKERS (a number or "auto")
+# nginx_headers KEY: add_header lines for the portal's response headers of
+# that page (content-type and content-length are nginx's own), so that nginx
+# sends them too. nginx adds Server, Date, Last-Modified, Accept-Ranges.
+nginx_headers() {
+	local line name value
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		[[ $line == HTTP/* || -z $line ]] && continue
+		name=${line%%:*} value=${line#*:}
+		value=${value# }
+		case ${name,,} in content-type | content-length) continue ;; esac
+		if [[ $value == *[\"\$\\]* ]]; then
+			log "nginx: header $name left out (a quote, dollar or backslash in it)"
+			continue
+		fi
+		printf '            add_header %s "%s" always;\n' "$name" "$value"
+	done <"$TMP/pages/$1.head"
+}
+
+# start_nginx WORKERS (a number or "auto"): the captured pages at their URLs
 start_nginx() {
-	local workers=$1 dir=$TMP/nginx-$1 port temps="" t i
+	local workers=$1 dir=$TMP/nginx-$1 port temps="" t i key locations=""
 	mkdir -p "$dir"
 	port=$(free_port)
 	# Temp folders inside $dir (only for modules this nginx has), so that no
@@ -290,6 +481,13 @@ start_nginx() {
 		if "$NGINX" -V 2>&1 | grep -q -- "--http-$t-temp-path"; then
 			temps+="    ${t//-/_}_temp_path $dir/$t;"$'\n'
 		fi
+	done
+	for key in "${PAGE_KEYS[@]}"; do
+		[[ -n ${PAGE_OK[$key]:-} ]] || continue
+		locations+="        location = ${PAGE_PATH[$key]%%\?*} {"$'\n'
+		locations+="            try_files /$key.html =404;"$'\n'
+		locations+="$(nginx_headers "$key")"$'\n'
+		locations+="        }"$'\n'
 	done
 	cat >"$dir/nginx.conf" <<EOF
 daemon off;
@@ -300,22 +498,25 @@ pid $dir/nginx.pid;
 events {}
 http {
     access_log off;
+    server_tokens off;
+    etag off;
 $temps    server {
         listen 127.0.0.1:$port;
         root $TMP/www;
-        location / {
-            types {}
-            default_type "text/html; charset=utf-8";
-        }
-    }
+        types {}
+        default_type "text/html; charset=utf-8";
+$locations    }
 }
 EOF
 	spawn "$NGINX" -p "$dir/" -c "$dir/nginx.conf" -e stderr </dev/null >"$dir/nginx.log" 2>&1
 	NGINX_PID=$!
 	NGINX_URL=http://127.0.0.1:$port
 	wait_200 "$NGINX_URL$HOME_PATH" 10 || die "nginx did not start: $(tail -n 5 "$dir/nginx.log")"
-	curl -s --max-time 5 -o "$dir/check.html" "$NGINX_URL$HOME_PATH"
-	cmp -s "$dir/check.html" "$TMP/www/nl/index.html" || die "nginx serves other bytes than the portal"
+	for key in "${PAGE_KEYS[@]}"; do
+		[[ -n ${PAGE_OK[$key]:-} ]] || continue
+		same_bytes "$NGINX_URL${PAGE_PATH[$key]}" "$key" ||
+			die "nginx serves other bytes for ${PAGE_PATH[$key]}"
+	done
 	for ((i = 0; i < 20; i++)); do # workers are forked after the master answers
 		NGINX_WORKERS=$(pgrep -c -P "$NGINX_PID" || true)
 		[[ $workers == auto ]] || ((NGINX_WORKERS >= workers)) && break
@@ -329,12 +530,33 @@ stop_nginx() {
 	NGINX_PID=""
 }
 
+# ---- CPU accounting --------------------------------------------------------
+# What else ran on the machine during a measurement: the busy CPU time of the
+# whole machine (/proc/stat: user, nice, system and the time the hypervisor
+# stole) minus that of the server under test and of the load generator, in
+# cores. Other work on the machine shows up here.
+HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
+machine_jiffies() { # busy jiffies of all CPUs: user nice system steal (not interrupts)
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $9; exit }' /proc/stat
+}
+pids_jiffies() { # pids_jiffies PID...: utime + stime of these processes (all threads)
+	local p s=0 v
+	for p in "$@"; do
+		v=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null) || v=0
+		s=$((s + ${v:-0}))
+	done
+	echo "$s"
+}
+
 # ---- wrk -----------------------------------------------------------------
 # run_wrk NAME URL [SCRIPT_ARG...]: warm-up, then the measured run; raw
 # output in $RESULTS/wrk-NAME.txt; sets WRK_RPS WRK_P50 WRK_P99 (ms)
 # WRK_ERRORS WRK_COMPLETE (requests answered). Optional, set on the call
 # (WRK_C=1 run_wrk ...): WRK_C connections, WRK_T threads, WRK_D seconds,
-# WRK_TIMEOUT, WRK_WARMUP_S, WRK_SCRIPT (a Lua script; SCRIPT_ARGs go to it).
+# WRK_TIMEOUT, WRK_WARMUP_S, WRK_SCRIPT (a Lua script; SCRIPT_ARGs go to it),
+# WRK_PIDS (the processes of the server under test: then WRK_SRV_CPU and
+# WRK_OTHER_CPU are the cores the server and everything but the server and
+# wrk used during the measured run, else "–").
 run_wrk() {
 	local name=$1 url=$2 out=$RESULTS/wrk-$1.txt parsed
 	shift 2
@@ -352,8 +574,24 @@ run_wrk() {
 			die "wrk warm-up against $url failed"
 	fi
 	log "wrk ${dur}s: $name ($url${*:+ $*})"
-	run_tracked timeout -k 5 $((dur + grace)) "${wrk[@]}" "-d${dur}s" "${tail[@]}" >"$out" ||
+	# CPU of the server (WRK_PIDS: its processes), of wrk and of the rest
+	local pids=() m0 m1 s0 s1 t0 t1 timer=()
+	read -r -a pids <<<"${WRK_PIDS:-}"
+	[[ -x /usr/bin/time ]] && timer=(/usr/bin/time -f '%U %S' -o "$TMP/wrk.time")
+	rm -f "$TMP/wrk.time"
+	m0=$(machine_jiffies) s0=$(pids_jiffies "${pids[@]}") t0=$(date +%s%N)
+	run_tracked timeout -k 5 $((dur + grace)) "${timer[@]}" "${wrk[@]}" "-d${dur}s" "${tail[@]}" >"$out" ||
 		die "wrk against $url failed: $(cat "$out")"
+	m1=$(machine_jiffies) s1=$(pids_jiffies "${pids[@]}") t1=$(date +%s%N)
+	read -r WRK_SRV_CPU WRK_OTHER_CPU < <(awk -v m="$((m1 - m0))" -v s="$((s1 - s0))" \
+		-v hz="$HZ" -v t="$(((t1 - t0) / 1000000))" -v f="$TMP/wrk.time" -v np="${#pids[@]}" 'BEGIN {
+			w = -1; if ((getline line < f) > 0) { while ((getline l2 < f) > 0) line = l2
+				split(line, a, " "); if (a[1] ~ /^[0-9.]+$/) w = a[1] + a[2] }
+			sec = t / 1000
+			srv = np ? sprintf("%.2f", s / hz / sec) : "–"
+			oth = (w >= 0 && np) ? sprintf("%.2f", (m - s) / hz / sec - w / sec) : "–"
+			if (oth != "–" && oth + 0 < 0) oth = "0.00"
+			print srv, oth }')
 	parsed=$(awk '
 		function ms(v) {
 			if (v ~ /us$/) return v / 1000
@@ -377,12 +615,6 @@ run_wrk() {
 	((WRK_ERRORS == 0)) || log "warning: $name had $WRK_ERRORS errors or non-2xx responses"
 }
 
-http_table() {
-	[[ -e $REPORT/10-http.md ]] ||
-		table_head 10-http "Requests per second and latency" \
-			"page:l" "server:l" "req/s:r" "p50 ms:r" "p99 ms:r" "errors:r"
-}
-
 # ---- benchmarks --------------------------------------------------------------
 
 # Start-up time: exec to first 200 on /healthz, fresh data folder, median.
@@ -397,22 +629,13 @@ bench_startup() {
 		"$median ms"
 }
 
-# Saves the home page exactly as served, for nginx; the idle RSS after that.
-capture_home() {
-	local status
-	mkdir -p "$TMP/www/nl"
-	status=$(curl -s --max-time 5 -o "$TMP/www/nl/index.html" -w '%{http_code}' "$SERVER_URL$HOME_PATH") || true
-	[[ $status == 200 ]] || die "GET $HOME_PATH answered $status"
-	chmod -R a+rX "$TMP/www"
-}
-
 bench_memory_idle() {
-	table_row 20-process "RSS idle (after start, /healthz and one home page)" \
+	table_row 20-process "RSS idle (after start, /healthz and one request for each page)" \
 		"$(mib "$(proc_kib "$SERVER_PID" VmRSS)")"
 }
 
 bench_memory_loaded() { # bench_memory_loaded WHAT
-	table_row 20-process "RSS right after the wrk run on $1" "$(mib "$(proc_kib "$SERVER_PID" VmRSS)")"
+	table_row 20-process "RSS right after the wrk runs on $1" "$(mib "$(proc_kib "$SERVER_PID" VmRSS)")"
 }
 
 bench_memory_peak() {
@@ -421,7 +644,7 @@ bench_memory_peak() {
 
 # Weight of the home page: the HTML plus every /static/ asset it links.
 bench_page_weight() {
-	local html=$TMP/www/nl/index.html url res body head total_b total_h n=1
+	local html=$TMP/www/home.html url res body head total_b total_h n=1
 	body=$(stat -c %s "$html")
 	head=$(curl -s --max-time 5 -o /dev/null -w '%{size_header}' "$SERVER_URL$HOME_PATH")
 	table_head 30-weight "Weight of the home page $HOME_PATH (as served, uncompressed)" \
@@ -446,12 +669,15 @@ bench_main_pages_weight() {
 	local page html url body total n res status
 	table_head 31-weights "Weight of the main pages (HTML + linked assets, uncompressed)" \
 		"page:l" "HTML bytes:r" "with assets:r" "requests:r"
-	for page in /nl/ /nl/zelfcheck '/nl/zelfcheck?p=s&a=&pc=-' '/nl/voorzieningen?postcode=7511&q=ontmoeting' \
-		/nl/voorzieningen/zorgbelang-clientondersteuning /nl/mantelzorg /nl/afspraak \
-		'/nl/afspraak?locatie=ww-centrum&onderwerp=wonen' /kiosk/demo; do
+	for page in /nl/ /nl/zelfcheck '/nl/zelfcheck?p=s&a=&pc=-' "$SEARCH_PATH" \
+		"$SERVICE_PATH" /nl/mantelzorg /nl/afspraak \
+		'/nl/afspraak?locatie=ww-centrum&onderwerp=wonen' "/kiosk/$KIOSK_TERMINAL"; do
 		html=$TMP/page.html
 		status=$(curl -s --max-time 5 -o "$html" -w '%{http_code}' "$SERVER_URL$page") || true
-		[[ $status == 200 ]] || die "GET $page answered $status"
+		if [[ $status != 200 ]]; then
+			table_row 31-weights "\`$page\`" "answered $status" "–" "–"
+			continue
+		fi
 		body=$(stat -c %s "$html") total=$body n=1
 		while read -r url; do
 			[[ -n $url ]] || continue
@@ -462,44 +688,68 @@ bench_main_pages_weight() {
 	done
 }
 
-bench_home_wijkwijzer() {
-	http_table
-	run_wrk home-wijkwijzer "$SERVER_URL$HOME_PATH"
-	table_row 10-http "home $HOME_PATH" "wijkwijzer (1 thread)" "$WRK_RPS" "$WRK_P50" "$WRK_P99" "$WRK_ERRORS"
-	bench_memory_loaded "the home page"
-}
-
-bench_home_nginx() { # bench_home_nginx WORKERS: the same bytes from nginx
-	local workers=$1
-	http_table
-	start_nginx "$workers"
-	run_wrk "home-nginx-$workers" "$NGINX_URL$HOME_PATH"
-	stop_nginx
-	local label="nginx, 1 worker"
-	[[ $workers == 1 ]] || label="nginx, $workers workers ($NGINX_WORKERS)"
-	table_row 10-http "home, same bytes" "$label" "$WRK_RPS" "$WRK_P50" "$WRK_P99" "$WRK_ERRORS"
-}
-
-bench_search() {
-	local status
-	http_table
-	status=$(http_status "$SERVER_URL$SEARCH_PATH")
-	if [[ $status != 200 ]]; then
-		log "search page: not available yet ($SEARCH_PATH answered $status)"
-		report_note 10-http "search page: not available yet"
-		return 0
-	fi
-	run_wrk search-wijkwijzer "$SERVER_URL$SEARCH_PATH"
-	table_row 10-http "search $SEARCH_PATH" "wijkwijzer (1 thread)" "$WRK_RPS" "$WRK_P50" "$WRK_P99" "$WRK_ERRORS"
-	bench_memory_loaded "the search page"
-	# the same bytes of the search page, served by nginx as a file
-	status=$(curl -s --max-time 5 -o "$TMP/www/nl/search.html" -w '%{http_code}' "$SERVER_URL$SEARCH_PATH") || true
-	[[ $status == 200 ]] || die "GET $SEARCH_PATH answered $status"
-	chmod a+r "$TMP/www/nl/search.html"
+# Every page on the three servers one after another (wijkwijzer, bare lws,
+# nginx with one worker), so that the three figures of a page are measured
+# seconds apart, under the same other load on the machine.
+bench_pages() {
+	local key path rps_w rps_b rps_n ratio_b ratio_n k min label home_bare=0 other_max=0
+	table_head 10-http "Requests per second and latency (the same bytes from three servers)" \
+		"page:l" "server:l" "req/s:r" "p50 ms:r" "p99 ms:r" "errors:r" "× bare lws:r" \
+		"× nginx 1w:r" "header + body bytes:r" "server CPU:r" "other CPU:r"
+	start_bare
 	start_nginx 1
-	run_wrk search-nginx-1 "$NGINX_URL/nl/search.html"
+	for key in "${PAGE_KEYS[@]}"; do
+		case $key in home) k=01 min=$T_PAGE_RATIO ;; service) k=02 min=$T_PAGE_RATIO ;;
+		search) k=03 min=$T_SEARCH_RATIO ;; esac
+		path=${PAGE_PATH[$key]}
+		label="${PAGE_NAME[$key]} \`$path\`"
+		if [[ -z ${PAGE_OK[$key]:-} ]]; then
+			summary_row "$k" "$label: req/s" "not measured (the portal did not answer 200)" "–" \
+				"≥ $min × bare lws" "not measured"
+			continue
+		fi
+		WRK_PIDS=$SERVER_PID run_wrk "$key-wijkwijzer" "$SERVER_URL$path"
+		local res_w=("$WRK_RPS" "$WRK_P50" "$WRK_P99" "$WRK_ERRORS") cpu_w=("$WRK_SRV_CPU" "$WRK_OTHER_CPU")
+		WRK_PIDS=$BARE_PID run_wrk "$key-bare" "$BARE_URL$path"
+		local res_b=("$WRK_RPS" "$WRK_P50" "$WRK_P99" "$WRK_ERRORS") cpu_b=("$WRK_SRV_CPU" "$WRK_OTHER_CPU")
+		WRK_PIDS="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" run_wrk "$key-nginx-1" "$NGINX_URL$path"
+		local res_n=("$WRK_RPS" "$WRK_P50" "$WRK_P99" "$WRK_ERRORS") cpu_n=("$WRK_SRV_CPU" "$WRK_OTHER_CPU")
+		other_max=$(awk -v m="$other_max" -v a="${cpu_w[1]}" -v b="${cpu_b[1]}" -v c="${cpu_n[1]}" \
+			'BEGIN { for (i = 0; i < 3; i++) { v = i == 0 ? a : i == 1 ? b : c; if (v ~ /^[0-9.]+$/ && v + 0 > m + 0) m = v }
+				print m }')
+		rps_w=${res_w[0]} rps_b=${res_b[0]} rps_n=${res_n[0]}
+		ratio_b=$(ratio "$rps_w" "$rps_b") ratio_n=$(ratio "$rps_w" "$rps_n")
+		table_row 10-http "$label" "wijkwijzer" "${res_w[@]}" "$ratio_b" "$ratio_n" \
+			"$(response_bytes "$SERVER_URL$path")" "${cpu_w[@]}"
+		table_row 10-http "" "bare lws, 1 loop" "${res_b[@]}" "1.00" "$(ratio "$rps_b" "$rps_n")" \
+			"$(response_bytes "$BARE_URL$path")" "${cpu_b[@]}"
+		table_row 10-http "" "nginx, 1 worker" "${res_n[@]}" "$(ratio "$rps_n" "$rps_b")" "1.00" \
+			"$(response_bytes "$NGINX_URL$path")" "${cpu_n[@]}"
+		local verdict_s
+		verdict_s=$(verdict "$ratio_b" ">=" "$min")
+		((res_w[3] == 0 && res_b[3] == 0 && res_n[3] == 0)) || verdict_s="$verdict_s (with errors: see the table)"
+		summary_row "$k" "$label: req/s" "$rps_w ($ratio_b × bare, $ratio_n × nginx)" \
+			"bare lws $rps_b; nginx 1 worker $rps_n" \
+			"≥ $min × bare lws = $(mul "$min" "$rps_b")" "$verdict_s"
+		if [[ $key == home ]]; then
+			home_bare=$rps_b
+			bench_memory_loaded "the home page"
+		elif [[ $key == search ]]; then
+			bench_memory_loaded "the search page"
+		fi
+	done
 	stop_nginx
-	table_row 10-http "search, same bytes" "nginx, 1 worker" "$WRK_RPS" "$WRK_P50" "$WRK_P99" "$WRK_ERRORS"
+	# all cores for nginx, as a reference: the home page only
+	start_nginx auto
+	WRK_PIDS="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" run_wrk "home-nginx-auto" "$NGINX_URL$HOME_PATH"
+	stop_nginx
+	table_row 10-http "home \`$HOME_PATH\`" "nginx, auto workers ($NGINX_WORKERS)" "$WRK_RPS" \
+		"$WRK_P50" "$WRK_P99" "$WRK_ERRORS" "$(ratio "$WRK_RPS" "$home_bare")" "–" "–" \
+		"$WRK_SRV_CPU" "$WRK_OTHER_CPU"
+	stop_pid "$BARE_PID"
+	BARE_PID=""
+	report_note 10-http "Each page was fetched once from the portal with curl (body and headers); bare lws (\`bench/bare.c\`, one lws loop, the pages in memory) sends exactly those bytes, headers included; nginx sends the same body and the portal's headers through \`add_header\`, plus its own Server, Date, Last-Modified and Accept-Ranges. \"× bare lws\" and \"× nginx 1w\" are req/s divided by the req/s of that server for the same page in this run. \"server CPU\" is the CPU the server under test used during the run, \"other CPU\" what all other processes but wrk used, plus CPU time stolen by the hypervisor (other work on the machine), both in cores of the $(nproc)."
+	PAGES_OTHER_MAX=$other_max
 }
 
 # ---- WebSocket fan-out (40-ws) -----------------------------------------------
@@ -577,6 +827,30 @@ bench_ws_fanout() {
 		table_row 40-ws "**subscribers that had the push (not all)**" \
 			"**$(kv "$out" received) of $(kv "$out" connected)**"
 	fi
+	# the summary: POST answer time, time until all had the push, memory
+	local conn post_st post_ms per_kib
+	conn=$(kv "$out" connected) post_st=$(kv "$out" post_status) post_ms=$(kv "$out" post_ms)
+	per_kib=${per% KiB}
+	if [[ $post_st == 201 ]]; then
+		summary_row 16 "booking POST answered, $conn subscribers" "$post_ms ms" "–" "≤ $T_WS_POST ms" \
+			"$(verdict "$post_ms" "<=" "$T_WS_POST")"
+	else
+		summary_row 16 "booking POST answered, $conn subscribers" "status $post_st after $post_ms ms" \
+			"–" "≤ $T_WS_POST ms" "missed"
+	fi
+	if [[ -n $all && $all != none ]]; then
+		summary_row 17 "all $conn subscribers had the push" "$all ms" "–" "≤ $T_WS_ALL ms" \
+			"$(verdict "$all" "<=" "$T_WS_ALL")"
+	else
+		summary_row 17 "all $conn subscribers had the push" \
+			"only $(kv "$out" received) of $conn got it" "–" "≤ $T_WS_ALL ms" "missed"
+	fi
+	summary_row 18 "server memory per WebSocket subscriber" "$per" \
+		"$(mib "$before") before connecting" "≤ $T_WS_KIB KiB" "$(verdict "$per_kib" "<=" "$T_WS_KIB")"
+	if ((conn < n)); then
+		summary_row 17 "all $n subscribers had the push" "only $conn of $n subscribed" "–" \
+			"≤ $T_WS_ALL ms" "missed"
+	fi
 	report_note 40-ws "Booked: $WS_LOCATION, $(kv "$out" slot), topic $WS_TOPIC."
 	[[ -n $FD_NOTE ]] && report_note 40-ws "$FD_NOTE"
 	reasons=$(kv "$out" fail_reasons)
@@ -587,29 +861,34 @@ bench_ws_fanout() {
 }
 
 # ---- bookings per second (50-bookings) ---------------------------------------
-# BENCH_BOOKING_CLIENTS clients book through POST /api/v1/bookings on a
-# server with a fresh data folder, spread over every wijkwijzer, day and
-# topic, for BENCH_BOOKING_SECONDS or until no slot is left
-# (bench/bookings.py); then sqlite3 checks that no slot has more active
-# claims than the location has desks.
-bench_bookings() {
-	local out=$RESULTS/bookings.json db parsed desks over claims slots confirmed
-	local made planned left secs bps rps c201 c409 other p50 p99 max p50c p99c days locs cerr st
-	local opts=()
-	# every client comes from 127.0.0.1: switch off a per-client limit on
-	# booking attempts where the server has one
-	if "$SERVER" --booking-rate 0 --help >/dev/null 2>&1; then
-		opts=(--booking-rate 0)
-		report_note 50-bookings "The server ran with \`--booking-rate 0\` (no per-client limit on booking attempts), as all clients share 127.0.0.1."
-	fi
-	launch_server bookings "${opts[@]}"
-	log "bookings: $BENCH_BOOKING_CLIENTS clients, at most ${BENCH_BOOKING_SECONDS}s"
-	run_tracked timeout -k 5 $((BENCH_BOOKING_SECONDS + 300)) python3 bench/bookings.py \
-		"$LAUNCH_URL" "$BENCH_BOOKING_CLIENTS" "$BENCH_BOOKING_SECONDS" >"$out" ||
-		die "bench/bookings.py failed"
-	stop_pid "$LAUNCH_PID" # a clean stop checkpoints the WAL
-	db=$TMP/data-bookings/wijkwijzer.db
-	parsed=$(python3 -c '
+# desks per location from the content, as (id, desks) rows for SQL
+desks_sql() {
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["location_id"] ~ /^[a-z0-9-]+$/ {
+			printf "%s(\x27%s\x27, %d)", (n++ ? ", " : ""), $c["location_id"], $c["desks"]
+		}' content/appointments/locations.csv
+}
+
+# check_db DB: counts in a bookings database (the server stopped). Sets
+# DB_OVER (slots with more active claims than desks, a desk number above
+# that, or a location not in the content), DB_CLAIMS, DB_SLOTS, DB_CONFIRMED.
+check_db() {
+	local db=$1 desks
+	desks=$(desks_sql)
+	[[ -n $desks ]] || die "no desks in content/appointments/locations.csv"
+	DB_OVER=$(sqlite3 "$db" "WITH desks(location_id, n) AS (VALUES $desks)
+		SELECT count(*) FROM (SELECT location_id, slot, count(*) AS k, max(desk) AS top
+			FROM slot_claim WHERE active = 1 GROUP BY location_id, slot) c
+		LEFT JOIN desks d USING (location_id) WHERE d.n IS NULL OR c.k > d.n OR c.top > d.n") ||
+		die "sqlite3 on $db failed"
+	read -r DB_CLAIMS DB_SLOTS < <(sqlite3 -separator ' ' "$db" \
+		"SELECT count(*), count(DISTINCT location_id || slot) FROM slot_claim WHERE active = 1")
+	DB_CONFIRMED=$(sqlite3 "$db" "SELECT count(*) FROM booking WHERE status = 'confirmed'")
+}
+
+# bookings_json FILE: the figures of a bookings.py result, one line
+bookings_json() {
+	python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))
 s = r["status"]
@@ -617,23 +896,32 @@ other = sum(v for k, v in s.items() if k not in ("201", "409"))
 print(r["attempts_made"], r["attempts_planned"], r["attempts_left"], r["seconds"],
       r["bookings_per_s"], r["requests_per_s"], s.get("201", 0), s.get("409", 0), other,
       r["p50_ms"], r["p99_ms"], r["max_ms"], r["p50_201_ms"], r["p99_201_ms"],
-      r["days_with_slots"], r["locations"], r["client_errors"],
-      json.dumps(s, separators=(",", ":")))' "$out") || die "cannot read $out"
-	read -r made planned left secs bps rps c201 c409 other p50 p99 max p50c p99c days locs cerr st <<<"$parsed"
-	# desks per location from the content, as (id, desks) rows for SQL
-	desks=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$c["location_id"] ~ /^[a-z0-9-]+$/ {
-			printf "%s(\x27%s\x27, %d)", (n++ ? ", " : ""), $c["location_id"], $c["desks"]
-		}' content/appointments/locations.csv)
-	[[ -n $desks ]] || die "no desks in content/appointments/locations.csv"
-	over=$(sqlite3 "$db" "WITH desks(location_id, n) AS (VALUES $desks)
-		SELECT count(*) FROM (SELECT location_id, slot, count(*) AS k, max(desk) AS top
-			FROM slot_claim WHERE active = 1 GROUP BY location_id, slot) c
-		LEFT JOIN desks d USING (location_id) WHERE d.n IS NULL OR c.k > d.n OR c.top > d.n") ||
-		die "sqlite3 on $db failed"
-	read -r claims slots < <(sqlite3 -separator ' ' "$db" \
-		"SELECT count(*), count(DISTINCT location_id || slot) FROM slot_claim WHERE active = 1")
-	confirmed=$(sqlite3 "$db" "SELECT count(*) FROM booking WHERE status = 'confirmed'")
+      r["days_with_slots"], r["locations"], r["client_errors"], r["client_cpu_pct"],
+      json.dumps(s, separators=(",", ":")))' "$1"
+}
+
+# BENCH_BOOKING_CLIENTS clients book through POST /api/v1/bookings on a
+# server with a fresh data folder, spread over every wijkwijzer, day and
+# topic, for BENCH_BOOKING_SECONDS or until no slot is left
+# (bench/bookings.py); then sqlite3 checks that no slot has more active
+# claims than the location has desks.
+bench_bookings() {
+	local out=$RESULTS/bookings.json parsed
+	local made planned left secs bps rps c201 c409 other p50 p99 max p50c p99c days locs cerr cpu st
+	# every client comes from 127.0.0.1: switch off a per-client limit on
+	# booking attempts where the server has one
+	if ((${#RATE_OPT[@]})); then
+		report_note 50-bookings "The servers ran with \`--booking-rate 0\` (no per-client limit on booking attempts), as all clients share 127.0.0.1."
+	fi
+	launch_server bookings "${RATE_OPT[@]}"
+	log "bookings: $BENCH_BOOKING_CLIENTS clients, at most ${BENCH_BOOKING_SECONDS}s"
+	run_tracked timeout -k 5 $((BENCH_BOOKING_SECONDS + 300)) python3 bench/bookings.py \
+		"$LAUNCH_URL" "$BENCH_BOOKING_CLIENTS" "$BENCH_BOOKING_SECONDS" >"$out" ||
+		die "bench/bookings.py failed"
+	stop_pid "$LAUNCH_PID" # a clean stop checkpoints the WAL
+	parsed=$(bookings_json "$out") || die "cannot read $out"
+	read -r made planned left secs bps rps c201 c409 other p50 p99 max p50c p99c days locs cerr cpu st <<<"$parsed"
+	check_db "$TMP/data-bookings/wijkwijzer.db"
 	table_head 50-bookings "Bookings through the API: $BENCH_BOOKING_CLIENTS clients, fresh data folder" \
 		"figure:l" "value:r"
 	table_row 50-bookings "attempts made / planned (every free desk of $days days with slots at $locs wijkwijzers, plus one per slot)" \
@@ -648,15 +936,197 @@ print(r["attempts_made"], r["attempts_planned"], r["attempts_left"], r["seconds"
 	table_row 50-bookings "answers 201 created / 409 slot full / other" "$c201 / $c409 / $other"
 	table_row 50-bookings "POST latency, all answers: p50 / p99 / max" "$p50 / $p99 / $max ms"
 	table_row 50-bookings "POST latency, 201 only: p50 / p99" "$p50c / $p99c ms"
-	table_row 50-bookings "**slots with more active claims than desks (sqlite3 after the run)**" "**$over**"
+	table_row 50-bookings "CPU of the client (bench/bookings.py, one Python process) while booking" "$cpu % of one core"
+	table_row 50-bookings "**slots with more active claims than desks (sqlite3 after the run)**" "**$DB_OVER**"
 	table_row 50-bookings "active claims / slots claimed; confirmed bookings in the database" \
-		"$claims / $slots; $confirmed"
+		"$DB_CLAIMS / $DB_SLOTS; $DB_CONFIRMED"
 	report_note 50-bookings "Data folder on $(df -T "$TMP" | awk 'NR == 2 { print $2 }'); the server commits every booking with synchronous=FULL."
-	((over == 0)) || log "warning: $over slots are overbooked"
-	((confirmed == c201)) ||
-		report_note 50-bookings "Warning: $c201 answers were 201 but the database has $confirmed confirmed bookings."
+	((DB_OVER == 0)) || log "warning: $DB_OVER slots are overbooked"
+	((DB_CONFIRMED == c201)) ||
+		report_note 50-bookings "Warning: $c201 answers were 201 but the database has $DB_CONFIRMED confirmed bookings."
 	((other == 0)) || report_note 50-bookings "Answers by status: $st."
 	((cerr == 0)) || report_note 50-bookings "Client-side errors (no answer): $cerr."
+	local note=""
+	((cpu >= 90)) && note=" (the client used $cpu % of a core: it may have set the pace)"
+	summary_row 11 "bookings per second, $BENCH_BOOKING_CLIENTS clients" "$bps$note" "–" \
+		"≥ $T_BOOKINGS" "$(verdict "$bps" ">=" "$T_BOOKINGS")"
+	summary_row 12 "booking POST p99, $BENCH_BOOKING_CLIENTS clients (all answers)" "$p99 ms" "–" \
+		"≤ $T_BOOKING_P99 ms" "$(verdict "$p99" "<=" "$T_BOOKING_P99")"
+	summary_row 13 "slots with more active claims than desks" "$DB_OVER" "–" "0" \
+		"$(verdict "$DB_OVER" "==" 0)"
+	return 0
+}
+
+# The same load on a fresh server, killed with SIGKILL once
+# BENCH_KILL_AFTER bookings were answered 201; then the server is started
+# again on that data folder and stopped cleanly, and sqlite3 checks that
+# every reference a client got with a 201 is a confirmed booking, that
+# PRAGMA integrity_check says ok and that no slot is overbooked.
+bench_bookings_kill() {
+	local out=$RESULTS/bookings-kill.json refs=$RESULTS/bookings-kill-refs.txt db bpid pid i n=0
+	local parsed made planned left secs bps rps c201 c409 other p50 p99 max p50c p99c days locs cerr cpu st
+	local missing integrity got
+	: >"$refs"
+	launch_server kill "${RATE_OPT[@]}"
+	pid=$LAUNCH_PID
+	log "kill -9: $BENCH_BOOKING_CLIENTS clients, SIGKILL after $BENCH_KILL_AFTER bookings"
+	spawn timeout -k 5 $((BENCH_BOOKING_SECONDS + 300)) python3 bench/bookings.py \
+		"$LAUNCH_URL" "$BENCH_BOOKING_CLIENTS" "$BENCH_BOOKING_SECONDS" --refs "$refs" \
+		--stop-on-error >"$out"
+	bpid=$!
+	for ((i = 0; i < 3000; i++)); do # at most 60 s
+		n=$(wc -l <"$refs")
+		((n >= BENCH_KILL_AFTER)) && break
+		alive "$bpid" || break
+		sleep 0.02
+	done
+	if alive "$pid"; then
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+	log "kill -9: server killed after $n references"
+	wait "$bpid" || die "bench/bookings.py failed in the kill -9 run"
+	LAUNCH_KEEP_DATA=1 launch_server kill "${RATE_OPT[@]}"
+	stop_pid "$LAUNCH_PID"
+	db=$TMP/data-kill/wijkwijzer.db
+	parsed=$(bookings_json "$out") || die "cannot read $out"
+	read -r made planned left secs bps rps c201 c409 other p50 p99 max p50c p99c days locs cerr cpu st <<<"$parsed"
+	got=$(wc -l <"$refs")
+	integrity=$(sqlite3 "$db" "PRAGMA integrity_check" | tr '\n' ' ' | sed 's/ $//')
+	missing=$(sqlite3 "$db" <<EOF
+CREATE TEMP TABLE r(ref TEXT);
+.import --csv --schema temp "$refs" r
+SELECT count(*) FROM r WHERE upper(replace(replace(ref, '-', ''), ' ', '')) NOT IN
+	(SELECT reference FROM booking WHERE reference IS NOT NULL AND status = 'confirmed');
+EOF
+	) || die "sqlite3 on $db failed"
+	check_db "$db"
+	table_head 51-kill "kill -9 under the booking load, then a restart on the same data folder" \
+		"figure:l" "value:r"
+	table_row 51-kill "201 answers the clients had when the server was killed (SIGKILL after $BENCH_KILL_AFTER)" "$got"
+	table_row 51-kill "answers 201 / 409 / other; requests without an answer" "$c201 / $c409 / $other; $cerr"
+	table_row 51-kill "**of those 201 references, not a confirmed booking after the restart**" "**$missing**"
+	table_row 51-kill "confirmed bookings in the database (201s committed but not delivered count too)" "$DB_CONFIRMED"
+	table_row 51-kill "**PRAGMA integrity_check**" "**$integrity**"
+	table_row 51-kill "slots with more active claims than desks" "$DB_OVER"
+	report_note 51-kill "The server got SIGKILL while $BENCH_BOOKING_CLIENTS clients were booking; each client stopped at its first request without an answer. Every reference in a 201 answer was written down as it arrived (\`bookings-kill-refs.txt\`). The restarted server answered /healthz and was stopped cleanly before sqlite3 looked."
+	if ((got == 0)); then
+		summary_row 14 "201 answers lost after kill -9 under load" "not measured (no 201 before the kill)" \
+			"–" "0" "not measured"
+	else
+		summary_row 14 "201 answers lost after kill -9 under load" "$missing of $got" "–" "0" \
+			"$(verdict "$missing" "==" 0)"
+	fi
+	if [[ $integrity == ok ]]; then
+		summary_row 15 "integrity_check after kill -9 and restart" "ok" "–" "ok" "met"
+	else
+		summary_row 15 "integrity_check after kill -9 and restart" "$integrity" "–" "ok" "missed"
+	fi
+	((DB_OVER == 0)) || summary_row 13 "slots with more active claims than desks" \
+		"$DB_OVER after the kill -9 run" "–" "0" "missed"
+	return 0
+}
+
+# ---- latency probes ------------------------------------------------------------
+# start_probe NAME URL SECONDS [DELAY]: bench/probe.py asks for URL
+# BENCH_PROBE_RATE times a second (one connection, never more than one
+# request open) from DELAY s after now until DELAY + SECONDS; raw output in
+# $RESULTS/probe-NAME.json. finish_probe NAME waits for it and sets PROBE_N
+# (probes answered), PROBE_SKIPPED (probes due while one was still open,
+# counted as waiting for it), PROBE_P50 and PROBE_P99 (ms, with the skipped
+# ones), PROBE_RAW_P99 (ms, only the probes sent), PROBE_MAX and PROBE_ERR
+# (errors and non-200 answers).
+PROBE_PID=""
+start_probe() {
+	spawn timeout -k 5 $(($3 + 65)) python3 bench/probe.py probe "$2" "$BENCH_PROBE_RATE" "$3" \
+		--delay "${4:-0}" >"$RESULTS/probe-$1.json"
+	PROBE_PID=$!
+}
+finish_probe() {
+	local parsed
+	wait "$PROBE_PID" || true
+	PROBE_PID=""
+	parsed=$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+bad = r["errors"] + sum(v for k, v in r["status"].items() if k != "200")
+f = lambda v: "–" if v is None else v
+print(r["answered"], r["skipped"], f(r["p50_ms"]), f(r["p99_ms"]), f(r["raw_p99_ms"]),
+      f(r["max_ms"]), bad)' "$RESULTS/probe-$1.json" 2>/dev/null) || parsed="0 0 – – – – 0"
+	read -r PROBE_N PROBE_SKIPPED PROBE_P50 PROBE_P99 PROBE_RAW_P99 PROBE_MAX PROBE_ERR <<<"$parsed"
+}
+idle_probe() { # idle_probe NAME URL: the baseline, BENCH_PROBE_IDLE seconds
+	start_probe "$1" "$2" "$PROBE_IDLE_S"
+	finish_probe "$1"
+}
+
+# ---- read aloud on kiosks (45-speech) ------------------------------------------
+# BENCH_SPEECH_CLIENTS kiosk sessions ask for /lees-voor.wav one after
+# another (each from its own loopback address, as separate terminals), each
+# time for another service page, so that every answer is synthesised (the
+# server keeps the last 16 in a cache); meanwhile /healthz is probed.
+bench_speech() {
+	local pads status out=$RESULTS/speech-load.json parsed n ok p50 p99 max bad mib_s st
+	local cookie="Cookie: ww_kiosk=$KIOSK_TERMINAL"
+	launch_server speech
+	local route
+	# the route is /lees-voor.wav (portal/routes.c); /lees-voor as well, in case it is renamed
+	for route in /lees-voor.wav /lees-voor; do
+		pads=$(curl -s --max-time 10 "$LAUNCH_URL/api/v1/services?limit=100" | R=$route python3 -c '
+import json, os, sys, urllib.parse
+s = json.load(sys.stdin)["services"]
+print(",".join(os.environ["R"] + "?pad=" + urllib.parse.quote(x["url"], safe="/") for x in s))') ||
+			die "cannot list the services for the read-alouds"
+		status=$(curl -s --max-time 30 -o /dev/null -w '%{http_code} %{content_type}' -H "$cookie" \
+			"$LAUNCH_URL${pads%%,*}") || true
+		[[ $status == "200 audio/wav" ]] && break
+	done
+	table_head 45-speech "Read aloud: $BENCH_SPEECH_CLIENTS kiosk sessions at once, /healthz meanwhile" \
+		"figure:l" "value:r"
+	if [[ $status != "200 audio/wav" ]]; then
+		table_row 45-speech "read aloud (\`${pads%%,*}\` with the kiosk cookie)" "answered $status"
+		summary_row 10 "\`/healthz\` p99 during $BENCH_SPEECH_CLIENTS read-alouds in parallel" \
+			"not measured (read aloud answered $status)" "–" "≤ $T_HEALTHZ_P99 ms" "not measured"
+		stop_pid "$LAUNCH_PID"
+		return 0
+	fi
+	idle_probe healthz-idle "$LAUNCH_URL/healthz"
+	local idle_p50=$PROBE_P50 idle_p99=$PROBE_P99
+	log "read aloud: $BENCH_SPEECH_CLIENTS clients, ${DURATION_S}s"
+	spawn timeout -k 5 $((DURATION_S + 60)) python3 bench/probe.py load "$LAUNCH_URL/" \
+		"$BENCH_SPEECH_CLIENTS" "$DURATION_S" --own-address --header "$cookie" --path-list "$pads" >"$out"
+	local lpid=$!
+	start_probe healthz-speech "$LAUNCH_URL/healthz" $((DURATION_S > 2 ? DURATION_S - 1 : 1)) 0.5
+	finish_probe healthz-speech
+	wait "$lpid" || true
+	stop_pid "$LAUNCH_PID"
+	parsed=$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = r["status"]
+f = lambda v: "–" if v is None else v
+print(r["answered"], s.get("200", 0), f(r["p50_ms"]), f(r["p99_ms"]), f(r["max_ms"]),
+      r["errors"] + sum(v for k, v in s.items() if k != "200"),
+      round(r["body_bytes"] / 1048576 / r["seconds"], 1) if r["seconds"] else 0,
+      json.dumps(s, separators=(",", ":")))' "$out" 2>/dev/null) || parsed="0 0 – – – 0 0 {}"
+	read -r n ok p50 p99 max bad mib_s st <<<"$parsed"
+	table_row 45-speech "read-alouds answered 200 in ${DURATION_S} s (all answers)" "$ok ($n)"
+	table_row 45-speech "read-aloud latency p50 / p99 / max" "$p50 / $p99 / $max ms"
+	table_row 45-speech "WAV received" "$mib_s MiB/s"
+	table_row 45-speech "/healthz on the idle server first: p50 / p99 (${PROBE_IDLE_S} s)" "$idle_p50 / $idle_p99 ms"
+	table_row 45-speech "/healthz during the read-alouds: probes answered / skipped" "$PROBE_N / $PROBE_SKIPPED"
+	table_row 45-speech "**/healthz during the read-alouds: p50 / p99**, p99 of the sent ones only / max" \
+		"**$PROBE_P50 / $PROBE_P99 ms**, $PROBE_RAW_P99 / $PROBE_MAX ms"
+	((bad == 0)) || report_note 45-speech "Read-aloud answers that were not 200, or no answer: $bad ($st)."
+	((PROBE_ERR == 0)) || report_note 45-speech "/healthz probes without a 200: $PROBE_ERR."
+	report_note 45-speech "Each kiosk session is one keep-alive connection with the cookie \`ww_kiosk=$KIOSK_TERMINAL\`, from its own address 127.0.0.10, .11, ... (the server limits read-alouds per address). Request n of all of them together reads service page n modulo 100 (\`pad=/nl/voorzieningen/ID\`), so none comes from the server's cache of 16. /healthz is probed $BENCH_PROBE_RATE times a second on one connection, from 0.5 s after the start until 0.5 s before the end; a probe due while the previous one is still open is skipped and counted as waiting for that answer (see bench/README.md)."
+	local verdict_s="not measured"
+	((PROBE_N > 0)) && verdict_s=$(verdict "$PROBE_P99" "<=" "$T_HEALTHZ_P99")
+	((ok > 0)) || verdict_s="not measured (no read-aloud answered 200)"
+	summary_row 10 "\`/healthz\` p99 during $BENCH_SPEECH_CLIENTS read-alouds in parallel" \
+		"$PROBE_P99 ms ($PROBE_N probes, $PROBE_SKIPPED skipped; $ok read-alouds)" "idle: $idle_p99 ms" \
+		"≤ $T_HEALTHZ_P99 ms" \
+		"$verdict_s"
 	return 0
 }
 
@@ -750,15 +1220,32 @@ bench_import() {
 			"$(awk -v s="${ms:-0}" 'BEGIN { printf "%.1f", s * 1000 }')"
 	done
 
+	# the baseline of the /nl/ probes: the same prober on the idle server
+	idle_probe home-idle "$IMPORT_URL$HOME_PATH"
+	local home_idle_p99=$PROBE_P99
+	table_row 60-import "\`$HOME_PATH\` probed on the idle server: p50 / p99 (${PROBE_IDLE_S} s, $BENCH_PROBE_RATE a second)" \
+		"–" "–" "$PROBE_P50 / $PROBE_P99"
+
 	table_head 60-import "Search with $BENCH_IMPORT_SERVICES services under load (wrk, random PC4 and word per request)" \
-		"request:l" "connections:r" "run s:r" "answered:r" "req/s:r" "p50 ms:r" "p99 ms:r" "errors:r"
-	local mode c d
+		"request:l" "connections:r" "run s:r" "answered:r" "req/s:r" "p50 ms:r" "p99 ms:r" "errors:r" \
+		"$HOME_PATH meanwhile: probes / skipped, p50 / p99 / max ms:r"
+	local mode c d k probe_cell
 	for mode in api html; do
 		for c in "$BENCH_CONNECTIONS" 1; do
 			((c > 1)) && d=$IMPORT_DURATION_S || d=$DURATION_S
 			restart_import_server
+			probe_cell="–"
+			# during the many-connection run, /nl/ is probed from 0.5 s after
+			# the start until 0.5 s before the end
+			((c > 1)) && start_probe "home-during-$mode" "$IMPORT_URL$HOME_PATH" $((d > 2 ? d - 1 : 1)) 0.5
 			WRK_C=$c WRK_T=$((c < BENCH_THREADS ? c : BENCH_THREADS)) WRK_D=$d WRK_TIMEOUT=60s \
 				WRK_WARMUP_S=0 WRK_SCRIPT=bench/search.lua run_wrk "import-$mode-c$c" "$IMPORT_URL" "$mode"
+			if ((c > 1)); then
+				finish_probe "home-during-$mode"
+				probe_cell="$PROBE_N / $PROBE_SKIPPED, $PROBE_P50 / $PROBE_P99 / $PROBE_MAX"
+				((PROBE_ERR == 0)) ||
+					report_note 60-import "$HOME_PATH probes during the $mode load without a 200: $PROBE_ERR."
+			fi
 			if [[ $mode == api ]]; then
 				label="/api/v1/services?near=PC4&q=WORD&limit=20"
 			else
@@ -767,12 +1254,33 @@ bench_import() {
 			if ((WRK_COMPLETE == 0)); then
 				WRK_P50="–" WRK_P99="–"
 			fi
-			table_row 60-import "$label" "$c" "$d" "$WRK_COMPLETE" "$WRK_RPS" "$WRK_P50" "$WRK_P99" "$WRK_ERRORS"
+			table_row 60-import "$label" "$c" "$d" "$WRK_COMPLETE" "$WRK_RPS" "$WRK_P50" "$WRK_P99" \
+				"$WRK_ERRORS" "$probe_cell"
+			((c > 1)) || continue
+			local what="search API" err_note=""
+			[[ $mode == html ]] && what="search page"
+			((WRK_ERRORS == 0)) || err_note=" ($WRK_ERRORS errors)"
+			[[ $mode == api ]] && k=04 || k=06
+			summary_row "$k" "$what, $BENCH_IMPORT_SERVICES services, $c connections: req/s" \
+				"$WRK_RPS$err_note" "–" "≥ $T_BIG_RPS" "$(verdict "$WRK_RPS" ">=" "$T_BIG_RPS")"
+			[[ $mode == api ]] && k=05 || k=07
+			summary_row "$k" "$what, $BENCH_IMPORT_SERVICES services, $c connections: p99" \
+				"$WRK_P99 ms ($WRK_COMPLETE answered in $d s)" "–" "≤ $T_BIG_P99 ms" \
+				"$(verdict "$WRK_P99" "<=" "$T_BIG_P99")"
+			[[ $mode == api ]] && k=08 || k=09
+			summary_row "$k" "\`$HOME_PATH\` p99 during the $what load" \
+				"$PROBE_P99 ms ($PROBE_N probes, $PROBE_SKIPPED skipped)" "idle: $home_idle_p99 ms" \
+				"≤ $T_HOME_P99 ms" \
+				"$( ((PROBE_N > 0)) && verdict "$PROBE_P99" "<=" "$T_HOME_P99" || echo "not measured")"
 		done
 	done
 	restart_import_server stop
 	report_note 60-import "Server RSS with this content: $(mib "$idle") idle, $(mib "$IMPORT_HWM") at the peak of the searches (VmHWM)."
 	report_note 60-import "Each wrk run has a fresh server (a slow request goes on after wrk stops), no warm-up and --timeout 60s. Requests still waiting when a run ends are not counted (\"answered\" is what came back), so when few come back their latencies are cut off near the run length: then read req/s, and the one-connection row for the time of one request. Errors are read errors: the server closed the connection before a complete answer."
+	report_note 60-import "During each run with $BENCH_CONNECTIONS connections, bench/probe.py asks for $HOME_PATH $BENCH_PROBE_RATE times a second on one more connection (never more than one request open), from 0.5 s after the start until 0.5 s before the end; \"probes\" is how many were answered, \"skipped\" how many were due while one was still open: those count as waiting for that answer, so p50/p99 are what a visitor arriving at any moment of the run saw; max is the slowest single probe."
+	summary_row 19 "peak RSS (VmHWM), $BENCH_IMPORT_SERVICES services under load" "$(mib "$IMPORT_HWM")" \
+		"idle with this content: $(mib "$idle")" "≤ $T_RSS_MIB MiB" \
+		"$(verdict "$(awk -v k="$IMPORT_HWM" 'BEGIN { printf "%.1f", k / 1024 }')" "<=" "$T_RSS_MIB")"
 	return 0
 }
 
@@ -804,7 +1312,26 @@ sys.stdout.write("\n".join(out))
 }
 
 write_report() {
-	local f notes
+	local f notes elapsed=$((SECONDS - START_S))
+	{
+		echo
+		echo "## Summary: targets of issue 11"
+		echo
+		echo "| figure | measured | baseline (same run) | target | result |"
+		echo "| --- | ---: | ---: | ---: | --- |"
+		cat "$REPORT"/summary/*
+		echo
+		cat "$REPORT"/summary/* | awk -F' [|] ' -v t="$((elapsed / 60)) min $((elapsed % 60)) s" '
+			{ r = $NF; sub(/ *[|]$/, "", r); n++
+			  if (r ~ /^met/) met++; else if (r ~ /^missed/) missed++; else other++ }
+			END { printf "Of %d figures: %d met, %d missed, %d not measured. The whole run took %s.\n",
+				n, met, missed, other, t }'
+		if [[ -n ${PAGES_OTHER_MAX:-} ]]; then
+			echo "During the page runs other work on the machine used up to $PAGES_OTHER_MAX of the $(nproc) cores" \
+				"(column \"other CPU\" below); where that is large, a page's ratio to bare lws is not reliable: run again."
+		fi
+		echo "The details of each figure are in the sections below; what they mean: \`bench/README.md\`."
+	} >"$REPORT/05-summary.md"
 	{
 		for f in "$REPORT"/*.md; do
 			cat "$f"
@@ -815,8 +1342,9 @@ write_report() {
 			}
 		done
 		echo
-		echo "Raw outputs: \`bench/results/wrk-*.txt\`, \`ws-fanout.txt\`, \`bookings.json\`," \
-			"\`import-*.txt\`. What each figure means: \`bench/README.md\`."
+		echo "Raw outputs (not in git): \`bench/results/wrk-*.txt\`, \`probe-*.json\`, \`speech-load.json\`," \
+			"\`ws-fanout.txt\`, \`bookings*.json\`, \`bookings-kill-refs.txt\`, \`import-*.txt\`." \
+			"What each figure means: \`bench/README.md\`."
 	} | align_tables >"$TMP/latest.md"
 	cp "$TMP/latest.md" "$RESULTS/latest.md"
 	echo
@@ -826,26 +1354,29 @@ write_report() {
 }
 
 main() {
+	START_S=$SECONDS
 	install_deps
 	setup
+	detect_server_options
 	system_info
 	if wanted http; then
 		bench_startup
 		start_server
-		capture_home
+		capture_pages
 		bench_memory_idle
 		bench_page_weight
 		bench_main_pages_weight
-		bench_home_wijkwijzer
-		bench_home_nginx 1
-		bench_home_nginx auto
-		bench_search
+		bench_pages
 		bench_memory_peak
 		stop_pid "$SERVER_PID"
 	fi
 	# each of these runs a server of its own
 	if wanted ws; then bench_ws_fanout; fi
-	if wanted bookings; then bench_bookings; fi
+	if wanted bookings; then
+		bench_bookings
+		bench_bookings_kill
+	fi
+	if wanted speech; then bench_speech; fi
 	if wanted import; then bench_import; fi
 	write_report
 }

@@ -719,7 +719,7 @@ static int on_http(struct lws *wsi, struct conn *c, const char *in)
 	   proxy's last X-Forwarded-For entry */
 	if (the_app && the_app->cfg.behind_proxy) {
 		/* the proxy appends the address it saw: the last entry */
-		char *xff = copy_custom_header(wsi, "x-forwarded-for:");
+		char *xff = copy_header(wsi, WSI_TOKEN_X_FORWARDED_FOR);
 		if (xff) {
 			char *last = strrchr(xff, ',');
 			last = last ? last + 1 : xff;

@@ -454,6 +454,30 @@ def test_booking_rate_limit(server, binary, sanitizer):
             s.cleanup()
 
 
+def test_rate_limit_behind_proxy(server, binary, sanitizer):
+    """Behind a proxy, the limit counts the address the proxy saw (the last
+    X-Forwarded-For entry), not the proxy: one client is limited, another
+    behind the same proxy is not."""
+    with tempfile.TemporaryDirectory() as d:
+        s = harness.Server(binary, sanitizer=sanitizer, data=d,
+                           extra=["--booking-rate", "2", "--behind-proxy"])
+        try:
+            slot = free_slot(s, "ww-zuidoost", "mantelzorg")
+
+            def attempt(xff, i):
+                st, _, _ = s.request("POST", "/api/v1/bookings", json.dumps({
+                    "location": "ww-zuidoost", "start": slot["start"], "topic": "mantelzorg",
+                    "name": f"Proxy {i}", "lang": "nl"}).encode(),
+                    {"Content-Type": "application/json", "X-Forwarded-For": xff})
+                return st
+            first = [attempt("198.51.100.7", i) for i in range(3)]
+            check(first[2] == 429 and 429 not in first[:2], f"one client behind the proxy is limited: {first}")
+            other = attempt("203.0.113.9, 198.51.100.7, 192.0.2.44", 9)
+            check(other != 429, f"the last X-Forwarded-For entry is the client: another one is not limited ({other})")
+        finally:
+            s.cleanup()
+
+
 def test_contact_weekly_cap(server, binary, sanitizer):
     codes = []
     for k in range(5):

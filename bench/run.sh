@@ -308,6 +308,11 @@ detect_server_options() {
 	else
 		SERVER_MODE="one thread (its --help lists no --workers)"
 	fi
+	# every load client here is 127.0.0.1, which the per-client caps
+	# would count as one client: off for the benchmark
+	if [[ $help == *--client-websockets* ]]; then
+		WORKERS_OPT+=(--client-connections 0 --client-websockets 0)
+	fi
 	if "$SERVER" --booking-rate 0 --help >/dev/null 2>&1; then
 		RATE_OPT=(--booking-rate 0)
 	fi

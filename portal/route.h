@@ -23,6 +23,7 @@ typedef void (*route_handler)(struct request *rq, struct response *rs);
 #define ROUTE_SLOW   (1u << 4) /* speech or password hashing: the slow pool */
 #define ROUTE_CACHE  (1u << 5) /* the same for everyone: cached (cache.h) */
 #define ROUTE_WRITE  (1u << 6) /* POST/DELETE writes: run by the writer (writer.h) */
+#define ROUTE_HEAVY  (1u << 7) /* searches: the reader pool's heavy lane */
 
 struct route {
 	unsigned methods; /* HM_* mask */

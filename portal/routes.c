@@ -1,8 +1,8 @@
 /* routes: the URL map of the portal, in one place. The flags say where a
  * route runs: ROUTE_INLINE on the loop (memory only), ROUTE_SLOW on the
  * slow pool, ROUTE_WRITE (for POST and DELETE) on the writer thread,
- * everything else on the reader pool; ROUTE_CACHE answers are kept in
- * the response cache. */
+ * everything else on the reader pool (ROUTE_HEAVY searches in its second
+ * lane); ROUTE_CACHE answers are kept in the response cache. */
 #include "handlers.h"
 #include "route.h"
 
@@ -12,18 +12,18 @@ const struct route portal_routes[] = {
     {HM_GET, "/static/{file}", handle_static, ROUTE_INLINE},
     {HM_GET, "/{lang}", handle_lang_root, ROUTE_INLINE},
     {HM_GET, "/{lang}/", handle_home, ROUTE_CACHE},
-    {HM_GET, "/{lang}/voorzieningen", handle_services, ROUTE_CACHE},
+    {HM_GET, "/{lang}/voorzieningen", handle_services, ROUTE_CACHE | ROUTE_HEAVY},
     {HM_GET, "/{lang}/voorzieningen/{id}", handle_service, ROUTE_CACHE},
-    {HM_GET, "/{lang}/mantelzorg", handle_carer, ROUTE_CACHE},
-    {HM_GET, "/api/v1/services", handle_api_services, ROUTE_JSON | ROUTE_CACHE},
+    {HM_GET, "/{lang}/mantelzorg", handle_carer, ROUTE_CACHE | ROUTE_HEAVY},
+    {HM_GET, "/api/v1/services", handle_api_services, ROUTE_JSON | ROUTE_CACHE | ROUTE_HEAVY},
     {HM_GET, "/api/v1/services/{id}", handle_api_service, ROUTE_JSON | ROUTE_CACHE},
-    {HM_GET, "/api/v1/locations", handle_api_locations, ROUTE_JSON},
+    {HM_GET, "/api/v1/locations", handle_api_locations, ROUTE_JSON | ROUTE_HEAVY},
     {HM_GET, "/api/v1/topics", handle_api_topics, ROUTE_JSON | ROUTE_CACHE},
     {HM_GET, "/api/v1/slots", handle_api_slots, ROUTE_JSON},
     {HM_POST, "/api/v1/bookings", handle_api_book, ROUTE_JSON | ROUTE_RATE | ROUTE_WRITE},
     {HM_GET | HM_DELETE, "/api/v1/bookings/{token}", handle_api_booking, ROUTE_JSON | ROUTE_WRITE},
     {HM_GET, "/{lang}/zelfcheck", handle_selfcheck, 0},
-    {HM_GET, "/{lang}/zelfcheck/uitslag", handle_selfcheck_result, 0},
+    {HM_GET, "/{lang}/zelfcheck/uitslag", handle_selfcheck_result, ROUTE_HEAVY},
     {HM_GET, "/{lang}/afspraak", handle_booking, 0},
     {HM_POST, "/{lang}/afspraak/gegevens", handle_booking_details, ROUTE_FORM},
     {HM_POST, "/{lang}/afspraak/bevestigen", handle_booking_confirm,

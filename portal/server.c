@@ -657,8 +657,9 @@ static int start(struct lws *wsi, struct conn *c)
 	j->content_gen = gen;
 	enum pool pool = (flags & ROUTE_SLOW) ? POOL_SLOW : POOL_READ;
 	bool writes = (flags & ROUTE_WRITE) && (rq->method & (HM_POST | HM_DELETE));
+	bool heavy = (flags & ROUTE_HEAVY) != 0;
 	if (!(writes ? writer_submit(&j->base, http_write_failed)
-	             : worker_submit(pool, &j->base))) {
+	             : worker_submit_lane(pool, &j->base, heavy))) {
 		conn_unregister(c->ref);
 		c->rq = j->rq;
 		request_init(&j->rq);

@@ -16,7 +16,8 @@
 struct pool_state {
 	pthread_mutex_t lock;
 	pthread_cond_t ready;
-	struct job *head, *tail;
+	struct job *head, *tail;        /* taken first */
+	struct job *heavy, *heavy_tail; /* searches: taken when head is empty */
 	size_t queued, max;
 	bool stopping;
 	pthread_t threads[MAX_THREADS];
@@ -62,16 +63,22 @@ static void *worker_main(void *arg)
 		fprintf(stderr, "wijkwijzer: slow pool keeps the normal priority\n");
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
-		while (!p->head && !p->stopping)
+		while (!p->head && !p->heavy && !p->stopping)
 			pthread_cond_wait(&p->ready, &p->lock);
-		struct job *j = p->head;
+		struct job *j = p->head ? p->head : p->heavy;
 		if (!j) { /* stopping and nothing left */
 			pthread_mutex_unlock(&p->lock);
 			break;
 		}
-		p->head = j->next;
-		if (!p->head)
-			p->tail = NULL;
+		if (j == p->head) {
+			p->head = j->next;
+			if (!p->head)
+				p->tail = NULL;
+		} else {
+			p->heavy = j->next;
+			if (!p->heavy)
+				p->heavy_tail = NULL;
+		}
 		p->queued--;
 		pthread_mutex_unlock(&p->lock);
 		j->next = NULL;
@@ -155,16 +162,23 @@ void workers_drop_answers(struct app *app)
 
 bool worker_submit(enum pool pi, struct job *j)
 {
+	return worker_submit_lane(pi, j, false);
+}
+
+bool worker_submit_lane(enum pool pi, struct job *j, bool heavy)
+{
 	struct pool_state *p = &pools[pi];
 	bool ok = false;
 	j->next = NULL;
+	struct job **head = heavy ? &p->heavy : &p->head;
+	struct job **tail = heavy ? &p->heavy_tail : &p->tail;
 	pthread_mutex_lock(&p->lock);
 	if (p->nthreads > 0 && !p->stopping && p->queued < p->max) {
-		if (p->tail)
-			p->tail->next = j;
+		if (*tail)
+			(*tail)->next = j;
 		else
-			p->head = j;
-		p->tail = j;
+			*head = j;
+		*tail = j;
 		p->queued++;
 		ok = true;
 		pthread_cond_signal(&p->ready);

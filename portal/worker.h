@@ -72,6 +72,10 @@ void workers_drop_answers(struct app *app);
 
 /* Queues j; false when the pool's queue is full (j is still the caller's). */
 bool worker_submit(enum pool p, struct job *j);
+/* The same, in the heavy lane (searches): a worker takes those only when
+ * no other job waits, so a page that is quick to make never queues behind
+ * a row of searches. Both lanes share the pool's bound. */
+bool worker_submit_lane(enum pool p, struct job *j, bool heavy);
 /* Hands a finished job to the loop (any thread). */
 void worker_complete(struct job *j);
 /* On the loop: runs done() of every completed job. */

@@ -73,11 +73,11 @@ bool clock_init_from_env(char *err, size_t errlen)
 		         "WIJKWIJZER_NOW must look like 2026-12-07T09:00:00+01:00, not '%.40s'", v);
 		return false;
 	}
-	offset = want - clock_now();
+	offset = want - time(NULL);
 	return true;
 }
 
 time_t clock_now(void)
 {
-	return clock_now() + offset;
+	return time(NULL) + offset;
 }

@@ -47,5 +47,7 @@ void test_booking_time(void);
 void test_fts_utf8_cut(void);
 void test_rd_to_wgs84(void);
 void test_rate(void);
+void test_search(void);
+void test_hours_moment(void);
 
 #endif

@@ -30,6 +30,8 @@ int main(int argc, char **argv)
 	test_fts_utf8_cut();
 	test_rd_to_wgs84();
 	test_rate();
+	test_hours_moment();
+	test_search();
 	i18n_shutdown();
 	printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;

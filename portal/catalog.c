@@ -775,18 +775,41 @@ static void mark_box(const struct plan *p, struct scratch *s)
 }
 
 /* Plan: text first. Every text candidate is tested; the order is decided
- * afterwards. */
-static bool search_text(const struct plan *p, struct scratch *s, size_t ncand)
+ * afterwards. When nothing but the text (and the box) filters, every
+ * candidate is a match, so only those that can reach the page are looked
+ * at: the best scores first, down to the score where `want` is reached. */
+static bool search_text(const struct plan *p, struct scratch *s, size_t ncand, size_t want,
+                        size_t *total)
 {
+	bool simple = !p->nterms && p->want_free < 0 && !p->respite && !p->open_now && !p->naccess;
+	unsigned cut = 0;
+	if (simple) {
+		size_t count[MAX_TOKENS + 1] = {0}, acc = 0;
+		for (size_t i = 0; i < ncand; i++)
+			count[s->state[s->touched[i]]]++;
+		for (unsigned sc = MAX_TOKENS + 1; sc-- > 0;) {
+			acc += count[sc];
+			if (acc >= want) {
+				cut = sc;
+				break;
+			}
+		}
+	}
+	size_t skipped = 0;
 	for (size_t i = 0; i < ncand; i++) {
 		uint32_t sv = s->touched[i];
 		double a;
 		uint32_t place;
+		if (simple && s->state[sv] < cut) {
+			skipped++;
+			continue;
+		}
 		if ((place = pick_place(p, sv, &a)) == CX_NONE || !service_ok(p, sv))
 			continue;
 		if (!add_match(s, sv, place, a, s->state[sv]))
 			return false;
 	}
+	*total = s->nm + skipped;
 	return true;
 }
 
@@ -971,7 +994,9 @@ static bool fill_hit(const struct cx *x, const struct plan *p, const struct matc
 	h->notice_days = sv->respite == CX_NONE ? -1 : x->respite[sv->respite].notice_days;
 	uint32_t sched = sv->sched != CX_NONE ? sv->sched : pl->sched;
 	const struct cx_sched *sc = sched == CX_NONE ? NULL : &x->scheds[sched];
-	status_of(x, sc ? &x->periods[sc->first] : NULL, sc ? sc->n : 0, p->f->now, &h->hours);
+	hours_status(sc ? &x->periods[sc->first] : NULL, sc ? sc->n : 0,
+	             (const char *const *)x->holidays, x->nholidays, p->now.today, p->now.minute,
+	             &h->hours);
 	return h->id && h->name && h->organization && h->place_id && h->place_name && h->address &&
 	       h->postal_code && (sv->category == CX_NONE || h->category);
 }
@@ -1001,13 +1026,15 @@ bool catalog_search(struct catalog *c, const struct catalog_filter *f, struct ca
 	size_t want = f->offset + limit; /* the matches up to the end of the page */
 	size_t need = want > CATALOG_TOTAL_CAP + 1 ? want : CATALOG_TOTAL_CAP + 1;
 	bool ok, sorted = false;
+	size_t matches = 0;
 	if (p.text) {
 		if (p.near)
 			mark_box(&p, s);
-		ok = search_text(&p, s, text_candidates(&p, s, &t));
+		ok = search_text(&p, s, text_candidates(&p, s, &t), want, &matches);
 	} else if (p.near) {
 		bool complete;
 		ok = search_rings(&p, s, need, want, &complete);
+		matches = s->nm;
 	} else {
 		/* the shortest list that holds every answer */
 		const uint32_t *list = x->by_name;
@@ -1025,12 +1052,13 @@ bool catalog_search(struct catalog *c, const struct catalog_filter *f, struct ca
 			}
 		}
 		ok = search_list(&p, s, list, n, need);
+		matches = s->nm;
 		sorted = true;
 	}
 	sb_free(&t.buf);
 	if (!ok)
 		return false;
-	out->total = s->nm;
+	out->total = matches;
 	if (out->total > CATALOG_TOTAL_CAP) {
 		out->total = CATALOG_TOTAL_CAP + 1;
 		out->total_capped = true;

@@ -3,6 +3,7 @@
  * minute it changes and on holidays, siblings sharing one index; and the
  * pieces under it (hours_open_at, the haversine steps). */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -183,6 +184,67 @@ static void check_open(struct catalog *c, time_t now, size_t *open_out)
 	catalog_result_free(&open);
 }
 
+/* Worker threads, each with its own sibling, search at the same time and
+ * get what the base got alone. */
+struct worker {
+	struct catalog *c;
+	size_t want[4];
+	bool same;
+};
+
+static const char *const worker_q[4] = {"koffie", "hulp", NULL, "taal"};
+
+static size_t worker_search(struct catalog *c, int i)
+{
+	struct catalog_filter f;
+	filter_init(&f);
+	f.q = worker_q[i];
+	f.limit = 5;
+	if (i >= 2) {
+		f.near.set = true;
+		f.near.lat = 52.2215 + 0.01 * i;
+		f.near.lon = 6.8937;
+	}
+	struct catalog_result r;
+	size_t total = catalog_search(c, &f, &r) ? r.total * 1000 + r.n : 0;
+	catalog_result_free(&r);
+	return total;
+}
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	w->same = true;
+	for (int round = 0; round < 200; round++)
+		for (int i = 0; i < 4; i++)
+			w->same &= worker_search(w->c, i) == w->want[i];
+	return NULL;
+}
+
+static void check_threads(struct catalog *base)
+{
+	struct worker w[2];
+	pthread_t t[2];
+	bool started[2] = {false, false};
+	char err[256];
+	for (int k = 0; k < 2; k++) {
+		w[k].c = catalog_open_sibling(base, err, sizeof(err));
+		CHECK(w[k].c != NULL);
+		for (int i = 0; i < 4; i++)
+			w[k].want[i] = worker_search(base, i);
+		if (w[k].c)
+			started[k] = pthread_create(&t[k], NULL, worker_run, &w[k]) == 0;
+		CHECK(started[k]);
+	}
+	for (int k = 0; k < 2; k++) {
+		if (started[k]) {
+			pthread_join(t[k], NULL);
+			CHECK(w[k].same);
+		}
+		catalog_close(w[k].c);
+	}
+}
+
 void test_search(void)
 {
 	setenv("TZ", "Europe/Amsterdam", 1);
@@ -276,6 +338,8 @@ void test_search(void)
 	CHECK(at[3] < at[2]); /* closing at 17.00 */
 	CHECK(at[4] == 0);    /* Christmas */
 	(void)at[5];
+
+	check_threads(base);
 
 	/* a sibling outlives its base: the index goes with the last one */
 	catalog_close(base);

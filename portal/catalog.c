@@ -180,12 +180,6 @@ struct store *catalog_store(struct catalog *c)
 	return c->db;
 }
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return strdup(t ? (const char *)t : "");
-}
-
 enum place_lookup catalog_locate(struct catalog *c, const char *postcode, const char *lat,
                                  const char *lon, struct point *out)
 {
@@ -1111,25 +1105,28 @@ void catalog_result_free(struct catalog_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* Terms come from the index: a page lists them on every request. */
 size_t catalog_terms(struct catalog *c, const char *taxonomy, struct term **out)
 {
+	const struct cx *x = c->ix;
 	*out = NULL;
-	sqlite3_stmt *st = store_stmt(
-	    c->db, "SELECT id, name FROM taxonomy_terms WHERE taxonomy = ?1 ORDER BY _line");
-	if (!st)
+	size_t n = 0, have = 0;
+	for (size_t i = 0; i < x->nterms; i++)
+		have += strcmp(x->term_taxonomy[i], taxonomy) == 0;
+	if (!have || !(*out = calloc(have, sizeof(**out))))
 		return 0;
-	sqlite3_bind_text(st, 1, taxonomy, -1, SQLITE_STATIC);
-	size_t n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct term *t = realloc(*out, (n + 1) * sizeof(*t));
-		if (!t)
+	for (size_t i = 0; i < x->nterms && n < have; i++) {
+		if (strcmp(x->term_taxonomy[i], taxonomy) != 0)
+			continue;
+		(*out)[n].id = strdup(x->term_id[i]);
+		(*out)[n].name = strdup(x->term_name[i]);
+		if (!(*out)[n].id || !(*out)[n].name) {
+			free((*out)[n].id);
+			free((*out)[n].name);
 			break;
-		*out = t;
-		t[n].id = col_dup(st, 0);
-		t[n].name = col_dup(st, 1);
+		}
 		n++;
 	}
-	sqlite3_reset(st);
 	return n;
 }
 
@@ -1144,15 +1141,9 @@ void catalog_terms_free(struct term *t, size_t n)
 
 const char *catalog_term_name(struct catalog *c, const char *id, struct sb *out)
 {
-	sqlite3_stmt *st = store_stmt(c->db, "SELECT name FROM taxonomy_terms WHERE id = ?1");
-	if (!st)
+	uint32_t t = cx_term(c->ix, id);
+	if (t == CX_NONE)
 		return NULL;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	const char *r = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		sb_puts(out, (const char *)sqlite3_column_text(st, 0));
-		r = sb_str(out);
-	}
-	sqlite3_reset(st);
-	return r;
+	sb_puts(out, c->ix->term_name[t]);
+	return sb_str(out);
 }

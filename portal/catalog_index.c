@@ -222,13 +222,14 @@ static void read_terms(struct reader *r, struct cx *x, uint32_t **term_of_line, 
 	*term_of_line = alloc(r, *nlines, sizeof(uint32_t));
 	x->term_id = alloc(r, (size_t)count, sizeof(char *));
 	x->term_taxonomy = alloc(r, (size_t)count, sizeof(char *));
+	x->term_name = alloc(r, (size_t)count, sizeof(char *));
 	x->term_sorted = alloc(r, (size_t)count, sizeof(uint32_t));
 	if (r->failed)
 		return;
 	for (size_t i = 0; i < *nlines; i++)
 		(*term_of_line)[i] = CX_NONE;
 	sqlite3_stmt *st =
-	    prepare(r, "SELECT _line, id, taxonomy FROM taxonomy_terms ORDER BY _line");
+	    prepare(r, "SELECT _line, id, taxonomy, name FROM taxonomy_terms ORDER BY _line");
 	if (!st)
 		return;
 	int rc;
@@ -237,6 +238,7 @@ static void read_terms(struct reader *r, struct cx *x, uint32_t **term_of_line, 
 		size_t t = x->nterms;
 		x->term_id[t] = dup_text(r, st, 1);
 		x->term_taxonomy[t] = dup_text(r, st, 2);
+		x->term_name[t] = dup_text(r, st, 3);
 		x->nterms++;
 		if (line >= 0 && line <= max)
 			(*term_of_line)[line] = (uint32_t)t;
@@ -750,7 +752,9 @@ void cx_unref(struct cx *x)
 	for (size_t i = 0; i < x->nterms; i++) {
 		free(x->term_id[i]);
 		free(x->term_taxonomy[i]);
+		free(x->term_name[i]);
 	}
+	free(x->term_name);
 	free(x->term_id);
 	free(x->term_taxonomy);
 	free(x->term_sorted);

@@ -68,7 +68,7 @@ struct cx {
 	char import_id[40];
 
 	size_t nterms;
-	char **term_id, **term_taxonomy;
+	char **term_id, **term_taxonomy, **term_name;
 	uint32_t *term_sorted; /* term numbers sorted by id */
 
 	size_t nservices;

@@ -391,22 +391,17 @@ bool catalog_is_holiday(struct catalog *c, struct hours_day day)
 	return hours_is_holiday((const char *const *)c->ix->holidays, c->ix->nholidays, day);
 }
 
-static void status_of(const struct cx *x, const struct hours_period *p, size_t n, time_t now,
-                      struct hours_status *out)
-{
-	struct hours_day today;
-	int minute;
-	hours_local(now, &today, &minute);
-	hours_status(p, n, (const char *const *)x->holidays, x->nholidays, today, minute, out);
-}
-
 void catalog_hours(struct catalog *c, const char *service_id, const char *place_id, time_t now,
                    struct hours_status *out)
 {
 	size_t n;
 	const struct hours_period *p =
 	    cx_periods(c->ix, service_line(c, service_id), place_of_id(c, place_id), &n);
-	status_of(c->ix, p, n, now, out);
+	struct hours_day today;
+	int minute;
+	hours_local(now, &today, &minute);
+	hours_status(p, n, (const char *const *)c->ix->holidays, c->ix->nholidays, today, minute,
+	             out);
 }
 
 /* ---- search ------------------------------------------------------------- */
@@ -857,11 +852,9 @@ static bool ring_place(const struct plan *p, struct scratch *s, uint32_t place)
  * once there are `need` matches and the first `want` of them are nearer
  * than that, the page and the capped count are certain and the walk
  * stops: a search in a busy city reads the nearest places only. */
-static bool search_rings(const struct plan *p, struct scratch *s, size_t need, size_t want,
-                         bool *complete)
+static bool search_rings(const struct plan *p, struct scratch *s, size_t need, size_t want)
 {
 	const struct cx *x = p->x;
-	*complete = true;
 	int rmin, rmax, cmin, cmax;
 	if (!box_cells(p, &rmin, &rmax, &cmin, &cmax))
 		return true;
@@ -895,10 +888,8 @@ static bool search_rings(const struct plan *p, struct scratch *s, size_t need, s
 			size_t nsure = 0;
 			for (size_t i = 0; i < s->nm && nsure < want; i++)
 				nsure += s->m[i].a < sure;
-			if (nsure >= want) {
-				*complete = false;
+			if (nsure >= want)
 				return true;
-			}
 		}
 	}
 	return true;
@@ -1026,8 +1017,7 @@ bool catalog_search(struct catalog *c, const struct catalog_filter *f, struct ca
 			mark_box(&p, s);
 		ok = search_text(&p, s, text_candidates(&p, s, &t), want, &matches);
 	} else if (p.near) {
-		bool complete;
-		ok = search_rings(&p, s, need, want, &complete);
+		ok = search_rings(&p, s, need, want);
 		matches = s->nm;
 	} else {
 		/* the shortest list that holds every answer */

@@ -688,9 +688,9 @@ static void read_holidays(struct reader *r, struct cx *x)
 
 /* ---- public ------------------------------------------------------------- */
 
-struct cx *cx_build(void *sqlite_db, const char *db_path, char *err, size_t errlen)
+struct cx *cx_build(sqlite3 *db, const char *db_path, char *err, size_t errlen)
 {
-	struct reader r = {sqlite_db, err, errlen, false};
+	struct reader r = {db, err, errlen, false};
 	struct cx *x = calloc(1, sizeof(*x));
 	if (!x) {
 		snprintf(err, errlen, "search index: out of memory");

@@ -131,7 +131,8 @@ struct cx {
 
 /* Reads the index from an open content database. NULL with a reason in
  * err on failure. refs starts at 1. */
-struct cx *cx_build(void *sqlite_db, const char *db_path, char *err, size_t errlen);
+struct sqlite3;
+struct cx *cx_build(struct sqlite3 *db, const char *db_path, char *err, size_t errlen);
 /* Takes another reference / drops one (freeing with the last). */
 struct cx *cx_ref(struct cx *x);
 void cx_unref(struct cx *x);

@@ -85,32 +85,19 @@ void handle_api_services(struct request *rq, struct response *rs)
 	}
 	json_response(rs);
 	struct sb *o = &rs->body;
-	sb_appendf(o, "{\"total\":%zu,\"services\":[", r.total);
-	struct sb cat;
-	sb_init(&cat, 256);
+	/* total_capped: counting stopped, there are more than
+	   CATALOG_TOTAL_CAP ("total" is then CATALOG_TOTAL_CAP + 1) */
+	sb_appendf(o, "{\"total\":%zu,\"total_capped\":%s,\"services\":[", r.total,
+	           r.total_capped ? "true" : "false");
+	struct sb url;
+	sb_init(&url, 256);
 	for (size_t i = 0; i < r.n; i++) {
 		const struct catalog_hit *h = &r.hits[i];
 		sb_puts(o, i ? ",{" : "{");
 		json_kv(o, "id", h->id, false);
 		json_kv(o, "name", C_(h->name), true);
 		json_kv(o, "organization", h->organization, true);
-		/* first category of the service */
-		sqlite3_stmt *st = store_stmt(
-		    catalog_store(c),
-		    "SELECT st.term_id FROM service_term st JOIN taxonomy_terms t ON t.id = "
-		    "st.term_id WHERE st.service_id = ?1 AND t.taxonomy = 'categorie' "
-		    "ORDER BY t._line LIMIT 1");
-		const char *category = NULL;
-		sb_reset(&cat);
-		if (st) {
-			sqlite3_bind_text(st, 1, h->id, -1, SQLITE_STATIC);
-			if (sqlite3_step(st) == SQLITE_ROW) {
-				sb_puts(&cat, (const char *)sqlite3_column_text(st, 0));
-				category = sb_str(&cat);
-			}
-			sqlite3_reset(st);
-		}
-		json_kv(o, "category", category, true);
+		json_kv(o, "category", h->category, true); /* its first category */
 		if (h->has_distance)
 			sb_appendf(o, ",\"distance_m\":%ld", lround(h->distance_m));
 		else
@@ -123,16 +110,14 @@ void handle_api_services(struct request *rq, struct response *rs)
 		sb_puts(o, "}");
 		sb_appendf(o, ",\"free\":%s", h->free ? "true" : "false");
 		json_hours(o, &h->hours);
-		struct sb url;
-		sb_init(&url, 256);
+		sb_reset(&url);
 		sb_appendf(&url, "/%s/voorzieningen/", f.lang);
 		text_url_encode(&url, h->id);
 		json_kv(o, "url", sb_str(&url), true);
-		sb_free(&url);
 		sb_puts(o, "}");
 	}
 	sb_puts(o, "]}\n");
-	sb_free(&cat);
+	sb_free(&url);
 	catalog_result_free(&r);
 }
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -619,7 +620,9 @@ static bool load_file(sqlite3 *db, const char *src, const struct file_spec *f, c
 	sqlite3_stmt *ins = NULL;
 	size_t nc = ncols(f);
 
-	sb_appendf(&sql, "CREATE TABLE %s (_line INTEGER NOT NULL", f->table);
+	/* _line is the rowid: a stable key (VACUUM keeps it) that the search
+	   index uses to point back to a row */
+	sb_appendf(&sql, "CREATE TABLE %s (_line INTEGER PRIMARY KEY", f->table);
 	for (size_t i = 0; i < nc; i++)
 		sb_appendf(&sql, ", \"%s\" %s", f->cols[i].name,
 		           f->cols[i].kind == K_LAT || f->cols[i].kind == K_LON ||
@@ -779,13 +782,16 @@ static const char derive_sql[] =
     "CREATE TABLE location_term AS SELECT link_id AS location_id, taxonomy_term_id AS term_id"
     "  FROM attributes WHERE link_type = 'location';"
     "CREATE INDEX location_term_term ON location_term(term_id, location_id);"
-    "CREATE TABLE place AS SELECT l.id, l.organization_id, l.name, l.description, l.transportation,"
-    "  l.latitude, l.longitude, a.address_1 AS address, a.postal_code, a.city,"
+    "CREATE TABLE place (n INTEGER PRIMARY KEY, id TEXT, organization_id TEXT, name TEXT,"
+    "  description TEXT, transportation TEXT, latitude REAL, longitude REAL, address TEXT,"
+    "  postal_code TEXT, city TEXT, stadsdeel TEXT, wijk TEXT, is_wijkwijzer INTEGER);"
+    "INSERT INTO place SELECT l._line, l.id, l.organization_id, l.name, l.description,"
+    "  l.transportation, l.latitude, l.longitude, a.address_1, a.postal_code, a.city,"
     "  x.stadsdeel, x.wijk,"
     "  EXISTS (SELECT 1 FROM location_term t WHERE t.location_id = l.id AND t.term_id = "
-    "'lt-wijkwijzer') AS is_wijkwijzer"
+    "'lt-wijkwijzer')"
     "  FROM locations l JOIN addresses a ON a.location_id = l.id"
-    "  LEFT JOIN x_location_area x ON x.location_id = l.id;"
+    "  LEFT JOIN x_location_area x ON x.location_id = l.id ORDER BY l._line;"
     "CREATE UNIQUE INDEX place_id ON place(id);"
     "CREATE INDEX place_geo ON place(latitude, longitude);"
     "CREATE INDEX sal_service ON service_at_location(service_id);"
@@ -811,10 +817,35 @@ static const char derive_sql[] =
     "  FROM ap_hours;"
     "CREATE INDEX ap_period_loc ON ap_period(location_id, wday);"
     "CREATE VIRTUAL TABLE service_fts USING fts5(service_id UNINDEXED, lang UNINDEXED, name, body,"
-    "  tokenize = 'unicode61 remove_diacritics 2');";
+    "  tokenize = 'unicode61 remove_diacritics 2');"
+    /* The search index the server loads into memory (catalog_index.c):
+       integers only, services by _line, places by n, terms by _line. */
+    "CREATE TABLE sx_service (line INTEGER PRIMARY KEY, name_rank INTEGER NOT NULL,"
+    "  free INTEGER NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, organization TEXT NOT NULL);"
+    "INSERT INTO sx_service SELECT s._line, row_number() OVER (ORDER BY s.name, s._line), f.free,"
+    "  s.id, s.name, o.name FROM services s JOIN service_flags f ON f.service_id = s.id"
+    "  JOIN organizations o ON o.id = s.organization_id WHERE s.status = 'active';"
+    "CREATE TABLE sx_service_term AS SELECT s._line AS svc, t._line AS term FROM service_term st"
+    "  JOIN services s ON s.id = st.service_id JOIN taxonomy_terms t ON t.id = st.term_id"
+    "  ORDER BY 1, 2;"
+    "CREATE TABLE sx_service_place AS SELECT s._line AS svc, p.n AS place"
+    "  FROM service_at_location sal JOIN services s ON s.id = sal.service_id"
+    "  JOIN place p ON p.id = sal.location_id ORDER BY s._line, sal._line;"
+    "CREATE TABLE sx_place_term AS SELECT p.n AS place, t._line AS term FROM location_term lt"
+    "  JOIN place p ON p.id = lt.location_id JOIN taxonomy_terms t ON t.id = lt.term_id"
+    "  ORDER BY 1, 2;"
+    "CREATE TABLE sx_period AS SELECT s._line AS svc, p.n AS place, pe.wday, pe.opens, pe.closes"
+    "  FROM period pe LEFT JOIN services s ON s.id = pe.service_id"
+    "  LEFT JOIN place p ON p.id = pe.location_id"
+    "  ORDER BY 1, 2, (pe.wday + 6) % 7, pe.opens, pe.closes;"
+    "CREATE TABLE sx_respite AS SELECT s._line AS svc, r.setting, r.times, r.provider,"
+    "  r.notice_days, r.payer, r.for_whom FROM x_respite r JOIN services s ON s.id = r.service_id"
+    "  ORDER BY 1;"
+    "CREATE TABLE sx_lang (n INTEGER PRIMARY KEY, code TEXT NOT NULL);"
+    "CREATE TABLE sx_text (term TEXT PRIMARY KEY, docs BLOB NOT NULL) WITHOUT ROWID;";
 
 /* Adds one language's texts of every service to the search index. */
-static bool index_language(sqlite3 *db, const char *lang, char *err, size_t errlen)
+static bool index_language(sqlite3 *db, const char *lang, int lang_no, char *err, size_t errlen)
 {
 	sqlite3_stmt *sel = NULL, *ins = NULL;
 	bool ok = false;
@@ -823,12 +854,15 @@ static bool index_language(sqlite3 *db, const char *lang, char *err, size_t errl
 	    "''),"
 	    " o.name, (SELECT group_concat(t.name, ' ') FROM service_term st JOIN taxonomy_terms t "
 	    "ON"
-	    " t.id = st.term_id WHERE st.service_id = s.id) FROM services s JOIN organizations o ON"
+	    " t.id = st.term_id WHERE st.service_id = s.id), s._line FROM services s JOIN "
+	    "organizations o ON"
 	    " o.id = s.organization_id";
 	if (sqlite3_prepare_v2(db, q, -1, &sel, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(
-	        db, "INSERT INTO service_fts(service_id, lang, name, body) VALUES (?,?,?,?)", -1,
-	        &ins, NULL) != SQLITE_OK) {
+	        db,
+	        "INSERT INTO service_fts(rowid, service_id, lang, name, body) VALUES "
+	        "(?,?,?,?,?)",
+	        -1, &ins, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
 		goto out;
 	}
@@ -857,12 +891,24 @@ static bool index_language(sqlite3 *db, const char *lang, char *err, size_t errl
 			sb_free(&body);
 			continue;
 		}
+		sqlite3_int64 line = sqlite3_column_int64(sel, 6);
+		if (line <= 0 || line > CONTENT_MAX_LINE) {
+			snprintf(err, errlen, "services.csv: more than %d lines", CONTENT_MAX_LINE);
+			sb_free(&body);
+			goto out;
+		}
 		sqlite3_reset(ins);
-		sqlite3_bind_text(ins, 1, id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 2, lang, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 3, name_t, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 4, sb_str(&body), -1, SQLITE_TRANSIENT);
-		rc = sqlite3_step(ins);
+		rc = sqlite3_bind_int64(ins, 1, line * CONTENT_FTS_LANGS + lang_no);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_text(ins, 2, id, -1, SQLITE_TRANSIENT);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_text(ins, 3, lang, -1, SQLITE_STATIC);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_text(ins, 4, name_t, -1, SQLITE_TRANSIENT);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_text(ins, 5, sb_str(&body), -1, SQLITE_TRANSIENT);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_step(ins);
 		sb_free(&body);
 		if (rc != SQLITE_DONE) {
 			snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
@@ -875,6 +921,135 @@ static bool index_language(sqlite3 *db, const char *lang, char *err, size_t errl
 out:
 	sqlite3_finalize(sel);
 	sqlite3_finalize(ins);
+	return ok;
+}
+
+static bool add_lang(sqlite3 *db, int n, const char *code, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	bool ok = sqlite3_prepare_v2(db, "INSERT INTO sx_lang VALUES (?1, ?2)", -1, &st, NULL) ==
+	              SQLITE_OK &&
+	          sqlite3_bind_int(st, 1, n) == SQLITE_OK &&
+	          sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC) == SQLITE_OK &&
+	          sqlite3_step(st) == SQLITE_DONE;
+	if (!ok)
+		snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return ok;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Writes one term's docs entries (sorted, one per row, the name flags
+ * merged) as little-endian uint32 into sx_text. */
+static bool write_term(sqlite3_stmt *ins, const char *term, int nterm, uint32_t *e, size_t n,
+                       struct sb *blob)
+{
+	qsort(e, n, sizeof(*e), cmp_u32);
+	sb_reset(blob);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v = e[i];
+		while (i + 1 < n && (e[i + 1] >> 1) == (v >> 1))
+			v |= e[++i];
+		unsigned char b[4] = {(unsigned char)(v & 0xFF), (unsigned char)((v >> 8) & 0xFF),
+		                      (unsigned char)((v >> 16) & 0xFF), (unsigned char)(v >> 24)};
+		sb_append(blob, (const char *)b, 4);
+	}
+	if (sb_failed(blob))
+		return false;
+	sqlite3_reset(ins);
+	return sqlite3_bind_text(ins, 1, term, nterm, SQLITE_TRANSIENT) == SQLITE_OK &&
+	       sqlite3_bind_blob(ins, 2, blob->data, (int)blob->len, SQLITE_TRANSIENT) ==
+	           SQLITE_OK &&
+	       sqlite3_step(ins) == SQLITE_DONE;
+}
+
+/* The text part of the search index: for every term of service_fts the
+ * rows that hold it, read from the index itself (fts5vocab), so the server
+ * matches exactly the tokens FTS5 made. */
+static bool build_postings(sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *sel = NULL, *ins = NULL;
+	bool ok = false;
+	uint32_t *e = NULL;
+	size_t n = 0, cap = 0;
+	struct sb term, blob;
+	sb_init(&term, 4096);
+	sb_init(&blob, 256u * 1024 * 1024);
+	if (!exec(db,
+	          "CREATE VIRTUAL TABLE temp.sx_vocab USING fts5vocab(main, service_fts, instance)",
+	          err, errlen))
+		goto out;
+	if (sqlite3_prepare_v2(db, "SELECT term, doc, col = 'name' FROM temp.sx_vocab", -1, &sel,
+	                       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO sx_text(term, docs) VALUES (?1, ?2)", -1, &ins,
+	                       NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	int rc;
+	bool have = false;
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(sel, 0);
+		int nt = sqlite3_column_bytes(sel, 0);
+		sqlite3_int64 doc = sqlite3_column_int64(sel, 1);
+		if (!t || doc < 0 || doc >= (sqlite3_int64)1 << 31) {
+			snprintf(err, errlen, "search index: unexpected row %lld", (long long)doc);
+			goto out;
+		}
+		if (!have || term.len != (size_t)nt || memcmp(term.data, t, (size_t)nt) != 0) {
+			if (have) {
+				/* the vocabulary comes in term order; a term seen again
+				   would break the index, so stop rather than guess */
+				size_t m = term.len < (size_t)nt ? term.len : (size_t)nt;
+				int c = memcmp(term.data, t, m);
+				if (c > 0 || (c == 0 && term.len > (size_t)nt)) {
+					snprintf(err, errlen, "search index: terms out of order");
+					goto out;
+				}
+				if (!write_term(ins, term.data, (int)term.len, e, n, &blob))
+					goto db_error;
+			}
+			sb_reset(&term);
+			if (!sb_append(&term, t, (size_t)nt)) {
+				snprintf(err, errlen, "search index: term too long");
+				goto out;
+			}
+			n = 0;
+			have = true;
+		}
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 1024;
+			uint32_t *ne = realloc(e, ncap * sizeof(*e));
+			if (!ne) {
+				snprintf(err, errlen, "out of memory");
+				goto out;
+			}
+			e = ne;
+			cap = ncap;
+		}
+		e[n++] = (uint32_t)doc << 1 | (uint32_t)(sqlite3_column_int(sel, 2) != 0);
+	}
+	if (rc != SQLITE_DONE)
+		goto db_error;
+	if (have && !write_term(ins, term.data, (int)term.len, e, n, &blob))
+		goto db_error;
+	ok = true;
+	goto out;
+db_error:
+	snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	free(e);
+	sb_free(&term);
+	sb_free(&blob);
+	if (ok)
+		ok = exec(db, "DROP TABLE temp.sx_vocab", err, errlen);
 	return ok;
 }
 
@@ -922,16 +1097,24 @@ bool content_import(const char *src, const char *out, const char *localedir, cha
 		goto out;
 	if (localedir)
 		i18n_init(localedir);
+	if (i18n_count() > CONTENT_FTS_LANGS) {
+		snprintf(err, errlen, "more than %d languages", CONTENT_FTS_LANGS);
+		goto out;
+	}
 	for (size_t i = 0; i < i18n_count(); i++) {
 		const struct i18n_lang *l = i18n_at(i);
 		i18n_use(l);
-		if (!index_language(db, l->code, err, errlen))
+		if (!add_lang(db, (int)i, l->code, err, errlen) ||
+		    !index_language(db, l->code, (int)i, err, errlen))
 			goto out;
 	}
 	i18n_use(i18n_default());
+	if (!build_postings(db, err, errlen))
+		goto out;
 	if (!exec(db,
 	          "INSERT INTO meta VALUES ('schema', '" CONTENT_SCHEMA_VERSION "'),"
 	          " ('imported', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+	          " ('import_id', lower(hex(randomblob(8)))),"
 	          " ('services', (SELECT count(*) FROM services));"
 	          "COMMIT; PRAGMA journal_mode=DELETE; VACUUM; ANALYZE;",
 	          err, errlen))

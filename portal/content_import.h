@@ -16,7 +16,15 @@
 
 #include "sb.h"
 
-#define CONTENT_SCHEMA_VERSION "1"
+#define CONTENT_SCHEMA_VERSION "2"
+
+/* The search index (tables sx_*, read by catalog_index.c). A service_fts
+ * row's rowid is services._line * CONTENT_FTS_LANGS + the number of its
+ * language in sx_lang; sx_text holds for every term the rows with it, as
+ * little-endian uint32 entries (rowid << 1) | (1 when the term is in the
+ * name). */
+#define CONTENT_FTS_LANGS 16
+#define CONTENT_MAX_LINE  (1 << 26)
 
 /* src: the content folder (with catalog/, postcodes/, ...); out: the
  * database file to write; localedir: compiled content translations used

@@ -45,13 +45,36 @@ enum postcode_result geo_parse_postcode(const char *in, char out[8])
 	return n == 4 ? POSTCODE_PC4 : POSTCODE_PC6;
 }
 
+#define EARTH_R 6371008.8
+#define RAD     (M_PI / 180.0)
+
+double geo_cos_lat(double lat)
+{
+	return cos(lat * RAD);
+}
+
+double geo_haversine(double lat1, double lon1, double cos_lat1, double lat2, double lon2,
+                     double cos_lat2)
+{
+	double dlat = (lat2 - lat1) * RAD, dlon = (lon2 - lon1) * RAD;
+	return sin(dlat / 2) * sin(dlat / 2) + cos_lat1 * cos_lat2 * sin(dlon / 2) * sin(dlon / 2);
+}
+
+double geo_distance_from_haversine(double a)
+{
+	return 2 * EARTH_R * atan2(sqrt(a), sqrt(1 - a));
+}
+
+double geo_haversine_of_m(double metres)
+{
+	double s = sin(metres / (2 * EARTH_R));
+	return s * s;
+}
+
 double geo_distance_m(double lat1, double lon1, double lat2, double lon2)
 {
-	const double r = 6371008.8, rad = M_PI / 180.0;
-	double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
-	double a = sin(dlat / 2) * sin(dlat / 2) +
-	           cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
-	return 2 * r * atan2(sqrt(a), sqrt(1 - a));
+	return geo_distance_from_haversine(
+	    geo_haversine(lat1, lon1, geo_cos_lat(lat1), lat2, lon2, geo_cos_lat(lat2)));
 }
 
 bool geo_parse_coordinate(const char *s, double min, double max, double *out)

@@ -20,6 +20,18 @@ enum postcode_result geo_parse_postcode(const char *in, char out[8]);
 
 double geo_distance_m(double lat1, double lon1, double lat2, double lon2);
 
+/* The same distance in two steps, for ranking many places: the haversine
+ * term (grows with the distance) from the points and the cosines of their
+ * latitudes (geo_cos_lat), then the metres from that term. Gives exactly
+ * what geo_distance_m gives. */
+double geo_cos_lat(double lat);
+double geo_haversine(double lat1, double lon1, double cos_lat1, double lat2, double lon2,
+                     double cos_lat2);
+double geo_distance_from_haversine(double a);
+/* The haversine term of a distance: geo_haversine(...) < geo_haversine_of_m(d)
+ * means nearer than d metres. */
+double geo_haversine_of_m(double metres);
+
 /* A latitude/longitude pair a browser may send; false when out of range
  * or not a plain decimal number. */
 bool geo_parse_coordinate(const char *s, double min, double max, double *out);

@@ -73,6 +73,44 @@ bool hours_parse_hhmm(const char *s, int *minutes)
 	return true;
 }
 
+void hours_moment_of(struct hours_day today, int minute, const char *const *holidays,
+                     size_t nholidays, struct hours_moment *m)
+{
+	m->today = today;
+	m->minute = minute;
+	m->today_closed = hours_is_holiday(holidays, nholidays, today);
+	struct hours_day yesterday = hours_add_days(today, -1);
+	m->yesterday_wday = yesterday.wday;
+	m->yesterday_closed = hours_is_holiday(holidays, nholidays, yesterday);
+}
+
+bool hours_open_at(const struct hours_period *p, size_t n, const struct hours_moment *m,
+                   int *closes)
+{
+	bool open = false;
+	int until = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool overnight = p[i].closes <= p[i].opens;
+		if (!m->today_closed && p[i].wday == m->today.wday && m->minute >= p[i].opens &&
+		    (overnight || m->minute < p[i].closes)) {
+			int c = overnight ? p[i].closes + 1440 : p[i].closes;
+			if (!open || c > until)
+				until = c;
+			open = true;
+		}
+		/* the tail of last night's period */
+		if (!m->yesterday_closed && overnight && p[i].wday == m->yesterday_wday &&
+		    m->minute < p[i].closes) {
+			if (!open || p[i].closes > until)
+				until = p[i].closes;
+			open = true;
+		}
+	}
+	if (closes)
+		*closes = until;
+	return open;
+}
+
 void hours_status(const struct hours_period *p, size_t n, const char *const *holidays,
                   size_t nholidays, struct hours_day today, int minute, struct hours_status *out)
 {
@@ -80,26 +118,9 @@ void hours_status(const struct hours_period *p, size_t n, const char *const *hol
 	out->known = n > 0;
 	if (!n)
 		return;
-	bool today_closed = hours_is_holiday(holidays, nholidays, today);
-	struct hours_day yesterday = hours_add_days(today, -1);
-	bool yesterday_closed = hours_is_holiday(holidays, nholidays, yesterday);
-	for (size_t i = 0; i < n; i++) {
-		bool overnight = p[i].closes <= p[i].opens;
-		if (!today_closed && p[i].wday == today.wday && minute >= p[i].opens &&
-		    (overnight || minute < p[i].closes)) {
-			int c = overnight ? p[i].closes + 1440 : p[i].closes;
-			if (!out->open || c > out->closes)
-				out->closes = c;
-			out->open = true;
-		}
-		/* the tail of last night's period */
-		if (!yesterday_closed && overnight && p[i].wday == yesterday.wday &&
-		    minute < p[i].closes) {
-			if (!out->open || p[i].closes > out->closes)
-				out->closes = p[i].closes;
-			out->open = true;
-		}
-	}
+	struct hours_moment m;
+	hours_moment_of(today, minute, holidays, nholidays, &m);
+	out->open = hours_open_at(p, n, &m, &out->closes);
 	for (int d = 0; d < 15 && !out->next_known; d++) {
 		struct hours_day day = hours_add_days(today, d);
 		if (hours_is_holiday(holidays, nholidays, day))

@@ -81,10 +81,14 @@ void handle_carer(struct request *rq, struct response *rs)
 		struct catalog_result r;
 		if (catalog_search(cat, &f, &r)) {
 			html_raw(o, "<p>");
-			html_textf(o,
-			           NG_("%zu mogelijkheid in Enschede",
-			               "%zu mogelijkheden in Enschede", r.total),
-			           r.total);
+			if (r.total_capped)
+				/* TRANSLATORS: the search counts no further than 1000 */
+				html_text(o, _("meer dan 1.000 mogelijkheden in Enschede"));
+			else
+				html_textf(o,
+				           NG_("%zu mogelijkheid in Enschede",
+				               "%zu mogelijkheden in Enschede", r.total),
+				           r.total);
 			html_raw(o, "</p>");
 			catalog_result_free(&r);
 		}
@@ -152,7 +156,7 @@ void handle_carer(struct request *rq, struct response *rs)
 	struct catalog_result r;
 	if (catalog_search(cat, &f, &r)) {
 		html_raw(o, "<h3 class=\"result-count\">");
-		html_textf(o, NG_("%zu resultaat", "%zu resultaten", r.total), r.total);
+		result_count(o, &r);
 		html_raw(o, "</h3>\n");
 		if (r.total == 0)
 			html_fmt(o, "<p class=\"notice\">%s</p>\n",

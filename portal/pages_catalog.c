@@ -137,6 +137,15 @@ void render_hits(struct sb *o, const struct request *rq, const struct catalog_re
 	sb_free(&dist);
 }
 
+void result_count(struct sb *o, const struct catalog_result *r)
+{
+	if (r->total_capped)
+		/* TRANSLATORS: the search counts no further than 1000 */
+		html_text(o, _("meer dan 1.000 resultaten"));
+	else
+		html_textf(o, NG_("%zu resultaat", "%zu resultaten", r->total), r->total);
+}
+
 /* Reads the place part of a query: a postcode, or the browser's location.
  * Returns a localized problem, or NULL. */
 const char *read_place(struct request *rq, struct point *p)
@@ -360,7 +369,7 @@ void handle_services(struct request *rq, struct response *rs)
 	} else {
 		html_raw(o, "<section class=\"result-list\" aria-labelledby=\"result-count\">\n<h2 "
 		            "id=\"result-count\">");
-		html_textf(o, NG_("%zu resultaat", "%zu resultaten", r.total), r.total);
+		result_count(o, &r);
 		if (f.near.set && f.near.label[0]) {
 			html_raw(o, " <span class=\"near\">");
 			/* TRANSLATORS: %s is a postcode */

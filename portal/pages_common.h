@@ -19,6 +19,8 @@ void notice_text(struct sb *o, long days);
 /* A list of services found, each linking to its page. */
 void render_hits(struct sb *o, const struct request *rq, const struct catalog_result *r,
                  const char *heading_level);
+/* "12 resultaten", or "meer dan 1.000 resultaten" when the count was capped. */
+void result_count(struct sb *o, const struct catalog_result *r);
 /* The postcode field (with "use my location") of a GET form. */
 void place_fields(struct sb *o, struct request *rq, const char *error);
 /* Reads postcode / lat / lon from the query; returns a localized problem. */

@@ -316,10 +316,28 @@ struct store *store_open_readonly(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
-	        SQLITE_OK ||
-	    sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) !=
-	        SQLITE_OK) {
+	/* immutable: the content is never written in place (a new file is
+	   renamed over it), so SQLite may skip the file locks and the change
+	   checks it would otherwise make for every statement */
+	struct sb uri;
+	sb_init(&uri, 16384);
+	sb_puts(&uri, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/._-~", *p))
+			sb_putc(&uri, (char)*p);
+		else
+			sb_appendf(&uri, "%%%02X", *p);
+	}
+	sb_puts(&uri, "?immutable=1");
+	int rc = sb_failed(&uri)
+	             ? SQLITE_NOMEM
+	             : sqlite3_open_v2(sb_str(&uri), &s->db,
+	                               SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+	                               NULL);
+	sb_free(&uri);
+	if (rc != SQLITE_OK || sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL,
+	                                    NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", path,
 		         s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		store_close(s);

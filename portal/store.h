@@ -20,7 +20,9 @@ struct store *store_open(const char *dir, char *err, size_t errlen);
 /* Opens the bookings database of dir for a reader thread: no migrations,
  * and query_only, so only the writer thread ever writes. */
 struct store *store_open_reader(const char *dir, char *err, size_t errlen);
-/* Opens an existing database read-only (the content), without migrations. */
+/* Opens an existing database read-only (the content), without migrations,
+ * as immutable: the file must never be changed in place while open (the
+ * importer renames a new file over it, which is fine). */
 struct store *store_open_readonly(const char *path, char *err, size_t errlen);
 void store_close(struct store *s);
 sqlite3 *store_db(struct store *s);

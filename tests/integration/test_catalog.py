@@ -169,3 +169,41 @@ def test_postcode_importer(server, binary, sanitizer):
             check(st == 422, "postcodes not in the address file are unknown")
         finally:
             s.cleanup()
+
+
+def test_capped_total(server, binary, sanitizer):
+    """A catalogue of 1 500 services (bench/gen_catalog.py): counting stops
+    past 1 000, the API says so (total_capped) and the page says "meer dan
+    1.000"; nearby pages stay in distance order across the cap."""
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "content")
+        p = subprocess.run(["python3", os.path.join(REPO, "bench", "gen_catalog.py"), src, "--services", "1500",
+                            "--organizations", "200", "--locations", "400"], capture_output=True, text=True, timeout=120)
+        check(p.returncode == 0, f"gen_catalog: {p.stderr}")
+        built = os.path.join(d, "built")
+        os.mkdir(built)
+        imp = run_import(src, os.path.join(built, "content.db"))
+        check(imp.returncode == 0, f"import of 1 500 services: {imp.stderr}")
+        s = harness.Server(binary, sanitizer=sanitizer, extra=["--content", built])
+        try:
+            st, _, body = s.get("/api/v1/services?limit=5")
+            data = json.loads(body)
+            check(st == 200 and data["total"] == 1001 and data["total_capped"] is True, f"capped total: {body[:200]}")
+            st, _, body = s.get("/api/v1/services?q=koffie&limit=5")
+            data = json.loads(body)
+            check(st == 200 and 0 < data["total"] <= 1000 and data["total_capped"] is False, "small total not capped")
+            st, _, body = s.get("/nl/voorzieningen")
+            check(st == 200 and "meer dan 1.000 resultaten" in body, "page says 'meer dan 1.000'")
+            st, _, body = s.get("/en/voorzieningen")
+            check(st == 200 and "more than 1,000 results" in body, "translated")
+            # nearby: the pages after the first continue the distance order
+            st, _, body = s.get("/api/v1/services?near=1012&limit=100")
+            d1 = [x["distance_m"] for x in json.loads(body)["services"]]
+            check(d1 == sorted(d1) and len(d1) == 100, "nearby sorted")
+            first = re.findall(r'result-title"><a href="([^"]+)"', s.get("/nl/voorzieningen?postcode=1012")[2])
+            second = re.findall(r'result-title"><a href="([^"]+)"', s.get("/nl/voorzieningen?postcode=1012&pagina=2")[2])
+            check(len(first) == 20 and len(second) == 20 and not set(first) & set(second), "page 2 of a nearby search")
+            st, _, body = s.get("/nl/voorzieningen?pagina=60")
+            check(st == 200 and "result-title" in body, "a page past the cap still answers")
+        finally:
+            s.cleanup()

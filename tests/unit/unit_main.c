@@ -35,6 +35,8 @@ int main(int argc, char **argv)
 	test_etag_match();
 	test_assets_compressed();
 	test_clock();
+	test_hours_moment();
+	test_search();
 	i18n_shutdown();
 	printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;

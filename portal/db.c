@@ -1,5 +1,6 @@
 #include "db.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 
@@ -9,10 +10,34 @@
 
 static _Thread_local struct db_thread *current;
 
+/* Every thread's catalogue is a sibling of app->catalog (the base): its
+ * own SQLite connection, the base's in-memory search index. The lock
+ * guards app->catalog while a sibling is opened or the base replaced. */
+static pthread_mutex_t base_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct catalog *sibling(struct app *app, unsigned long *gen, char *err, size_t errlen)
+{
+	pthread_mutex_lock(&base_lock);
+	*gen = atomic_load(&app->content_gen);
+	struct catalog *c = catalog_open_sibling(app->catalog, err, errlen);
+	pthread_mutex_unlock(&base_lock);
+	return c;
+}
+
+void db_replace_base(struct app *app, struct catalog *fresh)
+{
+	pthread_mutex_lock(&base_lock);
+	struct catalog *old = app->catalog;
+	app->catalog = fresh;
+	atomic_fetch_add(&app->content_gen, 1);
+	pthread_mutex_unlock(&base_lock);
+	/* siblings keep the shared index alive as long as they need it */
+	catalog_close(old);
+}
+
 bool db_thread_open(struct app *app, struct db_thread *t, bool writable, char *err, size_t errlen)
 {
-	t->content_gen = atomic_load(&app->content_gen);
-	t->catalog = catalog_open(app->cfg.content_dir, err, errlen);
+	t->catalog = sibling(app, &t->content_gen, err, errlen);
 	if (!t->catalog)
 		return false;
 	t->bookings = writable ? store_open(app->cfg.data_dir, err, errlen)
@@ -37,11 +62,18 @@ void db_thread_refresh(struct app *app, struct db_thread *t)
 		return;
 	char err[512];
 	/* the content was checked before the generation moved; if this
-	   thread cannot open it anyway, it keeps serving the old content */
-	if (catalog_reload(&t->catalog, app->cfg.content_dir, err, sizeof(err)))
-		t->content_gen = gen;
-	else
+	   thread cannot open it anyway (replaced again meanwhile), it keeps
+	   serving the old content until the next reload */
+	unsigned long now_gen;
+	struct catalog *fresh = sibling(app, &now_gen, err, sizeof(err));
+	if (fresh) {
+		catalog_close(t->catalog);
+		t->catalog = fresh;
+		t->content_gen = now_gen;
+	} else {
 		fprintf(stderr, "wijkwijzer: worker keeps the old content: %s\n", err);
+		t->content_gen = gen;
+	}
 }
 
 void db_thread_close(struct db_thread *t)

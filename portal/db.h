@@ -35,6 +35,10 @@ void db_thread_use(struct db_thread *t);
 void db_thread_refresh(struct app *app, struct db_thread *t);
 void db_thread_close(struct db_thread *t);
 
+/* Makes fresh (checked, opened on some thread) the base catalogue and
+ * bumps the content generation; the old base is closed. */
+void db_replace_base(struct app *app, struct catalog *fresh);
+
 /* The calling thread's connections. */
 struct store *db_bookings(struct app *app);
 struct catalog *db_catalog(struct app *app);

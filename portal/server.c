@@ -22,6 +22,7 @@
 #include "compress.h"
 #include "store.h"
 #include "csrf.h"
+#include "db.h"
 #include "kiosk.h"
 #include "live.h"
 #include "page.h"
@@ -122,16 +123,17 @@ static void reload_job(struct app *app, struct job *j)
 {
 	(void)j;
 	char err[512];
+	/* the new index is built here, on a worker, never on the loop */
 	struct catalog *fresh = catalog_open(app->cfg.content_dir, err, sizeof(err));
 	if (fresh && kiosk_load(fresh)) {
-		atomic_fetch_add(&app->content_gen, 1);
+		db_replace_base(app, fresh);
 		fprintf(stderr, "wijkwijzer: content reloaded\n");
 	} else {
 		fprintf(stderr,
 		        "wijkwijzer: content not reloaded, keeping the last good content: %s\n",
 		        fresh ? "cannot read the terminals" : err);
+		catalog_close(fresh);
 	}
-	catalog_close(fresh);
 }
 
 static void start_reload(void)

@@ -37,7 +37,7 @@ def free_port():
 
 
 class Server:
-    def __init__(self, binary, extra=None, sanitizer=False, data=None):
+    def __init__(self, binary, extra=None, sanitizer=False, data=None, env=None):
         self.binary = binary
         self.port = free_port()
         self.own_data = data is None
@@ -59,7 +59,9 @@ class Server:
         if wrapper:
             sanitizer = True  # slow start: use the long timeouts
         self.sanitizer = sanitizer
-        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        # env: extra environment for the server, e.g. WIJKWIJZER_NOW
+        penv = dict(os.environ, **env) if env else None
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=penv)
         deadline = time.time() + (30 if sanitizer else 10)
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -131,8 +133,10 @@ class Server:
 class WebSocket:
     """A minimal RFC 6455 client, enough to test our endpoint."""
 
-    def __init__(self, port, path="/ws", protocol="wijkwijzer.v1", origin=None, timeout=5):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    def __init__(self, port, path="/ws", protocol="wijkwijzer.v1", origin=None, timeout=5, source=None):
+        # source: a local address such as 127.0.0.2, to be another client
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout,
+                                             source_address=(source, 0) if source else None)
         key = base64.b64encode(os.urandom(16)).decode()
         origin = origin if origin is not None else f"http://127.0.0.1:{port}"
         lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Upgrade: websocket",

@@ -169,7 +169,7 @@ def supports(binary, option):
 
 
 class Server:
-    def __init__(self, binary, extra=None, sanitizer=False, data=None, now=NOW, workers=None):
+    def __init__(self, binary, extra=None, sanitizer=False, data=None, now=NOW, workers=None, env=None):
         self.binary = binary
         self.port = free_port()
         self.own_data = data is None
@@ -198,12 +198,14 @@ class Server:
         if wrapper:
             sanitizer = True  # slow start: use the long timeouts
         self.sanitizer = sanitizer
-        # the server's clock starts at `now` (None: the real clock)
-        env = dict(os.environ)
-        env.pop("WIJKWIJZER_NOW", None)
+        # the server's clock starts at `now` (None: the real clock); env:
+        # extra environment for the server (it may set WIJKWIJZER_NOW too)
+        penv = dict(os.environ)
+        penv.pop("WIJKWIJZER_NOW", None)
         if now:
-            env["WIJKWIJZER_NOW"] = now
-        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+            penv["WIJKWIJZER_NOW"] = now
+        penv.update(env or {})
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=penv)
         deadline = time.time() + (30 if sanitizer else 10)
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -280,8 +282,10 @@ class Server:
 class WebSocket:
     """A minimal RFC 6455 client, enough to test our endpoint."""
 
-    def __init__(self, port, path="/ws", protocol="wijkwijzer.v1", origin=None, timeout=5):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    def __init__(self, port, path="/ws", protocol="wijkwijzer.v1", origin=None, timeout=5, source=None):
+        # source: a local address such as 127.0.0.2, to be another client
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout,
+                                             source_address=(source, 0) if source else None)
         key = base64.b64encode(os.urandom(16)).decode()
         origin = origin if origin is not None else f"http://127.0.0.1:{port}"
         lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Upgrade: websocket",

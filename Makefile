@@ -132,8 +132,14 @@ browser: all
 	cd tests/browser && npm install --no-audit --no-fund --silent
 	node --test tests/browser/
 
-i18n-check:
+# Also: every UI string in the source is translated in every complete
+# catalogue (a string added without `make po` would show in Dutch).
+i18n-check: | $(BUILD)
 	@sh tools/i18n-check.sh "$(COMPLETE)" "$(LANGS)"
+	@$(XGETTEXT) -o $(BUILD)/source.pot portal/*.c
+	@for l in $(COMPLETE); do msgcmp locales/ui/$$l.po $(BUILD)/source.pot || \
+	  { echo "i18n: locales/ui/$$l.po lacks strings of the source: run make po"; exit 1; }; done
+	@echo "i18n: every UI string of the source is translated"
 
 fmt:
 	clang-format -i portal/*.c portal/*.h tests/unit/*.c tests/unit/*.h tools/*.c

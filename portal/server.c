@@ -533,9 +533,11 @@ static void use_entry(struct conn *c, struct cache_entry *e)
 static void http_job_run(struct app *app, struct job *base)
 {
 	struct http_job *j = (struct http_job *)base;
+	/* the minute the handler saw is the minute the answer is valid for */
+	time_t made = clock_now();
 	dispatch_handle(app, &j->rq, &j->rs, j->route, j->allowed);
 	if (j->cacheable) {
-		j->entry = cache_entry_new(&j->key, &j->rs, clock_now(), j->content_gen);
+		j->entry = cache_entry_new(&j->key, &j->rs, made, j->content_gen);
 		if (j->entry)
 			cache_entry_compress(j->entry);
 	}
@@ -657,7 +659,9 @@ static int start(struct lws *wsi, struct conn *c)
 	j->cacheable = cacheable;
 	j->key = key;
 	j->content_gen = gen;
-	enum pool pool = (flags & ROUTE_SLOW) ? POOL_SLOW : POOL_READ;
+	/* a form's page itself (GET) is quick; only its POST hashes */
+	bool slow = (flags & ROUTE_SLOW) && !((flags & ROUTE_FORM) && rq->method == HM_GET);
+	enum pool pool = slow ? POOL_SLOW : POOL_READ;
 	bool writes = (flags & ROUTE_WRITE) && (rq->method & (HM_POST | HM_DELETE));
 	bool heavy = (flags & ROUTE_HEAVY) != 0;
 	if (!(writes ? writer_submit(&j->base, http_write_failed)
@@ -914,7 +918,10 @@ bool server_start(struct app *app, char *err, size_t errlen)
 	info.keepalive_timeout = 10;
 	info.retry_and_idle_policy = &retry;
 	info.max_http_header_data = 4096;
-	info.max_http_header_pool = 256;
+	/* no pool limit of its own: lws would make requests beyond it wait
+	   unseen, outside every bounded queue; the connection caps and the
+	   queues bound the work instead, and a full queue answers 503 */
+	info.max_http_header_pool = 0;
 	/* a cap on open connections, within the open files limit; three
 	   quarters may be WebSockets, the rest stays for page requests */
 	struct rlimit rl;

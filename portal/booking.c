@@ -733,8 +733,19 @@ fail:
 }
 
 /* The writes below run on the writer thread (writer.h); each wrapper
- * packs its arguments, waits for the COMMIT and maps a failed group to
- * BOOKING_ERROR. */
+ * packs its arguments and calls booking_write, which waits for the COMMIT
+ * and maps a failed group to BOOKING_ERROR. */
+static enum booking_result booking_write(struct app *app, writer_fn fn, void *arg,
+                                         struct booking *out)
+{
+	memset(out, 0, sizeof(*out));
+	int r = writer_do(app, fn, arg);
+	if (r == WRITER_FAILED) {
+		booking_free(out);
+		return BOOKING_ERROR;
+	}
+	return (enum booking_result)r;
+}
 struct create_args {
 	const struct booking_request *rq;
 	time_t now;
@@ -752,14 +763,10 @@ enum booking_result booking_create(struct app *app, const struct booking_request
                                    struct sb *token, struct booking *out)
 {
 	struct create_args a = {rq, now, token, out};
-	memset(out, 0, sizeof(*out));
-	int r = writer_do(app, create_write, &a);
-	if (r == WRITER_FAILED) {
-		booking_free(out);
+	enum booking_result r = booking_write(app, create_write, &a, out);
+	if (r != BOOKING_OK)
 		sb_reset(token);
-		return BOOKING_ERROR;
-	}
-	return (enum booking_result)r;
+	return r;
 }
 
 static enum booking_result update_status(struct app *app, long long id, const char *status,
@@ -826,13 +833,7 @@ static int cancel_write(struct app *app, void *arg)
 enum booking_result booking_cancel(struct app *app, const char *token, struct booking *out)
 {
 	struct cancel_args a = {token, out};
-	memset(out, 0, sizeof(*out));
-	int r = writer_do(app, cancel_write, &a);
-	if (r == WRITER_FAILED) {
-		booking_free(out);
-		return BOOKING_ERROR;
-	}
-	return (enum booking_result)r;
+	return booking_write(app, cancel_write, &a, out);
 }
 
 static enum booking_result move_tx(struct app *app, const char *token, const char *new_start,
@@ -909,13 +910,7 @@ enum booking_result booking_move(struct app *app, const char *token, const char 
                                  time_t now, struct booking *out)
 {
 	struct move_args a = {token, new_start, now, out};
-	memset(out, 0, sizeof(*out));
-	int r = writer_do(app, move_write, &a);
-	if (r == WRITER_FAILED) {
-		booking_free(out);
-		return BOOKING_ERROR;
-	}
-	return (enum booking_result)r;
+	return booking_write(app, move_write, &a, out);
 }
 
 void booking_free(struct booking *b)

@@ -924,19 +924,27 @@ static void sift_down(const struct plan *p, const struct match *m, uint32_t *h, 
 	}
 }
 
+/* Room for k entries in the scratch heap. */
+static bool heap_reserve(struct scratch *s, size_t k)
+{
+	if (k <= s->capheap)
+		return true;
+	uint32_t *h = realloc(s->heap, k * sizeof(*h));
+	if (!h)
+		return false;
+	s->heap = h;
+	s->capheap = k;
+	return true;
+}
+
 /* The best k matches in order, into s->heap[0..k): a heap of the k best
  * seen so far (the worst on top), then sorted. */
 static bool top_k(const struct plan *p, struct scratch *s, size_t k)
 {
 	if (k > s->nm)
 		k = s->nm;
-	if (k > s->capheap) {
-		uint32_t *h = realloc(s->heap, k * sizeof(*h));
-		if (!h)
-			return false;
-		s->heap = h;
-		s->capheap = k;
-	}
+	if (!heap_reserve(s, k))
+		return false;
 	uint32_t *h = s->heap;
 	for (size_t i = 0; i < k; i++)
 		h[i] = (uint32_t)i;
@@ -1054,13 +1062,8 @@ bool catalog_search(struct catalog *c, const struct catalog_filter *f, struct ca
 		if (!top_k(&p, s, k))
 			return false;
 	} else {
-		if (k > s->capheap) {
-			uint32_t *h = realloc(s->heap, k * sizeof(*h));
-			if (!h)
-				return false;
-			s->heap = h;
-			s->capheap = k;
-		}
+		if (!heap_reserve(s, k))
+			return false;
 		for (size_t i = 0; i < k; i++)
 			s->heap[i] = (uint32_t)i;
 	}

@@ -30,6 +30,7 @@ import time
 import urllib.parse
 
 import harness
+import test_faults
 from harness import check
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -216,21 +217,8 @@ def find_slots(server, locations, want, min_free=1, first_day=2, days=40, exclud
 
 def book(port, loc, start, name, timeout=30):
     """One API booking: (status, parsed JSON or None); 0 when the
-    connection broke."""
-    body = json.dumps({"location": loc, "start": start, "topic": TOPIC, "name": name, "lang": "nl"}).encode()
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        c.request("POST", "/api/v1/bookings", body, API_HEADERS)
-        r = c.getresponse()
-        data = r.read()
-        try:
-            return r.status, json.loads(data)
-        except ValueError:
-            return r.status, None
-    except (OSError, http.client.HTTPException):
-        return 0, None
-    finally:
-        c.close()
+    connection broke. The same request as the fault tests make."""
+    return test_faults.book(port, loc, start, name, timeout=timeout)
 
 
 # ---- 1. backpressure -------------------------------------------------------

@@ -30,7 +30,7 @@ import time
 import urllib.parse
 
 import harness
-import test_faults
+import test_faults as faults
 from harness import check
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -218,7 +218,7 @@ def find_slots(server, locations, want, min_free=1, first_day=2, days=40, exclud
 def book(port, loc, start, name, timeout=30):
     """One API booking: (status, parsed JSON or None); 0 when the
     connection broke. The same request as the fault tests make."""
-    return test_faults.book(port, loc, start, name, timeout=timeout)
+    return faults.book(port, loc, start, name, timeout=timeout)
 
 
 # ---- 1. backpressure -------------------------------------------------------

@@ -68,7 +68,7 @@ struct cache_stats {
 void cache_stats(struct cache_stats *out);
 
 /* The most memory the cache holds (bodies and their compressed forms). */
-#define CACHE_MAX_BYTES   (16u * 1024 * 1024)
+#define CACHE_MAX_BYTES   (8u * 1024 * 1024)
 #define CACHE_MAX_ENTRIES 8192
 
 #endif

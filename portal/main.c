@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,6 +270,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	/* one malloc arena per thread would keep freed memory of every
+	   worker apart; two arenas hold the peak (RSS) well down at no
+	   measurable cost here, as the threads rarely allocate at once */
+	if (mallopt(M_ARENA_MAX, 2) != 1)
+		fprintf(stderr, "wijkwijzer: cannot limit the malloc arenas\n");
 	signal(SIGPIPE, SIG_IGN);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));

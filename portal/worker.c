@@ -59,7 +59,7 @@ static void *worker_main(void *arg)
 	struct db_thread db = ta.db;
 	db_thread_use(&db);
 	/* speech and hashing yield the CPU to the loop and the readers */
-	if (ta.pool == POOL_SLOW && setpriority(PRIO_PROCESS, (id_t)gettid(), 10) != 0)
+	if (ta.pool == POOL_SLOW && setpriority(PRIO_PROCESS, (id_t)gettid(), 19) != 0)
 		fprintf(stderr, "wijkwijzer: slow pool keeps the normal priority\n");
 	for (;;) {
 		pthread_mutex_lock(&p->lock);

@@ -49,12 +49,16 @@ static struct app *the_app;
 /* the write being run on this thread, for writer_changed */
 static _Thread_local struct write *current;
 
+static void publish_one(struct app *app, const struct change *c)
+{
+	booking_day_changed(c->location, c->date);
+	live_slots_changed(app, c->location, c->date);
+}
+
 static void publish(struct app *app, const struct write *w)
 {
-	for (size_t i = 0; i < w->nchanges; i++) {
-		booking_day_changed(w->changes[i].location, w->changes[i].date);
-		live_slots_changed(app, w->changes[i].location, w->changes[i].date);
-	}
+	for (size_t i = 0; i < w->nchanges; i++)
+		publish_one(app, &w->changes[i]);
 }
 
 static void *writer_main(void *arg)
@@ -105,11 +109,16 @@ static void *writer_main(void *arg)
 		if (!ok)
 			stats.failed_groups++;
 		pthread_mutex_unlock(&lock);
+		/* the answers first, then the changes: a fan-out to thousands
+		   of subscribers must not hold up the answer that caused it */
+		struct change changes[GROUP_MAX];
+		size_t nchanges = 0;
 		for (size_t i = 0; i < n; i++) {
 			struct write *w = group[i];
-			if (ok)
-				publish(the_app, w);
-			else
+			for (size_t c = 0; ok && c < w->nchanges; c++)
+				if (nchanges < GROUP_MAX)
+					changes[nchanges++] = w->changes[c];
+			if (!ok)
 				w->result = WRITER_FAILED;
 			if (w->job) {
 				if (!ok)
@@ -123,6 +132,8 @@ static void *writer_main(void *arg)
 			pthread_cond_signal(&w->cond);
 			pthread_mutex_unlock(&lock);
 		}
+		for (size_t c = 0; c < nchanges; c++)
+			publish_one(the_app, &changes[c]);
 	}
 	db_thread_close(db);
 	free(db);

@@ -141,7 +141,8 @@ bool booking_time_words(struct sb *out, const char *local);
 void booking_reference_display(const char *ref, char out[16]);
 
 /* The slots of location on date changed (after a COMMIT): forgets what is
- * cached of that day. Any thread. */
+ * cached of that day. Any thread: the claims cache (booking.c) has one
+ * mutex; the writer thread never reads through it. */
 void booking_day_changed(const char *location, const char *date);
 
 #endif

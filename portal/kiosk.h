@@ -22,7 +22,8 @@ struct kiosk_terminal {
 
 struct catalog;
 /* Reads the terminals of the content into memory (start, reload); the
- * lookups below then never touch SQLite, so the loop may call them. */
+ * lookups below then never touch SQLite, so the loop may call them.
+ * Threads: one mutex guards the table, which a reload replaces whole. */
 bool kiosk_load(struct catalog *c);
 void kiosk_unload(void);
 bool kiosk_find(struct app *app, const char *id, struct kiosk_terminal *out);

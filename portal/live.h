@@ -3,7 +3,13 @@
  * JSON text messages, at most LIVE_MAX_MESSAGE bytes each; the browser's
  * Origin must be this server. Keepalive pings come from the lws retry
  * policy (server.c). Messages: {"type":"hello"} is answered with the
- * protocol version; later features (slots, kiosk sessions) add types. */
+ * protocol version; later features (slots, kiosk sessions) add types.
+ *
+ * Threads: the sessions, their queues and the fan-outs belong to the loop
+ * thread. A complete message goes to a reader (worker.h) with a copy of
+ * the session's subscription, one message per session at a time (later
+ * ones wait, at most LIVE_MAX_BACKLOG), so their order is kept; the
+ * answer comes back by the session's conn_ref. */
 #ifndef WW_LIVE_H
 #define WW_LIVE_H
 

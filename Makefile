@@ -186,13 +186,15 @@ tsan-test: tsan
 	  python3 tests/integration/run.py --server build/tsan/wijkwijzer --sanitizer
 
 # The integration suite with the server under valgrind (memcheck, definite
-# leaks are errors). The fault tests (kill -9, timing) and the isolation
-# test (latency under load, on a 50 000-service catalogue) are left out:
-# they measure timing that valgrind's slowdown would distort.
+# leaks are errors). The fault tests (kill -9, timing), the isolation
+# test (latency under load, on a 50 000-service catalogue) and the
+# execution tests (queues filled by floods, clock minutes, fan-out times)
+# are left out: they measure timing that valgrind's slowdown would
+# distort; the ASan and TSan runs cover them.
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
             --show-leak-kinds=definite --num-callers=20 --suppressions=tests/valgrind.supp
 valgrind: all
-	WW_SERVER_WRAPPER="$(VALGRIND)" python3 tests/integration/run.py --server $(BUILD)/wijkwijzer --skip faults,isolation
+	WW_SERVER_WRAPPER="$(VALGRIND)" python3 tests/integration/run.py --server $(BUILD)/wijkwijzer --skip faults,isolation,execution
 
 test: test-deps
 	$(MAKE) all

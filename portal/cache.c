@@ -11,7 +11,8 @@
 
 static struct cache_entry *buckets[NBUCKETS];
 static struct cache_entry *oldest, *newest;
-static struct cache_stats st;
+/* loop thread only */
+static size_t nentries, nbytes;
 
 static unsigned long hash_bytes(const char *s, size_t n)
 {
@@ -114,8 +115,8 @@ static void unlink_entry(struct cache_entry *e)
 		newest = e->older;
 	e->older = e->newer = e->next_bucket = NULL;
 	e->linked = false;
-	st.entries--;
-	st.bytes -= e->bytes;
+	nentries--;
+	nbytes -= e->bytes;
 	cache_release(e);
 }
 
@@ -131,10 +132,8 @@ struct cache_entry *cache_get(const char *key, size_t key_len, time_t now,
 			break;
 		}
 		e->refs++;
-		st.hits++;
 		return e;
 	}
-	st.misses++;
 	return NULL;
 }
 
@@ -148,7 +147,7 @@ void cache_put(struct cache_entry *e)
 			break;
 		}
 	e->bytes = e->key_len + e->rs.body.len + e->gz.len + e->br.len + sizeof(*e);
-	while (oldest && (st.bytes + e->bytes > CACHE_MAX_BYTES || st.entries >= CACHE_MAX_ENTRIES))
+	while (oldest && (nbytes + e->bytes > CACHE_MAX_BYTES || nentries >= CACHE_MAX_ENTRIES))
 		unlink_entry(oldest);
 	if (e->bytes > CACHE_MAX_BYTES / 8) {
 		cache_release(e);
@@ -164,8 +163,8 @@ void cache_put(struct cache_entry *e)
 		oldest = e;
 	newest = e;
 	e->linked = true;
-	st.entries++;
-	st.bytes += e->bytes;
+	nentries++;
+	nbytes += e->bytes;
 }
 
 void cache_release(struct cache_entry *e)
@@ -178,11 +177,6 @@ void cache_clear(void)
 {
 	while (oldest)
 		unlink_entry(oldest);
-}
-
-void cache_stats(struct cache_stats *out)
-{
-	*out = st;
 }
 
 void cache_entry_compress(struct cache_entry *e)

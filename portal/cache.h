@@ -62,11 +62,6 @@ void cache_release(struct cache_entry *e);
 /* Loop: drops every entry (shutdown). */
 void cache_clear(void);
 
-struct cache_stats {
-	unsigned long hits, misses, entries, bytes;
-};
-void cache_stats(struct cache_stats *out);
-
 /* The most memory the cache holds (bodies and their compressed forms). */
 #define CACHE_MAX_BYTES   (8u * 1024 * 1024)
 #define CACHE_MAX_ENTRIES 8192

@@ -67,14 +67,6 @@ static long peer_slot(const char *addr)
 	return reuse;
 }
 
-int clients_of(const char *peer)
-{
-	if (!ready() || !peer)
-		return 0;
-	long k = peer_slot(peer);
-	return k >= 0 && strcmp(peers[k].addr, peer) == 0 ? peers[k].count : 0;
-}
-
 bool clients_admit(const void *wsi, const char *peer, int max)
 {
 	if (!ready() || !wsi || wsi == DELETED)

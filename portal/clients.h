@@ -15,8 +15,6 @@
 bool clients_admit(const void *wsi, const char *peer, int max);
 /* Forgets a connection (unknown ones are ignored). */
 void clients_leave(const void *wsi);
-/* Open connections of peer. */
-int clients_of(const char *peer);
 void clients_clear(void);
 
 #endif

@@ -261,16 +261,3 @@ void conn_unregister(struct conn_ref r)
 	handles[r.slot].next_free = free_head;
 	free_head = r.slot;
 }
-
-size_t worker_queued(enum pool pi)
-{
-	pthread_mutex_lock(&pools[pi].lock);
-	size_t n = pools[pi].queued;
-	pthread_mutex_unlock(&pools[pi].lock);
-	return n;
-}
-
-size_t worker_queue_max(enum pool pi)
-{
-	return pools[pi].max;
-}

@@ -81,9 +81,4 @@ void worker_complete(struct job *j);
 /* On the loop: runs done() of every completed job. */
 void worker_drain(struct app *app);
 
-/* Jobs waiting in a pool's queue, for the health page and tests. */
-size_t worker_queued(enum pool p);
-/* The bound of a pool's queue. */
-size_t worker_queue_max(enum pool p);
-
 #endif

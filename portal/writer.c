@@ -43,7 +43,6 @@ static struct write *head, *tail;
 static size_t queued;
 static bool running, stopping;
 static pthread_t thread;
-static struct writer_stats stats;
 static struct app *the_app;
 
 /* the write being run on this thread, for writer_changed */
@@ -59,6 +58,18 @@ static void publish(struct app *app, const struct write *w)
 {
 	for (size_t i = 0; i < w->nchanges; i++)
 		publish_one(app, &w->changes[i]);
+}
+
+/* The days a group changed, each once (writer thread only). */
+static struct change changes[GROUP_MAX * CHANGES_MAX];
+
+static size_t add_change(struct change *v, size_t n, const struct change *c)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].location, c->location) == 0 && strcmp(v[i].date, c->date) == 0)
+			return n;
+	v[n] = *c;
+	return n + 1;
 }
 
 static void *writer_main(void *arg)
@@ -103,21 +114,13 @@ static void *writer_main(void *arg)
 		if (!ok)
 			fprintf(stderr, "wijkwijzer: writer: a group of %zu writes failed: %s\n", n,
 			        store_errmsg(s));
-		pthread_mutex_lock(&lock);
-		stats.groups++;
-		stats.writes += n;
-		if (!ok)
-			stats.failed_groups++;
-		pthread_mutex_unlock(&lock);
 		/* the answers first, then the changes: a fan-out to thousands
 		   of subscribers must not hold up the answer that caused it */
-		struct change changes[GROUP_MAX];
 		size_t nchanges = 0;
 		for (size_t i = 0; i < n; i++) {
 			struct write *w = group[i];
 			for (size_t c = 0; ok && c < w->nchanges; c++)
-				if (nchanges < GROUP_MAX)
-					changes[nchanges++] = w->changes[c];
+				nchanges = add_change(changes, nchanges, &w->changes[c]);
 			if (!ok)
 				w->result = WRITER_FAILED;
 			if (w->job) {
@@ -266,11 +269,4 @@ void writer_changed(struct app *app, const char *location, const char *date)
 bool writer_in_write(void)
 {
 	return current != NULL;
-}
-
-void writer_stats(struct writer_stats *out)
-{
-	pthread_mutex_lock(&lock);
-	*out = stats;
-	pthread_mutex_unlock(&lock);
 }

@@ -49,10 +49,4 @@ void writer_changed(struct app *app, const char *location, const char *date);
 /* True on the writer thread inside a write (reads see uncommitted data). */
 bool writer_in_write(void);
 
-/* Writes that waited in the queue, and groups committed, since start. */
-struct writer_stats {
-	unsigned long writes, groups, failed_groups;
-};
-void writer_stats(struct writer_stats *out);
-
 #endif

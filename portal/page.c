@@ -219,7 +219,10 @@ void page_error(struct request *rq, struct response *rs, int status, const char 
 	rs->content_type = "text/html; charset=utf-8";
 	rs->cache_control = "no-store";
 	sb_reset(&rs->body);
+	/* a full queue is no fault: say it is busy, not that it went wrong */
+	bool busy = strcmp(code, "busy") == 0;
 	const char *title = status == 404   ? _("Deze pagina bestaat niet")
+	                    : busy          ? _("Het is even heel druk")
 	                    : status >= 500 ? _("Er ging iets mis")
 	                                    : _("Dit lukte niet");
 	page_begin(rs, rq, title, 0);

@@ -39,8 +39,12 @@ bool cache_key(const struct request *rq, struct sb *key)
 	bool lang_cookie =
 	    rq->lang && request_cookie(rq, "lang", &c) && strcmp(sb_str(&c), rq->lang->code) == 0;
 	sb_free(&c);
-	sb_appendf(key, "%s|%s|%c|%s?", rq->lang ? rq->lang->code : "-", kiosk ? kt.id : "-",
-	           lang_cookie ? 'c' : 'n', rq->path ? rq->path : "");
+	sb_puts(key, rq->lang ? rq->lang->code : "-");
+	sb_putc(key, '|');
+	sb_puts(key, kiosk ? kt.id : "-");
+	sb_puts(key, lang_cookie ? "|c|" : "|n|");
+	sb_puts(key, rq->path ? rq->path : "");
+	sb_putc(key, '?');
 	/* the same question asked with its parameters in another order, or
 	   with empty fields, is the same question */
 	const struct param *sorted[HTTP_MAX_PARAMS + 1];

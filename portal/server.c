@@ -401,9 +401,12 @@ static int add_header(struct lws *wsi, const char *name, const char *value, unsi
  * for answers given while lws is still reading a request body. */
 static int send_headers(struct lws *wsi, struct conn *c, bool with_body)
 {
+	/* the loop thread's buffer for headers alone; an early answer with
+	   its body gets one of its own */
+	static unsigned char hbuf[LWS_PRE + 4096];
 	struct response *rs = &c->rs;
 	size_t extra = with_body ? rs->body.len : 0;
-	unsigned char *buf = malloc(LWS_PRE + 4096 + extra);
+	unsigned char *buf = extra ? malloc(LWS_PRE + 4096 + extra) : hbuf;
 	if (!buf)
 		return -1;
 	int r = -1;
@@ -451,7 +454,8 @@ static int send_headers(struct lws *wsi, struct conn *c, bool with_body)
 		c->total = 0;
 	r = 0;
 out:
-	free(buf);
+	if (buf != hbuf)
+		free(buf);
 	return r;
 }
 

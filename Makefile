@@ -101,7 +101,7 @@ $(BUILD)/content/content.db: $(BUILD)/wijkwijzer-import $(CONTENT_SRC) $(MO)
 
 # ---- run -----------------------------------------------------------------
 run: deps all
-	@mkdir -p $(DATA)
+	@install -d -m 0700 $(DATA)
 	$(BUILD)/wijkwijzer --port $(PORT) --data $(DATA)
 
 # ---- dependencies --------------------------------------------------------

@@ -275,6 +275,9 @@ int main(int argc, char **argv)
 	   measurable cost here, as the threads rarely allocate at once */
 	if (mallopt(M_ARENA_MAX, 2) != 1)
 		fprintf(stderr, "wijkwijzer: cannot limit the malloc arenas\n");
+	/* files this process makes (the bookings database, its WAL) are the
+	   server user's alone */
+	umask(077);
 	signal(SIGPIPE, SIG_IGN);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));

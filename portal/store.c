@@ -236,13 +236,42 @@ static bool migrate(struct store *s, char *err, size_t errlen)
 	return true;
 }
 
-struct store *store_open(const char *dir, char *err, size_t errlen)
+/* The data folder holds personal data: 0700 and its database files
+ * 0600, whoever made them (a folder made by `mkdir -p`, a file SQLite
+ * made under an open umask). */
+static bool make_private(const char *dir, char *err, size_t errlen)
 {
 	struct stat st;
 	if (mkdir(dir, 0700) != 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
 		snprintf(err, errlen, "data folder %s cannot be created", dir);
-		return NULL;
+		return false;
 	}
+	if (stat(dir, &st) != 0 || ((st.st_mode & 077) && chmod(dir, 0700) != 0)) {
+		snprintf(err, errlen, "data folder %s cannot be made private (mode 0700)", dir);
+		return false;
+	}
+	static const char *const files[] = {"wijkwijzer.db", "wijkwijzer.db-wal",
+	                                    "wijkwijzer.db-shm", "wijkwijzer.db-journal"};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct sb path;
+		sb_init(&path, 4096);
+		bool ok = sb_appendf(&path, "%s/%s", dir, files[i]);
+		if (ok && stat(sb_str(&path), &st) == 0 && (st.st_mode & 077))
+			ok = chmod(sb_str(&path), 0600) == 0;
+		sb_free(&path);
+		if (!ok) {
+			snprintf(err, errlen, "%s/%s cannot be made private (mode 0600)", dir,
+			         files[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+struct store *store_open(const char *dir, char *err, size_t errlen)
+{
+	if (!make_private(dir, err, errlen))
+		return NULL;
 	struct sb path;
 	sb_init(&path, 4096);
 	if (!sb_appendf(&path, "%s/wijkwijzer.db", dir)) {

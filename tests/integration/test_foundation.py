@@ -123,6 +123,44 @@ def run_cli(binary, args, timeout=10, env=None):
     return p.returncode, p.stdout, p.stderr
 
 
+def test_data_folder_private(server, binary, sanitizer):
+    """The data folder holds names, phone numbers, staff hashes and the
+    server secret: 0700, its database files 0600, also when the folder was
+    made by someone else with 0755 and a database file is 0644, and also
+    when the server was started under an open umask (022)."""
+    import stat
+    with tempfile.TemporaryDirectory() as parent:
+        d = os.path.join(parent, "data")
+        os.mkdir(d, 0o755)
+        os.chmod(d, 0o755)
+        old = os.umask(0o022)
+        try:
+            s = harness.Server(binary, sanitizer=sanitizer, data=d)
+        finally:
+            os.umask(old)
+        try:
+            st, _, _ = s.get("/api/v1/topics")  # the server is up and has its database
+            mode = stat.S_IMODE(os.stat(d).st_mode)
+            check(mode == 0o700, f"data folder made 0755 by someone else is 0700 now: {mode:o}")
+            files = [f for f in os.listdir(d) if f.startswith("wijkwijzer.db")]
+            check("wijkwijzer.db" in files, f"the database is there: {files}")
+            modes = {f: stat.S_IMODE(os.stat(os.path.join(d, f)).st_mode) for f in files}
+            check(all(m == 0o600 for m in modes.values()),
+                  f"every database file is 0600: { {f: oct(m) for f, m in modes.items()} }")
+        finally:
+            s.cleanup()
+        # a database file left 0644 (an old version, a copy) is tightened
+        os.chmod(os.path.join(d, "wijkwijzer.db"), 0o644)
+        os.chmod(d, 0o755)
+        s = harness.Server(binary, sanitizer=sanitizer, data=d)
+        try:
+            mode = stat.S_IMODE(os.stat(os.path.join(d, "wijkwijzer.db")).st_mode)
+            check(mode == 0o600, f"a 0644 database file is 0600 after a start: {mode:o}")
+            check(stat.S_IMODE(os.stat(d).st_mode) == 0o700, "and the folder 0700 again")
+        finally:
+            s.cleanup()
+
+
 def test_cli(server, binary, sanitizer):
     rc, out, err = run_cli(binary, ["--help"])
     check(rc == 0 and "--port" in out and "--data" in out, "--help")

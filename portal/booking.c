@@ -578,6 +578,8 @@ static enum booking_result load(struct app *app, sqlite3_stmt *st, struct bookin
 	out->summary = dup_col(st, 13);
 	out->origin = dup_col(st, 14);
 	out->purged = sqlite3_column_int(st, 15) != 0;
+	out->sequence = sqlite3_column_int(st, 16);
+	out->updated_at = dup_col(st, 17);
 	sqlite3_reset(st);
 	return out->status && strcmp(out->status, "cancelled") == 0 ? BOOKING_CANCELLED
 	                                                            : BOOKING_OK;
@@ -585,7 +587,7 @@ static enum booking_result load(struct app *app, sqlite3_stmt *st, struct bookin
 
 #define BOOKING_COLUMNS                                                                            \
 	"id, reference, location_id, start, end, topic, status, name, phone, email, lang, needs, " \
-	"interpreter_lang, summary, origin, purged"
+	"interpreter_lang, summary, origin, purged, sequence, updated_at"
 
 static enum booking_result find_by_id(struct app *app, long long id, struct booking *out)
 {
@@ -774,8 +776,10 @@ static enum booking_result update_status(struct app *app, long long id, const ch
 {
 	char now[32];
 	now_text(now);
-	sqlite3_stmt *st = store_stmt(
-	    db_bookings(app), "UPDATE booking SET status = ?2, updated_at = ?3 WHERE id = ?1");
+	sqlite3_stmt *st =
+	    store_stmt(db_bookings(app),
+	               "UPDATE booking SET status = ?2, updated_at = ?3, sequence = sequence + "
+	               "(?2 = 'cancelled') WHERE id = ?1");
 	if (!st)
 		return BOOKING_ERROR;
 	sqlite3_bind_int64(st, 1, id);
@@ -865,7 +869,8 @@ static enum booking_result move_tx(struct app *app, const char *token, const cha
 	if (r != BOOKING_OK)
 		goto fail_keep;
 	st = store_stmt(db_bookings(app),
-	                "UPDATE booking SET start = ?2, end = ?3, updated_at = ?4 WHERE id = ?1");
+	                "UPDATE booking SET start = ?2, end = ?3, updated_at = ?4, sequence = "
+	                "sequence + 1 WHERE id = ?1");
 	if (!st)
 		goto fail;
 	sqlite3_bind_int64(st, 1, out->id);
@@ -928,6 +933,7 @@ void booking_free(struct booking *b)
 	free(b->interpreter_lang);
 	free(b->summary);
 	free(b->origin);
+	free(b->updated_at);
 	memset(b, 0, sizeof(*b));
 }
 

@@ -101,6 +101,8 @@ struct booking {
 	long long id;
 	char *reference, *location, *start, *end, *topic, *status;
 	char *name, *phone, *email, *lang, *interpreter_lang, *summary, *origin;
+	char *updated_at; /* "2026-12-01T09:30:00Z" (UTC) */
+	int sequence;     /* moves and cancellation so far (RFC 5545 SEQUENCE) */
 	unsigned needs;
 	bool purged;
 };

@@ -1,5 +1,6 @@
 #include "ics.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Appends one content line, escaped (RFC 5545 3.3.11) and folded at 75
@@ -53,23 +54,30 @@ bool ics_write(struct sb *out, const struct ics_event *e)
 	line(out, "VERSION", "2.0", false);
 	line(out, "PRODID", "-//Gemeente Enschede//Wijkwijzer//NL", false);
 	line(out, "CALSCALE", "GREGORIAN", false);
-	line(out, "METHOD", "PUBLISH", false);
+	line(out, "METHOD", e->cancelled ? "CANCEL" : "PUBLISH", false);
 	line(out, "BEGIN", "VEVENT", false);
 	line(out, "UID", e->uid, false);
 	utc(out, "DTSTAMP", e->stamp);
 	utc(out, "DTSTART", e->start);
 	utc(out, "DTEND", e->end);
+	char seq[16];
+	snprintf(seq, sizeof(seq), "%d", e->sequence > 0 ? e->sequence : 0);
+	line(out, "SEQUENCE", seq, false);
+	if (e->modified > 0)
+		utc(out, "LAST-MODIFIED", e->modified);
 	line(out, "SUMMARY", e->summary, true);
 	line(out, "LOCATION", e->location, true);
 	line(out, "DESCRIPTION", e->description, true);
 	if (e->url && *e->url)
 		line(out, "URL", e->url, false);
-	line(out, "STATUS", "CONFIRMED", false);
-	line(out, "BEGIN", "VALARM", false);
-	line(out, "ACTION", "DISPLAY", false);
-	line(out, "TRIGGER", "-PT2H", false);
-	line(out, "DESCRIPTION", e->summary, true);
-	line(out, "END", "VALARM", false);
+	line(out, "STATUS", e->cancelled ? "CANCELLED" : "CONFIRMED", false);
+	if (!e->cancelled) { /* no reminder for what is not happening */
+		line(out, "BEGIN", "VALARM", false);
+		line(out, "ACTION", "DISPLAY", false);
+		line(out, "TRIGGER", "-PT2H", false);
+		line(out, "DESCRIPTION", e->summary, true);
+		line(out, "END", "VALARM", false);
+	}
 	line(out, "END", "VEVENT", false);
 	line(out, "END", "VCALENDAR", false);
 	return !sb_failed(out);

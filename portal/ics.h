@@ -14,6 +14,9 @@ struct ics_event {
 	const char *location;
 	const char *description;
 	const char *url;
+	int sequence;    /* RFC 5545 SEQUENCE: 0, raised by every move and the cancel */
+	time_t modified; /* LAST-MODIFIED; 0: left out */
+	bool cancelled;  /* METHOD:CANCEL, STATUS:CANCELLED, so calendars remove it */
 };
 
 bool ics_write(struct sb *out, const struct ics_event *e);

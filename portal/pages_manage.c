@@ -400,10 +400,17 @@ void handle_booking_ics(struct request *rq, struct response *rs)
 	const char *token = route_param(rq, 0);
 	struct booking b;
 	rs->cache_control = "no-store";
-	if (booking_find(rq->app, token, &b) != BOOKING_OK) {
+	/* a cancelled appointment's file is still served, as a CANCEL, so a
+	   calendar that has it can remove it */
+	enum booking_result found = booking_find(rq->app, token, &b);
+	if (found != BOOKING_OK && found != BOOKING_CANCELLED) {
+		booking_free(&b);
 		page_not_found(rq, rs);
 		return;
 	}
+	time_t modified = 0;
+	if (b.updated_at && !clock_parse_iso(b.updated_at, &modified))
+		modified = 0;
 	const struct i18n_lang *lang = i18n_find(b.lang) ? i18n_find(b.lang) : i18n_default();
 	const struct i18n_lang *prev = i18n_use(lang);
 	struct place_info p;
@@ -419,7 +426,9 @@ void handle_booking_ics(struct request *rq, struct response *rs)
 	sb_appendf(&uid, "%s@wijkwijzer.enschede", b.reference);
 	/* TRANSLATORS: calendar title: %s is the wijkwijzer's name */
 	sb_appendf(&summary, _("Afspraak bij %s"), p.name);
-	sb_appendf(&where, "%s, %s %s %s", p.name, p.address, p.postal_code, p.city);
+	/* the address alone, as a map or navigation app can find it; the
+	   wijkwijzer's name is in the title */
+	sb_appendf(&where, "%s, %s %s", p.address, p.postal_code, p.city);
 	public_base(rq, &url);
 	sb_appendf(&url, "/%s/afspraak/%s", lang->code, token);
 	/* TRANSLATORS: calendar description: %1$s the code, %2$s the topic */
@@ -439,6 +448,9 @@ void handle_booking_ics(struct request *rq, struct response *rs)
 	    .location = sb_str(&where),
 	    .description = sb_str(&desc),
 	    .url = sb_str(&url),
+	    .sequence = b.sequence,
+	    .modified = modified,
+	    .cancelled = found == BOOKING_CANCELLED,
 	};
 	rs->content_type = "text/calendar; charset=utf-8";
 	if (!ics_write(&rs->body, &e))

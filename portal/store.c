@@ -85,6 +85,9 @@ static const char *const migrations[] = {
     "  location_id TEXT NOT NULL,"
     "  expires INTEGER NOT NULL"
     ") STRICT;",
+    /* 4: calendar files follow a moved or cancelled appointment (RFC 5545
+       SEQUENCE): how often it changed since it was made */
+    "ALTER TABLE booking ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -293,6 +293,65 @@ def test_reschedule(server, binary, sanitizer):
     check(json.loads(resp)["start"].startswith(target), "still at the moved time")
 
 
+def ics_props(ics):
+    """The VEVENT's properties of a calendar file, unfolded: {name: value}."""
+    unfolded = ics.replace("\r\n ", "")
+    props, in_event = {}, False
+    for l in unfolded.split("\r\n"):
+        if l == "BEGIN:VEVENT":
+            in_event = True
+        elif l == "END:VEVENT":
+            in_event = False
+        elif in_event and ":" in l and not l.startswith(("BEGIN:", "END:")):
+            name, value = l.split(":", 1)
+            props.setdefault(name.split(";")[0], value)
+    method = re.search(r"^METHOD:([^\r\n]*)", unfolded, re.M)
+    return props, method.group(1) if method else None, unfolded
+
+
+def test_calendar_follows_changes(server, binary, sanitizer):
+    """A moved appointment's calendar file keeps its UID and raises
+    SEQUENCE with a LAST-MODIFIED (RFC 5545 3.8.7.4); a cancelled one is
+    still served, as METHOD:CANCEL with STATUS:CANCELLED and no reminder,
+    so a calendar that has it removes it. LOCATION is the address."""
+    a = free_slot(server, "ww-centrum", "wonen", skip=5)
+    (res, _) = book_html(server, "ww-centrum", "wonen", a["start"][:16], name="Kalender")
+    token = res[1]["location"].split("/afspraak/")[1].split("?")[0]
+    st, _, ics = server.get(f"/afspraak/{token}/afspraak.ics")
+    first, method, _ = ics_props(ics)
+    check(st == 200 and method == "PUBLISH" and first.get("SEQUENCE") == "0",
+          f"a new appointment: PUBLISH, SEQUENCE 0 ({method}, {first.get('SEQUENCE')})")
+    check(first.get("LOCATION") == "Pleinstraat 12\\, 7511 HE Enschede",
+          f"LOCATION is the address: {first.get('LOCATION')!r}")
+    st, _, body = server.get(f"/nl/afspraak/{token}/verzetten")
+    action, fields = form_fields(body, "/verzetten")
+    options = re.findall(r'name="tijd" id="m-\d+" value="([^"]+)"', body)
+    check(action and options, "the move form offers times")
+    st, _, _ = post_form(server, action, fields, [("tijd", options[-1])])
+    st, _, ics = server.get(f"/afspraak/{token}/afspraak.ics")
+    moved, method, _ = ics_props(ics)
+    check(moved.get("UID") == first.get("UID") and moved.get("SEQUENCE") == "1",
+          f"moved: same UID, SEQUENCE 1 ({moved.get('UID') == first.get('UID')}, {moved.get('SEQUENCE')})")
+    check(re.fullmatch(r"\d{8}T\d{6}Z", moved.get("LAST-MODIFIED", "")) is not None,
+          f"moved: LAST-MODIFIED in UTC: {moved.get('LAST-MODIFIED')}")
+    check(moved.get("DTSTART") != first.get("DTSTART"), "moved: the new start time")
+    st, _, body = server.get(f"/nl/afspraak/{token}/annuleren")
+    action, fields = form_fields(body, "/annuleren")
+    st, _, _ = post_form(server, action, fields)
+    check(st == 303, "cancelled")
+    st, h, ics = server.get(f"/afspraak/{token}/afspraak.ics")
+    gone, method, unfolded = ics_props(ics)
+    check(st == 200 and h.get("content-type", "").startswith("text/calendar"),
+          f"a cancelled appointment's calendar file is still served: {st}")
+    check(method == "CANCEL" and gone.get("STATUS") == "CANCELLED",
+          f"as a cancellation: METHOD {method}, STATUS {gone.get('STATUS')}")
+    check(gone.get("UID") == first.get("UID") and gone.get("SEQUENCE") == "2",
+          f"same UID, SEQUENCE 2: {gone.get('SEQUENCE')}")
+    check("BEGIN:VALARM" not in unfolded, "no reminder for a cancelled appointment")
+    st, _, _ = server.get("/afspraak/" + "x" * 43 + "/afspraak.ics")
+    check(st == 404, "an unknown token still gets 404")
+
+
 def test_callback_when_nothing_free(server, binary, sanitizer):
     xmas = harness.holiday_in_horizon("ww-centrum")
     st, _, body = server.get(f"/nl/afspraak?locatie=ww-centrum&onderwerp=iets-anders&dag={xmas}")

@@ -15,6 +15,9 @@
 /* The count of kind for who in the window of window_s seconds that is
  * running now; with add, this use is counted first. */
 int rate_count(const char *kind, const char *who, int window_s, bool add, time_t now);
+/* The same, and the time of the last use counted (0: none) into *last. */
+int rate_count_last(const char *kind, const char *who, int window_s, bool add, time_t now,
+                    time_t *last);
 /* Counts one use; false when it is more than per_hour in this hour
  * (per_hour <= 0: no limit). */
 bool rate_allowed(const char *kind, const char *who, int per_hour);

@@ -127,18 +127,45 @@ static bool check_password(struct app *app, const char *location, const char *pa
 
 /* ---- login rate limit: failures per client and per location ---------- */
 
-static bool limited(const char *peer, const char *location, time_t now)
+static void pair_key(char *out, size_t n, const char *peer, const char *location)
 {
-	return rate_count("login-ip", peer, STAFF_FAILURE_WINDOW_S, false, now) >=
-	           STAFF_MAX_FAILURES ||
-	       rate_count("login-loc", location, STAFF_FAILURE_WINDOW_S, false, now) >=
-	           STAFF_MAX_FAILURES;
+	snprintf(out, n, "%s|%.64s", peer ? peer : "", location ? location : "");
+}
+
+/* Seconds this client must still wait before it may try location again
+ * (0: it may try now). */
+static long wait_seconds(const char *peer, const char *location, time_t now)
+{
+	if (rate_count("login-client", peer, STAFF_FAILURE_WINDOW_S, false, now) >=
+	    STAFF_CLIENT_FAILURES)
+		return STAFF_FAILURE_WINDOW_S;
+	char key[160];
+	pair_key(key, sizeof(key), peer, location);
+	time_t last;
+	int n = rate_count_last("login-pair", key, STAFF_FAILURE_WINDOW_S, false, now, &last);
+	if (n < STAFF_FREE_FAILURES)
+		return 0;
+	long delay = 1L << (n - STAFF_FREE_FAILURES + 1 > 10 ? 10 : n - STAFF_FREE_FAILURES + 1);
+	if (delay > STAFF_FAILURE_WINDOW_S)
+		delay = STAFF_FAILURE_WINDOW_S;
+	long left = (long)(last + delay - now);
+	return left > 0 ? left : 0;
 }
 
 static void record_failure(const char *peer, const char *location, time_t now)
 {
-	rate_count("login-ip", peer, STAFF_FAILURE_WINDOW_S, true, now);
-	rate_count("login-loc", location, STAFF_FAILURE_WINDOW_S, true, now);
+	char key[160];
+	pair_key(key, sizeof(key), peer, location);
+	rate_count("login-pair", key, STAFF_FAILURE_WINDOW_S, true, now);
+	rate_count("login-client", peer, STAFF_FAILURE_WINDOW_S, true, now);
+	int all = rate_count("login-location", location, STAFF_FAILURE_WINDOW_S, true, now);
+	/* one line when the attack starts, then one per further hundred;
+	   the location only: client addresses stay out of the log */
+	if (all == STAFF_ALARM_FAILURES || (all > STAFF_ALARM_FAILURES && all % 100 == 0))
+		fprintf(stderr,
+		        "wijkwijzer: ALARM: staff login for %s under attack: %d wrong passwords in "
+		        "%d minutes\n",
+		        location, all, STAFF_FAILURE_WINDOW_S / 60);
 }
 
 /* ---- sessions ------------------------------------------------------------ */
@@ -274,15 +301,22 @@ void handle_staff_login(struct request *rq, struct response *rs)
 	const char *location = params_get(&rq->form, "locatie");
 	const char *password = params_get(&rq->form, "wachtwoord");
 	time_t now = clock_now();
-	if (limited(rq->peer, location, now)) {
+	const char *known = location_exists(rq->app, location) ? location : "?";
+	long wait = wait_seconds(rq->peer, known, now);
+	if (wait > 0) {
+		char ra[24];
+		snprintf(ra, sizeof(ra), "%ld", wait);
 		rs->status = 429;
-		response_header(rs, "Retry-After", "900");
+		response_header(rs, "Retry-After", ra);
 		login_form(rq, rs,
-		           _("Te veel pogingen. Wacht een kwartier en probeer het dan opnieuw."));
+		           wait >= 60 ? _("Te veel pogingen. Wacht een kwartier en probeer het dan "
+		                          "opnieuw.")
+		                      : _("Te veel verkeerde pogingen. Wacht een paar seconden en "
+		                          "probeer het dan opnieuw."));
 		return;
 	}
 	if (!location_exists(rq->app, location) || !check_password(rq->app, location, password)) {
-		record_failure(rq->peer, location_exists(rq->app, location) ? location : "?", now);
+		record_failure(rq->peer, known, now);
 		rs->status = 401;
 		login_form(rq, rs, _("Wijkwijzer of wachtwoord klopt niet."));
 		return;

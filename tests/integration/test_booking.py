@@ -455,15 +455,60 @@ def test_staff(server, binary, sanitizer):
     check(st == 303, "agenda needs a login")
     st, h, _ = server.get(f"/medewerker/export.csv?dag={day}")
     check(st == 303, "export needs a login")
-    # rate limit: five wrong passwords, then 429 even with the right one
-    for i in range(5):
-        st, _, body = server.get("/nl/medewerker")
-        action, fields = form_fields(body, "/medewerker")
-        post_form(server, action, fields, [("locatie", "ww-noord"), ("wachtwoord", f"fout-{i}")])
+
+
+def login_from(server, source, location, password):
+    """A staff login POST from the client address source (127.0.0.x):
+    (status, headers)."""
+    import http.client
     st, _, body = server.get("/nl/medewerker")
     action, fields = form_fields(body, "/medewerker")
-    st, h, _ = post_form(server, action, fields, [("locatie", "ww-noord"), ("wachtwoord", "fout-6")])
-    check(st == 429, f"rate limited after five failures: {st}")
+    data = urllib.parse.urlencode(fields + [("locatie", location), ("wachtwoord", password)]).encode()
+    c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30, source_address=(source, 0))
+    try:
+        c.request("POST", action, data, {"Content-Type": "application/x-www-form-urlencoded",
+                                         "Origin": f"http://127.0.0.1:{server.port}",
+                                         "Sec-Fetch-Site": "same-origin"})
+        r = c.getresponse()
+        r.read()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}
+    finally:
+        c.close()
+
+
+def test_staff_login_cannot_lock_out(server, binary, sanitizer):
+    """Wrong passwords slow down the client that sends them, for that
+    location, with growing waits; a correct password from another client
+    is never refused because of it; many failures on one location write an
+    alarm to the log (without client addresses)."""
+    p = subprocess.run([binary, "--data", server.data, "--set-staff-password", "ww-noord"],
+                       input="noord-wachtwoord-voor-test\n", capture_output=True, text=True)
+    check(p.returncode == 0, f"password set: {p.stderr}")
+    codes = [login_from(server, "127.0.0.2", "ww-noord", f"fout-{i}")[0] for i in range(3)]
+    check(codes == [401, 401, 401], f"three wrong passwords: 401 each: {codes}")
+    st, h = login_from(server, "127.0.0.2", "ww-noord", "noord-wachtwoord-voor-test")
+    ra = h.get("retry-after", "")
+    check(st == 429 and ra.isdigit() and 0 < int(ra) <= 2,
+          f"that client waits before its next try, also with the right password: {st}, Retry-After {ra!r}")
+    st, h = login_from(server, "127.0.0.3", "ww-noord", "noord-wachtwoord-voor-test")
+    check(st == 303, f"the right password from another client is not refused: {st}")
+    time.sleep(2.2)
+    st, _ = login_from(server, "127.0.0.2", "ww-noord", "fout-3")
+    check(st == 401, f"after the wait the client may try again: {st}")
+    st, h = login_from(server, "127.0.0.2", "ww-noord", "fout-4")
+    ra = h.get("retry-after", "")
+    check(st == 429 and ra.isdigit() and 2 < int(ra) <= 4, f"and the next wait is longer: {st}, {ra!r}")
+    # many clients failing on one account: an alarm in the log
+    for k in range(4, 10):
+        for i in range(3):
+            login_from(server, f"127.0.0.{k}", "ww-noord", f"fout-{k}-{i}")
+    log = server.output()
+    alarm = [l for l in log.splitlines() if "ALARM" in l]
+    check(len(alarm) == 1 and "ww-noord" in alarm[0] and "under attack" in alarm[0],
+          f"one alarm line for the account under attack: {alarm}")
+    check(not any("127.0.0." in l for l in alarm), "the alarm names no client address")
+    st, _ = login_from(server, "127.0.0.1", "ww-noord", "noord-wachtwoord-voor-test")
+    check(st == 303, f"staff at their own desk still log in during the attack: {st}")
 
 
 def test_retention(server, binary, sanitizer):

@@ -114,13 +114,18 @@ static void *writer_main(void *arg)
 		if (!ok)
 			fprintf(stderr, "wijkwijzer: writer: a group of %zu writes failed: %s\n", n,
 			        store_errmsg(s));
-		/* the answers first, then the changes: a fan-out to thousands
-		   of subscribers must not hold up the answer that caused it */
+		/* the days that changed are forgotten by the caches before any
+		   answer goes out (whoever reads after a 201 sees the booking);
+		   the fan-out to the subscribers follows the answers, so it
+		   never holds up the answer that caused it */
 		size_t nchanges = 0;
+		for (size_t i = 0; ok && i < n; i++)
+			for (size_t c = 0; c < group[i]->nchanges; c++)
+				nchanges = add_change(changes, nchanges, &group[i]->changes[c]);
+		for (size_t c = 0; c < nchanges; c++)
+			booking_day_changed(changes[c].location, changes[c].date);
 		for (size_t i = 0; i < n; i++) {
 			struct write *w = group[i];
-			for (size_t c = 0; ok && c < w->nchanges; c++)
-				nchanges = add_change(changes, nchanges, &w->changes[c]);
 			if (!ok)
 				w->result = WRITER_FAILED;
 			if (w->job) {
@@ -136,7 +141,7 @@ static void *writer_main(void *arg)
 			pthread_mutex_unlock(&lock);
 		}
 		for (size_t c = 0; c < nchanges; c++)
-			publish_one(the_app, &changes[c]);
+			live_slots_changed(the_app, changes[c].location, changes[c].date);
 	}
 	db_thread_close(db);
 	free(db);

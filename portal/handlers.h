@@ -9,6 +9,7 @@ void handle_root(struct request *rq, struct response *rs);
 void handle_lang_root(struct request *rq, struct response *rs);
 void handle_home(struct request *rq, struct response *rs);
 void handle_healthz(struct request *rq, struct response *rs);
+void handle_robots(struct request *rq, struct response *rs);
 void handle_static(struct request *rq, struct response *rs);
 
 /* pages_catalog.c, pages_service.c, pages_carer.c */

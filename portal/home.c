@@ -45,6 +45,23 @@ void handle_lang_root(struct request *rq, struct response *rs)
 	sb_free(&loc);
 }
 
+/* Search engines stay away from everything personal: booking pages
+ * (their token is the key to an appointment), staff and kiosk pages. */
+void handle_robots(struct request *rq, struct response *rs)
+{
+	(void)rq;
+	rs->content_type = "text/plain; charset=utf-8";
+	rs->cache_control = "public, max-age=86400";
+	sb_puts(&rs->body, "User-agent: *\n"
+	                   "Disallow: /afspraak/\n"
+	                   "Disallow: /*/afspraak/\n"
+	                   "Disallow: /*/medewerker\n"
+	                   "Disallow: /medewerker/\n"
+	                   "Disallow: /kiosk/\n"
+	                   "Disallow: /lees-voor.wav\n"
+	                   "Disallow: /api/v1/bookings\n");
+}
+
 void handle_healthz(struct request *rq, struct response *rs)
 {
 	(void)rq;

@@ -105,6 +105,13 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 	         lang->rtl ? "rtl" : "ltr");
 	html_raw(o, "<meta charset=\"utf-8\">\n"
 	            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+	if (rq->route && (rq->route->flags & ROUTE_NOINDEX))
+		html_raw(o, "<meta name=\"robots\" content=\"noindex, nofollow\">\n");
+	else
+		html_fmt(
+		    o, "<meta name=\"description\" content=\"%s\">\n",
+		    _("Hulp in uw buurt in Enschede: activiteiten en voorzieningen, steun voor "
+		      "mantelzorgers en een afspraak met de wijkwijzer."));
 	/* TRANSLATORS: suffix of every page title: "Zelfcheck - Wijkwijzer Enschede" */
 	html_fmt(o, "<title>%s - %s</title>\n", title, _("Wijkwijzer Enschede"));
 	page_asset_url(&url, "style.css");

@@ -19,11 +19,12 @@ typedef void (*route_handler)(struct request *rq, struct response *rs);
 #define ROUTE_JSON (1u << 1) /* API: errors are JSON */
 #define ROUTE_RATE (1u << 2) /* creates bookings: rate-limited per client */
 /* Where a route runs (worker.h): by default on the reader pool. */
-#define ROUTE_INLINE (1u << 3) /* memory only, answered on the loop (health, assets) */
-#define ROUTE_SLOW   (1u << 4) /* speech or password hashing: the slow pool */
-#define ROUTE_CACHE  (1u << 5) /* the same for everyone: cached (cache.h) */
-#define ROUTE_WRITE  (1u << 6) /* POST/DELETE writes: run by the writer (writer.h) */
-#define ROUTE_HEAVY  (1u << 7) /* searches: the reader pool's heavy lane */
+#define ROUTE_INLINE  (1u << 3) /* memory only, answered on the loop (health, assets) */
+#define ROUTE_SLOW    (1u << 4) /* speech or password hashing: the slow pool */
+#define ROUTE_CACHE   (1u << 5) /* the same for everyone: cached (cache.h) */
+#define ROUTE_WRITE   (1u << 6) /* POST/DELETE writes: run by the writer (writer.h) */
+#define ROUTE_HEAVY   (1u << 7) /* searches: the reader pool's heavy lane */
+#define ROUTE_NOINDEX (1u << 8) /* personal (a booking token): never indexed */
 
 struct route {
 	unsigned methods; /* HM_* mask */

@@ -332,6 +332,8 @@ static void dispatch_handle(struct app *app, struct request *rq, struct response
 		return;
 	}
 	rq->route->handler(rq, rs);
+	if (rq->route->flags & ROUTE_NOINDEX)
+		response_header(rs, "X-Robots-Tag", "noindex, nofollow");
 	if (sb_failed(&rs->body)) {
 		sb_free(&rs->body);
 		sb_init(&rs->body, 0);

@@ -352,6 +352,34 @@ def test_calendar_follows_changes(server, binary, sanitizer):
     check(st == 404, "an unknown token still gets 404")
 
 
+def test_personal_pages_not_indexed(server, binary, sanitizer):
+    """Pages reached with a booking token say noindex in a header and a
+    meta tag; /robots.txt keeps crawlers away from them; public pages carry
+    a meta description instead."""
+    a = free_slot(server, "ww-centrum", "wonen", skip=7)
+    (res, _) = book_html(server, "ww-centrum", "wonen", a["start"][:16], name="Robot")
+    token = res[1]["location"].split("/afspraak/")[1].split("?")[0]
+    for path in (f"/nl/afspraak/{token}", f"/ar/afspraak/{token}", f"/nl/afspraak/{token}/verzetten",
+                 f"/afspraak/{token}/qr.svg", f"/afspraak/{token}/afspraak.ics",
+                 f"/api/v1/bookings/{token}", "/nl/afspraak/" + "x" * 43):
+        st, h, body = server.get(path)
+        check(h.get("x-robots-tag") == "noindex, nofollow", f"{path[:24]}...: X-Robots-Tag ({st})")
+        if h.get("content-type", "").startswith("text/html"):
+            check('<meta name="robots" content="noindex, nofollow">' in body, f"{path[:24]}...: meta robots")
+            check('name="description"' not in body, f"{path[:24]}...: no description to index")
+    for path in ("/nl/", "/ar/", "/nl/voorzieningen", "/nl/mantelzorg", "/nl/zelfcheck", "/nl/afspraak"):
+        st, h, body = server.get(path)
+        m = re.search(r'<meta name="description" content="([^"]{40,})">', body)
+        check(st == 200 and m and "x-robots-tag" not in h and 'name="robots"' not in body,
+              f"{path}: a meta description and no noindex")
+    st, h, body = server.get("/robots.txt")
+    check(st == 200 and h.get("content-type", "").startswith("text/plain"), f"/robots.txt served: {st}")
+    rules = [l.split(":", 1)[1].strip() for l in body.splitlines() if l.startswith("Disallow:")]
+    for want in ("/afspraak/", "/*/afspraak/", "/*/medewerker", "/kiosk/"):
+        check(want in rules, f"robots.txt disallows {want}: {rules}")
+    check("/" not in rules and "/nl/" not in rules, "robots.txt does not hide the public pages")
+
+
 def test_callback_when_nothing_free(server, binary, sanitizer):
     xmas = harness.holiday_in_horizon("ww-centrum")
     st, _, body = server.get(f"/nl/afspraak?locatie=ww-centrum&onderwerp=iets-anders&dag={xmas}")

@@ -233,7 +233,7 @@ FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
 fuzz-deps:
 	@DEBS="$(FUZZ_DEBS)" LOCALES="" sh tools/deps.sh
 
-fuzz-build: fuzz-deps $(MO)
+fuzz-build: fuzz-deps $(MO) content
 	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang CFLAGS="-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
 	  $(FUZZ_BUILD)/libportal.a
 	$(MAKE) $(FUZZ_BIN)

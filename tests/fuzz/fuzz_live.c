@@ -1,26 +1,63 @@
 /* Fuzzes the WebSocket message handler: live_handle_message (live.h) with
- * no app and no session, as a message can arrive before either matters.
- * Every reply must be one valid JSON object. */
+ * a real app (the built demo content, a bookings database in a temporary
+ * folder, the kiosk terminals) and a session, so subscribe and the kiosk
+ * messages run their SQL-backed paths; and with no app and no session, as
+ * a message can arrive before either matters. Every reply must be one
+ * valid JSON object. The content folder is WW_FUZZ_CONTENT, default
+ * build/content (make fuzz-build builds it). */
 #include <assert.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
+#include "catalog.h"
+#include "i18n.h"
 #include "json.h"
+#include "kiosk.h"
 #include "live.h"
+#include "store.h"
 #include "text.h"
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static struct app app;
+static bool have_app;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char *s = malloc(size ? size : 1);
-	if (!s)
-		return 0;
-	memcpy(s, data, size);
+	(void)argc;
+	(void)argv;
+	const char *content = getenv("WW_FUZZ_CONTENT");
+	static char data[] = "/tmp/ww-fuzz-live-XXXXXX";
+	char err[512];
+	app.cfg.content_dir = (char *)(content ? content : "build/content");
+	if (!mkdtemp(data)) {
+		fprintf(stderr, "fuzz_live: no temporary folder\n");
+		exit(1);
+	}
+	app.cfg.data_dir = data;
+	app.catalog = catalog_open(app.cfg.content_dir, err, sizeof(err));
+	app.store = app.catalog ? store_open(data, err, sizeof(err)) : NULL;
+	if (!app.catalog || !app.store || !kiosk_load(app.catalog) ||
+	    !store_secret(app.store, "signing", app.secret, sizeof(app.secret))) {
+		/* the real paths are the point of this target: refuse to run
+		   without them rather than fuzz less than it says */
+		fprintf(stderr, "fuzz_live: cannot open the content in %s (run make): %s\n",
+		        app.cfg.content_dir, err);
+		exit(1);
+	}
+	have_app = true;
+	return 0;
+}
+
+static void one(struct app *a, struct live_session *s, const char *msg, size_t size)
+{
 	struct sb reply;
 	sb_init(&reply, 64 * 1024);
-	bool keep = live_handle_message(NULL, NULL, s, size, &reply);
+	bool keep = live_handle_message(a, s, msg, size, &reply);
 	assert(!sb_failed(&reply));
 	if (reply.len) {
 		struct json_object o;
@@ -29,9 +66,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_object_free(&o);
 	}
 	/* a message that is too long or not UTF-8 closes the connection */
-	if (size > LIVE_MAX_MESSAGE || !text_utf8_valid(s, size))
+	if (size > LIVE_MAX_MESSAGE || !text_utf8_valid(msg, size))
 		assert(!keep);
 	sb_free(&reply);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size ? size : 1);
+	if (!s)
+		return 0;
+	memcpy(s, data, size);
+	one(NULL, NULL, s, size);
+	struct live_session session;
+	memset(&session, 0, sizeof(session));
+	sb_init(&session.in, LIVE_MAX_MESSAGE);
+	one(have_app ? &app : NULL, &session, s, size);
+	/* the same message again on the state the first one left */
+	one(have_app ? &app : NULL, &session, s, size);
+	assert(strlen(session.location) < sizeof(session.location) &&
+	       strlen(session.kiosk) < sizeof(session.kiosk));
+	sb_free(&session.in);
 	free(s);
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* routes: the URL map of the portal, in one place. The flags say where a
  * route runs: ROUTE_INLINE on the loop (memory only), ROUTE_SLOW on the
- * slow pool, ROUTE_WRITE (for POST and DELETE) on the writer thread,
+ * slow pool, ROUTE_WRITE on the writer thread (a pattern has an entry
+ * per method where they run in different places),
  * everything else on the reader pool (ROUTE_HEAVY searches in its second
  * lane); ROUTE_CACHE answers are kept in the response cache. */
 #include "handlers.h"
@@ -22,7 +23,8 @@ const struct route portal_routes[] = {
     {HM_GET, "/api/v1/topics", handle_api_topics, ROUTE_JSON | ROUTE_CACHE},
     {HM_GET, "/api/v1/slots", handle_api_slots, ROUTE_JSON},
     {HM_POST, "/api/v1/bookings", handle_api_book, ROUTE_JSON | ROUTE_RATE | ROUTE_WRITE},
-    {HM_GET | HM_DELETE, "/api/v1/bookings/{token}", handle_api_booking,
+    {HM_GET, "/api/v1/bookings/{token}", handle_api_booking, ROUTE_JSON | ROUTE_NOINDEX},
+    {HM_DELETE, "/api/v1/bookings/{token}", handle_api_booking,
      ROUTE_JSON | ROUTE_WRITE | ROUTE_NOINDEX},
     {HM_GET, "/{lang}/zelfcheck", handle_selfcheck, 0},
     {HM_GET, "/{lang}/zelfcheck/uitslag", handle_selfcheck_result, ROUTE_HEAVY},
@@ -32,14 +34,17 @@ const struct route portal_routes[] = {
      ROUTE_FORM | ROUTE_RATE | ROUTE_WRITE},
     {HM_POST, "/{lang}/afspraak/terugbellen", handle_booking_callback,
      ROUTE_FORM | ROUTE_RATE | ROUTE_WRITE},
-    {HM_GET | HM_POST, "/{lang}/afspraak/{token}/annuleren", handle_cancel,
+    {HM_GET, "/{lang}/afspraak/{token}/annuleren", handle_cancel, ROUTE_NOINDEX},
+    {HM_POST, "/{lang}/afspraak/{token}/annuleren", handle_cancel,
      ROUTE_FORM | ROUTE_WRITE | ROUTE_NOINDEX},
-    {HM_GET | HM_POST, "/{lang}/afspraak/{token}/verzetten", handle_move,
+    {HM_GET, "/{lang}/afspraak/{token}/verzetten", handle_move, ROUTE_NOINDEX},
+    {HM_POST, "/{lang}/afspraak/{token}/verzetten", handle_move,
      ROUTE_FORM | ROUTE_WRITE | ROUTE_NOINDEX},
     {HM_GET, "/{lang}/afspraak/{token}", handle_manage, ROUTE_NOINDEX},
     {HM_GET, "/afspraak/{token}/qr.svg", handle_booking_qr, ROUTE_NOINDEX},
     {HM_GET, "/afspraak/{token}/afspraak.ics", handle_booking_ics, ROUTE_NOINDEX},
-    {HM_GET | HM_POST, "/{lang}/medewerker", handle_staff_login, ROUTE_FORM | ROUTE_SLOW},
+    {HM_GET, "/{lang}/medewerker", handle_staff_login, 0},
+    {HM_POST, "/{lang}/medewerker", handle_staff_login, ROUTE_FORM | ROUTE_SLOW},
     {HM_POST, "/{lang}/medewerker/uitloggen", handle_staff_logout, ROUTE_FORM | ROUTE_WRITE},
     {HM_GET, "/{lang}/medewerker/agenda", handle_staff_agenda, 0},
     {HM_POST, "/{lang}/medewerker/status", handle_staff_status, ROUTE_FORM | ROUTE_WRITE},

@@ -665,13 +665,9 @@ static int start(struct lws *wsi, struct conn *c)
 	j->cacheable = cacheable;
 	j->key = key;
 	j->content_gen = gen;
-	/* a form's page itself (GET) is quick; only its POST hashes */
-	bool slow = (flags & ROUTE_SLOW) && !((flags & ROUTE_FORM) && rq->method == HM_GET);
-	enum pool pool = slow ? POOL_SLOW : POOL_READ;
-	bool writes = (flags & ROUTE_WRITE) && (rq->method & (HM_POST | HM_DELETE));
-	bool heavy = (flags & ROUTE_HEAVY) != 0;
-	if (!(writes ? writer_submit(&j->base, http_write_failed)
-	             : worker_submit_lane(pool, &j->base, heavy))) {
+	enum pool pool = (flags & ROUTE_SLOW) ? POOL_SLOW : POOL_READ;
+	if (!((flags & ROUTE_WRITE) ? writer_submit(&j->base, http_write_failed)
+	                            : worker_submit_lane(pool, &j->base, flags & ROUTE_HEAVY))) {
 		conn_unregister(c->ref);
 		c->rq = j->rq;
 		request_init(&j->rq);

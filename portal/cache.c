@@ -96,9 +96,10 @@ struct cache_entry *cache_entry_new(const struct sb *key, struct response *rs, t
 	rs->cache_control = e->rs.cache_control;
 	unsigned long h = hash_bytes(e->rs.body.data ? e->rs.body.data : "", e->rs.body.len);
 	snprintf(e->etag, sizeof(e->etag), "\"%016lx\"", h);
+	snprintf(e->etag_gz, sizeof(e->etag_gz), "\"%016lx-gzip\"", h);
+	snprintf(e->etag_br, sizeof(e->etag_br), "\"%016lx-br\"", h);
 	sb_init(&e->gz, 0);
 	sb_init(&e->br, 0);
-	e->bytes = e->key_len + e->rs.body.len + sizeof(*e);
 	return e;
 }
 
@@ -118,7 +119,6 @@ static void unlink_entry(struct cache_entry *e)
 	else
 		newest = e->older;
 	e->older = e->newer = e->next_bucket = NULL;
-	e->linked = false;
 	nentries--;
 	nbytes -= e->bytes;
 	cache_release(e);
@@ -166,7 +166,6 @@ void cache_put(struct cache_entry *e)
 	else
 		oldest = e;
 	newest = e;
-	e->linked = true;
 	nentries++;
 	nbytes += e->bytes;
 }

@@ -30,12 +30,11 @@ struct cache_entry {
 	size_t key_len;
 	unsigned long hash;
 	int refs;
-	bool linked;
 	time_t expires;
 	unsigned long content_gen;
-	struct response rs; /* status, type, cache-control, headers, body */
-	struct sb gz, br;   /* the body compressed, empty when not smaller */
-	char etag[24];
+	struct response rs;                      /* status, type, cache-control, headers, body */
+	struct sb gz, br;                        /* the body compressed, empty when not smaller */
+	char etag[24], etag_gz[32], etag_br[32]; /* one strong ETag per form */
 	size_t bytes;
 };
 

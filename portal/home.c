@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "assets.h"
-#include "compress.h"
 #include "handlers.h"
 #include "html.h"
 #include "page.h"
@@ -79,31 +78,10 @@ void handle_static(struct request *rq, struct response *rs)
 	}
 	const char *v = params_get(&rq->query, "v");
 	rs->content_type = a->content_type;
-	rs->static_body = a->data;
-	rs->static_len = a->len;
 	/* compressed at build time; each form has its own strong ETag */
-	const char *etag = a->etag, *encoding = NULL;
-	unsigned acc = compress_accepted(rq->accept_encoding);
-	if ((acc & COMPRESS_BR) && a->br) {
-		rs->static_body = a->br;
-		rs->static_len = a->br_len;
-		etag = a->etag_br;
-		encoding = "br";
-	} else if ((acc & COMPRESS_GZIP) && a->gz) {
-		rs->static_body = a->gz;
-		rs->static_len = a->gz_len;
-		etag = a->etag_gz;
-		encoding = "gzip";
-	}
-	response_header(rs, "ETag", etag);
-	response_header(rs, "Vary", "Accept-Encoding");
-	if (compress_etag_match(rq->if_none_match, etag)) {
-		rs->status = 304;
-		rs->static_body = NULL;
-		rs->static_len = 0;
-	} else if (encoding) {
-		response_header(rs, "Content-Encoding", encoding);
-	}
+	const struct representations r = {a->data,   a->gz,   a->br,      a->len,    a->gz_len,
+	                                  a->br_len, a->etag, a->etag_gz, a->etag_br};
+	response_representation(rs, rq, &r);
 	/* versioned URLs never change, so they may be cached for a year */
 	rs->cache_control = (v && strncmp(v, a->hash, 8) == 0 && strlen(v) == 8)
 	                        ? "public, max-age=31536000, immutable"

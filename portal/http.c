@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compress.h"
 #include "text.h"
 
 static char *dup_n(const char *s, size_t n)
@@ -134,6 +135,54 @@ void response_free(struct response *rs)
 		free(rs->header_values[i]);
 	}
 	memset(rs, 0, sizeof(*rs));
+}
+
+bool response_copy_headers(struct response *to, const struct response *from)
+{
+	for (size_t i = 0; i < from->nheaders; i++) {
+		if (to->nheaders >= RESPONSE_MAX_HEADERS)
+			return false;
+		char *n = dup_n(from->header_names[i], strlen(from->header_names[i]));
+		char *v = dup_n(from->header_values[i], strlen(from->header_values[i]));
+		if (!n || !v) {
+			free(n);
+			free(v);
+			return false;
+		}
+		to->header_names[to->nheaders] = n;
+		to->header_values[to->nheaders] = v;
+		to->nheaders++;
+	}
+	return true;
+}
+
+void response_representation(struct response *rs, const struct request *rq,
+                             const struct representations *r)
+{
+	unsigned acc = compress_accepted(rq->accept_encoding);
+	const char *etag = r->etag, *encoding = NULL;
+	rs->static_body = r->id;
+	rs->static_len = r->id_len;
+	if ((acc & COMPRESS_BR) && r->br) {
+		rs->static_body = r->br;
+		rs->static_len = r->br_len;
+		etag = r->etag_br;
+		encoding = "br";
+	} else if ((acc & COMPRESS_GZIP) && r->gz) {
+		rs->static_body = r->gz;
+		rs->static_len = r->gz_len;
+		etag = r->etag_gz;
+		encoding = "gzip";
+	}
+	response_header(rs, "ETag", etag);
+	response_header(rs, "Vary", "Accept-Encoding");
+	if (compress_etag_match(rq->if_none_match, etag)) {
+		rs->status = 304;
+		rs->static_body = NULL;
+		rs->static_len = 0;
+	} else if (encoding) {
+		response_header(rs, "Content-Encoding", encoding);
+	}
 }
 
 bool response_header(struct response *rs, const char *name, const char *value)

@@ -106,6 +106,22 @@ void response_free(struct response *rs);
 
 /* Extra response header; name without the colon. */
 bool response_header(struct response *rs, const char *name, const char *value);
+/* Copies the extra headers of from (a cached answer) to to. */
+bool response_copy_headers(struct response *to, const struct response *from);
+
+/* The forms of one body: identity and, where it is smaller, gzip and
+ * brotli (NULL when there is none), each with its own strong ETag. */
+struct representations {
+	const unsigned char *id, *gz, *br;
+	size_t id_len, gz_len, br_len;
+	const char *etag, *etag_gz, *etag_br;
+};
+/* Answers with the form the request accepts best (brotli, gzip, identity):
+ * body, Content-Encoding, ETag, Vary; a 304 without a body when the
+ * browser already holds that form (If-None-Match). */
+void response_representation(struct response *rs, const struct request *rq,
+                             const struct representations *r);
+
 /* A 303 See Other (or another 3xx) to a local URL. */
 bool response_redirect(struct response *rs, int status, const char *location);
 

@@ -19,7 +19,6 @@
 #include "cache.h"
 #include "catalog.h"
 #include "clients.h"
-#include "compress.h"
 #include "store.h"
 #include "csrf.h"
 #include "db.h"
@@ -495,43 +494,19 @@ static void use_entry(struct conn *c, struct cache_entry *e)
 	rs->status = e->rs.status;
 	rs->content_type = e->rs.content_type;
 	rs->cache_control = e->rs.cache_control;
-	for (size_t i = 0; i < e->rs.nheaders; i++) {
-		/* stored with the colon, as response_header made them */
-		size_t n = strlen(e->rs.header_names[i]);
-		char name[64];
-		if (n == 0 || n >= sizeof(name))
-			continue;
-		memcpy(name, e->rs.header_names[i], n - 1);
-		name[n - 1] = '\0';
-		response_header(rs, name, e->rs.header_values[i]);
-	}
-	/* pick the form first: each has its own strong ETag (RFC 9110 8.8.3) */
-	unsigned acc = compress_accepted(c->rq.accept_encoding);
-	const struct sb *body = &e->rs.body;
-	const char *encoding = NULL;
-	if ((acc & COMPRESS_BR) && e->br.len) {
-		body = &e->br;
-		encoding = "br";
-	} else if ((acc & COMPRESS_GZIP) && e->gz.len) {
-		body = &e->gz;
-		encoding = "gzip";
-	}
-	char etag[40];
-	size_t el = strlen(e->etag);
-	if (encoding)
-		snprintf(etag, sizeof(etag), "%.*s-%s\"", (int)(el - 1), e->etag, encoding);
-	else
-		snprintf(etag, sizeof(etag), "%s", e->etag);
-	response_header(rs, "ETag", etag);
-	response_header(rs, "Vary", "Accept-Encoding");
-	if (compress_etag_match(c->rq.if_none_match, etag)) {
-		rs->status = 304;
-		return;
-	}
-	if (encoding)
-		response_header(rs, "Content-Encoding", encoding);
-	rs->static_body = (const unsigned char *)(body->data ? body->data : "");
-	rs->static_len = body->len;
+	response_copy_headers(rs, &e->rs);
+	const struct representations r = {
+	    (const unsigned char *)(e->rs.body.data ? e->rs.body.data : ""),
+	    e->gz.len ? (const unsigned char *)e->gz.data : NULL,
+	    e->br.len ? (const unsigned char *)e->br.data : NULL,
+	    e->rs.body.len,
+	    e->gz.len,
+	    e->br.len,
+	    e->etag,
+	    e->etag_gz,
+	    e->etag_br,
+	};
+	response_representation(rs, &c->rq, &r);
 }
 
 /* Worker: runs the handler; a cacheable 200 becomes a cache entry,

@@ -35,13 +35,13 @@ void db_replace_base(struct app *app, struct catalog *fresh)
 	catalog_close(old);
 }
 
-bool db_thread_open(struct app *app, struct db_thread *t, bool writable, char *err, size_t errlen)
+bool db_thread_open(struct app *app, struct db_thread *t, struct store *writer, char *err,
+                    size_t errlen)
 {
 	t->catalog = sibling(app, &t->content_gen, err, errlen);
 	if (!t->catalog)
 		return false;
-	t->bookings = writable ? store_open(app->cfg.data_dir, err, errlen)
-	                       : store_open_reader(app->cfg.data_dir, err, errlen);
+	t->bookings = writer ? writer : store_open_reader(app->cfg.data_dir, err, errlen);
 	if (!t->bookings) {
 		catalog_close(t->catalog);
 		t->catalog = NULL;

@@ -26,9 +26,12 @@ struct db_thread {
 	unsigned long content_gen;
 };
 
-/* Opens the connections of a worker thread (writable: the writer). They
- * may be opened on one thread and then used by another, never by two. */
-bool db_thread_open(struct app *app, struct db_thread *t, bool writable, char *err, size_t errlen);
+/* Opens the connections of a worker thread: a reader's own read-only
+ * bookings connection, or for the writer the one writable connection
+ * (main opened and migrated it; t takes it over). They may be opened on
+ * one thread and then used by another, never by two. */
+bool db_thread_open(struct app *app, struct db_thread *t, struct store *writer, char *err,
+                    size_t errlen);
 /* Makes t the calling thread's connections (NULL: back to struct app's). */
 void db_thread_use(struct db_thread *t);
 /* Reopens the catalogue when the content generation moved on. */

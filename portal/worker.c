@@ -113,7 +113,7 @@ bool workers_start(struct app *app, int readers, int slow, char *err, size_t err
 			}
 			ta->app = app;
 			ta->pool = (enum pool)pi;
-			if (!db_thread_open(app, &ta->db, false, err, errlen)) {
+			if (!db_thread_open(app, &ta->db, NULL, err, errlen)) {
 				free(ta);
 				return false;
 			}

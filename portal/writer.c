@@ -155,19 +155,23 @@ bool writer_start(struct app *app, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
-	/* opened here, made the thread's own in writer_main */
-	if (!db_thread_open(app, db, true, err, errlen)) {
+	/* opened here, made the thread's own in writer_main; the bookings
+	   connection is the one main opened and migrated, from now on the
+	   writer's alone */
+	if (!db_thread_open(app, db, app->store, err, errlen)) {
 		free(db);
 		return false;
 	}
 	the_app = app;
 	stopping = false;
 	if (pthread_create(&thread, NULL, writer_main, db) != 0) {
+		db->bookings = NULL; /* still main's */
 		db_thread_close(db);
 		free(db);
 		snprintf(err, errlen, "cannot start the writer thread");
 		return false;
 	}
+	app->store = NULL;
 	running = true;
 	return true;
 }
@@ -182,6 +186,22 @@ void writer_stop(void)
 	pthread_mutex_unlock(&lock);
 	pthread_join(thread, NULL);
 	running = false;
+}
+
+/* With lock held: w joins the queue, unless it is full or the writer
+ * stops. */
+static bool enqueue_locked(struct write *w)
+{
+	if (!running || queued >= QUEUE_MAX || stopping)
+		return false;
+	if (tail)
+		tail->next = w;
+	else
+		head = w;
+	tail = w;
+	queued++;
+	pthread_cond_signal(&work);
+	return true;
 }
 
 int writer_do(struct app *app, writer_fn fn, void *arg)
@@ -207,18 +227,11 @@ int writer_do(struct app *app, writer_fn fn, void *arg)
 	if (pthread_cond_init(&w.cond, NULL) != 0)
 		return WRITER_FAILED;
 	pthread_mutex_lock(&lock);
-	if (queued >= QUEUE_MAX || stopping) {
+	if (!enqueue_locked(&w)) {
 		pthread_mutex_unlock(&lock);
 		pthread_cond_destroy(&w.cond);
 		return WRITER_FAILED;
 	}
-	if (tail)
-		tail->next = &w;
-	else
-		head = &w;
-	tail = &w;
-	queued++;
-	pthread_cond_signal(&work);
 	while (!w.done)
 		pthread_cond_wait(&w.cond, &lock);
 	pthread_mutex_unlock(&lock);
@@ -234,20 +247,11 @@ bool writer_submit(struct job *j, void (*on_fail)(struct app *app, struct job *j
 	w->job = j;
 	w->on_fail = on_fail;
 	pthread_mutex_lock(&lock);
-	if (!running || queued >= QUEUE_MAX || stopping) {
-		pthread_mutex_unlock(&lock);
-		free(w);
-		return false;
-	}
-	if (tail)
-		tail->next = w;
-	else
-		head = w;
-	tail = w;
-	queued++;
-	pthread_cond_signal(&work);
+	bool ok = enqueue_locked(w);
 	pthread_mutex_unlock(&lock);
-	return true;
+	if (!ok)
+		free(w);
+	return ok;
 }
 
 void writer_changed(struct app *app, const char *location, const char *date)

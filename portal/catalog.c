@@ -165,16 +165,6 @@ void catalog_close(struct catalog *c)
 	free(c);
 }
 
-bool catalog_reload(struct catalog **cur, const char *content_dir, char *err, size_t errlen)
-{
-	struct catalog *fresh = catalog_open(content_dir, err, errlen);
-	if (!fresh)
-		return false;
-	catalog_close(*cur);
-	*cur = fresh;
-	return true;
-}
-
 struct store *catalog_store(struct catalog *c)
 {
 	return c->db;

@@ -39,9 +39,6 @@ struct catalog *catalog_open(const char *content_dir, char *err, size_t errlen);
  * content.db was replaced since base was opened: then open a fresh base. */
 struct catalog *catalog_open_sibling(const struct catalog *base, char *err, size_t errlen);
 void catalog_close(struct catalog *c);
-/* Opens the content again; on success replaces *cur, else keeps it and
- * explains in err. */
-bool catalog_reload(struct catalog **cur, const char *content_dir, char *err, size_t errlen);
 /* The database handle, for modules that read other content tables. */
 struct store *catalog_store(struct catalog *c);
 

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "crypto.h"
+#include "origin.h"
 
 struct store;
 struct catalog;
@@ -20,7 +21,7 @@ struct config {
 	char *locale_dir;
 	bool behind_proxy;        /* client address from X-Forwarded-For (rate limits) */
 	bool quiet;               /* no access log */
-	const char *public_url;   /* https://wijkwijzer.example.nl, for QR codes */
+	struct public_origin pub; /* the one public address: QR codes, calendars */
 	int retention_days;       /* personal data kept after an appointment */
 	int booking_rate;         /* booking attempts per client per hour; 0: no limit */
 	int workers;              /* reader threads */

@@ -4,6 +4,7 @@
 
 #include "clock.h"
 #include "html.h"
+#include "origin.h"
 
 static bool sign(const struct app *app, const char *form, const unsigned char ts[8],
                  unsigned char mac[CRYPTO_MAC_BYTES])
@@ -76,17 +77,7 @@ bool csrf_same_origin(const struct request *rq)
 	/* Browsers send "Origin: null" for our own forms because of
 	   Referrer-Policy: no-referrer; without Sec-Fetch-Site that cannot
 	   be told apart from a sandboxed attacker, so it is refused. */
-	if (rq->origin) {
-		if (!rq->host)
-			return false;
-		const char *o = rq->origin;
-		if (strncmp(o, "http://", 7) == 0)
-			o += 7;
-		else if (strncmp(o, "https://", 8) == 0)
-			o += 8;
-		else
-			return false;
-		return strcmp(o, rq->host) == 0;
-	}
+	if (rq->origin)
+		return origin_matches(&rq->app->cfg.pub, rq->origin, rq->host);
 	return true;
 }

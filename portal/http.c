@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "compress.h"
 #include "text.h"
 
@@ -241,4 +242,18 @@ bool request_cookie(const struct request *rq, const char *name, struct sb *out)
 		p = semi;
 	}
 	return false;
+}
+
+bool response_cookie(struct response *rs, const struct request *rq, const char *name,
+                     const char *value, int max_age, const char *samesite, bool http_only)
+{
+	struct sb c;
+	sb_init(&c, 256);
+	bool ok = sb_appendf(&c, "%s=%s; Path=/; SameSite=%s", name, value, samesite) &&
+	          (max_age < 0 || sb_appendf(&c, "; Max-Age=%d", max_age)) &&
+	          (!http_only || sb_puts(&c, "; HttpOnly")) &&
+	          (!rq->app->cfg.pub.https || sb_puts(&c, "; Secure")) &&
+	          response_header(rs, "Set-Cookie", sb_str(&c));
+	sb_free(&c);
+	return ok;
 }

@@ -106,6 +106,11 @@ void response_free(struct response *rs);
 
 /* Extra response header; name without the colon. */
 bool response_header(struct response *rs, const char *name, const char *value);
+/* Set-Cookie with Path=/ and the given SameSite; HttpOnly unless for
+ * scripts; Secure when the public address is https. max_age < 0 makes
+ * a session cookie, 0 deletes it. */
+bool response_cookie(struct response *rs, const struct request *rq, const char *name,
+                     const char *value, int max_age, const char *samesite, bool http_only);
 /* Copies the extra headers of from (a cached answer) to to. */
 bool response_copy_headers(struct response *to, const struct response *from);
 

@@ -393,21 +393,16 @@ static size_t sessions_of(const char *peer)
 	return n;
 }
 
-/* The browser's Origin must name the host it connected to. */
+/* The browser's Origin must be the public address (scheme, host, port). */
 static bool origin_ok(struct lws *wsi)
 {
-	char origin[256], host[256];
-	if (lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) <= 0 ||
-	    lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0)
+	char origin[300], host[256];
+	if (lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) <= 0)
 		return false;
-	const char *o = origin;
-	if (strncmp(o, "http://", 7) == 0)
-		o += 7;
-	else if (strncmp(o, "https://", 8) == 0)
-		o += 8;
-	else
-		return false;
-	return strcmp(o, host) == 0;
+	if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0)
+		host[0] = '\0';
+	const struct app *app = lws_context_user(lws_get_context(wsi));
+	return app && origin_matches(&app->cfg.pub, origin, host[0] ? host : NULL);
 }
 
 static bool path_ok(struct lws *wsi)

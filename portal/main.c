@@ -45,13 +45,24 @@ static void usage(FILE *f)
 	           "                  (default: data/ beside build/)\n"
 	           "  --content DIR   built content folder (default: build/content)\n"
 	           "  --locale DIR    compiled translations (default: build/locale)\n"
+	           "  --public-url URL  the address residents and terminals use, as\n"
+	           "                  scheme://host[:port]; absolute links (QR codes,\n"
+	           "                  calendar files) and Origin checks use it. Needed\n"
+	           "                  unless --listen is a loopback address\n"
+	           "  --behind-proxy  the client address is the last X-Forwarded-For hop\n"
 	           "  --quiet         no access log\n"
+	           "  --retention-days N  days personal data is kept after an appointment\n"
+	           "                  (default 30)\n"
+	           "  --booking-rate N  booking attempts per client address per hour\n"
+	           "                  (default 60; 0 = no limit)\n"
 	           "  --workers N     reader threads for pages and the API (default: the\n"
 	           "                  number of cores)\n"
 	           "  --client-connections N  open HTTP connections one client address may\n"
 	           "                  hold (default 64; 0 = no limit)\n"
 	           "  --client-websockets N   open WebSockets one client address may hold\n"
 	           "                  (default 16; 0 = no limit)\n"
+	           "  --set-staff-password LOCATION  read a staff password for a wijkwijzer\n"
+	           "                  from standard input, store its hash and exit\n"
 	           "  --help          show this help and exit\n");
 }
 
@@ -155,6 +166,7 @@ int main(int argc, char **argv)
 	app.cfg.max_conns_per_client = 64;
 	app.cfg.max_ws_per_client = 16;
 	const char *data = NULL, *content = NULL, *locale = NULL, *staff_location = NULL;
+	const char *public_url = NULL;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		long v;
@@ -183,13 +195,7 @@ int main(int argc, char **argv)
 			app.cfg.quiet = true;
 			break;
 		case OPT_PUBLIC_URL:
-			if (strncmp(optarg, "http://", 7) != 0 &&
-			    strncmp(optarg, "https://", 8) != 0) {
-				fprintf(stderr, "wijkwijzer: --public-url must start with http:// "
-				                "or https://\n");
-				return 2;
-			}
-			app.cfg.public_url = optarg;
+			public_url = optarg;
 			break;
 		case OPT_RETENTION:
 			if (!text_parse_long(optarg, 1, 3650, &v)) {
@@ -247,6 +253,21 @@ int main(int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "wijkwijzer: unexpected argument '%s' (see --help)\n",
 		        argv[optind]);
+		return 2;
+	}
+
+	/* every absolute URL comes from here, never from a Host header */
+	if (public_url) {
+		char why[128];
+		if (!origin_parse(public_url, &app.cfg.pub, why, sizeof(why))) {
+			fprintf(stderr, "wijkwijzer: --public-url %s\n", why);
+			return 2;
+		}
+	} else if (!origin_from_listen(app.cfg.listen, app.cfg.port, &app.cfg.pub)) {
+		fprintf(stderr,
+		        "wijkwijzer: --listen %s is reachable from other machines: give the "
+		        "address residents use with --public-url https://...\n",
+		        app.cfg.listen);
 		return 2;
 	}
 
@@ -329,8 +350,13 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	app.started = clock_now();
-	fprintf(stderr, "wijkwijzer: serving http://%s:%d/ (data %s)\n", app.cfg.listen,
-	        app.cfg.port, app.cfg.data_dir);
+	fprintf(stderr, "wijkwijzer: serving http://%s:%d/ as %s (data %s)\n", app.cfg.listen,
+	        app.cfg.port, app.cfg.pub.base, app.cfg.data_dir);
+	if (app.cfg.pub.derived)
+		fprintf(stderr,
+		        "wijkwijzer: no --public-url: QR codes and calendar links use %s, "
+		        "which only this machine can open\n",
+		        app.cfg.pub.base);
 	server_run(&app, &stop_requested, &reload_requested);
 	fprintf(stderr, "wijkwijzer: shutting down\n");
 	rc = 0;

@@ -2,9 +2,11 @@
 
 #include <string.h>
 
+#include "app.h"
 #include "assets.h"
 #include "html.h"
 #include "kiosk.h"
+#include "qr.h"
 #include "route.h"
 #include "text.h"
 
@@ -94,11 +96,8 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 	sb_init(&cur, 64);
 	if (rs->status == 200 && rq->route && strncmp(rq->route->pattern, "/{lang}", 7) == 0 &&
 	    !(request_cookie(rq, "lang", &cur) && strcmp(sb_str(&cur), lang->code) == 0)) {
-		struct sb c;
-		sb_init(&c, 128);
-		sb_appendf(&c, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax", lang->code);
-		response_header(rs, "Set-Cookie", sb_str(&c));
-		sb_free(&c);
+		/* read by nothing but the server: HttpOnly */
+		response_cookie(rs, rq, "lang", lang->code, 31536000, "Lax", true);
 	}
 	sb_free(&cur);
 	html_fmt(o, "<!doctype html>\n<html lang=\"%s\" dir=\"%s\">\n<head>\n", lang->code,
@@ -252,4 +251,30 @@ void page_not_found(struct request *rq, struct response *rs)
 	page_error(rq, rs, 404, "not_found",
 	           _("We kunnen deze pagina niet vinden. Misschien is de link oud of niet "
 	             "helemaal goed overgenomen."));
+}
+
+bool page_qr(struct sb *out, const struct request *rq, const char *url, const char *title,
+             const char *caption)
+{
+	struct kiosk_terminal kt;
+	if (rq->app->cfg.pub.derived && kiosk_of_request(rq, &kt))
+		return html_fmt(out,
+		                "<div class=\"notice warning\" role=\"note\"><p>%s</p></div>\n",
+		                _("Voor medewerkers: deze server heeft geen openbaar adres "
+		                  "(--public-url). Een telefoon kan de QR-code dan niet openen, "
+		                  "dus we laten hem niet zien. Vraag de beheerder dit in te "
+		                  "stellen."));
+	struct sb svg;
+	sb_init(&svg, 64 * 1024);
+	bool ok = qr_svg(&svg, url, title);
+	if (ok) {
+		html_raw(out, "<figure class=\"qr\">");
+		/* markup made by qr.c, which escapes its title */
+		html_raw(out, sb_str(&svg));
+		if (caption)
+			html_fmt(out, "<figcaption>%s</figcaption>", caption);
+		html_raw(out, "</figure>\n");
+	}
+	sb_free(&svg);
+	return ok;
 }

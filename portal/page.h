@@ -31,6 +31,11 @@ bool page_redirect(struct response *rs, const struct request *rq, const char *re
 /* An inline SVG icon (decorative, hidden from screen readers): "check",
  * "pin", "calendar", "heart". Unknown names write nothing. */
 bool page_icon(struct sb *out, const char *name, int size);
+/* A QR code of an absolute URL, with a caption (may be NULL). On a kiosk
+ * without a public address a phone could not open it: staff then see a
+ * warning in its place. */
+bool page_qr(struct sb *out, const struct request *rq, const char *url, const char *title,
+             const char *caption);
 
 /* An error page (HTML) or error object (JSON, for API routes) with a
  * localized message. code is a stable machine-readable word. */

@@ -63,20 +63,11 @@ static void place_info(struct app *app, const struct booking *b, struct place_in
 	}
 }
 
-/* The absolute URL of this site, for QR codes and calendar files. */
+/* The absolute URL of this site, for QR codes and calendar files: the
+ * public address only, never the Host header. */
 void public_base(const struct request *rq, struct sb *out)
 {
-	if (rq->app->cfg.public_url) {
-		sb_puts(out, rq->app->cfg.public_url);
-		return;
-	}
-	const char *h = rq->host ? rq->host : "";
-	bool ok = *h && strlen(h) < 256;
-	for (const char *c = h; ok && *c; c++)
-		ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		     (*c >= '0' && *c <= '9') || strchr(".-:[]", *c);
-	sb_puts(out, "http://");
-	sb_puts(out, ok ? h : "127.0.0.1");
+	sb_puts(out, rq->app->cfg.pub.base);
 }
 
 /* The facts of the appointment, in the language in use. */
@@ -165,22 +156,15 @@ void handle_manage(struct request *rq, struct response *rs)
 	html_raw(o, "<div class=\"ticket\">\n");
 	facts(o, rq, &b, &p, ref);
 	if (!cancelled) {
-		struct sb url, svg;
+		struct sb url;
 		sb_init(&url, 512);
-		sb_init(&svg, 64 * 1024);
 		public_base(rq, &url);
 		page_link(&url, rq, "/afspraak/");
 		sb_puts(&url, token);
-		if (qr_svg(&svg, sb_str(&url), _("QR-code met de link naar uw afspraak"))) {
-			html_raw(o, "<figure class=\"qr\">");
-			/* markup made by qr.c, which escapes its title */
-			html_raw(o, sb_str(&svg));
-			html_fmt(o, "<figcaption>%s</figcaption></figure>\n",
-			         _("Scan deze code met de camera van uw telefoon. Dan heeft u uw "
-			           "afspraak bij "
-			           "de hand."));
-		}
-		sb_free(&svg);
+		page_qr(o, rq, sb_str(&url), _("QR-code met de link naar uw afspraak"),
+		        _("Scan deze code met de camera van uw telefoon. Dan heeft u uw "
+		          "afspraak bij "
+		          "de hand."));
 		sb_free(&url);
 	}
 	html_raw(o, "</div>\n");

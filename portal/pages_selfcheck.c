@@ -19,7 +19,6 @@
 #include "kiosk.h"
 #include "page.h"
 #include "pages_common.h"
-#include "qr.h"
 #include "route.h"
 #include "selfcheck.h"
 #include "store.h"
@@ -588,18 +587,12 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	public_base(rq, &url);
 	page_link(&url, rq, "/zelfcheck/uitslag?c=");
 	text_url_encode(&url, code);
-	struct sb svg;
-	sb_init(&svg, 64 * 1024);
 	html_fmt(o, "<section class=\"take-home\">\n<h2>%s</h2>\n<p>%s</p>\n",
 	         _("Neem uw advies mee"),
 	         _("Scan de code met uw telefoon, of print deze pagina. We bewaren niets: de "
 	           "uitslag zit "
 	           "alleen in de link."));
-	if (qr_svg(&svg, sb_str(&url), _("QR-code met de link naar uw advies"))) {
-		html_raw(o, "<figure class=\"qr\">");
-		html_raw(o, sb_str(&svg)); /* markup made by qr.c */
-		html_raw(o, "</figure>\n");
-	}
+	page_qr(o, rq, sb_str(&url), _("QR-code met de link naar uw advies"), NULL);
 	html_fmt(o,
 	         "<p class=\"no-print\"><button type=\"button\" class=\"secondary\" data-print "
 	         "hidden>%s</button></p>\n",
@@ -609,7 +602,6 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	         _("Aan dit advies kunt u geen rechten ontlenen. Het is bedoeld om u op weg te "
 	           "helpen en om "
 	           "het gesprek met de wijkwijzer voor te bereiden."));
-	sb_free(&svg);
 	sb_free(&url);
 	page_end(rs, rq);
 }

@@ -238,13 +238,7 @@ static bool new_session(struct app *app, const char *location, struct sb *token)
 
 static void set_cookie(struct request *rq, struct response *rs, const char *value, int max_age)
 {
-	struct sb c;
-	sb_init(&c, 256);
-	bool secure = rq->app->cfg.public_url && strncmp(rq->app->cfg.public_url, "https:", 6) == 0;
-	sb_appendf(&c, SESSION_COOKIE "=%s; Path=/; Max-Age=%d; HttpOnly; SameSite=Strict%s", value,
-	           max_age, secure ? "; Secure" : "");
-	response_header(rs, "Set-Cookie", sb_str(&c));
-	sb_free(&c);
+	response_cookie(rs, rq, SESSION_COOKIE, value, max_age, "Strict", true);
 }
 
 /* ---- pages ---------------------------------------------------------------- */

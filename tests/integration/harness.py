@@ -279,6 +279,11 @@ class Server:
         os.unlink(self.log.name)
 
 
+def kiosk_headers(server, terminal="demo"):
+    """Request headers of a browser in kiosk mode on a terminal."""
+    return {"Cookie": f"ww_kiosk={terminal}"}
+
+
 class WebSocket:
     """A minimal RFC 6455 client, enough to test our endpoint."""
 

@@ -58,6 +58,8 @@ enum params_error params_parse_urlencoded(struct params *p, const char *s, size_
 const char *params_get(const struct params *p, const char *name);
 void params_free(struct params *p);
 
+#define HTTP_CSRF_BINDING_LEN 22 /* 16 random bytes, base64url */
+
 struct request {
 	unsigned method;
 	const char *method_name;
@@ -74,7 +76,10 @@ struct request {
 	char *content_type;
 	char *if_none_match;
 	char *accept_encoding;
-	char peer[64];                /* client address, for rate limits only; never logged */
+	char peer[64]; /* client address, for rate limits only; never logged */
+	/* the form binding of csrf.c: read from the cookie or made new */
+	char csrf_binding[HTTP_CSRF_BINDING_LEN + 1];
+	bool csrf_binding_new;
 	const struct i18n_lang *lang; /* language of the reply */
 	const struct route *route;
 	const char *route_params[HTTP_MAX_ROUTE_PARAMS];

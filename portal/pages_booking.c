@@ -290,7 +290,7 @@ static void callback_form(struct request *rq, struct sb *o, const struct flow *f
 	sb_init(&url, 256);
 	page_link(&url, rq, "/afspraak/terugbellen");
 	html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
-	csrf_field(o, rq->app, FORM_CALLBACK);
+	csrf_field(o, rq, FORM_CALLBACK);
 	flow_hidden(o, f);
 	if (error)
 		html_fmt(o, "<p class=\"error-message\" role=\"alert\">%s</p>\n", error);
@@ -701,7 +701,7 @@ static void details_form(struct request *rq, struct response *rs, struct flow *f
 	sb_init(&url, 256);
 	page_link(&url, rq, "/afspraak/gegevens");
 	html_fmt(o, "<form method=\"post\" action=\"%s\" novalidate>\n", sb_str(&url));
-	csrf_field(o, rq->app, FORM_DETAILS);
+	csrf_field(o, rq, FORM_DETAILS);
 	flow_hidden(o, f);
 	field_text(o, "f-naam", "naam", "text", _("Uw naam"),
 	           _("Zo weet de wijkwijzer wie er komt."), d ? d->err_name : NULL,
@@ -876,7 +876,7 @@ static void check_page(struct request *rq, struct response *rs, struct flow *f, 
 	sb_reset(&url);
 	page_link(&url, rq, "/afspraak/gegevens");
 	html_fmt(o, "<form method=\"post\" action=\"%s\" class=\"inline-form\">\n", sb_str(&url));
-	csrf_field(o, rq->app, FORM_DETAILS);
+	csrf_field(o, rq, FORM_DETAILS);
 	flow_hidden(o, f);
 	details_hidden(o, d);
 	hidden(o, "wijzig", "ja");
@@ -885,7 +885,7 @@ static void check_page(struct request *rq, struct response *rs, struct flow *f, 
 	sb_reset(&url);
 	page_link(&url, rq, "/afspraak/bevestigen");
 	html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
-	csrf_field(o, rq->app, FORM_CONFIRM);
+	csrf_field(o, rq, FORM_CONFIRM);
 	flow_hidden(o, f);
 	details_hidden(o, d);
 	html_fmt(o, "<p><button type=\"submit\" class=\"big\">%s</button></p>\n</form>\n",
@@ -962,7 +962,7 @@ static void taken_page(struct request *rq, struct response *rs, struct flow *f, 
 		sb_init(&url, 256);
 		page_link(&url, rq, "/afspraak/bevestigen");
 		html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
-		csrf_field(o, rq->app, FORM_CONFIRM);
+		csrf_field(o, rq, FORM_CONFIRM);
 		hidden(o, "locatie", f->location);
 		hidden(o, "onderwerp", f->topic);
 		hidden(o, "zelfcheck", f->selfcheck);

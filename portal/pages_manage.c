@@ -257,7 +257,7 @@ void handle_cancel(struct request *rq, struct response *rs)
 	page_link(&url, rq, "/afspraak/");
 	sb_appendf(&url, "%s/annuleren", token);
 	html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
-	csrf_field(o, rq->app, FORM_CANCEL);
+	csrf_field(o, rq, FORM_CANCEL);
 	sb_reset(&url);
 	page_link(&url, rq, "/afspraak/");
 	sb_puts(&url, token);
@@ -328,7 +328,7 @@ void handle_move(struct request *rq, struct response *rs)
 		         _("Er is de komende weken geen andere tijd vrij. Bel de wijkwijzer."));
 	} else {
 		html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
-		csrf_field(o, rq->app, FORM_MOVE);
+		csrf_field(o, rq, FORM_MOVE);
 		html_fmt(o, "<fieldset><legend>%s</legend>\n<ul class=\"choice-list\">\n",
 		         _("Vrije tijden"));
 		for (size_t i = 0; i < n; i++) {

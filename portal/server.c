@@ -312,8 +312,18 @@ static void dispatch_handle(struct app *app, struct request *rq, struct response
 			             "het opnieuw."));
 			return;
 		}
+		char binding[CSRF_BINDING_LEN + 1];
+		if (!csrf_binding(rq, binding)) {
+			page_error(
+			    rq, rs, 403, "form_no_cookie",
+			    _("Uw browser stuurde het formulier zonder ons cookie. Dat cookie "
+			      "beveiligt het formulier en bewaart niets over u. Sta cookies toe "
+			      "voor deze website, laad de pagina opnieuw en probeer het nog een "
+			      "keer."));
+			return;
+		}
 		if (!csrf_same_origin(rq) ||
-		    !csrf_valid(app, rq->route->pattern, params_get(&rq->form, CSRF_FIELD),
+		    !csrf_valid(app, rq->route->pattern, binding, params_get(&rq->form, CSRF_FIELD),
 		                clock_now())) {
 			page_error(rq, rs, 403, "form_expired",
 			           _("Dit formulier is verlopen of komt niet van deze website. Ga "
@@ -331,6 +341,8 @@ static void dispatch_handle(struct app *app, struct request *rq, struct response
 		return;
 	}
 	rq->route->handler(rq, rs);
+	if (!csrf_finish(rq, rs))
+		rs->body.failed = true;
 	if (rq->route->flags & ROUTE_NOINDEX)
 		response_header(rs, "X-Robots-Tag", "noindex, nofollow");
 	if (sb_failed(&rs->body)) {

@@ -255,7 +255,7 @@ static void login_form(struct request *rq, struct response *rs, const char *erro
 	sb_init(&url, 128);
 	page_link(&url, rq, "/medewerker");
 	html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
-	csrf_field(o, rq->app, FORM_LOGIN);
+	csrf_field(o, rq, FORM_LOGIN);
 	html_fmt(o,
 	         "<div class=\"field\"><label for=\"s-loc\">%s</label><select id=\"s-loc\" "
 	         "name=\"locatie\">\n",
@@ -412,7 +412,7 @@ static void status_form(struct request *rq, struct sb *o, long long id, const ch
 	sb_init(&url, 128);
 	page_link(&url, rq, "/medewerker/status");
 	html_fmt(o, "<form method=\"post\" action=\"%s\" class=\"inline-form\">", sb_str(&url));
-	csrf_field(o, rq->app, FORM_STATUS);
+	csrf_field(o, rq, FORM_STATUS);
 	html_fmt(o,
 	         "<input type=\"hidden\" name=\"id\" value=\"%lld\"><input type=\"hidden\" "
 	         "name=\"status\" value=\"%s\">"
@@ -541,7 +541,7 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 	page_link(&url, rq, "/medewerker/blokkeren");
 	html_fmt(o, "<h2>%s</h2>\n<form method=\"post\" action=\"%s\">\n", _("Tijden blokkeren"),
 	         sb_str(&url));
-	csrf_field(o, rq->app, FORM_BLOCK);
+	csrf_field(o, rq, FORM_BLOCK);
 	html_fmt(o, "<input type=\"hidden\" name=\"terug\" value=\"%s\">\n", sb_str(&back));
 	html_fmt(o,
 	         "<div class=\"field\"><label for=\"b-what\">%s</label><select id=\"b-what\" "
@@ -561,7 +561,7 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 	sb_reset(&url);
 	page_link(&url, rq, "/medewerker/uitloggen");
 	html_fmt(o, "<form method=\"post\" action=\"%s\">", sb_str(&url));
-	csrf_field(o, rq->app, FORM_LOGOUT);
+	csrf_field(o, rq, FORM_LOGOUT);
 	html_fmt(o, "<p><button type=\"submit\" class=\"secondary\">%s</button></p></form>\n",
 	         _("Uitloggen"));
 	sb_free(&back);

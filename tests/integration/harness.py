@@ -172,6 +172,11 @@ class Server:
     def __init__(self, binary, extra=None, sanitizer=False, data=None, now=NOW, workers=None, env=None):
         self.binary = binary
         self.port = free_port()
+        # one test browser: its form-binding cookie (__Host- on https)
+        args_ = list(extra or [])
+        https = "--public-url" in args_ and args_[args_.index("--public-url") + 1].startswith("https:")
+        self.form_cookie = ("__Host-ww_form=" if https else "ww_form=") + \
+            base64.urlsafe_b64encode(os.urandom(16)).decode().rstrip("=")
         self.own_data = data is None
         self.data = data or tempfile.mkdtemp(prefix="ww-data-")
         self.log = tempfile.NamedTemporaryFile(prefix="ww-log-", delete=False)
@@ -224,18 +229,31 @@ class Server:
         with open(self.log.name, "r", encoding="utf-8", errors="replace") as f:
             return f.read()
 
-    def request(self, method, path, body=None, headers=None, timeout=10):
+    def browser_headers(self, headers):
+        """The headers a browser would send: the caller's, plus this test
+        browser's form-binding cookie (csrf.c), which a browser keeps for
+        the session. A caller that names the cookie itself, or passes
+        browser=False, sends exactly its own headers."""
+        h = dict(headers or {})
+        key = next((k for k in h if k.lower() == "cookie"), None)
+        if key is None:
+            h["Cookie"] = self.form_cookie
+        elif "ww_form=" not in h[key]:
+            h[key] = h[key] + "; " + self.form_cookie
+        return h
+
+    def request(self, method, path, body=None, headers=None, timeout=10, browser=True):
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
-            c.request(method, path, body=body, headers=headers or {})
+            c.request(method, path, body=body, headers=self.browser_headers(headers) if browser else (headers or {}))
             r = c.getresponse()
             data = r.read()
             return r.status, {k.lower(): v for k, v in r.getheaders()}, data.decode("utf-8", "replace")
         finally:
             c.close()
 
-    def get(self, path, headers=None):
-        return self.request("GET", path, headers=headers)
+    def get(self, path, headers=None, browser=True):
+        return self.request("GET", path, headers=headers, browser=browser)
 
     def raw(self, payload, timeout=5, read_all=True):
         """Sends raw bytes, returns what came back until close or timeout."""

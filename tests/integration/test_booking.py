@@ -157,6 +157,32 @@ def test_csrf_required(server, binary, sanitizer):
     check(st == 403, "cross-site post refused")
 
 
+def test_csrf_bound_to_browser(server, binary, sanitizer):
+    """A form token belongs to the browser it was made for (its form
+    cookie): another browser's cookie, or none, is refused, also when the
+    POST carries neither Origin nor Sec-Fetch-Site."""
+    s = free_slot(server, "ww-noord", "wonen")
+    (res, _) = book_html(server, "ww-noord", "wonen", s["start"][:16], name="Binding",
+                         phone="06 4444 0001")
+    token = res[1]["location"].split("/afspraak/")[1].split("?")[0]
+    # a fresh browser without the cookie gets one with the form
+    st, h, body = server.get(f"/nl/afspraak/{token}/annuleren", browser=False)
+    cookie = h.get("set-cookie", "")
+    check(st == 200 and re.match(r"ww_form=[A-Za-z0-9_-]{22}; Path=/; SameSite=Lax; HttpOnly$", cookie),
+          f"the form page sets a session cookie for the binding: {cookie!r}")
+    action, fields = form_fields(body, "/annuleren")
+    data = urllib.parse.urlencode(fields).encode()
+    plain = {"Content-Type": "application/x-www-form-urlencoded"}
+    other = dict(plain, Cookie="ww_form=" + "Q" * 22)
+    st, _, page = server.request("POST", action, data, other, browser=False)
+    check(st == 403 and "verlopen" in page,
+          f"the token with another browser's cookie, no Origin, no Sec-Fetch-Site: {st}")
+    st, _, page = server.request("POST", action, data, plain, browser=False)
+    check(st == 403 and "cookie" in page, f"no cookie at all: 403 that names the cookie ({st})")
+    st, _, _ = server.request("POST", action, data, dict(plain, Cookie=cookie.split(";")[0]), browser=False)
+    check(st == 303, f"the browser it was made for may post it, even without Origin: {st}")
+
+
 def test_race_for_one_slot(server, binary, sanitizer):
     s = free_slot(server, "ww-oost", "mantelzorg", min_free=2)
     check(s is not None, "slot for the race")
@@ -514,9 +540,9 @@ def login_from(server, source, location, password):
     data = urllib.parse.urlencode(fields + [("locatie", location), ("wachtwoord", password)]).encode()
     c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30, source_address=(source, 0))
     try:
-        c.request("POST", action, data, {"Content-Type": "application/x-www-form-urlencoded",
-                                         "Origin": f"http://127.0.0.1:{server.port}",
-                                         "Sec-Fetch-Site": "same-origin"})
+        c.request("POST", action, data, server.browser_headers({
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": f"http://127.0.0.1:{server.port}", "Sec-Fetch-Site": "same-origin"}))
         r = c.getresponse()
         r.read()
         return r.status, {k.lower(): v for k, v in r.getheaders()}

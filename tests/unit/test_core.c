@@ -4,6 +4,7 @@
 
 #include "app.h"
 #include "csrf.h"
+#include "origin.h"
 #include "handlers.h"
 #include "http.h"
 #include "i18n.h"
@@ -191,31 +192,42 @@ void test_csrf(void)
 	struct app app;
 	memset(&app, 0, sizeof(app));
 	memset(app.secret, 7, sizeof(app.secret));
+	CHECK(origin_from_listen("127.0.0.1", 8080, &app.cfg.pub));
+	const char *mine = "AAAAAAAAAAAAAAAAAAAAAA", *theirs = "BBBBBBBBBBBBBBBBBBBBBB";
 	struct sb t;
 	sb_init(&t, 128);
 	time_t now = 1800000000;
-	CHECK(csrf_token(&app, "/{lang}/afspraak", now, &t));
+	CHECK(csrf_token(&app, "/{lang}/afspraak", mine, now, &t));
 	CHECK(t.len == 32);
-	CHECK(csrf_valid(&app, "/{lang}/afspraak", sb_str(&t), now + 10));
-	CHECK(!csrf_valid(&app, "/{lang}/zelfcheck", sb_str(&t), now + 10));
-	CHECK(!csrf_valid(&app, "/{lang}/afspraak", sb_str(&t), now + CSRF_MAX_AGE_S + 1));
-	CHECK(!csrf_valid(&app, "/{lang}/afspraak", sb_str(&t), now - 3600));
+	CHECK(csrf_valid(&app, "/{lang}/afspraak", mine, sb_str(&t), now + 10));
+	/* bound to the browser: another browser's cookie does not fit */
+	CHECK(!csrf_valid(&app, "/{lang}/afspraak", theirs, sb_str(&t), now + 10));
+	CHECK(!csrf_valid(&app, "/{lang}/afspraak", NULL, sb_str(&t), now + 10));
+	CHECK(!csrf_valid(&app, "/{lang}/afspraak", "AAAA", sb_str(&t), now + 10));
+	CHECK(!csrf_token(&app, "/{lang}/afspraak", "AAAAAAAAAAAAAAAAAAAAA=", now, &t));
+	CHECK(!csrf_valid(&app, "/{lang}/zelfcheck", mine, sb_str(&t), now + 10));
+	CHECK(!csrf_valid(&app, "/{lang}/afspraak", mine, sb_str(&t), now + CSRF_MAX_AGE_S + 1));
+	CHECK(!csrf_valid(&app, "/{lang}/afspraak", mine, sb_str(&t), now - 3600));
 	char tampered[64];
 	snprintf(tampered, sizeof(tampered), "%s", sb_str(&t));
 	tampered[20] = tampered[20] == 'A' ? 'B' : 'A';
-	CHECK(!csrf_valid(&app, "/{lang}/afspraak", tampered, now + 10));
-	CHECK(!csrf_valid(&app, "/{lang}/afspraak", NULL, now));
-	CHECK(!csrf_valid(&app, "/{lang}/afspraak", "short", now));
+	CHECK(!csrf_valid(&app, "/{lang}/afspraak", mine, tampered, now + 10));
+	CHECK(!csrf_valid(&app, "/{lang}/afspraak", mine, NULL, now));
+	CHECK(!csrf_valid(&app, "/{lang}/afspraak", mine, "short", now));
 	memset(app.secret, 8, sizeof(app.secret));
-	CHECK(!csrf_valid(&app, "/{lang}/afspraak", sb_str(&t), now + 10));
+	CHECK(!csrf_valid(&app, "/{lang}/afspraak", mine, sb_str(&t), now + 10));
 	sb_free(&t);
 
 	struct request rq;
 	request_init(&rq);
+	rq.app = &app;
 	rq.host = strdup("127.0.0.1:8080");
-	CHECK(csrf_same_origin(&rq)); /* no headers: token alone decides */
+	CHECK(csrf_same_origin(&rq)); /* no headers: the bound token decides */
 	rq.origin = strdup("http://127.0.0.1:8080");
 	CHECK(csrf_same_origin(&rq));
+	free(rq.origin);
+	rq.origin = strdup("https://127.0.0.1:8080"); /* not on a plain http listener */
+	CHECK(!csrf_same_origin(&rq));
 	free(rq.origin);
 	rq.origin = strdup("http://evil.example");
 	CHECK(!csrf_same_origin(&rq));
@@ -231,6 +243,48 @@ void test_csrf(void)
 	rq.sec_fetch_site = strdup("same-site");
 	CHECK(!csrf_same_origin(&rq));
 	request_free(&rq);
+}
+
+void test_origin(void)
+{
+	struct public_origin o;
+	char err[128];
+	CHECK(origin_parse("https://Wijkwijzer.Example.nl/", &o, err, sizeof(err)));
+	CHECK(o.https && o.port == 443 && strcmp(o.host, "wijkwijzer.example.nl") == 0);
+	CHECK(strcmp(o.base, "https://wijkwijzer.example.nl") == 0);
+	CHECK(origin_parse("http://[::1]:8080", &o, err, sizeof(err)));
+	CHECK(strcmp(o.base, "http://[::1]:8080") == 0 && o.port == 8080);
+	CHECK(origin_parse("https://x.example:443", &o, err, sizeof(err)));
+	CHECK(strcmp(o.base, "https://x.example") == 0);
+	const char *bad[] = {"ftp://x",
+	                     "https://",
+	                     "https://x.example/pad",
+	                     "https://u@x.example",
+	                     "https://x.example:0",
+	                     "https://x.example:65536",
+	                     "https://x_y",
+	                     "https://x.example?q",
+	                     "http://[::1",
+	                     "https://x.example:8a"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(!origin_parse(bad[i], &o, err, sizeof(err)));
+	CHECK(origin_listen_is_loopback("127.0.0.1") && origin_listen_is_loopback("::1"));
+	CHECK(!origin_listen_is_loopback("0.0.0.0") && !origin_listen_is_loopback("192.168.1.5"));
+	CHECK(!origin_from_listen("0.0.0.0", 80, &o));
+
+	struct public_origin pub;
+	CHECK(origin_parse("https://wijk.example", &pub, err, sizeof(err)));
+	CHECK(origin_matches(&pub, "https://wijk.example", "evil.example"));
+	CHECK(origin_matches(&pub, "https://WIJK.example:443", NULL));
+	CHECK(!origin_matches(&pub, "http://wijk.example", NULL));
+	CHECK(!origin_matches(&pub, "https://wijk.example:8443", NULL));
+	CHECK(!origin_matches(&pub, "https://wijk.example/", NULL));
+	CHECK(!origin_matches(&pub, "null", NULL));
+	CHECK(origin_from_listen("127.0.0.1", 8080, &pub));
+	CHECK(origin_matches(&pub, "http://localhost:8080", "localhost:8080"));
+	CHECK(!origin_matches(&pub, "https://localhost:8080", "localhost:8080"));
+	CHECK(!origin_matches(&pub, "http://localhost:8080", "127.0.0.1:8080"));
+	CHECK(!origin_matches(&pub, "http://localhost:8080", NULL));
 }
 
 static int dispatch(const char *method_name, unsigned method, const char *path, const char *accept,

@@ -38,6 +38,7 @@ void test_route(void);
 void test_i18n(void);
 void test_json(void);
 void test_csrf(void);
+void test_origin(void);
 void test_dispatch(void);
 void test_csv(void);
 void test_postcode(void);

@@ -21,6 +21,7 @@ int main(int argc, char **argv)
 	test_i18n();
 	test_json();
 	test_csrf();
+	test_origin();
 	test_dispatch();
 	test_csv();
 	test_postcode();

@@ -100,8 +100,16 @@ $(BUILD)/content/content.db: $(BUILD)/wijkwijzer-import $(CONTENT_SRC) $(MO)
 	$(BUILD)/wijkwijzer-import content $@ --locale $(BUILD)/locale
 
 # ---- run -----------------------------------------------------------------
+# The demo's kiosk terminals are enrolled anew on every start: open the
+# printed link in the browser that is to be the kiosk.
+TERMINALS = $(shell tail -n +2 content/appointments/terminals.csv | cut -d, -f1)
 run: deps all
 	@install -d -m 0700 $(DATA)
+	@for t in $(TERMINALS); do \
+		link=$$($(BUILD)/wijkwijzer --port $(PORT) --data $(DATA) --enroll-terminal $$t 2>/dev/null) \
+			|| { echo "cannot enrol kiosk terminal $$t" >&2; exit 1; }; \
+		echo "Kiosk $$t: open $$link"; \
+	done
 	$(BUILD)/wijkwijzer --port $(PORT) --data $(DATA)
 
 # ---- dependencies --------------------------------------------------------

@@ -8,6 +8,7 @@
 #include "app.h"
 #include "catalog.h"
 #include "db.h"
+#include "enrol.h"
 #include "handlers.h"
 #include "html.h"
 #include "page.h"
@@ -98,11 +99,24 @@ bool kiosk_find(struct app *app, const char *id, struct kiosk_terminal *out)
 
 bool kiosk_of_request(const struct request *rq, struct kiosk_terminal *out)
 {
+	/* the cookie holds "terminal.secret"; the terminal's id has no dot */
 	struct sb c;
 	sb_init(&c, 128);
-	bool ok = request_cookie(rq, KIOSK_COOKIE, &c) && kiosk_find(rq->app, sb_str(&c), out);
+	bool ok = request_cookie(rq, KIOSK_COOKIE, &c) && !sb_failed(&c);
+	char *dot = ok ? strrchr(c.data, '.') : NULL;
+	if (dot) {
+		*dot = '\0';
+		ok = kiosk_find(rq->app, c.data, out) && enrol_verify(out->id, dot + 1);
+	}
 	sb_free(&c);
-	return ok;
+	return dot && ok;
+}
+
+void kiosk_set_cookie(const struct request *rq, struct response *rs, const char *value)
+{
+	/* nothing personal: the terminal and its secret. Chromium keeps a
+	   cookie at most 400 days, so every start screen renews it */
+	response_cookie(rs, rq, KIOSK_COOKIE, value, 400 * 24 * 3600, "Strict", true);
 }
 
 void kiosk_layout(const struct request *rq, struct sb *o, const struct kiosk_terminal *t)
@@ -158,7 +172,7 @@ void kiosk_layout(const struct request *rq, struct sb *o, const struct kiosk_ter
 
 void handle_kiosk_start(struct request *rq, struct response *rs)
 {
-	struct kiosk_terminal t;
+	struct kiosk_terminal t, mine;
 	if (!kiosk_find(rq->app, route_param(rq, 0), &t)) {
 		page_error(rq, rs, 404, "unknown_terminal",
 		           _("Deze zuil is niet ingesteld. Vraag het aan een medewerker."));
@@ -173,18 +187,18 @@ void handle_kiosk_start(struct request *rq, struct response *rs)
 		i18n_use(rq->lang);
 	}
 	rs->cache_control = "no-store";
-	/* a session cookie: only the terminal's name, nothing personal */
+	if (!kiosk_of_request(rq, &mine) || strcmp(mine.id, t.id) != 0) {
+		page_error(rq, rs, 403, "terminal_not_enrolled",
+		           _("Deze browser is niet aangemeld als zuil van de wijkwijzer. Een "
+		             "medewerker kan de zuil aanmelden met een aanmeldlink van de "
+		             "beheerder. Thuis kunt u gewoon de website gebruiken."));
+		return;
+	}
 	struct sb c;
 	sb_init(&c, 128);
-	sb_appendf(&c, KIOSK_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict", t.id);
-	response_header(rs, "Set-Cookie", sb_str(&c));
+	if (request_cookie(rq, KIOSK_COOKIE, &c))
+		kiosk_set_cookie(rq, rs, sb_str(&c));
 	sb_free(&c);
-	/* the cookie is not in this request yet: render kiosk mode directly */
-	struct sb cookie;
-	sb_init(&cookie, 128);
-	sb_appendf(&cookie, KIOSK_COOKIE "=%s", t.id);
-	char *old = rq->cookie;
-	rq->cookie = sb_steal(&cookie);
 	page_begin(rs, rq, _("Welkom bij de wijkwijzer"), PAGE_KIOSK_START);
 	struct sb *o = &rs->body;
 	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", _("Welkom bij de wijkwijzer"),
@@ -240,8 +254,6 @@ void handle_kiosk_start(struct request *rq, struct response *rs)
 	           "alles wat u "
 	           "hier heeft gedaan. De volgende persoon ziet niets van u."));
 	page_end(rs, rq);
-	free(rq->cookie);
-	rq->cookie = old;
 }
 
 /* Without JavaScript the Stop button still ends the session: the browser
@@ -273,11 +285,6 @@ void handle_read_aloud(struct request *rq, struct response *rs)
 		           _("Voorlezen kan op de zuil in de wijkwijzer."));
 		return;
 	}
-	if (!rate_allowed("speech", rq->peer, 240)) {
-		page_error(rq, rs, 429, "too_many_requests",
-		           _("Even geduld: probeer het zo opnieuw."));
-		return;
-	}
 	const char *pad = params_get(&rq->query, "pad");
 	if (!pad || pad[0] != '/' || pad[1] == '/' || strlen(pad) > 2048 ||
 	    strncmp(pad, "/lees-voor", 10) == 0) {
@@ -299,10 +306,8 @@ void handle_read_aloud(struct request *rq, struct response *rs)
 		sub.path[plen] = '\0';
 		/* the query arrives encoded inside pad */
 		ok = !q || params_parse_urlencoded(&sub.query, q + 1, strlen(q + 1)) == PARAMS_OK;
-		struct sb c;
-		sb_init(&c, 128);
-		sb_appendf(&c, KIOSK_COOKIE "=%s", kt.id);
-		sub.cookie = sb_steal(&c);
+		/* the same terminal: the page renders as the kiosk saw it */
+		sub.cookie = rq->cookie ? strdup(rq->cookie) : NULL;
 		sub.host = rq->host ? strdup(rq->host) : NULL;
 	}
 	if (ok)
@@ -312,10 +317,22 @@ void handle_read_aloud(struct request *rq, struct response *rs)
 	sb_init(&text, 8192);
 	sb_init(&wav, 16u * 1024 * 1024);
 	ok = ok && out.status == 200 && !out.static_body &&
-	     speech_page_text(sb_str(&out.body), out.body.len, &text, 2000) &&
-	     speech_wav(lang, sb_str(&text), &wav);
+	     speech_page_text(sb_str(&out.body), out.body.len, &text, 2000);
+	/* a page read before costs no synthesis and no share of the limit */
+	enum speech_result sr = SPEECH_FAILED;
+	bool limited = false;
+	if (ok && speech_cached(lang, sb_str(&text), &wav))
+		sr = SPEECH_OK;
+	else if (ok && !(limited = !rate_allowed("speech", kt.id, 240)))
+		sr = speech_wav(lang, sb_str(&text), &wav);
 	i18n_use(rq->lang);
-	if (!ok) {
+	if (limited) {
+		page_error(rq, rs, 429, "too_many_requests",
+		           _("Even geduld: probeer het zo opnieuw."));
+		response_header(rs, "Retry-After", "60");
+	} else if (sr == SPEECH_BUSY) {
+		page_busy(rq, rs, 3);
+	} else if (sr != SPEECH_OK) {
 		page_error(rq, rs, 422, "cannot_read", _("Deze pagina kunnen we niet voorlezen."));
 	} else {
 		rs->content_type = "audio/wav";

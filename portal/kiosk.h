@@ -1,7 +1,7 @@
 /* kiosk: the portal on a touch terminal in a wijkwijzer location.
  *
- * /kiosk/{terminal} starts a kiosk session: a cookie names the terminal,
- * and every page then renders in kiosk mode (large targets, a Stop
+ * A browser enrolled as a terminal (enrol.h) holds a kiosk cookie; every
+ * page then renders in kiosk mode (large targets, a Stop
  * button, the idle dialog, the on-screen keyboard, read aloud). The
  * terminal's location is used for nearness and booking. A reset wipes
  * the session in the browser (app.js) and on the server (live.c). */
@@ -27,8 +27,10 @@ struct catalog;
 bool kiosk_load(struct catalog *c);
 void kiosk_unload(void);
 bool kiosk_find(struct app *app, const char *id, struct kiosk_terminal *out);
-/* The terminal of this request's kiosk session, if any. */
+/* The enrolled terminal this browser is (its kiosk cookie), if any. */
 bool kiosk_of_request(const struct request *rq, struct kiosk_terminal *out);
+/* Sets (renews) the kiosk cookie "terminal.secret" (enrol.h). */
+void kiosk_set_cookie(const struct request *rq, struct response *rs, const char *value);
 /* The kiosk parts of the layout (bar, idle dialog, keyboard), after <body>. */
 void kiosk_layout(const struct request *rq, struct sb *o, const struct kiosk_terminal *t);
 

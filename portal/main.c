@@ -10,8 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "clock.h"
 #include "app.h"
+#include "clock.h"
+#include "enrol.h"
 #include "catalog.h"
 #include "i18n.h"
 #include "kiosk.h"
@@ -63,6 +64,8 @@ static void usage(FILE *f)
 	           "                  (default 16; 0 = no limit)\n"
 	           "  --set-staff-password LOCATION  read a staff password for a wijkwijzer\n"
 	           "                  from standard input, store its hash and exit\n"
+	           "  --enroll-terminal ID  print a one-time link that makes a browser the\n"
+	           "                  kiosk terminal ID, and exit\n"
 	           "  --help          show this help and exit\n");
 }
 
@@ -120,6 +123,27 @@ static int set_staff_password(const char *location)
 	return 0;
 }
 
+/* Prints the one-time enrolment link of a terminal. Returns the exit code. */
+static int enrol_print_link(const char *terminal)
+{
+	struct sb link;
+	sb_init(&link, 256);
+	char err[256];
+	if (!enrol_new_code(&app, terminal, &link, err, sizeof(err))) {
+		fprintf(stderr, "wijkwijzer: %s\n", err);
+		sb_free(&link);
+		return 1;
+	}
+	/* the link on standard output, alone, for scripts; the rest on stderr */
+	printf("%s\n", sb_str(&link));
+	fprintf(stderr,
+	        "wijkwijzer: open this link once in the browser of terminal %s, within %d "
+	        "hours; it then is that terminal (an earlier browser of it no longer is)\n",
+	        terminal, ENROL_CODE_SECONDS / 3600);
+	sb_free(&link);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	enum {
@@ -138,6 +162,7 @@ int main(int argc, char **argv)
 		OPT_WORKERS,
 		OPT_CLIENT_CONNS,
 		OPT_CLIENT_WS,
+		OPT_ENROL,
 	};
 	static const struct option opts[] = {
 	    {"port", required_argument, NULL, OPT_PORT},
@@ -154,6 +179,7 @@ int main(int argc, char **argv)
 	    {"workers", required_argument, NULL, OPT_WORKERS},
 	    {"client-connections", required_argument, NULL, OPT_CLIENT_CONNS},
 	    {"client-websockets", required_argument, NULL, OPT_CLIENT_WS},
+	    {"enroll-terminal", required_argument, NULL, OPT_ENROL},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -166,7 +192,8 @@ int main(int argc, char **argv)
 	app.cfg.max_conns_per_client = 64;
 	app.cfg.max_ws_per_client = 16;
 	const char *data = NULL, *content = NULL, *locale = NULL, *staff_location = NULL;
-	const char *public_url = NULL;
+	const char *public_url = NULL, *enrol_terminal = NULL;
+	bool address_given = false;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		long v;
@@ -178,9 +205,11 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			app.cfg.port = (int)v;
+			address_given = true;
 			break;
 		case OPT_LISTEN:
 			app.cfg.listen = optarg;
+			address_given = true;
 			break;
 		case OPT_DATA:
 			data = optarg;
@@ -241,6 +270,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_STAFF_PASSWORD:
 			staff_location = optarg;
+			break;
+		case OPT_ENROL:
+			enrol_terminal = optarg;
 			break;
 		case OPT_HELP:
 			usage(stdout);
@@ -345,6 +377,31 @@ int main(int argc, char **argv)
 		rc = set_staff_password(staff_location);
 		goto out;
 	}
+	if (enrol_terminal) {
+		/* the link names the address the server recorded, unless told
+		   one with --public-url, --port or --listen */
+		struct sb url;
+		sb_init(&url, 300);
+		char why[128];
+		if (!public_url && !address_given &&
+		    store_setting_get(app.store, "public_url", &url) &&
+		    !origin_parse(sb_str(&url), &app.cfg.pub, why, sizeof(why)))
+			fprintf(stderr, "wijkwijzer: the recorded public address %s %s\n",
+			        sb_str(&url), why);
+		sb_free(&url);
+		rc = enrol_print_link(enrol_terminal);
+		goto out;
+	}
+	if (!store_setting_set(app.store, "public_url", app.cfg.pub.base)) {
+		fprintf(stderr, "wijkwijzer: cannot record the public address: %s\n",
+		        store_errmsg(app.store));
+		goto out;
+	}
+	if (!enrol_load(app.store)) {
+		fprintf(stderr, "wijkwijzer: cannot read the enrolled kiosk terminals: %s\n",
+		        store_errmsg(app.store));
+		goto out;
+	}
 	if (!server_start(&app, err, sizeof(err))) {
 		fprintf(stderr, "wijkwijzer: %s\n", err);
 		goto out;
@@ -368,6 +425,7 @@ out:
 	app.catalog = NULL;
 	speech_shutdown();
 	kiosk_unload();
+	enrol_unload();
 	i18n_shutdown();
 	free(app.cfg.data_dir);
 	free(app.cfg.content_dir);

@@ -1,5 +1,6 @@
 #include "page.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "app.h"
@@ -277,4 +278,13 @@ bool page_qr(struct sb *out, const struct request *rq, const char *url, const ch
 	}
 	sb_free(&svg);
 	return ok;
+}
+
+void page_busy(struct request *rq, struct response *rs, int retry_after_s)
+{
+	page_error(rq, rs, 503, "busy",
+	           _("Het is nu erg druk. Probeer het over een paar seconden opnieuw."));
+	char v[16];
+	snprintf(v, sizeof(v), "%d", retry_after_s);
+	response_header(rs, "Retry-After", v);
 }

@@ -595,9 +595,7 @@ static void http_write_failed(struct app *app, struct job *base)
 /* The queue is full: a short answer now beats a long wait. */
 static void busy(struct conn *c)
 {
-	page_error(&c->rq, &c->rs, 503, "busy",
-	           _("Het is nu erg druk. Probeer het over een paar seconden opnieuw."));
-	response_header(&c->rs, "Retry-After", "5");
+	page_busy(&c->rq, &c->rs, 5);
 }
 
 /* A request is read: answer from the cache or inline, or give it to a

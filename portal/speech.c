@@ -17,12 +17,17 @@ static const struct {
 };
 
 /* espeak-ng keeps global state and is not thread-safe: one lock guards
-   it, the cache and everything below */
+   it and the synthesis below */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int sample_rate; /* 0: not initialised, <0: unavailable */
 static struct sb *collecting;
 
-#define CACHE_SIZE 16
+/* The cache has its own lock, so a page read before is served while
+   another is being spoken; in_flight counts syntheses running or waiting
+   for the lock (the global cap). */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+#define CACHE_SIZE  32
+#define CACHE_BYTES (64u * 1024 * 1024)
 static struct {
 	unsigned char key[32];
 	char *wav;
@@ -30,6 +35,8 @@ static struct {
 	unsigned long used;
 } cache[CACHE_SIZE];
 static unsigned long tick;
+static size_t cache_bytes;
+static int in_flight;
 
 bool speech_has_voice(const char *lang)
 {
@@ -69,6 +76,7 @@ void speech_shutdown(void)
 		free(cache[i].wav);
 		cache[i].wav = NULL;
 	}
+	cache_bytes = 0;
 }
 
 static void le16(struct sb *o, unsigned v)
@@ -84,25 +92,16 @@ static void le32(struct sb *o, uint32_t v)
 	sb_append(o, b, 4);
 }
 
-static bool wav_locked(const char *lang, const char *text, struct sb *out);
-
-bool speech_wav(const char *lang, const char *text, struct sb *out)
+static const char *voice_of(const char *lang)
 {
-	pthread_mutex_lock(&lock);
-	bool ok = wav_locked(lang, text, out);
-	pthread_mutex_unlock(&lock);
-	return ok;
-}
-
-static bool wav_locked(const char *lang, const char *text, struct sb *out)
-{
-	const char *voice = NULL;
 	for (size_t i = 0; i < sizeof(voices) / sizeof(voices[0]); i++)
 		if (strcmp(voices[i].lang, lang) == 0)
-			voice = voices[i].voice;
-	if (!voice || !init())
-		return false;
-	unsigned char key[32];
+			return voices[i].voice;
+	return NULL;
+}
+
+static bool cache_key(const char *lang, const char *text, unsigned char key[32])
+{
 	struct sb k;
 	sb_init(&k, 64 * 1024);
 	sb_puts(&k, lang);
@@ -110,20 +109,76 @@ static bool wav_locked(const char *lang, const char *text, struct sb *out)
 	sb_puts(&k, text);
 	bool ok = !sb_failed(&k) && crypto_sha256(k.data, k.len, key);
 	sb_free(&k);
-	if (!ok)
-		return false;
+	return ok;
+}
+
+/* cache_lock held */
+static bool cache_get(const unsigned char key[32], struct sb *out)
+{
 	for (size_t i = 0; i < CACHE_SIZE; i++)
 		if (cache[i].wav && memcmp(cache[i].key, key, 32) == 0) {
 			cache[i].used = ++tick;
 			return sb_append(out, cache[i].wav, cache[i].len);
 		}
+	return false;
+}
+
+/* cache_lock held: the least recently used entries make room */
+static void cache_put(const unsigned char key[32], const char *wav, size_t len)
+{
+	if (len > CACHE_BYTES / 4)
+		return;
+	for (;;) {
+		size_t slot = CACHE_SIZE, used = 0;
+		for (size_t i = 0; i < CACHE_SIZE; i++)
+			used += cache[i].wav != NULL;
+		if (used < CACHE_SIZE && cache_bytes + len <= CACHE_BYTES)
+			break;
+		for (size_t i = 0; i < CACHE_SIZE; i++)
+			if (cache[i].wav &&
+			    (slot == CACHE_SIZE || cache[i].used < cache[slot].used))
+				slot = i;
+		cache_bytes -= cache[slot].len;
+		free(cache[slot].wav);
+		cache[slot].wav = NULL;
+	}
+	for (size_t i = 0; i < CACHE_SIZE; i++)
+		if (!cache[i].wav) {
+			cache[i].wav = malloc(len);
+			if (!cache[i].wav)
+				return;
+			memcpy(cache[i].wav, wav, len);
+			memcpy(cache[i].key, key, 32);
+			cache[i].len = len;
+			cache[i].used = ++tick;
+			cache_bytes += len;
+			return;
+		}
+}
+
+bool speech_cached(const char *lang, const char *text, struct sb *out)
+{
+	unsigned char key[32];
+	if (!voice_of(lang) || !cache_key(lang, text, key))
+		return false;
+	pthread_mutex_lock(&cache_lock);
+	bool ok = cache_get(key, out);
+	pthread_mutex_unlock(&cache_lock);
+	return ok;
+}
+
+/* lock held */
+static bool synthesize(const char *voice, const char *text, struct sb *out)
+{
+	if (!init())
+		return false;
 	struct sb pcm;
 	sb_init(&pcm, 16u * 1024 * 1024);
 	collecting = &pcm;
-	ok = espeak_SetVoiceByName(voice) == EE_OK &&
-	     espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL,
-	                  NULL) == EE_OK &&
-	     espeak_Synchronize() == EE_OK && !sb_failed(&pcm);
+	bool ok = espeak_SetVoiceByName(voice) == EE_OK &&
+	          espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL,
+	                       NULL) == EE_OK &&
+	          espeak_Synchronize() == EE_OK && !sb_failed(&pcm);
 	collecting = NULL;
 	if (ok) {
 		/* a plain 16-bit mono PCM WAV header */
@@ -144,21 +199,38 @@ static bool wav_locked(const char *lang, const char *text, struct sb *out)
 		ok = !sb_failed(out);
 	}
 	sb_free(&pcm);
-	if (ok) {
-		size_t slot = 0;
-		for (size_t i = 1; i < CACHE_SIZE; i++)
-			if (!cache[i].wav || cache[i].used < cache[slot].used)
-				slot = cache[slot].wav ? i : slot;
-		free(cache[slot].wav);
-		cache[slot].wav = malloc(out->len);
-		if (cache[slot].wav) {
-			memcpy(cache[slot].wav, out->data, out->len);
-			memcpy(cache[slot].key, key, 32);
-			cache[slot].len = out->len;
-			cache[slot].used = ++tick;
-		}
-	}
 	return ok;
+}
+
+enum speech_result speech_wav(const char *lang, const char *text, struct sb *out)
+{
+	const char *voice = voice_of(lang);
+	unsigned char key[32];
+	if (!voice || !cache_key(lang, text, key))
+		return SPEECH_FAILED;
+	pthread_mutex_lock(&cache_lock);
+	bool hit = cache_get(key, out);
+	bool busy = !hit && in_flight >= SPEECH_MAX_AT_ONCE;
+	if (!hit && !busy)
+		in_flight++;
+	pthread_mutex_unlock(&cache_lock);
+	if (hit)
+		return SPEECH_OK;
+	if (busy)
+		return SPEECH_BUSY;
+	pthread_mutex_lock(&lock);
+	/* the same page may have been spoken while this one waited */
+	pthread_mutex_lock(&cache_lock);
+	hit = cache_get(key, out);
+	pthread_mutex_unlock(&cache_lock);
+	bool ok = hit || synthesize(voice, text, out);
+	pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&cache_lock);
+	in_flight--;
+	if (ok && !hit)
+		cache_put(key, out->data, out->len);
+	pthread_mutex_unlock(&cache_lock);
+	return ok ? SPEECH_OK : SPEECH_FAILED;
 }
 
 static const struct {

@@ -88,6 +88,24 @@ static const char *const migrations[] = {
     /* 4: calendar files follow a moved or cancelled appointment (RFC 5545
        SEQUENCE): how often it changed since it was made */
     "ALTER TABLE booking ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;",
+    /* 5: kiosk terminals are enrolled (enrol.h): a one-time code per
+       terminal, and the hash of the secret its browser holds */
+    "CREATE TABLE terminal_enrolment ("
+    "  terminal_id TEXT PRIMARY KEY,"
+    "  code_hash BLOB NOT NULL,"
+    "  expires INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE terminal_key ("
+    "  terminal_id TEXT PRIMARY KEY,"
+    "  key_hash BLOB NOT NULL,"
+    "  enrolled_at INTEGER NOT NULL"
+    ") STRICT;"
+    /* what the running server is: its public address, for the links the
+       command line prints */
+    "CREATE TABLE setting ("
+    "  name TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL"
+    ") STRICT;",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -446,4 +464,26 @@ bool store_secret(struct store *s, const char *name, unsigned char *out, size_t 
 	rc = sqlite3_step(ins);
 	sqlite3_reset(ins);
 	return rc == SQLITE_DONE;
+}
+
+bool store_setting_get(struct store *s, const char *name, struct sb *out)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT value FROM setting WHERE name = ?1");
+	if (!st || sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK)
+		return false;
+	bool ok = sqlite3_step(st) == SQLITE_ROW && sb_puts(out, store_text(st, 0));
+	sqlite3_reset(st);
+	return ok;
+}
+
+bool store_setting_set(struct store *s, const char *name, const char *value)
+{
+	sqlite3_stmt *st =
+	    store_stmt(s, "INSERT OR REPLACE INTO setting(name, value) VALUES (?1, ?2)");
+	if (!st || sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC) != SQLITE_OK)
+		return false;
+	bool ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_reset(st);
+	return ok;
 }

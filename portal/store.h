@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sb.h"
+
 struct store;
 
 /* Opens (creating if needed) DIR/wijkwijzer.db and migrates it. On failure
@@ -55,5 +57,8 @@ bool store_secret(struct store *s, const char *name, unsigned char *out, size_t 
 int store_schema_version(struct store *s);
 int store_latest_version(void);
 const char *store_errmsg(struct store *s);
+/* Named settings of the running server (setting table). */
+bool store_setting_get(struct store *s, const char *name, struct sb *out);
+bool store_setting_set(struct store *s, const char *name, const char *value);
 
 #endif

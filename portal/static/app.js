@@ -158,9 +158,25 @@ document.querySelectorAll('[data-quick-exit]').forEach(function (a) {
 				readButton.textContent = readLabel;
 				return;
 			}
-			audio = new Audio('/lees-voor.wav?pad=' + encodeURIComponent(location.pathname + location.search));
-			audio.addEventListener('ended', function () { audio = null; readButton.textContent = readLabel; });
-			audio.play().catch(function () { audio = null; readButton.textContent = readLabel; });
+			/* one page is spoken at a time for all terminals: when another
+			   kiosk is being served, the server says "busy" and this
+			   one asks again a few seconds later */
+			var tries = 0;
+			var speak = function () {
+				var a = new Audio('/lees-voor.wav?pad=' + encodeURIComponent(location.pathname + location.search));
+				audio = a;
+				a.addEventListener('ended', function () { audio = null; readButton.textContent = readLabel; });
+				a.play().catch(function () {
+					if (audio !== a) return; /* stopped meanwhile */
+					if (++tries < 4) {
+						setTimeout(function () { if (audio === a) speak(); }, 3000);
+					} else {
+						audio = null;
+						readButton.textContent = readLabel;
+					}
+				});
+			};
+			speak();
 			readButton.textContent = readButton.dataset.stopLabel;
 		});
 	}

@@ -1,7 +1,7 @@
 // Starts build/wijkwijzer on a free port with a temporary data folder and
 // launches Debian's Chromium through playwright-core.
 'use strict';
-const { spawn } = require('node:child_process');
+const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
@@ -38,7 +38,10 @@ function freePort() {
 async function startServer() {
 	const port = await freePort();
 	const data = fs.mkdtempSync(path.join(os.tmpdir(), 'ww-browser-'));
-	const proc = spawn(path.join(ROOT, 'build', 'wijkwijzer'), ['--port', String(port), '--data', data, '--quiet'],
+	// with a public address, as a deployment has (kiosks show a QR code
+	// only then); here it is the loopback address the browser uses
+	const proc = spawn(path.join(ROOT, 'build', 'wijkwijzer'),
+		['--port', String(port), '--data', data, '--quiet', '--public-url', `http://127.0.0.1:${port}`],
 		{ stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WIJKWIJZER_NOW: NOW } });
 	let log = '';
 	proc.stderr.on('data', (d) => { log += d; });
@@ -58,6 +61,16 @@ async function startServer() {
 			fs.rmSync(data, { recursive: true, force: true });
 		},
 	};
+}
+
+// Enrols the browser of page as a kiosk terminal, as staff do: the
+// administrator's one-time link (--enroll-terminal), then the button.
+async function enrol(server, page, terminal = 'demo') {
+	const link = execFileSync(path.join(ROOT, 'build', 'wijkwijzer'),
+		['--data', server.data, '--enroll-terminal', terminal],
+		{ env: { ...process.env, WIJKWIJZER_NOW: NOW }, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+	await page.goto(link);
+	await Promise.all([page.waitForURL(server.base + '/kiosk/' + terminal), page.click('button[type=submit]')]);
 }
 
 async function launch() {
@@ -89,4 +102,4 @@ async function axe(page) {
 	return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-module.exports = { startServer, launch, artifact, axe, ROOT, NOW, day };
+module.exports = { startServer, launch, enrol, artifact, axe, ROOT, NOW, day };

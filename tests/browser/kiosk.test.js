@@ -4,7 +4,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const { startServer, launch, artifact, axe, day } = require('./harness');
+const { startServer, launch, enrol, artifact, axe, day } = require('./harness');
 
 let server, browser;
 
@@ -18,9 +18,10 @@ test.after(async () => {
 	if (server) await server.stop();
 });
 
-async function kioskPage(width = 1080, height = 1920) {
+async function kioskPage(width = 1080, height = 1920, terminal = 'demo') {
 	const context = await browser.newContext({ viewport: { width, height }, hasTouch: true, isMobile: false });
 	const page = await context.newPage();
+	await enrol(server, page, terminal);
 	const errors = [];
 	page.on('pageerror', (e) => errors.push(e.message));
 	return { context, page, errors };
@@ -93,7 +94,7 @@ test('kiosk journey by touch: self-check, then an appointment typed on the on-sc
 });
 
 test('idle reset with terminal "test": dialog, countdown, wipe, nothing left in history', { timeout: 90000 }, async () => {
-	const { context, page } = await kioskPage(1920, 1080);
+	const { context, page } = await kioskPage(1920, 1080, 'test');
 	await page.goto(server.base + '/kiosk/test');
 	await page.screenshot({ path: artifact('kiosk-start-landscape.png') });
 	await tapText(page, '.kiosk-paths a:has-text("Hulp en activiteiten in de buurt")');
@@ -180,7 +181,7 @@ for (const lang of ['nl', 'ar']) {
 		for (const mode of ['home', 'kiosk']) {
 			const context = await browser.newContext({ viewport: { width: 1080, height: 1920 }, hasTouch: mode === 'kiosk' });
 			const page = await context.newPage();
-			if (mode === 'kiosk') await page.goto(server.base + `/kiosk/demo?lang=${lang}`);
+			if (mode === 'kiosk') await enrol(server, page, 'demo');
 			const list = mode === 'kiosk' ? [`/kiosk/demo?lang=${lang}`, ...paths] : paths;
 			for (const p of list) {
 				await page.goto(server.base + p);

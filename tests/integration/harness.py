@@ -210,6 +210,9 @@ class Server:
         if now:
             penv["WIJKWIJZER_NOW"] = now
         penv.update(env or {})
+        self.env = penv
+        self.extra = list(extra or [])
+        self.kiosks = {}
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=penv)
         deadline = time.time() + (30 if sanitizer else 10)
         while time.time() < deadline:
@@ -223,6 +226,45 @@ class Server:
                 pass
             time.sleep(0.05)
         raise RuntimeError("server did not become ready:\n" + self.output())
+
+    def enrolment_link(self, terminal):
+        """The one-time link of --enroll-terminal, as an administrator gets it."""
+        opts = []
+        for flag in ("--content", "--locale", "--public-url"):
+            if flag in self.extra:
+                opts += [flag, self.extra[self.extra.index(flag) + 1]]
+        p = subprocess.run([self.binary, "--data", self.data, "--enroll-terminal", terminal] + opts,
+                           capture_output=True, text=True, env=self.env, timeout=60)
+        if p.returncode != 0:
+            raise RuntimeError(f"--enroll-terminal {terminal}: {p.returncode} {p.stderr}")
+        return p.stdout.strip()
+
+    def enrol(self, terminal):
+        """Enrols a new browser as the terminal: (status, its kiosk cookie)."""
+        import html as html_mod
+        import re
+        import urllib.parse
+        link = self.enrolment_link(terminal)
+        path = link[link.index("/kiosk/"):]
+        st, _, body = self.get(path)
+        m = re.search(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', body, re.S)
+        if st != 200 or not m:
+            return st, None
+        fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', m.group(2))
+        data = urllib.parse.urlencode([(k, html_mod.unescape(v)) for k, v in fields]).encode()
+        st, h, _ = self.request("POST", html_mod.unescape(m.group(1)), data, {
+            "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"})
+        cookie = h.get("set-cookie", "").split(";")[0]
+        return st, cookie if cookie.startswith("ww_kiosk=") else None
+
+    def kiosk_cookie(self, terminal="demo"):
+        """The kiosk cookie of this test's browser on the terminal (enrolled once)."""
+        if terminal not in self.kiosks:
+            st, cookie = self.enrol(terminal)
+            if st != 303 or not cookie:
+                raise RuntimeError(f"enrolling {terminal}: {st}")
+            self.kiosks[terminal] = cookie
+        return self.kiosks[terminal]
 
     def output(self):
         self.log.flush()
@@ -298,8 +340,8 @@ class Server:
 
 
 def kiosk_headers(server, terminal="demo"):
-    """Request headers of a browser in kiosk mode on a terminal."""
-    return {"Cookie": f"ww_kiosk={terminal}"}
+    """Request headers of a browser enrolled as the kiosk terminal."""
+    return {"Cookie": server.kiosk_cookie(terminal)}
 
 
 class WebSocket:

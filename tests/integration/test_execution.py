@@ -37,7 +37,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 API_HEADERS = {"Content-Type": "application/json"}
 TOPIC = "iets-anders"  # 30 minutes: one slot per booking
-KIOSK = {"Cookie": "ww_kiosk=demo"}
 # what must never reach a visitor: traces, sanitizer output, source lines
 STACK_TRACE = re.compile(r"Traceback|AddressSanitizer|runtime error|Segmentation|\b\w+\.c:\d+|#\d+ 0x[0-9a-f]+")
 BUSY_NL = "Het is nu erg druk"
@@ -224,7 +223,8 @@ def book(port, loc, start, name, timeout=30):
 # ---- 1. backpressure -------------------------------------------------------
 
 def test_backpressure_read_aloud(server, binary, sanitizer):
-    """40 read-alouds of different pages at once on a kiosk: the slow pool
+    """40 read-alouds of different pages at once on a kiosk: one page is
+    spoken at a time (speech.h, SPEECH_MAX_AT_ONCE), and the slow pool
     (2 threads, 16 waiting) takes what it can; the rest get a 503 with
     Retry-After, as an HTML page in the request's language (here from
     Accept-Language: the path /lees-voor.wav has no language of its own)."""
@@ -240,7 +240,7 @@ def test_backpressure_read_aloud(server, binary, sanitizer):
         for sock, (lang, sid) in zip(socks, plan):
             pad = urllib.parse.quote(f"/{lang}/voorzieningen/{sid}", safe="")
             sock.sendall(request_bytes("GET", f"/lees-voor.wav?pad={pad}",
-                                       dict(KIOSK, **{"Accept-Language": lang})))
+                                       dict(harness.kiosk_headers(s), **{"Accept-Language": lang})))
         # the loop and the reader pool are not held up by the speech queue
         t0 = time.time()
         st, _, _ = s.get("/healthz")
@@ -255,7 +255,7 @@ def test_backpressure_read_aloud(server, binary, sanitizer):
         count = collections.Counter(statuses)
         check(all(x in (200, 503) for x in statuses), f"every read-aloud is answered 200 or 503: {dict(count)}")
         check(count[503] >= 1, f"a full speech queue answers 503: {dict(count)}")
-        check(count[200] >= 2, f"what fits in the queue is read: {dict(count)}")
+        check(count[200] >= 1, f"what fits is read: {dict(count)}")
         bad_wav = [plan[i] for i, a in enumerate(answers)
                    if a and a[0] == 200 and (a[1].get("content-type") != "audio/wav" or a[2][:4] != b"RIFF")]
         check(not bad_wav, f"each 200 is a WAV: {bad_wav[:3]}")
@@ -287,7 +287,7 @@ def test_backpressure_read_aloud(server, binary, sanitizer):
         again = next((p for p, a in zip(plan, answers) if a and a[0] == 503), None)
         if again:
             pad = urllib.parse.quote(f"/{again[0]}/voorzieningen/{again[1]}", safe="")
-            st, h, _ = get_bytes(s, f"/lees-voor.wav?pad={pad}", KIOSK, timeout=30 * k)
+            st, h, _ = get_bytes(s, f"/lees-voor.wav?pad={pad}", harness.kiosk_headers(s), timeout=30 * k)
             check(st == 200 and h.get("content-type") == "audio/wav", f"a refused read-aloud works when tried again: {st}")
 
 
@@ -658,7 +658,7 @@ def test_cache_not_for_personal_pages(server, binary, sanitizer):
         st, h, _ = get_bytes(server, "/nl/voorzieningen/bestaat-niet")
     check(st == 404 and "etag" not in h, f"a 404 on a cached route is not cached: {st} {h.get('etag')}")
     # a kiosk gets its own entry: the kiosk layout never reaches a resident
-    st, _, kiosk_body = get_bytes(server, "/nl/voorzieningen/wijkwijzer-inloop", KIOSK)
+    st, _, kiosk_body = get_bytes(server, "/nl/voorzieningen/wijkwijzer-inloop", harness.kiosk_headers(server))
     st2, _, home_body = get_bytes(server, "/nl/voorzieningen/wijkwijzer-inloop")
     check(b"kiosk-bar" in kiosk_body and b"kiosk-bar" not in home_body,
           "a kiosk's cached page and a resident's are kept apart")

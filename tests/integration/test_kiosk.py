@@ -5,31 +5,105 @@ import re
 import subprocess
 import tempfile
 
+import harness
 from harness import check
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 def test_start_and_layout(server, binary, sanitizer):
-    st, h, body = server.get("/kiosk/demo")
+    jar = harness.kiosk_headers(server)
+    st, h, body = server.get("/kiosk/demo", jar)
     cookie = h.get("set-cookie", "")
-    check(st == 200 and cookie.startswith("ww_kiosk=demo") and "HttpOnly" in cookie, "kiosk session cookie")
+    check(st == 200 and cookie.startswith(jar["Cookie"] + ";") and "HttpOnly" in cookie
+          and "Max-Age=34560000" in cookie, f"the start screen renews the terminal's cookie: {cookie!r}")
     check(body.count('class="kiosk-lang"') == 7 and "العربية" in body and "Українська" in body, "languages in their own script")
     check('href="/nl/afspraak?locatie=ww-centrum"' in body, "booking preselects the terminal's location")
     check('data-idle="90"' in body and 'data-countdown="20"' in body, "terminal settings for the idle reset")
     check("no-store" in h.get("cache-control", ""), "kiosk pages are not cached")
-    jar = {"Cookie": "ww_kiosk=demo"}
     st, h, body = server.get("/nl/voorzieningen?q=koffie", jar)
     check('class="kiosk-bar' in body and "Stoppen" in body and "Bent u er nog?" in body, "kiosk layout on every page")
     check("no-store" in h.get("cache-control", ""), "no-store in kiosk mode")
     st, _, body = server.get("/nl/zelfcheck?p=s&a=", jar)
     check("Vraag 1 van" in body, "the kiosk skips the postcode question (it knows its place)")
-    st, _, body = server.get("/kiosk/test?lang=ar")
+    st, _, body = server.get("/kiosk/test?lang=ar", harness.kiosk_headers(server, "test"))
     check('dir="rtl"' in body and 'data-idle="5"' in body, "test terminal, in Arabic")
     st, _, body = server.get("/kiosk/bestaat-niet")
     check(st == 404, "unknown terminal 404")
     st, _, body = server.get("/nl/", {"Cookie": "ww_kiosk=%3Cscript%3E"})
     check(st == 200 and "kiosk-bar" not in body, "a forged kiosk cookie is ignored")
+
+
+def test_terminals_are_enrolled(server, binary, sanitizer):
+    """Kiosk privileges need an enrolled browser: a terminal's public id is
+    not enough; the one-time link works once; enrolling again retires the
+    earlier browser; an expired link is refused."""
+    st, h, body = server.get("/kiosk/roombeek-1")
+    check(st == 403 and "aangemeld" in body and "set-cookie" not in h,
+          f"opening a terminal's address does not make a kiosk: {st}")
+    for claim in ("ww_kiosk=roombeek-1", "ww_kiosk=roombeek-1." + "A" * 43):
+        st, _, body = server.get("/nl/voorzieningen?q=koffie", {"Cookie": claim})
+        check(st == 200 and "kiosk-bar" not in body, f"a claimed kiosk cookie gives no kiosk layout: {claim[:30]}")
+        st, _, _ = server.get("/lees-voor.wav?pad=%2Fnl%2F", {"Cookie": claim})
+        check(st == 403, f"and no read-aloud: {st}")
+    p = subprocess.run([binary, "--data", server.data, "--enroll-terminal", "bestaat-niet"],
+                       capture_output=True, text=True, env=server.env, timeout=60)
+    check(p.returncode == 1 and "bestaat-niet" in p.stderr and not p.stdout,
+          f"an unknown terminal cannot be enrolled: {p.returncode} {p.stderr.strip()!r}")
+
+    link = server.enrolment_link("roombeek-1")
+    check(re.fullmatch(rf"http://127\.0\.0\.1:{server.port}/kiosk/roombeek-1/aanmelden\?code=[A-Za-z0-9_-]{{43}}", link),
+          f"the CLI prints one link for the terminal's browser: {link!r}")
+    path = link[link.index("/kiosk/"):]
+    st, h, body = server.get(path)
+    check(st == 200 and "noindex" in h.get("x-robots-tag", "") and "Zuil aanmelden" in body,
+          f"the link shows a button, and is not indexed: {st}")
+    st, first = server.enrol("roombeek-1")
+    check(st == 303 and first and first.startswith("ww_kiosk=roombeek-1."), f"enrolled: {st} {first!r}")
+    st, _, body = server.get("/kiosk/roombeek-1", {"Cookie": first})
+    check(st == 200 and "kiosk-bar" in body, "the enrolled browser is the kiosk")
+    st, _, body = server.get("/kiosk/demo", {"Cookie": first})
+    check(st == 403, "but not another terminal")
+
+    # the code of a link works once
+    st, _, body = server.get(path)
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', body)
+    import urllib.parse
+    data = urllib.parse.urlencode(fields).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}
+    st, h, body = server.request("POST", "/kiosk/roombeek-1/aanmelden", data, headers)
+    check(st == 403 and "set-cookie" not in h and "verlopen of al gebruikt" in body,
+          f"a used link is refused: {st}")
+
+    # enrolling again (a new browser) retires the first one
+    st, second = server.enrol("roombeek-1")
+    st, _, body = server.get("/nl/voorzieningen?q=koffie", {"Cookie": first})
+    check("kiosk-bar" not in body, "the earlier browser is no longer the kiosk")
+    st, _, body = server.get("/nl/voorzieningen?q=koffie", {"Cookie": second})
+    check("kiosk-bar" in body, "the new one is")
+
+    # a link not used within a day is refused (the same data, two days on)
+    with tempfile.TemporaryDirectory() as d:
+        now = harness.Server(binary, sanitizer=sanitizer, data=d)
+        try:
+            link = now.enrolment_link("roombeek-1")
+            st, kept = now.enrol("roombeek-1")
+            link = now.enrolment_link("test")
+        finally:
+            now.cleanup()
+        later = harness.Server(binary, sanitizer=sanitizer, data=d,
+                               now=harness.NOW.replace("2026-12-07", "2026-12-09"))
+        try:
+            path = link[link.index("/kiosk/"):]
+            st, _, body = later.get(path)
+            fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', body)
+            st, h, body = later.request("POST", "/kiosk/test/aanmelden",
+                                        urllib.parse.urlencode(fields).encode(), headers)
+            check(st == 403 and "set-cookie" not in h, f"an expired link is refused: {st}")
+            st, _, body = later.get("/nl/voorzieningen?q=koffie", {"Cookie": kept})
+            check("kiosk-bar" in body, "an enrolled browser stays a kiosk across a restart")
+        finally:
+            later.cleanup()
 
 
 def test_stop_without_javascript(server, binary, sanitizer):
@@ -40,7 +114,7 @@ def test_stop_without_javascript(server, binary, sanitizer):
 
 
 def test_read_aloud(server, binary, sanitizer):
-    jar = {"Cookie": "ww_kiosk=demo"}
+    jar = harness.kiosk_headers(server)
     st, _, _ = server.get("/lees-voor.wav?pad=%2Fnl%2Fmantelzorg")
     check(st == 403, "read aloud only on a kiosk")
     for lang in ("nl", "ar", "uk"):
@@ -56,7 +130,7 @@ def test_read_aloud(server, binary, sanitizer):
         st, _, _ = server.get(f"/lees-voor.wav?pad={bad}", jar)
         check(st in (400, 422), f"read aloud refuses {bad!r}: {st}")
     # a staff session is never passed on to the page that is read
-    st, _, _ = server.get("/lees-voor.wav?pad=%2Fnl%2Fmedewerker%2Fagenda", {"Cookie": "ww_kiosk=demo; ww_staff=" + "A" * 43})
+    st, _, _ = server.get("/lees-voor.wav?pad=%2Fnl%2Fmedewerker%2Fagenda", {"Cookie": jar["Cookie"] + "; ww_staff=" + "A" * 43})
     check(st == 422, "the staff agenda cannot be read aloud")
 
 

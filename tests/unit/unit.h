@@ -54,5 +54,6 @@ void test_assets_compressed(void);
 void test_clock(void);
 void test_search(void);
 void test_hours_moment(void);
+void test_crypto(void);
 
 #endif

@@ -37,6 +37,7 @@ int main(int argc, char **argv)
 	test_clock();
 	test_hours_moment();
 	test_search();
+	test_crypto();
 	i18n_shutdown();
 	printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;

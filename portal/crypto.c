@@ -37,6 +37,11 @@ bool crypto_sha256(const void *msg, size_t len, unsigned char out[32])
 	return EVP_Digest(msg, len, out, &n, EVP_sha256(), NULL) == 1 && n == 32;
 }
 
+void crypto_wipe(void *p, size_t n)
+{
+	OPENSSL_cleanse(p, n);
+}
+
 bool crypto_equal(const void *a, const void *b, size_t n)
 {
 	return CRYPTO_memcmp(a, b, n) == 0;

@@ -16,6 +16,8 @@ bool crypto_random(void *out, size_t n);
 bool crypto_hmac(const unsigned char key[CRYPTO_KEY_BYTES], const void *msg, size_t len,
                  unsigned char mac[CRYPTO_MAC_BYTES]);
 bool crypto_sha256(const void *msg, size_t len, unsigned char out[32]);
+/* Overwrites secrets (keys, plaintexts) in a way the compiler keeps. */
+void crypto_wipe(void *p, size_t n);
 /* Constant-time comparison. */
 bool crypto_equal(const void *a, const void *b, size_t n);
 bool crypto_base64url(struct sb *out, const unsigned char *in, size_t n);

@@ -1,7 +1,10 @@
-/* crypto: AES-256-GCM sealing (crypto_seal / crypto_open) */
+/* crypto: AES-256-GCM sealing (crypto_seal / crypto_open), and the sealed
+ * state and code of the self-check that use it */
 #include <stdlib.h>
 
+#include "app.h"
 #include "crypto.h"
+#include "selfcheck.h"
 #include "unit.h"
 
 static const char AAD[] = "unit-test-v1";
@@ -144,4 +147,97 @@ void test_crypto(void)
 	sb_free(&a);
 	sb_free(&b);
 	sb_free(&plain);
+}
+
+static bool same_state(const struct sc_state *a, const struct sc_state *b)
+{
+	return a->path == b->path && strcmp(a->answers, b->answers) == 0 &&
+	       a->postcode_asked == b->postcode_asked && strcmp(a->postcode, b->postcode) == 0 &&
+	       a->change == b->change;
+}
+
+void test_selfcheck_seal(void)
+{
+	struct app app, other;
+	memset(&app, 0, sizeof(app));
+	memset(&other, 0, sizeof(other));
+	memset(app.secret, 7, sizeof(app.secret));
+	memset(other.secret, 9, sizeof(other.secret));
+	struct sc_state s, t;
+	memset(&s, 0, sizeof(s));
+	s.path = SC_OTHER;
+	snprintf(s.answers, sizeof(s.answers), "%s", "xnxje");
+	s.postcode_asked = true;
+	snprintf(s.postcode, sizeof(s.postcode), "%s", "7522");
+	s.change = -1;
+	struct sb a, b;
+	sb_init(&a, 0);
+	sb_init(&b, 0);
+	CHECK(selfcheck_state_seal(&app, &s, &a));
+	CHECK(a.len <= SC_SEALED_MAX);
+	CHECK(strstr(a.data, "7522") == NULL && strstr(a.data, "xnxje") == NULL);
+	CHECK(selfcheck_state_open(&app, a.data, &t) && same_state(&s, &t));
+	CHECK(selfcheck_state_seal(&app, &s, &b) && strcmp(a.data, b.data) != 0);
+	CHECK(selfcheck_state_open(&app, b.data, &t) && same_state(&s, &t));
+	/* another secret, and the secret itself as the key: the seal key is derived */
+	CHECK(!selfcheck_state_open(&other, a.data, &t));
+	CHECK(t.path == 0 && t.answers[0] == '\0' && t.change == -1);
+	struct sb plain;
+	sb_init(&plain, 0);
+	CHECK(!crypto_open(app.secret, "wijkwijzer selfcheck state v1", 29, a.data, a.len, &plain));
+	sb_free(&plain);
+	/* a state is no result code (and never gets as far as the questions) */
+	char path, answers[SC_MAX_QUESTIONS + 1], pc[16];
+	CHECK(!selfcheck_code_parse(&app, a.data, &path, answers, sizeof(answers), pc, sizeof(pc)));
+	/* nor a result code a state */
+	sb_reset(&b);
+	CHECK(selfcheck_code_make(&app, SC_SELF, "zzz", "7511", &b));
+	CHECK(b.len <= SC_SEALED_MAX && strstr(b.data, "7511") == NULL);
+	CHECK(!selfcheck_state_open(&app, b.data, &t));
+	/* postcode skipped, a question being changed, a fresh start */
+	s.postcode[0] = '\0';
+	s.change = 4;
+	sb_reset(&a);
+	CHECK(selfcheck_state_seal(&app, &s, &a));
+	CHECK(selfcheck_state_open(&app, a.data, &t) && same_state(&s, &t) && t.postcode_asked);
+	memset(&s, 0, sizeof(s));
+	s.path = SC_CARER;
+	s.change = -1;
+	sb_reset(&a);
+	CHECK(selfcheck_state_seal(&app, &s, &a));
+	CHECK(selfcheck_state_open(&app, a.data, &t) && same_state(&s, &t) && !t.postcode_asked);
+	/* the longest state fits the limit */
+	memset(s.answers, 'w', SC_MAX_QUESTIONS);
+	s.answers[SC_MAX_QUESTIONS] = '\0';
+	s.postcode_asked = true;
+	snprintf(s.postcode, sizeof(s.postcode), "%s", "9999");
+	s.change = SC_MAX_QUESTIONS - 1;
+	sb_reset(&a);
+	CHECK(selfcheck_state_seal(&app, &s, &a) && a.len <= SC_SEALED_MAX);
+	CHECK(selfcheck_state_open(&app, a.data, &t) && same_state(&s, &t));
+	/* what is never sealed */
+	struct sc_state bad = s;
+	bad.path = 'q';
+	CHECK(!selfcheck_state_seal(&app, &bad, &b));
+	bad = s;
+	bad.answers[0] = 'A';
+	CHECK(!selfcheck_state_seal(&app, &bad, &b));
+	bad = s;
+	snprintf(bad.postcode, sizeof(bad.postcode), "%s", "0752");
+	CHECK(!selfcheck_state_seal(&app, &bad, &b));
+	bad = s;
+	bad.change = SC_MAX_QUESTIONS;
+	CHECK(!selfcheck_state_seal(&app, &bad, &b));
+	CHECK(!selfcheck_code_make(&app, SC_SELF, "zzz", "75", &b));
+	/* nothing, too long, damaged */
+	CHECK(!selfcheck_state_open(&app, NULL, &t));
+	CHECK(!selfcheck_state_open(&app, "", &t));
+	char longer[SC_SEALED_MAX + 8];
+	memset(longer, 'A', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	CHECK(!selfcheck_state_open(&app, longer, &t));
+	a.data[a.len / 2] = a.data[a.len / 2] == 'A' ? 'B' : 'A';
+	CHECK(!selfcheck_state_open(&app, a.data, &t));
+	sb_free(&a);
+	sb_free(&b);
 }

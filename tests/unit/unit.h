@@ -55,5 +55,6 @@ void test_clock(void);
 void test_search(void);
 void test_hours_moment(void);
 void test_crypto(void);
+void test_selfcheck_seal(void);
 
 #endif

@@ -276,6 +276,76 @@ test('200 % zoom and 320 px: no horizontal scrolling', async () => {
 	await context.close();
 });
 
+// No answer, postcode or path in a URL of the self-check.
+function plainState(url) {
+	const q = new URL(url, server.base).searchParams;
+	return ['p', 'a', 'pc', 'q'].some((k) => q.has(k)) || /7522/.test(url);
+}
+
+test('self-check: one history entry, the Back link works, the quick exit replaces it', async () => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	const errors = [];
+	page.on('pageerror', (e) => errors.push(e.message));
+	// the quick exit leads to a neutral site: answered here, without the network
+	await page.route('https://www.buienradar.nl/**', (route) =>
+		route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Weer</title><p>weer</p>' }));
+	await page.goto(server.base + '/nl/');
+	await page.locator('a[href="/nl/zelfcheck"]').first().click();
+	await page.waitForSelector('a.choice');
+	const base = await page.evaluate(() => history.length);
+	const urls = [];
+	await page.locator('a.choice:has-text("Voor mezelf")').click();
+	await page.waitForSelector('#f-pc');
+	urls.push(page.url());
+	await page.fill('#f-pc', '7522 NB');
+	await page.locator('button[type="submit"]:has-text("Verder")').click();
+	await page.waitForSelector('text=Vraag 1 van 9');
+	for (let i = 1; i < 9; i++) {
+		urls.push(page.url());
+		await page.locator('a.answer').first().click();
+		await page.waitForSelector(`text=Vraag ${i + 1} van 9`);
+	}
+	urls.push(page.url());
+	assert.strictEqual(await page.evaluate(() => history.length), base, 'the whole check is one history entry');
+	// the Back link of a question still works, in place
+	await page.locator('a:has-text("Vorige vraag")').click();
+	await page.waitForSelector('text=Vraag 8 van 9');
+	await page.locator('a.answer').first().click();
+	await page.waitForSelector('text=Vraag 9 van 9');
+	assert.strictEqual(await page.evaluate(() => history.length), base, 'Back and on: still one entry');
+	assert.deepStrictEqual(urls.filter(plainState), [], 'no plain state in any URL');
+	// the safety question has the quick exit: it replaces that one entry
+	await page.locator('[data-quick-exit]').click();
+	await page.waitForURL(/buienradar/);
+	assert.strictEqual(await page.evaluate(() => history.length), base, 'the quick exit replaces the entry');
+	await page.goBack();
+	await page.waitForLoadState();
+	assert.strictEqual(page.url(), server.base + '/nl/', `back after the quick exit leads to ${page.url()}`);
+	assert.deepStrictEqual(errors, []);
+	await context.close();
+});
+
+test('self-check without JavaScript: plain links and the posted postcode form', async () => {
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	await page.goto(server.base + '/nl/zelfcheck');
+	await page.locator('a.choice:has-text("Ik zorg voor iemand")').click();
+	await page.fill('#f-pc', '7522');
+	await page.locator('button[type="submit"]:has-text("Verder")').click();
+	await page.waitForSelector('text=Vraag 1 van');
+	assert.ok(!plainState(page.url()), `the question URL is sealed: ${page.url()}`);
+	const before = await page.evaluate(() => history.length);
+	await page.locator('a.answer').first().click();
+	await page.waitForSelector('text=Vraag 2 van');
+	assert.ok(!plainState(page.url()), `the question URL is sealed: ${page.url()}`);
+	await page.locator('a:has-text("Vorige vraag")').click();
+	await page.waitForSelector('text=Vraag 1 van');
+	// plain links: each step is an entry of its own
+	assert.strictEqual(await page.evaluate(() => history.length), before + 2);
+	await context.close();
+});
+
 test('the accessibility check can fail: a planted image without alt text is found', async () => {
 	const context = await browser.newContext();
 	const page = await context.newPage();

@@ -195,18 +195,30 @@ static const char AAD_CODE[] = "wijkwijzer selfcheck code v1";
  * question being changed (two digits). */
 #define STATE_PLAIN_MAX (1 + SC_MAX_QUESTIONS + 1 + 4 + 1 + 2)
 #define CODE_PLAIN_MAX  (1 + SC_MAX_QUESTIONS + 1 + 4)
+/* Every plaintext is padded to one length, so the length of a sealed
+ * text tells nothing either: not how many questions were answered, nor
+ * whether a postcode was given, nor (by the number of questions) which
+ * path, nor whether it is a state or a code. */
+#define PLAIN_PADDED STATE_PLAIN_MAX
+#define PAD          '~'
 _Static_assert(SC_MAX_QUESTIONS <= 99, "the question being changed has at most two digits");
-_Static_assert(CRYPTO_SEALED_LEN(STATE_PLAIN_MAX) <= SC_SEALED_MAX &&
-                   CRYPTO_SEALED_LEN(CODE_PLAIN_MAX) <= SC_SEALED_MAX,
+_Static_assert(CODE_PLAIN_MAX <= PLAIN_PADDED, "a code fits the padded length");
+_Static_assert(CRYPTO_SEALED_LEN(PLAIN_PADDED) <= SC_SEALED_MAX,
                "every sealed state and code fits SC_SEALED_MAX");
 
 static bool seal(struct app *app, const char *aad, size_t aad_len, const struct sb *plain,
                  struct sb *out)
 {
+	if (sb_failed(plain) || plain->len > PLAIN_PADDED ||
+	    (plain->len && memchr(plain->data, PAD, plain->len)))
+		return false;
+	char padded[PLAIN_PADDED];
+	memcpy(padded, plain->data, plain->len);
+	memset(padded + plain->len, PAD, PLAIN_PADDED - plain->len);
 	unsigned char key[CRYPTO_KEY_BYTES];
-	bool ok = !sb_failed(plain) && seal_key(app, key) &&
-	          crypto_seal(key, aad, aad_len, plain->data, plain->len, out);
+	bool ok = seal_key(app, key) && crypto_seal(key, aad, aad_len, padded, PLAIN_PADDED, out);
 	crypto_wipe(key, sizeof(key));
+	crypto_wipe(padded, sizeof(padded));
 	return ok;
 }
 
@@ -221,12 +233,21 @@ static bool open_sealed(struct app *app, const char *aad, size_t aad_len, const 
 		return false;
 	unsigned char key[CRYPTO_KEY_BYTES];
 	struct sb plain;
-	sb_init(&plain, max);
+	sb_init(&plain, PLAIN_PADDED);
 	bool ok = seal_key(app, key) && crypto_open(key, aad, aad_len, sealed, len, &plain) &&
-	          strlen(sb_str(&plain)) == plain.len; /* no NUL inside */
+	          plain.len == PLAIN_PADDED;
 	crypto_wipe(key, sizeof(key));
-	if (ok)
-		memcpy(out, sb_str(&plain), plain.len + 1);
+	/* the text, then only padding: no NUL, no padding inside */
+	size_t n = 0;
+	while (ok && n < plain.len && plain.data[n] != PAD && plain.data[n] != '\0')
+		n++;
+	for (size_t i = n; ok && i < plain.len; i++)
+		ok = plain.data[i] == PAD;
+	ok = ok && n <= max;
+	if (ok) {
+		memcpy(out, plain.data, n);
+		out[n] = '\0';
+	}
 	if (plain.data)
 		crypto_wipe(plain.data, plain.len);
 	sb_free(&plain);

@@ -302,6 +302,9 @@ def test_urls_are_opaque(server, binary, sanitizer):
     # no URL twice: every state and code is sealed with a fresh nonce
     sealed = [v for u in urls for k, v in urllib.parse.parse_qsl(urllib.parse.urlparse(u).query) if k in ("s", "c")]
     check(len(sealed) > 30, f"sealed values seen: {len(sealed)}")
+    # nor does their length tell anything (how far, which path, a postcode or not)
+    lengths = {len(v) for v in sealed}
+    check(len(lengths) == 1, f"every sealed state and code has one length: {sorted(lengths)}")
     # the form action, the redirect and the result link in particular
     action = [u for u in seen.urls if u.endswith("/nl/zelfcheck")]
     check(action, "the postcode form posts to the plain /nl/zelfcheck")

@@ -175,6 +175,7 @@ void test_selfcheck_seal(void)
 	sb_init(&b, 0);
 	CHECK(selfcheck_state_seal(&app, &s, &a));
 	CHECK(a.len <= SC_SEALED_MAX);
+	size_t one_length = a.len; /* every state and code is padded to it */
 	CHECK(strstr(a.data, "7522") == NULL && strstr(a.data, "xnxje") == NULL);
 	CHECK(selfcheck_state_open(&app, a.data, &t) && same_state(&s, &t));
 	CHECK(selfcheck_state_seal(&app, &s, &b) && strcmp(a.data, b.data) != 0);
@@ -192,7 +193,7 @@ void test_selfcheck_seal(void)
 	/* nor a result code a state */
 	sb_reset(&b);
 	CHECK(selfcheck_code_make(&app, SC_SELF, "zzz", "7511", &b));
-	CHECK(b.len <= SC_SEALED_MAX && strstr(b.data, "7511") == NULL);
+	CHECK(b.len == one_length && strstr(b.data, "7511") == NULL);
 	CHECK(!selfcheck_state_open(&app, b.data, &t));
 	/* postcode skipped, a question being changed, a fresh start */
 	s.postcode[0] = '\0';
@@ -206,6 +207,7 @@ void test_selfcheck_seal(void)
 	sb_reset(&a);
 	CHECK(selfcheck_state_seal(&app, &s, &a));
 	CHECK(selfcheck_state_open(&app, a.data, &t) && same_state(&s, &t) && !t.postcode_asked);
+	CHECK(a.len == one_length);
 	/* the longest state fits the limit */
 	memset(s.answers, 'w', SC_MAX_QUESTIONS);
 	s.answers[SC_MAX_QUESTIONS] = '\0';
@@ -213,7 +215,7 @@ void test_selfcheck_seal(void)
 	snprintf(s.postcode, sizeof(s.postcode), "%s", "9999");
 	s.change = SC_MAX_QUESTIONS - 1;
 	sb_reset(&a);
-	CHECK(selfcheck_state_seal(&app, &s, &a) && a.len <= SC_SEALED_MAX);
+	CHECK(selfcheck_state_seal(&app, &s, &a) && a.len == one_length);
 	CHECK(selfcheck_state_open(&app, a.data, &t) && same_state(&s, &t));
 	/* what is never sealed */
 	struct sc_state bad = s;
@@ -238,6 +240,31 @@ void test_selfcheck_seal(void)
 	CHECK(!selfcheck_state_open(&app, longer, &t));
 	a.data[a.len / 2] = a.data[a.len / 2] == 'A' ? 'B' : 'A';
 	CHECK(!selfcheck_state_open(&app, a.data, &t));
+	/* sealed with the right key and aad but not as the pages seal: without
+	   the padding, padding inside, a NUL inside, padded too long */
+	unsigned char key[CRYPTO_KEY_BYTES];
+	CHECK(crypto_hmac(app.secret, "selfcheck-seal-v1", 17, key));
+	static const char aad[] = "wijkwijzer selfcheck state v1";
+	char padded[40];
+	memset(padded, '~', sizeof(padded));
+	memcpy(padded, "sz..", 4);
+	sb_reset(&a);
+	CHECK(crypto_seal(key, aad, sizeof(aad) - 1, padded, 33, &a));
+	CHECK(selfcheck_state_open(&app, a.data, &t) && t.path == 's' &&
+	      strcmp(t.answers, "z") == 0);
+	const struct {
+		const char *text;
+		size_t len;
+	} odd[] = {{padded, 4},
+	           {padded, 32},
+	           {padded, 34},
+	           {"sz~z..~~~~~~~~~~~~~~~~~~~~~~~~~~~", 33},
+	           {"sz..\0~~~~~~~~~~~~~~~~~~~~~~~~~~~~", 33}};
+	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		sb_reset(&a);
+		CHECK(crypto_seal(key, aad, sizeof(aad) - 1, odd[i].text, odd[i].len, &a));
+		CHECK(!selfcheck_state_open(&app, a.data, &t));
+	}
 	sb_free(&a);
 	sb_free(&b);
 }

@@ -1,6 +1,7 @@
 #include "crypto.h"
 
 #include <errno.h>
+#include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -34,6 +35,11 @@ bool crypto_sha256(const void *msg, size_t len, unsigned char out[32])
 {
 	unsigned int n = 0;
 	return EVP_Digest(msg, len, out, &n, EVP_sha256(), NULL) == 1 && n == 32;
+}
+
+void crypto_wipe(void *p, size_t n)
+{
+	OPENSSL_cleanse(p, n);
 }
 
 bool crypto_equal(const void *a, const void *b, size_t n)
@@ -100,4 +106,78 @@ bool crypto_base64url_decode(struct sb *out, const char *in, size_t n)
 	}
 	/* leftover bits must be zero, so each byte string has one encoding */
 	return (acc & ((1u << bits) - 1)) == 0;
+}
+
+static const EVP_CIPHER *seal_cipher(void)
+{
+	return EVP_aes_256_gcm();
+}
+
+bool crypto_seal(const unsigned char key[CRYPTO_KEY_BYTES], const void *aad, size_t aad_len,
+                 const void *plain, size_t len, struct sb *out)
+{
+	if (len > CRYPTO_SEAL_MAX_PLAIN || aad_len > CRYPTO_SEAL_MAX_PLAIN || (len && !plain) ||
+	    (aad_len && !aad))
+		return false;
+	unsigned char raw[CRYPTO_SEAL_NONCE_BYTES + CRYPTO_SEAL_MAX_PLAIN + CRYPTO_SEAL_TAG_BYTES];
+	unsigned char *nonce = raw, *ct = raw + CRYPTO_SEAL_NONCE_BYTES, *tag = ct + len;
+	if (!crypto_random(nonce, CRYPTO_SEAL_NONCE_BYTES))
+		return false;
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	int n = 0, fin = 0;
+	bool ok =
+	    ctx && EVP_EncryptInit_ex(ctx, seal_cipher(), NULL, NULL, NULL) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, CRYPTO_SEAL_NONCE_BYTES, NULL) == 1 &&
+	    EVP_EncryptInit_ex(ctx, NULL, NULL, key, nonce) == 1 &&
+	    (aad_len == 0 || EVP_EncryptUpdate(ctx, NULL, &n, aad, (int)aad_len) == 1);
+	n = 0;
+	ok = ok && (len == 0 || EVP_EncryptUpdate(ctx, ct, &n, plain, (int)len) == 1) &&
+	     (size_t)n == len && EVP_EncryptFinal_ex(ctx, ct + n, &fin) == 1 && fin == 0 &&
+	     EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, CRYPTO_SEAL_TAG_BYTES, tag) == 1;
+	EVP_CIPHER_CTX_free(ctx);
+	size_t total = CRYPTO_SEAL_NONCE_BYTES + len + CRYPTO_SEAL_TAG_BYTES;
+	ok = ok && crypto_base64url(out, raw, total);
+	OPENSSL_cleanse(raw, total);
+	return ok;
+}
+
+bool crypto_open(const unsigned char key[CRYPTO_KEY_BYTES], const void *aad, size_t aad_len,
+                 const char *text, size_t text_len, struct sb *out)
+{
+	if (!text || text_len < CRYPTO_SEALED_LEN(0) ||
+	    text_len > CRYPTO_SEALED_LEN(CRYPTO_SEAL_MAX_PLAIN) ||
+	    aad_len > CRYPTO_SEAL_MAX_PLAIN || (aad_len && !aad))
+		return false;
+	struct sb raw;
+	sb_init(&raw, CRYPTO_SEAL_NONCE_BYTES + CRYPTO_SEAL_MAX_PLAIN + CRYPTO_SEAL_TAG_BYTES);
+	bool ok = crypto_base64url_decode(&raw, text, text_len) &&
+	          raw.len >= CRYPTO_SEAL_NONCE_BYTES + CRYPTO_SEAL_TAG_BYTES;
+	if (!ok) {
+		sb_free(&raw);
+		return false;
+	}
+	const unsigned char *r = (const unsigned char *)raw.data;
+	size_t len = raw.len - CRYPTO_SEAL_NONCE_BYTES - CRYPTO_SEAL_TAG_BYTES;
+	const unsigned char *nonce = r, *ct = r + CRYPTO_SEAL_NONCE_BYTES, *tag = ct + len;
+	unsigned char plain[CRYPTO_SEAL_MAX_PLAIN + 1];
+	unsigned char tagbuf[CRYPTO_SEAL_TAG_BYTES];
+	memcpy(tagbuf, tag, sizeof(tagbuf)); /* the ctrl call takes a non-const pointer */
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	int n = 0, fin = 0;
+	ok = ctx && EVP_DecryptInit_ex(ctx, seal_cipher(), NULL, NULL, NULL) == 1 &&
+	     EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, CRYPTO_SEAL_NONCE_BYTES, NULL) == 1 &&
+	     EVP_DecryptInit_ex(ctx, NULL, NULL, key, nonce) == 1 &&
+	     (aad_len == 0 || EVP_DecryptUpdate(ctx, NULL, &n, aad, (int)aad_len) == 1);
+	n = 0;
+	ok = ok && (len == 0 || EVP_DecryptUpdate(ctx, plain, &n, ct, (int)len) == 1) &&
+	     (size_t)n == len &&
+	     EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, CRYPTO_SEAL_TAG_BYTES, tagbuf) == 1 &&
+	     EVP_DecryptFinal_ex(ctx, plain + n, &fin) == 1 && fin == 0;
+	EVP_CIPHER_CTX_free(ctx);
+	/* only an authenticated plaintext leaves this function */
+	ok = ok && sb_append(out, (const char *)plain, len);
+	OPENSSL_cleanse(plain, len);
+	OPENSSL_cleanse(raw.data, raw.len);
+	sb_free(&raw);
+	return ok;
 }

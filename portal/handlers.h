@@ -58,6 +58,7 @@ void handle_read_aloud(struct request *rq, struct response *rs);
 
 /* pages_selfcheck.c */
 void handle_selfcheck(struct request *rq, struct response *rs);
+void handle_selfcheck_postcode(struct request *rq, struct response *rs);
 void handle_selfcheck_result(struct request *rq, struct response *rs);
 
 #endif

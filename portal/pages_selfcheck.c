@@ -1,19 +1,27 @@
 /* pages_selfcheck: the zelfcheck flow at /{lang}/zelfcheck and its result
  * at /{lang}/zelfcheck/uitslag.
  *
- * State in the query: p (path), a (answers so far, one letter each), pc
- * (postcode, optional), q (the question being changed from the check
- * page). Every answer is a plain link, so no JavaScript and no form
- * posts are needed, and nothing is stored on the server. */
+ * The state of a check in progress travels sealed in one query parameter,
+ * s (path, answers so far, postcode, the question being changed; see
+ * selfcheck.h), and the result link carries the sealed code in c. Every
+ * answer is a plain link to the next state, so no JavaScript is needed
+ * and nothing is stored on the server, yet no URL shows an answer, the
+ * postcode or for whom the check is. The postcode is the one form: it is
+ * posted (with a CSRF token) and answered with a 303 to the sealed state.
+ * With JavaScript, the links and that form replace the page in the
+ * history (data-replace, static/app.js), so a whole check is one entry in
+ * the history, and the quick exit replaces that one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "clock.h"
+#include "csrf.h"
 #include "db.h"
 #include "app.h"
 #include "catalog.h"
+#include "geo.h"
 #include "handlers.h"
 #include "html.h"
 #include "kiosk.h"
@@ -27,24 +35,29 @@
 /* A neutral page for the quick exit of the safety question. */
 #define QUICK_EXIT_URL "https://www.buienradar.nl/"
 
-struct sc_state {
-	char path;
-	char answers[SC_MAX_QUESTIONS + 1];
-	char postcode[8];
-	bool postcode_asked;
-	long change; /* question index being changed, or -1 */
-	const char *terminal;
-};
+/* The postcode form (its CSRF token is bound to the route). */
+#define FORM_POSTCODE "/{lang}/zelfcheck"
+/* The longest postcode field read (the input takes 12 characters). */
+#define POSTCODE_INPUT_MAX 32
 
-static void state_url(struct sb *out, struct request *rq, const struct sc_state *s,
-                      const char *answers, long change)
+/* A seal that cannot be made (no randomness) fails the whole page: the
+ * dispatcher answers 500 for a failed body. */
+static bool or_fail(struct response *rs, bool ok)
 {
-	page_link(out, rq, "/zelfcheck");
-	sb_appendf(out, "?p=%c&a=%s", s->path, answers);
-	if (s->postcode_asked)
-		sb_appendf(out, "&pc=%s", s->postcode[0] ? s->postcode : "-");
-	if (change >= 0)
-		sb_appendf(out, "&q=%ld", change);
+	if (!ok)
+		rs->body.failed = true;
+	return ok;
+}
+
+/* The URL of state s with these answers and this question being changed. */
+static bool state_url(struct sb *out, struct request *rq, struct response *rs,
+                      const struct sc_state *s, const char *answers, long change)
+{
+	struct sc_state next = *s;
+	snprintf(next.answers, sizeof(next.answers), "%s", answers);
+	next.change = change;
+	return or_fail(rs, page_link(out, rq, "/zelfcheck?s=") &&
+	                       selfcheck_state_seal(rq->app, &next, out));
 }
 
 static const char *answer_label(char a, bool other)
@@ -103,11 +116,15 @@ static void intro(struct request *rq, struct response *rs)
 	struct sb url;
 	sb_init(&url, 256);
 	for (size_t i = 0; i < 3; i++) {
+		struct sc_state start;
+		memset(&start, 0, sizeof(start));
+		start.path = paths[i].path;
+		start.change = -1;
 		sb_reset(&url);
-		page_link(&url, rq, "/zelfcheck");
-		sb_appendf(&url, "?p=%c&a=", paths[i].path);
+		if (!state_url(&url, rq, rs, &start, "", -1))
+			break;
 		html_fmt(o,
-		         "<li><a class=\"choice\" href=\"%s\"><span "
+		         "<li><a class=\"choice\" href=\"%s\" data-replace><span "
 		         "class=\"choice-title\">%s</span><span "
 		         "class=\"choice-detail\">%s</span></a></li>\n",
 		         sb_str(&url), paths[i].title, paths[i].detail);
@@ -116,19 +133,29 @@ static void intro(struct request *rq, struct response *rs)
 	sb_free(&url);
 }
 
+/* A state that does not open or does not fit the questions: start again. */
+static void restart(struct request *rq, struct response *rs)
+{
+	html_fmt(&rs->body, "<p class=\"notice\">%s</p>\n",
+	         _("Deze link klopt niet helemaal. Begin gerust opnieuw: het duurt maar "
+	           "een paar minuten."));
+	intro(rq, rs);
+}
+
 static void ask_postcode(struct request *rq, struct response *rs, const struct sc_state *s)
 {
 	struct sb *o = &rs->body;
 	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", _("Wat is uw postcode?"),
 	         _("Dan laten we zien wat er bij u in de buurt is. Dit mag u overslaan."));
-	struct sb url;
+	struct sb url, state;
 	sb_init(&url, 256);
+	sb_init(&state, SC_SEALED_MAX);
+	/* posted, so the postcode never shows in a URL */
 	page_link(&url, rq, "/zelfcheck");
-	html_fmt(
-	    o,
-	    "<form method=\"get\" action=\"%s\">\n<input type=\"hidden\" name=\"p\" value=\"%c\">"
-	    "<input type=\"hidden\" name=\"a\" value=\"\">\n",
-	    sb_str(&url), s->path);
+	html_fmt(o, "<form method=\"post\" action=\"%s\" data-replace>\n", sb_str(&url));
+	or_fail(rs, csrf_field(o, rq, FORM_POSTCODE));
+	if (or_fail(rs, selfcheck_state_seal(rq->app, s, &state)))
+		html_fmt(o, "<input type=\"hidden\" name=\"s\" value=\"%s\">\n", sb_str(&state));
 	html_fmt(o,
 	         "<div class=\"field\"><label for=\"f-pc\">%s</label><p class=\"hint\" "
 	         "id=\"f-pc-hint\">%s</p>"
@@ -137,11 +164,16 @@ static void ask_postcode(struct request *rq, struct response *rs, const struct s
 	         "aria-describedby=\"f-pc-hint\"></div>\n",
 	         _("Uw postcode"), _("Bijvoorbeeld 7511 AB, of alleen de cijfers."));
 	html_fmt(o, "<p class=\"button-row\"><button type=\"submit\">%s</button>", _("Verder"));
+	struct sc_state skip = *s;
+	skip.postcode_asked = true;
+	skip.postcode[0] = '\0';
 	sb_reset(&url);
-	page_link(&url, rq, "/zelfcheck");
-	sb_appendf(&url, "?p=%c&a=&pc=-", s->path);
-	html_fmt(o, " <a class=\"button secondary\" href=\"%s\">%s</a></p>\n</form>\n",
-	         sb_str(&url), _("Sla over"));
+	if (state_url(&url, rq, rs, &skip, s->answers, -1))
+		html_fmt(
+		    o,
+		    " <a class=\"button secondary\" href=\"%s\" data-replace>%s</a></p>\n</form>\n",
+		    sb_str(&url), _("Sla over"));
+	sb_free(&state);
 	sb_free(&url);
 }
 
@@ -195,26 +227,28 @@ static void ask_question(struct request *rq, struct response *rs, const struct s
 			sb_append(&ans, s->answers, index);
 			sb_putc(&ans, *a);
 		}
-		state_url(&url, rq, s, sb_str(&ans), -1);
+		if (!or_fail(rs, !sb_failed(&ans)) || !state_url(&url, rq, rs, s, sb_str(&ans), -1))
+			break;
 		bool minor = *a == SC_WEETNIET || *a == SC_SKIP;
-		html_fmt(o, "<li><a class=\"answer%s\" href=\"%s\">%s</a></li>\n",
+		html_fmt(o, "<li><a class=\"answer%s\" href=\"%s\" data-replace>%s</a></li>\n",
 		         minor ? " minor" : "", sb_str(&url),
 		         *a == SC_SKIP ? _("Sla deze vraag over") : answer_label(*a, other));
 	}
 	html_raw(o, "</ul>\n");
 	sb_reset(&url);
 	if (s->change >= 0) {
-		state_url(&url, rq, s, s->answers, -1);
-		html_fmt(o, "<p><a href=\"%s\">%s</a></p>\n", sb_str(&url),
-		         _("Terug naar het overzicht"));
+		if (state_url(&url, rq, rs, s, s->answers, -1))
+			html_fmt(o, "<p><a href=\"%s\" data-replace>%s</a></p>\n", sb_str(&url),
+			         _("Terug naar het overzicht"));
 	} else if (index > 0) {
 		sb_reset(&ans);
 		sb_append(&ans, s->answers, index - 1);
-		state_url(&url, rq, s, sb_str(&ans), -1);
-		html_fmt(o, "<p><a href=\"%s\">%s</a></p>\n", sb_str(&url), _("Vorige vraag"));
+		if (state_url(&url, rq, rs, s, sb_str(&ans), -1))
+			html_fmt(o, "<p><a href=\"%s\" data-replace>%s</a></p>\n", sb_str(&url),
+			         _("Vorige vraag"));
 	} else {
 		page_link(&url, rq, "/zelfcheck");
-		html_fmt(o, "<p><a href=\"%s\">%s</a></p>\n", sb_str(&url),
+		html_fmt(o, "<p><a href=\"%s\" data-replace>%s</a></p>\n", sb_str(&url),
 		         _("Terug naar het begin"));
 	}
 	sb_free(&url);
@@ -236,22 +270,24 @@ static void check_answers(struct request *rq, struct response *rs, const struct 
 		content_text(o, rq, other && *q[i].text_other ? q[i].text_other : q[i].text_self);
 		html_fmt(o, "</dt><dd>%s</dd>", answer_label(s->answers[i], other));
 		sb_reset(&url);
-		state_url(&url, rq, s, s->answers, (long)i);
+		if (!state_url(&url, rq, rs, s, s->answers, (long)i))
+			break;
 		html_fmt(o,
-		         "<dd class=\"change\"><a href=\"%s\">%s<span class=\"visually-hidden\"> ",
+		         "<dd class=\"change\"><a href=\"%s\" data-replace>%s<span "
+		         "class=\"visually-hidden\"> ",
 		         sb_str(&url), _("Wijzig"));
 		html_textf(o, _("vraag %zu"), i + 1);
 		html_raw(o, "</span></a></dd></div>\n");
 	}
 	html_raw(o, "</dl>\n");
 	struct sb code;
-	sb_init(&code, 256);
-	if (selfcheck_code_make(rq->app, s->path, s->answers, s->postcode, &code)) {
+	sb_init(&code, SC_SEALED_MAX);
+	if (or_fail(rs, selfcheck_code_make(rq->app, s->path, s->answers, s->postcode, &code))) {
 		sb_reset(&url);
 		page_link(&url, rq, "/zelfcheck/uitslag?c=");
 		text_url_encode(&url, sb_str(&code));
-		html_fmt(o, "<p><a class=\"button big\" href=\"%s\">%s</a></p>\n", sb_str(&url),
-		         _("Bekijk uw advies"));
+		html_fmt(o, "<p><a class=\"button big\" href=\"%s\" data-replace>%s</a></p>\n",
+		         sb_str(&url), _("Bekijk uw advies"));
 	}
 	sb_free(&code);
 	sb_free(&url);
@@ -259,56 +295,69 @@ static void check_answers(struct request *rq, struct response *rs, const struct 
 
 void handle_selfcheck(struct request *rq, struct response *rs)
 {
-	struct sc_state s;
-	memset(&s, 0, sizeof(s));
-	s.change = -1;
 	struct kiosk_terminal kt;
-	s.terminal = kiosk_of_request(rq, &kt) ? kt.id : NULL;
+	const char *terminal = kiosk_of_request(rq, &kt) ? kt.id : NULL;
 	rs->cache_control = "no-store";
-	const char *p = params_get(&rq->query, "p");
-	const char *a = params_get(&rq->query, "a");
-	const char *pc = params_get(&rq->query, "pc");
-	const char *q = params_get(&rq->query, "q");
-	struct sb title;
-	sb_init(&title, 64);
+	const char *sealed = params_get(&rq->query, "s");
 	page_begin(rs, rq, _("Zelfcheck"), 0);
-	if (!p || strlen(p) != 1 || !selfcheck_path_valid(p[0])) {
+	struct sc_state s;
+	if (!sealed) {
 		intro(rq, rs);
 		goto out;
 	}
-	s.path = p[0];
+	if (!selfcheck_state_open(rq->app, sealed, &s)) {
+		restart(rq, rs);
+		goto out;
+	}
 	struct sc_question qs[SC_MAX_QUESTIONS];
 	size_t n = selfcheck_questions(rq->app, s.path, qs, SC_MAX_QUESTIONS);
-	if (!a || strlen(a) > n || !selfcheck_answers_valid(qs, n, a, false)) {
-		html_fmt(&rs->body, "<p class=\"notice\">%s</p>\n",
-		         _("Deze link klopt niet helemaal. Begin gerust opnieuw: het duurt maar "
-		           "een paar minuten."));
-		intro(rq, rs);
+	size_t answered = strlen(s.answers);
+	if (n == 0 || !selfcheck_answers_valid(qs, n, s.answers, false)) {
+		restart(rq, rs);
 		selfcheck_questions_free(qs, n);
 		goto out;
 	}
-	snprintf(s.answers, sizeof(s.answers), "%s", a);
-	if (pc) {
-		s.postcode_asked = true;
-		char norm[8];
-		if (geo_parse_postcode(pc, norm) != POSTCODE_MALFORMED && strcmp(pc, "-") != 0)
-			snprintf(s.postcode, sizeof(s.postcode), "%.4s", norm);
-	}
-	long change;
-	if (q && text_parse_long(q, 0, (long)n - 1, &change) && strlen(s.answers) == n)
-		s.change = change;
-	if (!s.postcode_asked && !s.terminal)
+	if (s.change >= (long)n || answered != n)
+		s.change = -1;
+	if (!s.postcode_asked && !terminal)
 		ask_postcode(rq, rs, &s);
 	else if (s.change >= 0)
 		ask_question(rq, rs, &s, qs, n, (size_t)s.change);
-	else if (strlen(s.answers) < n)
-		ask_question(rq, rs, &s, qs, n, strlen(s.answers));
+	else if (answered < n)
+		ask_question(rq, rs, &s, qs, n, answered);
 	else
 		check_answers(rq, rs, &s, qs, n);
 	selfcheck_questions_free(qs, n);
 out:
-	sb_free(&title);
 	page_end(rs, rq);
+}
+
+/* The postcode form: the postcode goes into the sealed state and a 303
+ * takes the browser on, so the postcode never shows in a URL. A postcode
+ * that is not recognised counts as none, as "Sla over" does. */
+void handle_selfcheck_postcode(struct request *rq, struct response *rs)
+{
+	rs->cache_control = "no-store";
+	struct sc_state s;
+	if (!selfcheck_state_open(rq->app, params_get(&rq->form, "s"), &s)) {
+		rs->status = 400;
+		page_begin(rs, rq, _("Zelfcheck"), 0);
+		restart(rq, rs);
+		page_end(rs, rq);
+		return;
+	}
+	const char *pc = params_get(&rq->form, "pc");
+	char norm[8];
+	s.postcode_asked = true;
+	s.postcode[0] = '\0';
+	if (pc && strlen(pc) <= POSTCODE_INPUT_MAX &&
+	    geo_parse_postcode(pc, norm) != POSTCODE_MALFORMED)
+		snprintf(s.postcode, sizeof(s.postcode), "%.4s", norm);
+	struct sb url;
+	sb_init(&url, 512);
+	if (state_url(&url, rq, rs, &s, s.answers, s.change))
+		or_fail(rs, response_redirect(rs, 303, sb_str(&url)));
+	sb_free(&url);
 }
 
 /* The place for nearness: the postcode in the code, else the kiosk's own

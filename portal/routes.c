@@ -27,6 +27,7 @@ const struct route portal_routes[] = {
     {HM_DELETE, "/api/v1/bookings/{token}", handle_api_booking,
      ROUTE_JSON | ROUTE_WRITE | ROUTE_NOINDEX},
     {HM_GET, "/{lang}/zelfcheck", handle_selfcheck, 0},
+    {HM_POST, "/{lang}/zelfcheck", handle_selfcheck_postcode, ROUTE_FORM},
     {HM_GET, "/{lang}/zelfcheck/uitslag", handle_selfcheck_result, ROUTE_HEAVY},
     {HM_GET, "/{lang}/afspraak", handle_booking, 0},
     {HM_POST, "/{lang}/afspraak/gegevens", handle_booking_details, ROUTE_FORM},

@@ -178,64 +178,209 @@ bool selfcheck_evaluate(struct app *app, char path, const char *answers, struct 
 	return ok && st;
 }
 
-static bool sign(struct app *app, const char *payload, struct sb *out)
+/* The seal key is derived from the server secret, so it is never the key
+ * that signs forms (csrf.c) or anything else. */
+static bool seal_key(const struct app *app, unsigned char key[CRYPTO_KEY_BYTES])
 {
-	unsigned char mac[CRYPTO_MAC_BYTES];
-	struct sb msg;
-	sb_init(&msg, 512);
-	bool ok = sb_puts(&msg, "selfcheck|") && sb_puts(&msg, payload) &&
-	          crypto_hmac(app->secret, msg.data, msg.len, mac) && crypto_base64url(out, mac, 9);
-	sb_free(&msg);
+	static const char label[] = "selfcheck-seal-v1";
+	return crypto_hmac(app->secret, label, sizeof(label) - 1, key);
+}
+
+/* What a sealed text is for: a state never opens as a code, nor the
+ * other way round. */
+static const char AAD_STATE[] = "wijkwijzer selfcheck state v1";
+static const char AAD_CODE[] = "wijkwijzer selfcheck code v1";
+
+/* The longest plaintexts: path, answers, ".", postcode (or "-"), ".", the
+ * question being changed (two digits). */
+#define STATE_PLAIN_MAX (1 + SC_MAX_QUESTIONS + 1 + 4 + 1 + 2)
+#define CODE_PLAIN_MAX  (1 + SC_MAX_QUESTIONS + 1 + 4)
+/* Every plaintext is padded to one length, so the length of a sealed
+ * text tells nothing either: not how many questions were answered, nor
+ * whether a postcode was given, nor (by the number of questions) which
+ * path, nor whether it is a state or a code. */
+#define PLAIN_PADDED STATE_PLAIN_MAX
+#define PAD          '~'
+_Static_assert(SC_MAX_QUESTIONS <= 99, "the question being changed has at most two digits");
+_Static_assert(CODE_PLAIN_MAX <= PLAIN_PADDED, "a code fits the padded length");
+_Static_assert(CRYPTO_SEALED_LEN(PLAIN_PADDED) <= SC_SEALED_MAX,
+               "every sealed state and code fits SC_SEALED_MAX");
+
+static bool seal(struct app *app, const char *aad, size_t aad_len, const struct sb *plain,
+                 struct sb *out)
+{
+	if (sb_failed(plain) || plain->len > PLAIN_PADDED ||
+	    (plain->len && memchr(plain->data, PAD, plain->len)))
+		return false;
+	char padded[PLAIN_PADDED];
+	memcpy(padded, plain->data, plain->len);
+	memset(padded + plain->len, PAD, PLAIN_PADDED - plain->len);
+	unsigned char key[CRYPTO_KEY_BYTES];
+	bool ok = seal_key(app, key) && crypto_seal(key, aad, aad_len, padded, PLAIN_PADDED, out);
+	crypto_wipe(key, sizeof(key));
+	crypto_wipe(padded, sizeof(padded));
+	return ok;
+}
+
+/* Opens into out (a NUL-terminated string of at most max bytes). */
+static bool open_sealed(struct app *app, const char *aad, size_t aad_len, const char *sealed,
+                        char *out, size_t max)
+{
+	if (!sealed)
+		return false;
+	size_t len = strnlen(sealed, SC_SEALED_MAX + 1);
+	if (len > SC_SEALED_MAX)
+		return false;
+	unsigned char key[CRYPTO_KEY_BYTES];
+	struct sb plain;
+	sb_init(&plain, PLAIN_PADDED);
+	bool ok = seal_key(app, key) && crypto_open(key, aad, aad_len, sealed, len, &plain) &&
+	          plain.len == PLAIN_PADDED;
+	crypto_wipe(key, sizeof(key));
+	/* the text, then only padding: no NUL, no padding inside */
+	size_t n = 0;
+	while (ok && n < plain.len && plain.data[n] != PAD && plain.data[n] != '\0')
+		n++;
+	for (size_t i = n; ok && i < plain.len; i++)
+		ok = plain.data[i] == PAD;
+	ok = ok && n <= max;
+	if (ok) {
+		memcpy(out, plain.data, n);
+		out[n] = '\0';
+	}
+	if (plain.data)
+		crypto_wipe(plain.data, plain.len);
+	sb_free(&plain);
+	return ok;
+}
+
+static bool answer_letters_ok(const char *a, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!a[i] || !strchr("znxjesvwo", a[i]))
+			return false;
+	return true;
+}
+
+/* "" or four digits, the first not 0 (what the pages keep of a postcode) */
+static bool postcode_ok(const char *pc)
+{
+	size_t n = strlen(pc);
+	if (n == 0)
+		return true;
+	if (n != 4 || pc[0] < '1' || pc[0] > '9')
+		return false;
+	for (size_t i = 1; i < 4; i++)
+		if (pc[i] < '0' || pc[i] > '9')
+			return false;
+	return true;
+}
+
+bool selfcheck_state_seal(struct app *app, const struct sc_state *s, struct sb *out)
+{
+	size_t na = strnlen(s->answers, sizeof(s->answers));
+	if (!selfcheck_path_valid(s->path) || na > SC_MAX_QUESTIONS ||
+	    !answer_letters_ok(s->answers, na) || !postcode_ok(s->postcode) || s->change < -1 ||
+	    s->change >= SC_MAX_QUESTIONS)
+		return false;
+	struct sb plain;
+	sb_init(&plain, STATE_PLAIN_MAX);
+	sb_putc(&plain, s->path);
+	sb_append(&plain, s->answers, na);
+	sb_putc(&plain, '.');
+	if (s->postcode_asked)
+		sb_puts(&plain, s->postcode[0] ? s->postcode : "-");
+	sb_putc(&plain, '.');
+	if (s->change >= 0)
+		sb_appendf(&plain, "%ld", s->change);
+	bool ok = seal(app, AAD_STATE, sizeof(AAD_STATE) - 1, &plain, out);
+	if (plain.data)
+		crypto_wipe(plain.data, plain.len);
+	sb_free(&plain);
+	return ok;
+}
+
+bool selfcheck_state_open(struct app *app, const char *sealed, struct sc_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->change = -1;
+	char plain[STATE_PLAIN_MAX + 1];
+	if (!open_sealed(app, AAD_STATE, sizeof(AAD_STATE) - 1, sealed, plain, STATE_PLAIN_MAX))
+		return false;
+	char *dot1 = strchr(plain, '.');
+	char *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+	bool ok = dot1 && dot2 && !strchr(dot2 + 1, '.') && selfcheck_path_valid(plain[0]);
+	if (ok) {
+		*dot1 = *dot2 = '\0';
+		const char *answers = plain + 1, *pc = dot1 + 1, *change = dot2 + 1;
+		ok = strlen(answers) <= SC_MAX_QUESTIONS &&
+		     answer_letters_ok(answers, strlen(answers));
+		if (ok && *pc) {
+			s->postcode_asked = true;
+			ok = strcmp(pc, "-") == 0 || postcode_ok(pc);
+			if (ok && strcmp(pc, "-") != 0)
+				snprintf(s->postcode, sizeof(s->postcode), "%s", pc);
+		}
+		if (ok && *change)
+			ok = text_parse_long(change, 0, SC_MAX_QUESTIONS - 1, &s->change);
+		if (ok) {
+			s->path = plain[0];
+			snprintf(s->answers, sizeof(s->answers), "%s", answers);
+		}
+	}
+	crypto_wipe(plain, sizeof(plain));
+	if (!ok) {
+		memset(s, 0, sizeof(*s));
+		s->change = -1;
+	}
 	return ok;
 }
 
 bool selfcheck_code_make(struct app *app, char path, const char *answers, const char *postcode,
                          struct sb *out)
 {
-	struct sb payload;
-	sb_init(&payload, 256);
-	sb_putc(&payload, path);
-	sb_puts(&payload, answers);
-	sb_putc(&payload, '.');
-	sb_puts(&payload, postcode ? postcode : "");
-	bool ok = !sb_failed(&payload) && sb_puts(out, sb_str(&payload)) && sb_putc(out, '.') &&
-	          sign(app, sb_str(&payload), out);
-	sb_free(&payload);
+	if (!postcode)
+		postcode = "";
+	size_t na = strlen(answers);
+	if (!selfcheck_path_valid(path) || na > SC_MAX_QUESTIONS ||
+	    !answer_letters_ok(answers, na) || !postcode_ok(postcode))
+		return false;
+	struct sb plain;
+	sb_init(&plain, CODE_PLAIN_MAX);
+	sb_putc(&plain, path);
+	sb_puts(&plain, answers);
+	sb_putc(&plain, '.');
+	sb_puts(&plain, postcode);
+	bool ok = seal(app, AAD_CODE, sizeof(AAD_CODE) - 1, &plain, out);
+	if (plain.data)
+		crypto_wipe(plain.data, plain.len);
+	sb_free(&plain);
 	return ok;
 }
 
 bool selfcheck_code_parse(struct app *app, const char *code, char *path, char *answers,
                           size_t answers_len, char *postcode, size_t postcode_len)
 {
-	if (!code || strlen(code) > 128)
-		return false;
-	const char *dot2 = strrchr(code, '.');
-	if (!dot2 || dot2 == code)
-		return false;
-	size_t plen = (size_t)(dot2 - code);
-	char payload[129];
-	memcpy(payload, code, plen);
-	payload[plen] = '\0';
-	struct sb expect;
-	sb_init(&expect, 64);
-	bool ok = sign(app, payload, &expect) && strlen(dot2 + 1) == expect.len &&
-	          crypto_equal(expect.data, dot2 + 1, expect.len);
-	sb_free(&expect);
-	if (!ok)
+	char payload[CODE_PLAIN_MAX + 1];
+	if (!open_sealed(app, AAD_CODE, sizeof(AAD_CODE) - 1, code, payload, CODE_PLAIN_MAX))
 		return false;
 	char *dot1 = strchr(payload, '.');
-	if (!dot1 || !selfcheck_path_valid(payload[0]))
-		return false;
-	*dot1 = '\0';
-	if (strlen(payload + 1) >= answers_len || strlen(dot1 + 1) >= postcode_len)
-		return false;
-	*path = payload[0];
-	snprintf(answers, answers_len, "%s", payload + 1);
-	snprintf(postcode, postcode_len, "%s", dot1 + 1);
-	struct sc_question q[SC_MAX_QUESTIONS];
-	size_t n = selfcheck_questions(app, *path, q, SC_MAX_QUESTIONS);
-	ok = n > 0 && selfcheck_answers_valid(q, n, answers, true);
-	selfcheck_questions_free(q, n);
+	bool ok = dot1 && !strchr(dot1 + 1, '.') && selfcheck_path_valid(payload[0]);
+	if (ok) {
+		*dot1 = '\0';
+		ok = strlen(payload + 1) < answers_len && strlen(dot1 + 1) < postcode_len &&
+		     postcode_ok(dot1 + 1);
+	}
+	if (ok) {
+		*path = payload[0];
+		snprintf(answers, answers_len, "%s", payload + 1);
+		snprintf(postcode, postcode_len, "%s", dot1 + 1);
+		struct sc_question q[SC_MAX_QUESTIONS];
+		size_t n = selfcheck_questions(app, *path, q, SC_MAX_QUESTIONS);
+		ok = n > 0 && selfcheck_answers_valid(q, n, answers, true);
+		selfcheck_questions_free(q, n);
+	}
+	crypto_wipe(payload, sizeof(payload));
 	return ok;
 }
 

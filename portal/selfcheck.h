@@ -1,10 +1,14 @@
 /* selfcheck: the questionnaire engine of the zelfcheck.
  *
- * Questions, rules and advice are content (content/selfcheck/). The
- * answers travel in the URL, one character per question, so nothing is
- * stored on the server; the result link carries them in a "code" that
- * is signed (HMAC), so a damaged or altered link is recognised. The code
- * is also what a resident may choose to share with a booking. */
+ * Questions, rules and advice are content (content/selfcheck/). Nothing
+ * is stored on the server: the state of a check in progress (path,
+ * answers, postcode, the question being changed) travels in the URL, and
+ * the result link carries path, answers and postcode in a "code". Both
+ * are sealed (AES-256-GCM, crypto_seal, with a key derived from the
+ * server secret), so a URL, a QR code, a booking form or the history of
+ * a shared computer shows nothing of the answers, and a damaged, altered
+ * or foreign link is recognised. The code is also what a resident may
+ * choose to share with a booking. */
 #ifndef WW_SELFCHECK_H
 #define WW_SELFCHECK_H
 
@@ -61,7 +65,27 @@ bool selfcheck_answers_valid(const struct sc_question *q, size_t n, const char *
                              bool complete);
 bool selfcheck_evaluate(struct app *app, char path, const char *answers, struct sc_outcome *out);
 
-/* code = path + answers + "." + postcode + "." + signature */
+/* The longest sealed state or code that is read at all. */
+#define SC_SEALED_MAX 128
+
+/* The state of a check in progress. */
+struct sc_state {
+	char path;                          /* SC_SELF, SC_OTHER or SC_CARER */
+	char answers[SC_MAX_QUESTIONS + 1]; /* one letter per question answered so far */
+	bool postcode_asked;
+	char postcode[8]; /* the four digits, or "" (skipped or not recognised) */
+	long change;      /* the question being changed, or -1 */
+};
+
+/* Appends the sealed state (base64url, for a URL as it is) to out. */
+bool selfcheck_state_seal(struct app *app, const struct sc_state *s, struct sb *out);
+/* Opens a sealed state; false for anything that selfcheck_state_seal did
+ * not make with this server's secret. The answers are checked for their
+ * letters only: check them against the path's questions
+ * (selfcheck_answers_valid). */
+bool selfcheck_state_open(struct app *app, const char *sealed, struct sc_state *s);
+
+/* code = sealed(path + answers + "." + postcode) */
 bool selfcheck_code_make(struct app *app, char path, const char *answers, const char *postcode,
                          struct sb *out);
 bool selfcheck_code_parse(struct app *app, const char *code, char *path, char *answers,

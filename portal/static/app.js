@@ -38,6 +38,33 @@ document.querySelectorAll('[data-print]').forEach(function (b) {
 	b.addEventListener('click', function () { window.print(); });
 });
 
+/* The self-check is one entry in the history: its links and its postcode
+   form (data-replace) replace the page instead of adding one, so the back
+   button leaves the check at once and the quick exit below, which
+   replaces that one entry, leaves nothing of it behind. Without this
+   script they are plain links and a plain form. A click with a modifier
+   or another button (a new tab or window) is left to the browser. */
+document.addEventListener('click', function (e) {
+	if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+	var a = e.target && e.target.closest ? e.target.closest('a[data-replace]') : null;
+	if (!a) return;
+	e.preventDefault();
+	window.location.replace(a.href);
+});
+document.querySelectorAll('form[data-replace]').forEach(function (form) {
+	if (!window.fetch || !window.URLSearchParams || !window.FormData) return;
+	form.addEventListener('submit', function (e) {
+		e.preventDefault();
+		/* the server answers with a 303 to the next step: go there in
+		   place of this page; anything else is shown as a plain post */
+		fetch(form.action, { method: 'POST', body: new URLSearchParams(new FormData(form)),
+			credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
+			if (r.ok && r.redirected) window.location.replace(r.url);
+			else form.submit();
+		}, function () { form.submit(); });
+	});
+});
+
 /* The quick exit of the safety question: leave and replace this page in
    the history, so the back button does not bring it back. */
 document.querySelectorAll('[data-quick-exit]').forEach(function (a) {

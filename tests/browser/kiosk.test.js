@@ -40,6 +40,43 @@ async function typeOnScreen(page, text) {
 	}
 }
 
+// The self-check's state is sealed into its URLs, so a test reaches a step
+// the way a resident does: by following the links (here with fetch, from a
+// Dutch start; the same URL shows the step in any language).
+const LETTERS = {
+	'Dat lukt me zelf': 'z', 'Dat lukt hem of haar zelf': 'z', 'Dat lukt met hulp van mensen om me heen': 'n',
+	'Dat lukt met hulp van mensen om hem of haar heen': 'n', 'Dat lukt niet of moeilijk': 'x', 'Ja': 'j',
+	'Nee': 'e', 'Soms': 's', 'Vaak of altijd': 'v', 'Weet ik niet': 'w', 'Sla deze vraag over': 'o',
+};
+const PATH_TITLES = { s: 'Voor mezelf', o: 'Voor iemand anders', c: 'Ik zorg voor iemand' };
+const unentity = (h) => h.replace(/&amp;/g, '&');
+
+async function getText(url) {
+	return (await fetch(server.base + url)).text();
+}
+
+// The URL of the self-check for path with these answers given, the postcode
+// skipped (postcode false: the postcode question itself).
+async function selfcheckUrl(path, answers = '', postcode = true) {
+	let body = await getText('/nl/zelfcheck');
+	let m = body.match(new RegExp(`<a class="choice" href="([^"]+)"[^>]*><span class="choice-title">${PATH_TITLES[path]}<`));
+	let url = unentity(m[1]);
+	if (!postcode) return url;
+	body = await getText(url);
+	url = unentity(body.match(/<a class="button secondary" href="([^"]+)"[^>]*>Sla over</)[1]);
+	for (const a of answers) {
+		body = await getText(url);
+		const links = [...body.matchAll(/<a class="answer[^"]*" href="([^"]+)"[^>]*>([^<]+)<\/a>/g)];
+		url = unentity(links.find((l) => LETTERS[l[2]] === a)[1]);
+	}
+	return url;
+}
+
+async function selfcheckResultUrl(path, answers) {
+	const body = await getText(await selfcheckUrl(path, answers));
+	return unentity(body.match(/<a class="button big" href="([^"]+)"[^>]*>Bekijk uw advies/)[1]);
+}
+
 test('kiosk journey by touch: self-check, then an appointment typed on the on-screen keyboard', async () => {
 	const { context, page, errors } = await kioskPage();
 	await page.goto(server.base + '/kiosk/demo');
@@ -137,7 +174,7 @@ test('Stop button resets at once', async () => {
 	await tapText(page, '.kiosk-paths a >> nth=0');
 	await page.waitForURL(/zelfcheck/);
 	await tapText(page, 'a.choice >> nth=0');
-	await page.waitForURL(/p=s/);
+	await page.waitForSelector('a.answer');
 	await tapText(page, '.kiosk-stop');
 	await page.waitForSelector('body[data-kiosk-start]');
 	await page.goBack().catch(() => {});
@@ -161,9 +198,11 @@ async function pagesToCheck(lang) {
 	// the day after the server's instant: open, with free times to choose
 	// (day(3) would be the closed day of 10 December)
 	const date = day(1);
+	const inLang = (u) => `/${lang}/` + u.slice('/nl/'.length);
+	const checks = [await selfcheckUrl('s', '', false), await selfcheckUrl('s'), await selfcheckUrl('c'),
+		await selfcheckUrl('s', 'xnwozxzjj'), await selfcheckResultUrl('s', 'xnwozxzjj')].map(inLang);
 	return [
-		`/${lang}/`, `/${lang}/zelfcheck`, `/${lang}/zelfcheck?p=s&a=&pc=-`, `/${lang}/zelfcheck?p=c&a=&pc=-`,
-		`/${lang}/zelfcheck?p=s&a=xnwozxzjj&pc=7511`,
+		`/${lang}/`, `/${lang}/zelfcheck`, ...checks,
 		`/${lang}/voorzieningen`, `/${lang}/voorzieningen?postcode=7511AB&q=koffie`, `/${lang}/voorzieningen?postcode=abc`,
 		`/${lang}/voorzieningen/zorgbelang-clientondersteuning`, `/${lang}/voorzieningen/estinea-weekendlogeren`,
 		`/${lang}/mantelzorg`, `/${lang}/mantelzorg?waar=thuis`,
@@ -185,11 +224,6 @@ for (const lang of ['nl', 'ar']) {
 			const list = mode === 'kiosk' ? [`/kiosk/demo?lang=${lang}`, ...paths] : paths;
 			for (const p of list) {
 				await page.goto(server.base + p);
-				// the result page comes from the check page's link
-				if (p.includes('a=xnwozxzjj')) {
-					const href = await page.locator('a.button.big').getAttribute('href');
-					await page.goto(server.base + href);
-				}
 				const v = await axe(page);
 				if (v.length) failures.push({ mode, path: p.replace(/afspraak\/[\w-]{43}/, 'afspraak/TOKEN'), v });
 			}
@@ -203,7 +237,8 @@ for (const lang of ['nl', 'ar']) {
 test('touch targets on kiosk pages are at least 48 px', { timeout: 120000 }, async () => {
 	const { context, page } = await kioskPage();
 	await page.goto(server.base + '/kiosk/demo');
-	const paths = ['/kiosk/demo', '/nl/zelfcheck', '/nl/zelfcheck?p=s&a=', '/nl/voorzieningen?postcode=7511',
+	// the kiosk skips the postcode: the first step is the first question
+	const paths = ['/kiosk/demo', '/nl/zelfcheck', await selfcheckUrl('s', '', false), '/nl/voorzieningen?postcode=7511',
 		'/nl/mantelzorg', '/nl/afspraak?locatie=ww-centrum', '/nl/voorzieningen/zorgbelang-clientondersteuning'];
 	let smallest = { size: Infinity };
 	for (const p of paths) {
@@ -231,13 +266,84 @@ test('touch targets on kiosk pages are at least 48 px', { timeout: 120000 }, asy
 test('200 % zoom and 320 px: no horizontal scrolling', async () => {
 	const context = await browser.newContext({ viewport: { width: 320, height: 800 }, deviceScaleFactor: 2 });
 	const page = await context.newPage();
-	for (const p of ['/nl/', '/ar/', '/nl/voorzieningen?postcode=7511&q=koffie', '/nl/afspraak?locatie=ww-centrum&onderwerp=wonen', '/nl/zelfcheck?p=s&a=&pc=-']) {
+	const question = await selfcheckUrl('s');
+	for (const p of ['/nl/', '/ar/', '/nl/voorzieningen?postcode=7511&q=koffie', '/nl/afspraak?locatie=ww-centrum&onderwerp=wonen', question]) {
 		await page.goto(server.base + p);
 		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 		assert.ok(overflow <= 1, `${p} scrolls sideways by ${overflow}px`);
 	}
 	await page.goto(server.base + '/ar/voorzieningen?postcode=7511&q=koffie');
 	await page.screenshot({ path: artifact('rtl-320-search.png'), fullPage: true });
+	await context.close();
+});
+
+// No answer, postcode or path in a URL of the self-check.
+function plainState(url) {
+	const q = new URL(url, server.base).searchParams;
+	return ['p', 'a', 'pc', 'q'].some((k) => q.has(k)) || /7522/.test(url);
+}
+
+test('self-check: one history entry, the Back link works, the quick exit replaces it', async () => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	const errors = [];
+	page.on('pageerror', (e) => errors.push(e.message));
+	// the quick exit leads to a neutral site: answered here, without the network
+	await page.route('https://www.buienradar.nl/**', (route) =>
+		route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Weer</title><p>weer</p>' }));
+	await page.goto(server.base + '/nl/');
+	await page.locator('a[href="/nl/zelfcheck"]').first().click();
+	await page.waitForSelector('a.choice');
+	const base = await page.evaluate(() => history.length);
+	const urls = [];
+	await page.locator('a.choice:has-text("Voor mezelf")').click();
+	await page.waitForSelector('#f-pc');
+	urls.push(page.url());
+	await page.fill('#f-pc', '7522 NB');
+	await page.locator('button[type="submit"]:has-text("Verder")').click();
+	await page.waitForSelector('text=Vraag 1 van 9');
+	for (let i = 1; i < 9; i++) {
+		urls.push(page.url());
+		await page.locator('a.answer').first().click();
+		await page.waitForSelector(`text=Vraag ${i + 1} van 9`);
+	}
+	urls.push(page.url());
+	assert.strictEqual(await page.evaluate(() => history.length), base, 'the whole check is one history entry');
+	// the Back link of a question still works, in place
+	await page.locator('a:has-text("Vorige vraag")').click();
+	await page.waitForSelector('text=Vraag 8 van 9');
+	await page.locator('a.answer').first().click();
+	await page.waitForSelector('text=Vraag 9 van 9');
+	assert.strictEqual(await page.evaluate(() => history.length), base, 'Back and on: still one entry');
+	assert.deepStrictEqual(urls.filter(plainState), [], 'no plain state in any URL');
+	// the safety question has the quick exit: it replaces that one entry
+	await page.locator('[data-quick-exit]').click();
+	await page.waitForURL(/buienradar/);
+	assert.strictEqual(await page.evaluate(() => history.length), base, 'the quick exit replaces the entry');
+	await page.goBack();
+	await page.waitForLoadState();
+	assert.strictEqual(page.url(), server.base + '/nl/', `back after the quick exit leads to ${page.url()}`);
+	assert.deepStrictEqual(errors, []);
+	await context.close();
+});
+
+test('self-check without JavaScript: plain links and the posted postcode form', async () => {
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	await page.goto(server.base + '/nl/zelfcheck');
+	await page.locator('a.choice:has-text("Ik zorg voor iemand")').click();
+	await page.fill('#f-pc', '7522');
+	await page.locator('button[type="submit"]:has-text("Verder")').click();
+	await page.waitForSelector('text=Vraag 1 van');
+	assert.ok(!plainState(page.url()), `the question URL is sealed: ${page.url()}`);
+	const before = await page.evaluate(() => history.length);
+	await page.locator('a.answer').first().click();
+	await page.waitForSelector('text=Vraag 2 van');
+	assert.ok(!plainState(page.url()), `the question URL is sealed: ${page.url()}`);
+	await page.locator('a:has-text("Vorige vraag")').click();
+	await page.waitForSelector('text=Vraag 1 van');
+	// plain links: each step is an entry of its own
+	assert.strictEqual(await page.evaluate(() => history.length), before + 2);
 	await context.close();
 });
 

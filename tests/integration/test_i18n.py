@@ -12,6 +12,7 @@ import time
 
 import harness
 from harness import check
+from test_selfcheck import start, state_url
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LANGS = ["en", "de", "tr", "ar", "pl", "uk"]
@@ -52,8 +53,12 @@ def page_text(body):
 
 def pages(server):
     s = json.loads(server.get("/api/v1/services?limit=3")[2])["services"]
-    return ["/{l}/", "/{l}/zelfcheck", "/{l}/zelfcheck?p=s&a=&pc=-", "/{l}/zelfcheck?p=c&a=eeee&pc=-",
-            "/{l}/zelfcheck?p=o&a=xnwo&pc=-", "/{l}/voorzieningen?postcode=7511AB",
+    # self-check pages: the state is sealed, so its URLs come from clicking
+    # through in Dutch; the same URL then shows the page in any language
+    checks = [start(server, "s"), state_url(server, "s", ""), state_url(server, "c", "eeee"),
+              state_url(server, "o", "xnwo")]
+    checks = ["/{l}/" + u[len("/nl/"):] for u in checks if u]
+    return ["/{l}/", "/{l}/zelfcheck"] + checks + ["/{l}/voorzieningen?postcode=7511AB",
             "/{l}/voorzieningen?q=xyzzy", "/{l}/voorzieningen?postcode=abc",
             "/{l}/mantelzorg", "/{l}/afspraak", "/{l}/afspraak?locatie=ww-centrum",
             "/{l}/afspraak?locatie=ww-centrum&onderwerp=wonen", "/{l}/medewerker", "/{l}/nergens",

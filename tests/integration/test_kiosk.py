@@ -7,6 +7,7 @@ import tempfile
 
 import harness
 from harness import check
+from test_selfcheck import start
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -24,8 +25,10 @@ def test_start_and_layout(server, binary, sanitizer):
     st, h, body = server.get("/nl/voorzieningen?q=koffie", jar)
     check('class="kiosk-bar' in body and "Stoppen" in body and "Bent u er nog?" in body, "kiosk layout on every page")
     check("no-store" in h.get("cache-control", ""), "no-store in kiosk mode")
-    st, _, body = server.get("/nl/zelfcheck?p=s&a=", jar)
+    st, _, body = server.get(start(server, "s", jar) or "/nl/zelfcheck", jar)
     check("Vraag 1 van" in body, "the kiosk skips the postcode question (it knows its place)")
+    st, _, body = server.get(start(server, "s") or "/nl/zelfcheck")
+    check("Wat is uw postcode?" in body, "at home the postcode is asked")
     st, _, body = server.get("/kiosk/test?lang=ar", harness.kiosk_headers(server, "test"))
     check('dir="rtl"' in body and 'data-idle="5"' in body, "test terminal, in Arabic")
     st, _, body = server.get("/kiosk/bestaat-niet")

@@ -55,5 +55,7 @@ void test_assets_compressed(void);
 void test_clock(void);
 void test_search(void);
 void test_hours_moment(void);
+void test_crypto(void);
+void test_selfcheck_seal(void);
 
 #endif

@@ -38,6 +38,8 @@ int main(int argc, char **argv)
 	test_clock();
 	test_hours_moment();
 	test_search();
+	test_crypto();
+	test_selfcheck_seal();
 	i18n_shutdown();
 	printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;

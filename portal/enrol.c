@@ -192,8 +192,8 @@ void handle_kiosk_enrol_form(struct request *rq, struct response *rs)
 	html_fmt(o, _("Met de knop hieronder wordt deze browser de zuil %s van de wijkwijzer."),
 	         t.id);
 	html_fmt(o, "</p>\n<p>%s</p>\n",
-	         _("Doe dit alleen op de zuil zelf. Een zuil die al was aangemeld, is dat daarna "
-	           "niet meer."));
+	         _("Doe dit alleen op de zuil zelf. Was deze zuil al aangemeld in een andere "
+	           "browser? Dan werkt die daarna niet meer als zuil."));
 	html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
 	csrf_field(o, rq, "/kiosk/{terminal}/aanmelden");
 	html_fmt(o,

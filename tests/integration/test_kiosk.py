@@ -138,18 +138,35 @@ def test_read_aloud(server, binary, sanitizer):
 
 
 def test_launcher(server, binary, sanitizer):
+    """The launcher restarts the browser; before each start only the
+    profile's cookie store (the terminal's enrolment) is kept; a one-time
+    enrolment link in the enrol file is opened once."""
     with tempfile.TemporaryDirectory() as d:
         log = os.path.join(d, "calls")
         fake = os.path.join(d, "chromium")
+        profile = os.path.join(d, "state", "profile")
+        # a stand-in browser that leaves history and a cookie store behind
         with open(fake, "w") as f:
-            f.write(f"#!/bin/sh\necho \"$@\" >> {log}\nexit 0\n")
+            f.write(f"#!/bin/sh\necho \"$@\" >> {log}\n"
+                    f"ls {profile}/Default >> {log}.files\n"
+                    f"touch {profile}/Default/History {profile}/Default/Cookies '{profile}/Local State'\n"
+                    f"mkdir -p {profile}/Default/Cache\nexit 0\n")
         os.chmod(fake, 0o755)
-        env = dict(os.environ, CHROMIUM=fake, WIJKWIJZER_KIOSK_RUNS="2", WIJKWIJZER_KIOSK_URL="http://127.0.0.1:1/kiosk/test")
+        os.makedirs(os.path.dirname(profile))
+        with open(os.path.join(d, "state", "enrol-link"), "w") as f:
+            f.write("http://127.0.0.1:1/kiosk/test/aanmelden?code=X\n")
+        env = dict(os.environ, CHROMIUM=fake, WIJKWIJZER_KIOSK_RUNS="3", WIJKWIJZER_KIOSK_PROFILE=profile,
+                   WIJKWIJZER_KIOSK_URL="http://127.0.0.1:1/kiosk/test")
         p = subprocess.run(["sh", os.path.join(REPO, "kiosk", "wijkwijzer-kiosk.sh")], env=env, timeout=30)
         calls = open(log).read().splitlines()
-        check(p.returncode == 0 and len(calls) == 2, f"browser restarted after it exits: {calls}")
-        for flag in ("--kiosk", "--incognito", "--noerrdialogs", "--disable-pinch", "--overscroll-history-navigation=0",
-                     "--disable-translate", "http://127.0.0.1:1/kiosk/test"):
+        check(p.returncode == 0 and len(calls) == 3, f"browser restarted after it exits: {calls}")
+        for flag in ("--kiosk", "--noerrdialogs", "--disable-pinch", "--overscroll-history-navigation=0",
+                     "--disable-translate", f"--user-data-dir={profile}"):
             check(flag in calls[0], f"launcher passes {flag}")
-        dirs = [re.search(r"--user-data-dir=(\S+)", c).group(1) for c in calls]
-        check(dirs[0] != dirs[1] and not any(os.path.exists(x) for x in dirs), "a fresh profile each run, removed after")
+        check(calls[0].endswith("/kiosk/test/aanmelden?code=X") and calls[1].endswith(" http://127.0.0.1:1/kiosk/test")
+              and not os.path.exists(os.path.join(d, "state", "enrol-link")),
+              f"the enrolment link is opened once, then the kiosk page: {[c.split()[-1] for c in calls]}")
+        seen = open(log + ".files").read().split()
+        check("History" not in seen and "Cache" not in seen and seen.count("Cookies") == 2,
+              f"each start keeps only the cookie store: {seen}")
+        check(oct(os.stat(profile).st_mode & 0o777) == "0o700", "the profile is the kiosk user's alone")

@@ -181,3 +181,14 @@ bool crypto_open(const unsigned char key[CRYPTO_KEY_BYTES], const void *aad, siz
 	sb_free(&raw);
 	return ok;
 }
+
+bool crypto_is_base64url(const char *s, size_t len)
+{
+	if (!s || strlen(s) != len)
+		return false;
+	for (const char *c = s; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
+			return false;
+	return true;
+}

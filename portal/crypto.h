@@ -23,6 +23,8 @@ bool crypto_equal(const void *a, const void *b, size_t n);
 bool crypto_base64url(struct sb *out, const unsigned char *in, size_t n);
 /* Decodes unpadded base64url; returns false on a bad character or length. */
 bool crypto_base64url_decode(struct sb *out, const char *in, size_t n);
+/* Is s exactly len characters of the base64url alphabet? (NULL: no) */
+bool crypto_is_base64url(const char *s, size_t len);
 
 /* Sealing: AES-256-GCM with a fresh random 96-bit nonce per seal and a
  * 128-bit tag over the ciphertext and the associated data (aad, which is

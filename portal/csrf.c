@@ -29,13 +29,7 @@ static void put_time(unsigned char ts[8], time_t now)
 
 static bool binding_well_formed(const char *b)
 {
-	if (!b || strlen(b) != CSRF_BINDING_LEN)
-		return false;
-	for (const char *c = b; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
-			return false;
-	return true;
+	return crypto_is_base64url(b, CSRF_BINDING_LEN);
 }
 
 bool csrf_token(const struct app *app, const char *form, const char *binding, time_t now,

@@ -151,13 +151,7 @@ bool enrol_new_code(struct app *app, const char *terminal, struct sb *link, char
 
 static bool code_well_formed(const char *code)
 {
-	if (!code || strlen(code) != ENROL_SECRET_LEN)
-		return false;
-	for (const char *c = code; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
-			return false;
-	return true;
+	return crypto_is_base64url(code, ENROL_SECRET_LEN);
 }
 
 static void enrol_refused(struct request *rq, struct response *rs)

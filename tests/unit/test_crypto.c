@@ -50,6 +50,10 @@ static void every_bit_flip_refused(const unsigned char *key, const char *text)
 
 void test_crypto(void)
 {
+	CHECK(crypto_is_base64url("Az09-_", 6));
+	CHECK(!crypto_is_base64url("Az09-_", 5) && !crypto_is_base64url("Az09-_", 7));
+	CHECK(!crypto_is_base64url("Az09+/", 6) && !crypto_is_base64url("Az09=_", 6));
+	CHECK(!crypto_is_base64url(NULL, 0) && crypto_is_base64url("", 0));
 	unsigned char key[CRYPTO_KEY_BYTES], other[CRYPTO_KEY_BYTES];
 	memset(key, 7, sizeof(key));
 	memset(other, 7, sizeof(other));

@@ -137,12 +137,15 @@ bool live_handle_message(struct app *app, struct live_session *s, const char *ms
 			error_reply(reply, "unknown_terminal");
 		}
 	} else if (strcmp(type, "kiosk_reset") == 0) {
-		/* the privacy reset: forget everything this session held */
-		if (s) {
+		/* the privacy reset: forget everything this session held; only
+		   a kiosk session (kiosk_hello before, on this session) has one */
+		if (!s || !s->kiosk[0]) {
+			error_reply(reply, "not_a_kiosk_session");
+		} else {
 			s->kiosk[0] = s->location[0] = s->date[0] = s->topic[0] = '\0';
 			sb_reset(&s->in);
+			sb_puts(reply, "{\"type\":\"kiosk_reset_done\"}");
 		}
-		sb_puts(reply, "{\"type\":\"kiosk_reset_done\"}");
 	} else if (strcmp(type, "unsubscribe") == 0) {
 		if (s)
 			s->location[0] = s->date[0] = '\0';

@@ -4,6 +4,8 @@
  * Origin must be this server. Keepalive pings come from the lws retry
  * policy (server.c). Messages: {"type":"hello"} is answered with the
  * protocol version; later features (slots, kiosk sessions) add types.
+ * kiosk_reset is accepted only on a session that said kiosk_hello
+ * ({"type":"error","code":"not_a_kiosk_session"} otherwise).
  *
  * Threads: the sessions, their queues and the fan-outs belong to the loop
  * thread. A complete message goes to a reader (worker.h) with a copy of

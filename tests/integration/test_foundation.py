@@ -117,6 +117,79 @@ def test_websocket_refused(server, binary, sanitizer):
     check(st == 200, "server fine after refused handshakes")
 
 
+def live_slot(server, location):
+    """A free slot (start, ISO) on an open day of location, for a booking
+    that makes the subscribers of that day hear of it."""
+    for d in harness.open_days(location)[:10]:
+        st, _, body = server.get(f"/api/v1/slots?location={location}&date={d}&topic=iets-anders")
+        for sl in json.loads(body)["slots"] if st == 200 else []:
+            if sl["free"] > 0:
+                return d, sl["start"]
+    return None, None
+
+
+def book_api(server, location, start, name):
+    st, _, _ = server.request("POST", "/api/v1/bookings", json.dumps({
+        "location": location, "start": start, "topic": "iets-anders", "name": name,
+        "lang": "nl"}).encode(), {"Content-Type": "application/json"})
+    return st
+
+
+def recv_type(ws, want, timeout=5):
+    """The next message of type want (others are skipped), or None."""
+    ws.sock.settimeout(timeout)
+    try:
+        for _ in range(20):
+            m = json.loads(ws.recv_text())
+            if m.get("type") == want:
+                return m
+    except (OSError, ConnectionError, ValueError):
+        pass
+    return None
+
+
+def test_kiosk_reset_needs_hello(server, binary, sanitizer):
+    """kiosk_reset is for the session that said kiosk_hello: on any other
+    session (none, an unknown terminal, another session's hello, after the
+    reset itself) it is refused with an error and does nothing."""
+    ws, other = harness.WebSocket(server.port), harness.WebSocket(server.port)
+    reset = json.dumps({"type": "kiosk_reset"})
+    try:
+        day, start = live_slot(server, "ww-noord")
+        check(day is not None, "a free slot for the subscription")
+        ws.send(json.dumps({"type": "subscribe", "location": "ww-noord", "date": day, "topic": "iets-anders"}))
+        check(json.loads(ws.recv_text()).get("type") == "slots", "subscribed")
+        ws.send(reset)
+        m = json.loads(ws.recv_text())
+        check(m == {"type": "error", "code": "not_a_kiosk_session"}, f"kiosk_reset without kiosk_hello: {m}")
+        other.send(json.dumps({"type": "kiosk_hello", "terminal": "demo"}))
+        check(json.loads(other.recv_text()).get("type") == "kiosk_ready", "another session is a kiosk")
+        ws.send(reset)
+        m = json.loads(ws.recv_text())
+        check(m.get("code") == "not_a_kiosk_session", f"another session's kiosk_hello does not count: {m}")
+        ws.send(json.dumps({"type": "kiosk_hello", "terminal": "bestaat-niet"}))
+        check(json.loads(ws.recv_text()).get("code") == "unknown_terminal", "an unknown terminal")
+        ws.send(reset)
+        m = json.loads(ws.recv_text())
+        check(m.get("code") == "not_a_kiosk_session", f"is no kiosk session: {m}")
+        # nothing was done: the subscription still hears of a booking
+        check(book_api(server, "ww-noord", start, "Kiosk") == 201, "a booking on the subscribed day")
+        m = recv_type(ws, "slots")
+        check(m is not None and m.get("date") == day, "the refused resets left the subscription alone")
+        ws.send(json.dumps({"type": "kiosk_hello", "terminal": "demo"}))
+        check(recv_type(ws, "kiosk_ready") is not None, "kiosk_hello on this session")
+        ws.send(reset)
+        check(recv_type(ws, "kiosk_reset_done") is not None, "then kiosk_reset is done")
+        ws.send(reset)
+        m = json.loads(ws.recv_text())
+        check(m.get("code") == "not_a_kiosk_session", f"the reset ended the kiosk session: {m}")
+        other.send(reset)
+        check(recv_type(other, "kiosk_reset_done") is not None, "the other kiosk session resets itself")
+    finally:
+        ws.close()
+        other.close()
+
+
 def run_cli(binary, args, timeout=10, env=None):
     p = subprocess.run([binary] + args, capture_output=True, text=True, timeout=timeout,
                        env=dict(os.environ, **(env or {})))

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app.h"
 #include "booking.h"
@@ -9,6 +10,7 @@
 #include "html.h"
 #include "json.h"
 #include "kiosk.h"
+#include "server.h"
 #include "text.h"
 
 /* Loop thread only: the sessions, the fan-outs under way. */
@@ -415,6 +417,58 @@ static bool path_ok(struct lws *wsi)
 	       strcmp(path, "/ws") == 0;
 }
 
+/* Sec-WebSocket-Protocol offers ours before any other name lws knows
+ * ("http", the protocol of pages): lws binds the first it knows. */
+static bool subprotocol_ok(struct lws *wsi)
+{
+	char list[256];
+	if (lws_hdr_copy(wsi, list, sizeof(list), WSI_TOKEN_PROTOCOL) <= 0)
+		return false;
+	for (char *save = NULL, *t = strtok_r(list, ", \t", &save); t;
+	     t = strtok_r(NULL, ", \t", &save)) {
+		if (strcmp(t, LIVE_SUBPROTOCOL) == 0)
+			return true;
+		if (strcmp(t, "http") == 0)
+			return false;
+	}
+	return false;
+}
+
+/* What lws itself needs for a handshake, checked here so that a request
+ * without it gets a 400 (lws would close without a word):
+ * Sec-WebSocket-Key, and "upgrade" among the Connection tokens. */
+static bool handshake_ok(struct lws *wsi)
+{
+	char conn[128];
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_KEY) <= 0 ||
+	    lws_hdr_copy(wsi, conn, sizeof(conn), WSI_TOKEN_CONNECTION) <= 0)
+		return false;
+	for (char *save = NULL, *t = strtok_r(conn, ", \t", &save); t;
+	     t = strtok_r(NULL, ", \t", &save))
+		if (strcasecmp(t, "upgrade") == 0)
+			return true;
+	return false;
+}
+
+int live_upgrade_refusal(struct lws *wsi)
+{
+	if (!path_ok(wsi))
+		return 404;
+	if (!origin_ok(wsi))
+		return 403;
+	if (!subprotocol_ok(wsi) || !handshake_ok(wsi))
+		return 400;
+	/* keep room for ordinary page requests: WebSockets may use at most
+	   the share of file descriptors set in live_max_sessions */
+	if (nsessions >= live_max_sessions)
+		return 503;
+	char peer[64];
+	server_client_address(wsi, peer, sizeof(peer));
+	if (live_max_per_client > 0 && sessions_of(peer) >= (size_t)live_max_per_client)
+		return 429;
+	return 0;
+}
+
 static void session_free(struct live_session *s)
 {
 	while (s->qcount) {
@@ -433,23 +487,18 @@ int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 {
 	struct live_session *s = user;
 	switch (reason) {
-	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: {
-		/* keep room for ordinary page requests: WebSockets may use at
-		   most the share of file descriptors set in live_max_sessions */
-		if (nsessions >= live_max_sessions)
-			return -1;
-		char peer[64];
-		lws_get_peer_simple(wsi, peer, sizeof(peer));
-		if (live_max_per_client > 0 && sessions_of(peer) >= (size_t)live_max_per_client)
-			return -1;
-		return (path_ok(wsi) && origin_ok(wsi)) ? 0 : -1;
-	}
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/* the same checks as at LWS_CALLBACK_HTTP_CONFIRM_UPGRADE
+		   (server.c), which answered a refusal with its status; here
+		   lws can only close */
+		return live_upgrade_refusal(wsi) ? -1 : 0;
 	case LWS_CALLBACK_ESTABLISHED:
 		memset(s, 0, sizeof(*s));
 		s->wsi = wsi;
 		if (!conn_register(s, &s->ref))
 			return -1;
-		lws_get_peer_simple(wsi, s->peer, sizeof(s->peer));
+		/* the handshake's headers are still here */
+		server_client_address(wsi, s->peer, sizeof(s->peer));
 		sb_init(&s->in, LIVE_MAX_MESSAGE);
 		s->next = sessions;
 		sessions = s;

@@ -47,7 +47,7 @@ struct live_session {
 	char date[11];
 	char topic[65];
 	char kiosk[65]; /* the terminal of a kiosk session; "" otherwise */
-	char peer[64];  /* for the per-client cap */
+	char peer[64];  /* client address (server_client_address): per-client cap */
 	struct sb in;   /* a message arriving in fragments */
 	bool busy;      /* a worker has one of its messages */
 	char *backlog[LIVE_MAX_BACKLOG];
@@ -78,6 +78,14 @@ bool live_handle_message(struct app *app, struct live_session *s, const char *ms
  * build the new slot list once per topic, and pushes it to every
  * subscriber in chunks, so no other request waits behind the fan-out. */
 void live_slots_changed(struct app *app, const char *location, const char *date);
+
+/* Loop, while a WebSocket handshake's headers are there: 0 when it may
+ * be accepted, else the HTTP status of the refusal: 404 not /ws, 403 an
+ * Origin that is not this server, 400 without our subprotocol (or without
+ * what lws needs: Sec-WebSocket-Key, Connection: upgrade), 503 when
+ * live_max_sessions are open, 429 when the client address holds
+ * live_max_per_client. */
+int live_upgrade_refusal(struct lws *wsi);
 
 /* Frees what is left at shutdown (loop stopped). */
 void live_shutdown(void);

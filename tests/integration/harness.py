@@ -347,8 +347,10 @@ def kiosk_headers(server, terminal="demo"):
 class WebSocket:
     """A minimal RFC 6455 client, enough to test our endpoint."""
 
-    def __init__(self, port, path="/ws", protocol="wijkwijzer.v1", origin=None, timeout=5, source=None):
-        # source: a local address such as 127.0.0.2, to be another client
+    def __init__(self, port, path="/ws", protocol="wijkwijzer.v1", origin=None, timeout=5, source=None,
+                 headers=None):
+        # source: a local address such as 127.0.0.2, to be another client;
+        # headers: more handshake headers, such as X-Forwarded-For
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout,
                                              source_address=(source, 0) if source else None)
         key = base64.b64encode(os.urandom(16)).decode()
@@ -359,6 +361,7 @@ class WebSocket:
             lines.append(f"Sec-WebSocket-Protocol: {protocol}")
         if origin:
             lines.append(f"Origin: {origin}")
+        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         resp = b""
         while b"\r\n\r\n" not in resp:
@@ -369,6 +372,10 @@ class WebSocket:
         head, _, self.buf = resp.partition(b"\r\n\r\n")
         self.status_line = head.split(b"\r\n")[0].decode(errors="replace") if head else ""
         self.accepted = self.status_line.startswith("HTTP/1.1 101")
+        # the HTTP status of the answer (101 when accepted), 0 when the
+        # server closed without one
+        parts = self.status_line.split(" ")
+        self.status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
 
     def send(self, text, opcode=1, fin=True, mask=True):
         payload = text.encode() if isinstance(text, str) else text

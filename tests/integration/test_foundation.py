@@ -103,16 +103,39 @@ def test_websocket_limits(server, binary, sanitizer):
 
 
 def test_websocket_refused(server, binary, sanitizer):
-    for kwargs, what in [
-        ({"origin": "http://evil.example"}, "wrong origin"),
-        ({"origin": ""}, "missing origin"),
-        ({"protocol": None}, "no subprotocol"),
-        ({"protocol": "chat"}, "other subprotocol"),
-        ({"path": "/nl/"}, "wrong path"),
+    """A handshake that is refused is answered with its HTTP status (lws
+    4.1.6 lets the server answer at LWS_CALLBACK_HTTP_CONFIRM_UPGRADE), with
+    the security headers, and then closed; no session is left behind."""
+    for kwargs, what, status in [
+        ({"origin": "http://evil.example"}, "wrong origin", 403),
+        ({"origin": ""}, "missing origin", 403),
+        ({"protocol": None}, "no subprotocol", 400),
+        ({"protocol": "chat"}, "other subprotocol", 400),
+        ({"protocol": "http"}, "the protocol of pages", 400),
+        ({"path": "/nl/"}, "wrong path", 404),
+        ({"path": "/ws/x"}, "a path below /ws", 404),
     ]:
         ws = harness.WebSocket(server.port, **kwargs)
-        check(not ws.accepted, f"{what} refused ({ws.status_line})")
+        check(not ws.accepted and ws.status == status,
+              f"{what} refused with {status}: {ws.status_line!r}")
         ws.close()
+    # what lws itself needs (it would close without a word): a 400
+    for drop, what in (("Sec-WebSocket-Key", "no Sec-WebSocket-Key"), ("Connection", "no Connection: Upgrade")):
+        lines = [f"GET /ws HTTP/1.1", f"Host: 127.0.0.1:{server.port}", "Upgrade: websocket",
+                 "Connection: Upgrade", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                 "Sec-WebSocket-Version: 13", "Sec-WebSocket-Protocol: wijkwijzer.v1",
+                 f"Origin: http://127.0.0.1:{server.port}"]
+        out = server.raw(("\r\n".join(l for l in lines if not l.startswith(drop + ":")) + "\r\n\r\n").encode())
+        head = out.split(b"\r\n\r\n")[0].decode(errors="replace").lower()
+        check(re.match(r"http/1\.[01] 400 ", head) is not None, f"{what}: 400 ({head[:40]!r})")
+        check("content-security-policy:" in head and "x-content-type-options: nosniff" in head,
+              f"{what}: the refusal has the security headers")
+    ws = harness.WebSocket(server.port)
+    check(ws.accepted, f"a correct handshake is still accepted: {ws.status_line}")
+    if ws.accepted:
+        ws.send(json.dumps({"type": "ping"}))
+        check(json.loads(ws.recv_text()).get("type") == "pong", "and answers")
+    ws.close()
     st, _, _ = server.get("/healthz")
     check(st == 200, "server fine after refused handshakes")
 
@@ -146,6 +169,27 @@ def recv_type(ws, want, timeout=5):
     except (OSError, ConnectionError, ValueError):
         pass
     return None
+
+
+def test_websocket_cap_behind_proxy(server, binary, sanitizer):
+    """Behind the proxy the WebSocket cap counts the address the proxy saw
+    (the last X-Forwarded-For entry), as the booking rate does: one client
+    is held to it, another behind the same proxy is not."""
+    k = 4 if sanitizer else 1
+    s = harness.Server(binary, sanitizer=sanitizer, extra=["--behind-proxy", "--client-websockets", "1"])
+    try:
+        one = {"X-Forwarded-For": "198.51.100.7"}
+        a = harness.WebSocket(s.port, headers=one, timeout=5 * k)
+        check(a.accepted, f"the first WebSocket of a client behind the proxy: {a.status_line}")
+        a2 = harness.WebSocket(s.port, headers=one, timeout=5 * k)
+        check(not a2.accepted and a2.status == 429, f"its second is over --client-websockets 1: {a2.status_line!r}")
+        a2.close()
+        b = harness.WebSocket(s.port, headers={"X-Forwarded-For": "198.51.100.7, 203.0.113.9"}, timeout=5 * k)
+        check(b.accepted, f"another client behind the same proxy has its own: {b.status_line}")
+        a.close()
+        b.close()
+    finally:
+        s.cleanup()
 
 
 def test_kiosk_reset_needs_hello(server, binary, sanitizer):

@@ -10,6 +10,7 @@
 #include "html.h"
 #include "json.h"
 #include "kiosk.h"
+#include "rate.h"
 #include "server.h"
 #include "text.h"
 
@@ -91,6 +92,13 @@ static void subscribe(struct app *app, struct live_session *s, const struct json
 	const char *date = json_get_string(o, "date");
 	const char *topic = json_get_string(o, "topic");
 	struct booking_place cfg;
+	/* every subscribe costs a slot list on a reader: counted per client
+	   address before anything is looked at, and refused over the rate
+	   with the subscription left as it was */
+	if (app && s && !rate_allowed_in("subscribe", s->peer, app->cfg.subscribe_rate, 60)) {
+		error_reply(reply, "too_many_subscriptions");
+		return;
+	}
 	if (!app || !s || !loc || !date || strlen(loc) > 64 || strlen(date) != 10 ||
 	    (topic && strlen(topic) > 64) || !booking_place_config(app, loc, &cfg)) {
 		error_reply(reply, "bad_subscription");
@@ -165,7 +173,7 @@ bool live_handle_message(struct app *app, struct live_session *s, const char *ms
 
 struct message_job {
 	struct job base;
-	struct live_session copy; /* the subscription fields only */
+	struct live_session copy; /* the subscription fields and the peer only */
 	char *msg;
 	size_t len;
 	struct sb reply;
@@ -228,6 +236,7 @@ static bool submit_message(struct live_session *s, char *msg, size_t len)
 	memcpy(j->copy.date, s->date, sizeof(s->date));
 	memcpy(j->copy.topic, s->topic, sizeof(s->topic));
 	memcpy(j->copy.kiosk, s->kiosk, sizeof(s->kiosk));
+	memcpy(j->copy.peer, s->peer, sizeof(s->peer));
 	j->msg = msg;
 	j->len = len;
 	if (!worker_submit(POOL_READ, &j->base)) {

@@ -4,8 +4,10 @@
  * Origin must be this server. Keepalive pings come from the lws retry
  * policy (server.c). Messages: {"type":"hello"} is answered with the
  * protocol version; later features (slots, kiosk sessions) add types.
- * kiosk_reset is accepted only on a session that said kiosk_hello
- * ({"type":"error","code":"not_a_kiosk_session"} otherwise).
+ * A client address may send app->cfg.subscribe_rate subscribe messages a
+ * minute (rate.h); more are answered {"type":"error","code":
+ * "too_many_subscriptions"} and not computed. kiosk_reset is accepted
+ * only on a session that said kiosk_hello ("not_a_kiosk_session").
  *
  * Threads: the sessions, their queues and the fan-outs belong to the loop
  * thread. A complete message goes to a reader (worker.h) with a copy of
@@ -47,7 +49,7 @@ struct live_session {
 	char date[11];
 	char topic[65];
 	char kiosk[65]; /* the terminal of a kiosk session; "" otherwise */
-	char peer[64];  /* client address (server_client_address): per-client cap */
+	char peer[64];  /* client address (server_client_address): per-client cap and rate */
 	struct sb in;   /* a message arriving in fragments */
 	bool busy;      /* a worker has one of its messages */
 	char *backlog[LIVE_MAX_BACKLOG];

@@ -62,6 +62,8 @@ static void usage(FILE *f)
 	           "                  hold (default 64; 0 = no limit)\n"
 	           "  --client-websockets N   open WebSockets one client address may hold\n"
 	           "                  (default 16; 0 = no limit)\n"
+	           "  --subscribe-rate N      WebSocket subscribe messages one client address\n"
+	           "                  may send per minute (default 120; 0 = no limit)\n"
 	           "  --set-staff-password LOCATION  read a staff password for a wijkwijzer\n"
 	           "                  from standard input, store its hash and exit\n"
 	           "  --enroll-terminal ID  print a one-time link that makes a browser the\n"
@@ -162,6 +164,7 @@ int main(int argc, char **argv)
 		OPT_WORKERS,
 		OPT_CLIENT_CONNS,
 		OPT_CLIENT_WS,
+		OPT_SUBSCRIBE_RATE,
 		OPT_ENROL,
 	};
 	static const struct option opts[] = {
@@ -179,6 +182,7 @@ int main(int argc, char **argv)
 	    {"workers", required_argument, NULL, OPT_WORKERS},
 	    {"client-connections", required_argument, NULL, OPT_CLIENT_CONNS},
 	    {"client-websockets", required_argument, NULL, OPT_CLIENT_WS},
+	    {"subscribe-rate", required_argument, NULL, OPT_SUBSCRIBE_RATE},
 	    {"enroll-terminal", required_argument, NULL, OPT_ENROL},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
@@ -191,6 +195,7 @@ int main(int argc, char **argv)
 	app.cfg.workers = cores > 0 ? (int)(cores > 64 ? 64 : cores) : 2;
 	app.cfg.max_conns_per_client = 64;
 	app.cfg.max_ws_per_client = 16;
+	app.cfg.subscribe_rate = 120;
 	const char *data = NULL, *content = NULL, *locale = NULL, *staff_location = NULL;
 	const char *public_url = NULL, *enrol_terminal = NULL;
 	bool address_given = false;
@@ -267,6 +272,15 @@ int main(int argc, char **argv)
 				app.cfg.max_conns_per_client = (int)v;
 			else
 				app.cfg.max_ws_per_client = (int)v;
+			break;
+		case OPT_SUBSCRIBE_RATE:
+			if (!text_parse_long(optarg, 0, 1000000, &v)) {
+				fprintf(
+				    stderr,
+				    "wijkwijzer: --subscribe-rate needs a number (0 = no limit)\n");
+				return 2;
+			}
+			app.cfg.subscribe_rate = (int)v;
 			break;
 		case OPT_STAFF_PASSWORD:
 			staff_location = optarg;

@@ -185,8 +185,11 @@ class Server:
         # unless a test asks for one
         rate = [] if any(a == "--booking-rate" for a in (extra or [])) else ["--booking-rate", "0"]
         # every test client is 127.0.0.1: the per-client caps would count
-        # them all as one, so they are off unless a test sets them
-        for flag in ("--client-connections", "--client-websockets"):
+        # them all as one, so they are off unless a test sets them (the
+        # newer ones only where the server has them)
+        for flag in ("--client-connections", "--client-websockets", "--subscribe-rate"):
+            if flag == "--subscribe-rate" and not supports(binary, flag):
+                continue
             if not any(a == flag for a in (extra or [])):
                 rate += [flag, "0"]
         # several request workers where the server has them (issue 11), so

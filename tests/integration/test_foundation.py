@@ -171,13 +171,74 @@ def recv_type(ws, want, timeout=5):
     return None
 
 
-def test_websocket_cap_behind_proxy(server, binary, sanitizer):
-    """Behind the proxy the WebSocket cap counts the address the proxy saw
-    (the last X-Forwarded-For entry), as the booking rate does: one client
-    is held to it, another behind the same proxy is not."""
+def test_websocket_subscribe_rate(server, binary, sanitizer):
+    """--subscribe-rate 5: one client address gets five slot lists a minute;
+    the sixth subscribe, on any of its sessions, is answered with an error
+    of the live protocol, is not computed and leaves the subscription as it
+    was; the sessions stay open; another address still subscribes."""
+    if not check(harness.supports(binary, "--subscribe-rate"), "the server has --subscribe-rate"):
+        return
     k = 4 if sanitizer else 1
-    s = harness.Server(binary, sanitizer=sanitizer, extra=["--behind-proxy", "--client-websockets", "1"])
+    s = harness.Server(binary, sanitizer=sanitizer, extra=["--subscribe-rate", "5"])
     try:
+        day, start = live_slot(s, "ww-boswinkel")
+        later = harness.open_day("ww-boswinkel", after=day)
+        check(day and start and later, "an open day with a free slot, and a later one")
+
+        def sub(d):
+            return json.dumps({"type": "subscribe", "location": "ww-boswinkel", "date": d,
+                               "topic": "iets-anders"})
+        a, b = harness.WebSocket(s.port, timeout=5 * k), harness.WebSocket(s.port, timeout=5 * k)
+        check(a.accepted and b.accepted, "two sessions of one address")
+        got = []
+        for i in range(5):
+            (a if i < 3 else b).send(sub(day))
+            got.append(json.loads((a if i < 3 else b).recv_text()).get("type"))
+        check(got == ["slots"] * 5, f"five subscribes within the rate: {got}")
+        a.send(sub(later))
+        m = json.loads(a.recv_text())
+        check(m == {"type": "error", "code": "too_many_subscriptions"}, f"the sixth is refused: {m}")
+        b.send(sub(later))
+        m = json.loads(b.recv_text())
+        check(m.get("code") == "too_many_subscriptions", f"on the other session of that address too: {m}")
+        for ws, what in ((a, "first"), (b, "second")):
+            ws.send(json.dumps({"type": "ping"}))
+            check(recv_type(ws, "pong", 5 * k) is not None, f"the {what} session stays open")
+        try:
+            other = harness.WebSocket(s.port, source="127.0.0.2", timeout=5 * k)
+        except OSError as e:
+            other = None
+            print(f"  subscribe rate: no second loopback address ({e}); other-client check skipped", flush=True)
+        if other:
+            other.send(sub(later))
+            m = json.loads(other.recv_text())
+            check(m.get("type") == "slots" and m.get("date") == later,
+                  f"another address still subscribes: {m.get('type')} {m.get('code')}")
+            other.close()
+        # the refused subscribe changed nothing: a is still on day
+        check(book_api(s, "ww-boswinkel", start, "Rate") == 201, "a booking on the subscribed day")
+        m = recv_type(a, "slots", 5 * k)
+        check(m is not None and m.get("date") == day,
+              f"the refused subscribe left the subscription as it was: {m and m.get('date')}")
+        a.close()
+        b.close()
+    finally:
+        s.cleanup()
+
+
+def test_websocket_limits_behind_proxy(server, binary, sanitizer):
+    """Behind the proxy the WebSocket cap and the subscribe rate count the
+    address the proxy saw (the last X-Forwarded-For entry), as the booking
+    rate does: one client is held to them, another behind the same proxy
+    is not."""
+    has_rate = harness.supports(binary, "--subscribe-rate")
+    k = 4 if sanitizer else 1
+    s = harness.Server(binary, sanitizer=sanitizer,
+                       extra=["--behind-proxy", "--client-websockets", "1"] +
+                       (["--subscribe-rate", "2"] if has_rate else []))
+    try:
+        day = harness.open_day("ww-boswinkel")
+        sub = json.dumps({"type": "subscribe", "location": "ww-boswinkel", "date": day, "topic": "iets-anders"})
         one = {"X-Forwarded-For": "198.51.100.7"}
         a = harness.WebSocket(s.port, headers=one, timeout=5 * k)
         check(a.accepted, f"the first WebSocket of a client behind the proxy: {a.status_line}")
@@ -186,6 +247,16 @@ def test_websocket_cap_behind_proxy(server, binary, sanitizer):
         a2.close()
         b = harness.WebSocket(s.port, headers={"X-Forwarded-For": "198.51.100.7, 203.0.113.9"}, timeout=5 * k)
         check(b.accepted, f"another client behind the same proxy has its own: {b.status_line}")
+        if check(has_rate, "the server has --subscribe-rate") and a.accepted and b.accepted:
+            got = []
+            for _ in range(3):
+                a.send(sub)
+                m = json.loads(a.recv_text())
+                got.append(m.get("type") if m.get("type") == "slots" else m.get("code"))
+            check(got == ["slots", "slots", "too_many_subscriptions"], f"one client's subscribe rate: {got}")
+            b.send(sub)
+            m = json.loads(b.recv_text())
+            check(m.get("type") == "slots", f"the other client still subscribes: {m}")
         a.close()
         b.close()
     finally:

@@ -810,11 +810,16 @@ static enum booking_result cancel_tx(struct app *app, const char *token, struct 
 		booking_free(out);
 		return r;
 	}
-	if (!store_begin_immediate(db_bookings(app)))
+	/* a database error leaves out empty, as on every result but
+	   BOOKING_OK (booking.h): the booking just read is freed here */
+	if (!store_begin_immediate(db_bookings(app))) {
+		booking_free(out);
 		return BOOKING_ERROR;
+	}
 	if (update_status(app, out->id, "cancelled", true) != BOOKING_OK ||
 	    !store_commit(db_bookings(app))) {
 		store_rollback(db_bookings(app));
+		booking_free(out);
 		return BOOKING_ERROR;
 	}
 	free(out->status);

@@ -141,6 +141,67 @@ def test_html_flow(server, binary, sanitizer):
     check(st == 410, "a cancelled booking cannot be cancelled again")
 
 
+def test_cancelled_stays_cancelled(server, binary, sanitizer):
+    """A cancelled booking cannot be moved (410, forms taken before the
+    cancel included), cancelled again (410 in the HTML flow and the API) or
+    made confirmed or checked in again by staff (refused); it stays
+    cancelled and its desk stays free."""
+    s = free_slot(server, "ww-noord", "wonen")
+    check(s is not None, "a free slot")
+    local = s["start"][:16]
+    (res, _) = book_html(server, "ww-noord", "wonen", local, name="Blijft af", phone="06 31313131")
+    check(res and res[0] == 303, f"booked: {res}")
+    token = res[1]["location"].split("/afspraak/")[1].split("?")[0]
+    p = subprocess.run([binary, "--data", server.data, "--set-staff-password", "ww-noord"],
+                       input="wachtwoord-voor-noord\n", capture_output=True, text=True)
+    check(p.returncode == 0, f"staff password for ww-noord: {p.stderr}")
+    st, _, body = server.get("/nl/medewerker")
+    action, fields = form_fields(body, "/medewerker")
+    st, h, _ = post_form(server, action, fields, [("locatie", "ww-noord"), ("wachtwoord", "wachtwoord-voor-noord")])
+    check(st == 303, f"staff login: {st}")
+    jar = {"Cookie": h.get("set-cookie", "").split(";")[0]}
+    # the forms as they were before the cancel
+    st, _, body = server.get(f"/nl/afspraak/{token}", jar)
+    status_action, status_fields = form_fields(body, "/medewerker/status")
+    check(status_action is not None, "the staff panel offers a check-in")
+    st, _, body = server.get(f"/nl/afspraak/{token}/verzetten")
+    move_action, move_fields = form_fields(body, "/verzetten")
+    options = re.findall(r'name="tijd" id="m-\d+" value="([^"]+)"', body)
+    check(move_action and options, "the move form offers times")
+    st, _, body = server.get(f"/nl/afspraak/{token}/annuleren")
+    cancel_action, cancel_fields = form_fields(body, "/annuleren")
+    st, _, _ = post_form(server, cancel_action, cancel_fields)
+    check(st == 303, f"cancelled: {st}")
+    free_after_cancel = [x["free"] for x in slots_at(server, "ww-noord", local[:10], "wonen") if x["start"] == s["start"]]
+    # once more, in every way
+    st, _, _ = post_form(server, cancel_action, cancel_fields)
+    check(st == 410, f"a second cancel through the form: 410, got {st}")
+    st, _, _ = server.request("DELETE", f"/api/v1/bookings/{token}", b"",
+                              {"Content-Length": "0", "Origin": f"http://127.0.0.1:{server.port}"})
+    check(st == 410, f"a second cancel through the API: 410, got {st}")
+    st, _, _ = server.get(f"/nl/afspraak/{token}/verzetten")
+    check(st == 410, f"the move page of a cancelled booking: 410, got {st}")
+    if move_action and options:
+        st, _, _ = post_form(server, move_action, move_fields, [("tijd", options[0])])
+        check(st == 410, f"moving a cancelled booking: 410, got {st}")
+    if status_action:
+        for status in ("confirmed", "checked_in"):
+            fields = [(k, status if k == "status" else v) for k, v in status_fields]
+            st, _, _ = post_form(server, status_action, fields, headers=jar)
+            check(st == 400, f"staff cannot make a cancelled booking {status}: {st}")
+    st, _, body = server.get(f"/api/v1/bookings/{token}")
+    b = json.loads(body)
+    check(st == 200 and b["status"] == "cancelled" and b["start"].startswith(local),
+          f"still cancelled, at its old time: {b.get('status')} {b.get('start')}")
+    now = [x["free"] for x in slots_at(server, "ww-noord", local[:10], "wonen") if x["start"] == s["start"]]
+    check(now == free_after_cancel == [s["free"]], f"its desk stays free: {now}, {free_after_cancel}, {s['free']}")
+
+
+def slots_at(server, location, day, topic):
+    st, _, body = server.get(f"/api/v1/slots?location={location}&date={day}&topic={topic}")
+    return json.loads(body)["slots"] if st == 200 else []
+
+
 def test_csrf_required(server, binary, sanitizer):
     s = free_slot(server)
     local = s["start"][:16]

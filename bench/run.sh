@@ -316,6 +316,9 @@ detect_server_options() {
 	if [[ $help == *--subscribe-rate* ]]; then
 		WORKERS_OPT+=(--subscribe-rate 0)
 	fi
+	if [[ $help == *--client-bookings* ]]; then
+		WORKERS_OPT+=(--client-bookings 0)
+	fi
 	if "$SERVER" --booking-rate 0 --help >/dev/null 2>&1; then
 		RATE_OPT=(--booking-rate 0)
 	fi

@@ -187,8 +187,9 @@ class Server:
         # every test client is 127.0.0.1: the per-client caps would count
         # them all as one, so they are off unless a test sets them (the
         # newer ones only where the server has them)
-        for flag in ("--client-connections", "--client-websockets", "--subscribe-rate"):
-            if flag == "--subscribe-rate" and not supports(binary, flag):
+        for flag in ("--client-connections", "--client-websockets", "--subscribe-rate",
+                     "--client-bookings"):
+            if flag in ("--subscribe-rate", "--client-bookings") and not supports(binary, flag):
                 continue
             if not any(a == flag for a in (extra or [])):
                 rate += [flag, "0"]

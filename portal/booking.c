@@ -1083,8 +1083,12 @@ void booking_free(struct booking *b)
 static bool set_status_tx(struct app *app, const char *location, long long id, const char *status)
 {
 	struct booking b;
-	if (find_by_id(app, id, &b) != BOOKING_OK)
+	memset(&b, 0, sizeof(b));
+	/* a cancelled booking is read too (and stays cancelled): freed */
+	if (find_by_id(app, id, &b) != BOOKING_OK) {
+		booking_free(&b);
 		return false;
+	}
 	bool ok = strcmp(b.location, location) == 0 && store_begin_immediate(db_bookings(app));
 	if (ok) {
 		ok = update_status(app, id, status, false) == BOOKING_OK &&

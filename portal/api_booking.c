@@ -244,8 +244,8 @@ void handle_api_book(struct request *rq, struct response *rs)
 	    .needs = needs,
 	    .interpreter_lang = json_get_string(&o, "interpreter"),
 	    .origin = "api",
-	    /* the API is not the kiosk's (it books through the pages): no
-	       terminal here, whatever cookie comes along */
+	    /* the kiosk books through the pages, not the API: no terminal
+	       here, the API's bookings count for the client address */
 	    .client = rq->peer,
 	    .terminal = NULL,
 	};

@@ -27,16 +27,15 @@ static const char ref_alphabet[] = "ACDEFHJKLMNPRTUVWXY3479";
  * most app->cfg.client_bookings (--client-bookings, default 3) future
  * confirmed ones per client address per calendar week.
  *
- * A kiosk terminal is one address for everyone who books on it, so the
- * address alone would turn residents away after the third booking of the
- * week. Exempting kiosks is no answer either: a kiosk session is only a
- * cookie naming a terminal of the content (kiosk.c), with no secret, so
- * anyone could send it from home and book without limit. A kiosk
- * booking therefore counts for the pair (terminal, address) and may hold
- * KIOSK_WEEKLY_CAP: more than one touch screen books without contact
- * details in a week, while a forged cookie gets that many per terminal at
- * most and, counted with its own address, never uses up the budget of the
- * real terminal. */
+ * A kiosk terminal is one client for every resident who books on it, so
+ * its address would turn residents away after the third booking of the
+ * week. A kiosk booking comes from a browser enrolled as that terminal
+ * (kiosk_of_request checks the terminal's secret, enrol.h), so it counts
+ * for the terminal instead, whatever its address, and the terminal may
+ * hold KIOSK_WEEKLY_CAP a week: more than one touch screen books without
+ * contact details in a week, and still a bound should a terminal's
+ * secret ever leak. Not a full exemption for that reason; a resident who
+ * meets the bound can still book with a phone number or at the desk. */
 #define KIOSK_WEEKLY_CAP 20
 
 static struct store *content(struct app *app)
@@ -502,14 +501,15 @@ static bool contact_hash(struct app *app, const struct booking_request *rq, unsi
 	return ok;
 }
 
-/* The keyed hash a booking without contact details counts under (see
- * KIOSK_WEEKLY_CAP), so that the weekly cap never stores an address. */
+/* The keyed hash a booking without contact details counts under: the
+ * enrolled kiosk terminal (see KIOSK_WEEKLY_CAP), else the client
+ * address, so that the weekly cap never stores an address. */
 static bool client_hash(struct app *app, const struct booking_request *rq, unsigned char out[32])
 {
 	struct sb key;
 	sb_init(&key, 256);
 	if (rq->terminal && *rq->terminal)
-		sb_appendf(&key, "kiosk|%s|%s", rq->terminal, rq->client ? rq->client : "");
+		sb_appendf(&key, "kiosk|%s", rq->terminal);
 	else
 		sb_appendf(&key, "client|%s", rq->client ? rq->client : "");
 	bool ok = !sb_failed(&key) && crypto_hmac(app->secret, key.data, key.len, out);

@@ -87,8 +87,9 @@ struct booking_request {
 	const char *origin;  /* "web", "kiosk" or "api" */
 	/* Who books, for the weekly cap without contact details (only a
 	   keyed hash of it is stored): the client address (request.peer,
-	   the forwarded one behind the proxy), and the kiosk terminal of
-	   the session (NULL outside a kiosk; origin is then not "kiosk"). */
+	   the forwarded one behind the proxy), and the enrolled kiosk
+	   terminal this browser is (kiosk_of_request; NULL outside a kiosk,
+	   and origin is then not "kiosk"), which counts instead. */
 	const char *client;
 	const char *terminal;
 };
@@ -119,8 +120,9 @@ struct booking {
  * most three confirmed bookings per calendar week (BOOKING_LIMIT); a
  * booking without either counts for its client instead, which holds at
  * most app->cfg.client_bookings future confirmed ones per calendar week
- * without contact details (BOOKING_CLIENT_LIMIT; a kiosk terminal more,
- * see booking.c). */
+ * without contact details (BOOKING_CLIENT_LIMIT); an enrolled kiosk
+ * terminal counts as one client of its own, with a higher bound (see
+ * booking.c). */
 enum booking_result booking_create(struct app *app, const struct booking_request *rq, time_t now,
                                    struct sb *token, struct booking *out);
 enum booking_result booking_find(struct app *app, const char *token, struct booking *out);

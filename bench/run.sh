@@ -313,6 +313,12 @@ detect_server_options() {
 	if [[ $help == *--client-websockets* ]]; then
 		WORKERS_OPT+=(--client-connections 0 --client-websockets 0)
 	fi
+	if [[ $help == *--subscribe-rate* ]]; then
+		WORKERS_OPT+=(--subscribe-rate 0)
+	fi
+	if [[ $help == *--client-bookings* ]]; then
+		WORKERS_OPT+=(--client-bookings 0)
+	fi
 	if "$SERVER" --booking-rate 0 --help >/dev/null 2>&1; then
 		RATE_OPT=(--booking-rate 0)
 	fi

@@ -244,6 +244,10 @@ void handle_api_book(struct request *rq, struct response *rs)
 	    .needs = needs,
 	    .interpreter_lang = json_get_string(&o, "interpreter"),
 	    .origin = "api",
+	    /* the kiosk books through the pages, not the API: no terminal
+	       here, the API's bookings count for the client address */
+	    .client = rq->peer,
+	    .terminal = NULL,
 	};
 	struct sb token;
 	sb_init(&token, 128);
@@ -265,6 +269,10 @@ void handle_api_book(struct request *rq, struct response *rs)
 		json_error(rs, 429, "too_many",
 		           _("Met dit telefoonnummer of e-mailadres zijn deze week al drie "
 		             "afspraken gemaakt."));
+	} else if (r == BOOKING_CLIENT_LIMIT) {
+		json_error(rs, 429, "too_many_without_contact",
+		           _("Zonder telefoonnummer of e-mailadres kunt u vanaf dit apparaat deze "
+		             "week geen afspraak meer maken."));
 	} else {
 		json_error(rs, 503, "unavailable",
 		           _("Uw afspraak kon nu niet worden opgeslagen. Er is niets vastgelegd."));

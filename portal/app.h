@@ -27,6 +27,8 @@ struct config {
 	int workers;              /* reader threads */
 	int max_conns_per_client; /* open HTTP connections per client address */
 	int max_ws_per_client;    /* open WebSockets per client address */
+	int subscribe_rate;       /* WebSocket subscribe messages per client per minute */
+	int client_bookings;      /* appointments without contact per client a week; 0: no limit */
 };
 
 struct app {

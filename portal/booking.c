@@ -23,6 +23,20 @@ static const char ref_alphabet[] = "ACDEFHJKLMNPRTUVWXY3479";
 /* At most this many active bookings per phone number or e-mail address
  * in one calendar week, against abuse and hoarding. */
 #define CONTACT_WEEKLY_CAP 3
+/* Without phone or e-mail the booking counts for its client instead: at
+ * most app->cfg.client_bookings (--client-bookings, default 3) future
+ * confirmed ones per client address per calendar week.
+ *
+ * A kiosk terminal is one client for every resident who books on it, so
+ * its address would turn residents away after the third booking of the
+ * week. A kiosk booking comes from a browser enrolled as that terminal
+ * (kiosk_of_request checks the terminal's secret, enrol.h), so it counts
+ * for the terminal instead, whatever its address, and the terminal may
+ * hold KIOSK_WEEKLY_CAP a week: more than one touch screen books without
+ * contact details in a week, and still a bound should a terminal's
+ * secret ever leak. Not a full exemption for that reason; a resident who
+ * meets the bound can still book with a phone number or at the desk. */
+#define KIOSK_WEEKLY_CAP 20
 
 static struct store *content(struct app *app)
 {
@@ -487,6 +501,68 @@ static bool contact_hash(struct app *app, const struct booking_request *rq, unsi
 	return ok;
 }
 
+/* The keyed hash a booking without contact details counts under: the
+ * enrolled kiosk terminal (see KIOSK_WEEKLY_CAP), else the client
+ * address, so that the weekly cap never stores an address. */
+static bool client_hash(struct app *app, const struct booking_request *rq, unsigned char out[32])
+{
+	struct sb key;
+	sb_init(&key, 256);
+	if (rq->terminal && *rq->terminal)
+		sb_appendf(&key, "kiosk|%s", rq->terminal);
+	else
+		sb_appendf(&key, "client|%s", rq->client ? rq->client : "");
+	bool ok = !sb_failed(&key) && crypto_hmac(app->secret, key.data, key.len, out);
+	sb_free(&key);
+	return ok;
+}
+
+/* The cap on bookings without contact details (0: none). */
+static int client_cap(struct app *app, bool kiosk)
+{
+	int n = app->cfg.client_bookings;
+	if (n <= 0)
+		return 0;
+	return kiosk && n < KIOSK_WEEKLY_CAP ? KIOSK_WEEKLY_CAP : n;
+}
+
+/* Inside a transaction: how many confirmed bookings other than except
+ * hold this contact_hash or client_hash (column) in the calendar week
+ * (Monday to Sunday) of start; from is the earliest start that counts
+ * ("" for all of the week). -1 on a database error. */
+static int week_count(struct app *app, bool client, const unsigned char hash[32], const char *start,
+                      const char *from, long long except)
+{
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app),
+	    client ? "SELECT count(*) FROM booking WHERE client_hash = ?1 AND status = "
+	             "'confirmed' AND id != ?4 AND start >= ?3 AND date(substr(start, 1, 10), "
+	             "'weekday 0', '-6 days') = date(substr(?2, 1, 10), 'weekday 0', '-6 days')"
+	           : "SELECT count(*) FROM booking WHERE contact_hash = ?1 AND status = "
+	             "'confirmed' AND id != ?4 AND start >= ?3 AND date(substr(start, 1, 10), "
+	             "'weekday 0', '-6 days') = date(substr(?2, 1, 10), 'weekday 0', '-6 days')");
+	if (!st)
+		return -1;
+	int count = -1;
+	if (sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, start, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 3, from, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 4, except) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		count = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return count;
+}
+
+/* The local time of now, "YYYY-MM-DDTHH:MM": bookings from then on are
+ * future ones. */
+static void local_now(time_t now, char out[BOOKING_TIME_LEN])
+{
+	struct hours_day today;
+	int minute;
+	hours_local(now, &today, &minute);
+	fmt_time(out, today, minute);
+}
+
 static int bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
 {
 	return v && *v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
@@ -643,30 +719,36 @@ static enum booking_result create_tx(struct app *app, const struct booking_reque
                                      struct sb *token, struct booking *out)
 {
 	memset(out, 0, sizeof(*out));
-	unsigned char th[32], ch[32];
+	unsigned char th[32], ch[32], kh[32];
 	bool has_contact = contact_hash(app, rq, ch);
-	char created[32];
+	/* without contact details: the client's hash, only while there is a
+	   cap to count it for */
+	bool kiosk = rq->terminal && *rq->terminal;
+	int ccap = has_contact ? 0 : client_cap(app, kiosk);
+	if (ccap > 0 && !client_hash(app, rq, kh))
+		return BOOKING_ERROR;
+	char created[32], from[BOOKING_TIME_LEN];
 	now_text(created);
+	local_now(now, from);
 	if (!store_begin_immediate(db_bookings(app)))
 		return BOOKING_ERROR;
 	enum booking_result r = BOOKING_ERROR;
 	if (has_contact) {
 		/* the same contact in the same week (Monday to Sunday) */
-		sqlite3_stmt *cap = store_stmt(
-		    db_bookings(app),
-		    "SELECT count(*) FROM booking WHERE contact_hash = ?1 AND status = "
-		    "'confirmed' AND date(substr(start, 1, 10), 'weekday 0', '-6 days') = "
-		    "date(substr(?2, 1, 10), 'weekday 0', '-6 days')");
-		if (!cap)
-			goto fail;
-		sqlite3_bind_blob(cap, 1, ch, 32, SQLITE_TRANSIENT);
-		sqlite3_bind_text(cap, 2, rq->start, -1, SQLITE_STATIC);
-		int count = sqlite3_step(cap) == SQLITE_ROW ? sqlite3_column_int(cap, 0) : -1;
-		sqlite3_reset(cap);
+		int count = week_count(app, false, ch, rq->start, "", 0);
 		if (count < 0)
 			goto fail;
 		if (count >= CONTACT_WEEKLY_CAP) {
 			r = BOOKING_LIMIT;
+			goto fail;
+		}
+	} else if (ccap > 0) {
+		/* the same client's future ones without contact, that week */
+		int count = week_count(app, true, kh, rq->start, from, 0);
+		if (count < 0)
+			goto fail;
+		if (count >= ccap) {
+			r = BOOKING_CLIENT_LIMIT;
 			goto fail;
 		}
 	}
@@ -675,8 +757,8 @@ static enum booking_result create_tx(struct app *app, const struct booking_reque
 	    db_bookings(app),
 	    "INSERT INTO booking(token_hash, reference, location_id, start, end, topic, status, "
 	    "name, phone, email, lang, needs, interpreter_lang, summary, origin, "
-	    "contact_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5, "
-	    "'confirmed', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)");
+	    "contact_hash, client_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4, "
+	    "?5, 'confirmed', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?16, ?15, ?15)");
 	if (!ins)
 		goto fail;
 	int rc = SQLITE_CONSTRAINT_UNIQUE;
@@ -704,6 +786,10 @@ static enum booking_result create_tx(struct app *app, const struct booking_reque
 		else
 			sqlite3_bind_null(ins, 14);
 		sqlite3_bind_text(ins, 15, created, -1, SQLITE_STATIC);
+		if (ccap > 0)
+			sqlite3_bind_blob(ins, 16, kh, 32, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(ins, 16);
 		rc = sqlite3_step(ins);
 	}
 	sqlite3_reset(ins);
@@ -810,11 +896,16 @@ static enum booking_result cancel_tx(struct app *app, const char *token, struct 
 		booking_free(out);
 		return r;
 	}
-	if (!store_begin_immediate(db_bookings(app)))
+	/* a database error leaves out empty, as on every result but
+	   BOOKING_OK (booking.h): the booking just read is freed here */
+	if (!store_begin_immediate(db_bookings(app))) {
+		booking_free(out);
 		return BOOKING_ERROR;
+	}
 	if (update_status(app, out->id, "cancelled", true) != BOOKING_OK ||
 	    !store_commit(db_bookings(app))) {
 		store_rollback(db_bookings(app));
+		booking_free(out);
 		return BOOKING_ERROR;
 	}
 	free(out->status);
@@ -840,6 +931,55 @@ enum booking_result booking_cancel(struct app *app, const char *token, struct bo
 	return booking_write(app, cancel_write, &a, out);
 }
 
+static bool same_week(const char *a, const char *b)
+{
+	struct hours_day da, db;
+	int m;
+	if (!booking_parse_time(a, &da, &m) || !booking_parse_time(b, &db, &m))
+		return false;
+	/* the Mondays (wday 0 is Sunday) */
+	da = hours_add_days(da, -((da.wday + 6) % 7));
+	db = hours_add_days(db, -((db.wday + 6) % 7));
+	return da.year == db.year && da.mon == db.mon && da.mday == db.mday;
+}
+
+/* Inside the move's transaction: a move into another week counts there
+ * as a new booking would, for the contact or client the booking holds. */
+static enum booking_result move_cap(struct app *app, const struct booking *b, const char *new_start,
+                                    time_t now)
+{
+	if (same_week(b->start, new_start))
+		return BOOKING_OK;
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app), "SELECT contact_hash, client_hash FROM booking WHERE id = ?1");
+	if (!st || sqlite3_bind_int64(st, 1, b->id) != SQLITE_OK)
+		return BOOKING_ERROR;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return BOOKING_ERROR;
+	}
+	unsigned char h[32];
+	int which = sqlite3_column_bytes(st, 0) == 32   ? 0
+	            : sqlite3_column_bytes(st, 1) == 32 ? 1
+	                                                : -1;
+	if (which >= 0)
+		memcpy(h, sqlite3_column_blob(st, which), 32);
+	sqlite3_reset(st);
+	if (which == 0) {
+		int count = week_count(app, false, h, new_start, "", b->id);
+		return count < 0                     ? BOOKING_ERROR
+		       : count >= CONTACT_WEEKLY_CAP ? BOOKING_LIMIT
+		                                     : BOOKING_OK;
+	}
+	int cap = client_cap(app, b->origin && strcmp(b->origin, "kiosk") == 0);
+	if (which < 0 || cap <= 0)
+		return BOOKING_OK;
+	char from[BOOKING_TIME_LEN];
+	local_now(now, from);
+	int count = week_count(app, true, h, new_start, from, b->id);
+	return count < 0 ? BOOKING_ERROR : count >= cap ? BOOKING_CLIENT_LIMIT : BOOKING_OK;
+}
+
 static enum booking_result move_tx(struct app *app, const char *token, const char *new_start,
                                    time_t now, struct booking *out)
 {
@@ -854,10 +994,13 @@ static enum booking_result move_tx(struct app *app, const char *token, const cha
 	}
 	/* release and claim in one transaction: if the new claim fails, the
 	   rollback gives the old slot back untouched */
-	sqlite3_stmt *st =
-	    store_stmt(db_bookings(app), "UPDATE slot_claim SET active = 0 WHERE booking_id = ?1");
 	char end[BOOKING_TIME_LEN], stamp[32];
 	now_text(stamp);
+	r = move_cap(app, out, new_start, now);
+	if (r != BOOKING_OK)
+		goto fail_keep;
+	sqlite3_stmt *st =
+	    store_stmt(db_bookings(app), "UPDATE slot_claim SET active = 0 WHERE booking_id = ?1");
 	if (!st)
 		goto fail;
 	sqlite3_bind_int64(st, 1, out->id);
@@ -940,8 +1083,12 @@ void booking_free(struct booking *b)
 static bool set_status_tx(struct app *app, const char *location, long long id, const char *status)
 {
 	struct booking b;
-	if (find_by_id(app, id, &b) != BOOKING_OK)
+	memset(&b, 0, sizeof(b));
+	/* a cancelled booking is read too (and stays cancelled): freed */
+	if (find_by_id(app, id, &b) != BOOKING_OK) {
+		booking_free(&b);
 		return false;
+	}
 	bool ok = strcmp(b.location, location) == 0 && store_begin_immediate(db_bookings(app));
 	if (ok) {
 		ok = update_status(app, id, status, false) == BOOKING_OK &&
@@ -1022,8 +1169,8 @@ static int retention_tx(struct app *app, int days, time_t now)
 	sqlite3_stmt *st = store_stmt(
 	    db_bookings(app),
 	    "UPDATE booking SET name = NULL, phone = NULL, email = NULL, summary = NULL, "
-	    "interpreter_lang = NULL, contact_hash = NULL, token_hash = NULL, reference = "
-	    "NULL, purged = 1 WHERE purged = 0 AND end < ?1");
+	    "interpreter_lang = NULL, contact_hash = NULL, client_hash = NULL, token_hash = "
+	    "NULL, reference = NULL, purged = 1 WHERE purged = 0 AND end < ?1");
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC);

@@ -85,6 +85,13 @@ struct booking_request {
 	const char *interpreter_lang;
 	const char *summary; /* consented self-check summary, or NULL */
 	const char *origin;  /* "web", "kiosk" or "api" */
+	/* Who books, for the weekly cap without contact details (only a
+	   keyed hash of it is stored): the client address (request.peer,
+	   the forwarded one behind the proxy), and the enrolled kiosk
+	   terminal this browser is (kiosk_of_request; NULL outside a kiosk,
+	   and origin is then not "kiosk"), which counts instead. */
+	const char *client;
+	const char *terminal;
 };
 
 enum booking_result {
@@ -93,7 +100,8 @@ enum booking_result {
 	BOOKING_BAD_SLOT, /* not a bookable start */
 	BOOKING_NOT_FOUND,
 	BOOKING_CANCELLED,
-	BOOKING_LIMIT, /* too many bookings for this contact */
+	BOOKING_LIMIT,        /* too many bookings for this contact */
+	BOOKING_CLIENT_LIMIT, /* too many without contact details from this client */
 	BOOKING_ERROR,
 };
 
@@ -108,7 +116,13 @@ struct booking {
 };
 
 /* Creates a booking; on BOOKING_OK fills token (secret, 43 characters)
- * and reference ("K7D-3PX"). */
+ * and reference ("K7D-3PX"). One phone number or e-mail address holds at
+ * most three confirmed bookings per calendar week (BOOKING_LIMIT); a
+ * booking without either counts for its client instead, which holds at
+ * most app->cfg.client_bookings future confirmed ones per calendar week
+ * without contact details (BOOKING_CLIENT_LIMIT); an enrolled kiosk
+ * terminal counts as one client of its own, with a higher bound (see
+ * booking.c). */
 enum booking_result booking_create(struct app *app, const struct booking_request *rq, time_t now,
                                    struct sb *token, struct booking *out);
 enum booking_result booking_find(struct app *app, const char *token, struct booking *out);
@@ -116,7 +130,9 @@ enum booking_result booking_find_reference(struct app *app, const char *referenc
                                            struct booking *out);
 /* On any result but BOOKING_OK, out is left empty (booking_free-d). */
 enum booking_result booking_cancel(struct app *app, const char *token, struct booking *out);
-/* Moves a booking; the old slot is released only when the new one is held. */
+/* Moves a booking; the old slot is released only when the new one is
+ * held. A move into another week counts there for the booking's contact
+ * or client like a new booking (BOOKING_LIMIT, BOOKING_CLIENT_LIMIT). */
 enum booking_result booking_move(struct app *app, const char *token, const char *new_start,
                                  time_t now, struct booking *out);
 void booking_free(struct booking *b);

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app.h"
 #include "booking.h"
@@ -9,6 +10,8 @@
 #include "html.h"
 #include "json.h"
 #include "kiosk.h"
+#include "rate.h"
+#include "server.h"
 #include "text.h"
 
 /* Loop thread only: the sessions, the fan-outs under way. */
@@ -89,6 +92,13 @@ static void subscribe(struct app *app, struct live_session *s, const struct json
 	const char *date = json_get_string(o, "date");
 	const char *topic = json_get_string(o, "topic");
 	struct booking_place cfg;
+	/* every subscribe costs a slot list on a reader: counted per client
+	   address before anything is looked at, and refused over the rate
+	   with the subscription left as it was */
+	if (app && s && !rate_allowed_in("subscribe", s->peer, app->cfg.subscribe_rate, 60)) {
+		error_reply(reply, "too_many_subscriptions");
+		return;
+	}
 	if (!app || !s || !loc || !date || strlen(loc) > 64 || strlen(date) != 10 ||
 	    (topic && strlen(topic) > 64) || !booking_place_config(app, loc, &cfg)) {
 		error_reply(reply, "bad_subscription");
@@ -137,12 +147,15 @@ bool live_handle_message(struct app *app, struct live_session *s, const char *ms
 			error_reply(reply, "unknown_terminal");
 		}
 	} else if (strcmp(type, "kiosk_reset") == 0) {
-		/* the privacy reset: forget everything this session held */
-		if (s) {
+		/* the privacy reset: forget everything this session held; only
+		   a kiosk session (kiosk_hello before, on this session) has one */
+		if (!s || !s->kiosk[0]) {
+			error_reply(reply, "not_a_kiosk_session");
+		} else {
 			s->kiosk[0] = s->location[0] = s->date[0] = s->topic[0] = '\0';
 			sb_reset(&s->in);
+			sb_puts(reply, "{\"type\":\"kiosk_reset_done\"}");
 		}
-		sb_puts(reply, "{\"type\":\"kiosk_reset_done\"}");
 	} else if (strcmp(type, "unsubscribe") == 0) {
 		if (s)
 			s->location[0] = s->date[0] = '\0';
@@ -160,7 +173,7 @@ bool live_handle_message(struct app *app, struct live_session *s, const char *ms
 
 struct message_job {
 	struct job base;
-	struct live_session copy; /* the subscription fields only */
+	struct live_session copy; /* the subscription fields and the peer only */
 	char *msg;
 	size_t len;
 	struct sb reply;
@@ -223,6 +236,7 @@ static bool submit_message(struct live_session *s, char *msg, size_t len)
 	memcpy(j->copy.date, s->date, sizeof(s->date));
 	memcpy(j->copy.topic, s->topic, sizeof(s->topic));
 	memcpy(j->copy.kiosk, s->kiosk, sizeof(s->kiosk));
+	memcpy(j->copy.peer, s->peer, sizeof(s->peer));
 	j->msg = msg;
 	j->len = len;
 	if (!worker_submit(POOL_READ, &j->base)) {
@@ -412,6 +426,58 @@ static bool path_ok(struct lws *wsi)
 	       strcmp(path, "/ws") == 0;
 }
 
+/* Sec-WebSocket-Protocol offers ours before any other name lws knows
+ * ("http", the protocol of pages): lws binds the first it knows. */
+static bool subprotocol_ok(struct lws *wsi)
+{
+	char list[256];
+	if (lws_hdr_copy(wsi, list, sizeof(list), WSI_TOKEN_PROTOCOL) <= 0)
+		return false;
+	for (char *save = NULL, *t = strtok_r(list, ", \t", &save); t;
+	     t = strtok_r(NULL, ", \t", &save)) {
+		if (strcmp(t, LIVE_SUBPROTOCOL) == 0)
+			return true;
+		if (strcmp(t, "http") == 0)
+			return false;
+	}
+	return false;
+}
+
+/* What lws itself needs for a handshake, checked here so that a request
+ * without it gets a 400 (lws would close without a word):
+ * Sec-WebSocket-Key, and "upgrade" among the Connection tokens. */
+static bool handshake_ok(struct lws *wsi)
+{
+	char conn[128];
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_KEY) <= 0 ||
+	    lws_hdr_copy(wsi, conn, sizeof(conn), WSI_TOKEN_CONNECTION) <= 0)
+		return false;
+	for (char *save = NULL, *t = strtok_r(conn, ", \t", &save); t;
+	     t = strtok_r(NULL, ", \t", &save))
+		if (strcasecmp(t, "upgrade") == 0)
+			return true;
+	return false;
+}
+
+int live_upgrade_refusal(struct lws *wsi)
+{
+	if (!path_ok(wsi))
+		return 404;
+	if (!origin_ok(wsi))
+		return 403;
+	if (!subprotocol_ok(wsi) || !handshake_ok(wsi))
+		return 400;
+	/* keep room for ordinary page requests: WebSockets may use at most
+	   the share of file descriptors set in live_max_sessions */
+	if (nsessions >= live_max_sessions)
+		return 503;
+	char peer[64];
+	server_client_address(wsi, peer, sizeof(peer));
+	if (live_max_per_client > 0 && sessions_of(peer) >= (size_t)live_max_per_client)
+		return 429;
+	return 0;
+}
+
 static void session_free(struct live_session *s)
 {
 	while (s->qcount) {
@@ -430,23 +496,18 @@ int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 {
 	struct live_session *s = user;
 	switch (reason) {
-	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: {
-		/* keep room for ordinary page requests: WebSockets may use at
-		   most the share of file descriptors set in live_max_sessions */
-		if (nsessions >= live_max_sessions)
-			return -1;
-		char peer[64];
-		lws_get_peer_simple(wsi, peer, sizeof(peer));
-		if (live_max_per_client > 0 && sessions_of(peer) >= (size_t)live_max_per_client)
-			return -1;
-		return (path_ok(wsi) && origin_ok(wsi)) ? 0 : -1;
-	}
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/* the same checks as at LWS_CALLBACK_HTTP_CONFIRM_UPGRADE
+		   (server.c), which answered a refusal with its status; here
+		   lws can only close */
+		return live_upgrade_refusal(wsi) ? -1 : 0;
 	case LWS_CALLBACK_ESTABLISHED:
 		memset(s, 0, sizeof(*s));
 		s->wsi = wsi;
 		if (!conn_register(s, &s->ref))
 			return -1;
-		lws_get_peer_simple(wsi, s->peer, sizeof(s->peer));
+		/* the handshake's headers are still here */
+		server_client_address(wsi, s->peer, sizeof(s->peer));
 		sb_init(&s->in, LIVE_MAX_MESSAGE);
 		s->next = sessions;
 		sessions = s;

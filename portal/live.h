@@ -4,6 +4,10 @@
  * Origin must be this server. Keepalive pings come from the lws retry
  * policy (server.c). Messages: {"type":"hello"} is answered with the
  * protocol version; later features (slots, kiosk sessions) add types.
+ * A client address may send app->cfg.subscribe_rate subscribe messages a
+ * minute (rate.h); more are answered {"type":"error","code":
+ * "too_many_subscriptions"} and not computed. kiosk_reset is accepted
+ * only on a session that said kiosk_hello ("not_a_kiosk_session").
  *
  * Threads: the sessions, their queues and the fan-outs belong to the loop
  * thread. A complete message goes to a reader (worker.h) with a copy of
@@ -45,7 +49,7 @@ struct live_session {
 	char date[11];
 	char topic[65];
 	char kiosk[65]; /* the terminal of a kiosk session; "" otherwise */
-	char peer[64];  /* for the per-client cap */
+	char peer[64];  /* client address (server_client_address): per-client cap and rate */
 	struct sb in;   /* a message arriving in fragments */
 	bool busy;      /* a worker has one of its messages */
 	char *backlog[LIVE_MAX_BACKLOG];
@@ -76,6 +80,14 @@ bool live_handle_message(struct app *app, struct live_session *s, const char *ms
  * build the new slot list once per topic, and pushes it to every
  * subscriber in chunks, so no other request waits behind the fan-out. */
 void live_slots_changed(struct app *app, const char *location, const char *date);
+
+/* Loop, while a WebSocket handshake's headers are there: 0 when it may
+ * be accepted, else the HTTP status of the refusal: 404 not /ws, 403 an
+ * Origin that is not this server, 400 without our subprotocol (or without
+ * what lws needs: Sec-WebSocket-Key, Connection: upgrade), 503 when
+ * live_max_sessions are open, 429 when the client address holds
+ * live_max_per_client. */
+int live_upgrade_refusal(struct lws *wsi);
 
 /* Frees what is left at shutdown (loop stopped). */
 void live_shutdown(void);

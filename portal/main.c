@@ -62,6 +62,11 @@ static void usage(FILE *f)
 	           "                  hold (default 64; 0 = no limit)\n"
 	           "  --client-websockets N   open WebSockets one client address may hold\n"
 	           "                  (default 16; 0 = no limit)\n"
+	           "  --subscribe-rate N      WebSocket subscribe messages one client address\n"
+	           "                  may send per minute (default 120; 0 = no limit)\n"
+	           "  --client-bookings N     future appointments without phone or e-mail one\n"
+	           "                  client address may hold per calendar week (default 3;\n"
+	           "                  0 = no limit)\n"
 	           "  --set-staff-password LOCATION  read a staff password for a wijkwijzer\n"
 	           "                  from standard input, store its hash and exit\n"
 	           "  --enroll-terminal ID  print a one-time link that makes a browser the\n"
@@ -162,6 +167,8 @@ int main(int argc, char **argv)
 		OPT_WORKERS,
 		OPT_CLIENT_CONNS,
 		OPT_CLIENT_WS,
+		OPT_SUBSCRIBE_RATE,
+		OPT_CLIENT_BOOKINGS,
 		OPT_ENROL,
 	};
 	static const struct option opts[] = {
@@ -179,6 +186,8 @@ int main(int argc, char **argv)
 	    {"workers", required_argument, NULL, OPT_WORKERS},
 	    {"client-connections", required_argument, NULL, OPT_CLIENT_CONNS},
 	    {"client-websockets", required_argument, NULL, OPT_CLIENT_WS},
+	    {"subscribe-rate", required_argument, NULL, OPT_SUBSCRIBE_RATE},
+	    {"client-bookings", required_argument, NULL, OPT_CLIENT_BOOKINGS},
 	    {"enroll-terminal", required_argument, NULL, OPT_ENROL},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
@@ -191,6 +200,8 @@ int main(int argc, char **argv)
 	app.cfg.workers = cores > 0 ? (int)(cores > 64 ? 64 : cores) : 2;
 	app.cfg.max_conns_per_client = 64;
 	app.cfg.max_ws_per_client = 16;
+	app.cfg.subscribe_rate = 120;
+	app.cfg.client_bookings = 3;
 	const char *data = NULL, *content = NULL, *locale = NULL, *staff_location = NULL;
 	const char *public_url = NULL, *enrol_terminal = NULL;
 	bool address_given = false;
@@ -267,6 +278,19 @@ int main(int argc, char **argv)
 				app.cfg.max_conns_per_client = (int)v;
 			else
 				app.cfg.max_ws_per_client = (int)v;
+			break;
+		case OPT_SUBSCRIBE_RATE:
+		case OPT_CLIENT_BOOKINGS:
+			if (!text_parse_long(optarg, 0, 1000000, &v)) {
+				fprintf(stderr, "wijkwijzer: --%s needs a number (0 = no limit)\n",
+				        o == OPT_SUBSCRIBE_RATE ? "subscribe-rate"
+				                                : "client-bookings");
+				return 2;
+			}
+			if (o == OPT_SUBSCRIBE_RATE)
+				app.cfg.subscribe_rate = (int)v;
+			else
+				app.cfg.client_bookings = (int)v;
 			break;
 		case OPT_STAFF_PASSWORD:
 			staff_location = optarg;

@@ -1024,6 +1024,8 @@ void handle_booking_confirm(struct request *rq, struct response *rs)
 	    .interpreter_lang = d.interpreter_lang,
 	    .summary = share ? sb_str(&summary) : NULL,
 	    .origin = f.terminal ? "kiosk" : "web",
+	    .client = rq->peer,
+	    .terminal = f.terminal,
 	};
 	struct booking b;
 	enum booking_result r = booking_create(rq->app, &br, clock_now(), &token, &b);
@@ -1038,11 +1040,30 @@ void handle_booking_confirm(struct request *rq, struct response *rs)
 		booking_free(&b);
 	} else if (r == BOOKING_FULL || r == BOOKING_BAD_SLOT) {
 		taken_page(rq, rs, &f, &d, r == BOOKING_BAD_SLOT);
-	} else if (r == BOOKING_LIMIT) {
-		page_error(rq, rs, 429, "too_many",
-		           _("Met dit telefoonnummer of e-mailadres zijn deze week al drie "
-		             "afspraken gemaakt. "
-		             "Bel of loop binnen bij de wijkwijzer als u meer nodig heeft."));
+	} else if (r == BOOKING_LIMIT || r == BOOKING_CLIENT_LIMIT) {
+		/* the form again, filled in, with the reason at the field it is
+		   about: the contact that has its three, or the phone number
+		   that lifts the limit of bookings without contact details */
+		rs->status = 429;
+		if (r == BOOKING_LIMIT) {
+			const char *msg =
+			    _("Met dit telefoonnummer of e-mailadres zijn deze week al drie "
+			      "afspraken gemaakt. "
+			      "Bel of loop binnen bij de wijkwijzer als u meer nodig heeft.");
+			if (*d.phone)
+				d.err_phone = msg;
+			else
+				d.err_email = msg;
+		} else {
+			d.err_phone =
+			    _("Zonder telefoonnummer of e-mailadres kunt u vanaf dit apparaat "
+			      "deze week geen afspraak meer maken. Vul uw telefoonnummer of "
+			      "e-mailadres in. U kunt ook bellen of binnenlopen bij de "
+			      "wijkwijzer.");
+		}
+		page_begin(rs, rq, _("Uw gegevens"), 0);
+		details_form(rq, rs, &f, &d);
+		page_end(rs, rq);
 	} else {
 		page_error(rq, rs, 503, "unavailable",
 		           _("Uw afspraak kon nu niet worden opgeslagen. Er is niets vastgelegd. "

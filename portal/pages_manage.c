@@ -294,16 +294,23 @@ void handle_move(struct request *rq, struct response *rs)
 			booking_free(&b);
 			return;
 		}
-		if (r != BOOKING_FULL && r != BOOKING_BAD_SLOT) {
+		if (r == BOOKING_LIMIT || r == BOOKING_CLIENT_LIMIT) {
+			/* the weekly cap of the week moved into (booking.h) */
+			rs->status = 429;
+			taken =
+			    _("In die week heeft u al zoveel afspraken als kan. Uw oude afspraak "
+			      "blijft staan. Kies een tijd in een andere week.");
+		} else if (r != BOOKING_FULL && r != BOOKING_BAD_SLOT) {
 			booking_free(&b);
 			page_error(rq, rs, 503, "unavailable",
 			           _("Er ging bij ons iets mis. Probeer het over een paar minuten "
 			             "opnieuw."));
 			return;
+		} else {
+			rs->status = 409;
+			taken = _("Deze tijd is net bezet. Uw oude afspraak blijft staan. Kies een "
+			          "andere tijd.");
 		}
-		rs->status = 409;
-		taken = _(
-		    "Deze tijd is net bezet. Uw oude afspraak blijft staan. Kies een andere tijd.");
 	}
 	struct sb *o = &rs->body;
 	page_begin(rs, rq, _("Afspraak verzetten"), 0);

@@ -65,7 +65,12 @@ static int count_locked(const char *key, int window_s, bool add, time_t now, tim
 	return slot->count;
 }
 
+bool rate_allowed_in(const char *kind, const char *who, int limit, int window_s)
+{
+	return limit <= 0 || rate_count(kind, who, window_s, true, clock_now()) <= limit;
+}
+
 bool rate_allowed(const char *kind, const char *who, int per_hour)
 {
-	return per_hour <= 0 || rate_count(kind, who, 3600, true, clock_now()) <= per_hour;
+	return rate_allowed_in(kind, who, per_hour, 3600);
 }

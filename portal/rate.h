@@ -1,6 +1,7 @@
 /* rate: per-client counters in fixed time windows, for every limit the
- * portal has (booking attempts, failed staff logins, read aloud). In
- * memory: a restart forgets them, which errs on the side of the resident.
+ * portal has (booking attempts, failed staff logins, read aloud, WebSocket
+ * subscriptions). In memory: a restart forgets them, which errs on the
+ * side of the resident.
  * A full table reuses the entry whose window started first, which can
  * only forget a limit early, never block someone wrongly.
  *
@@ -18,8 +19,10 @@ int rate_count(const char *kind, const char *who, int window_s, bool add, time_t
 /* The same, and the time of the last use counted (0: none) into *last. */
 int rate_count_last(const char *kind, const char *who, int window_s, bool add, time_t now,
                     time_t *last);
-/* Counts one use; false when it is more than per_hour in this hour
- * (per_hour <= 0: no limit). */
+/* Counts one use; false when it is more than limit in the window of
+ * window_s seconds running now (limit <= 0: no limit). */
+bool rate_allowed_in(const char *kind, const char *who, int limit, int window_s);
+/* The same with a window of one hour. */
 bool rate_allowed(const char *kind, const char *who, int per_hour);
 
 #endif

@@ -180,6 +180,34 @@ static char *copy_custom_header(struct lws *wsi, const char *name)
 	return p;
 }
 
+/* Behind the proxy: the address it saw, which it appends as the last
+ * X-Forwarded-For entry; false (out untouched) when there is none. */
+static bool forwarded_for(struct lws *wsi, char *out, size_t n)
+{
+	char *xff = copy_header(wsi, WSI_TOKEN_X_FORWARDED_FOR);
+	if (!xff)
+		return false;
+	char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	bool ok = *last && strlen(last) < n;
+	if (ok)
+		snprintf(out, n, "%s", last);
+	free(xff);
+	return ok;
+}
+
+void server_client_address(struct lws *wsi, char *out, size_t n)
+{
+	if (n == 0)
+		return;
+	out[0] = '\0';
+	if (the_app && the_app->cfg.behind_proxy && forwarded_for(wsi, out, n))
+		return;
+	lws_get_peer_simple(wsi, out, n);
+}
+
 struct method_token {
 	enum lws_token_indexes token;
 	unsigned method;
@@ -409,6 +437,19 @@ static int add_header(struct lws *wsi, const char *name, const char *value, unsi
 	                                   end);
 }
 
+/* The headers every response carries; nonzero when they did not fit. */
+static int add_security_headers(struct lws *wsi, unsigned char **p, unsigned char *end)
+{
+	return add_header(wsi, "content-security-policy:", csp, p, end) ||
+	       add_header(wsi, "x-content-type-options:", "nosniff", p, end) ||
+	       add_header(wsi, "referrer-policy:", "no-referrer", p, end) ||
+	       add_header(wsi, "x-frame-options:", "DENY", p, end) ||
+	       add_header(wsi, "cross-origin-opener-policy:", "same-origin", p, end) ||
+	       add_header(wsi, "permissions-policy:",
+	                  "geolocation=(self), camera=(), microphone=(), interest-cohort=()", p,
+	                  end);
+}
+
 /* Sends the status line and headers; the body follows in WRITEABLE,
  * unless with_body: then the whole (small) response goes in one write,
  * for answers given while lws is still reading a request body. */
@@ -432,14 +473,7 @@ static int send_headers(struct lws *wsi, struct conn *c, bool with_body)
 	                                             (lws_filepos_t)c->total, &p, end);
 	if (rs->status == 304)
 		c->total = 0;
-	if (!ok || add_header(wsi, "content-security-policy:", csp, &p, end) ||
-	    add_header(wsi, "x-content-type-options:", "nosniff", &p, end) ||
-	    add_header(wsi, "referrer-policy:", "no-referrer", &p, end) ||
-	    add_header(wsi, "x-frame-options:", "DENY", &p, end) ||
-	    add_header(wsi, "cross-origin-opener-policy:", "same-origin", &p, end) ||
-	    add_header(wsi, "permissions-policy:",
-	               "geolocation=(self), camera=(), microphone=(), interest-cohort=()", &p,
-	               end) ||
+	if (!ok || add_security_headers(wsi, &p, end) ||
 	    add_header(wsi, "cache-control:", rs->cache_control ? rs->cache_control : "no-cache",
 	               &p, end))
 		goto out;
@@ -711,19 +745,8 @@ static int on_http(struct lws *wsi, struct conn *c, const char *in)
 	/* the peer address (a system call) is looked up only for requests
 	   that reach a handler, see start(); behind a proxy it is the
 	   proxy's last X-Forwarded-For entry */
-	if (the_app && the_app->cfg.behind_proxy) {
-		/* the proxy appends the address it saw: the last entry */
-		char *xff = copy_header(wsi, WSI_TOKEN_X_FORWARDED_FOR);
-		if (xff) {
-			char *last = strrchr(xff, ',');
-			last = last ? last + 1 : xff;
-			while (*last == ' ')
-				last++;
-			if (*last && strlen(last) < sizeof(rq->peer))
-				snprintf(rq->peer, sizeof(rq->peer), "%s", last);
-			free(xff);
-		}
-	}
+	if (the_app && the_app->cfg.behind_proxy)
+		forwarded_for(wsi, rq->peer, sizeof(rq->peer));
 	if (m)
 		rq->path = copy_header(wsi, m->token);
 	if (!rq->path || !read_query(wsi, rq))
@@ -782,6 +805,31 @@ static int on_writeable(struct lws *wsi, struct conn *c)
 	return 0;
 }
 
+/* Answers a WebSocket handshake that is refused with its status and a
+ * one-line body, and returns 1: lws then ends this HTTP transaction
+ * itself (the connection stays open for another request). */
+static int refuse_upgrade(struct lws *wsi, int status)
+{
+	unsigned char buf[LWS_PRE + 2048];
+	unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf) - 1;
+	const char *body = status == 404   ? "not found\n"
+	                   : status == 403 ? "forbidden\n"
+	                   : status == 429 ? "too many connections\n"
+	                   : status == 503 ? "busy\n"
+	                                   : "bad request\n";
+	size_t blen = strlen(body);
+	if (lws_add_http_common_headers(wsi, (unsigned)status, "text/plain; charset=utf-8",
+	                                (lws_filepos_t)blen, &p, end) ||
+	    add_security_headers(wsi, &p, end) ||
+	    add_header(wsi, "cache-control:", "no-store", &p, end) ||
+	    lws_finalize_http_header(wsi, &p, end) || (size_t)(end - p) < blen)
+		return -1;
+	memcpy(p, body, blen);
+	p += blen;
+	size_t n = (size_t)(p - start);
+	return lws_write(wsi, start, n, LWS_WRITE_HTTP_HEADERS) == (int)n ? 1 : -1;
+}
+
 static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                          size_t len)
 {
@@ -808,8 +856,18 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 		return start(wsi, c);
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		return on_writeable(wsi, c);
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		/* the headers of an upgrade are here, before lws picks a
+		   protocol: a refusal gets its status (lws would only close) */
+		if (in && strcmp(in, "websocket") == 0) {
+			int status = live_upgrade_refusal(wsi);
+			if (status)
+				return refuse_upgrade(wsi, status);
+		}
+		return 0;
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-		/* a WebSocket without our subprotocol lands here: refuse it */
+		/* a WebSocket without our subprotocol lands here: refuse it
+		   (CONFIRM_UPGRADE has answered those already) */
 		return -1;
 	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED: {
 		if (the_app->cfg.behind_proxy)

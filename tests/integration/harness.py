@@ -185,8 +185,12 @@ class Server:
         # unless a test asks for one
         rate = [] if any(a == "--booking-rate" for a in (extra or [])) else ["--booking-rate", "0"]
         # every test client is 127.0.0.1: the per-client caps would count
-        # them all as one, so they are off unless a test sets them
-        for flag in ("--client-connections", "--client-websockets"):
+        # them all as one, so they are off unless a test sets them (the
+        # newer ones only where the server has them)
+        for flag in ("--client-connections", "--client-websockets", "--subscribe-rate",
+                     "--client-bookings"):
+            if flag in ("--subscribe-rate", "--client-bookings") and not supports(binary, flag):
+                continue
             if not any(a == flag for a in (extra or [])):
                 rate += [flag, "0"]
         # several request workers where the server has them (issue 11), so
@@ -347,8 +351,10 @@ def kiosk_headers(server, terminal="demo"):
 class WebSocket:
     """A minimal RFC 6455 client, enough to test our endpoint."""
 
-    def __init__(self, port, path="/ws", protocol="wijkwijzer.v1", origin=None, timeout=5, source=None):
-        # source: a local address such as 127.0.0.2, to be another client
+    def __init__(self, port, path="/ws", protocol="wijkwijzer.v1", origin=None, timeout=5, source=None,
+                 headers=None):
+        # source: a local address such as 127.0.0.2, to be another client;
+        # headers: more handshake headers, such as X-Forwarded-For
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout,
                                              source_address=(source, 0) if source else None)
         key = base64.b64encode(os.urandom(16)).decode()
@@ -359,6 +365,7 @@ class WebSocket:
             lines.append(f"Sec-WebSocket-Protocol: {protocol}")
         if origin:
             lines.append(f"Origin: {origin}")
+        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         resp = b""
         while b"\r\n\r\n" not in resp:
@@ -369,6 +376,10 @@ class WebSocket:
         head, _, self.buf = resp.partition(b"\r\n\r\n")
         self.status_line = head.split(b"\r\n")[0].decode(errors="replace") if head else ""
         self.accepted = self.status_line.startswith("HTTP/1.1 101")
+        # the HTTP status of the answer (101 when accepted), 0 when the
+        # server closed without one
+        parts = self.status_line.split(" ")
+        self.status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
 
     def send(self, text, opcode=1, fin=True, mask=True):
         payload = text.encode() if isinstance(text, str) else text

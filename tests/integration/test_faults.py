@@ -228,11 +228,22 @@ def test_read_only_data(server, binary, sanitizer):
                 st, _, body = _tb.post_form(srv, action, fields)
                 check(st == 503 and "niet worden opgeslagen" in body and "<html" in body,
                       f"HTML confirm on a read-only folder: a 503 page that says so, got {st}")
+            # cancelling is refused as clearly, and changes nothing
+            st, _, body = srv.request("DELETE", f"/api/v1/bookings/{first['token']}", b"",
+                                      {"Content-Length": "0", "Origin": f"http://127.0.0.1:{srv.port}"})
+            check(st == 503 and '"unavailable"' in body, f"API cancel on a read-only folder: 503, got {st} {body[:200]}")
+            st, _, body = srv.get(f"/nl/afspraak/{first['token']}/annuleren")
+            action, fields = _tb.form_fields(body, "/annuleren")
+            check(st == 200 and action, "the cancel page still renders")
+            if action:
+                st, _, body = _tb.post_form(srv, action, fields)
+                check(st == 503 and "<html" in body, f"HTML cancel on a read-only folder: a 503 page, got {st}")
             # reading still works
             st, _, _ = srv.get("/nl/")
             check(st == 200, "pages are served while the folder is read-only")
             st, _, body = srv.get(f"/api/v1/bookings/{first['token']}")
-            check(st == 200, "existing bookings can be read")
+            check(st == 200 and json.loads(body).get("status") == "confirmed",
+                  "existing bookings can be read, and the failed cancels changed nothing")
         finally:
             _immutable(files, False)
         # writable again: no restart needed

@@ -103,18 +103,206 @@ def test_websocket_limits(server, binary, sanitizer):
 
 
 def test_websocket_refused(server, binary, sanitizer):
-    for kwargs, what in [
-        ({"origin": "http://evil.example"}, "wrong origin"),
-        ({"origin": ""}, "missing origin"),
-        ({"protocol": None}, "no subprotocol"),
-        ({"protocol": "chat"}, "other subprotocol"),
-        ({"path": "/nl/"}, "wrong path"),
+    """A handshake that is refused is answered with its HTTP status (lws
+    4.1.6 lets the server answer at LWS_CALLBACK_HTTP_CONFIRM_UPGRADE), with
+    the security headers, and then closed; no session is left behind."""
+    for kwargs, what, status in [
+        ({"origin": "http://evil.example"}, "wrong origin", 403),
+        ({"origin": ""}, "missing origin", 403),
+        ({"protocol": None}, "no subprotocol", 400),
+        ({"protocol": "chat"}, "other subprotocol", 400),
+        ({"protocol": "http"}, "the protocol of pages", 400),
+        ({"path": "/nl/"}, "wrong path", 404),
+        ({"path": "/ws/x"}, "a path below /ws", 404),
     ]:
         ws = harness.WebSocket(server.port, **kwargs)
-        check(not ws.accepted, f"{what} refused ({ws.status_line})")
+        check(not ws.accepted and ws.status == status,
+              f"{what} refused with {status}: {ws.status_line!r}")
         ws.close()
+    # what lws itself needs (it would close without a word): a 400
+    for drop, what in (("Sec-WebSocket-Key", "no Sec-WebSocket-Key"), ("Connection", "no Connection: Upgrade")):
+        lines = [f"GET /ws HTTP/1.1", f"Host: 127.0.0.1:{server.port}", "Upgrade: websocket",
+                 "Connection: Upgrade", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                 "Sec-WebSocket-Version: 13", "Sec-WebSocket-Protocol: wijkwijzer.v1",
+                 f"Origin: http://127.0.0.1:{server.port}"]
+        out = server.raw(("\r\n".join(l for l in lines if not l.startswith(drop + ":")) + "\r\n\r\n").encode())
+        head = out.split(b"\r\n\r\n")[0].decode(errors="replace").lower()
+        check(re.match(r"http/1\.[01] 400 ", head) is not None, f"{what}: 400 ({head[:40]!r})")
+        check("content-security-policy:" in head and "x-content-type-options: nosniff" in head,
+              f"{what}: the refusal has the security headers")
+    ws = harness.WebSocket(server.port)
+    check(ws.accepted, f"a correct handshake is still accepted: {ws.status_line}")
+    if ws.accepted:
+        ws.send(json.dumps({"type": "ping"}))
+        check(json.loads(ws.recv_text()).get("type") == "pong", "and answers")
+    ws.close()
     st, _, _ = server.get("/healthz")
     check(st == 200, "server fine after refused handshakes")
+
+
+def live_slot(server, location):
+    """A free slot (start, ISO) on an open day of location, for a booking
+    that makes the subscribers of that day hear of it."""
+    for d in harness.open_days(location)[:10]:
+        st, _, body = server.get(f"/api/v1/slots?location={location}&date={d}&topic=iets-anders")
+        for sl in json.loads(body)["slots"] if st == 200 else []:
+            if sl["free"] > 0:
+                return d, sl["start"]
+    return None, None
+
+
+def book_api(server, location, start, name):
+    st, _, _ = server.request("POST", "/api/v1/bookings", json.dumps({
+        "location": location, "start": start, "topic": "iets-anders", "name": name,
+        "lang": "nl"}).encode(), {"Content-Type": "application/json"})
+    return st
+
+
+def recv_type(ws, want, timeout=5):
+    """The next message of type want (others are skipped), or None."""
+    ws.sock.settimeout(timeout)
+    try:
+        for _ in range(20):
+            m = json.loads(ws.recv_text())
+            if m.get("type") == want:
+                return m
+    except (OSError, ConnectionError, ValueError):
+        pass
+    return None
+
+
+def test_websocket_subscribe_rate(server, binary, sanitizer):
+    """--subscribe-rate 5: one client address gets five slot lists a minute;
+    the sixth subscribe, on any of its sessions, is answered with an error
+    of the live protocol, is not computed and leaves the subscription as it
+    was; the sessions stay open; another address still subscribes."""
+    if not check(harness.supports(binary, "--subscribe-rate"), "the server has --subscribe-rate"):
+        return
+    k = 4 if sanitizer else 1
+    s = harness.Server(binary, sanitizer=sanitizer, extra=["--subscribe-rate", "5"])
+    try:
+        day, start = live_slot(s, "ww-boswinkel")
+        later = harness.open_day("ww-boswinkel", after=day)
+        check(day and start and later, "an open day with a free slot, and a later one")
+
+        def sub(d):
+            return json.dumps({"type": "subscribe", "location": "ww-boswinkel", "date": d,
+                               "topic": "iets-anders"})
+        a, b = harness.WebSocket(s.port, timeout=5 * k), harness.WebSocket(s.port, timeout=5 * k)
+        check(a.accepted and b.accepted, "two sessions of one address")
+        got = []
+        for i in range(5):
+            (a if i < 3 else b).send(sub(day))
+            got.append(json.loads((a if i < 3 else b).recv_text()).get("type"))
+        check(got == ["slots"] * 5, f"five subscribes within the rate: {got}")
+        a.send(sub(later))
+        m = json.loads(a.recv_text())
+        check(m == {"type": "error", "code": "too_many_subscriptions"}, f"the sixth is refused: {m}")
+        b.send(sub(later))
+        m = json.loads(b.recv_text())
+        check(m.get("code") == "too_many_subscriptions", f"on the other session of that address too: {m}")
+        for ws, what in ((a, "first"), (b, "second")):
+            ws.send(json.dumps({"type": "ping"}))
+            check(recv_type(ws, "pong", 5 * k) is not None, f"the {what} session stays open")
+        try:
+            other = harness.WebSocket(s.port, source="127.0.0.2", timeout=5 * k)
+        except OSError as e:
+            other = None
+            print(f"  subscribe rate: no second loopback address ({e}); other-client check skipped", flush=True)
+        if other:
+            other.send(sub(later))
+            m = json.loads(other.recv_text())
+            check(m.get("type") == "slots" and m.get("date") == later,
+                  f"another address still subscribes: {m.get('type')} {m.get('code')}")
+            other.close()
+        # the refused subscribe changed nothing: a is still on day
+        check(book_api(s, "ww-boswinkel", start, "Rate") == 201, "a booking on the subscribed day")
+        m = recv_type(a, "slots", 5 * k)
+        check(m is not None and m.get("date") == day,
+              f"the refused subscribe left the subscription as it was: {m and m.get('date')}")
+        a.close()
+        b.close()
+    finally:
+        s.cleanup()
+
+
+def test_websocket_limits_behind_proxy(server, binary, sanitizer):
+    """Behind the proxy the WebSocket cap and the subscribe rate count the
+    address the proxy saw (the last X-Forwarded-For entry), as the booking
+    rate does: one client is held to them, another behind the same proxy
+    is not."""
+    has_rate = harness.supports(binary, "--subscribe-rate")
+    k = 4 if sanitizer else 1
+    s = harness.Server(binary, sanitizer=sanitizer,
+                       extra=["--behind-proxy", "--client-websockets", "1"] +
+                       (["--subscribe-rate", "2"] if has_rate else []))
+    try:
+        day = harness.open_day("ww-boswinkel")
+        sub = json.dumps({"type": "subscribe", "location": "ww-boswinkel", "date": day, "topic": "iets-anders"})
+        one = {"X-Forwarded-For": "198.51.100.7"}
+        a = harness.WebSocket(s.port, headers=one, timeout=5 * k)
+        check(a.accepted, f"the first WebSocket of a client behind the proxy: {a.status_line}")
+        a2 = harness.WebSocket(s.port, headers=one, timeout=5 * k)
+        check(not a2.accepted and a2.status == 429, f"its second is over --client-websockets 1: {a2.status_line!r}")
+        a2.close()
+        b = harness.WebSocket(s.port, headers={"X-Forwarded-For": "198.51.100.7, 203.0.113.9"}, timeout=5 * k)
+        check(b.accepted, f"another client behind the same proxy has its own: {b.status_line}")
+        if check(has_rate, "the server has --subscribe-rate") and a.accepted and b.accepted:
+            got = []
+            for _ in range(3):
+                a.send(sub)
+                m = json.loads(a.recv_text())
+                got.append(m.get("type") if m.get("type") == "slots" else m.get("code"))
+            check(got == ["slots", "slots", "too_many_subscriptions"], f"one client's subscribe rate: {got}")
+            b.send(sub)
+            m = json.loads(b.recv_text())
+            check(m.get("type") == "slots", f"the other client still subscribes: {m}")
+        a.close()
+        b.close()
+    finally:
+        s.cleanup()
+
+
+def test_kiosk_reset_needs_hello(server, binary, sanitizer):
+    """kiosk_reset is for the session that said kiosk_hello: on any other
+    session (none, an unknown terminal, another session's hello, after the
+    reset itself) it is refused with an error and does nothing."""
+    ws, other = harness.WebSocket(server.port), harness.WebSocket(server.port)
+    reset = json.dumps({"type": "kiosk_reset"})
+    try:
+        day, start = live_slot(server, "ww-noord")
+        check(day is not None, "a free slot for the subscription")
+        ws.send(json.dumps({"type": "subscribe", "location": "ww-noord", "date": day, "topic": "iets-anders"}))
+        check(json.loads(ws.recv_text()).get("type") == "slots", "subscribed")
+        ws.send(reset)
+        m = json.loads(ws.recv_text())
+        check(m == {"type": "error", "code": "not_a_kiosk_session"}, f"kiosk_reset without kiosk_hello: {m}")
+        other.send(json.dumps({"type": "kiosk_hello", "terminal": "demo"}))
+        check(json.loads(other.recv_text()).get("type") == "kiosk_ready", "another session is a kiosk")
+        ws.send(reset)
+        m = json.loads(ws.recv_text())
+        check(m.get("code") == "not_a_kiosk_session", f"another session's kiosk_hello does not count: {m}")
+        ws.send(json.dumps({"type": "kiosk_hello", "terminal": "bestaat-niet"}))
+        check(json.loads(ws.recv_text()).get("code") == "unknown_terminal", "an unknown terminal")
+        ws.send(reset)
+        m = json.loads(ws.recv_text())
+        check(m.get("code") == "not_a_kiosk_session", f"is no kiosk session: {m}")
+        # nothing was done: the subscription still hears of a booking
+        check(book_api(server, "ww-noord", start, "Kiosk") == 201, "a booking on the subscribed day")
+        m = recv_type(ws, "slots")
+        check(m is not None and m.get("date") == day, "the refused resets left the subscription alone")
+        ws.send(json.dumps({"type": "kiosk_hello", "terminal": "demo"}))
+        check(recv_type(ws, "kiosk_ready") is not None, "kiosk_hello on this session")
+        ws.send(reset)
+        check(recv_type(ws, "kiosk_reset_done") is not None, "then kiosk_reset is done")
+        ws.send(reset)
+        m = json.loads(ws.recv_text())
+        check(m.get("code") == "not_a_kiosk_session", f"the reset ended the kiosk session: {m}")
+        other.send(reset)
+        check(recv_type(other, "kiosk_reset_done") is not None, "the other kiosk session resets itself")
+    finally:
+        ws.close()
+        other.close()
 
 
 def run_cli(binary, args, timeout=10, env=None):

@@ -226,10 +226,15 @@ bool response_redirect(struct response *rs, int status, const char *location)
 
 bool request_cookie(const struct request *rq, const char *name, struct sb *out)
 {
-	if (!rq->cookie)
+	return cookie_value(rq->cookie, name, out);
+}
+
+bool cookie_value(const char *header, const char *name, struct sb *out)
+{
+	if (!header)
 		return false;
 	size_t nl = strlen(name);
-	const char *p = rq->cookie;
+	const char *p = header;
 	while (*p) {
 		while (*p == ' ' || *p == ';')
 			p++;

@@ -137,5 +137,7 @@ bool response_redirect(struct response *rs, int status, const char *location);
 
 /* Cookie value by name from the request's Cookie header, into out. */
 bool request_cookie(const struct request *rq, const char *name, struct sb *out);
+/* The same for a Cookie header's text (NULL: none). */
+bool cookie_value(const char *header, const char *name, struct sb *out);
 
 #endif

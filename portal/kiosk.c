@@ -99,14 +99,19 @@ bool kiosk_find(struct app *app, const char *id, struct kiosk_terminal *out)
 
 bool kiosk_of_request(const struct request *rq, struct kiosk_terminal *out)
 {
+	return kiosk_of_cookie(rq->app, rq->cookie, out);
+}
+
+bool kiosk_of_cookie(struct app *app, const char *cookie_header, struct kiosk_terminal *out)
+{
 	/* the cookie holds "terminal.secret"; the terminal's id has no dot */
 	struct sb c;
 	sb_init(&c, 128);
-	bool ok = request_cookie(rq, KIOSK_COOKIE, &c) && !sb_failed(&c);
+	bool ok = cookie_value(cookie_header, KIOSK_COOKIE, &c) && !sb_failed(&c);
 	char *dot = ok ? strrchr(c.data, '.') : NULL;
 	if (dot) {
 		*dot = '\0';
-		ok = kiosk_find(rq->app, c.data, out) && enrol_verify(out->id, dot + 1);
+		ok = kiosk_find(app, c.data, out) && enrol_verify(out->id, dot + 1);
 	}
 	sb_free(&c);
 	return dot && ok;

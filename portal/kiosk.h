@@ -29,6 +29,8 @@ void kiosk_unload(void);
 bool kiosk_find(struct app *app, const char *id, struct kiosk_terminal *out);
 /* The enrolled terminal this browser is (its kiosk cookie), if any. */
 bool kiosk_of_request(const struct request *rq, struct kiosk_terminal *out);
+/* The same from a Cookie header (a WebSocket handshake). */
+bool kiosk_of_cookie(struct app *app, const char *cookie_header, struct kiosk_terminal *out);
 /* Sets (renews) the kiosk cookie "terminal.secret" (enrol.h). */
 void kiosk_set_cookie(const struct request *rq, struct response *rs, const char *value);
 /* The kiosk parts of the layout (bar, idle dialog, keyboard), after <body>. */

@@ -140,11 +140,14 @@ bool live_handle_message(struct app *app, struct live_session *s, const char *ms
 		/* a kiosk page announces its session */
 		struct kiosk_terminal t;
 		const char *id = json_get_string(&o, "terminal");
-		if (s && app && id && kiosk_find(app, id, &t)) {
+		if (!s || !app || !id || !kiosk_find(app, id, &t)) {
+			error_reply(reply, "unknown_terminal");
+		} else if (strcmp(s->terminal, t.id) != 0) {
+			/* only the browser enrolled as that terminal */
+			error_reply(reply, "not_enrolled");
+		} else {
 			snprintf(s->kiosk, sizeof(s->kiosk), "%s", t.id);
 			sb_puts(reply, "{\"type\":\"kiosk_ready\"}");
-		} else {
-			error_reply(reply, "unknown_terminal");
 		}
 	} else if (strcmp(type, "kiosk_reset") == 0) {
 		/* the privacy reset: forget everything this session held; only
@@ -236,6 +239,7 @@ static bool submit_message(struct live_session *s, char *msg, size_t len)
 	memcpy(j->copy.date, s->date, sizeof(s->date));
 	memcpy(j->copy.topic, s->topic, sizeof(s->topic));
 	memcpy(j->copy.kiosk, s->kiosk, sizeof(s->kiosk));
+	memcpy(j->copy.terminal, s->terminal, sizeof(s->terminal));
 	memcpy(j->copy.peer, s->peer, sizeof(s->peer));
 	j->msg = msg;
 	j->len = len;
@@ -508,6 +512,17 @@ int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return -1;
 		/* the handshake's headers are still here */
 		server_client_address(wsi, s->peer, sizeof(s->peer));
+		{
+			struct app *app = lws_context_user(lws_get_context(wsi));
+			int n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_COOKIE);
+			char *cookie = n > 0 && n < 8192 ? malloc((size_t)n + 1) : NULL;
+			struct kiosk_terminal t;
+			if (cookie &&
+			    lws_hdr_copy(wsi, cookie, n + 1, WSI_TOKEN_HTTP_COOKIE) == n &&
+			    kiosk_of_cookie(app, cookie, &t))
+				snprintf(s->terminal, sizeof(s->terminal), "%s", t.id);
+			free(cookie);
+		}
 		sb_init(&s->in, LIVE_MAX_MESSAGE);
 		s->next = sessions;
 		sessions = s;

@@ -48,10 +48,11 @@ struct live_session {
 	char location[65];   /* slot subscription; "" when none */
 	char date[11];
 	char topic[65];
-	char kiosk[65]; /* the terminal of a kiosk session; "" otherwise */
-	char peer[64];  /* client address (server_client_address): per-client cap and rate */
-	struct sb in;   /* a message arriving in fragments */
-	bool busy;      /* a worker has one of its messages */
+	char kiosk[65];    /* the terminal of a kiosk session; "" otherwise */
+	char terminal[65]; /* the enrolled terminal the browser is (handshake cookie) */
+	char peer[64];     /* client address (server_client_address): per-client cap and rate */
+	struct sb in;      /* a message arriving in fragments */
+	bool busy;         /* a worker has one of its messages */
 	char *backlog[LIVE_MAX_BACKLOG];
 	size_t backlog_len[LIVE_MAX_BACKLOG];
 	size_t nbacklog;

@@ -266,10 +266,19 @@ def test_websocket_limits_behind_proxy(server, binary, sanitizer):
 def test_kiosk_reset_needs_hello(server, binary, sanitizer):
     """kiosk_reset is for the session that said kiosk_hello: on any other
     session (none, an unknown terminal, another session's hello, after the
-    reset itself) it is refused with an error and does nothing."""
-    ws, other = harness.WebSocket(server.port), harness.WebSocket(server.port)
+    reset itself) it is refused with an error and does nothing. Only the
+    browser enrolled as the terminal may say kiosk_hello for it."""
+    kiosk = harness.kiosk_headers(server)
+    ws, other = harness.WebSocket(server.port, headers=kiosk), harness.WebSocket(server.port, headers=kiosk)
+    stranger = harness.WebSocket(server.port, headers={"Cookie": "ww_kiosk=demo"})
     reset = json.dumps({"type": "kiosk_reset"})
     try:
+        stranger.send(json.dumps({"type": "kiosk_hello", "terminal": "demo"}))
+        m = json.loads(stranger.recv_text())
+        check(m == {"type": "error", "code": "not_enrolled"}, f"kiosk_hello from a browser that is not the terminal: {m}")
+        ws.send(json.dumps({"type": "kiosk_hello", "terminal": "test"}))
+        m = json.loads(ws.recv_text())
+        check(m.get("code") == "not_enrolled", f"kiosk_hello for another terminal than the browser is: {m}")
         day, start = live_slot(server, "ww-noord")
         check(day is not None, "a free slot for the subscription")
         ws.send(json.dumps({"type": "subscribe", "location": "ww-noord", "date": day, "topic": "iets-anders"}))
@@ -303,6 +312,7 @@ def test_kiosk_reset_needs_hello(server, binary, sanitizer):
     finally:
         ws.close()
         other.close()
+        stranger.close()
 
 
 def run_cli(binary, args, timeout=10, env=None):

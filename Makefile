@@ -27,7 +27,10 @@ LANGS     := en de tr ar pl uk
 COMPLETE  := en de tr ar pl uk
 DOMAINS   := wijkwijzer wijkwijzer-content
 
-SRC       := $(filter-out portal/main.c portal/import_main.c,$(wildcard portal/*.c))
+# portal/<layer>/: base, store, exec, domain, net, web, api, app, import
+# (README "Layout"; tools/layers.py checks which way includes point)
+SRC       := $(filter-out portal/app/main.c portal/import/import_main.c,$(wildcard portal/*/*.c))
+HDRS      := $(wildcard portal/*/*.h)
 OBJ       := $(SRC:portal/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/assets.o
 STATIC    := $(sort $(wildcard portal/static/*))
 UNIT_SRC  := $(wildcard tests/unit/*.c)
@@ -39,27 +42,28 @@ MO        := $(foreach l,$(LANGS),$(foreach d,$(DOMAINS),$(BUILD)/locale/$(l)/LC
 all: $(BUILD)/wijkwijzer $(MO) content
 
 # ---- build ---------------------------------------------------------------
-$(BUILD)/obj/%.o: portal/%.c $(wildcard portal/*.h) | $(BUILD)/obj
+$(BUILD)/obj/%.o: portal/%.c $(HDRS) | $(BUILD)/obj
+	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c $< -o $@
 
-$(BUILD)/obj/assets.o: $(BUILD)/assets.c portal/assets.h | $(BUILD)/obj
+$(BUILD)/obj/assets.o: $(BUILD)/assets.c portal/base/assets.h | $(BUILD)/obj
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Wno-overlength-strings -c $< -o $@
 
 $(BUILD)/assets.c: $(BUILD)/embed $(STATIC)
 	$(BUILD)/embed $@ $(STATIC)
 
-# embed compresses with portal/compress.c; it runs at build time only
-EMBED_SRC := tools/embed.c portal/compress.c portal/sb.c
-$(BUILD)/embed: $(EMBED_SRC) portal/compress.h portal/sb.h | $(BUILD)
+# embed compresses with portal/base/compress.c; it runs at build time only
+EMBED_SRC := tools/embed.c portal/base/compress.c portal/base/sb.c
+$(BUILD)/embed: $(EMBED_SRC) portal/base/compress.h portal/base/sb.h | $(BUILD)
 	$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O1 $(ZCFLAGS) $(EMBED_SRC) -o $@ $(ZLIBS)
 
 $(BUILD)/libportal.a: $(OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/wijkwijzer: $(BUILD)/obj/main.o $(BUILD)/libportal.a
+$(BUILD)/wijkwijzer: $(BUILD)/obj/app/main.o $(BUILD)/libportal.a
 	$(CC) $(ALLCFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/wijkwijzer-import: $(BUILD)/obj/import_main.o $(BUILD)/libportal.a
+$(BUILD)/wijkwijzer-import: $(BUILD)/obj/import/import_main.o $(BUILD)/libportal.a
 	$(CC) $(ALLCFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD) $(BUILD)/obj:
@@ -79,7 +83,7 @@ XGETTEXT := xgettext --from-code=UTF-8 --add-comments=TRANSLATORS: --keyword=_ -
             --msgid-bugs-address=wijkwijzer@voorbeeld.nl --sort-by-file
 
 pot: $(BUILD)/wijkwijzer-import
-	$(XGETTEXT) -o locales/ui/wijkwijzer.pot portal/*.c
+	$(XGETTEXT) -o locales/ui/wijkwijzer.pot portal/*/*.c
 	$(BUILD)/wijkwijzer-import --pot content locales/content/wijkwijzer-content.pot
 
 po: pot
@@ -144,16 +148,16 @@ browser: all
 # catalogue (a string added without `make po` would show in Dutch).
 i18n-check: | $(BUILD)
 	@sh tools/i18n-check.sh "$(COMPLETE)" "$(LANGS)"
-	@$(XGETTEXT) -o $(BUILD)/source.pot portal/*.c
+	@$(XGETTEXT) -o $(BUILD)/source.pot portal/*/*.c
 	@for l in $(COMPLETE); do msgcmp locales/ui/$$l.po $(BUILD)/source.pot || \
 	  { echo "i18n: locales/ui/$$l.po lacks strings of the source: run make po"; exit 1; }; done
 	@echo "i18n: every UI string of the source is translated"
 
 fmt:
-	clang-format -i portal/*.c portal/*.h tests/unit/*.c tests/unit/*.h tools/*.c
+	clang-format -i portal/*/*.c portal/*/*.h tests/unit/*.c tests/unit/*.h tools/*.c
 
 fmt-check:
-	@clang-format --dry-run --Werror portal/*.c portal/*.h tests/unit/*.c tests/unit/*.h tools/*.c \
+	@clang-format --dry-run --Werror portal/*/*.c portal/*/*.h tests/unit/*.c tests/unit/*.h tools/*.c \
 	  && echo "clang-format: clean"
 
 # ---- benchmarks ----------------------------------------------------------
@@ -246,7 +250,7 @@ fuzz-build: fuzz-deps $(MO) content
 	  $(FUZZ_BUILD)/libportal.a
 	$(MAKE) $(FUZZ_BIN)
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libportal.a $(wildcard portal/*.h)
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libportal.a $(HDRS)
 	clang $(CPPFLAGS) -I$(FUZZ_BUILD) -std=c11 $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer \
 	  $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(ZCFLAGS) $< $(FUZZ_BUILD)/libportal.a -o $@ $(LDLIBS)
 

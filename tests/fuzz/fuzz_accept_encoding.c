@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compress.h"
-#include "sb.h"
+#include "base/compress.h"
+#include "base/sb.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

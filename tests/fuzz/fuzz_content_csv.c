@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "content_import.h"
+#include "store/content_import.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
-#include "text.h"
+#include "base/csv.h"
+#include "base/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
-#include "catalog.h"
-#include "i18n.h"
-#include "kiosk.h"
-#include "live.h"
-#include "store.h"
-#include "text.h"
+#include "base/app.h"
+#include "store/catalog.h"
+#include "base/i18n.h"
+#include "web/kiosk.h"
+#include "net/live.h"
+#include "store/store.h"
+#include "base/text.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "i18n.h"
-#include "route.h"
+#include "base/i18n.h"
+#include "net/route.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);

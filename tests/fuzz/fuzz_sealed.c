@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
-#include "crypto.h"
-#include "selfcheck.h"
+#include "base/app.h"
+#include "base/crypto.h"
+#include "domain/selfcheck.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

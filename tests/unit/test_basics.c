@@ -1,10 +1,10 @@
 /* sb, text, html, params */
 #include <stdlib.h>
 
-#include "html.h"
-#include "http.h"
-#include "sb.h"
-#include "text.h"
+#include "base/html.h"
+#include "net/http.h"
+#include "base/sb.h"
+#include "base/text.h"
 #include "unit.h"
 
 void test_sb(void)

@@ -2,14 +2,14 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "booking.h"
-#include "catalog.h"
-#include "content_import.h"
-#include "csv.h"
-#include "geo.h"
-#include "hours.h"
-#include "postcodes.h"
-#include "text.h"
+#include "domain/booking.h"
+#include "store/catalog.h"
+#include "store/content_import.h"
+#include "base/csv.h"
+#include "base/geo.h"
+#include "base/hours.h"
+#include "store/postcodes.h"
+#include "base/text.h"
 #include "unit.h"
 
 void test_csv(void)

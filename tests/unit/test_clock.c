@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "clock.h"
+#include "base/clock.h"
 #include "unit.h"
 
 static bool parses_to(const char *s, long long want)

@@ -8,9 +8,9 @@
 #define ZLIB_CONST
 #include <zlib.h>
 
-#include "assets.h"
-#include "compress.h"
-#include "sb.h"
+#include "base/assets.h"
+#include "base/compress.h"
+#include "base/sb.h"
 #include "unit.h"
 
 /* Inflates a gzip stream (and only gzip: windowBits 15 + 16) into out;

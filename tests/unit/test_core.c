@@ -2,16 +2,16 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "app.h"
-#include "csrf.h"
-#include "origin.h"
-#include "handlers.h"
-#include "http.h"
-#include "i18n.h"
-#include "json.h"
-#include "rate.h"
-#include "route.h"
-#include "server.h"
+#include "base/app.h"
+#include "net/csrf.h"
+#include "base/origin.h"
+#include "web/handlers.h"
+#include "net/http.h"
+#include "base/i18n.h"
+#include "base/json.h"
+#include "net/rate.h"
+#include "net/route.h"
+#include "net/server.h"
 #include "unit.h"
 
 static void noop(struct request *rq, struct response *rs)

@@ -2,9 +2,9 @@
  * state and code of the self-check that use it */
 #include <stdlib.h>
 
-#include "app.h"
-#include "crypto.h"
-#include "selfcheck.h"
+#include "base/app.h"
+#include "base/crypto.h"
+#include "domain/selfcheck.h"
 #include "unit.h"
 
 static const char AAD[] = "unit-test-v1";

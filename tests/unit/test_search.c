@@ -8,11 +8,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "catalog.h"
-#include "content_import.h"
-#include "geo.h"
-#include "hours.h"
-#include "store.h"
+#include "store/catalog.h"
+#include "store/content_import.h"
+#include "base/geo.h"
+#include "base/hours.h"
+#include "store/store.h"
 #include "unit.h"
 
 static time_t local_time(int y, int mon, int d, int h, int min)

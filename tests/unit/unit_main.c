@@ -1,6 +1,6 @@
 #include <stdlib.h>
 
-#include "i18n.h"
+#include "base/i18n.h"
 #include "unit.h"
 
 int unit_passed, unit_failed;

@@ -1,0 +1,458 @@
+/* main: options, signals, start-up and clean shutdown. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/app.h"
+#include "base/clock.h"
+#include "web/enrol.h"
+#include "store/catalog.h"
+#include "base/i18n.h"
+#include "web/kiosk.h"
+#include "base/sb.h"
+#include "net/server.h"
+#include "domain/speech.h"
+#include "web/staff.h"
+#include "store/store.h"
+#include "base/text.h"
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
+static struct app app;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		reload_requested = 1;
+	else
+		stop_requested = 1;
+	server_wake(&app);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: wijkwijzer [OPTION]...\n"
+	           "Serves the wijkwijzer portal and kiosk over HTTP and WebSocket.\n\n"
+	           "  --port N        TCP port (default 8080)\n"
+	           "  --listen ADDR   IP address to listen on (default 127.0.0.1)\n"
+	           "  --data DIR      folder for the bookings database, created if missing\n"
+	           "                  (default: data/ beside build/)\n"
+	           "  --content DIR   built content folder (default: build/content)\n"
+	           "  --locale DIR    compiled translations (default: build/locale)\n"
+	           "  --public-url URL  the address residents and terminals use, as\n"
+	           "                  scheme://host[:port]; absolute links (QR codes,\n"
+	           "                  calendar files) and Origin checks use it. Needed\n"
+	           "                  unless --listen is a loopback address\n"
+	           "  --behind-proxy  the client address is the last X-Forwarded-For hop\n"
+	           "  --quiet         no access log\n"
+	           "  --retention-days N  days personal data is kept after an appointment\n"
+	           "                  (default 30)\n"
+	           "  --booking-rate N  booking attempts per client address per hour\n"
+	           "                  (default 60; 0 = no limit)\n"
+	           "  --workers N     reader threads for pages and the API (default: the\n"
+	           "                  number of cores)\n"
+	           "  --client-connections N  open HTTP connections one client address may\n"
+	           "                  hold (default 64; 0 = no limit)\n"
+	           "  --client-websockets N   open WebSockets one client address may hold\n"
+	           "                  (default 16; 0 = no limit)\n"
+	           "  --subscribe-rate N      WebSocket subscribe messages one client address\n"
+	           "                  may send per minute (default 120; 0 = no limit)\n"
+	           "  --client-bookings N     future appointments without phone or e-mail one\n"
+	           "                  client address may hold per calendar week (default 3;\n"
+	           "                  0 = no limit)\n"
+	           "  --set-staff-password LOCATION  read a staff password for a wijkwijzer\n"
+	           "                  from standard input, store its hash and exit\n"
+	           "  --enroll-terminal ID  print a one-time link that makes a browser the\n"
+	           "                  kiosk terminal ID, and exit\n"
+	           "  --help          show this help and exit\n");
+}
+
+/* The folder of the executable, so defaults work from any directory. */
+static char *exe_dir(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return strdup(".");
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	return strdup(buf);
+}
+
+static char *join(const char *dir, const char *rest)
+{
+	struct sb b;
+	sb_init(&b, PATH_MAX);
+	if (!sb_appendf(&b, "%s/%s", dir, rest)) {
+		sb_free(&b);
+		return NULL;
+	}
+	return sb_steal(&b);
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Reads one line (the password) from standard input and stores its
+ * hash. Returns the exit code. */
+static int set_staff_password(const char *location)
+{
+	char line[512];
+	if (isatty(STDIN_FILENO))
+		fprintf(stderr, "New password for %s (at least 12 characters): ", location);
+	if (!fgets(line, sizeof(line), stdin)) {
+		fprintf(stderr, "wijkwijzer: no password on standard input\n");
+		return 1;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	char err[256];
+	bool ok = staff_set_password(&app, location, line, err, sizeof(err));
+	explicit_bzero(line, sizeof(line));
+	if (!ok) {
+		fprintf(stderr, "wijkwijzer: %s\n", err);
+		return 1;
+	}
+	fprintf(stderr, "wijkwijzer: staff password for %s stored\n", location);
+	return 0;
+}
+
+/* Prints the one-time enrolment link of a terminal. Returns the exit code. */
+static int enrol_print_link(const char *terminal)
+{
+	struct sb link;
+	sb_init(&link, 256);
+	char err[256];
+	if (!enrol_new_code(&app, terminal, &link, err, sizeof(err))) {
+		fprintf(stderr, "wijkwijzer: %s\n", err);
+		sb_free(&link);
+		return 1;
+	}
+	/* the link on standard output, alone, for scripts; the rest on stderr */
+	printf("%s\n", sb_str(&link));
+	fprintf(stderr,
+	        "wijkwijzer: open this link once in the browser of terminal %s, within %d "
+	        "hours; it then is that terminal (an earlier browser of it no longer is)\n",
+	        terminal, ENROL_CODE_SECONDS / 3600);
+	sb_free(&link);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	enum {
+		OPT_PORT = 1,
+		OPT_LISTEN,
+		OPT_DATA,
+		OPT_CONTENT,
+		OPT_LOCALE,
+		OPT_QUIET,
+		OPT_HELP,
+		OPT_PUBLIC_URL,
+		OPT_RETENTION,
+		OPT_STAFF_PASSWORD,
+		OPT_BOOKING_RATE,
+		OPT_BEHIND_PROXY,
+		OPT_WORKERS,
+		OPT_CLIENT_CONNS,
+		OPT_CLIENT_WS,
+		OPT_SUBSCRIBE_RATE,
+		OPT_CLIENT_BOOKINGS,
+		OPT_ENROL,
+	};
+	static const struct option opts[] = {
+	    {"port", required_argument, NULL, OPT_PORT},
+	    {"listen", required_argument, NULL, OPT_LISTEN},
+	    {"data", required_argument, NULL, OPT_DATA},
+	    {"content", required_argument, NULL, OPT_CONTENT},
+	    {"locale", required_argument, NULL, OPT_LOCALE},
+	    {"quiet", no_argument, NULL, OPT_QUIET},
+	    {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
+	    {"retention-days", required_argument, NULL, OPT_RETENTION},
+	    {"set-staff-password", required_argument, NULL, OPT_STAFF_PASSWORD},
+	    {"booking-rate", required_argument, NULL, OPT_BOOKING_RATE},
+	    {"behind-proxy", no_argument, NULL, OPT_BEHIND_PROXY},
+	    {"workers", required_argument, NULL, OPT_WORKERS},
+	    {"client-connections", required_argument, NULL, OPT_CLIENT_CONNS},
+	    {"client-websockets", required_argument, NULL, OPT_CLIENT_WS},
+	    {"subscribe-rate", required_argument, NULL, OPT_SUBSCRIBE_RATE},
+	    {"client-bookings", required_argument, NULL, OPT_CLIENT_BOOKINGS},
+	    {"enroll-terminal", required_argument, NULL, OPT_ENROL},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
+	};
+	app.cfg.port = 8080;
+	app.cfg.listen = "127.0.0.1";
+	app.cfg.retention_days = 30;
+	app.cfg.booking_rate = 60;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	app.cfg.workers = cores > 0 ? (int)(cores > 64 ? 64 : cores) : 2;
+	app.cfg.max_conns_per_client = 64;
+	app.cfg.max_ws_per_client = 16;
+	app.cfg.subscribe_rate = 120;
+	app.cfg.client_bookings = 3;
+	const char *data = NULL, *content = NULL, *locale = NULL, *staff_location = NULL;
+	const char *public_url = NULL, *enrol_terminal = NULL;
+	bool address_given = false;
+	int o;
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		long v;
+		switch (o) {
+		case OPT_PORT:
+			if (!text_parse_long(optarg, 1, 65535, &v)) {
+				fprintf(stderr,
+				        "wijkwijzer: --port needs a number from 1 to 65535\n");
+				return 2;
+			}
+			app.cfg.port = (int)v;
+			address_given = true;
+			break;
+		case OPT_LISTEN:
+			app.cfg.listen = optarg;
+			address_given = true;
+			break;
+		case OPT_DATA:
+			data = optarg;
+			break;
+		case OPT_CONTENT:
+			content = optarg;
+			break;
+		case OPT_LOCALE:
+			locale = optarg;
+			break;
+		case OPT_QUIET:
+			app.cfg.quiet = true;
+			break;
+		case OPT_PUBLIC_URL:
+			public_url = optarg;
+			break;
+		case OPT_RETENTION:
+			if (!text_parse_long(optarg, 1, 3650, &v)) {
+				fprintf(
+				    stderr,
+				    "wijkwijzer: --retention-days needs a number from 1 to 3650\n");
+				return 2;
+			}
+			app.cfg.retention_days = (int)v;
+			break;
+		case OPT_BOOKING_RATE:
+			if (!text_parse_long(optarg, 0, 100000, &v)) {
+				fprintf(
+				    stderr,
+				    "wijkwijzer: --booking-rate needs a number (0 = no limit)\n");
+				return 2;
+			}
+			app.cfg.booking_rate = (int)v;
+			break;
+		case OPT_BEHIND_PROXY:
+			app.cfg.behind_proxy = true;
+			break;
+		case OPT_WORKERS:
+			if (!text_parse_long(optarg, 1, 64, &v)) {
+				fprintf(stderr,
+				        "wijkwijzer: --workers needs a number from 1 to 64\n");
+				return 2;
+			}
+			app.cfg.workers = (int)v;
+			break;
+		case OPT_CLIENT_CONNS:
+		case OPT_CLIENT_WS:
+			if (!text_parse_long(optarg, 0, 1000000, &v)) {
+				fprintf(stderr, "wijkwijzer: --%s needs a number (0 = no limit)\n",
+				        o == OPT_CLIENT_CONNS ? "client-connections"
+				                              : "client-websockets");
+				return 2;
+			}
+			if (o == OPT_CLIENT_CONNS)
+				app.cfg.max_conns_per_client = (int)v;
+			else
+				app.cfg.max_ws_per_client = (int)v;
+			break;
+		case OPT_SUBSCRIBE_RATE:
+		case OPT_CLIENT_BOOKINGS:
+			if (!text_parse_long(optarg, 0, 1000000, &v)) {
+				fprintf(stderr, "wijkwijzer: --%s needs a number (0 = no limit)\n",
+				        o == OPT_SUBSCRIBE_RATE ? "subscribe-rate"
+				                                : "client-bookings");
+				return 2;
+			}
+			if (o == OPT_SUBSCRIBE_RATE)
+				app.cfg.subscribe_rate = (int)v;
+			else
+				app.cfg.client_bookings = (int)v;
+			break;
+		case OPT_STAFF_PASSWORD:
+			staff_location = optarg;
+			break;
+		case OPT_ENROL:
+			enrol_terminal = optarg;
+			break;
+		case OPT_HELP:
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "wijkwijzer: unexpected argument '%s' (see --help)\n",
+		        argv[optind]);
+		return 2;
+	}
+
+	/* every absolute URL comes from here, never from a Host header */
+	if (public_url) {
+		char why[128];
+		if (!origin_parse(public_url, &app.cfg.pub, why, sizeof(why))) {
+			fprintf(stderr, "wijkwijzer: --public-url %s\n", why);
+			return 2;
+		}
+	} else if (!origin_from_listen(app.cfg.listen, app.cfg.port, &app.cfg.pub)) {
+		fprintf(stderr,
+		        "wijkwijzer: --listen %s is reachable from other machines: give the "
+		        "address residents use with --public-url https://...\n",
+		        app.cfg.listen);
+		return 2;
+	}
+
+	char *dir = exe_dir();
+	if (!dir) {
+		fprintf(stderr, "wijkwijzer: out of memory\n");
+		return 1;
+	}
+	app.cfg.data_dir = data ? strdup(data) : join(dir, "../data");
+	app.cfg.content_dir = content ? strdup(content) : join(dir, "content");
+	app.cfg.locale_dir = locale ? strdup(locale) : join(dir, "locale");
+	free(dir);
+	int rc = 1;
+	if (!app.cfg.data_dir || !app.cfg.content_dir || !app.cfg.locale_dir) {
+		fprintf(stderr, "wijkwijzer: out of memory\n");
+		goto out;
+	}
+	if (!is_dir(app.cfg.content_dir)) {
+		fprintf(stderr, "wijkwijzer: content folder %s does not exist (run: make)\n",
+		        app.cfg.content_dir);
+		goto out;
+	}
+
+	/* one malloc arena per thread would keep freed memory of every
+	   worker apart; two arenas hold the peak (RSS) well down at no
+	   measurable cost here, as the threads rarely allocate at once */
+	if (mallopt(M_ARENA_MAX, 2) != 1) {
+		/* a sanitizer's allocator has no arenas: nothing to limit, and
+		   nothing a user should be told about */
+	}
+	/* files this process makes (the bookings database, its WAL) are the
+	   server user's alone */
+	umask(077);
+	signal(SIGPIPE, SIG_IGN);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+	    sigaction(SIGHUP, &sa, NULL)) {
+		fprintf(stderr, "wijkwijzer: cannot install signal handlers: %s\n",
+		        strerror(errno));
+		goto out;
+	}
+
+	/* opening hours and appointments are wall-clock times in Enschede */
+	setenv("TZ", "Europe/Amsterdam", 1);
+	tzset();
+	i18n_init(app.cfg.locale_dir);
+	char err[512];
+	if (!clock_init_from_env(err, sizeof(err))) {
+		fprintf(stderr, "wijkwijzer: %s\n", err);
+		goto out;
+	}
+	app.catalog = catalog_open(app.cfg.content_dir, err, sizeof(err));
+	if (!app.catalog) {
+		fprintf(stderr, "wijkwijzer: %s\n", err);
+		goto out;
+	}
+	if (!kiosk_load(app.catalog)) {
+		fprintf(stderr, "wijkwijzer: cannot read the kiosk terminals of the content\n");
+		goto out;
+	}
+	app.store = store_open(app.cfg.data_dir, err, sizeof(err));
+	if (!app.store) {
+		fprintf(stderr, "wijkwijzer: %s\n", err);
+		goto out;
+	}
+	if (!store_secret(app.store, "signing", app.secret, sizeof(app.secret))) {
+		fprintf(stderr, "wijkwijzer: cannot read or create the signing secret: %s\n",
+		        store_errmsg(app.store));
+		goto out;
+	}
+	if (staff_location) {
+		rc = set_staff_password(staff_location);
+		goto out;
+	}
+	if (enrol_terminal) {
+		/* the link names the address the server recorded, unless told
+		   one with --public-url, --port or --listen */
+		struct sb url;
+		sb_init(&url, 300);
+		char why[128];
+		if (!public_url && !address_given &&
+		    store_setting_get(app.store, "public_url", &url) &&
+		    !origin_parse(sb_str(&url), &app.cfg.pub, why, sizeof(why)))
+			fprintf(stderr, "wijkwijzer: the recorded public address %s %s\n",
+			        sb_str(&url), why);
+		sb_free(&url);
+		rc = enrol_print_link(enrol_terminal);
+		goto out;
+	}
+	if (!store_setting_set(app.store, "public_url", app.cfg.pub.base)) {
+		fprintf(stderr, "wijkwijzer: cannot record the public address: %s\n",
+		        store_errmsg(app.store));
+		goto out;
+	}
+	if (!enrol_load(app.store)) {
+		fprintf(stderr, "wijkwijzer: cannot read the enrolled kiosk terminals: %s\n",
+		        store_errmsg(app.store));
+		goto out;
+	}
+	if (!server_start(&app, err, sizeof(err))) {
+		fprintf(stderr, "wijkwijzer: %s\n", err);
+		goto out;
+	}
+	app.started = clock_now();
+	fprintf(stderr, "wijkwijzer: serving http://%s:%d/ as %s (data %s)\n", app.cfg.listen,
+	        app.cfg.port, app.cfg.pub.base, app.cfg.data_dir);
+	if (app.cfg.pub.derived)
+		fprintf(stderr,
+		        "wijkwijzer: no --public-url: QR codes and calendar links use %s, "
+		        "which only this machine can open\n",
+		        app.cfg.pub.base);
+	server_run(&app, &stop_requested, &reload_requested);
+	fprintf(stderr, "wijkwijzer: shutting down\n");
+	rc = 0;
+out:
+	server_stop(&app);
+	store_close(app.store);
+	app.store = NULL;
+	catalog_close(app.catalog);
+	app.catalog = NULL;
+	speech_shutdown();
+	kiosk_unload();
+	enrol_unload();
+	i18n_shutdown();
+	free(app.cfg.data_dir);
+	free(app.cfg.content_dir);
+	free(app.cfg.locale_dir);
+	return rc;
+}

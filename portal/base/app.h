@@ -1,0 +1,44 @@
+/* app: the state shared by all requests of one server process. */
+#ifndef WW_APP_H
+#define WW_APP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "base/crypto.h"
+#include "base/origin.h"
+
+struct store;
+struct catalog;
+struct lws_context;
+
+struct config {
+	int port;
+	const char *listen;
+	char *data_dir;
+	char *content_dir;
+	char *locale_dir;
+	bool behind_proxy;        /* client address from X-Forwarded-For (rate limits) */
+	bool quiet;               /* no access log */
+	struct public_origin pub; /* the one public address: QR codes, calendars */
+	int retention_days;       /* personal data kept after an appointment */
+	int booking_rate;         /* booking attempts per client per hour; 0: no limit */
+	int workers;              /* reader threads */
+	int max_conns_per_client; /* open HTTP connections per client address */
+	int max_ws_per_client;    /* open WebSockets per client address */
+	int subscribe_rate;       /* WebSocket subscribe messages per client per minute */
+	int client_bookings;      /* appointments without contact per client a week; 0: no limit */
+};
+
+struct app {
+	struct config cfg;
+	struct store *store;
+	struct catalog *catalog; /* read-only content, replaced on SIGHUP */
+	struct lws_context *ctx;
+	_Atomic unsigned long content_gen;      /* bumped when new content is checked */
+	unsigned char secret[CRYPTO_KEY_BYTES]; /* signs forms and links */
+	time_t started;
+};
+
+#endif

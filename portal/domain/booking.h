@@ -1,0 +1,166 @@
+/* booking: wijkwijzer appointments: slots from the content, bookings in
+ * the data folder, tokens and references, cancel and reschedule,
+ * retention.
+ *
+ * Never overbooked: every booking claims one desk for each slot it
+ * covers, and a partial UNIQUE index on (location, slot, desk) of the
+ * active claims makes a second claim of the same desk impossible in the
+ * database itself. Desks are numbered 1..desks, so a slot can never hold
+ * more bookings than it has desks. Claims are made inside BEGIN
+ * IMMEDIATE, so concurrent requests queue instead of racing.
+ *
+ * Never lost: the database runs with synchronous=FULL; a confirmation is
+ * shown only after COMMIT returned.
+ *
+ * Times are local wall-clock times in Europe/Amsterdam, written as
+ * "YYYY-MM-DDTHH:MM" (they sort as text). */
+#ifndef WW_BOOKING_H
+#define WW_BOOKING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "base/hours.h"
+#include "base/sb.h"
+
+struct app;
+
+#define BOOKING_TIME_LEN  17 /* "2026-12-01T09:30" + NUL */
+#define BOOKING_MAX_SLOTS 64
+/* the most slots one appointment may cover (checked at import) */
+#define BOOKING_SPAN_MAX 32
+
+struct slot {
+	char start[BOOKING_TIME_LEN];
+	char end[BOOKING_TIME_LEN];
+	int free; /* desks free for the whole duration */
+};
+
+struct booking_place {
+	int slot_minutes, desks, notice_hours, horizon_days;
+};
+
+bool booking_place_config(struct app *app, const char *location, struct booking_place *out);
+/* Duration of a topic in minutes, or -1 when unknown. */
+int booking_topic_duration(struct app *app, const char *topic);
+
+/* Bookable starts on one day for a topic (free may be 0: then full). */
+size_t booking_day_slots(struct app *app, const char *location, const char *topic,
+                         struct hours_day day, time_t now, struct slot *out, size_t max);
+/* Every slot of a day by the opening hours, whatever is booked or how
+ * near it is (for staff, to block one). */
+size_t booking_day_starts(struct app *app, const char *location, struct hours_day day,
+                          struct slot *out, size_t max);
+/* The first start with a free desk within the horizon. */
+bool booking_next_free(struct app *app, const char *location, const char *topic, time_t now,
+                       struct slot *out);
+/* Up to max next free starts from a given moment (for "just taken"). */
+size_t booking_free_after(struct app *app, const char *location, const char *topic, time_t now,
+                          const char *after, struct slot *out, size_t max);
+
+/* A local time "YYYY-MM-DDTHH:MM" as a day and minute; false if malformed. */
+bool booking_parse_time(const char *s, struct hours_day *day, int *minute);
+/* ISO 8601 with the UTC offset in force then: 2026-12-01T09:30:00+01:00 */
+bool booking_iso(struct sb *out, const char *local);
+/* The instant of a local time. */
+time_t booking_instant(const char *local);
+
+enum booking_need {
+	NEED_INTERPRETER = 1,
+	NEED_WHEELCHAIR = 2,
+	NEED_COMPANION = 4,
+	NEED_CLIENT_SUPPORT = 8,
+};
+
+struct booking_request {
+	const char *location;
+	const char *start;
+	const char *topic;
+	const char *name;
+	const char *phone;
+	const char *email;
+	const char *lang;
+	unsigned needs;
+	const char *interpreter_lang;
+	const char *summary; /* consented self-check summary, or NULL */
+	const char *origin;  /* "web", "kiosk" or "api" */
+	/* Who books, for the weekly cap without contact details (only a
+	   keyed hash of it is stored): the client address (request.peer,
+	   the forwarded one behind the proxy), and the enrolled kiosk
+	   terminal this browser is (kiosk_of_request; NULL outside a kiosk,
+	   and origin is then not "kiosk"), which counts instead. */
+	const char *client;
+	const char *terminal;
+};
+
+enum booking_result {
+	BOOKING_OK,
+	BOOKING_FULL,     /* no desk free any more */
+	BOOKING_BAD_SLOT, /* not a bookable start */
+	BOOKING_NOT_FOUND,
+	BOOKING_CANCELLED,
+	BOOKING_LIMIT,        /* too many bookings for this contact */
+	BOOKING_CLIENT_LIMIT, /* too many without contact details from this client */
+	BOOKING_ERROR,
+};
+
+struct booking {
+	long long id;
+	char *reference, *location, *start, *end, *topic, *status;
+	char *name, *phone, *email, *lang, *interpreter_lang, *summary, *origin;
+	char *updated_at; /* "2026-12-01T09:30:00Z" (UTC) */
+	int sequence;     /* moves and cancellation so far (RFC 5545 SEQUENCE) */
+	unsigned needs;
+	bool purged;
+};
+
+/* Creates a booking; on BOOKING_OK fills token (secret, 43 characters)
+ * and reference ("K7D-3PX"). One phone number or e-mail address holds at
+ * most three confirmed bookings per calendar week (BOOKING_LIMIT); a
+ * booking without either counts for its client instead, which holds at
+ * most app->cfg.client_bookings future confirmed ones per calendar week
+ * without contact details (BOOKING_CLIENT_LIMIT); an enrolled kiosk
+ * terminal counts as one client of its own, with a higher bound (see
+ * booking.c). */
+enum booking_result booking_create(struct app *app, const struct booking_request *rq, time_t now,
+                                   struct sb *token, struct booking *out);
+enum booking_result booking_find(struct app *app, const char *token, struct booking *out);
+enum booking_result booking_find_reference(struct app *app, const char *reference,
+                                           struct booking *out);
+/* On any result but BOOKING_OK, out is left empty (booking_free-d). */
+enum booking_result booking_cancel(struct app *app, const char *token, struct booking *out);
+/* Moves a booking; the old slot is released only when the new one is
+ * held. A move into another week counts there for the booking's contact
+ * or client like a new booking (BOOKING_LIMIT, BOOKING_CLIENT_LIMIT). */
+enum booking_result booking_move(struct app *app, const char *token, const char *new_start,
+                                 time_t now, struct booking *out);
+void booking_free(struct booking *b);
+
+/* Staff: set status (checked_in / no_show) by booking id at a location. */
+bool booking_set_status(struct app *app, const char *location, long long id, const char *status);
+/* Staff: block or unblock a slot ("...T09:30") or a whole day ("YYYY-MM-DD"). */
+bool booking_block(struct app *app, const char *location, const char *what, bool block);
+
+/* Deletes personal data of bookings that ended more than days ago; keeps
+ * anonymous rows (location, day, topic, status). Returns how many. */
+int booking_retention(struct app *app, int days, time_t now);
+
+/* {"type":"slots","location":..,"date":..,"slots":[...]} for the live channel. */
+bool booking_slots_json(struct app *app, const char *location, const char *date, const char *topic,
+                        struct sb *out);
+
+/* A booking time in words in the current language: "dinsdag 1 december,
+ * 9.30 uur", or only the time: "9.30 uur". */
+bool booking_when_words(struct sb *out, const char *local);
+bool booking_time_words(struct sb *out, const char *local);
+
+/* Pretty reference for display ("K7D3PX" -> "K7D-3PX"). */
+void booking_reference_display(const char *ref, char out[16]);
+
+/* The slots of location on date changed (after a COMMIT): forgets what is
+ * cached of that day. Any thread: the claims cache (booking.c) has one
+ * mutex; the writer thread never reads through it. */
+void booking_day_changed(const char *location, const char *date);
+
+#endif

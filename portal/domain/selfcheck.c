@@ -1,0 +1,432 @@
+#include "domain/selfcheck.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/app.h"
+#include "store/catalog.h"
+#include "exec/db.h"
+#include "base/crypto.h"
+#include "store/store.h"
+#include "base/text.h"
+
+bool selfcheck_path_valid(char path)
+{
+	return path == SC_SELF || path == SC_OTHER || path == SC_CARER;
+}
+
+static const char *path_name(char path)
+{
+	return path == SC_SELF ? "self" : path == SC_OTHER ? "other" : "carer";
+}
+
+size_t selfcheck_questions(struct app *app, char path, struct sc_question *out, size_t max)
+{
+	if (!selfcheck_path_valid(path))
+		return 0;
+	sqlite3_stmt *st = store_stmt(
+	    catalog_store(db_catalog(app)),
+	    "SELECT id, domain, answer_set, text_self, coalesce(text_other, ''), "
+	    "coalesce(help, '') FROM sc_questions WHERE instr(';' || paths || ';', ';' || "
+	    "?1 || ';') > 0 ORDER BY \"order\"");
+	if (!st)
+		return 0;
+	sqlite3_bind_text(st, 1, path_name(path), -1, SQLITE_STATIC);
+	size_t n = 0;
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+		struct sc_question *q = &out[n++];
+		snprintf(q->id, sizeof(q->id), "%s", store_text(st, 0));
+		snprintf(q->domain, sizeof(q->domain), "%s", store_text(st, 1));
+		snprintf(q->answer_set, sizeof(q->answer_set), "%s", store_text(st, 2));
+		q->text_self = strdup(store_text(st, 3));
+		q->text_other = strdup(store_text(st, 4));
+		q->help = strdup(store_text(st, 5));
+		if (!q->text_self || !q->text_other || !q->help) {
+			selfcheck_questions_free(q, 1);
+			n--;
+			break; /* out of memory: fewer questions, never a NULL text */
+		}
+	}
+	sqlite3_reset(st);
+	return n;
+}
+
+void selfcheck_questions_free(struct sc_question *q, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(q[i].text_self);
+		free(q[i].text_other);
+		free(q[i].help);
+	}
+}
+
+const char *selfcheck_answers_of(const char *set)
+{
+	if (strcmp(set, "lukt") == 0)
+		return "znx";
+	if (strcmp(set, "belasting") == 0)
+		return "esv";
+	if (strcmp(set, "janee") == 0)
+		return "je";
+	return "";
+}
+
+bool selfcheck_answers_valid(const struct sc_question *q, size_t n, const char *answers,
+                             bool complete)
+{
+	size_t len = strlen(answers);
+	if (len > n || (complete && len != n))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char a = answers[i];
+		if (a != SC_WEETNIET && a != SC_SKIP &&
+		    !strchr(selfcheck_answers_of(q[i].answer_set), a))
+			return false;
+	}
+	return true;
+}
+
+static const char *answer_code(char a)
+{
+	switch (a) {
+	case SC_ZELF:
+		return "zelf";
+	case SC_NETWERK:
+		return "netwerk";
+	case SC_NIET:
+		return "niet";
+	case SC_JA:
+		return "ja";
+	case SC_NEE:
+		return "nee";
+	case SC_SOMS:
+		return "soms";
+	case SC_VAAK:
+		return "vaak";
+	case SC_WEETNIET:
+		return "weetniet";
+	default:
+		return NULL;
+	}
+}
+
+static void add_unique(char list[][65], size_t *n, const char *v)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(list[i], v) == 0)
+			return;
+	if (*n < SC_MAX_ITEMS)
+		snprintf(list[(*n)++], 65, "%s", v);
+}
+
+bool selfcheck_evaluate(struct app *app, char path, const char *answers, struct sc_outcome *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct sc_question q[SC_MAX_QUESTIONS];
+	size_t n = selfcheck_questions(app, path, q, SC_MAX_QUESTIONS);
+	bool ok = n > 0 && selfcheck_answers_valid(q, n, answers, true);
+	sqlite3_stmt *st =
+	    ok ? store_stmt(
+	             catalog_store(db_catalog(app)),
+	             "SELECT r.needs, r.advice, r.weight, a.level FROM sc_rules r JOIN sc_advice "
+	             "a ON a.id = r.advice WHERE r.question = ?1 AND instr(';' || r.answers || "
+	             "';', ';' || ?2 || ';') > 0 ORDER BY r._line")
+	       : NULL;
+	for (size_t i = 0; ok && st && i < n; i++) {
+		char a = answers[i];
+		if (a == SC_SKIP) {
+			out->skipped++;
+			continue;
+		}
+		if (a == SC_WEETNIET)
+			out->unknown++;
+		if (strcmp(q[i].domain, "belasting") == 0)
+			out->burden += a == SC_SOMS ? 1 : a == SC_VAAK ? 2 : 0;
+		sqlite3_bind_text(st, 1, q[i].id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, answer_code(a), -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			add_unique(out->advice, &out->nadvice, store_text(st, 1));
+			if (strcmp(store_text(st, 2), "zwaar") == 0) {
+				out->heavy = true;
+				bool seen = false;
+				for (size_t k = 0; k < out->nheavy_domains; k++)
+					seen |= strcmp(out->heavy_domains[k], q[i].domain) == 0;
+				if (!seen && out->nheavy_domains < SC_MAX_QUESTIONS)
+					snprintf(out->heavy_domains[out->nheavy_domains++], 32,
+					         "%s", q[i].domain);
+			}
+			if (strcmp(store_text(st, 3), "veilig") == 0)
+				out->safety = true;
+			/* needs: a semicolon list of catalogue terms */
+			const char *p = store_text(st, 0);
+			while (*p) {
+				const char *semi = strchr(p, ';');
+				size_t len = semi ? (size_t)(semi - p) : strlen(p);
+				char term[65];
+				snprintf(term, sizeof(term), "%.*s", (int)(len < 64 ? len : 64), p);
+				if (*term)
+					add_unique(out->needs, &out->nneeds, term);
+				if (!semi)
+					break;
+				p = semi + 1;
+			}
+		}
+		sqlite3_reset(st);
+	}
+	selfcheck_questions_free(q, n);
+	return ok && st;
+}
+
+/* The seal key is derived from the server secret, so it is never the key
+ * that signs forms (csrf.c) or anything else. */
+static bool seal_key(const struct app *app, unsigned char key[CRYPTO_KEY_BYTES])
+{
+	static const char label[] = "selfcheck-seal-v1";
+	return crypto_hmac(app->secret, label, sizeof(label) - 1, key);
+}
+
+/* What a sealed text is for: a state never opens as a code, nor the
+ * other way round. */
+static const char AAD_STATE[] = "wijkwijzer selfcheck state v1";
+static const char AAD_CODE[] = "wijkwijzer selfcheck code v1";
+
+/* The longest plaintexts: path, answers, ".", postcode (or "-"), ".", the
+ * question being changed (two digits). */
+#define STATE_PLAIN_MAX (1 + SC_MAX_QUESTIONS + 1 + 4 + 1 + 2)
+#define CODE_PLAIN_MAX  (1 + SC_MAX_QUESTIONS + 1 + 4)
+/* Every plaintext is padded to one length, so the length of a sealed
+ * text tells nothing either: not how many questions were answered, nor
+ * whether a postcode was given, nor (by the number of questions) which
+ * path, nor whether it is a state or a code. */
+#define PLAIN_PADDED STATE_PLAIN_MAX
+#define PAD          '~'
+_Static_assert(SC_MAX_QUESTIONS <= 99, "the question being changed has at most two digits");
+_Static_assert(CODE_PLAIN_MAX <= PLAIN_PADDED, "a code fits the padded length");
+_Static_assert(CRYPTO_SEALED_LEN(PLAIN_PADDED) <= SC_SEALED_MAX,
+               "every sealed state and code fits SC_SEALED_MAX");
+
+static bool seal(struct app *app, const char *aad, size_t aad_len, const struct sb *plain,
+                 struct sb *out)
+{
+	if (sb_failed(plain) || plain->len > PLAIN_PADDED ||
+	    (plain->len && memchr(plain->data, PAD, plain->len)))
+		return false;
+	char padded[PLAIN_PADDED];
+	memcpy(padded, plain->data, plain->len);
+	memset(padded + plain->len, PAD, PLAIN_PADDED - plain->len);
+	unsigned char key[CRYPTO_KEY_BYTES];
+	bool ok = seal_key(app, key) && crypto_seal(key, aad, aad_len, padded, PLAIN_PADDED, out);
+	crypto_wipe(key, sizeof(key));
+	crypto_wipe(padded, sizeof(padded));
+	return ok;
+}
+
+/* Opens into out (a NUL-terminated string of at most max bytes). */
+static bool open_sealed(struct app *app, const char *aad, size_t aad_len, const char *sealed,
+                        char *out, size_t max)
+{
+	if (!sealed)
+		return false;
+	size_t len = strnlen(sealed, SC_SEALED_MAX + 1);
+	if (len > SC_SEALED_MAX)
+		return false;
+	unsigned char key[CRYPTO_KEY_BYTES];
+	struct sb plain;
+	sb_init(&plain, PLAIN_PADDED);
+	bool ok = seal_key(app, key) && crypto_open(key, aad, aad_len, sealed, len, &plain) &&
+	          plain.len == PLAIN_PADDED;
+	crypto_wipe(key, sizeof(key));
+	/* the text, then only padding: no NUL, no padding inside */
+	size_t n = 0;
+	while (ok && n < plain.len && plain.data[n] != PAD && plain.data[n] != '\0')
+		n++;
+	for (size_t i = n; ok && i < plain.len; i++)
+		ok = plain.data[i] == PAD;
+	ok = ok && n <= max;
+	if (ok) {
+		memcpy(out, plain.data, n);
+		out[n] = '\0';
+	}
+	if (plain.data)
+		crypto_wipe(plain.data, plain.len);
+	sb_free(&plain);
+	return ok;
+}
+
+static bool answer_letters_ok(const char *a, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!a[i] || !strchr("znxjesvwo", a[i]))
+			return false;
+	return true;
+}
+
+/* "" or four digits, the first not 0 (what the pages keep of a postcode) */
+static bool postcode_ok(const char *pc)
+{
+	size_t n = strlen(pc);
+	if (n == 0)
+		return true;
+	if (n != 4 || pc[0] < '1' || pc[0] > '9')
+		return false;
+	for (size_t i = 1; i < 4; i++)
+		if (pc[i] < '0' || pc[i] > '9')
+			return false;
+	return true;
+}
+
+bool selfcheck_state_seal(struct app *app, const struct sc_state *s, struct sb *out)
+{
+	size_t na = strnlen(s->answers, sizeof(s->answers));
+	if (!selfcheck_path_valid(s->path) || na > SC_MAX_QUESTIONS ||
+	    !answer_letters_ok(s->answers, na) || !postcode_ok(s->postcode) || s->change < -1 ||
+	    s->change >= SC_MAX_QUESTIONS)
+		return false;
+	struct sb plain;
+	sb_init(&plain, STATE_PLAIN_MAX);
+	sb_putc(&plain, s->path);
+	sb_append(&plain, s->answers, na);
+	sb_putc(&plain, '.');
+	if (s->postcode_asked)
+		sb_puts(&plain, s->postcode[0] ? s->postcode : "-");
+	sb_putc(&plain, '.');
+	if (s->change >= 0)
+		sb_appendf(&plain, "%ld", s->change);
+	bool ok = seal(app, AAD_STATE, sizeof(AAD_STATE) - 1, &plain, out);
+	if (plain.data)
+		crypto_wipe(plain.data, plain.len);
+	sb_free(&plain);
+	return ok;
+}
+
+bool selfcheck_state_open(struct app *app, const char *sealed, struct sc_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->change = -1;
+	char plain[STATE_PLAIN_MAX + 1];
+	if (!open_sealed(app, AAD_STATE, sizeof(AAD_STATE) - 1, sealed, plain, STATE_PLAIN_MAX))
+		return false;
+	char *dot1 = strchr(plain, '.');
+	char *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+	bool ok = dot1 && dot2 && !strchr(dot2 + 1, '.') && selfcheck_path_valid(plain[0]);
+	if (ok) {
+		*dot1 = *dot2 = '\0';
+		const char *answers = plain + 1, *pc = dot1 + 1, *change = dot2 + 1;
+		ok = strlen(answers) <= SC_MAX_QUESTIONS &&
+		     answer_letters_ok(answers, strlen(answers));
+		if (ok && *pc) {
+			s->postcode_asked = true;
+			ok = strcmp(pc, "-") == 0 || postcode_ok(pc);
+			if (ok && strcmp(pc, "-") != 0)
+				snprintf(s->postcode, sizeof(s->postcode), "%s", pc);
+		}
+		if (ok && *change)
+			ok = text_parse_long(change, 0, SC_MAX_QUESTIONS - 1, &s->change);
+		if (ok) {
+			s->path = plain[0];
+			snprintf(s->answers, sizeof(s->answers), "%s", answers);
+		}
+	}
+	crypto_wipe(plain, sizeof(plain));
+	if (!ok) {
+		memset(s, 0, sizeof(*s));
+		s->change = -1;
+	}
+	return ok;
+}
+
+bool selfcheck_code_make(struct app *app, char path, const char *answers, const char *postcode,
+                         struct sb *out)
+{
+	if (!postcode)
+		postcode = "";
+	size_t na = strlen(answers);
+	if (!selfcheck_path_valid(path) || na > SC_MAX_QUESTIONS ||
+	    !answer_letters_ok(answers, na) || !postcode_ok(postcode))
+		return false;
+	struct sb plain;
+	sb_init(&plain, CODE_PLAIN_MAX);
+	sb_putc(&plain, path);
+	sb_puts(&plain, answers);
+	sb_putc(&plain, '.');
+	sb_puts(&plain, postcode);
+	bool ok = seal(app, AAD_CODE, sizeof(AAD_CODE) - 1, &plain, out);
+	if (plain.data)
+		crypto_wipe(plain.data, plain.len);
+	sb_free(&plain);
+	return ok;
+}
+
+bool selfcheck_code_parse(struct app *app, const char *code, char *path, char *answers,
+                          size_t answers_len, char *postcode, size_t postcode_len)
+{
+	char payload[CODE_PLAIN_MAX + 1];
+	if (!open_sealed(app, AAD_CODE, sizeof(AAD_CODE) - 1, code, payload, CODE_PLAIN_MAX))
+		return false;
+	char *dot1 = strchr(payload, '.');
+	bool ok = dot1 && !strchr(dot1 + 1, '.') && selfcheck_path_valid(payload[0]);
+	if (ok) {
+		*dot1 = '\0';
+		ok = strlen(payload + 1) < answers_len && strlen(dot1 + 1) < postcode_len &&
+		     postcode_ok(dot1 + 1);
+	}
+	if (ok) {
+		*path = payload[0];
+		snprintf(answers, answers_len, "%s", payload + 1);
+		snprintf(postcode, postcode_len, "%s", dot1 + 1);
+		struct sc_question q[SC_MAX_QUESTIONS];
+		size_t n = selfcheck_questions(app, *path, q, SC_MAX_QUESTIONS);
+		ok = n > 0 && selfcheck_answers_valid(q, n, answers, true);
+		selfcheck_questions_free(q, n);
+	}
+	crypto_wipe(payload, sizeof(payload));
+	return ok;
+}
+
+bool selfcheck_code_valid(struct app *app, const char *code)
+{
+	char path, answers[SC_MAX_QUESTIONS + 1], pc[16];
+	return selfcheck_code_parse(app, code, &path, answers, sizeof(answers), pc, sizeof(pc));
+}
+
+/* The summary is for the wijkwijzer staff, so it is written in Dutch
+ * whatever the resident's language. */
+bool selfcheck_summary(struct app *app, const char *code, struct sb *out)
+{
+	char path, answers[SC_MAX_QUESTIONS + 1], pc[16];
+	if (!selfcheck_code_parse(app, code, &path, answers, sizeof(answers), pc, sizeof(pc)))
+		return false;
+	struct sc_question q[SC_MAX_QUESTIONS];
+	size_t n = selfcheck_questions(app, path, q, SC_MAX_QUESTIONS);
+	sb_appendf(out, "Zelfcheck %s.\n",
+	           path == SC_SELF    ? "voor zichzelf"
+	           : path == SC_OTHER ? "ingevuld voor iemand anders"
+	                              : "door een mantelzorger");
+	static const struct {
+		char a;
+		const char *label;
+	} groups[] = {
+	    {SC_NIET, "Lukt niet of moeilijk"},
+	    {SC_NETWERK, "Lukt met hulp van anderen"},
+	    {SC_VAAK, "Vaak"},
+	    {SC_SOMS, "Soms"},
+	    {SC_JA, "Ja"},
+	    {SC_WEETNIET, "Weet niet"},
+	};
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		struct sb ids;
+		sb_init(&ids, 1024);
+		for (size_t i = 0; i < n && i < strlen(answers); i++)
+			if (answers[i] == groups[g].a)
+				sb_appendf(&ids, "%s%s", ids.len ? ", " : "", q[i].id);
+		if (ids.len)
+			sb_appendf(out, "%s: %s.\n", groups[g].label, sb_str(&ids));
+		sb_free(&ids);
+	}
+	struct sc_outcome oc;
+	if (path == SC_CARER && selfcheck_evaluate(app, path, answers, &oc))
+		sb_appendf(out, "Belasting mantelzorg: %d van 10.\n", oc.burden);
+	selfcheck_questions_free(q, n);
+	return !sb_failed(out);
+}

@@ -1,0 +1,45 @@
+/* content_import: turns the content CSV files into the read-only content
+ * database the server reads (content.db), and extracts the translatable
+ * texts for the gettext content domain.
+ *
+ * Every file is checked against its column list; every field against its
+ * kind (id, reference, text, number, time, date, URL, postcode, list of
+ * allowed values); every reference against the file it points into. The
+ * first problem stops the import with "file:line: field NAME: what is
+ * wrong", and the previous content.db stays in place: the database is
+ * written to a temporary file and renamed only when complete. */
+#ifndef WW_CONTENT_IMPORT_H
+#define WW_CONTENT_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/sb.h"
+
+#define CONTENT_SCHEMA_VERSION "2"
+
+/* The search index (tables sx_*, read by catalog_index.c). A service_fts
+ * row's rowid is services._line * CONTENT_FTS_LANGS + the number of its
+ * language in sx_lang; sx_text holds for every term the rows with it, as
+ * little-endian uint32 entries (rowid << 1) | (1 when the term is in the
+ * name). */
+#define CONTENT_FTS_LANGS 16
+#define CONTENT_MAX_LINE  (1 << 26)
+
+/* src: the content folder (with catalog/, postcodes/, ...); out: the
+ * database file to write; localedir: compiled content translations used
+ * for the multilingual search index (may be NULL). */
+bool content_import(const char *src, const char *out, const char *localedir, char *err,
+                    size_t errlen);
+
+/* Writes a .pot with every translatable content text. */
+bool content_write_pot(const char *src, const char *pot, char *err, size_t errlen);
+
+/* Reads a whole file into out (within out's limit); err names the file. */
+bool content_read_file(const char *path, struct sb *out, char *err, size_t errlen);
+
+/* Validates one CSV file's data against the spec of the named file
+ * ("services.csv"); used by the fuzzer. */
+bool content_check_csv(const char *file, const char *data, size_t len, char *err, size_t errlen);
+
+#endif

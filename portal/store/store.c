@@ -1,0 +1,495 @@
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/crypto.h"
+#include "base/sb.h"
+
+#define STMT_CACHE 64
+
+struct store {
+	sqlite3 *db;
+	bool group;     /* inside the writer's group transaction */
+	bool savepoint; /* a job's savepoint is open in the group */
+	const char *sql[STMT_CACHE];
+	sqlite3_stmt *stmt[STMT_CACHE];
+	size_t nstmt;
+};
+
+/* Each entry moves the schema one version up. Never edit an entry that
+ * has shipped; add a new one. */
+static const char *const migrations[] = {
+    /* 1: secrets for signing forms and links */
+    "CREATE TABLE secret ("
+    "  name TEXT PRIMARY KEY,"
+    "  value BLOB NOT NULL"
+    ") STRICT;",
+    /* 2: appointments. A booking claims one desk per slot it covers; the
+       partial unique index makes a double claim impossible. */
+    "CREATE TABLE booking ("
+    "  id INTEGER PRIMARY KEY,"
+    "  token_hash BLOB UNIQUE,"
+    "  reference TEXT UNIQUE,"
+    "  location_id TEXT NOT NULL,"
+    "  start TEXT NOT NULL,"
+    "  end TEXT NOT NULL,"
+    "  topic TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('confirmed', 'cancelled', 'checked_in', 'no_show')),"
+    "  name TEXT, phone TEXT, email TEXT,"
+    "  lang TEXT NOT NULL,"
+    "  needs INTEGER NOT NULL DEFAULT 0,"
+    "  interpreter_lang TEXT,"
+    "  summary TEXT,"
+    "  origin TEXT NOT NULL DEFAULT 'web',"
+    "  contact_hash BLOB,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  purged INTEGER NOT NULL DEFAULT 0"
+    ") STRICT;"
+    "CREATE INDEX booking_location_start ON booking(location_id, start);"
+    "CREATE INDEX booking_contact ON booking(contact_hash) WHERE contact_hash IS NOT NULL;"
+    "CREATE TABLE slot_claim ("
+    "  booking_id INTEGER NOT NULL REFERENCES booking(id),"
+    "  location_id TEXT NOT NULL,"
+    "  slot TEXT NOT NULL,"
+    "  desk INTEGER NOT NULL CHECK (desk BETWEEN 1 AND 16),"
+    "  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))"
+    ") STRICT;"
+    "CREATE UNIQUE INDEX slot_claim_desk ON slot_claim(location_id, slot, desk) WHERE active = 1;"
+    "CREATE INDEX slot_claim_booking ON slot_claim(booking_id);"
+    "CREATE TABLE slot_block ("
+    "  location_id TEXT NOT NULL,"
+    "  what TEXT NOT NULL,"
+    "  PRIMARY KEY (location_id, what)"
+    ") STRICT;"
+    "CREATE TABLE callback_request ("
+    "  id INTEGER PRIMARY KEY,"
+    "  location_id TEXT NOT NULL,"
+    "  topic TEXT,"
+    "  name TEXT, phone TEXT,"
+    "  lang TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  purged INTEGER NOT NULL DEFAULT 0"
+    ") STRICT;",
+    /* 3: wijkwijzer staff: one password per location (yescrypt), sessions */
+    "CREATE TABLE staff_account ("
+    "  location_id TEXT PRIMARY KEY,"
+    "  hash TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE staff_session ("
+    "  token_hash BLOB PRIMARY KEY,"
+    "  location_id TEXT NOT NULL,"
+    "  expires INTEGER NOT NULL"
+    ") STRICT;",
+    /* 4: calendar files follow a moved or cancelled appointment (RFC 5545
+       SEQUENCE): how often it changed since it was made */
+    "ALTER TABLE booking ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;",
+    /* 5: kiosk terminals are enrolled (enrol.h): a one-time code per
+       terminal, and the hash of the secret its browser holds */
+    "CREATE TABLE terminal_enrolment ("
+    "  terminal_id TEXT PRIMARY KEY,"
+    "  code_hash BLOB NOT NULL,"
+    "  expires INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE terminal_key ("
+    "  terminal_id TEXT PRIMARY KEY,"
+    "  key_hash BLOB NOT NULL,"
+    "  enrolled_at INTEGER NOT NULL"
+    ") STRICT;"
+    /* what the running server is: its public address, for the links the
+       command line prints */
+    "CREATE TABLE setting ("
+    "  name TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL"
+    ") STRICT;",
+    /* 6: bookings without phone or e-mail count for their client (at most
+       --client-bookings a week): a keyed hash of the client address (or
+       of the enrolled kiosk terminal), never the address; cleared with
+       the other personal data by the retention job */
+    ("ALTER TABLE booking ADD COLUMN client_hash BLOB;"
+     "CREATE INDEX booking_client ON booking(client_hash) WHERE client_hash IS NOT NULL;"),
+};
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+const char *store_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? (const char *)t : "";
+}
+
+const char *store_text_or_null(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+int store_latest_version(void)
+{
+	return NMIGRATIONS;
+}
+
+const char *store_errmsg(struct store *s)
+{
+	return sqlite3_errmsg(s->db);
+}
+
+bool store_exec(struct store *s, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		fprintf(stderr, "wijkwijzer: database: %s\n", msg ? msg : "error");
+		sqlite3_free(msg);
+		return false;
+	}
+	return true;
+}
+
+/* Inside a group commit a job's own transaction is a savepoint: its
+ * rollback undoes only its own changes, and its commit waits for the
+ * group's. */
+bool store_begin_immediate(struct store *s)
+{
+	if (s->group) {
+		s->savepoint = store_exec(s, "SAVEPOINT job");
+		return s->savepoint;
+	}
+	return store_exec(s, "BEGIN IMMEDIATE");
+}
+
+bool store_commit(struct store *s)
+{
+	if (s->group) {
+		bool ok = s->savepoint && store_exec(s, "RELEASE job");
+		s->savepoint = false;
+		return ok;
+	}
+	return store_exec(s, "COMMIT");
+}
+
+void store_rollback(struct store *s)
+{
+	if (s->group) {
+		if (s->savepoint)
+			(void)store_exec(s, "ROLLBACK TO job; RELEASE job");
+		s->savepoint = false;
+		return;
+	}
+	if (!sqlite3_get_autocommit(s->db))
+		(void)store_exec(s, "ROLLBACK");
+}
+
+bool store_group_begin(struct store *s)
+{
+	if (!store_exec(s, "BEGIN IMMEDIATE"))
+		return false;
+	s->group = true;
+	s->savepoint = false;
+	return true;
+}
+
+bool store_group_alive(struct store *s)
+{
+	/* some errors (disk full, I/O) make SQLite roll back the whole
+	   transaction: the group is then lost, and must not go on in
+	   autocommit, where each write would be committed on its own */
+	return s->group && !sqlite3_get_autocommit(s->db);
+}
+
+bool store_group_commit(struct store *s)
+{
+	s->group = false;
+	if (s->savepoint)
+		(void)store_exec(s, "ROLLBACK TO job; RELEASE job");
+	s->savepoint = false;
+	if (store_exec(s, "COMMIT"))
+		return true;
+	if (!sqlite3_get_autocommit(s->db))
+		(void)store_exec(s, "ROLLBACK");
+	return false;
+}
+
+int store_schema_version(struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static bool migrate(struct store *s, char *err, size_t errlen)
+{
+	if (!store_begin_immediate(s)) {
+		snprintf(err, errlen, "cannot lock the database: %s", sqlite3_errmsg(s->db));
+		return false;
+	}
+	int v = store_schema_version(s);
+	if (v < 0 || v > NMIGRATIONS) {
+		snprintf(err, errlen, "database schema version %d is newer than this program (%d)",
+		         v, NMIGRATIONS);
+		store_rollback(s);
+		return false;
+	}
+	for (int i = v; i < NMIGRATIONS; i++) {
+		if (!store_exec(s, migrations[i])) {
+			snprintf(err, errlen, "migration %d failed: %s", i + 1,
+			         sqlite3_errmsg(s->db));
+			store_rollback(s);
+			return false;
+		}
+	}
+	if (v != NMIGRATIONS) {
+		struct sb q;
+		sb_init(&q, 64);
+		bool ok = sb_appendf(&q, "PRAGMA user_version = %d", NMIGRATIONS) &&
+		          store_exec(s, sb_str(&q));
+		sb_free(&q);
+		if (!ok) {
+			snprintf(err, errlen, "cannot record the schema version");
+			store_rollback(s);
+			return false;
+		}
+	}
+	if (!store_commit(s)) {
+		snprintf(err, errlen, "cannot commit migrations: %s", sqlite3_errmsg(s->db));
+		store_rollback(s);
+		return false;
+	}
+	return true;
+}
+
+/* The data folder holds personal data: 0700 and its database files
+ * 0600, whoever made them (a folder made by `mkdir -p`, a file SQLite
+ * made under an open umask). */
+static bool make_private(const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+	if (mkdir(dir, 0700) != 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		snprintf(err, errlen, "data folder %s cannot be created", dir);
+		return false;
+	}
+	if (stat(dir, &st) != 0 || ((st.st_mode & 077) && chmod(dir, 0700) != 0)) {
+		snprintf(err, errlen, "data folder %s cannot be made private (mode 0700)", dir);
+		return false;
+	}
+	static const char *const files[] = {"wijkwijzer.db", "wijkwijzer.db-wal",
+	                                    "wijkwijzer.db-shm", "wijkwijzer.db-journal"};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct sb path;
+		sb_init(&path, 4096);
+		bool ok = sb_appendf(&path, "%s/%s", dir, files[i]);
+		if (ok && stat(sb_str(&path), &st) == 0 && (st.st_mode & 077))
+			ok = chmod(sb_str(&path), 0600) == 0;
+		sb_free(&path);
+		if (!ok) {
+			snprintf(err, errlen, "%s/%s cannot be made private (mode 0600)", dir,
+			         files[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+struct store *store_open(const char *dir, char *err, size_t errlen)
+{
+	if (!make_private(dir, err, errlen))
+		return NULL;
+	struct sb path;
+	sb_init(&path, 4096);
+	if (!sb_appendf(&path, "%s/wijkwijzer.db", dir)) {
+		snprintf(err, errlen, "data folder path too long");
+		sb_free(&path);
+		return NULL;
+	}
+	struct store *s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		sb_free(&path);
+		return NULL;
+	}
+	int rc =
+	    sqlite3_open_v2(sb_str(&path), &s->db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	sb_free(&path);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open the database in %s: %s", dir,
+		         s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		store_close(s);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	if (sqlite3_busy_timeout(s->db, 5000) != SQLITE_OK ||
+	    !store_exec(s, "PRAGMA journal_mode=WAL") ||
+	    !store_exec(s, "PRAGMA synchronous=FULL") || !store_exec(s, "PRAGMA foreign_keys=ON")) {
+		snprintf(err, errlen, "cannot use the database in %s: %s", dir,
+		         sqlite3_errmsg(s->db));
+		store_close(s);
+		return NULL;
+	}
+	if (!migrate(s, err, errlen)) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct store *store_open_reader(const char *dir, char *err, size_t errlen)
+{
+	struct sb path;
+	sb_init(&path, 4096);
+	struct store *s = calloc(1, sizeof(*s));
+	if (!s || !sb_appendf(&path, "%s/wijkwijzer.db", dir)) {
+		snprintf(err, errlen, "out of memory");
+		sb_free(&path);
+		free(s);
+		return NULL;
+	}
+	/* read-write at the file level because WAL readers use the shared
+	   memory index; query_only makes any write through it fail */
+	int rc = sqlite3_open_v2(sb_str(&path), &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	                         NULL);
+	sb_free(&path);
+	if (rc != SQLITE_OK || sqlite3_busy_timeout(s->db, 5000) != SQLITE_OK ||
+	    !store_exec(s, "PRAGMA query_only=1")) {
+		snprintf(err, errlen, "cannot open the database in %s: %s", dir,
+		         s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		store_close(s);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	return s;
+}
+
+struct store *store_open_readonly(const char *path, char *err, size_t errlen)
+{
+	struct store *s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	/* immutable: the content is never written in place (a new file is
+	   renamed over it), so SQLite may skip the file locks and the change
+	   checks it would otherwise make for every statement */
+	struct sb uri;
+	sb_init(&uri, 16384);
+	sb_puts(&uri, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/._-~", *p))
+			sb_putc(&uri, (char)*p);
+		else
+			sb_appendf(&uri, "%%%02X", *p);
+	}
+	sb_puts(&uri, "?immutable=1");
+	int rc = sb_failed(&uri)
+	             ? SQLITE_NOMEM
+	             : sqlite3_open_v2(sb_str(&uri), &s->db,
+	                               SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+	                               NULL);
+	sb_free(&uri);
+	if (rc != SQLITE_OK || sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL,
+	                                    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open %s: %s", path,
+		         s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nstmt; i++)
+		sqlite3_finalize(s->stmt[i]);
+	if (s->db && sqlite3_close(s->db) != SQLITE_OK)
+		fprintf(stderr, "wijkwijzer: database did not close cleanly\n");
+	free(s);
+}
+
+sqlite3 *store_db(struct store *s)
+{
+	return s->db;
+}
+
+sqlite3_stmt *store_stmt(struct store *s, const char *sql)
+{
+	for (size_t i = 0; i < s->nstmt; i++) {
+		if (s->sql[i] == sql) {
+			sqlite3_reset(s->stmt[i]);
+			sqlite3_clear_bindings(s->stmt[i]);
+			return s->stmt[i];
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "wijkwijzer: database: cannot prepare statement: %s\n",
+		        sqlite3_errmsg(s->db));
+		return NULL;
+	}
+	if (s->nstmt < STMT_CACHE) {
+		s->sql[s->nstmt] = sql;
+		s->stmt[s->nstmt] = st;
+		s->nstmt++;
+	} else {
+		/* the cache is sized for every statement in the program */
+		fprintf(stderr, "wijkwijzer: statement cache full\n");
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+bool store_secret(struct store *s, const char *name, unsigned char *out, size_t bytes)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT value FROM secret WHERE name = ?1");
+	if (!st || sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK)
+		return false;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == bytes) {
+		memcpy(out, sqlite3_column_blob(st, 0), bytes);
+		sqlite3_reset(st);
+		return true;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return false;
+	if (!crypto_random(out, bytes))
+		return false;
+	sqlite3_stmt *ins =
+	    store_stmt(s, "INSERT OR REPLACE INTO secret(name, value) VALUES (?1, ?2)");
+	if (!ins || sqlite3_bind_text(ins, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_blob(ins, 2, out, (int)bytes, SQLITE_STATIC) != SQLITE_OK)
+		return false;
+	rc = sqlite3_step(ins);
+	sqlite3_reset(ins);
+	return rc == SQLITE_DONE;
+}
+
+bool store_setting_get(struct store *s, const char *name, struct sb *out)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT value FROM setting WHERE name = ?1");
+	if (!st || sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK)
+		return false;
+	bool ok = sqlite3_step(st) == SQLITE_ROW && sb_puts(out, store_text(st, 0));
+	sqlite3_reset(st);
+	return ok;
+}
+
+bool store_setting_set(struct store *s, const char *name, const char *value)
+{
+	sqlite3_stmt *st =
+	    store_stmt(s, "INSERT OR REPLACE INTO setting(name, value) VALUES (?1, ?2)");
+	if (!st || sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC) != SQLITE_OK)
+		return false;
+	bool ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_reset(st);
+	return ok;
+}

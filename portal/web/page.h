@@ -1,0 +1,54 @@
+/* page: the page layout every HTML page shares, and the error pages.
+ *
+ * page_begin writes everything up to and including <main>: language and
+ * direction, the skip link, the header with the product name and a
+ * language switch that keeps the current page. page_end closes main and
+ * writes the footer. Error replies are HTML for pages and JSON for the
+ * API, always in the language of the request. */
+#ifndef WW_PAGE_H
+#define WW_PAGE_H
+
+#include <stdbool.h>
+
+#include "net/http.h"
+
+#define PAGE_NO_LANG_SWITCH (1u << 0)
+#define PAGE_RECEIPT        (1u << 1) /* an 80 mm receipt layout */
+#define PAGE_KIOSK_START    (1u << 2) /* the kiosk start screen */
+
+bool page_begin(struct response *rs, const struct request *rq, const char *title, unsigned flags);
+bool page_end(struct response *rs, const struct request *rq);
+
+/* URL of a static asset with its cache-busting version. */
+bool page_asset_url(struct sb *out, const char *name);
+
+/* Path of a page in the request's language: page_link(out, rq, "/zelfcheck"). */
+bool page_link(struct sb *out, const struct request *rq, const char *rest);
+
+/* A 303 to a page in the request's language: page_redirect(rs, rq, "/medewerker"). */
+bool page_redirect(struct response *rs, const struct request *rq, const char *rest);
+
+/* An inline SVG icon (decorative, hidden from screen readers): "check",
+ * "pin", "calendar", "heart". Unknown names write nothing. */
+bool page_icon(struct sb *out, const char *name, int size);
+/* A QR code of an absolute URL, with a caption (may be NULL). On a kiosk
+ * without a public address a phone could not open it: staff then see a
+ * warning in its place. */
+bool page_qr(struct sb *out, const struct request *rq, const char *url, const char *title,
+             const char *caption);
+
+/* An error page (HTML) or error object (JSON, for API routes) with a
+ * localized message. code is a stable machine-readable word. */
+void page_error(struct request *rq, struct response *rs, int status, const char *code,
+                const char *message);
+void page_not_found(struct request *rq, struct response *rs);
+/* 503 with Retry-After: too much work at this moment, nothing was done. */
+void page_busy(struct request *rq, struct response *rs, int retry_after_s);
+
+/* Marks a response as JSON (the body follows); not cached. */
+void json_response(struct response *rs);
+
+/* A JSON error body: {"error":{"code":..,"message":..}} */
+void json_error(struct response *rs, int status, const char *code, const char *message);
+
+#endif

@@ -1,0 +1,1146 @@
+/* pages_booking: making, viewing, cancelling and moving an appointment
+ * with the wijkwijzer, without JavaScript.
+ *
+ * The choices travel in the query string step by step (place, topic,
+ * day, time); personal details are posted, checked, shown back for
+ * checking and posted again to confirm. Nothing is stored until the
+ * resident confirms. Every page here is Cache-Control: no-store. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/clock.h"
+#include "exec/db.h"
+#include "exec/writer.h"
+#include "base/app.h"
+#include "domain/booking.h"
+#include "store/catalog.h"
+#include "net/csrf.h"
+#include "web/handlers.h"
+#include "base/html.h"
+#include "base/ics.h"
+#include "web/kiosk.h"
+#include "web/page.h"
+#include "web/pages_common.h"
+#include "base/qr.h"
+#include "net/route.h"
+#include "domain/selfcheck.h"
+#include "store/store.h"
+#include "base/text.h"
+
+#define FORM_DETAILS  "/{lang}/afspraak/gegevens"
+#define FORM_CONFIRM  "/{lang}/afspraak/bevestigen"
+#define FORM_CALLBACK "/{lang}/afspraak/terugbellen"
+#define FORM_CANCEL   "/{lang}/afspraak/{token}/annuleren"
+#define FORM_MOVE     "/{lang}/afspraak/{token}/verzetten"
+
+/* The state of the flow, read from the query (GET) or form (POST). */
+struct flow {
+	const char *location, *topic, *day, *time, *selfcheck, *terminal;
+	char location_name[128];
+	struct kiosk_terminal kiosk;
+};
+
+static const char *param(struct request *rq, const char *name)
+{
+	const char *v = rq->method == HM_POST ? params_get(&rq->form, name) : NULL;
+	if (!v)
+		v = params_get(&rq->query, name);
+	return v && *v ? v : NULL;
+}
+
+static bool place_name(struct app *app, const char *id, char *out, size_t n)
+{
+	sqlite3_stmt *st = store_stmt(
+	    catalog_store(db_catalog(app)),
+	    "SELECT p.name FROM place p JOIN ap_locations a ON a.location_id = p.id WHERE "
+	    "p.id = ?1");
+	if (!st || !id)
+		return false;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	bool ok = sqlite3_step(st) == SQLITE_ROW;
+	if (ok)
+		snprintf(out, n, "%s", store_text(st, 0));
+	sqlite3_reset(st);
+	return ok;
+}
+
+static void read_flow(struct request *rq, struct flow *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->location = param(rq, "locatie");
+	if (f->location &&
+	    !place_name(rq->app, f->location, f->location_name, sizeof(f->location_name)))
+		f->location = NULL;
+	f->topic = param(rq, "onderwerp");
+	if (f->topic && booking_topic_duration(rq->app, f->topic) <= 0)
+		f->topic = NULL;
+	f->day = param(rq, "dag");
+	struct hours_day d;
+	int m;
+	char probe[BOOKING_TIME_LEN];
+	if (f->day) {
+		snprintf(probe, sizeof(probe), "%.10sT00:00", f->day);
+		if (strlen(f->day) != 10 || !booking_parse_time(probe, &d, &m))
+			f->day = NULL;
+	}
+	f->time = param(rq, "tijd");
+	if (f->time && !booking_parse_time(f->time, &d, &m))
+		f->time = NULL;
+	f->selfcheck = param(rq, "zelfcheck");
+	if (f->selfcheck && !selfcheck_code_valid(rq->app, f->selfcheck))
+		f->selfcheck = NULL;
+	f->terminal = kiosk_of_request(rq, &f->kiosk) ? f->kiosk.id : NULL;
+}
+
+/* URL of the flow with the given state (NULL leaves a field out). */
+static void flow_url(struct sb *out, struct request *rq, const char *path, const struct flow *f,
+                     const char *location, const char *topic, const char *day, const char *time)
+{
+	page_link(out, rq, path);
+	const char *names[] = {"locatie", "onderwerp", "dag", "tijd", "zelfcheck"};
+	const char *values[] = {location, topic, day, time, f->selfcheck};
+	char sep = '?';
+	for (size_t i = 0; i < 5; i++) {
+		if (!values[i])
+			continue;
+		sb_putc(out, sep);
+		sep = '&';
+		sb_puts(out, names[i]);
+		sb_putc(out, '=');
+		text_url_encode(out, values[i]);
+	}
+}
+
+static void hidden(struct sb *o, const char *name, const char *value)
+{
+	if (value)
+		html_fmt(o, "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n", name, value);
+}
+
+static void flow_hidden(struct sb *o, const struct flow *f)
+{
+	hidden(o, "locatie", f->location);
+	hidden(o, "onderwerp", f->topic);
+	hidden(o, "tijd", f->time);
+	hidden(o, "zelfcheck", f->selfcheck);
+}
+
+static void steps(struct sb *o, int current)
+{
+	const char *names[] = {_("Plek"), _("Onderwerp"), _("Dag"),
+	                       _("Tijd"), _("Gegevens"),  _("Controleren")};
+	html_fmt(o, "<ol class=\"steps-bar\" aria-label=\"%s\">\n", _("Stappen"));
+	for (int i = 0; i < 6; i++) {
+		html_raw(o, i + 1 == current  ? "<li aria-current=\"step\" class=\"current\">"
+		            : i + 1 < current ? "<li class=\"done\">"
+		                              : "<li>");
+		html_text(o, names[i]);
+		html_raw(o, "</li>");
+	}
+	html_raw(o, "</ol>\n");
+	html_raw(o, "<p class=\"step-count\">");
+	/* TRANSLATORS: progress in the booking steps: "Stap 2 van 6" */
+	html_textf(o, _("Stap %1$d van %2$d"), current, 6);
+	html_raw(o, "</p>\n");
+}
+
+static void no_store(struct response *rs)
+{
+	rs->cache_control = "no-store";
+}
+
+/* ---- step 1: the place -------------------------------------------------- */
+
+static void choose_location(struct request *rq, struct response *rs, struct flow *f)
+{
+	struct sb *o = &rs->body;
+	struct point near;
+	const char *place_error = read_place(rq, &near);
+	steps(o, 1);
+	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n",
+	         _("Bij welke wijkwijzer wilt u een afspraak?"),
+	         _("Het gesprek is gratis. U mag iemand meenemen, bijvoorbeeld een familielid of "
+	           "buur."));
+	struct sb url;
+	sb_init(&url, 512);
+	page_link(&url, rq, "/afspraak");
+	html_fmt(o, "<form method=\"get\" action=\"%s\" class=\"search\">\n", sb_str(&url));
+	hidden(o, "zelfcheck", f->selfcheck);
+	hidden(o, "onderwerp", f->topic);
+	place_fields(o, rq, place_error);
+	html_fmt(o, "<p><button type=\"submit\">%s</button></p>\n</form>\n",
+	         _("Zet de dichtstbijzijnde bovenaan"));
+
+	sqlite3_stmt *st = store_stmt(
+	    catalog_store(db_catalog(rq->app)),
+	    "SELECT p.id, p.name, p.address, p.postal_code, ww_distance(p.latitude, "
+	    "p.longitude, ?1, ?2) AS d FROM place p JOIN ap_locations a ON a.location_id = "
+	    "p.id ORDER BY d, p.name");
+	if (!st)
+		return;
+	if (near.set) {
+		sqlite3_bind_double(st, 1, near.lat);
+		sqlite3_bind_double(st, 2, near.lon);
+	}
+	struct {
+		char id[65], name[128], address[128], pc[16];
+		double d;
+		bool has_d;
+	} rows[32];
+	size_t n = 0;
+	while (n < 32 && sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(rows[n].id, sizeof(rows[n].id), "%s", store_text(st, 0));
+		snprintf(rows[n].name, sizeof(rows[n].name), "%s", store_text(st, 1));
+		snprintf(rows[n].address, sizeof(rows[n].address), "%s", store_text(st, 2));
+		snprintf(rows[n].pc, sizeof(rows[n].pc), "%s", store_text(st, 3));
+		rows[n].has_d = sqlite3_column_type(st, 4) != SQLITE_NULL;
+		rows[n].d = sqlite3_column_double(st, 4);
+		n++;
+	}
+	sqlite3_reset(st);
+	html_raw(o, "<ul class=\"choice-list\">\n");
+	time_t now = clock_now();
+	for (size_t i = 0; i < n; i++) {
+		sb_reset(&url);
+		flow_url(&url, rq, "/afspraak", f, rows[i].id, f->topic, NULL, NULL);
+		html_fmt(
+		    o,
+		    "<li><a class=\"choice\" href=\"%s\"><span class=\"choice-title\">%s</span>"
+		    "<span class=\"choice-detail\">%s, <span class=\"ltr\">%s</span>",
+		    sb_str(&url), rows[i].name, rows[i].address, rows[i].pc);
+		if (rows[i].has_d) {
+			struct sb d;
+			sb_init(&d, 64);
+			i18n_format_distance(&d, (long)rows[i].d);
+			html_fmt(o, " · %s", sb_str(&d));
+			sb_free(&d);
+		}
+		html_raw(o, "</span><span class=\"choice-detail\">");
+		struct slot next;
+		if (booking_next_free(rq->app, rows[i].id, f->topic ? f->topic : "iets-anders", now,
+		                      &next)) {
+			struct sb w;
+			sb_init(&w, 128);
+			booking_when_words(&w, next.start);
+			/* TRANSLATORS: %s is a date and time */
+			html_textf(o, _("Eerste vrije tijd: %s"), sb_str(&w));
+			sb_free(&w);
+		} else {
+			html_text(o, _("Geen vrije tijden in de komende weken"));
+		}
+		html_raw(o, "</span></a></li>\n");
+	}
+	html_raw(o, "</ul>\n");
+	sb_free(&url);
+}
+
+/* ---- step 2: the topic -------------------------------------------------- */
+
+static void choose_topic(struct request *rq, struct response *rs, struct flow *f)
+{
+	struct sb *o = &rs->body;
+	steps(o, 2);
+	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", _("Waar wilt u over praten?"),
+	         _("Kies wat het beste past. Twijfelt u? Kies dan 'Iets anders'."));
+	sqlite3_stmt *st =
+	    store_stmt(catalog_store(db_catalog(rq->app)),
+	               "SELECT id, name, description, duration_min FROM ap_topics ORDER BY _line");
+	if (!st)
+		return;
+	struct sb url;
+	sb_init(&url, 512);
+	html_raw(o, "<ul class=\"choice-list\">\n");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		sb_reset(&url);
+		flow_url(&url, rq, "/afspraak", f, f->location, store_text(st, 0), NULL, NULL);
+		html_fmt(o, "<li><a class=\"choice\" href=\"%s\"><span class=\"choice-title\">",
+		         sb_str(&url));
+		content_text(o, rq, store_text(st, 1));
+		html_raw(o, "</span><span class=\"choice-detail\">");
+		content_text(o, rq, store_text(st, 2));
+		html_raw(o, "</span><span class=\"choice-detail\">");
+		int minutes = sqlite3_column_int(st, 3);
+		html_textf(o,
+		           NG_("Het gesprek duurt ongeveer %d minuut.",
+		               "Het gesprek duurt ongeveer %d minuten.", minutes),
+		           minutes);
+		html_raw(o, "</span></a></li>\n");
+	}
+	sqlite3_reset(st);
+	html_raw(o, "</ul>\n");
+	sb_reset(&url);
+	flow_url(&url, rq, "/afspraak", f, NULL, NULL, NULL, NULL);
+	html_fmt(o, "<p><a href=\"%s\">%s</a></p>\n", sb_str(&url), _("Andere wijkwijzer kiezen"));
+	sb_free(&url);
+}
+
+/* ---- when nothing is free: call me back ----------------------------------- */
+
+static void callback_form(struct request *rq, struct sb *o, const struct flow *f, const char *error)
+{
+	html_fmt(o,
+	         "<section class=\"notice\" aria-labelledby=\"cb-title\">\n<h2 "
+	         "id=\"cb-title\">%s</h2>\n<p>%s</p>\n",
+	         _("Wij bellen u terug"),
+	         _("Er is de komende weken geen tijd vrij. Laat uw naam en telefoonnummer achter. "
+	           "De wijkwijzer belt u binnen twee werkdagen om samen een moment te zoeken."));
+	struct sb url;
+	sb_init(&url, 256);
+	page_link(&url, rq, "/afspraak/terugbellen");
+	html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
+	csrf_field(o, rq, FORM_CALLBACK);
+	flow_hidden(o, f);
+	if (error)
+		html_fmt(o, "<p class=\"error-message\" role=\"alert\">%s</p>\n", error);
+	const char *name = param(rq, "naam"), *phone = param(rq, "telefoon");
+	html_fmt(o,
+	         "<div class=\"field\"><label for=\"cb-naam\">%s</label><input type=\"text\" "
+	         "id=\"cb-naam\" name=\"naam\" "
+	         "maxlength=\"100\" autocomplete=\"name\" required value=\"%s\"></div>\n",
+	         _("Uw naam"), name ? name : "");
+	html_fmt(o,
+	         "<div class=\"field\"><label for=\"cb-tel\">%s</label><input type=\"tel\" "
+	         "id=\"cb-tel\" name=\"telefoon\" "
+	         "maxlength=\"20\" autocomplete=\"tel\" inputmode=\"tel\" required class=\"ltr\" "
+	         "value=\"%s\"></div>\n",
+	         _("Uw telefoonnummer"), phone ? phone : "");
+	html_fmt(o, "<p><button type=\"submit\">%s</button></p>\n</form>\n</section>\n",
+	         _("Bel mij terug"));
+	sb_free(&url);
+}
+
+/* ---- step 3: the day ----------------------------------------------------- */
+
+static void choose_day(struct request *rq, struct response *rs, struct flow *f)
+{
+	struct sb *o = &rs->body;
+	struct booking_place cfg;
+	booking_place_config(rq->app, f->location, &cfg);
+	time_t now = clock_now();
+	struct hours_day today;
+	int minute;
+	hours_local(now, &today, &minute);
+	/* the week to show: from ?week=, else the week of the first free time */
+	struct hours_day start = today;
+	const char *week = params_get(&rq->query, "week");
+	char probe[BOOKING_TIME_LEN];
+	struct hours_day wd;
+	int wm;
+	bool asked_week = false;
+	if (week && strlen(week) == 10) {
+		snprintf(probe, sizeof(probe), "%sT00:00", week);
+		if (booking_parse_time(probe, &wd, &wm)) {
+			start = wd;
+			asked_week = true;
+		}
+	}
+	struct slot next;
+	bool any = booking_next_free(rq->app, f->location, f->topic, now, &next);
+	steps(o, 3);
+	html_fmt(o, "<h1>%s</h1>\n", _("Welke dag past u?"));
+	html_raw(o, "<p class=\"lead\">");
+	/* TRANSLATORS: %1$s a topic, %2$s a wijkwijzer */
+	char topic[128] = "";
+	sqlite3_stmt *tq = store_stmt(catalog_store(db_catalog(rq->app)),
+	                              "SELECT name FROM ap_topics WHERE id = ?1");
+	if (tq) {
+		sqlite3_bind_text(tq, 1, f->topic, -1, SQLITE_STATIC);
+		if (sqlite3_step(tq) == SQLITE_ROW)
+			snprintf(topic, sizeof(topic), "%s", C_(store_text(tq, 0)));
+		sqlite3_reset(tq);
+	}
+	html_textf(o, _("%1$s bij %2$s."), topic, f->location_name);
+	html_raw(o, "</p>\n");
+	if (!any) {
+		callback_form(rq, o, f, NULL);
+		return;
+	}
+	struct hours_day first;
+	booking_parse_time(next.start, &first, &wm);
+	if (!asked_week)
+		start = first;
+	/* begin the week on Monday */
+	start = hours_add_days(start, -((start.wday + 6) % 7));
+	struct sb url, label;
+	sb_init(&url, 512);
+	sb_init(&label, 128);
+	bool week_has_free = false;
+	html_raw(o, "<ul class=\"day-list\">\n");
+	for (int i = 0; i < 7; i++) {
+		struct hours_day d = hours_add_days(start, i);
+		struct slot s[BOOKING_MAX_SLOTS];
+		size_t n =
+		    booking_day_slots(rq->app, f->location, f->topic, d, now, s, BOOKING_MAX_SLOTS);
+		int free_starts = 0;
+		for (size_t k = 0; k < n; k++)
+			free_starts += s[k].free > 0;
+		sb_reset(&label);
+		i18n_format_date(&label, d.year, d.mon, d.mday, d.wday);
+		char date[11];
+		snprintf(date, sizeof(date), "%04u-%02u-%02u", (unsigned)d.year % 10000u,
+		         (unsigned)d.mon % 100u, (unsigned)d.mday % 100u);
+		if (free_starts > 0) {
+			week_has_free = true;
+			sb_reset(&url);
+			flow_url(&url, rq, "/afspraak", f, f->location, f->topic, date, NULL);
+			html_fmt(o,
+			         "<li><a class=\"choice day\" href=\"%s\"><span "
+			         "class=\"choice-title\">%s</span>"
+			         "<span class=\"choice-detail\">",
+			         sb_str(&url), sb_str(&label));
+			html_textf(o, NG_("%d tijd vrij", "%d tijden vrij", free_starts),
+			           free_starts);
+			html_raw(o, "</span></a></li>\n");
+		} else {
+			html_fmt(o,
+			         "<li><span class=\"choice day unavailable\"><span "
+			         "class=\"choice-title\">%s</span>"
+			         "<span class=\"choice-detail\">%s</span></span></li>\n",
+			         sb_str(&label), _("geen tijd vrij"));
+		}
+	}
+	html_raw(o, "</ul>\n");
+	if (!week_has_free)
+		html_fmt(o, "<p class=\"notice\">%s</p>\n",
+		         _("Deze week is er geen tijd vrij. Kijk in een andere week."));
+	html_raw(o, "<nav class=\"week-nav\"><ul>\n");
+	struct hours_day prev = hours_add_days(start, -7), nextw = hours_add_days(start, 7);
+	struct hours_day monday = hours_add_days(today, -((today.wday + 6) % 7));
+	char key[11];
+	if (prev.year * 10000 + prev.mon * 100 + prev.mday >=
+	    monday.year * 10000 + monday.mon * 100 + monday.mday) {
+		sb_reset(&url);
+		flow_url(&url, rq, "/afspraak", f, f->location, f->topic, NULL, NULL);
+		snprintf(key, sizeof(key), "%04u-%02u-%02u", (unsigned)prev.year % 10000u,
+		         (unsigned)prev.mon % 100u, (unsigned)prev.mday % 100u);
+		sb_appendf(&url, "&week=%s", key);
+		html_fmt(o, "<li><a class=\"button secondary\" href=\"%s\">%s</a></li>\n",
+		         sb_str(&url), _("Vorige week"));
+	}
+	struct hours_day horizon = hours_add_days(today, cfg.horizon_days);
+	if (nextw.year * 10000 + nextw.mon * 100 + nextw.mday <=
+	    horizon.year * 10000 + horizon.mon * 100 + horizon.mday) {
+		sb_reset(&url);
+		flow_url(&url, rq, "/afspraak", f, f->location, f->topic, NULL, NULL);
+		snprintf(key, sizeof(key), "%04u-%02u-%02u", (unsigned)nextw.year % 10000u,
+		         (unsigned)nextw.mon % 100u, (unsigned)nextw.mday % 100u);
+		sb_appendf(&url, "&week=%s", key);
+		html_fmt(o, "<li><a class=\"button secondary\" href=\"%s\">%s</a></li>\n",
+		         sb_str(&url), _("Volgende week"));
+	}
+	html_raw(o, "</ul></nav>\n");
+	sb_free(&url);
+	sb_free(&label);
+}
+
+/* ---- step 4: the time ---------------------------------------------------- */
+
+static void slot_radios(struct sb *o, const struct slot *s, size_t n, const char *checked)
+{
+	html_raw(o, "<div class=\"time-grid\">\n");
+	struct sb t;
+	sb_init(&t, 64);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].free <= 0)
+			continue;
+		sb_reset(&t);
+		booking_time_words(&t, s[i].start);
+		html_fmt(o,
+		         "<div class=\"time-choice\"><input type=\"radio\" name=\"tijd\" "
+		         "id=\"t-%zu\" value=\"%s\" required%s>"
+		         "<label for=\"t-%zu\" data-slot=\"%s\">%s</label></div>\n",
+		         i, s[i].start,
+		         checked && strcmp(checked, s[i].start) == 0 ? " checked" : "", i,
+		         s[i].start, sb_str(&t));
+	}
+	sb_free(&t);
+	html_raw(o, "</div>\n");
+}
+
+static void choose_time(struct request *rq, struct response *rs, struct flow *f)
+{
+	struct sb *o = &rs->body;
+	char probe[BOOKING_TIME_LEN];
+	snprintf(probe, sizeof(probe), "%sT00:00", f->day);
+	struct hours_day d;
+	int m;
+	booking_parse_time(probe, &d, &m);
+	struct slot s[BOOKING_MAX_SLOTS];
+	size_t n =
+	    booking_day_slots(rq->app, f->location, f->topic, d, clock_now(), s, BOOKING_MAX_SLOTS);
+	size_t free_n = 0;
+	for (size_t i = 0; i < n; i++)
+		free_n += s[i].free > 0;
+	steps(o, 4);
+	struct sb label;
+	sb_init(&label, 128);
+	i18n_format_date(&label, d.year, d.mon, d.mday, d.wday);
+	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">", _("Hoe laat past u?"));
+	html_textf(o, _("%1$s bij %2$s."), sb_str(&label), f->location_name);
+	html_raw(o, "</p>\n");
+	struct sb url;
+	sb_init(&url, 512);
+	if (free_n == 0) {
+		html_fmt(o, "<p class=\"notice\">%s</p>\n",
+		         _("Op deze dag is geen tijd meer vrij."));
+	} else {
+		page_link(&url, rq, "/afspraak");
+		/* data-live lets app.js keep the free times up to date */
+		html_fmt(o,
+		         "<form method=\"get\" action=\"%s\" data-live-location=\"%s\" "
+		         "data-live-date=\"%s\" data-live-topic=\"%s\">\n",
+		         sb_str(&url), f->location, f->day, f->topic);
+		hidden(o, "locatie", f->location);
+		hidden(o, "onderwerp", f->topic);
+		hidden(o, "dag", f->day);
+		hidden(o, "zelfcheck", f->selfcheck);
+		html_fmt(o, "<fieldset><legend>%s</legend>\n", _("Vrije tijden"));
+		slot_radios(o, s, n, NULL);
+		html_fmt(o,
+		         "</fieldset>\n<p class=\"live-status\" role=\"status\"></p>\n<p><button "
+		         "type=\"submit\">%s</button></p>\n</form>\n",
+		         _("Verder"));
+	}
+	sb_reset(&url);
+	flow_url(&url, rq, "/afspraak", f, f->location, f->topic, NULL, NULL);
+	html_fmt(o, "<p><a href=\"%s\">%s</a></p>\n", sb_str(&url), _("Andere dag kiezen"));
+	sb_free(&url);
+	sb_free(&label);
+}
+
+/* ---- step 5: details ----------------------------------------------------- */
+
+struct details {
+	char *name, *phone, *email, *interpreter_lang;
+	unsigned needs;
+	bool share;
+	const char *err_name, *err_phone, *err_email, *err_interpreter;
+};
+
+static const char *interpreter_langs[] = {"ar", "tr", "pl", "uk", "en", "de", "ti",
+                                          "fa", "so", "ru", "es", "fr", "zh"};
+
+static const char *language_name(const char *code)
+{
+	const char *names[][2] = {
+	    {"ar", _("Arabisch")},  {"tr", _("Turks")},
+	    {"pl", _("Pools")},     {"uk", _("Oekraïens")},
+	    {"en", _("Engels")},    {"de", _("Duits")},
+	    {"ti", _("Tigrinya")},  {"fa", _("Perzisch (Farsi)")},
+	    {"so", _("Somalisch")}, {"ru", _("Russisch")},
+	    {"es", _("Spaans")},    {"fr", _("Frans")},
+	    {"zh", _("Chinees")},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i][0], code) == 0)
+			return names[i][1];
+	return NULL;
+}
+
+static char *clean(const char *s, size_t max_chars, bool *too_long)
+{
+	struct sb b;
+	sb_init(&b, 4096);
+	text_trim_fold(&b, s ? s : "");
+	*too_long = text_utf8_length(sb_str(&b)) > max_chars;
+	char *r = sb_steal(&b);
+	return r ? r : strdup("");
+}
+
+static bool valid_phone(const char *p)
+{
+	int digits = 0;
+	for (const char *c = p; *c; c++) {
+		if (*c >= '0' && *c <= '9')
+			digits++;
+		else if (!strchr(" +-()", *c))
+			return false;
+	}
+	return digits >= 9 && digits <= 15;
+}
+
+static bool valid_email(const char *e)
+{
+	const char *at = strchr(e, '@');
+	if (!at || at == e || strchr(at + 1, '@') || strlen(e) > 254)
+		return false;
+	const char *dot = strrchr(at, '.');
+	if (!dot || dot == at + 1 || !dot[1])
+		return false;
+	for (const char *c = e; *c; c++)
+		if ((unsigned char)*c <= ' ' || strchr("<>\"'(),;:\\[]", *c))
+			return false;
+	return true;
+}
+
+static bool read_details(struct request *rq, struct details *d)
+{
+	memset(d, 0, sizeof(*d));
+	bool long_name, long_phone, long_email, dummy;
+	d->name = clean(params_get(&rq->form, "naam"), 100, &long_name);
+	d->phone = clean(params_get(&rq->form, "telefoon"), 20, &long_phone);
+	d->email = clean(params_get(&rq->form, "email"), 254, &long_email);
+	d->interpreter_lang = clean(params_get(&rq->form, "tolktaal"), 8, &dummy);
+	if (!d->name || !d->phone || !d->email || !d->interpreter_lang) {
+		/* out of memory: refuse rather than write through NULL */
+		free(d->name);
+		free(d->phone);
+		free(d->email);
+		free(d->interpreter_lang);
+		d->name = strdup("");
+		d->phone = strdup("");
+		d->email = strdup("");
+		d->interpreter_lang = strdup("");
+		d->err_name =
+		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw.");
+		return false;
+	}
+	for (size_t i = 0; i < rq->form.n; i++) {
+		if (strcmp(rq->form.v[i].name, "nodig") != 0)
+			continue;
+		const char *v = rq->form.v[i].value;
+		d->needs |= strcmp(v, "tolk") == 0           ? NEED_INTERPRETER
+		            : strcmp(v, "rolstoel") == 0     ? NEED_WHEELCHAIR
+		            : strcmp(v, "meenemen") == 0     ? NEED_COMPANION
+		            : strcmp(v, "ondersteuner") == 0 ? NEED_CLIENT_SUPPORT
+		                                             : 0;
+	}
+	const char *share = params_get(&rq->form, "delen");
+	d->share = share && strcmp(share, "ja") == 0;
+	if (!d->name || !*d->name)
+		d->err_name = _("Vul uw naam in. Een voornaam is genoeg.");
+	else if (long_name)
+		d->err_name = _("Uw naam is te lang. Gebruik hoogstens 100 tekens.");
+	if (d->phone && *d->phone && (long_phone || !valid_phone(d->phone)))
+		d->err_phone =
+		    _("Dit telefoonnummer klopt niet. Gebruik alleen cijfers, zoals 06 12345678.");
+	if (d->email && *d->email && (long_email || !valid_email(d->email)))
+		d->err_email =
+		    _("Dit e-mailadres klopt niet. Het ziet eruit als naam@voorbeeld.nl.");
+	if (d->needs & NEED_INTERPRETER) {
+		if (!*d->interpreter_lang || !language_name(d->interpreter_lang))
+			d->err_interpreter = _("Kies de taal voor de tolk.");
+	} else {
+		d->interpreter_lang[0] = '\0';
+	}
+	return !d->err_name && !d->err_phone && !d->err_email && !d->err_interpreter;
+}
+
+static void details_free(struct details *d)
+{
+	free(d->name);
+	free(d->phone);
+	free(d->email);
+	free(d->interpreter_lang);
+}
+
+static void field_text(struct sb *o, const char *id, const char *name, const char *type,
+                       const char *label, const char *hint, const char *error, const char *value,
+                       const char *extra)
+{
+	html_fmt(o, "<div class=\"field%s\"><label for=\"%s\">%s</label>\n",
+	         error ? " has-error" : "", id, label);
+	if (hint)
+		html_fmt(o, "<p class=\"hint\" id=\"%s-hint\">%s</p>\n", id, hint);
+	if (error)
+		html_fmt(o, "<p class=\"error-message\" id=\"%s-error\">%s</p>\n", id, error);
+	html_fmt(o, "<input type=\"%s\" id=\"%s\" name=\"%s\" value=\"%s\"", type, id, name,
+	         value ? value : "");
+	html_raw(o, extra);
+	if (hint && error)
+		html_fmt(o, " aria-describedby=\"%s-hint %s-error\" aria-invalid=\"true\"", id, id);
+	else if (hint)
+		html_fmt(o, " aria-describedby=\"%s-hint\"", id);
+	else if (error)
+		html_fmt(o, " aria-describedby=\"%s-error\" aria-invalid=\"true\"", id);
+	html_raw(o, "></div>\n");
+}
+
+static void need_box(struct sb *o, const char *value, const char *label, bool on)
+{
+	html_fmt(o,
+	         "<div class=\"check\"><input type=\"checkbox\" id=\"n-%s\" name=\"nodig\" "
+	         "value=\"%s\"%s><label for=\"n-%s\">%s</label></div>\n",
+	         value, value, on ? " checked" : "", value, label);
+}
+
+static void details_form(struct request *rq, struct response *rs, struct flow *f, struct details *d)
+{
+	struct sb *o = &rs->body;
+	steps(o, 5);
+	bool errors = d && (d->err_name || d->err_phone || d->err_email || d->err_interpreter);
+	if (errors) {
+		html_fmt(
+		    o,
+		    "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><h2>%s</h2><ul>\n",
+		    _("Er is iets niet goed ingevuld"));
+		if (d->err_name)
+			html_fmt(o, "<li><a href=\"#f-naam\">%s</a></li>\n", d->err_name);
+		if (d->err_phone)
+			html_fmt(o, "<li><a href=\"#f-telefoon\">%s</a></li>\n", d->err_phone);
+		if (d->err_email)
+			html_fmt(o, "<li><a href=\"#f-email\">%s</a></li>\n", d->err_email);
+		if (d->err_interpreter)
+			html_fmt(o, "<li><a href=\"#f-tolktaal\">%s</a></li>\n",
+			         d->err_interpreter);
+		html_raw(o, "</ul></div>\n");
+	}
+	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">", _("Uw gegevens"));
+	struct sb w;
+	sb_init(&w, 256);
+	booking_when_words(&w, f->time);
+	/* TRANSLATORS: %1$s date and time, %2$s a wijkwijzer */
+	html_textf(o, _("Uw afspraak: %1$s bij %2$s."), sb_str(&w), f->location_name);
+	html_fmt(
+	    o, "</p>\n<p>%s</p>\n",
+	    _("We vragen zo weinig mogelijk. We gebruiken uw gegevens alleen voor deze afspraak en "
+	      "wissen ze 30 dagen erna."));
+	struct sb url;
+	sb_init(&url, 256);
+	page_link(&url, rq, "/afspraak/gegevens");
+	html_fmt(o, "<form method=\"post\" action=\"%s\" novalidate>\n", sb_str(&url));
+	csrf_field(o, rq, FORM_DETAILS);
+	flow_hidden(o, f);
+	field_text(o, "f-naam", "naam", "text", _("Uw naam"),
+	           _("Zo weet de wijkwijzer wie er komt."), d ? d->err_name : NULL,
+	           d ? d->name : NULL, " maxlength=\"100\" autocomplete=\"name\" required");
+	field_text(
+	    o, "f-telefoon", "telefoon", "tel", _("Telefoonnummer (mag leeg blijven)"),
+	    _("Dan kan de wijkwijzer u bellen als er iets verandert."), d ? d->err_phone : NULL,
+	    d ? d->phone : NULL,
+	    " maxlength=\"20\" autocomplete=\"tel\" inputmode=\"tel\" class=\"ltr input-short\"");
+	field_text(o, "f-email", "email", "email", _("E-mailadres (mag leeg blijven)"), NULL,
+	           d ? d->err_email : NULL, d ? d->email : NULL,
+	           " maxlength=\"254\" autocomplete=\"email\" class=\"ltr\"");
+	unsigned needs = d ? d->needs : 0;
+	html_fmt(o, "<fieldset><legend>%s</legend>\n<p class=\"hint\">%s</p>\n",
+	         _("Wat heeft u nodig bij het gesprek?"),
+	         _("Kruis aan wat voor u geldt. Dan kunnen we ons voorbereiden."));
+	need_box(o, "tolk", _("Een tolk"), needs & NEED_INTERPRETER);
+	html_fmt(o, "<div class=\"field indent%s\"><label for=\"f-tolktaal\">%s</label>\n",
+	         d && d->err_interpreter ? " has-error" : "", _("In welke taal?"));
+	if (d && d->err_interpreter)
+		html_fmt(o, "<p class=\"error-message\" id=\"f-tolktaal-error\">%s</p>\n",
+		         d->err_interpreter);
+	html_fmt(o, "<select id=\"f-tolktaal\" name=\"tolktaal\"><option value=\"\">%s</option>\n",
+	         _("Kies een taal"));
+	for (size_t i = 0; i < sizeof(interpreter_langs) / sizeof(interpreter_langs[0]); i++)
+		html_fmt(o, "<option value=\"%s\"%s>%s</option>\n", interpreter_langs[i],
+		         d && strcmp(d->interpreter_lang, interpreter_langs[i]) == 0 ? " selected"
+		                                                                     : "",
+		         language_name(interpreter_langs[i]));
+	html_raw(o, "</select></div>\n");
+	need_box(o, "rolstoel", _("Een plek die goed te bereiken is met een rolstoel"),
+	         needs & NEED_WHEELCHAIR);
+	need_box(o, "meenemen", _("Ik neem iemand mee"), needs & NEED_COMPANION);
+	need_box(o, "ondersteuner", _("Een onafhankelijke cliëntondersteuner die met mij meedenkt"),
+	         needs & NEED_CLIENT_SUPPORT);
+	html_raw(o, "</fieldset>\n");
+	if (f->selfcheck) {
+		html_fmt(o, "<fieldset class=\"consent\"><legend>%s</legend>\n<p>%s</p>\n",
+		         _("Uitslag van de zelfcheck delen?"),
+		         _("Dan hoeft u niet alles opnieuw te vertellen. De wijkwijzer ziet alleen "
+		           "een korte "
+		           "samenvatting. Die wissen we samen met de afspraak. U kiest zelf: delen "
+		           "mag, hoeft niet."));
+		struct sb sum;
+		sb_init(&sum, 4096);
+		if (selfcheck_summary(rq->app, f->selfcheck, &sum)) {
+			html_fmt(o,
+			         "<details><summary>%s</summary><pre "
+			         "class=\"summary\">%s</pre></details>\n",
+			         _("Bekijk wat we delen"), sb_str(&sum));
+		}
+		sb_free(&sum);
+		html_fmt(o,
+		         "<div class=\"check\"><input type=\"checkbox\" id=\"f-delen\" "
+		         "name=\"delen\" value=\"ja\"%s>"
+		         "<label for=\"f-delen\">%s</label></div>\n</fieldset>\n",
+		         d && d->share ? " checked" : "",
+		         _("Ja, deel de samenvatting met de wijkwijzer"));
+	}
+	html_fmt(o, "<p><button type=\"submit\">%s</button></p>\n</form>\n",
+	         _("Verder naar controleren"));
+	sb_free(&url);
+	sb_free(&w);
+}
+
+static void details_hidden(struct sb *o, const struct details *d)
+{
+	hidden(o, "naam", d->name);
+	hidden(o, "telefoon", d->phone);
+	hidden(o, "email", d->email);
+	if (d->needs & NEED_INTERPRETER)
+		hidden(o, "nodig", "tolk");
+	if (d->needs & NEED_WHEELCHAIR)
+		hidden(o, "nodig", "rolstoel");
+	if (d->needs & NEED_COMPANION)
+		hidden(o, "nodig", "meenemen");
+	if (d->needs & NEED_CLIENT_SUPPORT)
+		hidden(o, "nodig", "ondersteuner");
+	hidden(o, "tolktaal", d->interpreter_lang);
+	if (d->share)
+		hidden(o, "delen", "ja");
+}
+
+static void needs_words(struct sb *o, const struct details *d)
+{
+	bool any = false;
+	html_raw(o, "<ul class=\"plain\">");
+	if (d->needs & NEED_INTERPRETER) {
+		html_raw(o, "<li>");
+		/* TRANSLATORS: %s is a language name */
+		html_textf(o, _("Een tolk: %s"),
+		           language_name(d->interpreter_lang) ? language_name(d->interpreter_lang)
+		                                              : "");
+		html_raw(o, "</li>");
+		any = true;
+	}
+	if (d->needs & NEED_WHEELCHAIR) {
+		html_fmt(o, "<li>%s</li>", _("Goed bereikbaar met een rolstoel"));
+		any = true;
+	}
+	if (d->needs & NEED_COMPANION) {
+		html_fmt(o, "<li>%s</li>", _("U neemt iemand mee"));
+		any = true;
+	}
+	if (d->needs & NEED_CLIENT_SUPPORT) {
+		html_fmt(o, "<li>%s</li>", _("Een onafhankelijke cliëntondersteuner"));
+		any = true;
+	}
+	if (!any)
+		html_fmt(o, "<li>%s</li>", _("Niets bijzonders"));
+	html_raw(o, "</ul>");
+}
+
+static void check_page(struct request *rq, struct response *rs, struct flow *f, struct details *d)
+{
+	struct sb *o = &rs->body;
+	steps(o, 6);
+	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n<dl class=\"check-answers\">\n",
+	         _("Klopt alles?"),
+	         _("Kijk uw afspraak nog even na. Pas na 'Afspraak maken' staat hij vast."));
+	struct sb url, w;
+	sb_init(&url, 512);
+	sb_init(&w, 256);
+	booking_when_words(&w, f->time);
+	char date[11];
+	snprintf(date, sizeof(date), "%.10s", f->time);
+	struct {
+		const char *label;
+		const char *value;
+		const char *loc, *topic, *day;
+		bool content;
+	} rows[] = {
+	    {_("Waar"), f->location_name, NULL, NULL, NULL, false},
+	    {_("Onderwerp"), f->topic, f->location, NULL, NULL, true},
+	    {_("Wanneer"), sb_str(&w), f->location, f->topic, NULL, false},
+	};
+	for (size_t i = 0; i < 3; i++) {
+		sb_reset(&url);
+		flow_url(&url, rq, "/afspraak", f, rows[i].loc, rows[i].topic, rows[i].day, NULL);
+		html_fmt(o, "<div><dt>%s</dt><dd>", rows[i].label);
+		if (rows[i].content) {
+			sqlite3_stmt *st = store_stmt(catalog_store(db_catalog(rq->app)),
+			                              "SELECT name FROM ap_topics WHERE id = ?1");
+			if (st) {
+				sqlite3_bind_text(st, 1, f->topic, -1, SQLITE_STATIC);
+				if (sqlite3_step(st) == SQLITE_ROW)
+					content_text(o, rq, store_text(st, 0));
+				sqlite3_reset(st);
+			}
+		} else {
+			html_text(o, rows[i].value);
+		}
+		html_fmt(o,
+		         "</dd><dd class=\"change\"><a href=\"%s\">%s<span "
+		         "class=\"visually-hidden\"> %s</span></a></dd></div>\n",
+		         sb_str(&url), _("Wijzig"), rows[i].label);
+	}
+	html_fmt(o, "<div><dt>%s</dt><dd>%s</dd></div>\n", _("Naam"), d->name);
+	html_fmt(
+	    o, "<div><dt>%s</dt><dd class=\"ltr-value\"><span class=\"ltr\">%s</span></dd></div>\n",
+	    _("Telefoon"), *d->phone ? d->phone : "-");
+	html_fmt(o, "<div><dt>%s</dt><dd><span class=\"ltr\">%s</span></dd></div>\n", _("E-mail"),
+	         *d->email ? d->email : "-");
+	html_fmt(o, "<div><dt>%s</dt><dd>", _("Nodig bij het gesprek"));
+	needs_words(o, d);
+	html_raw(o, "</dd></div>\n");
+	if (f->selfcheck)
+		html_fmt(o, "<div><dt>%s</dt><dd>%s</dd></div>\n", _("Zelfcheck delen"),
+		         d->share ? _("Ja") : _("Nee"));
+	html_raw(o, "</dl>\n");
+	/* change details: back to the form, filled in */
+	sb_reset(&url);
+	page_link(&url, rq, "/afspraak/gegevens");
+	html_fmt(o, "<form method=\"post\" action=\"%s\" class=\"inline-form\">\n", sb_str(&url));
+	csrf_field(o, rq, FORM_DETAILS);
+	flow_hidden(o, f);
+	details_hidden(o, d);
+	hidden(o, "wijzig", "ja");
+	html_fmt(o, "<button type=\"submit\" class=\"secondary\">%s</button>\n</form>\n",
+	         _("Gegevens wijzigen"));
+	sb_reset(&url);
+	page_link(&url, rq, "/afspraak/bevestigen");
+	html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
+	csrf_field(o, rq, FORM_CONFIRM);
+	flow_hidden(o, f);
+	details_hidden(o, d);
+	html_fmt(o, "<p><button type=\"submit\" class=\"big\">%s</button></p>\n</form>\n",
+	         _("Afspraak maken"));
+	sb_free(&url);
+	sb_free(&w);
+}
+
+void handle_booking(struct request *rq, struct response *rs)
+{
+	struct flow f;
+	read_flow(rq, &f);
+	no_store(rs);
+	page_begin(rs, rq, _("Afspraak met de wijkwijzer"), 0);
+	if (!f.location)
+		choose_location(rq, rs, &f);
+	else if (!f.topic)
+		choose_topic(rq, rs, &f);
+	else if (!f.day && !f.time)
+		choose_day(rq, rs, &f);
+	else if (!f.time)
+		choose_time(rq, rs, &f);
+	else
+		details_form(rq, rs, &f, NULL);
+	page_end(rs, rq);
+}
+
+void handle_booking_details(struct request *rq, struct response *rs)
+{
+	struct flow f;
+	read_flow(rq, &f);
+	no_store(rs);
+	if (!f.location || !f.topic || !f.time) {
+		page_error(
+		    rq, rs, 400, "incomplete",
+		    _("Er ontbreekt een keuze. Begin opnieuw bij het maken van een afspraak."));
+		return;
+	}
+	struct details d;
+	bool ok = read_details(rq, &d);
+	const char *change = params_get(&rq->form, "wijzig");
+	page_begin(rs, rq, ok && !change ? _("Klopt alles?") : _("Uw gegevens"), 0);
+	if (change) {
+		d.err_name = d.err_phone = d.err_email = d.err_interpreter = NULL;
+		details_form(rq, rs, &f, &d);
+	} else if (!ok) {
+		rs->status = 422;
+		details_form(rq, rs, &f, &d);
+	} else {
+		check_page(rq, rs, &f, &d);
+	}
+	details_free(&d);
+	page_end(rs, rq);
+}
+
+/* "Just taken": the next free times, with the details kept. */
+static void taken_page(struct request *rq, struct response *rs, struct flow *f, struct details *d,
+                       bool bad_slot)
+{
+	struct sb *o = &rs->body;
+	rs->status = 409;
+	page_begin(rs, rq, _("Deze tijd is net bezet"), 0);
+	html_fmt(
+	    o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n",
+	    bad_slot ? _("Deze tijd kan niet meer") : _("Deze tijd is net bezet"),
+	    _("Iemand anders was u net voor. Dit zijn de eerstvolgende vrije tijden. Uw gegevens "
+	      "hoeft u niet opnieuw in te vullen."));
+	struct slot s[8];
+	size_t n = booking_free_after(rq->app, f->location, f->topic, clock_now(), NULL, s, 8);
+	if (n == 0) {
+		callback_form(rq, o, f, NULL);
+	} else {
+		struct sb url;
+		sb_init(&url, 256);
+		page_link(&url, rq, "/afspraak/bevestigen");
+		html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
+		csrf_field(o, rq, FORM_CONFIRM);
+		hidden(o, "locatie", f->location);
+		hidden(o, "onderwerp", f->topic);
+		hidden(o, "zelfcheck", f->selfcheck);
+		details_hidden(o, d);
+		html_fmt(o, "<fieldset><legend>%s</legend>\n<ul class=\"choice-list\">\n",
+		         _("Kies een andere tijd"));
+		struct sb w;
+		sb_init(&w, 128);
+		for (size_t i = 0; i < n; i++) {
+			sb_reset(&w);
+			booking_when_words(&w, s[i].start);
+			html_fmt(o,
+			         "<li class=\"check\"><input type=\"radio\" name=\"tijd\" "
+			         "id=\"a-%zu\" value=\"%s\" required>"
+			         "<label for=\"a-%zu\">%s</label></li>\n",
+			         i, s[i].start, i, sb_str(&w));
+		}
+		sb_free(&w);
+		html_fmt(o,
+		         "</ul></fieldset>\n<p><button type=\"submit\">%s</button></p>\n</form>\n",
+		         _("Afspraak maken"));
+		sb_free(&url);
+	}
+	page_end(rs, rq);
+}
+
+void handle_booking_confirm(struct request *rq, struct response *rs)
+{
+	struct flow f;
+	read_flow(rq, &f);
+	no_store(rs);
+	struct details d;
+	bool ok = read_details(rq, &d);
+	if (!f.location || !f.topic || !ok) {
+		details_free(&d);
+		page_error(
+		    rq, rs, 400, "incomplete",
+		    _("Er ontbreekt een keuze. Begin opnieuw bij het maken van een afspraak."));
+		return;
+	}
+	if (!f.time) {
+		taken_page(rq, rs, &f, &d, true);
+		details_free(&d);
+		return;
+	}
+	struct sb summary, token;
+	sb_init(&summary, 8192);
+	sb_init(&token, 128);
+	bool share = d.share && f.selfcheck && selfcheck_summary(rq->app, f.selfcheck, &summary);
+	struct booking_request br = {
+	    .location = f.location,
+	    .start = f.time,
+	    .topic = f.topic,
+	    .name = d.name,
+	    .phone = d.phone,
+	    .email = d.email,
+	    .lang = rq->lang->code,
+	    .needs = d.needs,
+	    .interpreter_lang = d.interpreter_lang,
+	    .summary = share ? sb_str(&summary) : NULL,
+	    .origin = f.terminal ? "kiosk" : "web",
+	    .client = rq->peer,
+	    .terminal = f.terminal,
+	};
+	struct booking b;
+	enum booking_result r = booking_create(rq->app, &br, clock_now(), &token, &b);
+	if (r == BOOKING_OK) {
+		struct sb loc;
+		sb_init(&loc, 256);
+		page_link(&loc, rq, "/afspraak/");
+		sb_puts(&loc, sb_str(&token));
+		sb_puts(&loc, "?nieuw=1");
+		response_redirect(rs, 303, sb_str(&loc));
+		sb_free(&loc);
+		booking_free(&b);
+	} else if (r == BOOKING_FULL || r == BOOKING_BAD_SLOT) {
+		taken_page(rq, rs, &f, &d, r == BOOKING_BAD_SLOT);
+	} else if (r == BOOKING_LIMIT || r == BOOKING_CLIENT_LIMIT) {
+		/* the form again, filled in, with the reason at the field it is
+		   about: the contact that has its three, or the phone number
+		   that lifts the limit of bookings without contact details */
+		rs->status = 429;
+		if (r == BOOKING_LIMIT) {
+			const char *msg =
+			    _("Met dit telefoonnummer of e-mailadres zijn deze week al drie "
+			      "afspraken gemaakt. "
+			      "Bel of loop binnen bij de wijkwijzer als u meer nodig heeft.");
+			if (*d.phone)
+				d.err_phone = msg;
+			else
+				d.err_email = msg;
+		} else {
+			d.err_phone =
+			    _("Zonder telefoonnummer of e-mailadres kunt u vanaf dit apparaat "
+			      "deze week geen afspraak meer maken. Vul uw telefoonnummer of "
+			      "e-mailadres in. U kunt ook bellen of binnenlopen bij de "
+			      "wijkwijzer.");
+		}
+		page_begin(rs, rq, _("Uw gegevens"), 0);
+		details_form(rq, rs, &f, &d);
+		page_end(rs, rq);
+	} else {
+		page_error(rq, rs, 503, "unavailable",
+		           _("Uw afspraak kon nu niet worden opgeslagen. Er is niets vastgelegd. "
+		             "Probeer het over "
+		             "een paar minuten opnieuw, of bel de wijkwijzer."));
+	}
+	sb_free(&summary);
+	sb_free(&token);
+	details_free(&d);
+}
+
+struct callback_args {
+	const char *location, *topic, *name, *phone, *lang, *stamp;
+};
+
+/* On the writer: the call-back request. */
+static int callback_write(struct app *app, void *arg)
+{
+	const struct callback_args *a = arg;
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app), "INSERT INTO callback_request(location_id, topic, name, phone, "
+	                      "lang, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	bool ok =
+	    st && sqlite3_bind_text(st, 1, a->location, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, a->topic ? a->topic : "", -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 3, a->name, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 4, a->phone, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 5, a->lang, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 6, a->stamp, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_DONE;
+	if (st)
+		sqlite3_reset(st);
+	return ok ? 1 : 0;
+}
+
+void handle_booking_callback(struct request *rq, struct response *rs)
+{
+	struct flow f;
+	read_flow(rq, &f);
+	no_store(rs);
+	bool long_name, long_phone;
+	char *name = clean(params_get(&rq->form, "naam"), 100, &long_name);
+	char *phone = clean(params_get(&rq->form, "telefoon"), 20, &long_phone);
+	const char *error = NULL;
+	if (!f.location)
+		error = _("Er ontbreekt een keuze. Begin opnieuw bij het maken van een afspraak.");
+	else if (!*name || long_name)
+		error = _("Vul uw naam in. Een voornaam is genoeg.");
+	else if (long_phone || !valid_phone(phone))
+		error =
+		    _("Dit telefoonnummer klopt niet. Gebruik alleen cijfers, zoals 06 12345678.");
+	if (error) {
+		rs->status = 422;
+		page_begin(rs, rq, _("Wij bellen u terug"), 0);
+		callback_form(rq, &rs->body, &f, error);
+		page_end(rs, rq);
+	} else {
+		char stamp[32];
+		time_t t = clock_now();
+		struct tm tm;
+		if (!localtime_r(&t, &tm) || !strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M", &tm))
+			stamp[0] = '\0';
+		struct callback_args cb = {f.location, f.topic, name, phone, rq->lang->code, stamp};
+		bool ok = writer_do(rq->app, callback_write, &cb) == 1;
+		if (!ok) {
+			page_error(rq, rs, 503, "unavailable",
+			           _("Uw afspraak kon nu niet worden opgeslagen. Er is niets "
+			             "vastgelegd. Probeer het "
+			             "over een paar minuten opnieuw, of bel de wijkwijzer."));
+		} else {
+			page_begin(rs, rq, _("Wij bellen u terug"), 0);
+			html_fmt(&rs->body, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n",
+			         _("Dank u wel"),
+			         _("De wijkwijzer belt u binnen twee werkdagen terug."));
+			page_end(rs, rq);
+		}
+	}
+	free(name);
+	free(phone);
+}

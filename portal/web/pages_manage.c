@@ -1,0 +1,458 @@
+/* pages_manage: an appointment after it is made, reached by its secret
+ * link or QR code: view, print (A4 and 80 mm receipt, bilingual when the
+ * resident's language is not Dutch), calendar file, cancel, reschedule. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/clock.h"
+#include "exec/db.h"
+#include "base/app.h"
+#include "domain/booking.h"
+#include "store/catalog.h"
+#include "net/csrf.h"
+#include "web/handlers.h"
+#include "base/html.h"
+#include "base/ics.h"
+#include "web/page.h"
+#include "web/pages_common.h"
+#include "base/qr.h"
+#include "net/route.h"
+#include "web/staff.h"
+#include "store/store.h"
+#include "base/text.h"
+
+#define FORM_CANCEL "/{lang}/afspraak/{token}/annuleren"
+#define FORM_MOVE   "/{lang}/afspraak/{token}/verzetten"
+
+/* What the page needs about the place and the topic. */
+struct place_info {
+	char name[128], address[128], postal_code[16], city[64];
+	double lat, lon;
+	char topic[128], bring[512];
+};
+
+static void place_info(struct app *app, const struct booking *b, struct place_info *p)
+{
+	memset(p, 0, sizeof(*p));
+	sqlite3_stmt *st = store_stmt(catalog_store(db_catalog(app)),
+	                              "SELECT name, address, postal_code, city, "
+	                              "latitude, longitude FROM place WHERE id = ?1");
+	if (st) {
+		sqlite3_bind_text(st, 1, b->location, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			snprintf(p->name, sizeof(p->name), "%s", store_text(st, 0));
+			snprintf(p->address, sizeof(p->address), "%s", store_text(st, 1));
+			snprintf(p->postal_code, sizeof(p->postal_code), "%s", store_text(st, 2));
+			snprintf(p->city, sizeof(p->city), "%s", store_text(st, 3));
+			p->lat = sqlite3_column_double(st, 4);
+			p->lon = sqlite3_column_double(st, 5);
+		}
+		sqlite3_reset(st);
+	}
+	st = store_stmt(catalog_store(db_catalog(app)),
+	                "SELECT name, coalesce(bring, '') FROM ap_topics WHERE id = ?1");
+	if (st) {
+		sqlite3_bind_text(st, 1, b->topic, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			snprintf(p->topic, sizeof(p->topic), "%s", store_text(st, 0));
+			snprintf(p->bring, sizeof(p->bring), "%s", store_text(st, 1));
+		}
+		sqlite3_reset(st);
+	}
+}
+
+/* The absolute URL of this site, for QR codes and calendar files: the
+ * public address only, never the Host header. */
+void public_base(const struct request *rq, struct sb *out)
+{
+	sb_puts(out, rq->app->cfg.pub.base);
+}
+
+/* The facts of the appointment, in the language in use. */
+static void facts(struct sb *o, const struct request *rq, const struct booking *b,
+                  const struct place_info *p, const char *ref)
+{
+	struct sb w;
+	sb_init(&w, 256);
+	booking_when_words(&w, b->start);
+	html_fmt(o,
+	         "<dl class=\"facts\">\n<div><dt>%s</dt><dd class=\"reference\"><span "
+	         "class=\"ltr\">%s</span></dd></div>\n",
+	         _("Uw code"), ref);
+	html_fmt(o, "<div><dt>%s</dt><dd>%s</dd></div>\n", _("Wanneer"), sb_str(&w));
+	html_fmt(o, "<div><dt>%s</dt><dd>%s<br>%s<br><span class=\"ltr\">%s</span> %s</dd></div>\n",
+	         _("Waar"), p->name, p->address, p->postal_code, p->city);
+	html_fmt(o, "<div><dt>%s</dt><dd>", _("Onderwerp"));
+	content_text(o, rq, p->topic);
+	html_raw(o, "</dd></div>\n");
+	if (*p->bring) {
+		html_fmt(o, "<div><dt>%s</dt><dd>", _("Neem mee"));
+		content_text(o, rq, p->bring);
+		html_raw(o, "</dd></div>\n");
+	}
+	html_raw(o, "</dl>\n");
+	sb_free(&w);
+}
+
+static bool find_or_error(struct request *rq, struct response *rs, const char *token,
+                          struct booking *b, bool allow_cancelled)
+{
+	enum booking_result r = booking_find(rq->app, token, b);
+	if (r == BOOKING_OK || (allow_cancelled && r == BOOKING_CANCELLED))
+		return true;
+	if (r == BOOKING_CANCELLED) {
+		booking_free(b);
+		page_error(rq, rs, 410, "cancelled",
+		           _("Deze afspraak is afgezegd. U kunt een nieuwe afspraak maken."));
+	} else if (r == BOOKING_NOT_FOUND) {
+		page_error(
+		    rq, rs, 404, "unknown_booking",
+		    _("We kunnen deze afspraak niet vinden. Misschien is de link niet helemaal "
+		      "overgenomen, of zijn de gegevens na afloop gewist. Bel de wijkwijzer als u "
+		      "twijfelt."));
+	} else {
+		page_error(
+		    rq, rs, 503, "unavailable",
+		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
+	}
+	return false;
+}
+
+void handle_manage(struct request *rq, struct response *rs)
+{
+	const char *token = route_param(rq, 1);
+	struct booking b;
+	rs->cache_control = "no-store";
+	if (!find_or_error(rq, rs, token, &b, true))
+		return;
+	struct sb *o = &rs->body;
+	struct place_info p;
+	place_info(rq->app, &b, &p);
+	char ref[16];
+	booking_reference_display(b.reference, ref);
+	bool cancelled = strcmp(b.status, "cancelled") == 0;
+	bool receipt = params_get(&rq->query, "bon") != NULL;
+	page_begin(rs, rq, _("Uw afspraak"), receipt ? PAGE_RECEIPT : 0);
+	if (params_get(&rq->query, "nieuw"))
+		html_fmt(o, "<div class=\"success\" role=\"status\"><h1>%s</h1><p>%s</p></div>\n",
+		         _("Uw afspraak staat vast"),
+		         _("Bewaar uw code. Met de QR-code of de link vindt u uw afspraak terug."));
+	else
+		html_fmt(o, "<h1>%s</h1>\n", _("Uw afspraak"));
+	if (params_get(&rq->query, "verzet"))
+		html_fmt(o, "<p class=\"success\" role=\"status\">%s</p>\n",
+		         _("Uw afspraak is verzet."));
+	if (cancelled) {
+		struct sb url;
+		sb_init(&url, 128);
+		page_link(&url, rq, "/afspraak");
+		html_fmt(o, "<p class=\"notice\" role=\"status\">%s <a href=\"%s\">%s</a></p>\n",
+		         _("Deze afspraak is afgezegd."), sb_str(&url), _("Nieuwe afspraak maken"));
+		sb_free(&url);
+	}
+	staff_booking_panel(rq, o, &b);
+	html_raw(o, "<div class=\"ticket\">\n");
+	facts(o, rq, &b, &p, ref);
+	if (!cancelled) {
+		struct sb url;
+		sb_init(&url, 512);
+		public_base(rq, &url);
+		page_link(&url, rq, "/afspraak/");
+		sb_puts(&url, token);
+		page_qr(o, rq, sb_str(&url), _("QR-code met de link naar uw afspraak"),
+		        _("Scan deze code met de camera van uw telefoon. Dan heeft u uw "
+		          "afspraak bij "
+		          "de hand."));
+		sb_free(&url);
+	}
+	html_raw(o, "</div>\n");
+	/* the Dutch version for the desk, on paper only */
+	if (strcmp(rq->lang->code, "nl") != 0) {
+		const struct i18n_lang *prev = i18n_use(i18n_find("nl"));
+		struct request nl = *rq;
+		nl.lang = i18n_find("nl");
+		html_fmt(o, "<section class=\"print-only\" lang=\"nl\" dir=\"ltr\"><h2>%s</h2>\n",
+		         _("Uw afspraak"));
+		facts(o, &nl, &b, &p, ref);
+		html_raw(o, "</section>\n");
+		i18n_use(prev);
+	}
+	if (!cancelled && !receipt) {
+		struct sb url;
+		sb_init(&url, 256);
+		html_fmt(o, "<h2 class=\"no-print\">%s</h2>\n<ul class=\"actions no-print\">\n",
+		         _("Wat wilt u doen?"));
+		sb_appendf(&url, "/afspraak/%s/afspraak.ics", token);
+		html_fmt(o, "<li><a class=\"button secondary\" href=\"%s\" download>%s</a></li>\n",
+		         sb_str(&url), _("Zet in uw agenda"));
+		sb_reset(&url);
+		page_link(&url, rq, "/afspraak/");
+		sb_appendf(&url, "%s?bon=1", token);
+		html_fmt(
+		    o, "<li><a class=\"button secondary print-receipt\" href=\"%s\">%s</a></li>\n",
+		    sb_str(&url), _("Printen"));
+		sb_reset(&url);
+		sb_appendf(&url, "https://www.openstreetmap.org/directions?to=%.5f%%2C%.5f", p.lat,
+		           p.lon);
+		html_fmt(o,
+		         "<li><a class=\"button secondary\" href=\"%s\" "
+		         "rel=\"noreferrer\">%s</a></li>\n",
+		         sb_str(&url), _("Routebeschrijving"));
+		sb_reset(&url);
+		page_link(&url, rq, "/afspraak/");
+		sb_appendf(&url, "%s/verzetten", token);
+		html_fmt(o, "<li><a class=\"button secondary\" href=\"%s\">%s</a></li>\n",
+		         sb_str(&url), _("Afspraak verzetten"));
+		sb_reset(&url);
+		page_link(&url, rq, "/afspraak/");
+		sb_appendf(&url, "%s/annuleren", token);
+		html_fmt(
+		    o, "<li><a class=\"button secondary danger\" href=\"%s\">%s</a></li>\n</ul>\n",
+		    sb_str(&url), _("Afspraak afzeggen"));
+		sb_free(&url);
+	}
+	booking_free(&b);
+	page_end(rs, rq);
+}
+
+void handle_cancel(struct request *rq, struct response *rs)
+{
+	const char *token = route_param(rq, 1);
+	struct booking b;
+	rs->cache_control = "no-store";
+	if (!find_or_error(rq, rs, token, &b, false))
+		return;
+	if (rq->method == HM_POST) {
+		booking_free(&b);
+		enum booking_result r = booking_cancel(rq->app, token, &b);
+		if (r != BOOKING_OK) {
+			page_error(rq, rs, 503, "unavailable",
+			           _("Er ging bij ons iets mis. Probeer het over een paar minuten "
+			             "opnieuw."));
+			return;
+		}
+		struct sb url;
+		sb_init(&url, 256);
+		page_link(&url, rq, "/afspraak/");
+		sb_puts(&url, token);
+		response_redirect(rs, 303, sb_str(&url));
+		sb_free(&url);
+		booking_free(&b);
+		return;
+	}
+	struct sb *o = &rs->body;
+	struct place_info p;
+	place_info(rq->app, &b, &p);
+	char ref[16];
+	booking_reference_display(b.reference, ref);
+	page_begin(rs, rq, _("Afspraak afzeggen"), 0);
+	html_fmt(o, "<h1>%s</h1>\n", _("Wilt u deze afspraak afzeggen?"));
+	facts(o, rq, &b, &p, ref);
+	html_fmt(o, "<p>%s</p>\n",
+	         _("Dan komt de tijd vrij voor iemand anders. Dit kunt u niet ongedaan maken."));
+	struct sb url;
+	sb_init(&url, 256);
+	page_link(&url, rq, "/afspraak/");
+	sb_appendf(&url, "%s/annuleren", token);
+	html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
+	csrf_field(o, rq, FORM_CANCEL);
+	sb_reset(&url);
+	page_link(&url, rq, "/afspraak/");
+	sb_puts(&url, token);
+	html_fmt(o,
+	         "<p class=\"button-row\"><button type=\"submit\" class=\"danger\">%s</button> <a "
+	         "class=\"button secondary\" href=\"%s\">%s</a></p>\n</form>\n",
+	         _("Ja, zeg de afspraak af"), sb_str(&url), _("Nee, ga terug"));
+	sb_free(&url);
+	booking_free(&b);
+	page_end(rs, rq);
+}
+
+void handle_move(struct request *rq, struct response *rs)
+{
+	const char *token = route_param(rq, 1);
+	struct booking b;
+	rs->cache_control = "no-store";
+	if (!find_or_error(rq, rs, token, &b, false))
+		return;
+	const char *taken = NULL;
+	if (rq->method == HM_POST) {
+		const char *to = params_get(&rq->form, "tijd");
+		struct booking moved;
+		enum booking_result r =
+		    to ? booking_move(rq->app, token, to, clock_now(), &moved) : BOOKING_BAD_SLOT;
+		if (r == BOOKING_OK) {
+			booking_free(&moved);
+			struct sb url;
+			sb_init(&url, 256);
+			page_link(&url, rq, "/afspraak/");
+			sb_appendf(&url, "%s?verzet=1", token);
+			response_redirect(rs, 303, sb_str(&url));
+			sb_free(&url);
+			booking_free(&b);
+			return;
+		}
+		if (r == BOOKING_LIMIT || r == BOOKING_CLIENT_LIMIT) {
+			/* the weekly cap of the week moved into (booking.h) */
+			rs->status = 429;
+			taken =
+			    _("In die week heeft u al zoveel afspraken als kan. Uw oude afspraak "
+			      "blijft staan. Kies een tijd in een andere week.");
+		} else if (r != BOOKING_FULL && r != BOOKING_BAD_SLOT) {
+			booking_free(&b);
+			page_error(rq, rs, 503, "unavailable",
+			           _("Er ging bij ons iets mis. Probeer het over een paar minuten "
+			             "opnieuw."));
+			return;
+		} else {
+			rs->status = 409;
+			taken = _("Deze tijd is net bezet. Uw oude afspraak blijft staan. Kies een "
+			          "andere tijd.");
+		}
+	}
+	struct sb *o = &rs->body;
+	page_begin(rs, rq, _("Afspraak verzetten"), 0);
+	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">", _("Kies een nieuwe tijd"));
+	struct sb w;
+	sb_init(&w, 256);
+	booking_when_words(&w, b.start);
+	/* TRANSLATORS: %s is the current date and time */
+	html_textf(o, _("Uw afspraak is nu op %s. Die blijft staan tot de nieuwe tijd vastligt."),
+	           sb_str(&w));
+	html_raw(o, "</p>\n");
+	if (taken)
+		html_fmt(o, "<p class=\"error-message\" role=\"alert\">%s</p>\n", taken);
+	struct slot s[24];
+	size_t n = booking_free_after(rq->app, b.location, b.topic, clock_now(), NULL, s, 24);
+	struct sb url;
+	sb_init(&url, 256);
+	page_link(&url, rq, "/afspraak/");
+	sb_appendf(&url, "%s/verzetten", token);
+	if (n == 0) {
+		html_fmt(o, "<p class=\"notice\">%s</p>\n",
+		         _("Er is de komende weken geen andere tijd vrij. Bel de wijkwijzer."));
+	} else {
+		html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
+		csrf_field(o, rq, FORM_MOVE);
+		html_fmt(o, "<fieldset><legend>%s</legend>\n<ul class=\"choice-list\">\n",
+		         _("Vrije tijden"));
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(s[i].start, b.start) == 0)
+				continue;
+			sb_reset(&w);
+			booking_when_words(&w, s[i].start);
+			html_fmt(o,
+			         "<li class=\"check\"><input type=\"radio\" name=\"tijd\" "
+			         "id=\"m-%zu\" value=\"%s\" required>"
+			         "<label for=\"m-%zu\">%s</label></li>\n",
+			         i, s[i].start, i, sb_str(&w));
+		}
+		html_fmt(o,
+		         "</ul></fieldset>\n<p><button type=\"submit\">%s</button></p>\n</form>\n",
+		         _("Verzet mijn afspraak"));
+	}
+	sb_reset(&url);
+	page_link(&url, rq, "/afspraak/");
+	sb_puts(&url, token);
+	html_fmt(o, "<p><a href=\"%s\">%s</a></p>\n", sb_str(&url), _("Terug naar uw afspraak"));
+	sb_free(&url);
+	sb_free(&w);
+	booking_free(&b);
+	page_end(rs, rq);
+}
+
+void handle_booking_qr(struct request *rq, struct response *rs)
+{
+	const char *token = route_param(rq, 0);
+	struct booking b;
+	enum booking_result r = booking_find(rq->app, token, &b);
+	rs->cache_control = "no-store";
+	if (r != BOOKING_OK && r != BOOKING_CANCELLED) {
+		page_not_found(rq, rs);
+		return;
+	}
+	struct sb url;
+	sb_init(&url, 512);
+	public_base(rq, &url);
+	sb_appendf(&url, "/%s/afspraak/%s", i18n_find(b.lang) ? b.lang : "nl", token);
+	const struct i18n_lang *prev = i18n_use(i18n_find(b.lang));
+	rs->content_type = "image/svg+xml";
+	if (!qr_svg(&rs->body, sb_str(&url), _("QR-code met de link naar uw afspraak")))
+		rs->body.failed = true;
+	i18n_use(prev);
+	sb_free(&url);
+	booking_free(&b);
+}
+
+void handle_booking_ics(struct request *rq, struct response *rs)
+{
+	const char *token = route_param(rq, 0);
+	struct booking b;
+	rs->cache_control = "no-store";
+	/* a cancelled appointment's file is still served, as a CANCEL, so a
+	   calendar that has it can remove it */
+	enum booking_result found = booking_find(rq->app, token, &b);
+	if (found != BOOKING_OK && found != BOOKING_CANCELLED) {
+		booking_free(&b);
+		page_not_found(rq, rs);
+		return;
+	}
+	time_t modified = 0;
+	if (b.updated_at && !clock_parse_iso(b.updated_at, &modified))
+		modified = 0;
+	const struct i18n_lang *lang = i18n_find(b.lang) ? i18n_find(b.lang) : i18n_default();
+	const struct i18n_lang *prev = i18n_use(lang);
+	struct place_info p;
+	place_info(rq->app, &b, &p);
+	char ref[16];
+	booking_reference_display(b.reference, ref);
+	struct sb uid, summary, where, desc, url;
+	sb_init(&uid, 128);
+	sb_init(&summary, 256);
+	sb_init(&where, 512);
+	sb_init(&desc, 2048);
+	sb_init(&url, 512);
+	sb_appendf(&uid, "%s@wijkwijzer.enschede", b.reference);
+	/* TRANSLATORS: calendar title: %s is the wijkwijzer's name */
+	sb_appendf(&summary, _("Afspraak bij %s"), p.name);
+	/* the address alone, as a map or navigation app can find it; the
+	   wijkwijzer's name is in the title */
+	sb_appendf(&where, "%s, %s %s", p.address, p.postal_code, p.city);
+	public_base(rq, &url);
+	sb_appendf(&url, "/%s/afspraak/%s", lang->code, token);
+	/* TRANSLATORS: calendar description: %1$s the code, %2$s the topic */
+	sb_appendf(&desc, _("Uw code: %1$s. Onderwerp: %2$s."), ref, C_(p.topic));
+	if (*p.bring) {
+		sb_puts(&desc, "\n");
+		sb_puts(&desc, C_(p.bring));
+	}
+	sb_puts(&desc, "\n");
+	sb_appendf(&desc, _("Verzetten of afzeggen: %s"), sb_str(&url));
+	struct ics_event e = {
+	    .uid = sb_str(&uid),
+	    .start = booking_instant(b.start),
+	    .end = booking_instant(b.end),
+	    .stamp = clock_now(),
+	    .summary = sb_str(&summary),
+	    .location = sb_str(&where),
+	    .description = sb_str(&desc),
+	    .url = sb_str(&url),
+	    .sequence = b.sequence,
+	    .modified = modified,
+	    .cancelled = found == BOOKING_CANCELLED,
+	};
+	rs->content_type = "text/calendar; charset=utf-8";
+	if (!ics_write(&rs->body, &e))
+		rs->body.failed = true;
+	response_header(rs, "Content-Disposition",
+	                "attachment; filename=\"afspraak-wijkwijzer.ics\"");
+	i18n_use(prev);
+	sb_free(&uid);
+	sb_free(&summary);
+	sb_free(&where);
+	sb_free(&desc);
+	sb_free(&url);
+	booking_free(&b);
+}

@@ -37,7 +37,7 @@ UNIT_SRC  := $(wildcard tests/unit/*.c)
 MO        := $(foreach l,$(LANGS),$(foreach d,$(DOMAINS),$(BUILD)/locale/$(l)/LC_MESSAGES/$(d).mo))
 
 .PHONY: all run test deps test-deps unit integration asan asan-test tsan tsan-test pot po i18n-check browser valgrind \
-        fmt fmt-check content clean bench
+        fmt fmt-check content clean bench layers
 
 all: $(BUILD)/wijkwijzer $(MO) content
 
@@ -211,6 +211,7 @@ valgrind: all
 test: test-deps
 	$(MAKE) all
 	$(MAKE) fmt-check
+	$(MAKE) layers
 	$(MAKE) i18n-check
 	$(MAKE) unit
 	$(MAKE) integration
@@ -220,6 +221,12 @@ test: test-deps
 	$(MAKE) browser
 	$(MAKE) fuzz-smoke
 	@echo "make test: all suites passed"
+
+# includes point down the layers and form no cycle (tools/layers.py); the
+# self-test shows that an added violation and an added cycle are caught
+layers:
+	python3 tools/layers.py
+	python3 tools/layers.py --self-test
 
 clean:
 	rm -rf build

@@ -44,7 +44,7 @@ IMPORTER=${IMPORTER:-build/wijkwijzer-import}
 HOME_PATH=/nl/
 SERVICE_PATH=/nl/voorzieningen/zorgbelang-clientondersteuning
 SEARCH_PATH='/nl/voorzieningen?q=ontmoeting&postcode=7511'
-KIOSK_TERMINAL=demo # read aloud needs a kiosk session (portal/kiosk.c: cookie ww_kiosk)
+KIOSK_TERMINAL=demo # read aloud needs an enrolled terminal (portal/domain/terminals.h: cookie ww_kiosk)
 
 # The targets of issue 11 (item 8). Not settings: the summary compares
 # every figure with these.
@@ -385,6 +385,32 @@ launch_server() {
 	die "$SERVER did not answer 200 on /healthz"
 }
 
+# enrol_kiosk NAME URL: enrols the terminal $KIOSK_TERMINAL with the server
+# of launch NAME (at URL) as staff do (--enroll-terminal, then the button
+# of the link) and prints the kiosk cookie, "ww_kiosk=ID.SECRET".
+enrol_kiosk() {
+	local link
+	link=$("$SERVER" --data "$TMP/data-$1" --enroll-terminal "$KIOSK_TERMINAL" 2>/dev/null) || return 1
+	python3 - "$2" "/${link#*://*/}" <<'PY'
+import html, http.client, re, sys, urllib.parse
+base, path = sys.argv[1], sys.argv[2]
+host = urllib.parse.urlsplit(base)
+c = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
+c.request("GET", path)
+r = c.getresponse()
+page = r.read().decode()
+form = r.getheader("Set-Cookie", "").split(";")[0]
+action = html.unescape(re.search(r'<form method="post" action="([^"]+)"', page).group(1))
+fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page)
+c.request("POST", action, urllib.parse.urlencode([(k, html.unescape(v)) for k, v in fields]),
+          {"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin",
+           "Cookie": form})
+r = c.getresponse()
+r.read()
+print(r.getheader("Set-Cookie", "").split(";")[0])
+PY
+}
+
 start_server() { # the server for the HTTP rows and the memory figures
 	launch_server main
 	SERVER_PID=$LAUNCH_PID
@@ -677,14 +703,20 @@ bench_page_weight() {
 # The weight of the other main pages: HTML plus every static asset it links,
 # as a browser with an empty cache loads them.
 bench_main_pages_weight() {
-	local page html url body total n res status
+	local page html url body total n res status question kiosk hdr
 	table_head 31-weights "Weight of the main pages (HTML + linked assets, uncompressed)" \
 		"page:l" "HTML bytes:r" "with assets:r" "requests:r"
-	for page in /nl/ /nl/zelfcheck '/nl/zelfcheck?p=s&a=&pc=-' "$SEARCH_PATH" \
+	# the self-check's first step (its state is sealed: follow the link)
+	question=$(curl -s --max-time 5 "$SERVER_URL/nl/zelfcheck" | grep -oE 'href="/nl/zelfcheck\?s=[^"]*"' |
+		head -n 1 | sed -E 's/^href="//; s/"$//') || true
+	kiosk=$(enrol_kiosk main "$SERVER_URL") || kiosk=""
+	for page in /nl/ /nl/zelfcheck "${question:-/nl/zelfcheck?s=}" "$SEARCH_PATH" \
 		"$SERVICE_PATH" /nl/mantelzorg /nl/afspraak \
 		'/nl/afspraak?locatie=ww-centrum&onderwerp=wonen' "/kiosk/$KIOSK_TERMINAL"; do
 		html=$TMP/page.html
-		status=$(curl -s --max-time 5 -o "$html" -w '%{http_code}' "$SERVER_URL$page") || true
+		hdr="X-Bench: 1"
+		[[ $page == /kiosk/* ]] && hdr="Cookie: $kiosk"
+		status=$(curl -s --max-time 5 -H "$hdr" -o "$html" -w '%{http_code}' "$SERVER_URL$page") || true
 		if [[ $status != 200 ]]; then
 			table_row 31-weights "\`$page\`" "answered $status" "–" "–"
 			continue
@@ -1078,10 +1110,11 @@ idle_probe() { # idle_probe NAME URL: the baseline, BENCH_PROBE_IDLE seconds
 # server keeps the last 16 in a cache); meanwhile /healthz is probed.
 bench_speech() {
 	local pads status out=$RESULTS/speech-load.json parsed n ok p50 p99 max bad mib_s st
-	local cookie="Cookie: ww_kiosk=$KIOSK_TERMINAL"
+	local cookie
 	launch_server speech
+	cookie="Cookie: $(enrol_kiosk speech "$LAUNCH_URL")" || die "cannot enrol kiosk terminal $KIOSK_TERMINAL"
 	local route
-	# the route is /lees-voor.wav (portal/routes.c); /lees-voor as well, in case it is renamed
+	# the route is /lees-voor.wav (portal/app/routes.c); /lees-voor as well, in case it is renamed
 	for route in /lees-voor.wav /lees-voor; do
 		pads=$(curl -s --max-time 10 "$LAUNCH_URL/api/v1/services?limit=100" | R=$route python3 -c '
 import json, os, sys, urllib.parse
@@ -1130,7 +1163,7 @@ print(r["answered"], s.get("200", 0), f(r["p50_ms"]), f(r["p99_ms"]), f(r["max_m
 		"**$PROBE_P50 / $PROBE_P99 ms**, $PROBE_RAW_P99 / $PROBE_MAX ms"
 	((bad == 0)) || report_note 45-speech "Read-aloud answers that were not 200, or no answer: $bad ($st)."
 	((PROBE_ERR == 0)) || report_note 45-speech "/healthz probes without a 200: $PROBE_ERR."
-	report_note 45-speech "Each kiosk session is one keep-alive connection with the cookie \`ww_kiosk=$KIOSK_TERMINAL\`, from its own address 127.0.0.10, .11, ... (the server limits read-alouds per address). Request n of all of them together reads service page n modulo 100 (\`pad=/nl/voorzieningen/ID\`), so none comes from the server's cache of 16. /healthz is probed $BENCH_PROBE_RATE times a second on one connection, from 0.5 s after the start until 0.5 s before the end; a probe due while the previous one is still open is skipped and counted as waiting for that answer (see bench/README.md)."
+	report_note 45-speech "Each kiosk session is one keep-alive connection with the cookie of the enrolled terminal \`$KIOSK_TERMINAL\`, from its own address 127.0.0.10, .11, .... Request n of all of them together reads service page n modulo 100 (\`pad=/nl/voorzieningen/ID\`), so most answers are synthesised; the server speaks one page at a time across all terminals and answers the others 503 at once (speech.h, SPEECH_MAX_AT_ONCE), which is what keeps a slow-pool thread free. /healthz is probed $BENCH_PROBE_RATE times a second on one connection, from 0.5 s after the start until 0.5 s before the end; a probe due while the previous one is still open is skipped and counted as waiting for that answer (see bench/README.md)."
 	local verdict_s="not measured"
 	((PROBE_N > 0)) && verdict_s=$(verdict "$PROBE_P99" "<=" "$T_HEALTHZ_P99")
 	((ok > 0)) || verdict_s="not measured (no read-aloud answered 200)"

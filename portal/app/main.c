@@ -11,11 +11,13 @@
 #include <unistd.h>
 
 #include "base/app.h"
+#include "net/http.h"
+#include "web/page.h"
 #include "base/clock.h"
-#include "web/enrol.h"
+#include "domain/terminals.h"
 #include "store/catalog.h"
 #include "base/i18n.h"
-#include "web/kiosk.h"
+#include "domain/terminals.h"
 #include "base/sb.h"
 #include "net/server.h"
 #include "domain/speech.h"
@@ -373,6 +375,8 @@ int main(int argc, char **argv)
 	setenv("TZ", "Europe/Amsterdam", 1);
 	tzset();
 	i18n_init(app.cfg.locale_dir);
+	/* error answers of the server are pages of the web layer */
+	http_set_error_page(page_error);
 	char err[512];
 	if (!clock_init_from_env(err, sizeof(err))) {
 		fprintf(stderr, "wijkwijzer: %s\n", err);

@@ -192,3 +192,23 @@ bool text_trim_fold(struct sb *out, const char *s)
 		return sb_append(out, "", 0);
 	return true;
 }
+
+bool text_cookie(const char *header, const char *name, struct sb *out)
+{
+	if (!header)
+		return false;
+	size_t nl = strlen(name);
+	const char *p = header;
+	while (*p) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		const char *eq = strchr(p, '=');
+		const char *semi = strchr(p, ';');
+		if (!semi)
+			semi = p + strlen(p);
+		if (eq && eq < semi && (size_t)(eq - p) == nl && memcmp(p, name, nl) == 0)
+			return sb_append(out, eq + 1, (size_t)(semi - eq - 1));
+		p = semi;
+	}
+	return false;
+}

@@ -37,4 +37,7 @@ bool text_trim_fold(struct sb *out, const char *s);
 /* Counts Unicode code points of a valid UTF-8 string. */
 size_t text_utf8_length(const char *s);
 
+/* The value of cookie name in a Cookie header (NULL: none), appended to out. */
+bool text_cookie(const char *header, const char *name, struct sb *out);
+
 #endif

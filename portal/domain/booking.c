@@ -30,7 +30,7 @@ static const char ref_alphabet[] = "ACDEFHJKLMNPRTUVWXY3479";
  * A kiosk terminal is one client for every resident who books on it, so
  * its address would turn residents away after the third booking of the
  * week. A kiosk booking comes from a browser enrolled as that terminal
- * (kiosk_of_request checks the terminal's secret, enrol.h), so it counts
+ * (the server checks the terminal's secret, domain/terminals.h), so it counts
  * for the terminal instead, whatever its address, and the terminal may
  * hold KIOSK_WEEKLY_CAP a week: more than one touch screen books without
  * contact details in a week, and still a bound should a terminal's
@@ -1267,4 +1267,10 @@ bool booking_time_words(struct sb *out, const char *local)
 	struct hours_day d;
 	int m;
 	return booking_parse_time(local, &d, &m) && i18n_format_time(out, m / 60, m % 60);
+}
+
+void booking_writer_changed(struct app *app, const char *location, const char *date)
+{
+	(void)app;
+	booking_day_changed(location, date);
 }

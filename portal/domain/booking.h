@@ -162,5 +162,7 @@ void booking_reference_display(const char *ref, char out[16]);
  * cached of that day. Any thread: the claims cache (booking.c) has one
  * mutex; the writer thread never reads through it. */
 void booking_day_changed(const char *location, const char *date);
+/* The same as a writer_on_change() hook. */
+void booking_writer_changed(struct app *app, const char *location, const char *date);
 
 #endif

@@ -6,9 +6,7 @@
 #include <string.h>
 
 #include "base/app.h"
-#include "domain/booking.h"
 #include "exec/db.h"
-#include "net/live.h"
 #include "store/store.h"
 #include "exec/worker.h"
 
@@ -48,10 +46,32 @@ static struct app *the_app;
 /* the write being run on this thread, for writer_changed */
 static _Thread_local struct write *current;
 
+/* Who hears of a changed day (writer_on_change), set before the thread
+ * starts and read only after. */
+static writer_change_fn hook_before, hook_after;
+
+void writer_on_change(writer_change_fn before_answers, writer_change_fn after_answers)
+{
+	hook_before = before_answers;
+	hook_after = after_answers;
+}
+
+static void changed_before(struct app *app, const char *location, const char *date)
+{
+	if (hook_before)
+		hook_before(app, location, date);
+}
+
+static void changed_after(struct app *app, const char *location, const char *date)
+{
+	if (hook_after)
+		hook_after(app, location, date);
+}
+
 static void publish_one(struct app *app, const struct change *c)
 {
-	booking_day_changed(c->location, c->date);
-	live_slots_changed(app, c->location, c->date);
+	changed_before(app, c->location, c->date);
+	changed_after(app, c->location, c->date);
 }
 
 static void publish(struct app *app, const struct write *w)
@@ -123,7 +143,7 @@ static void *writer_main(void *arg)
 			for (size_t c = 0; c < group[i]->nchanges; c++)
 				nchanges = add_change(changes, nchanges, &group[i]->changes[c]);
 		for (size_t c = 0; c < nchanges; c++)
-			booking_day_changed(changes[c].location, changes[c].date);
+			changed_before(the_app, changes[c].location, changes[c].date);
 		for (size_t i = 0; i < n; i++) {
 			struct write *w = group[i];
 			if (!ok)
@@ -141,7 +161,7 @@ static void *writer_main(void *arg)
 			pthread_mutex_unlock(&lock);
 		}
 		for (size_t c = 0; c < nchanges; c++)
-			live_slots_changed(the_app, changes[c].location, changes[c].date);
+			changed_after(the_app, changes[c].location, changes[c].date);
 	}
 	db_thread_close(db);
 	free(db);
@@ -260,8 +280,8 @@ void writer_changed(struct app *app, const char *location, const char *date)
 	if (!location || !date)
 		return;
 	if (!w) {
-		booking_day_changed(location, date);
-		live_slots_changed(app, location, date);
+		changed_before(app, location, date);
+		changed_after(app, location, date);
 		return;
 	}
 	for (size_t i = 0; i < w->nchanges; i++)

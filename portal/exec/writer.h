@@ -9,8 +9,11 @@
  * write of the group reports WRITER_FAILED.
  *
  * Inside a write, writer_changed() notes a day whose slots changed; the
- * writer publishes these after the COMMIT (slot caches, WebSocket push on
- * the loop), never before.
+ * writer publishes these after the COMMIT, never before, to the two hooks
+ * of writer_on_change(): the first before any answer of the group goes
+ * out (caches forget the day), the second after them (the WebSocket
+ * push). The hooks are how the layers above hear of changes without the
+ * writer knowing them.
  *
  * Without a running writer thread (the command line tools, unit tests,
  * start-up) writer_do() runs the function at once on the caller's
@@ -42,6 +45,10 @@ int writer_do(struct app *app, writer_fn fn, void *arg);
  * answer. False when the queue is full (j stays the caller's). */
 struct job;
 bool writer_submit(struct job *j, void (*on_fail)(struct app *app, struct job *j));
+
+typedef void (*writer_change_fn)(struct app *app, const char *location, const char *date);
+/* Sets the hooks (before writer_start; NULL: none). */
+void writer_on_change(writer_change_fn before_answers, writer_change_fn after_answers);
 
 /* Inside a write: the slots of location on date (YYYY-MM-DD...) changed. */
 void writer_changed(struct app *app, const char *location, const char *date);

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "base/compress.h"
-#include "web/kiosk.h"
+#include "domain/terminals.h"
 
 #define NBUCKETS 4096
 
@@ -33,7 +33,7 @@ static int cmp_param(const void *a, const void *b)
 bool cache_key(const struct request *rq, struct sb *key)
 {
 	struct kiosk_terminal kt;
-	bool kiosk = kiosk_of_request(rq, &kt);
+	bool kiosk = request_kiosk(rq, &kt);
 	struct sb c;
 	sb_init(&c, 64);
 	bool lang_cookie =

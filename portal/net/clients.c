@@ -3,6 +3,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+
+#include <libwebsockets.h>
+
+#include "base/app.h"
+#include "net/http.h"
 
 /* Two open-addressing tables: connections by wsi, counts by address.
  * Sized for the fd limit the server asks for (20000); a full table
@@ -121,4 +127,37 @@ void clients_clear(void)
 	free(peers);
 	conns = NULL;
 	peers = NULL;
+}
+
+bool clients_forwarded_for(struct lws *wsi, char *out, size_t n)
+{
+	int len = lws_hdr_total_length(wsi, WSI_TOKEN_X_FORWARDED_FOR);
+	if (len <= 0 || len > HTTP_MAX_HEADER)
+		return false;
+	char *xff = malloc((size_t)len + 1);
+	if (!xff || lws_hdr_copy(wsi, xff, len + 1, WSI_TOKEN_X_FORWARDED_FOR) < 0) {
+		free(xff);
+		return false;
+	}
+	/* the proxy appends the address it saw: the last entry */
+	char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	bool ok = *last && strlen(last) < n;
+	if (ok)
+		snprintf(out, n, "%s", last);
+	free(xff);
+	return ok;
+}
+
+void clients_address(struct lws *wsi, char *out, size_t n)
+{
+	if (n == 0)
+		return;
+	out[0] = '\0';
+	const struct app *app = lws_context_user(lws_get_context(wsi));
+	if (app && app->cfg.behind_proxy && clients_forwarded_for(wsi, out, n))
+		return;
+	lws_get_peer_simple(wsi, out, n);
 }

@@ -9,6 +9,7 @@
 #define WW_CLIENTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Counts a new connection of peer; false (not counted) when peer already
  * holds max (max <= 0: no limit). */
@@ -16,5 +17,12 @@ bool clients_admit(const void *wsi, const char *peer, int max);
 /* Forgets a connection (unknown ones are ignored). */
 void clients_leave(const void *wsi);
 void clients_clear(void);
+
+struct lws;
+/* The client address of a connection: with --behind-proxy the last
+ * X-Forwarded-For entry (the address the proxy saw), else the peer. */
+void clients_address(struct lws *wsi, char *out, size_t n);
+/* Only the forwarded address; false (out untouched) when there is none. */
+bool clients_forwarded_for(struct lws *wsi, char *out, size_t n);
 
 #endif

@@ -1,10 +1,12 @@
 #include "net/http.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/app.h"
 #include "base/compress.h"
+#include "base/i18n.h"
 #include "base/text.h"
 
 static char *dup_n(const char *s, size_t n)
@@ -226,27 +228,7 @@ bool response_redirect(struct response *rs, int status, const char *location)
 
 bool request_cookie(const struct request *rq, const char *name, struct sb *out)
 {
-	return cookie_value(rq->cookie, name, out);
-}
-
-bool cookie_value(const char *header, const char *name, struct sb *out)
-{
-	if (!header)
-		return false;
-	size_t nl = strlen(name);
-	const char *p = header;
-	while (*p) {
-		while (*p == ' ' || *p == ';')
-			p++;
-		const char *eq = strchr(p, '=');
-		const char *semi = strchr(p, ';');
-		if (!semi)
-			semi = p + strlen(p);
-		if (eq && eq < semi && (size_t)(eq - p) == nl && memcmp(p, name, nl) == 0)
-			return sb_append(out, eq + 1, (size_t)(semi - eq - 1));
-		p = semi;
-	}
-	return false;
+	return text_cookie(rq->cookie, name, out);
 }
 
 bool response_cookie(struct response *rs, const struct request *rq, const char *name,
@@ -261,4 +243,48 @@ bool response_cookie(struct response *rs, const struct request *rq, const char *
 	          response_header(rs, "Set-Cookie", sb_str(&c));
 	sb_free(&c);
 	return ok;
+}
+
+bool request_kiosk(const struct request *rq, struct kiosk_terminal *out)
+{
+	if (rq->kiosk)
+		*out = rq->terminal;
+	return rq->kiosk;
+}
+
+static http_error_fn error_page;
+
+void http_set_error_page(http_error_fn fn)
+{
+	error_page = fn;
+}
+
+void http_error(struct request *rq, struct response *rs, int status, const char *code,
+                const char *message)
+{
+	if (error_page) {
+		error_page(rq, rs, status, code, message);
+		return;
+	}
+	rs->status = status;
+	rs->content_type = "text/plain; charset=utf-8";
+	sb_reset(&rs->body);
+	sb_puts(&rs->body, message);
+	sb_putc(&rs->body, '\n');
+}
+
+void http_not_found(struct request *rq, struct response *rs)
+{
+	http_error(rq, rs, 404, "not_found",
+	           _("We kunnen deze pagina niet vinden. Misschien is de link oud of niet "
+	             "helemaal goed overgenomen."));
+}
+
+void http_busy(struct request *rq, struct response *rs, int retry_after_s)
+{
+	http_error(rq, rs, 503, "busy",
+	           _("Het is nu erg druk. Probeer het over een paar seconden opnieuw."));
+	char v[16];
+	snprintf(v, sizeof(v), "%d", retry_after_s);
+	response_header(rs, "Retry-After", v);
 }

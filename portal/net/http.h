@@ -11,6 +11,7 @@
 
 #include "base/i18n.h"
 #include "base/sb.h"
+#include "domain/terminals.h"
 
 struct app;
 struct route;
@@ -77,6 +78,9 @@ struct request {
 	char *if_none_match;
 	char *accept_encoding;
 	char peer[64]; /* client address, for rate limits only; never logged */
+	/* the enrolled terminal this browser is: resolved once, by the server */
+	bool kiosk;
+	struct kiosk_terminal terminal;
 	/* the form binding of csrf.c: read from the cookie or made new */
 	char csrf_binding[HTTP_CSRF_BINDING_LEN + 1];
 	bool csrf_binding_new;
@@ -137,7 +141,19 @@ bool response_redirect(struct response *rs, int status, const char *location);
 
 /* Cookie value by name from the request's Cookie header, into out. */
 bool request_cookie(const struct request *rq, const char *name, struct sb *out);
-/* The same for a Cookie header's text (NULL: none). */
-bool cookie_value(const char *header, const char *name, struct sb *out);
+/* The terminal of a kiosk request (rq->kiosk), copied to out. */
+bool request_kiosk(const struct request *rq, struct kiosk_terminal *out);
+
+/* Error answers. The page that shows them (in the user's language, with
+ * the site's layout) belongs to the web layer, which registers it at
+ * start; without one the message is sent as plain text. */
+typedef void (*http_error_fn)(struct request *rq, struct response *rs, int status, const char *code,
+                              const char *message);
+void http_set_error_page(http_error_fn fn);
+void http_error(struct request *rq, struct response *rs, int status, const char *code,
+                const char *message);
+void http_not_found(struct request *rq, struct response *rs);
+/* 503 with Retry-After: too much work at this moment, nothing was done. */
+void http_busy(struct request *rq, struct response *rs, int retry_after_s);
 
 #endif

@@ -9,9 +9,8 @@
 #include "net/clients.h"
 #include "base/html.h"
 #include "base/json.h"
-#include "web/kiosk.h"
+#include "domain/terminals.h"
 #include "net/rate.h"
-#include "net/server.h"
 #include "base/text.h"
 
 /* Loop thread only: the sessions, the fan-outs under way. */
@@ -476,7 +475,7 @@ int live_upgrade_refusal(struct lws *wsi)
 	if (nsessions >= live_max_sessions)
 		return 503;
 	char peer[64];
-	server_client_address(wsi, peer, sizeof(peer));
+	clients_address(wsi, peer, sizeof(peer));
 	if (live_max_per_client > 0 && sessions_of(peer) >= (size_t)live_max_per_client)
 		return 429;
 	return 0;
@@ -511,7 +510,7 @@ int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (!conn_register(s, &s->ref))
 			return -1;
 		/* the handshake's headers are still here */
-		server_client_address(wsi, s->peer, sizeof(s->peer));
+		clients_address(wsi, s->peer, sizeof(s->peer));
 		{
 			struct app *app = lws_context_user(lws_get_context(wsi));
 			int n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_COOKIE);

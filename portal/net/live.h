@@ -50,7 +50,7 @@ struct live_session {
 	char topic[65];
 	char kiosk[65];    /* the terminal of a kiosk session; "" otherwise */
 	char terminal[65]; /* the enrolled terminal the browser is (handshake cookie) */
-	char peer[64];     /* client address (server_client_address): per-client cap and rate */
+	char peer[64];     /* client address (clients_address): per-client cap and rate */
 	struct sb in;      /* a message arriving in fragments */
 	bool busy;         /* a worker has one of its messages */
 	char *backlog[LIVE_MAX_BACKLOG];

@@ -22,9 +22,8 @@
 #include "store/store.h"
 #include "net/csrf.h"
 #include "exec/db.h"
-#include "web/kiosk.h"
+#include "domain/terminals.h"
 #include "net/live.h"
-#include "web/page.h"
 #include "net/rate.h"
 #include "net/route.h"
 #include "base/text.h"
@@ -180,34 +179,6 @@ static char *copy_custom_header(struct lws *wsi, const char *name)
 	return p;
 }
 
-/* Behind the proxy: the address it saw, which it appends as the last
- * X-Forwarded-For entry; false (out untouched) when there is none. */
-static bool forwarded_for(struct lws *wsi, char *out, size_t n)
-{
-	char *xff = copy_header(wsi, WSI_TOKEN_X_FORWARDED_FOR);
-	if (!xff)
-		return false;
-	char *last = strrchr(xff, ',');
-	last = last ? last + 1 : xff;
-	while (*last == ' ')
-		last++;
-	bool ok = *last && strlen(last) < n;
-	if (ok)
-		snprintf(out, n, "%s", last);
-	free(xff);
-	return ok;
-}
-
-void server_client_address(struct lws *wsi, char *out, size_t n)
-{
-	if (n == 0)
-		return;
-	out[0] = '\0';
-	if (the_app && the_app->cfg.behind_proxy && forwarded_for(wsi, out, n))
-		return;
-	lws_get_peer_simple(wsi, out, n);
-}
-
 struct method_token {
 	enum lws_token_indexes token;
 	unsigned method;
@@ -298,6 +269,8 @@ static enum route_result dispatch_route(struct app *app, struct request *rq, uns
 	if (rq->path && path_acceptable(rq->path))
 		r = route_find(portal_routes, portal_routes_count, rq, allowed);
 	rq->lang = guess_lang(rq);
+	/* once per request: pages, the cache key and the layout read it */
+	rq->kiosk = kiosk_of_cookie(app, rq->cookie, &rq->terminal);
 	return r;
 }
 
@@ -307,11 +280,11 @@ static void dispatch_handle(struct app *app, struct request *rq, struct response
 {
 	i18n_use(rq->lang);
 	if (!rq->path || !path_acceptable(rq->path)) {
-		page_error(rq, rs, 400, "bad_request", _("Dit adres klopt niet."));
+		http_error(rq, rs, 400, "bad_request", _("Dit adres klopt niet."));
 		return;
 	}
 	if (r == ROUTE_NOT_FOUND) {
-		page_not_found(rq, rs);
+		http_not_found(rq, rs);
 		return;
 	}
 	if (r == ROUTE_METHOD_NOT_ALLOWED) {
@@ -320,7 +293,7 @@ static void dispatch_handle(struct app *app, struct request *rq, struct response
 		for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
 			if (allowed & methods[i].method & ~(unsigned)HM_OTHER)
 				sb_appendf(&a, "%s%s", a.len ? ", " : "", methods[i].name);
-		page_error(rq, rs, 405, "method_not_allowed",
+		http_error(rq, rs, 405, "method_not_allowed",
 		           _("Deze actie is hier niet mogelijk."));
 		response_header(rs, "Allow", sb_str(&a));
 		sb_free(&a);
@@ -329,20 +302,20 @@ static void dispatch_handle(struct app *app, struct request *rq, struct response
 	if (rq->method == HM_POST && (rq->route->flags & ROUTE_FORM)) {
 		const char *ct = rq->content_type ? rq->content_type : "";
 		if (!text_ascii_nieq(ct, "application/x-www-form-urlencoded", 33)) {
-			page_error(rq, rs, 415, "unsupported_media_type",
+			http_error(rq, rs, 415, "unsupported_media_type",
 			           _("Dit formulier is op een onbekende manier verstuurd."));
 			return;
 		}
 		if (params_parse_urlencoded(&rq->form, sb_str(&rq->body), rq->body.len) !=
 		    PARAMS_OK) {
-			page_error(rq, rs, 400, "bad_form",
+			http_error(rq, rs, 400, "bad_form",
 			           _("Het formulier bevat tekens die we niet kunnen lezen. Probeer "
 			             "het opnieuw."));
 			return;
 		}
 		char binding[CSRF_BINDING_LEN + 1];
 		if (!csrf_binding(rq, binding)) {
-			page_error(
+			http_error(
 			    rq, rs, 403, "form_no_cookie",
 			    _("Uw browser stuurde het formulier zonder ons cookie. Dat cookie "
 			      "beveiligt het formulier en bewaart niets over u. Sta cookies toe "
@@ -353,7 +326,7 @@ static void dispatch_handle(struct app *app, struct request *rq, struct response
 		if (!csrf_same_origin(rq) ||
 		    !csrf_valid(app, rq->route->pattern, binding, params_get(&rq->form, CSRF_FIELD),
 		                clock_now())) {
-			page_error(rq, rs, 403, "form_expired",
+			http_error(rq, rs, 403, "form_expired",
 			           _("Dit formulier is verlopen of komt niet van deze website. Ga "
 			             "terug, laad de pagina opnieuw en probeer het nog een keer."));
 			return;
@@ -361,7 +334,7 @@ static void dispatch_handle(struct app *app, struct request *rq, struct response
 	}
 	if ((rq->route->flags & ROUTE_RATE) &&
 	    !rate_allowed("booking", rq->peer, app->cfg.booking_rate)) {
-		page_error(
+		http_error(
 		    rq, rs, 429, "too_many_requests",
 		    _("U heeft in korte tijd veel afspraken geprobeerd te maken. Wacht een uur, "
 		      "of bel of loop binnen bij de wijkwijzer."));
@@ -377,7 +350,7 @@ static void dispatch_handle(struct app *app, struct request *rq, struct response
 		sb_free(&rs->body);
 		sb_init(&rs->body, 0);
 		rs->nheaders = 0;
-		page_error(rq, rs, 500, "internal",
+		http_error(rq, rs, 500, "internal",
 		           _("Er ging bij ons iets mis. Probeer het over een paar minuten "
 		             "opnieuw."));
 	}
@@ -619,7 +592,7 @@ static void http_write_failed(struct app *app, struct job *base)
 	response_free(&j->rs);
 	response_init(&j->rs);
 	i18n_use(j->rq.lang);
-	page_error(&j->rq, &j->rs, 503, "unavailable",
+	http_error(&j->rq, &j->rs, 503, "unavailable",
 	           _("Uw afspraak kon nu niet worden opgeslagen. Er is niets "
 	             "vastgelegd. Probeer het "
 	             "over een paar minuten opnieuw, of bel de wijkwijzer."));
@@ -629,7 +602,7 @@ static void http_write_failed(struct app *app, struct job *base)
 /* The queue is full: a short answer now beats a long wait. */
 static void busy(struct conn *c)
 {
-	page_busy(&c->rq, &c->rs, 5);
+	http_busy(&c->rq, &c->rs, 5);
 }
 
 /* A request is read: answer from the cache or inline, or give it to a
@@ -708,7 +681,7 @@ static int early_error(struct lws *wsi, struct conn *c, int status, const char *
 {
 	c->rq.lang = guess_lang(&c->rq);
 	i18n_use(c->rq.lang);
-	page_error(&c->rq, &c->rs, status, code, msg);
+	http_error(&c->rq, &c->rs, status, code, msg);
 	c->rs.close = true;
 	if (send_headers(wsi, c, true))
 		return -1;
@@ -746,7 +719,7 @@ static int on_http(struct lws *wsi, struct conn *c, const char *in)
 	   that reach a handler, see start(); behind a proxy it is the
 	   proxy's last X-Forwarded-For entry */
 	if (the_app && the_app->cfg.behind_proxy)
-		forwarded_for(wsi, rq->peer, sizeof(rq->peer));
+		clients_forwarded_for(wsi, rq->peer, sizeof(rq->peer));
 	if (m)
 		rq->path = copy_header(wsi, m->token);
 	if (!rq->path || !read_query(wsi, rq))
@@ -984,6 +957,8 @@ bool server_start(struct app *app, char *err, size_t errlen)
 		         bind_problem(app->cfg.listen, app->cfg.port));
 		return false;
 	}
+	/* the writer tells the booking caches, then the live subscribers */
+	writer_on_change(booking_writer_changed, live_slots_changed);
 	if (!writer_start(app, err, errlen) ||
 	    !workers_start(app, app->cfg.workers, SLOW_THREADS, err, errlen))
 		return false;

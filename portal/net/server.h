@@ -19,12 +19,6 @@ void server_run(struct app *app, volatile sig_atomic_t *stop, volatile sig_atomi
 void server_wake(struct app *app);
 void server_stop(struct app *app);
 
-/* The client address of a connection, for the per-client limits: behind
- * the proxy (--behind-proxy) the last X-Forwarded-For entry, else the
- * peer. Loop thread, while the request's headers are there. */
-struct lws;
-void server_client_address(struct lws *wsi, char *out, size_t n);
-
 /* Runs the router and the handler for a request that has been read.
  * Exposed for tests that bypass the network. */
 void server_dispatch(struct app *app, struct request *rq, struct response *rs);

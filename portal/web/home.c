@@ -73,7 +73,7 @@ void handle_static(struct request *rq, struct response *rs)
 {
 	const struct asset *a = asset_find(route_param(rq, 0));
 	if (!a) {
-		page_not_found(rq, rs);
+		http_not_found(rq, rs);
 		return;
 	}
 	const char *v = params_get(&rq->query, "v");

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "base/app.h"
-#include "store/catalog.h"
-#include "exec/db.h"
-#include "web/enrol.h"
+#include "base/crypto.h"
+#include "domain/terminals.h"
+#include "net/csrf.h"
 #include "web/handlers.h"
 #include "base/html.h"
 #include "web/page.h"
@@ -16,163 +16,13 @@
 #include "net/route.h"
 #include "net/server.h"
 #include "domain/speech.h"
-#include "store/store.h"
 #include "base/text.h"
-
-/* The terminals, read from the content at start and on every reload,
- * so the loop can tell a kiosk request without asking SQLite. One mutex;
- * the table is replaced whole. */
-static pthread_mutex_t terminals_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct kiosk_terminal *terminals;
-static size_t nterminals;
-
-bool kiosk_load(struct catalog *c)
-{
-	sqlite3_stmt *st = store_stmt(
-	    catalog_store(c),
-	    "SELECT t.id, t.location_id, t.idle_seconds, t.receipt_printer, p.postal_code FROM "
-	    "terminals t JOIN place p ON p.id = t.location_id ORDER BY t.id");
-	if (!st)
-		return false;
-	struct kiosk_terminal *v = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
-	bool ok = true;
-	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			struct kiosk_terminal *nv = realloc(v, ncap * sizeof(*nv));
-			if (!nv) {
-				ok = false;
-				break;
-			}
-			v = nv;
-			cap = ncap;
-		}
-		struct kiosk_terminal *t = &v[n++];
-		memset(t, 0, sizeof(*t));
-		snprintf(t->id, sizeof(t->id), "%s", store_text(st, 0));
-		snprintf(t->location, sizeof(t->location), "%s", store_text(st, 1));
-		t->idle_seconds = sqlite3_column_int(st, 2);
-		t->printer = strcmp(store_text(st, 3), "ja") == 0;
-		snprintf(t->postcode, sizeof(t->postcode), "%s", store_text(st, 4));
-	}
-	ok = ok && rc == SQLITE_DONE;
-	sqlite3_reset(st);
-	if (!ok) {
-		free(v);
-		return false;
-	}
-	pthread_mutex_lock(&terminals_lock);
-	struct kiosk_terminal *old = terminals;
-	terminals = v;
-	nterminals = n;
-	pthread_mutex_unlock(&terminals_lock);
-	free(old);
-	return true;
-}
-
-void kiosk_unload(void)
-{
-	pthread_mutex_lock(&terminals_lock);
-	free(terminals);
-	terminals = NULL;
-	nterminals = 0;
-	pthread_mutex_unlock(&terminals_lock);
-}
-
-bool kiosk_find(struct app *app, const char *id, struct kiosk_terminal *out)
-{
-	(void)app;
-	if (!id || !*id || strlen(id) > 64)
-		return false;
-	bool ok = false;
-	pthread_mutex_lock(&terminals_lock);
-	for (size_t i = 0; i < nterminals && !ok; i++)
-		if (strcmp(terminals[i].id, id) == 0) {
-			*out = terminals[i];
-			ok = true;
-		}
-	pthread_mutex_unlock(&terminals_lock);
-	return ok;
-}
-
-bool kiosk_of_request(const struct request *rq, struct kiosk_terminal *out)
-{
-	return kiosk_of_cookie(rq->app, rq->cookie, out);
-}
-
-bool kiosk_of_cookie(struct app *app, const char *cookie_header, struct kiosk_terminal *out)
-{
-	/* the cookie holds "terminal.secret"; the terminal's id has no dot */
-	struct sb c;
-	sb_init(&c, 128);
-	bool ok = cookie_value(cookie_header, KIOSK_COOKIE, &c) && !sb_failed(&c);
-	char *dot = ok ? strrchr(c.data, '.') : NULL;
-	if (dot) {
-		*dot = '\0';
-		ok = kiosk_find(app, c.data, out) && enrol_verify(out->id, dot + 1);
-	}
-	sb_free(&c);
-	return dot && ok;
-}
 
 void kiosk_set_cookie(const struct request *rq, struct response *rs, const char *value)
 {
 	/* nothing personal: the terminal and its secret. Chromium keeps a
 	   cookie at most 400 days, so every start screen renews it */
 	response_cookie(rs, rq, KIOSK_COOKIE, value, 400 * 24 * 3600, "Strict", true);
-}
-
-void kiosk_layout(const struct request *rq, struct sb *o, const struct kiosk_terminal *t)
-{
-	const struct i18n_lang *l = rq->lang ? rq->lang : i18n_default();
-	struct sb start;
-	sb_init(&start, 128);
-	sb_appendf(&start, "/kiosk/%s?lang=%s", t->id, l->code);
-	/* the data attributes carry the terminal's settings and the texts
-	   app.js needs, already translated */
-	html_fmt(o,
-	         "<div class=\"kiosk-bar no-print\" data-kiosk=\"%s\" data-idle=\"%d\" "
-	         "data-countdown=\"%d\" "
-	         "data-start=\"%s\" data-printer=\"%s\">\n",
-	         t->id, t->idle_seconds, KIOSK_COUNTDOWN_S, sb_str(&start),
-	         t->printer ? "ja" : "nee");
-	html_fmt(o, "<a class=\"button danger kiosk-stop\" href=\"/kiosk/%s/stop\">%s</a>\n", t->id,
-	         _("Stoppen"));
-	if (speech_has_voice(l->code))
-		html_fmt(o,
-		         "<button type=\"button\" class=\"secondary\" data-read-aloud "
-		         "data-stop-label=\"%s\" hidden>%s</button>\n",
-		         _("Stop met voorlezen"), _("Lees voor"));
-	html_fmt(o,
-	         "<button type=\"button\" class=\"secondary\" data-toggle=\"high-contrast\" "
-	         "aria-pressed=\"false\" hidden>%s</button>\n",
-	         _("Hoog contrast"));
-	html_fmt(o,
-	         "<button type=\"button\" class=\"secondary\" data-toggle=\"text-large\" "
-	         "aria-pressed=\"false\" hidden>%s</button>\n",
-	         _("Grotere letters"));
-	html_raw(o, "</div>\n");
-	html_fmt(o,
-	         "<dialog class=\"idle-dialog\" aria-labelledby=\"idle-title\" "
-	         "aria-describedby=\"idle-text\">\n"
-	         "<h2 id=\"idle-title\">%s</h2>\n<p id=\"idle-text\" data-template=\"%s\"></p>\n"
-	         "<p class=\"button-row\"><button type=\"button\" class=\"big\" "
-	         "data-idle-continue>%s</button> "
-	         "<button type=\"button\" class=\"secondary\" "
-	         "data-idle-stop>%s</button></p>\n</dialog>\n",
-	         _("Bent u er nog?"),
-	         /* TRANSLATORS: %d is a number of seconds; keep %d */
-	         _("Over %d seconden wissen we alles en begint het scherm opnieuw."),
-	         _("Ja, ik ga verder"), _("Nee, stoppen"));
-	html_fmt(o,
-	         "<div class=\"osk\" hidden role=\"group\" aria-label=\"%s\" data-back=\"%s\" "
-	         "data-space=\"%s\" "
-	         "data-done=\"%s\" data-shift=\"%s\"></div>\n",
-	         _("Toetsenbord op het scherm"), _("Wissen"), _("Spatie"), _("Klaar"),
-	         _("Hoofdletters"));
-	sb_free(&start);
 }
 
 void handle_kiosk_start(struct request *rq, struct response *rs)
@@ -192,7 +42,7 @@ void handle_kiosk_start(struct request *rq, struct response *rs)
 		i18n_use(rq->lang);
 	}
 	rs->cache_control = "no-store";
-	if (!kiosk_of_request(rq, &mine) || strcmp(mine.id, t.id) != 0) {
+	if (!request_kiosk(rq, &mine) || strcmp(mine.id, t.id) != 0) {
 		page_error(rq, rs, 403, "terminal_not_enrolled",
 		           _("Deze browser is niet aangemeld als zuil van de wijkwijzer. Een "
 		             "medewerker kan de zuil aanmelden met een aanmeldlink van de "
@@ -267,7 +117,7 @@ void handle_kiosk_stop(struct request *rq, struct response *rs)
 {
 	struct kiosk_terminal t;
 	if (!kiosk_find(rq->app, route_param(rq, 0), &t)) {
-		page_not_found(rq, rs);
+		http_not_found(rq, rs);
 		return;
 	}
 	struct sb url;
@@ -285,7 +135,7 @@ void handle_read_aloud(struct request *rq, struct response *rs)
 {
 	/* a kiosk feature: speech synthesis is heavy work on the one thread */
 	struct kiosk_terminal kt;
-	if (!kiosk_of_request(rq, &kt)) {
+	if (!request_kiosk(rq, &kt)) {
 		page_error(rq, rs, 403, "kiosk_only",
 		           _("Voorlezen kan op de zuil in de wijkwijzer."));
 		return;
@@ -336,7 +186,7 @@ void handle_read_aloud(struct request *rq, struct response *rs)
 		           _("Even geduld: probeer het zo opnieuw."));
 		response_header(rs, "Retry-After", "60");
 	} else if (sr == SPEECH_BUSY) {
-		page_busy(rq, rs, 3);
+		http_busy(rq, rs, 3);
 	} else if (sr != SPEECH_OK) {
 		page_error(rq, rs, 422, "cannot_read", _("Deze pagina kunnen we niet voorlezen."));
 	} else {
@@ -348,4 +198,82 @@ void handle_read_aloud(struct request *rq, struct response *rs)
 	sb_free(&wav);
 	response_free(&out);
 	request_free(&sub);
+}
+
+/* ---- enrolment, in the terminal's browser -------------------------------- */
+
+static void enrol_refused(struct request *rq, struct response *rs)
+{
+	page_error(rq, rs, 403, "enrolment_refused",
+	           _("Deze aanmeldlink voor de zuil is verlopen of al gebruikt. Vraag de "
+	             "beheerder om een nieuwe link."));
+}
+
+void handle_kiosk_enrol_form(struct request *rq, struct response *rs)
+{
+	struct kiosk_terminal t;
+	const char *code = params_get(&rq->query, "code");
+	rs->cache_control = "no-store";
+	if (!kiosk_find(rq->app, route_param(rq, 0), &t)) {
+		http_not_found(rq, rs);
+		return;
+	}
+	if (!crypto_is_base64url(code, ENROL_SECRET_LEN)) {
+		enrol_refused(rq, rs);
+		return;
+	}
+	page_begin(rs, rq, _("Deze zuil aanmelden"), 0);
+	struct sb *o = &rs->body;
+	struct sb url;
+	sb_init(&url, 128);
+	sb_puts(&url, "/kiosk/");
+	text_url_encode(&url, t.id);
+	sb_puts(&url, "/aanmelden");
+	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">", _("Deze zuil aanmelden"));
+	/* TRANSLATORS: %s is the name of a kiosk terminal, such as "demo" */
+	html_fmt(o, _("Met de knop hieronder wordt deze browser de zuil %s van de wijkwijzer."),
+	         t.id);
+	html_fmt(o, "</p>\n<p>%s</p>\n",
+	         _("Doe dit alleen op de zuil zelf. Was deze zuil al aangemeld in een andere "
+	           "browser? Dan werkt die daarna niet meer als zuil."));
+	html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
+	csrf_field(o, rq, "/kiosk/{terminal}/aanmelden");
+	html_fmt(o,
+	         "<input type=\"hidden\" name=\"code\" value=\"%s\">\n"
+	         "<button type=\"submit\" class=\"button big\">%s</button>\n</form>\n",
+	         code, _("Zuil aanmelden"));
+	sb_free(&url);
+	page_end(rs, rq);
+}
+
+void handle_kiosk_enrol(struct request *rq, struct response *rs)
+{
+	struct kiosk_terminal t;
+	rs->cache_control = "no-store";
+	if (!kiosk_find(rq->app, route_param(rq, 0), &t)) {
+		http_not_found(rq, rs);
+		return;
+	}
+	struct sb secret;
+	sb_init(&secret, 64);
+	enum enrol_result r = enrol_redeem(rq->app, t.id, params_get(&rq->form, "code"), &secret);
+	if (r == ENROL_REFUSED) {
+		enrol_refused(rq, rs);
+	} else if (r != ENROL_OK) {
+		page_error(rq, rs, 503, "store_failed",
+		           _("Het aanmelden is niet gelukt. Probeer het zo opnieuw."));
+	} else {
+		struct sb value, url;
+		sb_init(&value, 128);
+		sb_init(&url, 128);
+		sb_appendf(&value, "%s.%s", t.id, sb_str(&secret));
+		sb_appendf(&url, "/kiosk/%s", t.id);
+		kiosk_set_cookie(rq, rs, sb_str(&value));
+		response_redirect(rs, 303, sb_str(&url));
+		sb_free(&value);
+		sb_free(&url);
+	}
+	if (secret.data)
+		explicit_bzero(secret.data, secret.len);
+	sb_free(&secret);
 }

@@ -6,7 +6,8 @@
 #include "base/app.h"
 #include "base/assets.h"
 #include "base/html.h"
-#include "web/kiosk.h"
+#include "domain/speech.h"
+#include "domain/terminals.h"
 #include "base/qr.h"
 #include "net/route.h"
 #include "base/text.h"
@@ -85,6 +86,58 @@ static bool switch_link(struct sb *out, const struct request *rq, const struct i
 	return true;
 }
 
+/* The kiosk parts of the layout (bar, idle dialog, keyboard), after <body>. */
+static void kiosk_layout(const struct request *rq, struct sb *o, const struct kiosk_terminal *t)
+{
+	const struct i18n_lang *l = rq->lang ? rq->lang : i18n_default();
+	struct sb start;
+	sb_init(&start, 128);
+	sb_appendf(&start, "/kiosk/%s?lang=%s", t->id, l->code);
+	/* the data attributes carry the terminal's settings and the texts
+	   app.js needs, already translated */
+	html_fmt(o,
+	         "<div class=\"kiosk-bar no-print\" data-kiosk=\"%s\" data-idle=\"%d\" "
+	         "data-countdown=\"%d\" "
+	         "data-start=\"%s\" data-printer=\"%s\">\n",
+	         t->id, t->idle_seconds, KIOSK_COUNTDOWN_S, sb_str(&start),
+	         t->printer ? "ja" : "nee");
+	html_fmt(o, "<a class=\"button danger kiosk-stop\" href=\"/kiosk/%s/stop\">%s</a>\n", t->id,
+	         _("Stoppen"));
+	if (speech_has_voice(l->code))
+		html_fmt(o,
+		         "<button type=\"button\" class=\"secondary\" data-read-aloud "
+		         "data-stop-label=\"%s\" hidden>%s</button>\n",
+		         _("Stop met voorlezen"), _("Lees voor"));
+	html_fmt(o,
+	         "<button type=\"button\" class=\"secondary\" data-toggle=\"high-contrast\" "
+	         "aria-pressed=\"false\" hidden>%s</button>\n",
+	         _("Hoog contrast"));
+	html_fmt(o,
+	         "<button type=\"button\" class=\"secondary\" data-toggle=\"text-large\" "
+	         "aria-pressed=\"false\" hidden>%s</button>\n",
+	         _("Grotere letters"));
+	html_raw(o, "</div>\n");
+	html_fmt(o,
+	         "<dialog class=\"idle-dialog\" aria-labelledby=\"idle-title\" "
+	         "aria-describedby=\"idle-text\">\n"
+	         "<h2 id=\"idle-title\">%s</h2>\n<p id=\"idle-text\" data-template=\"%s\"></p>\n"
+	         "<p class=\"button-row\"><button type=\"button\" class=\"big\" "
+	         "data-idle-continue>%s</button> "
+	         "<button type=\"button\" class=\"secondary\" "
+	         "data-idle-stop>%s</button></p>\n</dialog>\n",
+	         _("Bent u er nog?"),
+	         /* TRANSLATORS: %d is a number of seconds; keep %d */
+	         _("Over %d seconden wissen we alles en begint het scherm opnieuw."),
+	         _("Ja, ik ga verder"), _("Nee, stoppen"));
+	html_fmt(o,
+	         "<div class=\"osk\" hidden role=\"group\" aria-label=\"%s\" data-back=\"%s\" "
+	         "data-space=\"%s\" "
+	         "data-done=\"%s\" data-shift=\"%s\"></div>\n",
+	         _("Toetsenbord op het scherm"), _("Wissen"), _("Spatie"), _("Klaar"),
+	         _("Hoofdletters"));
+	sb_free(&start);
+}
+
 bool page_begin(struct response *rs, const struct request *rq, const char *title, unsigned flags)
 {
 	struct sb *o = &rs->body;
@@ -132,7 +185,7 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 	page_asset_url(&url, "app.js");
 	html_fmt(o, "<script src=\"%s\" defer></script>\n</head>\n", sb_str(&url));
 	struct kiosk_terminal kt;
-	bool kiosk = kiosk_of_request(rq, &kt);
+	bool kiosk = request_kiosk(rq, &kt);
 	if (kiosk)
 		rs->cache_control = "no-store"; /* nothing of a kiosk user stays in a cache */
 	html_raw(o, (flags & PAGE_RECEIPT) && kiosk ? "<body class=\"receipt kiosk\""
@@ -247,18 +300,11 @@ void page_error(struct request *rq, struct response *rs, int status, const char 
 	page_end(rs, rq);
 }
 
-void page_not_found(struct request *rq, struct response *rs)
-{
-	page_error(rq, rs, 404, "not_found",
-	           _("We kunnen deze pagina niet vinden. Misschien is de link oud of niet "
-	             "helemaal goed overgenomen."));
-}
-
 bool page_qr(struct sb *out, const struct request *rq, const char *url, const char *title,
              const char *caption)
 {
 	struct kiosk_terminal kt;
-	if (rq->app->cfg.pub.derived && kiosk_of_request(rq, &kt))
+	if (rq->app->cfg.pub.derived && request_kiosk(rq, &kt))
 		return html_fmt(out,
 		                "<div class=\"notice warning\" role=\"note\"><p>%s</p></div>\n",
 		                _("Voor medewerkers: deze server heeft geen openbaar adres "
@@ -278,13 +324,4 @@ bool page_qr(struct sb *out, const struct request *rq, const char *url, const ch
 	}
 	sb_free(&svg);
 	return ok;
-}
-
-void page_busy(struct request *rq, struct response *rs, int retry_after_s)
-{
-	page_error(rq, rs, 503, "busy",
-	           _("Het is nu erg druk. Probeer het over een paar seconden opnieuw."));
-	char v[16];
-	snprintf(v, sizeof(v), "%d", retry_after_s);
-	response_header(rs, "Retry-After", v);
 }

@@ -41,9 +41,6 @@ bool page_qr(struct sb *out, const struct request *rq, const char *url, const ch
  * localized message. code is a stable machine-readable word. */
 void page_error(struct request *rq, struct response *rs, int status, const char *code,
                 const char *message);
-void page_not_found(struct request *rq, struct response *rs);
-/* 503 with Retry-After: too much work at this moment, nothing was done. */
-void page_busy(struct request *rq, struct response *rs, int retry_after_s);
 
 /* Marks a response as JSON (the body follows); not cached. */
 void json_response(struct response *rs);

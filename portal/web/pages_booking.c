@@ -91,7 +91,7 @@ static void read_flow(struct request *rq, struct flow *f)
 	f->selfcheck = param(rq, "zelfcheck");
 	if (f->selfcheck && !selfcheck_code_valid(rq->app, f->selfcheck))
 		f->selfcheck = NULL;
-	f->terminal = kiosk_of_request(rq, &f->kiosk) ? f->kiosk.id : NULL;
+	f->terminal = request_kiosk(rq, &f->kiosk) ? f->kiosk.id : NULL;
 }
 
 /* URL of the flow with the given state (NULL leaves a field out). */

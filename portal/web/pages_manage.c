@@ -370,7 +370,7 @@ void handle_booking_qr(struct request *rq, struct response *rs)
 	enum booking_result r = booking_find(rq->app, token, &b);
 	rs->cache_control = "no-store";
 	if (r != BOOKING_OK && r != BOOKING_CANCELLED) {
-		page_not_found(rq, rs);
+		http_not_found(rq, rs);
 		return;
 	}
 	struct sb url;
@@ -396,7 +396,7 @@ void handle_booking_ics(struct request *rq, struct response *rs)
 	enum booking_result found = booking_find(rq->app, token, &b);
 	if (found != BOOKING_OK && found != BOOKING_CANCELLED) {
 		booking_free(&b);
-		page_not_found(rq, rs);
+		http_not_found(rq, rs);
 		return;
 	}
 	time_t modified = 0;

@@ -296,7 +296,7 @@ static void check_answers(struct request *rq, struct response *rs, const struct 
 void handle_selfcheck(struct request *rq, struct response *rs)
 {
 	struct kiosk_terminal kt;
-	const char *terminal = kiosk_of_request(rq, &kt) ? kt.id : NULL;
+	const char *terminal = request_kiosk(rq, &kt) ? kt.id : NULL;
 	rs->cache_control = "no-store";
 	const char *sealed = params_get(&rq->query, "s");
 	page_begin(rs, rq, _("Zelfcheck"), 0);
@@ -478,7 +478,7 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 {
 	const char *code = params_get(&rq->query, "c");
 	struct kiosk_terminal kt;
-	const char *terminal = kiosk_of_request(rq, &kt) ? kt.id : NULL;
+	const char *terminal = request_kiosk(rq, &kt) ? kt.id : NULL;
 	char path, answers[SC_MAX_QUESTIONS + 1], pc[16];
 	rs->cache_control = "no-store";
 	if (!selfcheck_code_parse(rq->app, code, &path, answers, sizeof(answers), pc, sizeof(pc))) {

@@ -1,12 +1,17 @@
 #include <stdlib.h>
 
 #include "base/i18n.h"
+#include "net/http.h"
+#include "web/page.h"
+
 #include "unit.h"
 
 int unit_passed, unit_failed;
 
 int main(int argc, char **argv)
 {
+	/* as main.c does: the server's error answers are the web layer's pages */
+	http_set_error_page(page_error);
 	if (argc != 2) {
 		fprintf(stderr, "usage: unit-tests LOCALEDIR\n");
 		return 2;

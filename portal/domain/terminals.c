@@ -1,4 +1,4 @@
-#include "web/enrol.h"
+#include "domain/terminals.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -8,16 +8,106 @@
 #include "base/app.h"
 #include "base/clock.h"
 #include "base/crypto.h"
-#include "net/csrf.h"
-#include "exec/db.h"
-#include "web/handlers.h"
-#include "base/html.h"
-#include "web/kiosk.h"
-#include "web/page.h"
-#include "net/route.h"
-#include "store/store.h"
 #include "base/text.h"
+#include "exec/db.h"
 #include "exec/writer.h"
+#include "store/catalog.h"
+#include "store/store.h"
+
+/* The terminals, read from the content at start and on every reload,
+ * so the loop can tell a kiosk request without asking SQLite. One mutex;
+ * the table is replaced whole. */
+static pthread_mutex_t terminals_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct kiosk_terminal *terminals;
+static size_t nterminals;
+
+bool kiosk_load(struct catalog *c)
+{
+	sqlite3_stmt *st = store_stmt(
+	    catalog_store(c),
+	    "SELECT t.id, t.location_id, t.idle_seconds, t.receipt_printer, p.postal_code FROM "
+	    "terminals t JOIN place p ON p.id = t.location_id ORDER BY t.id");
+	if (!st)
+		return false;
+	struct kiosk_terminal *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	bool ok = true;
+	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct kiosk_terminal *nv = realloc(v, ncap * sizeof(*nv));
+			if (!nv) {
+				ok = false;
+				break;
+			}
+			v = nv;
+			cap = ncap;
+		}
+		struct kiosk_terminal *t = &v[n++];
+		memset(t, 0, sizeof(*t));
+		snprintf(t->id, sizeof(t->id), "%s", store_text(st, 0));
+		snprintf(t->location, sizeof(t->location), "%s", store_text(st, 1));
+		t->idle_seconds = sqlite3_column_int(st, 2);
+		t->printer = strcmp(store_text(st, 3), "ja") == 0;
+		snprintf(t->postcode, sizeof(t->postcode), "%s", store_text(st, 4));
+	}
+	ok = ok && rc == SQLITE_DONE;
+	sqlite3_reset(st);
+	if (!ok) {
+		free(v);
+		return false;
+	}
+	pthread_mutex_lock(&terminals_lock);
+	struct kiosk_terminal *old = terminals;
+	terminals = v;
+	nterminals = n;
+	pthread_mutex_unlock(&terminals_lock);
+	free(old);
+	return true;
+}
+
+void kiosk_unload(void)
+{
+	pthread_mutex_lock(&terminals_lock);
+	free(terminals);
+	terminals = NULL;
+	nterminals = 0;
+	pthread_mutex_unlock(&terminals_lock);
+}
+
+bool kiosk_find(struct app *app, const char *id, struct kiosk_terminal *out)
+{
+	(void)app;
+	if (!id || !*id || strlen(id) > 64)
+		return false;
+	bool ok = false;
+	pthread_mutex_lock(&terminals_lock);
+	for (size_t i = 0; i < nterminals && !ok; i++)
+		if (strcmp(terminals[i].id, id) == 0) {
+			*out = terminals[i];
+			ok = true;
+		}
+	pthread_mutex_unlock(&terminals_lock);
+	return ok;
+}
+
+bool kiosk_of_cookie(struct app *app, const char *cookie_header, struct kiosk_terminal *out)
+{
+	/* the cookie holds "terminal.secret"; the terminal's id has no dot */
+	struct sb c;
+	sb_init(&c, 128);
+	bool ok = text_cookie(cookie_header, KIOSK_COOKIE, &c) && !sb_failed(&c);
+	char *dot = ok ? strrchr(c.data, '.') : NULL;
+	if (dot) {
+		*dot = '\0';
+		ok = kiosk_find(app, c.data, out) && enrol_verify(out->id, dot + 1);
+	}
+	sb_free(&c);
+	return dot && ok;
+}
+
+/* ---- enrolment ------------------------------------------------------------ */
 
 struct key {
 	char terminal[65];
@@ -147,66 +237,20 @@ bool enrol_new_code(struct app *app, const char *terminal, struct sb *link, char
 	return ok;
 }
 
-/* ---- the enrolment page, in the terminal's browser ------------------------ */
-
 static bool code_well_formed(const char *code)
 {
 	return crypto_is_base64url(code, ENROL_SECRET_LEN);
 }
 
-static void enrol_refused(struct request *rq, struct response *rs)
-{
-	page_error(rq, rs, 403, "enrolment_refused",
-	           _("Deze aanmeldlink voor de zuil is verlopen of al gebruikt. Vraag de "
-	             "beheerder om een nieuwe link."));
-}
-
-void handle_kiosk_enrol_form(struct request *rq, struct response *rs)
-{
-	struct kiosk_terminal t;
-	const char *code = params_get(&rq->query, "code");
-	rs->cache_control = "no-store";
-	if (!kiosk_find(rq->app, route_param(rq, 0), &t)) {
-		page_not_found(rq, rs);
-		return;
-	}
-	if (!code_well_formed(code)) {
-		enrol_refused(rq, rs);
-		return;
-	}
-	page_begin(rs, rq, _("Deze zuil aanmelden"), 0);
-	struct sb *o = &rs->body;
-	struct sb url;
-	sb_init(&url, 128);
-	sb_puts(&url, "/kiosk/");
-	text_url_encode(&url, t.id);
-	sb_puts(&url, "/aanmelden");
-	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">", _("Deze zuil aanmelden"));
-	/* TRANSLATORS: %s is the name of a kiosk terminal, such as "demo" */
-	html_fmt(o, _("Met de knop hieronder wordt deze browser de zuil %s van de wijkwijzer."),
-	         t.id);
-	html_fmt(o, "</p>\n<p>%s</p>\n",
-	         _("Doe dit alleen op de zuil zelf. Was deze zuil al aangemeld in een andere "
-	           "browser? Dan werkt die daarna niet meer als zuil."));
-	html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
-	csrf_field(o, rq, "/kiosk/{terminal}/aanmelden");
-	html_fmt(o,
-	         "<input type=\"hidden\" name=\"code\" value=\"%s\">\n"
-	         "<button type=\"submit\" class=\"button big\">%s</button>\n</form>\n",
-	         code, _("Zuil aanmelden"));
-	sb_free(&url);
-	page_end(rs, rq);
-}
-
-struct enrol_args {
+struct redeem_args {
 	const char *terminal;
 	const unsigned char *code_hash, *key_hash;
 };
 
 /* On the writer: the code is used up and the terminal's key replaced. */
-static int enrol_write(struct app *app, void *arg)
+static int redeem_write(struct app *app, void *arg)
 {
-	struct enrol_args *a = arg;
+	struct redeem_args *a = arg;
 	struct store *s = db_bookings(app);
 	sqlite3_stmt *st = store_stmt(
 	    s, "SELECT code_hash, expires FROM terminal_enrolment WHERE terminal_id = ?1");
@@ -246,41 +290,15 @@ static int enrol_write(struct app *app, void *arg)
 	return ok ? 1 : -1;
 }
 
-void handle_kiosk_enrol(struct request *rq, struct response *rs)
+enum enrol_result enrol_redeem(struct app *app, const char *terminal, const char *code,
+                               struct sb *secret)
 {
 	struct kiosk_terminal t;
-	const char *code = params_get(&rq->form, "code");
-	rs->cache_control = "no-store";
-	if (!kiosk_find(rq->app, route_param(rq, 0), &t)) {
-		page_not_found(rq, rs);
-		return;
-	}
 	unsigned char code_hash[32], key_hash[32];
-	if (!code_well_formed(code) || !crypto_sha256(code, strlen(code), code_hash)) {
-		enrol_refused(rq, rs);
-		return;
-	}
-	struct sb secret;
-	sb_init(&secret, 64);
-	struct enrol_args a = {t.id, code_hash, key_hash};
-	int r = new_secret(&secret, key_hash) ? writer_do(rq->app, enrol_write, &a) : -1;
-	if (r == 0) {
-		enrol_refused(rq, rs);
-	} else if (r != 1) {
-		page_error(rq, rs, 503, "store_failed",
-		           _("Het aanmelden is niet gelukt. Probeer het zo opnieuw."));
-	} else {
-		struct sb value, url;
-		sb_init(&value, 128);
-		sb_init(&url, 128);
-		sb_appendf(&value, "%s.%s", t.id, sb_str(&secret));
-		sb_appendf(&url, "/kiosk/%s", t.id);
-		kiosk_set_cookie(rq, rs, sb_str(&value));
-		response_redirect(rs, 303, sb_str(&url));
-		sb_free(&value);
-		sb_free(&url);
-	}
-	if (secret.data)
-		explicit_bzero(secret.data, secret.len);
-	sb_free(&secret);
+	if (!kiosk_find(app, terminal, &t) || !code_well_formed(code) ||
+	    !crypto_sha256(code, strlen(code), code_hash))
+		return ENROL_REFUSED;
+	struct redeem_args a = {t.id, code_hash, key_hash};
+	int r = new_secret(secret, key_hash) ? writer_do(app, redeem_write, &a) : -1;
+	return r == 1 ? ENROL_OK : r == 0 ? ENROL_REFUSED : ENROL_FAILED;
 }

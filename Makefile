@@ -32,7 +32,8 @@ DOMAINS   := wijkwijzer wijkwijzer-content
 SRC       := $(filter-out portal/app/main.c portal/import/import_main.c,$(wildcard portal/*/*.c))
 HDRS      := $(wildcard portal/*/*.h)
 OBJ       := $(SRC:portal/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/assets.o
-STATIC    := $(sort $(wildcard portal/static/*))
+# style.css is served with the theme's tokens in front (theme/tokens.css)
+STATIC    := $(sort $(filter-out portal/static/style.css,$(wildcard portal/static/*)) $(BUILD)/static/style.css)
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 MO        := $(foreach l,$(LANGS),$(foreach d,$(DOMAINS),$(BUILD)/locale/$(l)/LC_MESSAGES/$(d).mo))
 
@@ -48,6 +49,10 @@ $(BUILD)/obj/%.o: portal/%.c $(HDRS) | $(BUILD)/obj
 
 $(BUILD)/obj/assets.o: $(BUILD)/assets.c portal/base/assets.h | $(BUILD)/obj
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -Wno-overlength-strings -c $< -o $@
+
+$(BUILD)/static/style.css: theme/tokens.css portal/static/style.css
+	@mkdir -p $(dir $@)
+	cat $^ > $@
 
 $(BUILD)/assets.c: $(BUILD)/embed $(STATIC)
 	$(BUILD)/embed $@ $(STATIC)

@@ -31,7 +31,12 @@ DOMAINS   := wijkwijzer wijkwijzer-content
 # (README "Layout"; tools/layers.py checks which way includes point)
 SRC       := $(filter-out portal/app/main.c portal/import/import_main.c,$(wildcard portal/*/*.c))
 HDRS      := $(wildcard portal/*/*.h)
-OBJ       := $(SRC:portal/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/assets.o
+# the web layer's HTML templates, compiled into C by tools/tpl.c (README "Templates")
+TPL_SRC   := $(sort $(wildcard portal/web/templates/*.html))
+TPL_C     := $(TPL_SRC:portal/web/templates/%.html=$(BUILD)/web/tpl_%.c)
+TPL_OBJ   := $(TPL_SRC:portal/web/templates/%.html=$(BUILD)/obj/web/tpl_%.o)
+TPL_H     := $(BUILD)/web/templates.h
+OBJ       := $(SRC:portal/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/assets.o $(TPL_OBJ)
 # style.css is served with the theme's tokens in front (theme/tokens.css)
 STATIC    := $(sort $(filter-out portal/static/style.css,$(wildcard portal/static/*)) $(BUILD)/static/style.css)
 UNIT_SRC  := $(wildcard tests/unit/*.c)
@@ -43,7 +48,27 @@ MO        := $(foreach l,$(LANGS),$(foreach d,$(DOMAINS),$(BUILD)/locale/$(l)/LC
 all: $(BUILD)/wijkwijzer $(MO) content
 
 # ---- build ---------------------------------------------------------------
-$(BUILD)/obj/%.o: portal/%.c $(HDRS) | $(BUILD)/obj
+$(BUILD)/obj/%.o: portal/%.c $(HDRS) $(TPL_H) | $(BUILD)/obj
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c $< -o $@
+
+# The template compiler, a build tool like embed. One run compiles every
+# template (a partial must exist to be included) into $(BUILD)/web/tpl_NAME.c,
+# templates.h (#include "web/templates.h") and the xgettext/ shadows, and
+# rewrites only the files whose contents changed, so a changed template
+# recompiles only its own object. A template error stops the build with
+# file:line: message.
+$(BUILD)/tplc: tools/tpl.c portal/base/sb.c portal/base/sb.h | $(BUILD)
+	$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O1 tools/tpl.c portal/base/sb.c -o $@
+
+$(BUILD)/web/stamp: $(BUILD)/tplc $(TPL_SRC)
+	@mkdir -p $(BUILD)/web
+	$(BUILD)/tplc $(BUILD)/web $(TPL_SRC)
+	@touch $@
+
+$(TPL_C) $(TPL_H): $(BUILD)/web/stamp ;
+
+$(BUILD)/obj/web/tpl_%.o: $(BUILD)/web/tpl_%.c $(HDRS) $(TPL_H) | $(BUILD)/obj
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c $< -o $@
 

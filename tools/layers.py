@@ -31,6 +31,8 @@ ORDER = ["base", "store", "exec", "domain", "net", "web", "api", "app"]
 RANK = {name: i for i, name in enumerate(ORDER)}
 RANK["import"] = RANK["app"]
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z]+)/([A-Za-z0-9_]+)\.h"', re.M)
+# the templates' {% header "layer/name.h" %}: the includes of their C
+HEADER = re.compile(r'\{%-?\s*header\s+"([a-z]+)/([A-Za-z0-9_]+)\.h"')
 
 
 def modules(root):
@@ -50,6 +52,20 @@ def modules(root):
             deps = graph.setdefault(key, set())
             for m in INCLUDE.finditer(text):
                 deps.add((m.group(1), m.group(2), name, text[:m.start()].count("\n") + 1))
+    # portal/web/templates/*.html compile (tools/tpl.c, into build/web/) to
+    # one module of the web layer, web/templates.h; what it includes is
+    # what the templates name in {% header %}
+    tdir = os.path.join(base, "web", "templates")
+    if os.path.isdir(tdir):
+        deps = graph.setdefault(("web", "templates"), set())
+        for name in sorted(os.listdir(tdir)):
+            if not name.endswith(".html"):
+                continue
+            with open(os.path.join(tdir, name), encoding="utf-8") as f:
+                text = f.read()
+            for m in HEADER.finditer(text):
+                deps.add((m.group(1), m.group(2), "templates/" + name,
+                          text[:m.start()].count("\n") + 1))
     return graph
 
 

@@ -43,7 +43,7 @@ UNIT_SRC  := $(wildcard tests/unit/*.c)
 MO        := $(foreach l,$(LANGS),$(foreach d,$(DOMAINS),$(BUILD)/locale/$(l)/LC_MESSAGES/$(d).mo))
 
 .PHONY: all run test deps test-deps unit integration asan asan-test tsan tsan-test pot po i18n-check browser valgrind \
-        fmt fmt-check content clean bench layers
+        fmt fmt-check content clean bench layers tpl-test
 
 all: $(BUILD)/wijkwijzer $(MO) content
 
@@ -159,11 +159,35 @@ test-deps:
 	@DEBS="$(DEBS_BUILD) $(DEBS_TEST)" LOCALES="$(LOCALES)" sh tools/deps.sh
 
 # ---- tests ---------------------------------------------------------------
-$(BUILD)/unit-tests: $(UNIT_SRC) tests/unit/unit.h $(BUILD)/libportal.a
-	$(CC) $(CPPFLAGS) -Itests/unit $(ALLCFLAGS) $(UNIT_SRC) $(BUILD)/libportal.a -o $@ $(LDLIBS) $(UNITLIBS)
+# The unit tests also run the templates of tests/tpl/good/, compiled by
+# the same compiler with the prefix tplt_ into $(BUILD)/tpl-test/.
+TPLT_SRC := $(sort $(wildcard tests/tpl/good/*.html))
+TPLT_C   := $(TPLT_SRC:tests/tpl/good/%.html=$(BUILD)/tpl-test/tplt_%.c)
+
+$(BUILD)/tpl-test/stamp: $(BUILD)/tplc $(TPLT_SRC)
+	@mkdir -p $(BUILD)/tpl-test
+	$(BUILD)/tplc --prefix tplt_ $(BUILD)/tpl-test $(TPLT_SRC)
+	@touch $@
+
+$(TPLT_C) $(BUILD)/tpl-test/templates.h: $(BUILD)/tpl-test/stamp ;
+
+$(BUILD)/unit-tests: $(UNIT_SRC) tests/unit/unit.h tests/unit/tpl_views.h $(TPLT_C) $(BUILD)/tpl-test/templates.h $(BUILD)/libportal.a
+	$(CC) $(CPPFLAGS) -Itests/unit $(ALLCFLAGS) $(UNIT_SRC) $(TPLT_C) $(BUILD)/libportal.a -o $@ $(LDLIBS) $(UNITLIBS)
 
 unit: $(BUILD)/unit-tests $(MO)
 	$(BUILD)/unit-tests $(BUILD)/locale
+
+# The template compiler's own tests (tests/tpl/run.py): every bad template
+# must fail with its file:line: message, the C type errors must point at
+# the template's line, and the generated code writes one literal per run
+# of static text. The compiler runs under ASan and UBSan here.
+$(BUILD)/tplc-asan: tools/tpl.c portal/base/sb.c portal/base/sb.h | $(BUILD)
+	clang $(CPPFLAGS) -std=c11 $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	  tools/tpl.c portal/base/sb.c -o $@
+
+tpl-test: $(BUILD)/tplc-asan $(BUILD)/web/stamp $(BUILD)/tpl-test/stamp
+	python3 tests/tpl/run.py --tplc $(BUILD)/tplc-asan --build $(BUILD) \
+	  --cc "$(CC) $(CPPFLAGS) -Itests/unit $(ALLCFLAGS)"
 
 integration: all
 	python3 tests/integration/run.py --server $(BUILD)/wijkwijzer
@@ -244,6 +268,7 @@ test: test-deps
 	$(MAKE) layers
 	$(MAKE) i18n-check
 	$(MAKE) unit
+	$(MAKE) tpl-test
 	$(MAKE) integration
 	$(MAKE) asan-test
 	$(MAKE) tsan-test

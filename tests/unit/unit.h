@@ -57,5 +57,7 @@ void test_search(void);
 void test_hours_moment(void);
 void test_crypto(void);
 void test_selfcheck_seal(void);
+void test_tpl_runtime(void);
+void test_tpl_templates(void);
 
 #endif

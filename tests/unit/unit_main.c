@@ -45,6 +45,8 @@ int main(int argc, char **argv)
 	test_search();
 	test_crypto();
 	test_selfcheck_seal();
+	test_tpl_runtime();
+	test_tpl_templates();
 	i18n_shutdown();
 	printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;

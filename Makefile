@@ -112,8 +112,13 @@ XGETTEXT := xgettext --from-code=UTF-8 --add-comments=TRANSLATORS: --keyword=_ -
             --keyword=P_:1c,2 --keyword=NP_:1c,2 --keyword=NG_:1,2 --package-name=wijkwijzer \
             --msgid-bugs-address=wijkwijzer@voorbeeld.nl --sort-by-file
 
-pot: $(BUILD)/wijkwijzer-import
-	$(XGETTEXT) -o locales/ui/wijkwijzer.pot portal/*/*.c
+# Templates: xgettext reads the shadow of each template that tplc writes
+# (its C parts at their lines), found first through -D, so references
+# and translator comments ({# TRANSLATORS: ... #}) name the template.
+XGETTEXT_UI = $(XGETTEXT) -L C -D $(BUILD)/web/xgettext -D . portal/*/*.c $(TPL_SRC)
+
+pot: $(BUILD)/wijkwijzer-import $(BUILD)/web/stamp
+	$(XGETTEXT_UI) -o locales/ui/wijkwijzer.pot
 	$(BUILD)/wijkwijzer-import --pot content locales/content/wijkwijzer-content.pot
 
 po: pot
@@ -200,9 +205,9 @@ browser: all
 
 # Also: every UI string in the source is translated in every complete
 # catalogue (a string added without `make po` would show in Dutch).
-i18n-check: | $(BUILD)
+i18n-check: $(BUILD)/web/stamp | $(BUILD)
 	@sh tools/i18n-check.sh "$(COMPLETE)" "$(LANGS)"
-	@$(XGETTEXT) -o $(BUILD)/source.pot portal/*/*.c
+	@$(XGETTEXT_UI) -o $(BUILD)/source.pot
 	@for l in $(COMPLETE); do msgcmp locales/ui/$$l.po $(BUILD)/source.pot || \
 	  { echo "i18n: locales/ui/$$l.po lacks strings of the source: run make po"; exit 1; }; done
 	@echo "i18n: every UI string of the source is translated"

@@ -43,7 +43,7 @@ UNIT_SRC  := $(wildcard tests/unit/*.c)
 MO        := $(foreach l,$(LANGS),$(foreach d,$(DOMAINS),$(BUILD)/locale/$(l)/LC_MESSAGES/$(d).mo))
 
 .PHONY: all run test deps test-deps unit integration asan asan-test tsan tsan-test pot po i18n-check browser valgrind \
-        fmt fmt-check content clean bench layers tpl-test
+        fmt fmt-check content clean bench layers bench-render tpl-test
 
 all: $(BUILD)/wijkwijzer $(MO) content
 
@@ -212,12 +212,13 @@ i18n-check: $(BUILD)/web/stamp | $(BUILD)
 	  { echo "i18n: locales/ui/$$l.po lacks strings of the source: run make po"; exit 1; }; done
 	@echo "i18n: every UI string of the source is translated"
 
+FMT_FILES := portal/*/*.c portal/*/*.h tests/unit/*.c tests/unit/*.h tools/*.c bench/render.c
+
 fmt:
-	clang-format -i portal/*/*.c portal/*/*.h tests/unit/*.c tests/unit/*.h tools/*.c
+	clang-format -i $(FMT_FILES)
 
 fmt-check:
-	@clang-format --dry-run --Werror portal/*/*.c portal/*/*.h tests/unit/*.c tests/unit/*.h tools/*.c \
-	  && echo "clang-format: clean"
+	@clang-format --dry-run --Werror $(FMT_FILES) && echo "clang-format: clean"
 
 # ---- benchmarks ----------------------------------------------------------
 # Every figure of issue 11 next to its baseline and target: pages against
@@ -226,6 +227,14 @@ fmt-check:
 # details in bench/results/latest.md (see bench/README.md).
 bench: deps all
 	bash bench/run.sh
+
+# How long the home page handler takes to render, without the network
+# and the response cache (bench/render.c): microseconds per page.
+$(BUILD)/bench-render: bench/render.c $(BUILD)/libportal.a
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $< $(BUILD)/libportal.a -o $@ $(LDLIBS)
+
+bench-render: $(BUILD)/bench-render $(MO)
+	$(BUILD)/bench-render $(BUILD)/locale
 
 # The sanitizer build: the same sources with ASan and UBSan, and the same
 # unit and integration tests against it.

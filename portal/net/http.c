@@ -106,6 +106,7 @@ void request_init(struct request *rq)
 
 void request_free(struct request *rq)
 {
+	arena_free(&rq->arena);
 	free(rq->path);
 	params_free(&rq->query);
 	params_free(&rq->form);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "base/i18n.h"
+#include "base/arena.h"
 #include "base/sb.h"
 #include "domain/terminals.h"
 
@@ -90,6 +91,7 @@ struct request {
 	size_t nroute_params;
 	char *route_buf;
 	struct app *app;
+	struct arena arena; /* lives as long as the request (base/arena.h) */
 };
 
 #define RESPONSE_MAX_HEADERS 8

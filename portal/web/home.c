@@ -10,38 +10,34 @@
 
 /* The language for a request without one in its path: the remembered
  * choice, then the browser's preference, then Dutch. */
-static const struct i18n_lang *preferred_lang(const struct request *rq)
+static const struct i18n_lang *preferred_lang(struct request *rq)
 {
-	struct sb c;
-	sb_init(&c, 64);
-	const struct i18n_lang *l = NULL;
-	if (request_cookie(rq, "lang", &c))
-		l = i18n_find(sb_str(&c));
-	sb_free(&c);
+	struct sb *c = arena_sb(&rq->arena, 64);
+	const struct i18n_lang *l =
+	    c && request_cookie(rq, "lang", c) ? i18n_find(sb_str(c)) : NULL;
 	if (!l)
 		l = i18n_negotiate(rq->accept_language);
 	return l ? l : i18n_default();
 }
 
+/* The strings below come from the request's arena: nothing to free. */
 void handle_root(struct request *rq, struct response *rs)
 {
 	const struct i18n_lang *l = preferred_lang(rq);
-	struct sb loc;
-	sb_init(&loc, 64);
-	sb_appendf(&loc, "/%s/", l->code);
-	response_redirect(rs, 303, sb_str(&loc));
+	const char *loc = arena_printf(&rq->arena, "/%s/", l->code);
+	if (!loc || !response_redirect(rs, 303, loc)) {
+		rs->body.failed = true;
+		return;
+	}
 	response_header(rs, "Vary", "Accept-Language, Cookie");
 	rs->cache_control = "no-cache";
-	sb_free(&loc);
 }
 
 void handle_lang_root(struct request *rq, struct response *rs)
 {
-	struct sb loc;
-	sb_init(&loc, 64);
-	sb_appendf(&loc, "/%s/", route_param(rq, 0));
-	response_redirect(rs, 301, sb_str(&loc));
-	sb_free(&loc);
+	const char *loc = arena_printf(&rq->arena, "/%s/", route_param(rq, 0));
+	if (!loc || !response_redirect(rs, 301, loc))
+		rs->body.failed = true;
 }
 
 /* Search engines stay away from everything personal: booking pages

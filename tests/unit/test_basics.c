@@ -1,6 +1,10 @@
 /* sb, text, html, params */
+#include <stdint.h>
 #include <stdlib.h>
+#include <stddef.h>
+#include <string.h>
 
+#include "base/arena.h"
 #include "base/html.h"
 #include "net/http.h"
 #include "base/sb.h"
@@ -154,4 +158,34 @@ void test_params(void)
 	CHECK(response_redirect(&rs, 303, "/nl/"));
 	CHECK(rs.status == 303 && rs.nheaders == 1);
 	response_free(&rs);
+}
+
+void test_arena(void)
+{
+	struct arena a;
+	arena_init(&a);
+	char *s = arena_strdup(&a, "wijkwijzer");
+	CHECK(s && strcmp(s, "wijkwijzer") == 0);
+	char *f = arena_printf(&a, "%s %d", "vraag", 3);
+	CHECK(f && strcmp(f, "vraag 3") == 0);
+	/* aligned for any type, and many small pieces over several chunks */
+	bool aligned = true;
+	for (int i = 0; i < 5000 && aligned; i++) {
+		long double *p = arena_alloc(&a, sizeof(*p) * 3);
+		aligned = p && ((uintptr_t)p % _Alignof(max_align_t)) == 0;
+		if (p)
+			p[2] = (long double)i;
+	}
+	CHECK(aligned);
+	CHECK(strcmp(s, "wijkwijzer") == 0); /* earlier memory stays put */
+	/* a piece larger than a chunk, and the limit */
+	CHECK(arena_alloc(&a, 100000) != NULL);
+	CHECK(arena_alloc(&a, ARENA_LIMIT) == NULL);
+	CHECK(arena_alloc(&a, (size_t)-1) == NULL);
+	struct sb *b = arena_sb(&a, 64);
+	CHECK(b && sb_puts(b, "een builder") && strcmp(sb_str(b), "een builder") == 0);
+	CHECK(b && !sb_append(b, "x", 100) && sb_failed(b));
+	arena_free(&a); /* frees the builder too: valgrind and ASan see no leak */
+	CHECK(a.chunks == NULL && a.builders == NULL && a.used == 0);
+	arena_free(&a); /* twice is harmless */
 }

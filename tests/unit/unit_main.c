@@ -19,6 +19,7 @@ int main(int argc, char **argv)
 	if (i18n_init(argv[1]) != 0)
 		fprintf(stderr, "note: some locales are missing; run make deps\n");
 	test_sb();
+	test_arena();
 	test_text();
 	test_html();
 	test_params();

@@ -287,6 +287,10 @@ static const struct file_spec files[] = {
       {"idle_seconds", K_INT, REQ, NULL},
       {"receipt_printer", K_ENUM, REQ, "ja|nee"},
       END}},
+    {"site.csv",
+     "site",
+     false,
+     {{"municipality", K_TEXT, REQ, NULL}, {"example", K_ENUM, REQ, "ja|nee"}, END}},
     {"postcodes/pc4.csv",
      "pc4",
      false,
@@ -760,6 +764,8 @@ static const struct rule rules[] = {
     {"SELECT _line, id FROM terminals WHERE idle_seconds < 5 OR idle_seconds > 3600 ORDER BY 1 "
      "LIMIT 1",
      "terminals.csv", "field idle_seconds: must be 5 to 3600, row"},
+    {"SELECT 2, count(*) FROM site HAVING count(*) <> 1", "site.csv",
+     "needs exactly one row (the municipality), rows:"},
 };
 
 /* The tables the server reads, derived from the staged files. */

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "base/assets.h"
+#include "exec/db.h"
+#include "store/site.h"
 #include "web/handlers.h"
 #include "web/page.h"
 #include "net/route.h"
@@ -88,8 +90,15 @@ void handle_static(struct request *rq, struct response *rs)
  * path_card.html and icon.html), inside the layout of page.c. */
 void handle_home(struct request *rq, struct response *rs)
 {
+	struct site_info site;
+	if (!site_read(db_catalog(rq->app), &site)) {
+		rs->body.failed = true; /* a 500: the content has no site.csv */
+		return;
+	}
 	const struct home_view v = {
 	    .lang = (rq->lang ? rq->lang : i18n_default())->code,
+	    .municipality = site.municipality,
+	    .wijkwijzers = site.wijkwijzers,
 	};
 	/* a body that failed becomes a 500 in server.c */
 	if (page_begin(rs, rq, _("Hulp en ondersteuning dichtbij"), 0) && tpl_home(&rs->body, &v))

@@ -11,7 +11,9 @@
 
 /* home.html: GET /{lang}/ */
 struct home_view {
-	const char *lang; /* the language's path segment, "nl" */
+	const char *lang;         /* the language's path segment, "nl" */
+	const char *municipality; /* from the content (store/site.h) */
+	long wijkwijzers;
 };
 
 #endif

@@ -81,6 +81,8 @@ def test_import_validation(server, binary, sanitizer):
         ("catalog/services.csv", "\nwijkwijzer-afspraak,", "\nwijkwijzer-inloop,", r"services\.csv:\d+: field id: repeats"),
         ("selfcheck/rules.csv", ",huishouden,", ",bestaat-niet,", r"rules\.csv:\d+: field question: points to nothing"),
         ("catalog/x_respite.csv", ",gemeente", ",de-buren", r"x_respite\.csv:\d+: field payer"),
+        ("site.csv", "Enschede,ja\n", "Enschede,ja\nHengelo,nee\n", r"site\.csv:\d+: needs exactly one row"),
+        ("site.csv", "Enschede,ja", "Enschede,misschien", r"site\.csv:\d+: field example"),
     ]
     for rel, find, replace, want in cases:
         with tempfile.TemporaryDirectory() as d:
@@ -99,6 +101,29 @@ def test_import_validation(server, binary, sanitizer):
             check(p.returncode == 1 and re.search(want, p.stderr), f"{rel}: {p.stderr.strip()!r} !~ {want}")
             check(open(out, "rb").read() == before, f"{rel}: previous content.db kept")
             check(not os.path.exists(out + ".tmp"), "no temporary file left")
+
+
+def test_municipality_from_content(server, binary, sanitizer):
+    """The home page names the municipality and counts its wijkwijzers from
+    the content (site.csv, appointments/locations.csv), not from C."""
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "content")
+        shutil.copytree(os.path.join(REPO, "content"), src)
+        break_file(src, "site.csv", "Enschede,ja", "Hengelo,nee")
+        built = os.path.join(d, "built")
+        os.mkdir(built)
+        check(run_import(src, os.path.join(built, "content.db")).returncode == 0, "import with Hengelo")
+        s = harness.Server(binary, sanitizer=sanitizer, extra=["--content", built])
+        try:
+            st, _, body = s.get("/nl/")
+            check(st == 200 and "In Hengelo is veel te doen" in body and "Hengelo heeft 10 wijkwijzers." in body
+                  and "Enschede heeft" not in body, f"the home page names the content's municipality: {st}")
+            st, _, body = s.get("/en/")
+            check("Hengelo has 10 wijkwijzers" in body, "in English too")
+        finally:
+            s.cleanup()
+    st, _, body = server.get("/nl/")
+    check("Enschede heeft 10 wijkwijzers." in body, "the demo content: Enschede, ten wijkwijzers")
 
 
 def test_sighup_reload(server, binary, sanitizer):

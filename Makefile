@@ -179,7 +179,7 @@ $(TPLT_C) $(BUILD)/tpl-test/templates.h: $(BUILD)/tpl-test/stamp ;
 $(BUILD)/unit-tests: $(UNIT_SRC) tests/unit/unit.h tests/unit/tpl_views.h $(TPLT_C) $(BUILD)/tpl-test/templates.h $(BUILD)/libportal.a
 	$(CC) $(CPPFLAGS) -Itests/unit $(ALLCFLAGS) $(UNIT_SRC) $(TPLT_C) $(BUILD)/libportal.a -o $@ $(LDLIBS) $(UNITLIBS)
 
-unit: $(BUILD)/unit-tests $(MO)
+unit: $(BUILD)/unit-tests $(MO) content
 	$(BUILD)/unit-tests $(BUILD)/locale
 
 # The template compiler's own tests (tests/tpl/run.py): every bad template
@@ -233,7 +233,7 @@ bench: deps all
 $(BUILD)/bench-render: bench/render.c $(BUILD)/libportal.a
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $< $(BUILD)/libportal.a -o $@ $(LDLIBS)
 
-bench-render: $(BUILD)/bench-render $(MO)
+bench-render: $(BUILD)/bench-render $(MO) content
 	$(BUILD)/bench-render $(BUILD)/locale
 
 # The sanitizer build: the same sources with ASan and UBSan, and the same

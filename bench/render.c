@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "base/app.h"
+#include "store/catalog.h"
 #include "net/http.h"
 #include "base/i18n.h"
 #include "net/server.h"
@@ -58,6 +59,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "note: some locales are missing\n");
 	struct app app;
 	memset(&app, 0, sizeof(app));
+	/* the built content beside the locales, as the server has it */
+	char content[4096], err[256];
+	snprintf(content, sizeof(content), "%s/../content", argv[1]);
+	app.catalog = catalog_open(content, err, sizeof(err));
+	if (!app.catalog) {
+		fprintf(stderr, "render: %s\n", err);
+		return 1;
+	}
 	static const char *const langs[] = {"nl", "en", "de", "tr", "ar", "pl", "uk"};
 	double sum = 0;
 	for (size_t l = 0; l < sizeof(langs) / sizeof(langs[0]); l++) {

@@ -19,6 +19,12 @@ static struct i18n_lang langs[] = {
 
 static _Thread_local const struct i18n_lang *current;
 
+/* the source language: msgids are its texts */
+static bool in_source_language(void)
+{
+	return !current || current == &langs[0];
+}
+
 int i18n_init(const char *localedir)
 {
 	int missing = 0;
@@ -184,7 +190,7 @@ const struct i18n_lang *i18n_current(void)
 
 const char *i18n_pgettext(const char *domain, const char *key)
 {
-	const char *t = dcgettext(domain, key, LC_MESSAGES);
+	const char *t = in_source_language() ? key : dcgettext(domain, key, LC_MESSAGES);
 	if (t == key) {
 		const char *sep = strchr(key, '\004');
 		return sep ? sep + 1 : key;
@@ -192,11 +198,23 @@ const char *i18n_pgettext(const char *domain, const char *key)
 	return t;
 }
 
+const char *i18n_ui(const char *msgid)
+{
+	return in_source_language() ? msgid : dcgettext(WW_DOMAIN_UI, msgid, LC_MESSAGES);
+}
+
+const char *i18n_ui_n(const char *msgid, const char *plural, unsigned long n)
+{
+	if (in_source_language())
+		return n == 1 ? msgid : plural; /* Dutch: one, and the rest */
+	return dcngettext(WW_DOMAIN_UI, msgid, plural, n, LC_MESSAGES);
+}
+
 const char *i18n_content(const char *msgid)
 {
 	if (!msgid || !*msgid)
 		return "";
-	return dcgettext(WW_DOMAIN_CONTENT, msgid, LC_MESSAGES);
+	return in_source_language() ? msgid : dcgettext(WW_DOMAIN_CONTENT, msgid, LC_MESSAGES);
 }
 
 static const char *const weekday_keys[7] = {

@@ -18,10 +18,12 @@
 #define WW_DOMAIN_UI      "wijkwijzer"
 #define WW_DOMAIN_CONTENT "wijkwijzer-content"
 
-/* UI text */
-#define _(s) dcgettext(WW_DOMAIN_UI, s, LC_MESSAGES)
+/* UI text. Dutch, the source language, is answered without a lookup:
+ * glibc has no catalogue for it and would search for one on every call
+ * (Dutch pages rendered 2.5 times slower than the others). */
+#define _(s) i18n_ui(s)
 /* UI text with a plural */
-#define NG_(s, p, n) dcngettext(WW_DOMAIN_UI, s, p, (unsigned long)(n), LC_MESSAGES)
+#define NG_(s, p, n) i18n_ui_n(s, p, (unsigned long)(n))
 /* UI text with a disambiguating context */
 #define P_(ctx, s) i18n_pgettext(WW_DOMAIN_UI, ctx "\004" s)
 /* marks a string for extraction; translated later with _() */
@@ -30,6 +32,10 @@
 #define NP_(ctx, s) ctx "\004" s
 /* content text (services, self-check); msgids come from the content files */
 #define C_(s) i18n_content(s)
+
+const char *i18n_ui(const char *msgid) __attribute__((format_arg(1)));
+const char *i18n_ui_n(const char *msgid, const char *plural, unsigned long n)
+    __attribute__((format_arg(1))) __attribute__((format_arg(2)));
 
 struct i18n_lang {
 	const char *code;        /* "nl", path prefix and html lang */

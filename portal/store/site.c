@@ -9,6 +9,8 @@
 bool site_read(struct catalog *c, struct site_info *out)
 {
 	memset(out, 0, sizeof(*out));
+	if (!c)
+		return false;
 	sqlite3_stmt *st = store_stmt(catalog_store(c),
 	                              "SELECT municipality, example = 'ja', (SELECT count(*) FROM "
 	                              "ap_locations) FROM site LIMIT 1");

@@ -12,6 +12,7 @@
 #include "net/rate.h"
 #include "net/route.h"
 #include "net/server.h"
+#include "store/catalog.h"
 #include "unit.h"
 
 static void noop(struct request *rq, struct response *rs)
@@ -292,6 +293,8 @@ static int dispatch(const char *method_name, unsigned method, const char *path, 
 {
 	struct app app;
 	memset(&app, 0, sizeof(app));
+	char err[256];
+	app.catalog = catalog_open(unit_content_dir, err, sizeof(err)); /* the home page reads it */
 	struct request rq;
 	request_init(&rq);
 	rq.method = method;
@@ -302,6 +305,7 @@ static int dispatch(const char *method_name, unsigned method, const char *path, 
 	response_init(rs);
 	server_dispatch(&app, &rq, rs);
 	request_free(&rq);
+	catalog_close(app.catalog);
 	return rs->status;
 }
 

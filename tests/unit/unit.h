@@ -61,4 +61,7 @@ void test_selfcheck_seal(void);
 void test_tpl_runtime(void);
 void test_tpl_templates(void);
 
+/* The built content (build/content), for tests that render pages. */
+extern const char *unit_content_dir;
+
 #endif

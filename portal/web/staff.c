@@ -17,7 +17,7 @@
 #include "base/html.h"
 #include "web/page.h"
 #include "web/pages_common.h"
-#include "net/rate.h"
+#include "base/rate.h"
 #include "net/route.h"
 #include "store/store.h"
 #include "base/text.h"

@@ -850,6 +850,12 @@ static int create_write(struct app *app, void *arg)
 enum booking_result booking_create(struct app *app, const struct booking_request *rq, time_t now,
                                    struct sb *token, struct booking *out)
 {
+	struct booking_errors errors;
+	if (!booking_validate(rq, &errors)) {
+		memset(out, 0, sizeof(*out));
+		sb_reset(token);
+		return BOOKING_INVALID;
+	}
 	struct create_args a = {rq, now, token, out};
 	enum booking_result r = booking_write(app, create_write, &a, out);
 	if (r != BOOKING_OK)
@@ -1273,4 +1279,130 @@ void booking_writer_changed(struct app *app, const char *location, const char *d
 {
 	(void)app;
 	booking_day_changed(location, date);
+}
+
+/* ---- the one validator -------------------------------------------------- */
+
+/* The next code point of valid UTF-8 (text_utf8_valid said so). */
+static unsigned next_code_point(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	unsigned cp;
+	size_t n;
+	if (p[0] < 0x80) {
+		cp = p[0];
+		n = 1;
+	} else if (p[0] < 0xE0) {
+		cp = p[0] & 0x1Fu;
+		n = 2;
+	} else if (p[0] < 0xF0) {
+		cp = p[0] & 0x0Fu;
+		n = 3;
+	} else {
+		cp = p[0] & 0x07u;
+		n = 4;
+	}
+	for (size_t i = 1; i < n; i++)
+		cp = (cp << 6) | (p[i] & 0x3Fu);
+	*s = p + n;
+	return cp;
+}
+
+/* Characters a name may not hold: they are invisible, break the line of
+ * the agenda or the CSV, or turn the text around them (a name that shows
+ * as something else to staff). */
+static bool name_forbidden(unsigned cp)
+{
+	bool control = cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); /* C0, DEL, C1 */
+	bool bidi = cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+	            (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+	bool separator = cp == 0x2028 || cp == 0x2029; /* line, paragraph */
+	return control || bidi || separator;
+}
+
+enum booking_field_error booking_check_name(const char *name)
+{
+	if (!name)
+		return BOOKING_FIELD_MISSING;
+	if (!text_utf8_valid(name, strlen(name)))
+		return BOOKING_FIELD_BAD_CHAR;
+	size_t chars = 0;
+	bool blank = true, forbidden = false;
+	for (const unsigned char *p = (const unsigned char *)name; *p;) {
+		blank = blank && text_is_space((char)*p);
+		unsigned cp = next_code_point(&p);
+		forbidden = forbidden || name_forbidden(cp);
+		chars++;
+	}
+	if (blank)
+		return BOOKING_FIELD_MISSING;
+	if (chars > BOOKING_NAME_MAX)
+		return BOOKING_FIELD_TOO_LONG;
+	return forbidden ? BOOKING_FIELD_BAD_CHAR : BOOKING_FIELD_OK;
+}
+
+enum booking_field_error booking_check_phone(const char *phone)
+{
+	if (!phone || strlen(phone) > BOOKING_PHONE_MAX)
+		return BOOKING_FIELD_MALFORMED;
+	int digits = 0;
+	for (const char *c = phone; *c; c++) {
+		if (*c >= '0' && *c <= '9')
+			digits++;
+		else if (!strchr(" +-()", *c))
+			return BOOKING_FIELD_MALFORMED;
+	}
+	return digits >= 9 && digits <= 15 ? BOOKING_FIELD_OK : BOOKING_FIELD_MALFORMED;
+}
+
+enum booking_field_error booking_check_email(const char *email)
+{
+	if (!email || strlen(email) > BOOKING_EMAIL_MAX)
+		return BOOKING_FIELD_MALFORMED;
+	const char *at = strchr(email, '@');
+	if (!at || at == email || strchr(at + 1, '@'))
+		return BOOKING_FIELD_MALFORMED;
+	const char *dot = strrchr(at, '.');
+	if (!dot || dot == at + 1 || !dot[1])
+		return BOOKING_FIELD_MALFORMED;
+	for (const char *c = email; *c; c++)
+		if ((unsigned char)*c <= ' ' || strchr("<>\"'(),;:\\[]", *c))
+			return BOOKING_FIELD_MALFORMED;
+	return BOOKING_FIELD_OK;
+}
+
+static const char *const interpreter_langs[] = {"ar", "tr", "pl", "uk", "en", "de", "ti",
+                                                "fa", "so", "ru", "es", "fr", "zh"};
+
+const char *booking_interpreter_lang(size_t i)
+{
+	return i < sizeof(interpreter_langs) / sizeof(interpreter_langs[0]) ? interpreter_langs[i]
+	                                                                    : NULL;
+}
+
+bool booking_interpreter_known(const char *code)
+{
+	for (size_t i = 0; code && booking_interpreter_lang(i); i++)
+		if (strcmp(booking_interpreter_lang(i), code) == 0)
+			return true;
+	return false;
+}
+
+bool booking_validate(const struct booking_request *rq, struct booking_errors *out)
+{
+	out->name = booking_check_name(rq->name);
+	out->phone = rq->phone && *rq->phone ? booking_check_phone(rq->phone) : BOOKING_FIELD_OK;
+	out->email = rq->email && *rq->email ? booking_check_email(rq->email) : BOOKING_FIELD_OK;
+	out->interpreter = BOOKING_FIELD_OK;
+	if (rq->needs & NEED_INTERPRETER)
+		out->interpreter =
+		    !rq->interpreter_lang || !*rq->interpreter_lang   ? BOOKING_FIELD_MISSING
+		    : booking_interpreter_known(rq->interpreter_lang) ? BOOKING_FIELD_OK
+		                                                      : BOOKING_FIELD_UNKNOWN;
+	out->lang = !rq->lang             ? BOOKING_FIELD_MISSING
+	            : i18n_find(rq->lang) ? BOOKING_FIELD_OK
+	                                  : BOOKING_FIELD_UNKNOWN;
+	return out->name == BOOKING_FIELD_OK && out->phone == BOOKING_FIELD_OK &&
+	       out->email == BOOKING_FIELD_OK && out->interpreter == BOOKING_FIELD_OK &&
+	       out->lang == BOOKING_FIELD_OK;
 }

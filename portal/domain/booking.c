@@ -629,14 +629,9 @@ static enum booking_result claim(struct app *app, long long id, const char *loca
 	return BOOKING_OK;
 }
 
-static enum booking_result load(struct app *app, sqlite3_stmt *st, struct booking *out)
+/* The current row of a SELECT BOOKING_COLUMNS into out (strings copied). */
+static void load_row(sqlite3_stmt *st, struct booking *out)
 {
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? BOOKING_NOT_FOUND : BOOKING_ERROR;
-	}
-	(void)app;
 	memset(out, 0, sizeof(*out));
 	out->id = sqlite3_column_int64(st, 0);
 	out->reference = dup_col(st, 1);
@@ -656,6 +651,17 @@ static enum booking_result load(struct app *app, sqlite3_stmt *st, struct bookin
 	out->purged = sqlite3_column_int(st, 15) != 0;
 	out->sequence = sqlite3_column_int(st, 16);
 	out->updated_at = dup_col(st, 17);
+}
+
+static enum booking_result load(struct app *app, sqlite3_stmt *st, struct booking *out)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? BOOKING_NOT_FOUND : BOOKING_ERROR;
+	}
+	(void)app;
+	load_row(st, out);
 	sqlite3_reset(st);
 	return out->status && strcmp(out->status, "cancelled") == 0 ? BOOKING_CANCELLED
 	                                                            : BOOKING_OK;
@@ -1279,6 +1285,91 @@ void booking_writer_changed(struct app *app, const char *location, const char *d
 {
 	(void)app;
 	booking_day_changed(location, date);
+}
+
+/* ---- the bookings of a day (staff) -------------------------------------- */
+
+void booking_list_free(struct booking_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		booking_free(&l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
+}
+
+bool booking_day_list(struct app *app, const char *location, const char *date,
+                      struct booking_list *out)
+{
+	out->items = NULL;
+	out->n = 0;
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app), "SELECT " BOOKING_COLUMNS " FROM booking WHERE location_id = ?1 "
+	                      "AND substr(start, 1, 10) = ?2 AND status <> 'cancelled' "
+	                      "ORDER BY start, id");
+	if (!st)
+		return false;
+	bool ok = sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC) == SQLITE_OK &&
+	          sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC) == SQLITE_OK;
+	size_t cap = 0;
+	int rc = SQLITE_DONE;
+	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct booking *grown = realloc(out->items, ncap * sizeof(*grown));
+			if (!grown) {
+				ok = false;
+				break;
+			}
+			out->items = grown;
+			cap = ncap;
+		}
+		load_row(st, &out->items[out->n++]);
+	}
+	sqlite3_reset(st);
+	if (!ok || rc != SQLITE_DONE) {
+		booking_list_free(out);
+		return false;
+	}
+	return true;
+}
+
+/* ---- call-back requests ------------------------------------------------- */
+
+struct callback_args {
+	const struct booking_callback *cb;
+	const char *stamp;
+};
+
+/* On the writer: the call-back request. */
+static int callback_write(struct app *app, void *arg)
+{
+	const struct callback_args *a = arg;
+	const struct booking_callback *cb = a->cb;
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app), "INSERT INTO callback_request(location_id, topic, name, phone, "
+	                      "lang, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	bool ok =
+	    st && sqlite3_bind_text(st, 1, cb->location, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, cb->topic ? cb->topic : "", -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 3, cb->name, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 4, cb->phone, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 5, cb->lang, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 6, a->stamp, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_DONE;
+	if (st)
+		sqlite3_reset(st);
+	return ok ? 1 : 0;
+}
+
+bool booking_callback_create(struct app *app, const struct booking_callback *cb, time_t now)
+{
+	char stamp[32];
+	struct tm tm;
+	if (!localtime_r(&now, &tm) || !strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M", &tm))
+		stamp[0] = '\0';
+	struct callback_args a = {cb, stamp};
+	return writer_do(app, callback_write, &a) == 1;
 }
 
 /* ---- the one validator -------------------------------------------------- */

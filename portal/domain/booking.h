@@ -190,6 +190,29 @@ enum booking_result booking_move(struct app *app, const char *token, const char 
                                  time_t now, struct booking *out);
 void booking_free(struct booking *b);
 
+/* The bookings of a day, for staff. */
+struct booking_list {
+	struct booking *items; /* n of them, by start and then id */
+	size_t n;
+};
+/* Fills out (owned by the caller: booking_list_free) with every booking at
+ * location on date ("YYYY-MM-DD") that is not cancelled, purged ones
+ * included. False on a database error or without memory, and out is then
+ * empty. Any thread (the reader's connection). */
+bool booking_day_list(struct app *app, const char *location, const char *date,
+                      struct booking_list *out);
+void booking_list_free(struct booking_list *l);
+
+/* A resident who found no free time asks to be called back: location,
+ * topic (NULL or "": none), name and phone (checked by the caller with
+ * booking_check_name and booking_check_phone) and the language of the
+ * page, stamped with the local time of now. On the writer thread (it
+ * waits for the COMMIT); false when it was not stored. */
+struct booking_callback {
+	const char *location, *topic, *name, *phone, *lang;
+};
+bool booking_callback_create(struct app *app, const struct booking_callback *cb, time_t now);
+
 /* Staff: set status (checked_in / no_show) by booking id at a location. */
 bool booking_set_status(struct app *app, const char *location, long long id, const char *status);
 /* Staff: block or unblock a slot ("...T09:30") or a whole day ("YYYY-MM-DD"). */

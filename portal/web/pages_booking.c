@@ -12,7 +12,6 @@
 
 #include "base/clock.h"
 #include "exec/db.h"
-#include "exec/writer.h"
 #include "base/app.h"
 #include "domain/booking.h"
 #include "store/catalog.h"
@@ -1078,30 +1077,6 @@ void handle_booking_confirm(struct request *rq, struct response *rs)
 	details_free(&d);
 }
 
-struct callback_args {
-	const char *location, *topic, *name, *phone, *lang, *stamp;
-};
-
-/* On the writer: the call-back request. */
-static int callback_write(struct app *app, void *arg)
-{
-	const struct callback_args *a = arg;
-	sqlite3_stmt *st = store_stmt(
-	    db_bookings(app), "INSERT INTO callback_request(location_id, topic, name, phone, "
-	                      "lang, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-	bool ok =
-	    st && sqlite3_bind_text(st, 1, a->location, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, a->topic ? a->topic : "", -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 3, a->name, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 4, a->phone, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 5, a->lang, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 6, a->stamp, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_DONE;
-	if (st)
-		sqlite3_reset(st);
-	return ok ? 1 : 0;
-}
-
 void handle_booking_callback(struct request *rq, struct response *rs)
 {
 	struct flow f;
@@ -1126,14 +1101,8 @@ void handle_booking_callback(struct request *rq, struct response *rs)
 		callback_form(rq, &rs->body, &f, error);
 		page_end(rs, rq);
 	} else {
-		char stamp[32];
-		time_t t = clock_now();
-		struct tm tm;
-		if (!localtime_r(&t, &tm) || !strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M", &tm))
-			stamp[0] = '\0';
-		struct callback_args cb = {f.location, f.topic, name, phone, rq->lang->code, stamp};
-		bool ok = writer_do(rq->app, callback_write, &cb) == 1;
-		if (!ok) {
+		struct booking_callback cb = {f.location, f.topic, name, phone, rq->lang->code};
+		if (!booking_callback_create(rq->app, &cb, clock_now())) {
 			page_error(rq, rs, 503, "unavailable",
 			           _("Uw afspraak kon nu niet worden opgeslagen. Er is niets "
 			             "vastgelegd. Probeer het "

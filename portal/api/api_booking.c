@@ -128,8 +128,9 @@ static void booking_json(struct request *rq, struct sb *o, const struct booking 
 	sb_puts(o, "}");
 }
 
+/* A field's error: its words in "fields", its stable code in "field_codes". */
 struct field_error {
-	const char *field, *message;
+	const char *field, *code, *message;
 };
 
 static void field_errors(struct response *rs, int status, const struct field_error *e, size_t n)
@@ -139,15 +140,71 @@ static void field_errors(struct response *rs, int status, const struct field_err
 	struct sb *o = &rs->body;
 	if (o->len >= 3)
 		o->len -= 3;
-	sb_puts(o, ",\"fields\":{");
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			sb_putc(o, ',');
-		json_string(o, e[i].field);
-		sb_putc(o, ':');
-		json_string(o, e[i].message);
+	for (int pass = 0; pass < 2; pass++) {
+		sb_puts(o, pass ? ",\"field_codes\":{" : ",\"fields\":{");
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				sb_putc(o, ',');
+			json_string(o, e[i].field);
+			sb_putc(o, ':');
+			json_string(o, pass ? e[i].code : e[i].message);
+		}
+		sb_putc(o, '}');
 	}
-	sb_puts(o, "}}}\n");
+	sb_puts(o, "}}\n");
+}
+
+static const char *field_code(enum booking_field_error e)
+{
+	switch (e) {
+	case BOOKING_FIELD_OK:
+		return "ok";
+	case BOOKING_FIELD_MISSING:
+		return "missing";
+	case BOOKING_FIELD_TOO_LONG:
+		return "too_long";
+	case BOOKING_FIELD_BAD_CHAR:
+		return "bad_character";
+	case BOOKING_FIELD_MALFORMED:
+		return "malformed";
+	case BOOKING_FIELD_UNKNOWN:
+		return "unknown";
+	}
+	return "invalid";
+}
+
+/* The validator's findings as field errors, in the words of the booking
+ * form (pages_booking.c), appended to e (which has room for five more). */
+static size_t detail_errors(const struct booking_errors *v, struct field_error *e, size_t ne)
+{
+	if (v->name == BOOKING_FIELD_TOO_LONG)
+		e[ne++] =
+		    (struct field_error){"name", field_code(v->name),
+		                         _("Uw naam is te lang. Gebruik hoogstens 100 tekens.")};
+	else if (v->name == BOOKING_FIELD_BAD_CHAR)
+		e[ne++] = (struct field_error){
+		    "name", field_code(v->name),
+		    _("In uw naam staat een teken dat we niet kunnen gebruiken. Typ uw naam "
+		      "opnieuw.")};
+	else if (v->name != BOOKING_FIELD_OK)
+		e[ne++] = (struct field_error){"name", field_code(v->name),
+		                               _("Vul uw naam in. Een voornaam is genoeg.")};
+	if (v->phone != BOOKING_FIELD_OK)
+		e[ne++] = (struct field_error){
+		    "phone", field_code(v->phone),
+		    _("Dit telefoonnummer klopt niet. Gebruik alleen cijfers, zoals 06 12345678.")};
+	if (v->email != BOOKING_FIELD_OK)
+		e[ne++] = (struct field_error){
+		    "email", field_code(v->email),
+		    _("Dit e-mailadres klopt niet. Het ziet eruit als naam@voorbeeld.nl.")};
+	if (v->interpreter != BOOKING_FIELD_OK)
+		e[ne++] =
+		    (struct field_error){"interpreter", field_code(v->interpreter),
+		                         _("Geef de taal voor de tolk als code, zoals ar of tr.")};
+	if (v->lang != BOOKING_FIELD_OK)
+		e[ne++] = (struct field_error){"lang", field_code(v->lang),
+		                               _("Deze taal kennen we niet.")};
+	return ne;
 }
 
 void handle_api_book(struct request *rq, struct response *rs)
@@ -178,55 +235,19 @@ void handle_api_book(struct request *rq, struct response *rs)
 	char local[BOOKING_TIME_LEN];
 	struct booking_place cfg;
 	if (!loc || !booking_place_config(rq->app, loc, &cfg))
-		errs[ne++] = (struct field_error){"location", _("Deze wijkwijzer kennen we niet.")};
+		errs[ne++] = (struct field_error){"location", "unknown",
+		                                  _("Deze wijkwijzer kennen we niet.")};
 	if (!topic || booking_topic_duration(rq->app, topic) <= 0)
-		errs[ne++] = (struct field_error){"topic", _("Dit onderwerp kennen we niet.")};
+		errs[ne++] =
+		    (struct field_error){"topic", "unknown", _("Dit onderwerp kennen we niet.")};
 	if (!local_start(start, local))
 		errs[ne++] = (struct field_error){
-		    "start", _("Geef de begintijd zoals de lijst met vrije tijden die geeft.")};
-	size_t nlen = name ? text_utf8_length(name) : 0;
-	bool name_ctrl = false;
-	for (const char *p = name ? name : ""; *p; p++)
-		name_ctrl |= (unsigned char)*p < 0x20;
-	if (!name || nlen == 0 || nlen > 100 || name_ctrl)
-		errs[ne++] =
-		    (struct field_error){"name", _("Vul uw naam in. Een voornaam is genoeg.")};
-	if (phone && *phone) {
-		int digits = 0;
-		bool bad = strlen(phone) > 20;
-		for (const char *p = phone; *p; p++) {
-			digits += *p >= '0' && *p <= '9';
-			bad |= !((*p >= '0' && *p <= '9') || strchr(" +-()", *p));
-		}
-		if (bad || digits < 9 || digits > 15)
-			errs[ne++] = (struct field_error){
-			    "phone", _("Dit telefoonnummer klopt niet. Gebruik alleen cijfers, "
-			               "zoals 06 12345678.")};
-	}
-	if (email && *email &&
-	    (strlen(email) > 254 || !strchr(email, '@') || strpbrk(email, " <>\"'\r\n")))
-		errs[ne++] = (struct field_error){
-		    "email",
-		    _("Dit e-mailadres klopt niet. Het ziet eruit als naam@voorbeeld.nl.")};
+		    "start", "malformed",
+		    _("Geef de begintijd zoals de lijst met vrije tijden die geeft.")};
+	/* an "interpreter" string asks for one: "" is refused, not ignored */
 	const char *interp = json_get_string(&o, "interpreter");
-	bool interp_ok = !interp || (strlen(interp) >= 2 && strlen(interp) <= 3);
-	for (const char *c = interp ? interp : ""; *c; c++)
-		interp_ok = interp_ok && *c >= 'a' && *c <= 'z';
-	if (!interp_ok)
-		errs[ne++] = (struct field_error){
-		    "interpreter", _("Geef de taal voor de tolk als code, zoals ar of tr.")};
-	if (lang && !i18n_find(lang))
-		errs[ne++] = (struct field_error){"lang", _("Deze taal kennen we niet.")};
-	if (ne) {
-		field_errors(rs, ne == 1 && strcmp(errs[0].field, "start") == 0 ? 400 : 422, errs,
-		             ne);
-		json_object_free(&o);
-		return;
-	}
-	unsigned needs = 0;
+	unsigned needs = interp ? NEED_INTERPRETER : 0;
 	const struct json_field *f;
-	if ((f = json_get(&o, "interpreter")) && f->type == JSON_STRING && *f->str)
-		needs |= NEED_INTERPRETER;
 	if ((f = json_get(&o, "wheelchair")) && f->type == JSON_BOOL && f->b)
 		needs |= NEED_WHEELCHAIR;
 	if ((f = json_get(&o, "companion")) && f->type == JSON_BOOL && f->b)
@@ -242,13 +263,22 @@ void handle_api_book(struct request *rq, struct response *rs)
 	    .email = email,
 	    .lang = lang ? lang : rq->lang->code,
 	    .needs = needs,
-	    .interpreter_lang = json_get_string(&o, "interpreter"),
+	    .interpreter_lang = interp,
 	    .origin = "api",
 	    /* the kiosk books through the pages, not the API: no terminal
 	       here, the API's bookings count for the client address */
 	    .client = rq->peer,
 	    .terminal = NULL,
 	};
+	struct booking_errors v;
+	if (!booking_validate(&br, &v))
+		ne = detail_errors(&v, errs, ne);
+	if (ne) {
+		field_errors(rs, ne == 1 && strcmp(errs[0].field, "start") == 0 ? 400 : 422, errs,
+		             ne);
+		json_object_free(&o);
+		return;
+	}
 	struct sb token;
 	sb_init(&token, 128);
 	struct booking b;
@@ -263,8 +293,12 @@ void handle_api_book(struct request *rq, struct response *rs)
 		json_error(rs, 409, "slot_full",
 		           _("Deze tijd is net bezet. Kies een andere tijd."));
 	} else if (r == BOOKING_BAD_SLOT) {
-		struct field_error e = {"start", _("Op deze tijd kunt u geen afspraak maken.")};
+		struct field_error e = {"start", "not_bookable",
+		                        _("Op deze tijd kunt u geen afspraak maken.")};
 		field_errors(rs, 422, &e, 1);
+	} else if (r == BOOKING_INVALID) {
+		/* booking_validate passed above, so booking_create cannot say this */
+		json_error(rs, 422, "invalid", _("Niet alles is goed ingevuld."));
 	} else if (r == BOOKING_LIMIT) {
 		json_error(rs, 429, "too_many",
 		           _("Met dit telefoonnummer of e-mailadres zijn deze week al drie "

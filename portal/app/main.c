@@ -21,7 +21,7 @@
 #include "base/sb.h"
 #include "net/server.h"
 #include "domain/speech.h"
-#include "web/staff.h"
+#include "domain/staff.h"
 #include "store/store.h"
 #include "base/text.h"
 

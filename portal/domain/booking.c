@@ -629,14 +629,9 @@ static enum booking_result claim(struct app *app, long long id, const char *loca
 	return BOOKING_OK;
 }
 
-static enum booking_result load(struct app *app, sqlite3_stmt *st, struct booking *out)
+/* The current row of a SELECT BOOKING_COLUMNS into out (strings copied). */
+static void load_row(sqlite3_stmt *st, struct booking *out)
 {
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? BOOKING_NOT_FOUND : BOOKING_ERROR;
-	}
-	(void)app;
 	memset(out, 0, sizeof(*out));
 	out->id = sqlite3_column_int64(st, 0);
 	out->reference = dup_col(st, 1);
@@ -656,6 +651,17 @@ static enum booking_result load(struct app *app, sqlite3_stmt *st, struct bookin
 	out->purged = sqlite3_column_int(st, 15) != 0;
 	out->sequence = sqlite3_column_int(st, 16);
 	out->updated_at = dup_col(st, 17);
+}
+
+static enum booking_result load(struct app *app, sqlite3_stmt *st, struct booking *out)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? BOOKING_NOT_FOUND : BOOKING_ERROR;
+	}
+	(void)app;
+	load_row(st, out);
 	sqlite3_reset(st);
 	return out->status && strcmp(out->status, "cancelled") == 0 ? BOOKING_CANCELLED
 	                                                            : BOOKING_OK;
@@ -850,6 +856,12 @@ static int create_write(struct app *app, void *arg)
 enum booking_result booking_create(struct app *app, const struct booking_request *rq, time_t now,
                                    struct sb *token, struct booking *out)
 {
+	struct booking_errors errors;
+	if (!booking_validate(rq, &errors)) {
+		memset(out, 0, sizeof(*out));
+		sb_reset(token);
+		return BOOKING_INVALID;
+	}
 	struct create_args a = {rq, now, token, out};
 	enum booking_result r = booking_write(app, create_write, &a, out);
 	if (r != BOOKING_OK)
@@ -1273,4 +1285,215 @@ void booking_writer_changed(struct app *app, const char *location, const char *d
 {
 	(void)app;
 	booking_day_changed(location, date);
+}
+
+/* ---- the bookings of a day (staff) -------------------------------------- */
+
+void booking_list_free(struct booking_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		booking_free(&l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
+}
+
+bool booking_day_list(struct app *app, const char *location, const char *date,
+                      struct booking_list *out)
+{
+	out->items = NULL;
+	out->n = 0;
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app), "SELECT " BOOKING_COLUMNS " FROM booking WHERE location_id = ?1 "
+	                      "AND substr(start, 1, 10) = ?2 AND status <> 'cancelled' "
+	                      "ORDER BY start, id");
+	if (!st)
+		return false;
+	bool ok = sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC) == SQLITE_OK &&
+	          sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC) == SQLITE_OK;
+	size_t cap = 0;
+	int rc = SQLITE_DONE;
+	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct booking *grown = realloc(out->items, ncap * sizeof(*grown));
+			if (!grown) {
+				ok = false;
+				break;
+			}
+			out->items = grown;
+			cap = ncap;
+		}
+		load_row(st, &out->items[out->n++]);
+	}
+	sqlite3_reset(st);
+	if (!ok || rc != SQLITE_DONE) {
+		booking_list_free(out);
+		return false;
+	}
+	return true;
+}
+
+/* ---- call-back requests ------------------------------------------------- */
+
+struct callback_args {
+	const struct booking_callback *cb;
+	const char *stamp;
+};
+
+/* On the writer: the call-back request. */
+static int callback_write(struct app *app, void *arg)
+{
+	const struct callback_args *a = arg;
+	const struct booking_callback *cb = a->cb;
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app), "INSERT INTO callback_request(location_id, topic, name, phone, "
+	                      "lang, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	bool ok =
+	    st && sqlite3_bind_text(st, 1, cb->location, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, cb->topic ? cb->topic : "", -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 3, cb->name, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 4, cb->phone, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 5, cb->lang, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 6, a->stamp, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_DONE;
+	if (st)
+		sqlite3_reset(st);
+	return ok ? 1 : 0;
+}
+
+bool booking_callback_create(struct app *app, const struct booking_callback *cb, time_t now)
+{
+	char stamp[32];
+	struct tm tm;
+	if (!localtime_r(&now, &tm) || !strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M", &tm))
+		stamp[0] = '\0';
+	struct callback_args a = {cb, stamp};
+	return writer_do(app, callback_write, &a) == 1;
+}
+
+/* ---- the one validator -------------------------------------------------- */
+
+/* The next code point of valid UTF-8 (text_utf8_valid said so). */
+static unsigned next_code_point(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	unsigned cp;
+	size_t n;
+	if (p[0] < 0x80) {
+		cp = p[0];
+		n = 1;
+	} else if (p[0] < 0xE0) {
+		cp = p[0] & 0x1Fu;
+		n = 2;
+	} else if (p[0] < 0xF0) {
+		cp = p[0] & 0x0Fu;
+		n = 3;
+	} else {
+		cp = p[0] & 0x07u;
+		n = 4;
+	}
+	for (size_t i = 1; i < n; i++)
+		cp = (cp << 6) | (p[i] & 0x3Fu);
+	*s = p + n;
+	return cp;
+}
+
+/* Characters a name may not hold: they are invisible, break the line of
+ * the agenda or the CSV, or turn the text around them (a name that shows
+ * as something else to staff). */
+static bool name_forbidden(unsigned cp)
+{
+	bool control = cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); /* C0, DEL, C1 */
+	bool bidi = cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+	            (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+	bool separator = cp == 0x2028 || cp == 0x2029; /* line, paragraph */
+	return control || bidi || separator;
+}
+
+enum booking_field_error booking_check_name(const char *name)
+{
+	if (!name)
+		return BOOKING_FIELD_MISSING;
+	if (!text_utf8_valid(name, strlen(name)))
+		return BOOKING_FIELD_BAD_CHAR;
+	size_t chars = 0;
+	bool blank = true, forbidden = false;
+	for (const unsigned char *p = (const unsigned char *)name; *p;) {
+		blank = blank && text_is_space((char)*p);
+		unsigned cp = next_code_point(&p);
+		forbidden = forbidden || name_forbidden(cp);
+		chars++;
+	}
+	if (blank)
+		return BOOKING_FIELD_MISSING;
+	if (chars > BOOKING_NAME_MAX)
+		return BOOKING_FIELD_TOO_LONG;
+	return forbidden ? BOOKING_FIELD_BAD_CHAR : BOOKING_FIELD_OK;
+}
+
+enum booking_field_error booking_check_phone(const char *phone)
+{
+	if (!phone || strlen(phone) > BOOKING_PHONE_MAX)
+		return BOOKING_FIELD_MALFORMED;
+	int digits = 0;
+	for (const char *c = phone; *c; c++) {
+		if (*c >= '0' && *c <= '9')
+			digits++;
+		else if (!strchr(" +-()", *c))
+			return BOOKING_FIELD_MALFORMED;
+	}
+	return digits >= 9 && digits <= 15 ? BOOKING_FIELD_OK : BOOKING_FIELD_MALFORMED;
+}
+
+enum booking_field_error booking_check_email(const char *email)
+{
+	if (!email || strlen(email) > BOOKING_EMAIL_MAX)
+		return BOOKING_FIELD_MALFORMED;
+	const char *at = strchr(email, '@');
+	if (!at || at == email || strchr(at + 1, '@'))
+		return BOOKING_FIELD_MALFORMED;
+	const char *dot = strrchr(at, '.');
+	if (!dot || dot == at + 1 || !dot[1])
+		return BOOKING_FIELD_MALFORMED;
+	for (const char *c = email; *c; c++)
+		if ((unsigned char)*c <= ' ' || strchr("<>\"'(),;:\\[]", *c))
+			return BOOKING_FIELD_MALFORMED;
+	return BOOKING_FIELD_OK;
+}
+
+static const char *const interpreter_langs[] = {"ar", "tr", "pl", "uk", "en", "de", "ti",
+                                                "fa", "so", "ru", "es", "fr", "zh"};
+
+const char *booking_interpreter_lang(size_t i)
+{
+	return i < sizeof(interpreter_langs) / sizeof(interpreter_langs[0]) ? interpreter_langs[i]
+	                                                                    : NULL;
+}
+
+bool booking_interpreter_known(const char *code)
+{
+	for (size_t i = 0; code && booking_interpreter_lang(i); i++)
+		if (strcmp(booking_interpreter_lang(i), code) == 0)
+			return true;
+	return false;
+}
+
+bool booking_validate(const struct booking_request *rq, struct booking_errors *out)
+{
+	out->name = booking_check_name(rq->name);
+	out->phone = rq->phone && *rq->phone ? booking_check_phone(rq->phone) : BOOKING_FIELD_OK;
+	out->email = rq->email && *rq->email ? booking_check_email(rq->email) : BOOKING_FIELD_OK;
+	out->interpreter = BOOKING_FIELD_OK;
+	if (rq->needs & NEED_INTERPRETER)
+		out->interpreter =
+		    !rq->interpreter_lang || !*rq->interpreter_lang   ? BOOKING_FIELD_MISSING
+		    : booking_interpreter_known(rq->interpreter_lang) ? BOOKING_FIELD_OK
+		                                                      : BOOKING_FIELD_UNKNOWN;
+	out->lang = !rq->lang             ? BOOKING_FIELD_MISSING
+	            : i18n_find(rq->lang) ? BOOKING_FIELD_OK
+	                                  : BOOKING_FIELD_UNKNOWN;
+	return out->name == BOOKING_FIELD_OK && out->phone == BOOKING_FIELD_OK &&
+	       out->email == BOOKING_FIELD_OK && out->interpreter == BOOKING_FIELD_OK &&
+	       out->lang == BOOKING_FIELD_OK;
 }

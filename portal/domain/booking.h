@@ -94,6 +94,57 @@ struct booking_request {
 	const char *terminal;
 };
 
+/* ---- the one validator of a booking request --------------------------
+ *
+ * The booking pages and the API check the resident's details with the
+ * same rules; each maps the codes to its own words (the pages to the
+ * messages next to the fields, the API to its JSON). booking_create
+ * checks them again (BOOKING_INVALID), so no other way in can skip them.
+ * The choice of place, topic and time is checked by booking_create
+ * itself (BOOKING_BAD_SLOT). Pure functions: any thread. */
+
+#define BOOKING_NAME_MAX  100 /* characters (code points) */
+#define BOOKING_PHONE_MAX 20  /* characters */
+#define BOOKING_EMAIL_MAX 254 /* bytes */
+
+enum booking_field_error {
+	BOOKING_FIELD_OK = 0,
+	BOOKING_FIELD_MISSING,   /* empty or only white space, where it is needed */
+	BOOKING_FIELD_TOO_LONG,  /* name: more than BOOKING_NAME_MAX characters */
+	BOOKING_FIELD_BAD_CHAR,  /* name: a control character (C0, DEL, C1), a bidi
+	                            control (U+061C, U+200E/F, U+202A-E, U+2066-9), a
+	                            line or paragraph separator, or invalid UTF-8 */
+	BOOKING_FIELD_MALFORMED, /* phone, e-mail: not one */
+	BOOKING_FIELD_UNKNOWN,   /* interpreter, lang: not a language we know */
+};
+
+struct booking_errors {
+	enum booking_field_error name, phone, email, interpreter, lang;
+};
+
+/* Checks name (required), phone and email (optional: NULL or "" is
+ * fine), the interpreter's language when needs has NEED_INTERPRETER, and
+ * lang (required, a language of the portal). The values are checked as
+ * given: the pages fold white space first (text_trim_fold), the API does
+ * not. Fills every field of out; true when all are BOOKING_FIELD_OK. */
+bool booking_validate(const struct booking_request *rq, struct booking_errors *out);
+/* The rules one field at a time (the call-back form asks only these two):
+ * a name as above; a phone number of BOOKING_PHONE_MAX characters at most,
+ * digits and " +-()" only, 9 to 15 digits ("" is MALFORMED: the caller
+ * decides whether the field is optional). */
+enum booking_field_error booking_check_name(const char *name);
+enum booking_field_error booking_check_phone(const char *phone);
+/* An e-mail address: at most BOOKING_EMAIL_MAX bytes, one "@" that is not
+ * the first character, a dot in the domain of which the last is neither
+ * its first nor its last character, no byte up to and including the
+ * space and none of
+ * <>"'(),;:\[] ("" is MALFORMED). */
+enum booking_field_error booking_check_email(const char *email);
+/* The languages an interpreter can be booked for: the i-th code ("ar"),
+ * NULL past the last. */
+const char *booking_interpreter_lang(size_t i);
+bool booking_interpreter_known(const char *code);
+
 enum booking_result {
 	BOOKING_OK,
 	BOOKING_FULL,     /* no desk free any more */
@@ -102,6 +153,7 @@ enum booking_result {
 	BOOKING_CANCELLED,
 	BOOKING_LIMIT,        /* too many bookings for this contact */
 	BOOKING_CLIENT_LIMIT, /* too many without contact details from this client */
+	BOOKING_INVALID,      /* the details do not pass booking_validate */
 	BOOKING_ERROR,
 };
 
@@ -122,7 +174,8 @@ struct booking {
  * most app->cfg.client_bookings future confirmed ones per calendar week
  * without contact details (BOOKING_CLIENT_LIMIT); an enrolled kiosk
  * terminal counts as one client of its own, with a higher bound (see
- * booking.c). */
+ * booking.c). Details that booking_validate refuses: BOOKING_INVALID,
+ * nothing stored. */
 enum booking_result booking_create(struct app *app, const struct booking_request *rq, time_t now,
                                    struct sb *token, struct booking *out);
 enum booking_result booking_find(struct app *app, const char *token, struct booking *out);
@@ -136,6 +189,29 @@ enum booking_result booking_cancel(struct app *app, const char *token, struct bo
 enum booking_result booking_move(struct app *app, const char *token, const char *new_start,
                                  time_t now, struct booking *out);
 void booking_free(struct booking *b);
+
+/* The bookings of a day, for staff. */
+struct booking_list {
+	struct booking *items; /* n of them, by start and then id */
+	size_t n;
+};
+/* Fills out (owned by the caller: booking_list_free) with every booking at
+ * location on date ("YYYY-MM-DD") that is not cancelled, purged ones
+ * included. False on a database error or without memory, and out is then
+ * empty. Any thread (the reader's connection). */
+bool booking_day_list(struct app *app, const char *location, const char *date,
+                      struct booking_list *out);
+void booking_list_free(struct booking_list *l);
+
+/* A resident who found no free time asks to be called back: location,
+ * topic (NULL or "": none), name and phone (checked by the caller with
+ * booking_check_name and booking_check_phone) and the language of the
+ * page, stamped with the local time of now. On the writer thread (it
+ * waits for the COMMIT); false when it was not stored. */
+struct booking_callback {
+	const char *location, *topic, *name, *phone, *lang;
+};
+bool booking_callback_create(struct app *app, const struct booking_callback *cb, time_t now);
 
 /* Staff: set status (checked_in / no_show) by booking id at a location. */
 bool booking_set_status(struct app *app, const char *location, long long id, const char *status);

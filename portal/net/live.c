@@ -10,7 +10,7 @@
 #include "base/html.h"
 #include "base/json.h"
 #include "domain/terminals.h"
-#include "net/rate.h"
+#include "base/rate.h"
 #include "base/text.h"
 
 /* Loop thread only: the sessions, the fan-outs under way. */

@@ -24,7 +24,7 @@
 #include "exec/db.h"
 #include "domain/terminals.h"
 #include "net/live.h"
-#include "net/rate.h"
+#include "base/rate.h"
 #include "net/route.h"
 #include "base/text.h"
 #include "exec/worker.h"

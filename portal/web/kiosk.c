@@ -12,7 +12,7 @@
 #include "web/handlers.h"
 #include "base/html.h"
 #include "web/page.h"
-#include "net/rate.h"
+#include "base/rate.h"
 #include "net/route.h"
 #include "net/server.h"
 #include "domain/speech.h"

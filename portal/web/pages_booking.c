@@ -12,7 +12,6 @@
 
 #include "base/clock.h"
 #include "exec/db.h"
-#include "exec/writer.h"
 #include "base/app.h"
 #include "domain/booking.h"
 #include "store/catalog.h"
@@ -519,9 +518,6 @@ struct details {
 	const char *err_name, *err_phone, *err_email, *err_interpreter;
 };
 
-static const char *interpreter_langs[] = {"ar", "tr", "pl", "uk", "en", "de", "ti",
-                                          "fa", "so", "ru", "es", "fr", "zh"};
-
 static const char *language_name(const char *code)
 {
 	const char *names[][2] = {
@@ -539,50 +535,42 @@ static const char *language_name(const char *code)
 	return NULL;
 }
 
-static char *clean(const char *s, size_t max_chars, bool *too_long)
+/* A field as typed, with white space trimmed and folded (NULL without
+ * memory); the rules are booking_validate's. */
+static char *clean(const char *s)
 {
 	struct sb b;
 	sb_init(&b, 4096);
 	text_trim_fold(&b, s ? s : "");
-	*too_long = text_utf8_length(sb_str(&b)) > max_chars;
 	char *r = sb_steal(&b);
 	return r ? r : strdup("");
 }
 
-static bool valid_phone(const char *p)
+/* The words for what booking_check_name found (NULL: nothing). */
+static const char *name_error(enum booking_field_error e)
 {
-	int digits = 0;
-	for (const char *c = p; *c; c++) {
-		if (*c >= '0' && *c <= '9')
-			digits++;
-		else if (!strchr(" +-()", *c))
-			return false;
+	switch (e) {
+	case BOOKING_FIELD_OK:
+		return NULL;
+	case BOOKING_FIELD_TOO_LONG:
+		return _("Uw naam is te lang. Gebruik hoogstens 100 tekens.");
+	case BOOKING_FIELD_BAD_CHAR:
+		/* TRANSLATORS: the name holds an invisible control or text-direction
+		   character, mostly from copy and paste; typing it again helps */
+		return _("In uw naam staat een teken dat we niet kunnen gebruiken. Typ uw naam "
+		         "opnieuw.");
+	default:
+		return _("Vul uw naam in. Een voornaam is genoeg.");
 	}
-	return digits >= 9 && digits <= 15;
-}
-
-static bool valid_email(const char *e)
-{
-	const char *at = strchr(e, '@');
-	if (!at || at == e || strchr(at + 1, '@') || strlen(e) > 254)
-		return false;
-	const char *dot = strrchr(at, '.');
-	if (!dot || dot == at + 1 || !dot[1])
-		return false;
-	for (const char *c = e; *c; c++)
-		if ((unsigned char)*c <= ' ' || strchr("<>\"'(),;:\\[]", *c))
-			return false;
-	return true;
 }
 
 static bool read_details(struct request *rq, struct details *d)
 {
 	memset(d, 0, sizeof(*d));
-	bool long_name, long_phone, long_email, dummy;
-	d->name = clean(params_get(&rq->form, "naam"), 100, &long_name);
-	d->phone = clean(params_get(&rq->form, "telefoon"), 20, &long_phone);
-	d->email = clean(params_get(&rq->form, "email"), 254, &long_email);
-	d->interpreter_lang = clean(params_get(&rq->form, "tolktaal"), 8, &dummy);
+	d->name = clean(params_get(&rq->form, "naam"));
+	d->phone = clean(params_get(&rq->form, "telefoon"));
+	d->email = clean(params_get(&rq->form, "email"));
+	d->interpreter_lang = clean(params_get(&rq->form, "tolktaal"));
 	if (!d->name || !d->phone || !d->email || !d->interpreter_lang) {
 		/* out of memory: refuse rather than write through NULL */
 		free(d->name);
@@ -609,23 +597,31 @@ static bool read_details(struct request *rq, struct details *d)
 	}
 	const char *share = params_get(&rq->form, "delen");
 	d->share = share && strcmp(share, "ja") == 0;
-	if (!d->name || !*d->name)
-		d->err_name = _("Vul uw naam in. Een voornaam is genoeg.");
-	else if (long_name)
-		d->err_name = _("Uw naam is te lang. Gebruik hoogstens 100 tekens.");
-	if (d->phone && *d->phone && (long_phone || !valid_phone(d->phone)))
+	struct booking_request br = {
+	    .name = d->name,
+	    .phone = d->phone,
+	    .email = d->email,
+	    .lang = rq->lang->code,
+	    .needs = d->needs,
+	    .interpreter_lang = d->interpreter_lang,
+	};
+	struct booking_errors e;
+	bool ok = booking_validate(&br, &e);
+	d->err_name = name_error(e.name);
+	if (e.phone != BOOKING_FIELD_OK)
 		d->err_phone =
 		    _("Dit telefoonnummer klopt niet. Gebruik alleen cijfers, zoals 06 12345678.");
-	if (d->email && *d->email && (long_email || !valid_email(d->email)))
+	if (e.email != BOOKING_FIELD_OK)
 		d->err_email =
 		    _("Dit e-mailadres klopt niet. Het ziet eruit als naam@voorbeeld.nl.");
-	if (d->needs & NEED_INTERPRETER) {
-		if (!*d->interpreter_lang || !language_name(d->interpreter_lang))
-			d->err_interpreter = _("Kies de taal voor de tolk.");
-	} else {
+	if (e.interpreter != BOOKING_FIELD_OK)
+		d->err_interpreter = _("Kies de taal voor de tolk.");
+	if (e.lang != BOOKING_FIELD_OK && !d->err_name) /* the page's own language: never */
+		d->err_name =
+		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw.");
+	if (!(d->needs & NEED_INTERPRETER))
 		d->interpreter_lang[0] = '\0';
-	}
-	return !d->err_name && !d->err_phone && !d->err_email && !d->err_interpreter;
+	return ok;
 }
 
 static void details_free(struct details *d)
@@ -726,11 +722,11 @@ static void details_form(struct request *rq, struct response *rs, struct flow *f
 		         d->err_interpreter);
 	html_fmt(o, "<select id=\"f-tolktaal\" name=\"tolktaal\"><option value=\"\">%s</option>\n",
 	         _("Kies een taal"));
-	for (size_t i = 0; i < sizeof(interpreter_langs) / sizeof(interpreter_langs[0]); i++)
-		html_fmt(o, "<option value=\"%s\"%s>%s</option>\n", interpreter_langs[i],
-		         d && strcmp(d->interpreter_lang, interpreter_langs[i]) == 0 ? " selected"
-		                                                                     : "",
-		         language_name(interpreter_langs[i]));
+	const char *code;
+	for (size_t i = 0; (code = booking_interpreter_lang(i)); i++)
+		html_fmt(o, "<option value=\"%s\"%s>%s</option>\n", code,
+		         d && strcmp(d->interpreter_lang, code) == 0 ? " selected" : "",
+		         language_name(code) ? language_name(code) : code);
 	html_raw(o, "</select></div>\n");
 	need_box(o, "rolstoel", _("Een plek die goed te bereiken is met een rolstoel"),
 	         needs & NEED_WHEELCHAIR);
@@ -1040,6 +1036,12 @@ void handle_booking_confirm(struct request *rq, struct response *rs)
 		booking_free(&b);
 	} else if (r == BOOKING_FULL || r == BOOKING_BAD_SLOT) {
 		taken_page(rq, rs, &f, &d, r == BOOKING_BAD_SLOT);
+	} else if (r == BOOKING_INVALID) {
+		/* read_details checked the same rules: only if they changed between */
+		rs->status = 422;
+		page_begin(rs, rq, _("Uw gegevens"), 0);
+		details_form(rq, rs, &f, &d);
+		page_end(rs, rq);
 	} else if (r == BOOKING_LIMIT || r == BOOKING_CLIENT_LIMIT) {
 		/* the form again, filled in, with the reason at the field it is
 		   about: the contact that has its three, or the phone number
@@ -1075,44 +1077,22 @@ void handle_booking_confirm(struct request *rq, struct response *rs)
 	details_free(&d);
 }
 
-struct callback_args {
-	const char *location, *topic, *name, *phone, *lang, *stamp;
-};
-
-/* On the writer: the call-back request. */
-static int callback_write(struct app *app, void *arg)
-{
-	const struct callback_args *a = arg;
-	sqlite3_stmt *st = store_stmt(
-	    db_bookings(app), "INSERT INTO callback_request(location_id, topic, name, phone, "
-	                      "lang, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-	bool ok =
-	    st && sqlite3_bind_text(st, 1, a->location, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, a->topic ? a->topic : "", -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 3, a->name, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 4, a->phone, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 5, a->lang, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 6, a->stamp, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_DONE;
-	if (st)
-		sqlite3_reset(st);
-	return ok ? 1 : 0;
-}
-
 void handle_booking_callback(struct request *rq, struct response *rs)
 {
 	struct flow f;
 	read_flow(rq, &f);
 	no_store(rs);
-	bool long_name, long_phone;
-	char *name = clean(params_get(&rq->form, "naam"), 100, &long_name);
-	char *phone = clean(params_get(&rq->form, "telefoon"), 20, &long_phone);
+	char *name = clean(params_get(&rq->form, "naam"));
+	char *phone = clean(params_get(&rq->form, "telefoon"));
+	enum booking_field_error name_check = booking_check_name(name);
 	const char *error = NULL;
 	if (!f.location)
 		error = _("Er ontbreekt een keuze. Begin opnieuw bij het maken van een afspraak.");
-	else if (!*name || long_name)
+	else if (name_check == BOOKING_FIELD_BAD_CHAR)
+		error = name_error(name_check);
+	else if (name_check != BOOKING_FIELD_OK)
 		error = _("Vul uw naam in. Een voornaam is genoeg.");
-	else if (long_phone || !valid_phone(phone))
+	else if (booking_check_phone(phone) != BOOKING_FIELD_OK)
 		error =
 		    _("Dit telefoonnummer klopt niet. Gebruik alleen cijfers, zoals 06 12345678.");
 	if (error) {
@@ -1121,14 +1101,8 @@ void handle_booking_callback(struct request *rq, struct response *rs)
 		callback_form(rq, &rs->body, &f, error);
 		page_end(rs, rq);
 	} else {
-		char stamp[32];
-		time_t t = clock_now();
-		struct tm tm;
-		if (!localtime_r(&t, &tm) || !strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M", &tm))
-			stamp[0] = '\0';
-		struct callback_args cb = {f.location, f.topic, name, phone, rq->lang->code, stamp};
-		bool ok = writer_do(rq->app, callback_write, &cb) == 1;
-		if (!ok) {
+		struct booking_callback cb = {f.location, f.topic, name, phone, rq->lang->code};
+		if (!booking_callback_create(rq->app, &cb, clock_now())) {
 			page_error(rq, rs, 503, "unavailable",
 			           _("Uw afspraak kon nu niet worden opgeslagen. Er is niets "
 			             "vastgelegd. Probeer het "

@@ -1,6 +1,5 @@
 #include "web/staff.h"
 
-#include <crypt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,165 +7,23 @@
 
 #include "base/clock.h"
 #include "exec/db.h"
-#include "exec/writer.h"
 #include "base/app.h"
 #include "store/catalog.h"
-#include "base/crypto.h"
 #include "net/csrf.h"
 #include "web/handlers.h"
 #include "base/html.h"
 #include "web/page.h"
 #include "web/pages_common.h"
-#include "net/rate.h"
+#include "domain/staff.h"
 #include "net/route.h"
 #include "store/store.h"
 #include "base/text.h"
 
-#define FORM_LOGIN      "/{lang}/medewerker"
-#define FORM_STATUS     "/{lang}/medewerker/status"
-#define FORM_BLOCK      "/{lang}/medewerker/blokkeren"
-#define FORM_LOGOUT     "/{lang}/medewerker/uitloggen"
-#define SESSION_COOKIE  "ww_staff"
-#define SESSION_SECONDS (8 * 3600)
-
-static bool location_exists(struct app *app, const char *location)
-{
-	struct booking_place cfg;
-	return location && booking_place_config(app, location, &cfg);
-}
-
-struct password_args {
-	const char *location, *hash, *now;
-};
-
-/* On the writer: the new hash, and the end of the old sessions. */
-static int password_write(struct app *app, void *arg)
-{
-	struct password_args *a = arg;
-	const char *location = a->location, *hash = a->hash, *now = a->now;
-	sqlite3_stmt *st = store_stmt(
-	    db_bookings(app), "INSERT INTO staff_account(location_id, hash, updated_at) VALUES "
-	                      "(?1, ?2, ?3) ON CONFLICT(location_id) DO UPDATE SET hash = ?2, "
-	                      "updated_at = ?3");
-	bool ok = st && sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC) == SQLITE_OK &&
-	          sqlite3_bind_text(st, 2, hash, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
-	          sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC) == SQLITE_OK &&
-	          sqlite3_step(st) == SQLITE_DONE;
-	if (st)
-		sqlite3_reset(st);
-	/* a new password ends the sessions of the old one */
-	st = store_stmt(db_bookings(app), "DELETE FROM staff_session WHERE location_id = ?1");
-	if (ok && st) {
-		sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
-		ok = sqlite3_step(st) == SQLITE_DONE;
-		sqlite3_reset(st);
-	}
-	return ok ? 1 : 0;
-}
-
-bool staff_set_password(struct app *app, const char *location, const char *password, char *err,
-                        size_t errlen)
-{
-	if (!location_exists(app, location)) {
-		snprintf(err, errlen, "unknown wijkwijzer location '%s'", location ? location : "");
-		return false;
-	}
-	if (!password || text_utf8_length(password) < 12 || strlen(password) > 256) {
-		snprintf(err, errlen, "the password needs at least 12 characters");
-		return false;
-	}
-	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-	struct crypt_data data;
-	memset(&data, 0, sizeof(data));
-	if (!crypt_gensalt_rn("$y$", 0, NULL, 0, setting, sizeof(setting))) {
-		snprintf(err, errlen, "yescrypt is not available");
-		return false;
-	}
-	const char *hash = crypt_r(password, setting, &data);
-	if (!hash || hash[0] == '*') {
-		snprintf(err, errlen, "cannot hash the password");
-		return false;
-	}
-	char now[32];
-	time_t t = clock_now();
-	struct tm tm;
-	if (!gmtime_r(&t, &tm) || !strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm))
-		now[0] = '\0';
-	struct password_args a = {location, hash, now};
-	bool ok = writer_do(app, password_write, &a) == 1;
-	explicit_bzero(&data, sizeof(data));
-	if (!ok)
-		snprintf(err, errlen, "cannot store the password: %s",
-		         store_errmsg(db_bookings(app)));
-	return ok;
-}
-
-static bool check_password(struct app *app, const char *location, const char *password)
-{
-	sqlite3_stmt *st =
-	    store_stmt(db_bookings(app), "SELECT hash FROM staff_account WHERE location_id = ?1");
-	if (!st)
-		return false;
-	sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
-	char stored[256] = "";
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(stored, sizeof(stored), "%s", store_text(st, 0));
-	sqlite3_reset(st);
-	struct crypt_data data;
-	memset(&data, 0, sizeof(data));
-	/* without an account, hash against a dummy so timing does not tell */
-	const char *setting =
-	    *stored ? stored
-	            : "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7";
-	const char *h = crypt_r(password ? password : "", setting, &data);
-	bool ok =
-	    *stored && h && strlen(h) == strlen(stored) && crypto_equal(h, stored, strlen(stored));
-	explicit_bzero(&data, sizeof(data));
-	return ok;
-}
-
-/* ---- login rate limit: failures per client and per location ---------- */
-
-static void pair_key(char *out, size_t n, const char *peer, const char *location)
-{
-	snprintf(out, n, "%s|%.64s", peer ? peer : "", location ? location : "");
-}
-
-/* Seconds this client must still wait before it may try location again
- * (0: it may try now). */
-static long wait_seconds(const char *peer, const char *location, time_t now)
-{
-	if (rate_count("login-client", peer, STAFF_FAILURE_WINDOW_S, false, now) >=
-	    STAFF_CLIENT_FAILURES)
-		return STAFF_FAILURE_WINDOW_S;
-	char key[160];
-	pair_key(key, sizeof(key), peer, location);
-	time_t last;
-	int n = rate_count_last("login-pair", key, STAFF_FAILURE_WINDOW_S, false, now, &last);
-	if (n < STAFF_FREE_FAILURES)
-		return 0;
-	long delay = 1L << (n - STAFF_FREE_FAILURES + 1 > 10 ? 10 : n - STAFF_FREE_FAILURES + 1);
-	if (delay > STAFF_FAILURE_WINDOW_S)
-		delay = STAFF_FAILURE_WINDOW_S;
-	long left = (long)(last + delay - now);
-	return left > 0 ? left : 0;
-}
-
-static void record_failure(const char *peer, const char *location, time_t now)
-{
-	char key[160];
-	pair_key(key, sizeof(key), peer, location);
-	rate_count("login-pair", key, STAFF_FAILURE_WINDOW_S, true, now);
-	rate_count("login-client", peer, STAFF_FAILURE_WINDOW_S, true, now);
-	int all = rate_count("login-location", location, STAFF_FAILURE_WINDOW_S, true, now);
-	/* one line when the attack starts, then one per further hundred;
-	   the location only: client addresses stay out of the log */
-	if (all == STAFF_ALARM_FAILURES || (all > STAFF_ALARM_FAILURES && all % 100 == 0))
-		fprintf(stderr,
-		        "wijkwijzer: ALARM: staff login for %s under attack: %d wrong passwords in "
-		        "%d minutes\n",
-		        location, all, STAFF_FAILURE_WINDOW_S / 60);
-}
+#define FORM_LOGIN     "/{lang}/medewerker"
+#define FORM_STATUS    "/{lang}/medewerker/status"
+#define FORM_BLOCK     "/{lang}/medewerker/blokkeren"
+#define FORM_LOGOUT    "/{lang}/medewerker/uitloggen"
+#define SESSION_COOKIE "ww_staff"
 
 /* ---- sessions ------------------------------------------------------------ */
 
@@ -174,66 +31,10 @@ bool staff_session(struct request *rq, char *location, size_t len)
 {
 	struct sb c;
 	sb_init(&c, 128);
-	bool ok = request_cookie(rq, SESSION_COOKIE, &c) && c.len == 43;
-	unsigned char h[32];
-	if (ok)
-		ok = crypto_sha256(c.data, c.len, h);
+	bool ok = request_cookie(rq, SESSION_COOKIE, &c) &&
+	          staff_session_find(rq->app, sb_str(&c), location, len);
 	sb_free(&c);
-	if (!ok)
-		return false;
-	sqlite3_stmt *st = store_stmt(
-	    db_bookings(rq->app), "SELECT location_id FROM staff_session WHERE token_hash = ?1 AND "
-	                          "expires > ?2");
-	if (!st)
-		return false;
-	sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)clock_now());
-	ok = sqlite3_step(st) == SQLITE_ROW;
-	if (ok)
-		snprintf(location, len, "%s", store_text(st, 0));
-	sqlite3_reset(st);
 	return ok;
-}
-
-struct session_args {
-	const char *location;
-	const unsigned char *hash;
-};
-
-/* On the writer: a new session, and expired ones go. */
-static int session_write(struct app *app, void *arg)
-{
-	struct session_args *a = arg;
-	const char *location = a->location;
-	const unsigned char *h = a->hash;
-	sqlite3_stmt *st = store_stmt(
-	    db_bookings(app), "INSERT INTO staff_session(token_hash, location_id, expires) VALUES "
-	                      "(?1, ?2, ?3)");
-	if (!st)
-		return false;
-	sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, location, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)clock_now() + SESSION_SECONDS);
-	bool ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_reset(st);
-	/* old sessions go */
-	st = store_stmt(db_bookings(app), "DELETE FROM staff_session WHERE expires < ?1");
-	if (st) {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)clock_now());
-		(void)sqlite3_step(st);
-		sqlite3_reset(st);
-	}
-	return ok ? 1 : 0;
-}
-
-static bool new_session(struct app *app, const char *location, struct sb *token)
-{
-	unsigned char raw[32], h[32];
-	if (!crypto_random(raw, sizeof(raw)) || !crypto_base64url(token, raw, sizeof(raw)) ||
-	    !crypto_sha256(token->data, token->len, h))
-		return false;
-	struct session_args a = {location, h};
-	return writer_do(app, session_write, &a) == 1;
 }
 
 static void set_cookie(struct request *rq, struct response *rs, const char *value, int max_age)
@@ -294,10 +95,13 @@ void handle_staff_login(struct request *rq, struct response *rs)
 	}
 	const char *location = params_get(&rq->form, "locatie");
 	const char *password = params_get(&rq->form, "wachtwoord");
-	time_t now = clock_now();
-	const char *known = location_exists(rq->app, location) ? location : "?";
-	long wait = wait_seconds(rq->peer, known, now);
-	if (wait > 0) {
+	struct sb token;
+	sb_init(&token, 64);
+	long wait = 0;
+	enum staff_login_result r =
+	    staff_login(rq->app, rq->peer, location, password, clock_now(), &token, &wait);
+	if (r == STAFF_LOGIN_WAIT) {
+		sb_free(&token);
 		char ra[24];
 		snprintf(ra, sizeof(ra), "%ld", wait);
 		rs->status = 429;
@@ -309,45 +113,31 @@ void handle_staff_login(struct request *rq, struct response *rs)
 		                          "probeer het dan opnieuw."));
 		return;
 	}
-	if (!location_exists(rq->app, location) || !check_password(rq->app, location, password)) {
-		record_failure(rq->peer, known, now);
+	if (r == STAFF_LOGIN_REFUSED) {
+		sb_free(&token);
 		rs->status = 401;
 		login_form(rq, rs, _("Wijkwijzer of wachtwoord klopt niet."));
 		return;
 	}
-	struct sb token;
-	sb_init(&token, 64);
-	if (!new_session(rq->app, location, &token)) {
+	if (r != STAFF_LOGIN_OK) {
 		sb_free(&token);
 		page_error(
 		    rq, rs, 503, "unavailable",
 		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
 		return;
 	}
-	set_cookie(rq, rs, sb_str(&token), SESSION_SECONDS);
+	set_cookie(rq, rs, sb_str(&token), STAFF_SESSION_SECONDS);
 	sb_free(&token);
 	page_redirect(rs, rq, "/medewerker/agenda");
-}
-
-static int logout_write(struct app *app, void *arg)
-{
-	sqlite3_stmt *st =
-	    store_stmt(db_bookings(app), "DELETE FROM staff_session WHERE token_hash = ?1");
-	if (!st)
-		return 0;
-	sqlite3_bind_blob(st, 1, arg, 32, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE;
 }
 
 void handle_staff_logout(struct request *rq, struct response *rs)
 {
 	struct sb c;
 	sb_init(&c, 128);
-	unsigned char h[32];
-	if (request_cookie(rq, SESSION_COOKIE, &c) && crypto_sha256(c.data, c.len, h))
-		(void)writer_do(rq->app, logout_write, h);
+	/* the cookie goes either way; a session left behind expires */
+	if (request_cookie(rq, SESSION_COOKIE, &c))
+		(void)staff_session_end(rq->app, sb_str(&c));
 	sb_free(&c);
 	set_cookie(rq, rs, "", 0);
 	page_redirect(rs, rq, "/medewerker");
@@ -362,24 +152,15 @@ static bool require_staff(struct request *rq, struct response *rs, char *loc, si
 	return false;
 }
 
-static const char *day_param(struct request *rq, char out[11])
+static const char *or_empty(const char *s)
 {
-	const char *d = params_get(&rq->query, "dag");
-	char probe[BOOKING_TIME_LEN];
-	struct hours_day day;
-	int m;
-	if (d && strlen(d) == 10) {
-		snprintf(probe, sizeof(probe), "%sT00:00", d);
-		if (booking_parse_time(probe, &day, &m)) {
-			snprintf(out, 11, "%s", d);
-			return out;
-		}
-	}
-	time_t now = clock_now();
-	struct tm tm;
-	if (!localtime_r(&now, &tm) || !strftime(out, 11, "%Y-%m-%d", &tm))
-		snprintf(out, 11, "2026-01-01");
-	return out;
+	return s ? s : "";
+}
+
+/* "09:30" of "2026-12-01T09:30" */
+static const char *clock_time(const char *local)
+{
+	return local && strlen(local) >= 16 ? local + 11 : "";
 }
 
 static void needs_text(struct sb *o, unsigned needs, const char *interpreter)
@@ -427,7 +208,15 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 	char loc[65], day[11];
 	if (!require_staff(rq, rs, loc, sizeof(loc)))
 		return;
-	day_param(rq, day);
+	struct hours_day d;
+	staff_day(params_get(&rq->query, "dag"), clock_now(), day, &d);
+	struct booking_list bookings;
+	if (!booking_day_list(rq->app, loc, day, &bookings)) {
+		page_error(
+		    rq, rs, 503, "unavailable",
+		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
+		return;
+	}
 	struct sb *o = &rs->body;
 	page_begin(rs, rq, _("Agenda"), 0);
 	char pname[128] = "";
@@ -439,11 +228,6 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 			snprintf(pname, sizeof(pname), "%s", store_text(st, 0));
 		sqlite3_reset(st);
 	}
-	struct hours_day d;
-	int m;
-	char probe[BOOKING_TIME_LEN];
-	snprintf(probe, sizeof(probe), "%sT00:00", day);
-	booking_parse_time(probe, &d, &m);
 	struct sb label, url;
 	sb_init(&label, 128);
 	sb_init(&url, 256);
@@ -472,12 +256,6 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 	         "data-live-date=\"%s\" "
 	         "data-live-reload=\"%s\" hidden></p>\n",
 	         loc, day, _("Er is iets veranderd in de agenda. Laad de pagina opnieuw."));
-	st = store_stmt(
-	    db_bookings(rq->app),
-	    "SELECT id, start, end, topic, status, coalesce(name, ''), coalesce(phone, ''), "
-	    "coalesce(email, ''), needs, interpreter_lang, coalesce(summary, ''), reference, "
-	    "origin FROM booking WHERE location_id = ?1 AND substr(start, 1, 10) = ?2 AND "
-	    "status <> 'cancelled' ORDER BY start, id");
 	html_fmt(o,
 	         "<table class=\"agenda\">\n<caption "
 	         "class=\"visually-hidden\">%s</caption>\n<thead><tr><th scope=\"col\">%s</th>"
@@ -486,52 +264,42 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 	         "<th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
 	         _("Afspraken van deze dag"), _("Tijd"), _("Wie"), _("Onderwerp"), _("Nodig"),
 	         _("Status"), _("Actie"));
-	size_t n = 0;
 	struct sb back;
 	sb_init(&back, 256);
 	page_link(&back, rq, "/medewerker/agenda?dag=");
 	sb_puts(&back, day);
-	if (st) {
-		sqlite3_bind_text(st, 1, loc, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			n++;
-			long long id = sqlite3_column_int64(st, 0);
-			char ref[16];
-			booking_reference_display(store_text(st, 11), ref);
+	for (size_t i = 0; i < bookings.n; i++) {
+		const struct booking *b = &bookings.items[i];
+		char ref[16];
+		booking_reference_display(b->reference, ref);
+		html_fmt(o,
+		         "<tr><td class=\"ltr\">%.5s-%.5s</td><td>%s<br><span "
+		         "class=\"ltr\">%s</span> <span class=\"ltr\">%s</span>"
+		         "<br><span class=\"ltr muted\">%s</span></td><td>",
+		         clock_time(b->start), clock_time(b->end), or_empty(b->name),
+		         or_empty(b->phone), or_empty(b->email), ref);
+		html_text(o, or_empty(b->topic));
+		html_raw(o, "</td><td>");
+		needs_text(o, b->needs, b->interpreter_lang);
+		if (b->summary && *b->summary)
 			html_fmt(o,
-			         "<tr><td class=\"ltr\">%.5s-%.5s</td><td>%s<br><span "
-			         "class=\"ltr\">%s</span> <span class=\"ltr\">%s</span>"
-			         "<br><span class=\"ltr muted\">%s</span></td><td>",
-			         store_text(st, 1) + 11, store_text(st, 2) + 11, store_text(st, 5),
-			         store_text(st, 6), store_text(st, 7), ref);
-			html_text(o, store_text(st, 3));
-			html_raw(o, "</td><td>");
-			needs_text(o, (unsigned)sqlite3_column_int(st, 8),
-			           sqlite3_column_type(st, 9) == SQLITE_NULL ? NULL
-			                                                     : store_text(st, 9));
-			if (*store_text(st, 10))
-				html_fmt(o,
-				         "<details><summary>%s</summary><pre "
-				         "class=\"summary\">%s</pre></details>",
-				         _("Zelfcheck (gedeeld)"), store_text(st, 10));
-			const char *status = store_text(st, 4);
-			html_fmt(o, "</td><td>%s</td><td>",
-			         strcmp(status, "checked_in") == 0 ? _("Aangemeld")
-			         : strcmp(status, "no_show") == 0  ? _("Niet gekomen")
-			                                           : _("Verwacht"));
-			if (strcmp(status, "confirmed") == 0) {
-				status_form(rq, o, id, "checked_in", _("Aanmelden"), sb_str(&back));
-				status_form(rq, o, id, "no_show", _("Niet gekomen"), sb_str(&back));
-			} else {
-				status_form(rq, o, id, "confirmed", _("Terugzetten"),
-				            sb_str(&back));
-			}
-			html_raw(o, "</td></tr>\n");
+			         "<details><summary>%s</summary><pre "
+			         "class=\"summary\">%s</pre></details>",
+			         _("Zelfcheck (gedeeld)"), b->summary);
+		const char *status = or_empty(b->status);
+		html_fmt(o, "</td><td>%s</td><td>",
+		         strcmp(status, "checked_in") == 0 ? _("Aangemeld")
+		         : strcmp(status, "no_show") == 0  ? _("Niet gekomen")
+		                                           : _("Verwacht"));
+		if (strcmp(status, "confirmed") == 0) {
+			status_form(rq, o, b->id, "checked_in", _("Aanmelden"), sb_str(&back));
+			status_form(rq, o, b->id, "no_show", _("Niet gekomen"), sb_str(&back));
+		} else {
+			status_form(rq, o, b->id, "confirmed", _("Terugzetten"), sb_str(&back));
 		}
-		sqlite3_reset(st);
+		html_raw(o, "</td></tr>\n");
 	}
-	if (!n)
+	if (!bookings.n)
 		html_fmt(o, "<tr><td colspan=\"6\">%s</td></tr>\n",
 		         _("Geen afspraken op deze dag."));
 	html_raw(o, "</tbody>\n</table>\n");
@@ -567,6 +335,7 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 	sb_free(&back);
 	sb_free(&label);
 	sb_free(&url);
+	booking_list_free(&bookings);
 	page_end(rs, rq);
 }
 
@@ -587,10 +356,8 @@ void handle_staff_status(struct request *rq, struct response *rs)
 		return;
 	long id;
 	const char *status = params_get(&rq->form, "status");
-	if (!text_parse_long(params_get(&rq->form, "id"), 1, 1L << 40, &id) || !status ||
-	    (strcmp(status, "checked_in") && strcmp(status, "no_show") &&
-	     strcmp(status, "confirmed")) ||
-	    !booking_set_status(rq->app, loc, id, status)) {
+	if (!text_parse_long(params_get(&rq->form, "id"), 1, 1L << 40, &id) ||
+	    !staff_set_status(rq->app, loc, id, status)) {
 		page_error(
 		    rq, rs, 400, "bad_status",
 		    _("Dit lukte niet. Misschien hoort de afspraak bij een andere wijkwijzer."));
@@ -614,69 +381,25 @@ void handle_staff_block(struct request *rq, struct response *rs)
 	back_to(rq, rs);
 }
 
-/* CSV cells that start like a formula are prefixed, so a spreadsheet
- * never runs them (CSV injection). */
-static void csv_cell(struct sb *o, const char *v, bool last)
-{
-	sb_putc(o, '"');
-	if (v && strchr("=+-@\t\r", v[0]) && v[0])
-		sb_putc(o, '\'');
-	for (const char *p = v ? v : ""; *p; p++) {
-		if (*p == '"')
-			sb_putc(o, '"');
-		sb_putc(o, *p == '\n' || *p == '\r' ? ' ' : *p);
-	}
-	sb_puts(o, last ? "\"\r\n" : "\",");
-}
-
 void handle_staff_export(struct request *rq, struct response *rs)
 {
 	char loc[65], day[11];
 	if (!require_staff(rq, rs, loc, sizeof(loc)))
 		return;
-	day_param(rq, day);
+	staff_day(params_get(&rq->query, "dag"), clock_now(), day, NULL);
+	if (!staff_export_csv(rq->app, loc, day, &rs->body)) {
+		/* a CSV without some of the day's rows would look complete */
+		page_error(
+		    rq, rs, 503, "unavailable",
+		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
+		return;
+	}
 	rs->content_type = "text/csv; charset=utf-8";
 	struct sb disp;
 	sb_init(&disp, 128);
 	sb_appendf(&disp, "attachment; filename=\"agenda-%s-%s.csv\"", loc, day);
 	response_header(rs, "Content-Disposition", sb_str(&disp));
 	sb_free(&disp);
-	struct sb *o = &rs->body;
-	sb_puts(o, "\xEF\xBB\xBF"); /* spreadsheets need the BOM to read UTF-8 */
-	const char *head[] = {
-	    "tijd",      "einde", "code",     "naam",     "telefoon",           "email",
-	    "onderwerp", "tolk",  "rolstoel", "meenemen", "clientondersteuner", "status",
-	    "zelfcheck"};
-	for (size_t i = 0; i < 13; i++)
-		csv_cell(o, head[i], i == 12);
-	sqlite3_stmt *st =
-	    store_stmt(db_bookings(rq->app),
-	               "SELECT start, end, reference, name, phone, email, topic, needs, "
-	               "interpreter_lang, status, summary FROM booking WHERE location_id = "
-	               "?1 AND substr(start, 1, 10) = ?2 AND status <> 'cancelled' ORDER BY start");
-	if (!st)
-		return;
-	sqlite3_bind_text(st, 1, loc, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		unsigned needs = (unsigned)sqlite3_column_int(st, 7);
-		char ref[16];
-		booking_reference_display(store_text(st, 2), ref);
-		csv_cell(o, store_text(st, 0) + 11, false);
-		csv_cell(o, store_text(st, 1) + 11, false);
-		csv_cell(o, ref, false);
-		csv_cell(o, store_text(st, 3), false);
-		csv_cell(o, store_text(st, 4), false);
-		csv_cell(o, store_text(st, 5), false);
-		csv_cell(o, store_text(st, 6), false);
-		csv_cell(o, (needs & NEED_INTERPRETER) ? store_text(st, 8) : "", false);
-		csv_cell(o, (needs & NEED_WHEELCHAIR) ? "ja" : "", false);
-		csv_cell(o, (needs & NEED_COMPANION) ? "ja" : "", false);
-		csv_cell(o, (needs & NEED_CLIENT_SUPPORT) ? "ja" : "", false);
-		csv_cell(o, store_text(st, 9), false);
-		csv_cell(o, store_text(st, 10), true);
-	}
-	sqlite3_reset(st);
 }
 
 void staff_booking_panel(struct request *rq, struct sb *o, const struct booking *b)

@@ -336,6 +336,95 @@ def test_api_contract(server, binary, sanitizer):
     check(st == 404 and "<x>" not in resp, "unknown location 404")
 
 
+def details_errors(server, local, name="Anna", phone="", email="", extra=None, location="ww-zuid",
+                   topic="geldzaken"):
+    """The booking form's answer to these details: (status, page text)."""
+    st, _, body = server.get(f"/nl/afspraak?locatie={location}&onderwerp={topic}&tijd={local}")
+    action, fields = form_fields(body, "/afspraak/gegevens")
+    if not check(st == 200 and action, f"details form for {local}: {st}"):
+        return None, ""
+    fields = [(k, v) for k, v in fields if k not in ("naam", "telefoon", "email")]
+    st, _, body = post_form(server, action, fields,
+                            [("naam", name), ("telefoon", phone), ("email", email)] + list(extra or []))
+    return st, html.unescape(body)
+
+
+def api_errors(server, start, name="Anna", phone=None, email=None, extra=None, location="ww-zuid",
+               topic="geldzaken"):
+    """The booking API's answer to these details: (status, error object)."""
+    payload = {"location": location, "start": start, "topic": topic, "name": name}
+    if phone is not None:
+        payload["phone"] = phone
+    if email is not None:
+        payload["email"] = email
+    payload.update(extra or {})
+    st, _, resp = server.request("POST", "/api/v1/bookings", json.dumps(payload).encode(),
+                                 {"Content-Type": "application/json"})
+    return st, json.loads(resp).get("error", {}) if resp.startswith("{") else {}
+
+
+def test_one_validator(server, binary, sanitizer):
+    """The booking form and the API check the resident's details with one
+    set of rules (domain/booking.c booking_validate): a name without
+    control or bidi characters, the form's e-mail rule. Each refusal is the
+    same field error in both, with the same words."""
+    s = free_slot(server, "ww-zuid", "geldzaken")
+    check(s is not None, "a free slot exists")
+    if s is None:
+        return
+    local = s["start"][:16]
+    bad_char = "In uw naam staat een teken dat we niet kunnen gebruiken"
+    cases = [
+        # (what, details, field, code, words on the form)
+        ("a name with DEL", {"name": "Anna\x7f"}, "name", "bad_character", bad_char),
+        ("a name with RIGHT-TO-LEFT OVERRIDE", {"name": "Anna\u202egnp.exe"}, "name", "bad_character", bad_char),
+        ("a name with a C1 control", {"name": "An\u0085na"}, "name", "bad_character", bad_char),
+        ("a name with LEFT-TO-RIGHT ISOLATE", {"name": "\u2066Anna"}, "name", "bad_character", bad_char),
+        ("a name with RIGHT-TO-LEFT MARK", {"name": "Anna\u200f"}, "name", "bad_character", bad_char),
+        ("an e-mail address without a dot in the domain", {"email": "anna@voorbeeld"}, "email", "malformed",
+         "Dit e-mailadres klopt niet"),
+        ("an e-mail address with a comma", {"email": "anna,piet@voorbeeld.nl"}, "email", "malformed",
+         "Dit e-mailadres klopt niet"),
+        # what the form refused before, and still does
+        ("an empty name", {"name": ""}, "name", "missing", "Vul uw naam in"),
+        ("a name of spaces", {"name": "   "}, "name", "missing", "Vul uw naam in"),
+        ("a name of 101 characters", {"name": "é" * 101}, "name", "too_long", "Uw naam is te lang"),
+        ("a phone number with letters", {"phone": "06 1234abcd"}, "phone", "malformed", "telefoonnummer klopt niet"),
+        ("a phone number with too few digits", {"phone": "06 123"}, "phone", "malformed", "telefoonnummer klopt niet"),
+        ("an e-mail address without a domain", {"email": "x@"}, "email", "malformed", "Dit e-mailadres klopt niet"),
+    ]
+    for what, details, field, code, words in cases:
+        name = details.get("name", "Anna")
+        st, page = details_errors(server, local, name=name, phone=details.get("phone", ""),
+                                  email=details.get("email", ""))
+        check(st == 422 and words in page, f"the form refuses {what}: {st}")
+        st, err = api_errors(server, s["start"], name=name, phone=details.get("phone"),
+                             email=details.get("email"))
+        fields, codes = err.get("fields", {}), err.get("field_codes", {})
+        check(st == 422 and err.get("code") == "invalid" and list(fields) == [field],
+              f"the API refuses {what} in the field {field}: {st} {err}")
+        check(words in fields.get(field, "") and fields.get(field, "") in page,
+              f"with the words of the form for {what}: {fields.get(field)!r}")
+        check(codes.get(field) == code, f"and the code {code} for {what}: {codes}")
+    # the interpreter: both ask for a language the wijkwijzer can book
+    st, page = details_errors(server, local, extra=[("nodig", "tolk"), ("tolktaal", "xx")])
+    check(st == 422 and "Kies de taal voor de tolk" in page, f"the form refuses an unknown interpreter language: {st}")
+    for value in ("xx", "", "x" * 500):
+        st, err = api_errors(server, s["start"], extra={"interpreter": value})
+        check(st == 422 and list(err.get("fields", {})) == ["interpreter"] and
+              err.get("field_codes", {}).get("interpreter") in ("unknown", "missing"),
+              f"the API refuses the interpreter language {value[:8]!r}: {st} {err}")
+    # names of many scripts, joiners and an apostrophe stay welcome
+    for name in ("Zoë O'Brien", "محمد", "Çağla Öztürk", "Олена", "मेघा\u200d", "Anna-Lena"):
+        st, page = details_errors(server, local, name=name, email="anna@voorbeeld.nl")
+        check(st == 200 and "Klopt alles?" in page, f"the form takes the name {name!r}: {st}")
+    s2 = free_slot(server, "ww-zuid", "geldzaken", skip=1)
+    st, _, resp = server.request("POST", "/api/v1/bookings", json.dumps(
+        {"location": "ww-zuid", "start": s2["start"], "topic": "geldzaken", "name": "محمد",
+         "email": "m@voorbeeld.nl", "interpreter": "ar"}).encode(), {"Content-Type": "application/json"})
+    check(st == 201, f"the API books with an Arabic name and an interpreter: {st} {resp[:200]}")
+
+
 def test_token_guessing(server, binary, sanitizer):
     import base64
     answered = []

@@ -279,3 +279,77 @@ void test_rd_to_wgs84(void)
 	                      &lon); /* Domtoren, Utrecht (52.0906 N, 5.1214 E) */
 	CHECK(fabs(lat - 52.0906) < 0.001 && fabs(lon - 5.1214) < 0.001);
 }
+
+void test_booking_validate(void)
+{
+	/* names: any script, joiners and apostrophes; no controls or bidi */
+	CHECK(booking_check_name("Zoë O'Brien") == BOOKING_FIELD_OK);
+	CHECK(booking_check_name("مريم") == BOOKING_FIELD_OK);
+	CHECK(booking_check_name("मेघा\u200d") == BOOKING_FIELD_OK); /* ZWJ */
+	CHECK(booking_check_name(NULL) == BOOKING_FIELD_MISSING);
+	CHECK(booking_check_name("") == BOOKING_FIELD_MISSING);
+	CHECK(booking_check_name(" \t ") == BOOKING_FIELD_MISSING);
+	CHECK(booking_check_name("Jan\tJansen") == BOOKING_FIELD_BAD_CHAR);
+	CHECK(booking_check_name("Anna\x7f") == BOOKING_FIELD_BAD_CHAR);
+	CHECK(booking_check_name("An\xc2\x85"
+	                         "na") == BOOKING_FIELD_BAD_CHAR);
+	CHECK(booking_check_name("Anna\u202eexe.gnp") == BOOKING_FIELD_BAD_CHAR);
+	CHECK(booking_check_name("\u2066Anna\u2069") == BOOKING_FIELD_BAD_CHAR);
+	CHECK(booking_check_name("Anna\u200e") == BOOKING_FIELD_BAD_CHAR);
+	CHECK(booking_check_name("Anna\u061c") == BOOKING_FIELD_BAD_CHAR);
+	CHECK(booking_check_name("An\u2028na") == BOOKING_FIELD_BAD_CHAR);
+	CHECK(booking_check_name("Anna\xc3") == BOOKING_FIELD_BAD_CHAR); /* cut UTF-8 */
+	char name[2 * 101 + 1];
+	for (size_t i = 0; i < 101; i++)
+		memcpy(name + 2 * i, "\xc3\xa9", 2); /* é: 2 bytes, 1 character */
+	name[2 * 101] = '\0';
+	CHECK(booking_check_name(name) == BOOKING_FIELD_TOO_LONG);
+	name[2 * 100] = '\0';
+	CHECK(booking_check_name(name) == BOOKING_FIELD_OK);
+	/* phone numbers */
+	CHECK(booking_check_phone("06 12345678") == BOOKING_FIELD_OK);
+	CHECK(booking_check_phone("+31 (0)6-1234 5678") == BOOKING_FIELD_OK);
+	CHECK(booking_check_phone("06 1234567") == BOOKING_FIELD_OK); /* 9 digits */
+	CHECK(booking_check_phone("06 123456") == BOOKING_FIELD_MALFORMED);
+	CHECK(booking_check_phone("0612345678901234") == BOOKING_FIELD_MALFORMED); /* 16 digits */
+	CHECK(booking_check_phone("06 12 34 56 78 90 12") == BOOKING_FIELD_OK); /* 20 characters */
+	CHECK(booking_check_phone("06 12 34 56 78 90 123") ==
+	      BOOKING_FIELD_MALFORMED); /* 21 characters */
+	CHECK(booking_check_phone("06 1234abcd") == BOOKING_FIELD_MALFORMED);
+	CHECK(booking_check_phone("") == BOOKING_FIELD_MALFORMED);
+	/* e-mail addresses: the form's rule */
+	CHECK(booking_check_email("anna@voorbeeld.nl") == BOOKING_FIELD_OK);
+	CHECK(booking_check_email("anna@voorbeeld") == BOOKING_FIELD_MALFORMED);
+	CHECK(booking_check_email("anna@.nl") == BOOKING_FIELD_MALFORMED);
+	CHECK(booking_check_email("anna@voorbeeld.") == BOOKING_FIELD_MALFORMED);
+	CHECK(booking_check_email("@voorbeeld.nl") == BOOKING_FIELD_MALFORMED);
+	CHECK(booking_check_email("a@b@voorbeeld.nl") == BOOKING_FIELD_MALFORMED);
+	CHECK(booking_check_email("anna piet@voorbeeld.nl") == BOOKING_FIELD_MALFORMED);
+	CHECK(booking_check_email("anna,piet@voorbeeld.nl") == BOOKING_FIELD_MALFORMED);
+	CHECK(booking_check_email("<anna@voorbeeld.nl>") == BOOKING_FIELD_MALFORMED);
+	/* the whole request: optional fields, the interpreter, the language */
+	struct booking_request rq = {.name = "Anna", .lang = "nl"};
+	struct booking_errors e;
+	CHECK(booking_validate(&rq, &e) && e.name == BOOKING_FIELD_OK &&
+	      e.phone == BOOKING_FIELD_OK && e.email == BOOKING_FIELD_OK);
+	rq.phone = "";
+	rq.email = "";
+	rq.interpreter_lang = "xx"; /* ignored without the need */
+	CHECK(booking_validate(&rq, &e));
+	rq.needs = NEED_INTERPRETER;
+	CHECK(!booking_validate(&rq, &e) && e.interpreter == BOOKING_FIELD_UNKNOWN);
+	rq.interpreter_lang = "";
+	CHECK(!booking_validate(&rq, &e) && e.interpreter == BOOKING_FIELD_MISSING);
+	rq.interpreter_lang = "ti";
+	CHECK(booking_validate(&rq, &e) && booking_interpreter_known("ar") &&
+	      !booking_interpreter_known("nl"));
+	rq.lang = "xx";
+	CHECK(!booking_validate(&rq, &e) && e.lang == BOOKING_FIELD_UNKNOWN &&
+	      e.name == BOOKING_FIELD_OK);
+	rq.lang = NULL;
+	rq.name = "Anna\x7f";
+	rq.email = "anna@voorbeeld";
+	CHECK(!booking_validate(&rq, &e) && e.lang == BOOKING_FIELD_MISSING &&
+	      e.name == BOOKING_FIELD_BAD_CHAR && e.email == BOOKING_FIELD_MALFORMED &&
+	      e.phone == BOOKING_FIELD_OK);
+}

@@ -9,7 +9,7 @@
 #include "net/http.h"
 #include "base/i18n.h"
 #include "base/json.h"
-#include "net/rate.h"
+#include "base/rate.h"
 #include "net/route.h"
 #include "net/server.h"
 #include "store/catalog.h"

@@ -41,6 +41,7 @@ int main(int argc, char **argv)
 	test_hours();
 	test_fts_query();
 	test_booking_time();
+	test_booking_validate();
 	test_fts_utf8_cut();
 	test_rd_to_wgs84();
 	test_rate();

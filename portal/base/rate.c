@@ -1,4 +1,4 @@
-#include "net/rate.h"
+#include "base/rate.h"
 #include "base/clock.h"
 
 #include <pthread.h>

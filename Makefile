@@ -137,7 +137,7 @@ test-deps:
 $(BUILD)/unit-tests: $(UNIT_SRC) tests/unit/unit.h $(BUILD)/libportal.a
 	$(CC) $(CPPFLAGS) -Itests/unit $(ALLCFLAGS) $(UNIT_SRC) $(BUILD)/libportal.a -o $@ $(LDLIBS) $(UNITLIBS)
 
-unit: $(BUILD)/unit-tests $(MO)
+unit: $(BUILD)/unit-tests $(MO) content
 	$(BUILD)/unit-tests $(BUILD)/locale
 
 integration: all

@@ -57,5 +57,9 @@ void test_search(void);
 void test_hours_moment(void);
 void test_crypto(void);
 void test_selfcheck_seal(void);
+void test_content(void);
+
+/* The built content (build/content), for tests that render pages. */
+extern const char *unit_content_dir;
 
 #endif

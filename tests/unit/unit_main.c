@@ -8,6 +8,8 @@
 
 int unit_passed, unit_failed;
 
+const char *unit_content_dir;
+
 int main(int argc, char **argv)
 {
 	/* as main.c does: the server's error answers are the web layer's pages */
@@ -16,6 +18,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: unit-tests LOCALEDIR\n");
 		return 2;
 	}
+	/* the built content beside the locales: build/locale -> build/content */
+	static char content[4096];
+	snprintf(content, sizeof(content), "%s/../content", argv[1]);
+	unit_content_dir = content;
 	if (i18n_init(argv[1]) != 0)
 		fprintf(stderr, "note: some locales are missing; run make deps\n");
 	test_sb();
@@ -45,6 +51,7 @@ int main(int argc, char **argv)
 	test_search();
 	test_crypto();
 	test_selfcheck_seal();
+	test_content();
 	i18n_shutdown();
 	printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The layer check: includes in portal/ point down, never up, and modules
-do not include each other in a cycle.
+"""The layer check: includes in portal/ point down, never up, modules
+do not include each other in a cycle, and there is no SQL above the
+domain.
 
 The layers, lowest first (README "Layout"):
 
@@ -17,8 +18,16 @@ A file may include headers of its own layer and of the layers below. A
 module is a .c file with its .h; modules may not form an include cycle
 (within a layer: across layers the first rule already forbids it).
 
+No SQL above the domain: a file in net/, web/, api/ or app/ calls
+repository functions of store/ and domain/, so it does not call
+store_stmt() or sqlite3_*(), reach the content database's handle
+(catalog_store()) or include store/store.h or <sqlite3.h> (opening the
+database is store/store_open.h). Comments and string literals do not
+count. The files in PENDING_SQL may still run statements on the bookings
+database (store_stmt(db_bookings(...), ...)), nothing else.
+
   tools/layers.py [ROOT]        check, print each violation, exit 1 on any
-  tools/layers.py --self-test   show that a violation and a cycle are found
+  tools/layers.py --self-test   show that each kind of violation is found
 """
 import os
 import re
@@ -33,6 +42,20 @@ RANK["import"] = RANK["app"]
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z]+)/([A-Za-z0-9_]+)\.h"', re.M)
 # the templates' {% header "layer/name.h" %}: the includes of their C
 HEADER = re.compile(r'\{%-?\s*header\s+"([a-z]+)/([A-Za-z0-9_]+)\.h"')
+
+# "No SQL above the domain" (CONTRIBUTING.md): these layers call repository
+# functions of store/ and domain/ instead.
+NO_SQL = {"net", "web", "api", "app"}
+SQL_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*("store/store\.h"|<sqlite3\.h>)', re.M)
+SQL_USE = re.compile(r'\b(?:store_stmt|catalog_store|sqlite3_\w+)\b')
+BOOKINGS_STMT = re.compile(r'store_stmt\s*\(\s*db_bookings\s*\(')
+# Comments and string and character literals, which SQL_USE must not see.
+COMMENT_OR_LITERAL = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
+
+# Files above the domain that may still run SQL themselves: none. (The
+# list stays for a move in progress; a listed file without SQL is a
+# problem, so it can only shrink.)
+PENDING_SQL = set()
 
 
 def modules(root):
@@ -69,9 +92,65 @@ def modules(root):
     return graph
 
 
+def blank(m):
+    """A comment or literal as spaces, keeping its newlines (and so the
+    line numbers of what follows)."""
+    return re.sub(r"[^\n]", " ", m.group(0))
+
+
+def sql_problems(root):
+    """file:line of every use of SQL in the layers above the domain."""
+    problems = []
+    base = os.path.join(root, "portal")
+    seen_pending = set()
+    for layer in sorted(NO_SQL):
+        d = os.path.join(base, layer)
+        if not os.path.isdir(d):
+            continue
+        for name in sorted(os.listdir(d)):
+            if not name.endswith((".c", ".h")):
+                continue
+            rel = f"{layer}/{name}"
+            pending = rel in PENDING_SQL
+            with open(os.path.join(d, name), encoding="utf-8") as f:
+                text = f.read()
+
+            def where(pos):
+                return f"portal/{rel}:{text[:pos].count(chr(10)) + 1}"
+
+            used = False
+            for m in SQL_INCLUDE.finditer(text):
+                used = True
+                if not pending:
+                    problems.append(f"{where(m.start())}: SQL above the domain: includes "
+                                    f"{m.group(1)} (call store/ or domain/ "
+                                    "functions; store/store_open.h opens the database)")
+            code = COMMENT_OR_LITERAL.sub(blank, text)
+            for m in SQL_USE.finditer(code):
+                used = True
+                word = m.group(0)
+                if pending and word == "store_stmt" and BOOKINGS_STMT.match(code, m.start()):
+                    continue
+                if pending and word.startswith("sqlite3_"):
+                    continue  # on the bookings statements its store_stmt calls return
+                what = ("a statement that is not on the bookings database (PENDING_SQL allows only "
+                        "store_stmt(db_bookings(...), ...))" if pending and word == "store_stmt"
+                        else "the content database's handle" if word == "catalog_store"
+                        else f"{word}()")
+                problems.append(f"{where(m.start())}: SQL above the domain: {what}")
+            if pending:
+                seen_pending.add(rel)
+                if not used:
+                    problems.append(f"portal/{rel}: listed in PENDING_SQL but runs no SQL any more: "
+                                    "take it off the list")
+    for rel in sorted(PENDING_SQL - seen_pending):
+        problems.append(f"portal/{rel}: listed in PENDING_SQL but does not exist")
+    return problems
+
+
 def check(root):
     graph = modules(root)
-    problems = []
+    problems = sql_problems(root)
     for (layer, mod), deps in sorted(graph.items()):
         if layer not in RANK:
             problems.append(f"portal/{layer}/: not a layer ({', '.join(ORDER)}, import)")
@@ -121,7 +200,8 @@ def check(root):
 
 
 def self_test(root):
-    """A copy of portal/ with one upward include and one cycle added."""
+    """A copy of portal/ with one upward include, one cycle and SQL above the
+    domain added."""
     ok = True
     with tempfile.TemporaryDirectory() as d:
         shutil.copytree(os.path.join(root, "portal"), os.path.join(d, "portal"),
@@ -145,7 +225,39 @@ def self_test(root):
         if not any(p.startswith("include cycle") and "base/sb" in p and "base/text" in p for p in found):
             print("layers self-test: a cycle was not found:", found)
             ok = False
-    print("layers self-test: an upward include and a cycle are both found" if ok else "layers self-test: FAILED")
+        # SQL above the domain, one kind per file (each must be reported with
+        # its file and line); mentions in comments and strings are not SQL
+        pending = sorted(PENDING_SQL)[0] if PENDING_SQL else None
+        added = [
+            ("web/home.c", '\nstatic void sql(struct store *s) { store_stmt(s, "SELECT 1"); }\n',
+             "store_stmt()"),
+            ("api/api.c", "\n#include <sqlite3.h>\n", "<sqlite3.h>"),
+            ("net/route.c", '\n#include "store/store.h"\n', "store/store.h"),
+            ("app/routes.c", "\nstatic int sql(void) { return sqlite3_threadsafe(); }\n",
+             "sqlite3_threadsafe()"),
+            ("web/page.c", "\nstatic void *db(struct catalog *c) { return catalog_store(c); }\n",
+             "the content database's handle"),
+        ]
+        if pending:  # an allowed file: a content query is still found
+            added.append((pending, '\nstatic void q(struct app *a) { store_stmt(catalog_store(db_catalog(a)), '
+                          '"SELECT name FROM place"); }\n', "not on the bookings database"))
+        for rel, code, _ in added:
+            with open(os.path.join(d, "portal", rel), "a") as f:
+                f.write('\n/* store_stmt(x) in a comment */ static const char *note = "sqlite3_open";\n')
+                f.write(code)
+        found = check(d)
+        for rel, code, what in added:
+            with open(os.path.join(d, "portal", rel)) as f:
+                line = f.read().rstrip("\n").count("\n") + 1
+            if not any(p.startswith(f"portal/{rel}:{line}: SQL above the domain") and what in p for p in found):
+                print(f"layers self-test: SQL above the domain in {rel}:{line} ({what}) was not found:",
+                      *found, sep="\n  ")
+                ok = False
+            if any(p.startswith(f"portal/{rel}:{line - 1}:") for p in found):
+                print(f"layers self-test: a comment or string in {rel}:{line - 1} was taken for SQL")
+                ok = False
+    print("layers self-test: an upward include, a cycle and SQL above the domain (also a content query in "
+          "an allowed file) are all found" if ok else "layers self-test: FAILED")
     return ok
 
 
@@ -159,7 +271,9 @@ def main():
     problems = check(root)
     for p in problems:
         print(p)
-    print(f"layers: {len(problems)} problem(s)" if problems else "layers: every include points down, no cycles")
+    print(f"layers: {len(problems)} problem(s)" if problems else
+          "layers: every include points down, no cycles, no SQL above the domain "
+          f"(bookings statements still in: {', '.join(sorted(PENDING_SQL)) or 'none'})")
     sys.exit(1 if problems else 0)
 
 

@@ -9,11 +9,11 @@
 #include "base/app.h"
 #include "domain/booking.h"
 #include "store/catalog.h"
+#include "store/content.h"
 #include "web/handlers.h"
 #include "base/html.h"
 #include "web/page.h"
 #include "net/route.h"
-#include "store/store.h"
 #include "base/text.h"
 
 static void json_kv(struct sb *o, const char *key, const char *value, bool comma)
@@ -121,48 +121,35 @@ void handle_api_services(struct request *rq, struct response *rs)
 	catalog_result_free(&r);
 }
 
-/* Rows of a one-column query as a JSON array of strings (translated). */
-static void json_column_array(struct sb *o, struct store *db, const char *key, const char *sql,
-                              const char *id, bool translate)
+/* A list of texts as a JSON array of strings (empty when the lookup, ok,
+ * failed); frees the list. */
+static void json_strings_array(struct sb *o, const char *key, bool ok, struct content_strings *v)
 {
 	sb_putc(o, ',');
 	json_string(o, key);
 	sb_puts(o, ":[");
-	sqlite3_stmt *st = store_stmt(db, sql);
-	if (st) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		bool first = true;
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (!first)
-				sb_putc(o, ',');
-			first = false;
-			const char *v = store_text_or_null(st, 0);
-			json_string(o, translate ? C_(v) : v);
-		}
-		sqlite3_reset(st);
+	for (size_t i = 0; ok && i < v->n; i++) {
+		if (i)
+			sb_putc(o, ',');
+		json_string(o, v->v[i]);
 	}
+	content_strings_free(v);
 	sb_puts(o, "]");
 }
 
 void handle_api_service(struct request *rq, struct response *rs)
 {
 	struct catalog *c = db_catalog(rq->app);
-	struct store *db = catalog_store(c);
 	const char *id = route_param(rq, 0);
-	sqlite3_stmt *st = store_stmt(
-	    db, "SELECT s.id, s.name, s.description, s.application_process, s.fees_description, "
-	        "s.eligibility_description, s.url, o.id, o.name, o.website, o.email, f.free FROM "
-	        "services s JOIN organizations o ON o.id = s.organization_id JOIN service_flags f "
-	        "ON f.service_id = s.id WHERE s.id = ?1 AND s.status = 'active'");
-	if (!st) {
+	struct content_service svc;
+	enum content_result found = content_service(c, id, &svc);
+	if (found == CONTENT_ERROR) {
 		json_error(
 		    rs, 500, "internal",
 		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
 		return;
 	}
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
+	if (found != CONTENT_FOUND) {
 		json_error(
 		    rs, 404, "not_found",
 		    _("Dit aanbod bestaat niet (meer). Zoek opnieuw, of vraag het de wijkwijzer."));
@@ -171,86 +158,63 @@ void handle_api_service(struct request *rq, struct response *rs)
 	json_response(rs);
 	struct sb *o = &rs->body;
 	sb_puts(o, "{\"service\":{");
-	json_kv(o, "id", store_text_or_null(st, 0), false);
-	json_kv(o, "name", C_(store_text_or_null(st, 1)), true);
-	json_kv(o, "description", C_(store_text_or_null(st, 2)), true);
+	json_kv(o, "id", svc.id, false);
+	json_kv(o, "name", C_(svc.name), true);
+	json_kv(o, "description", C_(svc.description), true);
 	json_kv(o, "application_process",
-	        store_text_or_null(st, 3) ? C_(store_text_or_null(st, 3)) : NULL, true);
-	json_kv(o, "fees_description",
-	        store_text_or_null(st, 4) ? C_(store_text_or_null(st, 4)) : NULL, true);
+	        svc.application_process ? C_(svc.application_process) : NULL, true);
+	json_kv(o, "fees_description", svc.fees_description ? C_(svc.fees_description) : NULL,
+	        true);
 	json_kv(o, "eligibility_description",
-	        store_text_or_null(st, 5) ? C_(store_text_or_null(st, 5)) : NULL, true);
-	json_kv(o, "url", store_text_or_null(st, 6), true);
-	sb_appendf(o, ",\"free\":%s", sqlite3_column_int(st, 11) ? "true" : "false");
+	        svc.eligibility_description ? C_(svc.eligibility_description) : NULL, true);
+	json_kv(o, "url", svc.url, true);
+	sb_appendf(o, ",\"free\":%s", svc.free ? "true" : "false");
 	sb_puts(o, ",\"organization\":{");
-	json_kv(o, "id", store_text_or_null(st, 7), false);
-	json_kv(o, "name", store_text_or_null(st, 8), true);
-	json_kv(o, "website", store_text_or_null(st, 9), true);
-	json_kv(o, "email", store_text_or_null(st, 10), true);
+	json_kv(o, "id", svc.organization_id, false);
+	json_kv(o, "name", svc.organization_name, true);
+	json_kv(o, "website", svc.organization_website, true);
+	json_kv(o, "email", svc.organization_email, true);
 	sb_puts(o, "}");
-	sqlite3_reset(st);
+	content_service_free(&svc);
 
-	json_column_array(
-	    o, db, "categories",
-	    "SELECT t.id FROM service_term st JOIN taxonomy_terms t ON t.id = st.term_id WHERE "
-	    "st.service_id = ?1 ORDER BY t._line",
-	    id, false);
-	json_column_array(
-	    o, db, "languages",
-	    "SELECT DISTINCT code FROM languages WHERE service_id = ?1 OR location_id IN (SELECT "
-	    "location_id FROM service_at_location WHERE service_id = ?1) ORDER BY code",
-	    id, false);
-	json_column_array(
-	    o, db, "phones",
-	    "SELECT DISTINCT number FROM phones WHERE service_id = ?1 OR location_id IN (SELECT "
-	    "location_id FROM service_at_location WHERE service_id = ?1) OR organization_id = "
-	    "(SELECT organization_id FROM services WHERE id = ?1)",
-	    id, false);
+	struct content_strings list;
+	json_strings_array(o, "categories", content_service_term_ids(c, id, &list), &list);
+	json_strings_array(o, "languages", content_service_language_codes(c, id, &list), &list);
+	json_strings_array(o, "phones", content_service_phone_numbers(c, id, &list), &list);
 
 	sb_puts(o, ",\"cost\":[");
-	st = store_stmt(
-	    db, "SELECT option, amount, currency, amount_description FROM cost_options WHERE "
-	        "service_id = ?1 ORDER BY _line");
-	if (st) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		bool first = true;
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			sb_puts(o, first ? "{" : ",{");
-			first = false;
-			json_kv(o, "option",
-			        store_text_or_null(st, 0) ? C_(store_text_or_null(st, 0)) : NULL,
-			        false);
-			sb_appendf(o, ",\"amount\":%.2f", sqlite3_column_double(st, 1));
-			json_kv(o, "currency", store_text_or_null(st, 2), true);
+	struct content_cost *cost;
+	size_t ncost;
+	if (content_service_costs(c, id, &cost, &ncost)) {
+		for (size_t i = 0; i < ncost; i++) {
+			sb_puts(o, i ? ",{" : "{");
+			json_kv(o, "option", cost[i].option ? C_(cost[i].option) : NULL, false);
+			sb_appendf(o, ",\"amount\":%.2f", cost[i].amount);
+			json_kv(o, "currency", cost[i].currency, true);
 			json_kv(o, "description",
-			        store_text_or_null(st, 3) ? C_(store_text_or_null(st, 3)) : NULL,
-			        true);
+			        cost[i].description ? C_(cost[i].description) : NULL, true);
 			sb_puts(o, "}");
 		}
-		sqlite3_reset(st);
+		content_costs_free(cost, ncost);
 	}
 	sb_puts(o, "],\"locations\":[");
-	st = store_stmt(
-	    db, "SELECT p.id, p.name, p.address, p.postal_code, p.city, p.latitude, p.longitude, "
-	        "p.stadsdeel, p.wijk FROM service_at_location sal JOIN place p ON p.id = "
-	        "sal.location_id WHERE sal.service_id = ?1 ORDER BY p.name");
-	if (st) {
+	struct content_place *pl;
+	size_t npl;
+	if (content_service_places(c, id, NULL, 0, &pl, &npl)) {
 		static const char *const day[7] = {"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
-		size_t np = 0;
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			sb_puts(o, np++ ? ",{" : "{");
-			json_kv(o, "id", store_text_or_null(st, 0), false);
-			json_kv(o, "name", store_text_or_null(st, 1), true);
-			json_kv(o, "address", store_text_or_null(st, 2), true);
-			json_kv(o, "postal_code", store_text_or_null(st, 3), true);
-			json_kv(o, "city", store_text_or_null(st, 4), true);
-			sb_appendf(o, ",\"latitude\":%.6f,\"longitude\":%.6f",
-			           sqlite3_column_double(st, 5), sqlite3_column_double(st, 6));
-			json_kv(o, "stadsdeel", store_text_or_null(st, 7), true);
-			json_kv(o, "wijk", store_text_or_null(st, 8), true);
+		for (size_t i = 0; i < npl; i++) {
+			sb_puts(o, i ? ",{" : "{");
+			json_kv(o, "id", pl[i].id, false);
+			json_kv(o, "name", pl[i].name, true);
+			json_kv(o, "address", pl[i].address, true);
+			json_kv(o, "postal_code", pl[i].postal_code, true);
+			json_kv(o, "city", pl[i].city, true);
+			sb_appendf(o, ",\"latitude\":%.6f,\"longitude\":%.6f", pl[i].lat,
+			           pl[i].lon);
+			json_kv(o, "stadsdeel", pl[i].stadsdeel, true);
+			json_kv(o, "wijk", pl[i].wijk, true);
 			struct hours_period per[64];
-			size_t n = catalog_periods(c, id, store_text_or_null(st, 0), per, 64);
+			size_t n = catalog_periods(c, id, pl[i].id, per, 64);
 			sb_puts(o, ",\"schedule\":[");
 			for (size_t k = 0; k < n; k++)
 				sb_appendf(o,
@@ -261,30 +225,24 @@ void handle_api_service(struct request *rq, struct response *rs)
 				           per[k].closes % 60);
 			sb_puts(o, "]}");
 		}
-		sqlite3_reset(st);
+		content_places_free(pl, npl);
 	}
 	sb_puts(o, "]");
-	sqlite3_stmt *rsp = store_stmt(
-	    db, "SELECT setting, times, provider, notice_days, min_duration_hours, payer, "
-	        "for_whom FROM x_respite WHERE service_id = ?1");
-	if (rsp) {
-		sqlite3_bind_text(rsp, 1, id, -1, SQLITE_STATIC);
-		if (sqlite3_step(rsp) == SQLITE_ROW) {
-			sb_puts(o, ",\"respite\":{");
-			json_kv(o, "setting", store_text_or_null(rsp, 0), false);
-			json_kv(o, "times", store_text_or_null(rsp, 1), true);
-			json_kv(o, "provider", store_text_or_null(rsp, 2), true);
-			sb_appendf(o, ",\"notice_days\":%d", sqlite3_column_int(rsp, 3));
-			if (sqlite3_column_type(rsp, 4) == SQLITE_NULL)
-				sb_puts(o, ",\"min_duration_hours\":null");
-			else
-				sb_appendf(o, ",\"min_duration_hours\":%d",
-				           sqlite3_column_int(rsp, 4));
-			json_kv(o, "payer", store_text_or_null(rsp, 5), true);
-			json_kv(o, "for_whom", store_text_or_null(rsp, 6), true);
-			sb_puts(o, "}");
-		}
-		sqlite3_reset(rsp);
+	struct content_respite rsp;
+	if (content_respite(c, id, &rsp) == CONTENT_FOUND) {
+		sb_puts(o, ",\"respite\":{");
+		json_kv(o, "setting", rsp.setting, false);
+		json_kv(o, "times", rsp.times, true);
+		json_kv(o, "provider", rsp.provider, true);
+		sb_appendf(o, ",\"notice_days\":%d", rsp.notice_days);
+		if (!rsp.has_min_duration)
+			sb_puts(o, ",\"min_duration_hours\":null");
+		else
+			sb_appendf(o, ",\"min_duration_hours\":%d", rsp.min_duration_hours);
+		json_kv(o, "payer", rsp.payer, true);
+		json_kv(o, "for_whom", rsp.for_whom, true);
+		sb_puts(o, "}");
+		content_respite_free(&rsp);
 	}
 	sb_puts(o, "}}\n");
 }
@@ -297,54 +255,43 @@ void handle_api_locations(struct request *rq, struct response *rs)
 		json_error(rs, 400, "bad_type", _("Alleen type=wijkwijzer wordt ondersteund."));
 		return;
 	}
-	sqlite3_stmt *st = store_stmt(
-	    catalog_store(c),
-	    "SELECT id, name, address, postal_code, city, latitude, longitude, stadsdeel, "
-	    "wijk FROM place WHERE ?1 IS NULL OR is_wijkwijzer ORDER BY name");
-	if (!st) {
+	struct content_place *pl;
+	size_t npl;
+	if (!content_places(c, type != NULL, &pl, &npl)) {
 		json_error(
 		    rs, 500, "internal",
 		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
 		return;
 	}
-	if (type)
-		sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
 	json_response(rs);
 	struct sb *o = &rs->body;
 	sb_puts(o, "{\"locations\":[");
-	size_t n = 0;
 	time_t now = clock_now();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		sb_puts(o, n++ ? ",{" : "{");
-		json_kv(o, "id", store_text_or_null(st, 0), false);
-		json_kv(o, "name", store_text_or_null(st, 1), true);
+	for (size_t i = 0; i < npl; i++) {
+		sb_puts(o, i ? ",{" : "{");
+		json_kv(o, "id", pl[i].id, false);
+		json_kv(o, "name", pl[i].name, true);
 		struct sb addr;
 		sb_init(&addr, 256);
-		sb_appendf(&addr, "%s, %s %s", store_text_or_null(st, 2), store_text_or_null(st, 3),
-		           store_text_or_null(st, 4));
+		sb_appendf(&addr, "%s, %s %s", pl[i].address, pl[i].postal_code, pl[i].city);
 		json_kv(o, "address", sb_str(&addr), true);
 		sb_free(&addr);
-		sb_appendf(o, ",\"latitude\":%.6f,\"longitude\":%.6f", sqlite3_column_double(st, 5),
-		           sqlite3_column_double(st, 6));
-		json_kv(o, "stadsdeel", store_text_or_null(st, 7), true);
-		json_kv(o, "wijk", store_text_or_null(st, 8), true);
+		sb_appendf(o, ",\"latitude\":%.6f,\"longitude\":%.6f", pl[i].lat, pl[i].lon);
+		json_kv(o, "stadsdeel", pl[i].stadsdeel, true);
+		json_kv(o, "wijk", pl[i].wijk, true);
 		struct hours_status hs;
-		char *pid = strdup(store_text_or_null(st, 0));
-		catalog_hours(c, NULL, pid, now, &hs);
-		free(pid);
+		catalog_hours(c, NULL, pl[i].id, now, &hs);
 		json_hours(o, &hs);
 		/* the first free appointment (any topic of the shortest length) */
 		struct slot next;
-		char *loc = strdup(store_text_or_null(st, 0) ? store_text_or_null(st, 0) : "");
-		if (loc && booking_next_free(rq->app, loc, "iets-anders", now, &next)) {
+		if (booking_next_free(rq->app, pl[i].id, "iets-anders", now, &next)) {
 			sb_puts(o, ",\"next_free\":\"");
 			booking_iso(o, next.start);
 			sb_puts(o, "\"}");
 		} else {
 			sb_puts(o, ",\"next_free\":null}");
 		}
-		free(loc);
 	}
-	sqlite3_reset(st);
+	content_places_free(pl, npl);
 	sb_puts(o, "]}\n");
 }

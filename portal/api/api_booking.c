@@ -9,21 +9,20 @@
 #include "base/app.h"
 #include "domain/booking.h"
 #include "store/catalog.h"
+#include "store/content.h"
 #include "net/csrf.h"
 #include "web/handlers.h"
 #include "base/html.h"
 #include "base/json.h"
 #include "web/page.h"
 #include "net/route.h"
-#include "store/store.h"
 #include "base/text.h"
 
 void handle_api_topics(struct request *rq, struct response *rs)
 {
-	sqlite3_stmt *st =
-	    store_stmt(catalog_store(db_catalog(rq->app)),
-	               "SELECT id, name, duration_min FROM ap_topics ORDER BY _line");
-	if (!st) {
+	struct content_topic *t;
+	size_t nt;
+	if (!content_ap_topics(db_catalog(rq->app), &t, &nt)) {
 		json_error(
 		    rs, 500, "internal",
 		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
@@ -32,15 +31,14 @@ void handle_api_topics(struct request *rq, struct response *rs)
 	json_response(rs);
 	struct sb *o = &rs->body;
 	sb_puts(o, "{\"topics\":[");
-	size_t n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		sb_puts(o, n++ ? ",{\"id\":" : "{\"id\":");
-		json_string(o, store_text(st, 0));
+	for (size_t i = 0; i < nt; i++) {
+		sb_puts(o, i ? ",{\"id\":" : "{\"id\":");
+		json_string(o, t[i].id);
 		sb_puts(o, ",\"name\":");
-		json_string(o, C_(store_text(st, 1)));
-		sb_appendf(o, ",\"duration_min\":%d}", sqlite3_column_int(st, 2));
+		json_string(o, C_(t[i].name));
+		sb_appendf(o, ",\"duration_min\":%d}", t[i].duration_min);
 	}
-	sqlite3_reset(st);
+	content_topics_free(t, nt);
 	sb_puts(o, "]}\n");
 }
 

@@ -22,7 +22,7 @@
 #include "net/server.h"
 #include "domain/speech.h"
 #include "domain/staff.h"
-#include "store/store.h"
+#include "store/store_open.h"
 #include "base/text.h"
 
 static volatile sig_atomic_t stop_requested;

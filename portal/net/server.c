@@ -19,7 +19,6 @@
 #include "net/cache.h"
 #include "store/catalog.h"
 #include "net/clients.h"
-#include "store/store.h"
 #include "net/csrf.h"
 #include "exec/db.h"
 #include "domain/terminals.h"

@@ -15,6 +15,7 @@
 #include "base/app.h"
 #include "domain/booking.h"
 #include "store/catalog.h"
+#include "store/content.h"
 #include "net/csrf.h"
 #include "web/handlers.h"
 #include "base/html.h"
@@ -25,7 +26,6 @@
 #include "base/qr.h"
 #include "net/route.h"
 #include "domain/selfcheck.h"
-#include "store/store.h"
 #include "base/text.h"
 
 #define FORM_DETAILS  "/{lang}/afspraak/gegevens"
@@ -51,17 +51,11 @@ static const char *param(struct request *rq, const char *name)
 
 static bool place_name(struct app *app, const char *id, char *out, size_t n)
 {
-	sqlite3_stmt *st = store_stmt(
-	    catalog_store(db_catalog(app)),
-	    "SELECT p.name FROM place p JOIN ap_locations a ON a.location_id = p.id WHERE "
-	    "p.id = ?1");
-	if (!st || !id)
-		return false;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	bool ok = sqlite3_step(st) == SQLITE_ROW;
+	struct content_place p;
+	bool ok = content_ap_place(db_catalog(app), id, &p) == CONTENT_FOUND;
 	if (ok)
-		snprintf(out, n, "%s", store_text(st, 0));
-	sqlite3_reset(st);
+		snprintf(out, n, "%s", p.name); /* display only: truncation harmless */
+	content_place_free(&p);
 	return ok;
 }
 
@@ -172,33 +166,12 @@ static void choose_location(struct request *rq, struct response *rs, struct flow
 	html_fmt(o, "<p><button type=\"submit\">%s</button></p>\n</form>\n",
 	         _("Zet de dichtstbijzijnde bovenaan"));
 
-	sqlite3_stmt *st = store_stmt(
-	    catalog_store(db_catalog(rq->app)),
-	    "SELECT p.id, p.name, p.address, p.postal_code, ww_distance(p.latitude, "
-	    "p.longitude, ?1, ?2) AS d FROM place p JOIN ap_locations a ON a.location_id = "
-	    "p.id ORDER BY d, p.name");
-	if (!st)
+	struct content_place *rows;
+	size_t n;
+	if (!content_ap_places(db_catalog(rq->app), &near, 32, &rows, &n)) {
+		sb_free(&url);
 		return;
-	if (near.set) {
-		sqlite3_bind_double(st, 1, near.lat);
-		sqlite3_bind_double(st, 2, near.lon);
 	}
-	struct {
-		char id[65], name[128], address[128], pc[16];
-		double d;
-		bool has_d;
-	} rows[32];
-	size_t n = 0;
-	while (n < 32 && sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(rows[n].id, sizeof(rows[n].id), "%s", store_text(st, 0));
-		snprintf(rows[n].name, sizeof(rows[n].name), "%s", store_text(st, 1));
-		snprintf(rows[n].address, sizeof(rows[n].address), "%s", store_text(st, 2));
-		snprintf(rows[n].pc, sizeof(rows[n].pc), "%s", store_text(st, 3));
-		rows[n].has_d = sqlite3_column_type(st, 4) != SQLITE_NULL;
-		rows[n].d = sqlite3_column_double(st, 4);
-		n++;
-	}
-	sqlite3_reset(st);
 	html_raw(o, "<ul class=\"choice-list\">\n");
 	time_t now = clock_now();
 	for (size_t i = 0; i < n; i++) {
@@ -208,11 +181,11 @@ static void choose_location(struct request *rq, struct response *rs, struct flow
 		    o,
 		    "<li><a class=\"choice\" href=\"%s\"><span class=\"choice-title\">%s</span>"
 		    "<span class=\"choice-detail\">%s, <span class=\"ltr\">%s</span>",
-		    sb_str(&url), rows[i].name, rows[i].address, rows[i].pc);
-		if (rows[i].has_d) {
+		    sb_str(&url), rows[i].name, rows[i].address, rows[i].postal_code);
+		if (rows[i].has_distance) {
 			struct sb d;
 			sb_init(&d, 64);
-			i18n_format_distance(&d, (long)rows[i].d);
+			i18n_format_distance(&d, (long)rows[i].distance_m);
 			html_fmt(o, " · %s", sb_str(&d));
 			sb_free(&d);
 		}
@@ -232,6 +205,7 @@ static void choose_location(struct request *rq, struct response *rs, struct flow
 		html_raw(o, "</span></a></li>\n");
 	}
 	html_raw(o, "</ul>\n");
+	content_places_free(rows, n);
 	sb_free(&url);
 }
 
@@ -243,31 +217,30 @@ static void choose_topic(struct request *rq, struct response *rs, struct flow *f
 	steps(o, 2);
 	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", _("Waar wilt u over praten?"),
 	         _("Kies wat het beste past. Twijfelt u? Kies dan 'Iets anders'."));
-	sqlite3_stmt *st =
-	    store_stmt(catalog_store(db_catalog(rq->app)),
-	               "SELECT id, name, description, duration_min FROM ap_topics ORDER BY _line");
-	if (!st)
+	struct content_topic *topics;
+	size_t ntopics;
+	if (!content_ap_topics(db_catalog(rq->app), &topics, &ntopics))
 		return;
 	struct sb url;
 	sb_init(&url, 512);
 	html_raw(o, "<ul class=\"choice-list\">\n");
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	for (size_t i = 0; i < ntopics; i++) {
 		sb_reset(&url);
-		flow_url(&url, rq, "/afspraak", f, f->location, store_text(st, 0), NULL, NULL);
+		flow_url(&url, rq, "/afspraak", f, f->location, topics[i].id, NULL, NULL);
 		html_fmt(o, "<li><a class=\"choice\" href=\"%s\"><span class=\"choice-title\">",
 		         sb_str(&url));
-		content_text(o, rq, store_text(st, 1));
+		content_text(o, rq, topics[i].name);
 		html_raw(o, "</span><span class=\"choice-detail\">");
-		content_text(o, rq, store_text(st, 2));
+		content_text(o, rq, topics[i].description);
 		html_raw(o, "</span><span class=\"choice-detail\">");
-		int minutes = sqlite3_column_int(st, 3);
+		int minutes = topics[i].duration_min;
 		html_textf(o,
 		           NG_("Het gesprek duurt ongeveer %d minuut.",
 		               "Het gesprek duurt ongeveer %d minuten.", minutes),
 		           minutes);
 		html_raw(o, "</span></a></li>\n");
 	}
-	sqlite3_reset(st);
+	content_topics_free(topics, ntopics);
 	html_raw(o, "</ul>\n");
 	sb_reset(&url);
 	flow_url(&url, rq, "/afspraak", f, NULL, NULL, NULL, NULL);
@@ -342,14 +315,10 @@ static void choose_day(struct request *rq, struct response *rs, struct flow *f)
 	html_raw(o, "<p class=\"lead\">");
 	/* TRANSLATORS: %1$s a topic, %2$s a wijkwijzer */
 	char topic[128] = "";
-	sqlite3_stmt *tq = store_stmt(catalog_store(db_catalog(rq->app)),
-	                              "SELECT name FROM ap_topics WHERE id = ?1");
-	if (tq) {
-		sqlite3_bind_text(tq, 1, f->topic, -1, SQLITE_STATIC);
-		if (sqlite3_step(tq) == SQLITE_ROW)
-			snprintf(topic, sizeof(topic), "%s", C_(store_text(tq, 0)));
-		sqlite3_reset(tq);
-	}
+	struct content_topic tq;
+	if (content_ap_topic(db_catalog(rq->app), f->topic, &tq) == CONTENT_FOUND)
+		snprintf(topic, sizeof(topic), "%s", C_(tq.name));
+	content_topic_free(&tq);
 	html_textf(o, _("%1$s bij %2$s."), topic, f->location_name);
 	html_raw(o, "</p>\n");
 	if (!any) {
@@ -839,14 +808,10 @@ static void check_page(struct request *rq, struct response *rs, struct flow *f, 
 		flow_url(&url, rq, "/afspraak", f, rows[i].loc, rows[i].topic, rows[i].day, NULL);
 		html_fmt(o, "<div><dt>%s</dt><dd>", rows[i].label);
 		if (rows[i].content) {
-			sqlite3_stmt *st = store_stmt(catalog_store(db_catalog(rq->app)),
-			                              "SELECT name FROM ap_topics WHERE id = ?1");
-			if (st) {
-				sqlite3_bind_text(st, 1, f->topic, -1, SQLITE_STATIC);
-				if (sqlite3_step(st) == SQLITE_ROW)
-					content_text(o, rq, store_text(st, 0));
-				sqlite3_reset(st);
-			}
+			struct content_topic t;
+			if (content_ap_topic(db_catalog(rq->app), f->topic, &t) == CONTENT_FOUND)
+				content_text(o, rq, t.name);
+			content_topic_free(&t);
 		} else {
 			html_text(o, rows[i].value);
 		}

@@ -14,7 +14,6 @@
 #include "web/page.h"
 #include "web/pages_common.h"
 #include "net/route.h"
-#include "store/store.h"
 #include "base/text.h"
 
 #define CHECK_ACCESS_MAX 5

@@ -11,6 +11,7 @@
 #include "base/app.h"
 #include "domain/booking.h"
 #include "store/catalog.h"
+#include "store/content.h"
 #include "net/csrf.h"
 #include "web/handlers.h"
 #include "base/html.h"
@@ -20,7 +21,6 @@
 #include "base/qr.h"
 #include "net/route.h"
 #include "web/staff.h"
-#include "store/store.h"
 #include "base/text.h"
 
 #define FORM_CANCEL "/{lang}/afspraak/{token}/annuleren"
@@ -36,31 +36,23 @@ struct place_info {
 static void place_info(struct app *app, const struct booking *b, struct place_info *p)
 {
 	memset(p, 0, sizeof(*p));
-	sqlite3_stmt *st = store_stmt(catalog_store(db_catalog(app)),
-	                              "SELECT name, address, postal_code, city, "
-	                              "latitude, longitude FROM place WHERE id = ?1");
-	if (st) {
-		sqlite3_bind_text(st, 1, b->location, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			snprintf(p->name, sizeof(p->name), "%s", store_text(st, 0));
-			snprintf(p->address, sizeof(p->address), "%s", store_text(st, 1));
-			snprintf(p->postal_code, sizeof(p->postal_code), "%s", store_text(st, 2));
-			snprintf(p->city, sizeof(p->city), "%s", store_text(st, 3));
-			p->lat = sqlite3_column_double(st, 4);
-			p->lon = sqlite3_column_double(st, 5);
-		}
-		sqlite3_reset(st);
+	/* the texts are for display only: truncation harmless */
+	struct content_place pl;
+	if (content_place(db_catalog(app), b->location, &pl) == CONTENT_FOUND) {
+		snprintf(p->name, sizeof(p->name), "%s", pl.name);
+		snprintf(p->address, sizeof(p->address), "%s", pl.address);
+		snprintf(p->postal_code, sizeof(p->postal_code), "%s", pl.postal_code);
+		snprintf(p->city, sizeof(p->city), "%s", pl.city);
+		p->lat = pl.lat;
+		p->lon = pl.lon;
 	}
-	st = store_stmt(catalog_store(db_catalog(app)),
-	                "SELECT name, coalesce(bring, '') FROM ap_topics WHERE id = ?1");
-	if (st) {
-		sqlite3_bind_text(st, 1, b->topic, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			snprintf(p->topic, sizeof(p->topic), "%s", store_text(st, 0));
-			snprintf(p->bring, sizeof(p->bring), "%s", store_text(st, 1));
-		}
-		sqlite3_reset(st);
+	content_place_free(&pl);
+	struct content_topic t;
+	if (content_ap_topic(db_catalog(app), b->topic, &t) == CONTENT_FOUND) {
+		snprintf(p->topic, sizeof(p->topic), "%s", t.name);
+		snprintf(p->bring, sizeof(p->bring), "%s", t.bring ? t.bring : "");
 	}
+	content_topic_free(&t);
 }
 
 /* The absolute URL of this site, for QR codes and calendar files: the

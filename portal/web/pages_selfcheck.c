@@ -21,6 +21,7 @@
 #include "exec/db.h"
 #include "base/app.h"
 #include "store/catalog.h"
+#include "store/content.h"
 #include "base/geo.h"
 #include "web/handlers.h"
 #include "base/html.h"
@@ -29,7 +30,6 @@
 #include "web/pages_common.h"
 #include "net/route.h"
 #include "domain/selfcheck.h"
-#include "store/store.h"
 #include "base/text.h"
 
 /* A neutral page for the quick exit of the safety question. */
@@ -369,46 +369,35 @@ static void result_point(struct request *rq, const char *pc, const char *termina
 		return;
 	if (!terminal)
 		return;
-	sqlite3_stmt *st =
-	    store_stmt(catalog_store(db_catalog(rq->app)),
-	               "SELECT p.latitude, p.longitude FROM terminals t JOIN place p ON p.id = "
-	               "t.location_id WHERE t.id = ?1");
-	if (!st)
-		return;
-	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		p->set = true;
-		p->lat = sqlite3_column_double(st, 0);
-		p->lon = sqlite3_column_double(st, 1);
-	}
-	sqlite3_reset(st);
+	/* not found (or failed): no point, the results are for all of Enschede */
+	(void)content_terminal_point(db_catalog(rq->app), terminal, p);
 }
 
 static void advice_group(struct request *rq, struct sb *o, const struct sc_outcome *oc,
                          const char *level, const char *heading)
 {
-	sqlite3_stmt *st =
-	    store_stmt(catalog_store(db_catalog(rq->app)),
-	               "SELECT title, text FROM sc_advice WHERE id = ?1 AND level = ?2");
-	if (!st)
-		return;
 	bool any = false;
+	struct sb title, text;
+	sb_init(&title, SB_DEFAULT_LIMIT);
+	sb_init(&text, SB_DEFAULT_LIMIT); /* a content text: as long as a page may be */
 	for (size_t i = 0; i < oc->nadvice; i++) {
-		sqlite3_bind_text(st, 1, oc->advice[i], -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, level, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
+		sb_reset(&title);
+		sb_reset(&text);
+		if (content_sc_advice(db_catalog(rq->app), oc->advice[i], level, &title, &text) ==
+		    CONTENT_FOUND) {
 			if (!any)
 				html_fmt(o, "<section class=\"advice advice-%s\">\n<h2>%s</h2>\n",
 				         level, heading);
 			any = true;
 			html_raw(o, "<div class=\"advice-item\"><h3>");
-			content_text(o, rq, store_text(st, 0));
+			content_text(o, rq, sb_str(&title));
 			html_raw(o, "</h3><p>");
-			content_text(o, rq, store_text(st, 1));
+			content_text(o, rq, sb_str(&text));
 			html_raw(o, "</p></div>\n");
 		}
-		sqlite3_reset(st);
 	}
+	sb_free(&title);
+	sb_free(&text);
 	if (any && strcmp(level, "algemeen") != 0)
 		html_raw(o, "</section>\n");
 }
@@ -526,36 +515,24 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	if (oc.safety) {
 		advice_group(rq, o, &oc, "veilig", _("Uw veiligheid gaat voor"));
 	}
-	if (path == SC_CARER) {
-		sqlite3_stmt *st = store_stmt(catalog_store(db_catalog(rq->app)),
-		                              "SELECT title, text FROM sc_carer_result WHERE ?1 "
-		                              "BETWEEN min_score AND max_score");
-		if (st) {
-			sqlite3_bind_int(st, 1, oc.burden);
-			if (sqlite3_step(st) == SQLITE_ROW) {
-				html_raw(o, "<section class=\"carer-result\"><h2>");
-				content_text(o, rq, store_text(st, 0));
-				html_raw(o, "</h2><p>");
-				content_text(o, rq, store_text(st, 1));
-				html_raw(o, "</p></section>\n");
-			}
-			sqlite3_reset(st);
-		}
+	struct sb title, text;
+	sb_init(&title, SB_DEFAULT_LIMIT);
+	sb_init(&text, SB_DEFAULT_LIMIT); /* a content text: as long as a page may be */
+	if (path == SC_CARER && content_sc_carer_result(db_catalog(rq->app), oc.burden, &title,
+	                                                &text) == CONTENT_FOUND) {
+		html_raw(o, "<section class=\"carer-result\"><h2>");
+		content_text(o, rq, sb_str(&title));
+		html_raw(o, "</h2><p>");
+		content_text(o, rq, sb_str(&text));
+		html_raw(o, "</p></section>\n");
 	}
 	advice_group(rq, o, &oc, "eigen-kracht", _("Wat u zelf kunt doen"));
 	advice_group(rq, o, &oc, "netwerk", _("Wie om u heen kan helpen"));
 	advice_group(rq, o, &oc, "algemeen", _("Wat er in de buurt is"));
 	bool had_general = false;
-	for (size_t i = 0; i < oc.nadvice; i++) {
-		sqlite3_stmt *st =
-		    store_stmt(catalog_store(db_catalog(rq->app)),
-		               "SELECT 1 FROM sc_advice WHERE id = ?1 AND level = 'algemeen'");
-		if (st) {
-			sqlite3_bind_text(st, 1, oc.advice[i], -1, SQLITE_STATIC);
-			had_general |= sqlite3_step(st) == SQLITE_ROW;
-			sqlite3_reset(st);
-		}
-	}
+	for (size_t i = 0; i < oc.nadvice; i++)
+		had_general |= content_sc_advice(db_catalog(rq->app), oc.advice[i], "algemeen",
+		                                 NULL, NULL) == CONTENT_FOUND;
 	if (oc.nneeds) {
 		if (!had_general)
 			html_fmt(o, "<section class=\"advice advice-algemeen\">\n<h2>%s</h2>\n",
@@ -566,55 +543,41 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	if (had_general)
 		html_raw(o, "</section>\n");
 	advice_group(rq, o, &oc, "collectief", _("Regelingen die u kunt gebruiken"));
-	if (oc.nadvice == 0 || (!oc.heavy && !oc.nneeds)) {
-		sqlite3_stmt *st =
-		    store_stmt(catalog_store(db_catalog(rq->app)),
-		               "SELECT title, text FROM sc_advice WHERE id = 'niets-nodig'");
-		if (st && sqlite3_step(st) == SQLITE_ROW) {
-			html_raw(o, "<section class=\"advice\"><h2>");
-			content_text(o, rq, store_text(st, 0));
-			html_raw(o, "</h2><p>");
-			content_text(o, rq, store_text(st, 1));
-			html_raw(o, "</p></section>\n");
-		}
-		if (st)
-			sqlite3_reset(st);
+	sb_reset(&title);
+	sb_reset(&text);
+	if ((oc.nadvice == 0 || (!oc.heavy && !oc.nneeds)) &&
+	    content_sc_advice(db_catalog(rq->app), "niets-nodig", NULL, &title, &text) ==
+	        CONTENT_FOUND) {
+		html_raw(o, "<section class=\"advice\"><h2>");
+		content_text(o, rq, sb_str(&title));
+		html_raw(o, "</h2><p>");
+		content_text(o, rq, sb_str(&text));
+		html_raw(o, "</p></section>\n");
 	}
 	/* always a concrete next step: the wijkwijzer */
 	struct sb url;
 	sb_init(&url, 512);
 	html_fmt(o, "<section class=\"advice advice-wijkwijzer\">\n<h2>%s</h2>\n",
 	         oc.heavy ? _("Praat met de wijkwijzer") : _("Wilt u er toch over praten?"));
-	sqlite3_stmt *st = store_stmt(catalog_store(db_catalog(rq->app)),
-	                              "SELECT text FROM sc_advice WHERE id = ?1");
-	if (st) {
-		sqlite3_bind_text(st, 1, oc.heavy ? "wijkwijzer-gesprek" : "samen-uitzoeken", -1,
-		                  SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			html_raw(o, "<p>");
-			content_text(o, rq, store_text(st, 0));
-			html_raw(o, "</p>\n");
-		}
-		sqlite3_reset(st);
+	sb_reset(&text);
+	if (content_sc_advice(db_catalog(rq->app),
+	                      oc.heavy ? "wijkwijzer-gesprek" : "samen-uitzoeken", NULL, NULL,
+	                      &text) == CONTENT_FOUND) {
+		html_raw(o, "<p>");
+		content_text(o, rq, sb_str(&text));
+		html_raw(o, "</p>\n");
 	}
 	if (oc.nheavy_domains) {
 		html_fmt(o, "<p>%s</p>\n<ul>\n",
 		         _("Vertel bij de wijkwijzer in elk geval wat niet meer goed lukt:"));
-		sqlite3_stmt *q =
-		    store_stmt(catalog_store(db_catalog(rq->app)),
-		               "SELECT CASE WHEN ?2 = 'o' AND text_other <> '' THEN text_other "
-		               "ELSE text_self END FROM sc_questions WHERE domain = ?1 "
-		               "ORDER BY \"order\" LIMIT 1");
-		for (size_t i = 0; q && i < oc.nheavy_domains; i++) {
-			sqlite3_bind_text(q, 1, oc.heavy_domains[i], -1, SQLITE_STATIC);
-			char p2[2] = {path, 0};
-			sqlite3_bind_text(q, 2, p2, -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(q) == SQLITE_ROW) {
+		for (size_t i = 0; i < oc.nheavy_domains; i++) {
+			sb_reset(&text);
+			if (content_sc_domain_question(db_catalog(rq->app), oc.heavy_domains[i],
+			                               path == SC_OTHER, &text) == CONTENT_FOUND) {
 				html_raw(o, "<li>");
-				content_text(o, rq, store_text(q, 0));
+				content_text(o, rq, sb_str(&text));
 				html_raw(o, "</li>\n");
 			}
-			sqlite3_reset(q);
 		}
 		html_raw(o, "</ul>\n");
 	}
@@ -652,5 +615,7 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	           "helpen en om "
 	           "het gesprek met de wijkwijzer voor te bereiden."));
 	sb_free(&url);
+	sb_free(&title);
+	sb_free(&text);
 	page_end(rs, rq);
 }

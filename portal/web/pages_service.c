@@ -8,12 +8,12 @@
 #include "exec/db.h"
 #include "base/app.h"
 #include "store/catalog.h"
+#include "store/content.h"
 #include "web/handlers.h"
 #include "base/html.h"
 #include "web/page.h"
 #include "web/pages_common.h"
 #include "net/route.h"
-#include "store/store.h"
 #include "base/text.h"
 
 /* A labelled block of content text, skipped when empty. */
@@ -96,17 +96,9 @@ static void code_list(struct sb *o, const struct label *l, size_t n, const char 
 
 static void respite_block(struct sb *o, struct catalog *c, const char *id)
 {
-	sqlite3_stmt *st =
-	    store_stmt(catalog_store(c),
-	               "SELECT setting, times, provider, notice_days, min_duration_hours, payer, "
-	               "for_whom, coalesce(notes, '') FROM x_respite WHERE service_id = ?1");
-	if (!st)
+	struct content_respite r;
+	if (content_respite(c, id, &r) != CONTENT_FOUND)
 		return;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return;
-	}
 	const struct label setting[] = {{"thuis", _("bij u thuis")},
 	                                {"buitenshuis", _("buiten de deur")}};
 	const struct label times[] = {{"dag", _("overdag")},
@@ -137,96 +129,59 @@ static void respite_block(struct sb *o, struct catalog *c, const char *id)
 	         "id=\"respite-title\">%s</h2>\n<dl>\n",
 	         _("Respijtzorg: even tijd voor uzelf"));
 	html_fmt(o, "<dt>%s</dt><dd>%s</dd>\n", _("Waar"),
-	         label_of(setting, N(setting), store_text(st, 0)));
+	         label_of(setting, N(setting), r.setting));
 	html_fmt(o, "<dt>%s</dt><dd>", _("Wanneer"));
-	code_list(o, times, N(times), store_text(st, 1));
+	code_list(o, times, N(times), r.times);
 	html_fmt(o, "</dd>\n<dt>%s</dt><dd>%s</dd>\n", _("Wie helpt"),
-	         label_of(provider, N(provider), store_text(st, 2)));
-	long notice = sqlite3_column_int(st, 3);
+	         label_of(provider, N(provider), r.provider));
+	long notice = r.notice_days;
 	html_fmt(o, "<dt>%s</dt><dd><strong>", _("Op tijd aanvragen"));
 	notice_text(o, notice);
 	html_raw(o, "</strong></dd>\n");
-	if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
-		long h = sqlite3_column_int(st, 4);
+	if (r.has_min_duration) {
+		long h = r.min_duration_hours;
 		html_fmt(o, "<dt>%s</dt><dd>", _("Minimale duur"));
 		html_textf(o, NG_("%ld uur", "%ld uur", h), h);
 		html_raw(o, "</dd>\n");
 	}
 	html_fmt(o, "<dt>%s</dt><dd>", _("Wie betaalt"));
-	code_list(o, payer, N(payer), store_text(st, 5));
+	code_list(o, payer, N(payer), r.payer);
 	html_fmt(o, "</dd>\n<dt>%s</dt><dd>", _("Voor wie"));
-	code_list(o, whom, N(whom), store_text(st, 6));
+	code_list(o, whom, N(whom), r.for_whom);
 	html_raw(o, "</dd>\n</dl>\n");
 #undef N
-	if (*store_text(st, 7)) {
+	if (r.notes && *r.notes) {
 		html_raw(o, "<p>");
-		html_text(o, C_(store_text(st, 7)));
+		html_text(o, C_(r.notes));
 		html_raw(o, "</p>\n");
 	}
 	html_raw(o, "</section>\n");
-	sqlite3_reset(st);
+	content_respite_free(&r);
 }
 
 static void term_list(struct sb *o, struct catalog *c, const char *id, const char *taxonomy,
                       const char *heading)
 {
-	sqlite3_stmt *st =
-	    store_stmt(catalog_store(c),
-	               "SELECT t.name FROM service_term st JOIN taxonomy_terms t ON t.id = "
-	               "st.term_id WHERE st.service_id = ?1 AND t.taxonomy = ?2 ORDER BY t._line");
-	if (!st)
+	struct content_strings names;
+	if (!content_service_term_names(c, id, taxonomy, &names))
 		return;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, taxonomy, -1, SQLITE_STATIC);
-	bool any = false;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (!any)
+	for (size_t i = 0; i < names.n; i++) {
+		if (i == 0)
 			html_fmt(o, "<h2>%s</h2>\n<ul class=\"tags\">\n", heading);
-		any = true;
-		html_fmt(o, "<li>%s</li>\n", C_(store_text(st, 0)));
+		html_fmt(o, "<li>%s</li>\n", C_(names.v[i]));
 	}
-	if (any)
+	if (names.n)
 		html_raw(o, "</ul>\n");
-	sqlite3_reset(st);
+	content_strings_free(&names);
 }
 
 static void places_block(struct sb *o, struct request *rq, const char *id, const struct point *near)
 {
 	struct catalog *c = db_catalog(rq->app);
-	struct store *db = catalog_store(c);
-	sqlite3_stmt *st =
-	    store_stmt(db, "SELECT p.id, p.name, p.address, p.postal_code, p.city, p.latitude, "
-	                   "p.longitude, coalesce(p.transportation, ''), ww_distance(p.latitude, "
-	                   "p.longitude, ?2, ?3) AS d FROM service_at_location sal JOIN place p ON "
-	                   "p.id = sal.location_id WHERE sal.service_id = ?1 ORDER BY d, p.name");
-	if (!st)
+	struct content_place *rows;
+	size_t n;
+	if (!content_service_places(c, id, near, 16, &rows, &n))
 		return;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (near->set) {
-		sqlite3_bind_double(st, 2, near->lat);
-		sqlite3_bind_double(st, 3, near->lon);
-	}
-	/* the statement is re-used below for other queries, so copy rows first */
-	struct place_row {
-		char *id, *name, *address, *pc, *city, *transport;
-		double lat, lon, d;
-		bool has_d;
-	} rows[16];
-	size_t n = 0;
-	while (n < 16 && sqlite3_step(st) == SQLITE_ROW) {
-		rows[n].id = strdup(store_text(st, 0));
-		rows[n].name = strdup(store_text(st, 1));
-		rows[n].address = strdup(store_text(st, 2));
-		rows[n].pc = strdup(store_text(st, 3));
-		rows[n].city = strdup(store_text(st, 4));
-		rows[n].lat = sqlite3_column_double(st, 5);
-		rows[n].lon = sqlite3_column_double(st, 6);
-		rows[n].transport = strdup(store_text(st, 7));
-		rows[n].has_d = sqlite3_column_type(st, 8) != SQLITE_NULL;
-		rows[n].d = sqlite3_column_double(st, 8);
-		n++;
-	}
-	sqlite3_reset(st);
 	html_fmt(o, "<h2>%s</h2>\n", _("Waar"));
 	struct sb tmp;
 	sb_init(&tmp, 512);
@@ -234,18 +189,18 @@ static void places_block(struct sb *o, struct request *rq, const char *id, const
 		html_fmt(o,
 		         "<section class=\"place\">\n<h3>%s</h3>\n<p class=\"address\">%s<br><span "
 		         "class=\"ltr\">%s</span> %s",
-		         rows[i].name, rows[i].address, rows[i].pc, rows[i].city);
-		if (rows[i].has_d) {
+		         rows[i].name, rows[i].address, rows[i].postal_code, rows[i].city);
+		if (rows[i].has_distance) {
 			sb_reset(&tmp);
-			i18n_format_distance(&tmp, (long)(rows[i].d + 0.5));
+			i18n_format_distance(&tmp, (long)(rows[i].distance_m + 0.5));
 			html_raw(o, "<br>");
 			/* TRANSLATORS: %s is a distance ("1,2 km") */
 			html_textf(o, _("%s van uw postcode"), sb_str(&tmp));
 		}
 		html_raw(o, "</p>\n");
-		if (*rows[i].transport) {
+		if (rows[i].transportation && *rows[i].transportation) {
 			html_raw(o, "<p>");
-			content_text(o, rq, rows[i].transport);
+			content_text(o, rq, rows[i].transportation);
 			html_raw(o, "</p>\n");
 		}
 		struct hours_status hs;
@@ -255,24 +210,18 @@ static void places_block(struct sb *o, struct request *rq, const char *id, const
 		html_raw(o, "</p>\n");
 		week_table(o, c, id, rows[i].id);
 		/* accessibility of the place */
-		sqlite3_stmt *acc =
-		    store_stmt(db, "SELECT t.name FROM location_term lt JOIN taxonomy_terms t ON "
-		                   "t.id = lt.term_id WHERE lt.location_id = ?1 AND t.taxonomy = "
-		                   "'toegankelijkheid' ORDER BY t._line");
-		if (acc) {
-			sqlite3_bind_text(acc, 1, rows[i].id, -1, SQLITE_STATIC);
-			bool any = false;
-			while (sqlite3_step(acc) == SQLITE_ROW) {
-				if (!any)
+		struct content_strings acc;
+		if (content_place_term_names(c, rows[i].id, "toegankelijkheid", &acc)) {
+			for (size_t k = 0; k < acc.n; k++) {
+				if (k == 0)
 					html_fmt(
 					    o, "<p><strong>%s</strong></p>\n<ul class=\"tags\">\n",
 					    _("Toegankelijkheid"));
-				any = true;
-				html_fmt(o, "<li>%s</li>\n", C_(store_text(acc, 0)));
+				html_fmt(o, "<li>%s</li>\n", C_(acc.v[k]));
 			}
-			if (any)
+			if (acc.n)
 				html_raw(o, "</ul>\n");
-			sqlite3_reset(acc);
+			content_strings_free(&acc);
 		}
 		sb_reset(&tmp);
 		sb_appendf(&tmp, "https://www.openstreetmap.org/directions?to=%.5f%%2C%.5f",
@@ -281,48 +230,39 @@ static void places_block(struct sb *o, struct request *rq, const char *id, const
 		         "<p class=\"no-print\"><a href=\"%s\" "
 		         "rel=\"noreferrer\">%s</a></p>\n</section>\n",
 		         sb_str(&tmp), _("Routebeschrijving (OpenStreetMap)"));
-		free(rows[i].id);
-		free(rows[i].name);
-		free(rows[i].address);
-		free(rows[i].pc);
-		free(rows[i].city);
-		free(rows[i].transport);
 	}
 	sb_free(&tmp);
+	content_places_free(rows, n);
 }
 
 void handle_service(struct request *rq, struct response *rs)
 {
 	struct catalog *c = db_catalog(rq->app);
-	struct store *db = catalog_store(c);
 	struct sb *o = &rs->body;
 	const char *id = route_param(rq, 1);
-	sqlite3_stmt *st = store_stmt(
-	    db, "SELECT s.name, s.description, coalesce(s.application_process, ''), "
-	        "coalesce(s.fees_description, ''), coalesce(s.eligibility_description, ''), "
-	        "coalesce(s.url, o.website, ''), o.name, o.id, coalesce(o.email, '') FROM "
-	        "services s JOIN organizations o ON o.id = s.organization_id WHERE s.id = ?1 "
-	        "AND s.status = 'active'");
-	if (!st) {
+	struct content_service svc;
+	enum content_result found = content_service(c, id, &svc);
+	if (found == CONTENT_ERROR) {
 		page_error(
 		    rq, rs, 500, "internal",
 		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
 		return;
 	}
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
+	if (found != CONTENT_FOUND) {
 		page_error(
 		    rq, rs, 404, "not_found",
 		    _("Dit aanbod bestaat niet (meer). Zoek opnieuw, of vraag het de wijkwijzer."));
 		return;
 	}
-	char *name = strdup(store_text(st, 0)), *desc = strdup(store_text(st, 1)),
-	     *how = strdup(store_text(st, 2)), *fees = strdup(store_text(st, 3)),
-	     *who = strdup(store_text(st, 4)), *url = strdup(store_text(st, 5)),
-	     *org = strdup(store_text(st, 6)), *org_id = strdup(store_text(st, 7)),
-	     *email = strdup(store_text(st, 8));
-	sqlite3_reset(st);
+	const char *name = svc.name, *desc = svc.description,
+	           *how = svc.application_process ? svc.application_process : "",
+	           *fees = svc.fees_description ? svc.fees_description : "",
+	           *who = svc.eligibility_description ? svc.eligibility_description : "",
+	           *url = svc.url                    ? svc.url
+	                  : svc.organization_website ? svc.organization_website
+	                                             : "",
+	           *org = svc.organization_name, *org_id = svc.organization_id,
+	           *email = svc.organization_email ? svc.organization_email : "";
 	struct point near;
 	read_place(rq, &near);
 
@@ -348,35 +288,30 @@ void handle_service(struct request *rq, struct response *rs)
 	places_block(o, rq, id, &near);
 
 	/* phone numbers of the service, its places or its organisation */
-	st = store_stmt(
-	    db,
-	    "SELECT DISTINCT number, coalesce(description, '') FROM phones WHERE service_id = ?1 "
-	    "OR organization_id = ?2 OR location_id IN (SELECT location_id FROM "
-	    "service_at_location WHERE service_id = ?1) ORDER BY service_id IS NULL LIMIT 3");
+	struct content_phone *phones;
+	size_t nphones;
 	html_fmt(o, "<h2>%s</h2>\n<ul class=\"contact-list\">\n", _("Contact"));
-	if (st) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, org_id, -1, SQLITE_STATIC);
+	if (content_service_phones(c, id, org_id, 3, &phones, &nphones)) {
 		struct sb tel;
 		sb_init(&tel, 64);
-		while (sqlite3_step(st) == SQLITE_ROW) {
+		for (size_t i = 0; i < nphones; i++) {
 			sb_reset(&tel);
-			for (const char *p = store_text(st, 0); *p; p++)
+			for (const char *p = phones[i].number; *p; p++)
 				if ((*p >= '0' && *p <= '9') || *p == '+')
 					sb_putc(&tel, *p);
 			html_fmt(o, "<li>");
 			page_icon(o, "phone", 20);
 			html_fmt(o, " <a href=\"tel:%s\" class=\"ltr\">%s</a>", sb_str(&tel),
-			         store_text(st, 0));
-			if (*store_text(st, 1)) {
+			         phones[i].number);
+			if (phones[i].description && *phones[i].description) {
 				html_raw(o, " (");
-				html_text(o, C_(store_text(st, 1)));
+				html_text(o, C_(phones[i].description));
 				html_raw(o, ")");
 			}
 			html_raw(o, "</li>\n");
 		}
 		sb_free(&tel);
-		sqlite3_reset(st);
+		content_phones_free(phones, nphones);
 	}
 	if (*email)
 		html_fmt(o, "<li><a href=\"mailto:%s\" class=\"ltr\">%s</a></li>\n", email, email);
@@ -385,23 +320,17 @@ void handle_service(struct request *rq, struct response *rs)
 		         url, url);
 	html_raw(o, "</ul>\n");
 
-	st = store_stmt(
-	    db,
-	    "SELECT DISTINCT name FROM languages WHERE service_id = ?1 OR location_id IN (SELECT "
-	    "location_id FROM service_at_location WHERE service_id = ?1) ORDER BY name");
-	if (st) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		bool any = false;
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (!any)
+	struct content_strings langs;
+	if (content_service_language_names(c, id, &langs)) {
+		for (size_t i = 0; i < langs.n; i++) {
+			if (i == 0)
 				html_fmt(o, "<h2>%s</h2>\n<p>%s ", _("Talen"),
 				         _("Naast Nederlands spreken we ook:"));
-			html_fmt(o, "%s%s", any ? ", " : "", C_(store_text(st, 0)));
-			any = true;
+			html_fmt(o, "%s%s", i ? ", " : "", C_(langs.v[i]));
 		}
-		if (any)
+		if (langs.n)
 			html_raw(o, "</p>\n");
-		sqlite3_reset(st);
+		content_strings_free(&langs);
 	}
 	term_list(o, c, id, "categorie", _("Onderwerpen"));
 	term_list(o, c, id, "doelgroep", _("Voor wie is het bedoeld"));
@@ -417,14 +346,6 @@ void handle_service(struct request *rq, struct response *rs)
 	         _("Maak een afspraak"));
 	sb_free(&book);
 	sb_free(&back);
-	free(name);
-	free(desc);
-	free(how);
-	free(fees);
-	free(who);
-	free(url);
-	free(org);
-	free(org_id);
-	free(email);
+	content_service_free(&svc);
 	page_end(rs, rq);
 }

@@ -9,6 +9,7 @@
 #include "exec/db.h"
 #include "base/app.h"
 #include "store/catalog.h"
+#include "store/content.h"
 #include "net/csrf.h"
 #include "web/handlers.h"
 #include "base/html.h"
@@ -16,7 +17,6 @@
 #include "web/pages_common.h"
 #include "domain/staff.h"
 #include "net/route.h"
-#include "store/store.h"
 #include "base/text.h"
 
 #define FORM_LOGIN     "/{lang}/medewerker"
@@ -61,14 +61,12 @@ static void login_form(struct request *rq, struct response *rs, const char *erro
 	         "<div class=\"field\"><label for=\"s-loc\">%s</label><select id=\"s-loc\" "
 	         "name=\"locatie\">\n",
 	         _("Wijkwijzer"));
-	sqlite3_stmt *st = store_stmt(catalog_store(db_catalog(rq->app)),
-	                              "SELECT p.id, p.name FROM place p JOIN ap_locations a ON "
-	                              "a.location_id = p.id ORDER BY p.name");
-	if (st) {
-		while (sqlite3_step(st) == SQLITE_ROW)
-			html_fmt(o, "<option value=\"%s\">%s</option>\n", store_text(st, 0),
-			         store_text(st, 1));
-		sqlite3_reset(st);
+	struct content_place *pl;
+	size_t npl;
+	if (content_ap_places(db_catalog(rq->app), NULL, 0, &pl, &npl)) {
+		for (size_t i = 0; i < npl; i++)
+			html_fmt(o, "<option value=\"%s\">%s</option>\n", pl[i].id, pl[i].name);
+		content_places_free(pl, npl);
 	}
 	html_fmt(o,
 	         "</select></div>\n<div class=\"field\"><label for=\"s-pw\">%s</label><input "
@@ -220,14 +218,11 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 	struct sb *o = &rs->body;
 	page_begin(rs, rq, _("Agenda"), 0);
 	char pname[128] = "";
-	sqlite3_stmt *st =
-	    store_stmt(catalog_store(db_catalog(rq->app)), "SELECT name FROM place WHERE id = ?1");
-	if (st) {
-		sqlite3_bind_text(st, 1, loc, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			snprintf(pname, sizeof(pname), "%s", store_text(st, 0));
-		sqlite3_reset(st);
-	}
+	struct content_place pl;
+	/* display only: truncation harmless */
+	if (content_place(db_catalog(rq->app), loc, &pl) == CONTENT_FOUND)
+		snprintf(pname, sizeof(pname), "%s", pl.name);
+	content_place_free(&pl);
 	struct sb label, url;
 	sb_init(&label, 128);
 	sb_init(&url, 256);

@@ -61,6 +61,7 @@ void test_crypto(void);
 void test_selfcheck_seal(void);
 void test_tpl_runtime(void);
 void test_tpl_templates(void);
+void test_content(void);
 
 /* The built content (build/content), for tests that render pages. */
 extern const char *unit_content_dir;

@@ -3,15 +3,49 @@
  * the template (compiled to tpl_NAME() in build/web/) turns it into
  * markup. A view holds data only: strings (NULL is empty), numbers and
  * struct tpl_html for markup our own code made; never markup in a plain
- * char *. */
+ * char *. The parameters of the components (templates/c_*.html) are in
+ * web/components.h. */
 #ifndef WW_VIEWS_H
 #define WW_VIEWS_H
 
+#include "base/i18n.h"
 #include "base/tpl.h"
+#include "store/catalog.h"
+#include "web/components.h"
 
 /* home.html: GET /{lang}/ */
 struct home_view {
 	const char *lang; /* the language's path segment, "nl" */
+};
+
+/* layout_begin.html (with c_head, c_kiosk_bar, c_header): everything of
+ * a page up to <main>, made by page_begin() in page.c. */
+struct layout_view {
+	const struct i18n_lang *lang;
+	const char *title;
+	bool noindex; /* robots: noindex instead of the description */
+	bool receipt; /* the 80 mm receipt layout */
+	bool kiosk_start;
+	const struct c_kiosk_bar *kiosk; /* NULL: not a kiosk */
+	bool lang_switch;
+	/* the page after its language segment, with its query, encoded:
+	   the language switch links to /{code} followed by it */
+	const char *switch_rest;
+	/* the assets, with their cache-busting versions */
+	char css[64], print_css[64], icon[64], receipt_css[64], app_js[64];
+};
+
+/* error_page.html: the body of page_error() */
+struct error_view {
+	const char *title, *message;
+	char home[16]; /* the home page: "/nl/" */
+};
+
+/* qr.html: page_qr() */
+struct qr_view {
+	bool warn; /* a kiosk without a public address: staff see a warning */
+	struct tpl_html svg;
+	const char *caption; /* NULL: none */
 };
 
 #endif

@@ -42,6 +42,13 @@ bool page_link(struct sb *out, const struct request *rq, const char *rest)
 	return sb_putc(out, '/') && sb_puts(out, l->code) && sb_puts(out, rest);
 }
 
+bool page_link_buf(char *buf, size_t size, const struct request *rq, const char *rest)
+{
+	const struct i18n_lang *l = rq->lang ? rq->lang : i18n_default();
+	int n = snprintf(buf, size, "/%s%s", l->code, rest);
+	return n > 0 && (size_t)n < size;
+}
+
 /* An asset's URL with its version into a buffer of the layout view; the
  * names are ours and short, so it is never cut (a cut one fails). */
 static bool asset_url(char *buf, size_t size, const char *name)
@@ -178,8 +185,7 @@ void page_error(struct request *rq, struct response *rs, int status, const char 
 	                    : status >= 500 ? _("Er ging iets mis")
 	                                    : _("Dit lukte niet");
 	struct error_view v = {.title = title, .message = message};
-	int n = snprintf(v.home, sizeof(v.home), "/%s/", rq->lang->code);
-	if (n <= 0 || (size_t)n >= sizeof(v.home))
+	if (!page_link_buf(v.home, sizeof(v.home), rq, "/"))
 		rs->body.failed = true; /* a 500 in server.c */
 	else if (page_begin(rs, rq, title, 0) && tpl_error_page(&rs->body, &v))
 		page_end(rs, rq);

@@ -25,6 +25,9 @@ bool page_asset_url(struct sb *out, const char *name);
 /* Path of a page in the request's language: page_link(out, rq, "/zelfcheck"). */
 bool page_link(struct sb *out, const struct request *rq, const char *rest);
 
+/* The same into a buffer of a view; false when it does not fit. */
+bool page_link_buf(char *buf, size_t size, const struct request *rq, const char *rest);
+
 /* A 303 to a page in the request's language: page_redirect(rs, rq, "/medewerker"). */
 bool page_redirect(struct response *rs, const struct request *rq, const char *rest);
 

@@ -48,4 +48,60 @@ struct qr_view {
 	const char *caption; /* NULL: none */
 };
 
+/* place_fields.html: the postcode field of a GET form */
+struct place_view {
+	const char *postcode, *lat, *lon;
+	const char *error; /* NULL: none */
+};
+
+/* services.html: GET /{lang}/voorzieningen */
+struct services_view {
+	const char *lang;
+	const char *q;
+	struct place_view place;
+	bool filters_open;
+	const struct c_option *categories, *targets; /* the first: all */
+	size_t ncategories, ntargets;
+	const char *function; /* ?functie=, kept in a hidden field */
+	const struct c_choice *access;
+	size_t naccess;
+	bool open_now;
+	int cost; /* 0 all, 1 free, 2 paid */
+	bool ok;  /* the search worked */
+	const struct catalog_result *r;
+	const struct point *near;
+	struct c_results results;
+	/* the pager: the query without pagina=, encoded, each pair followed by & */
+	size_t pages, page;
+	const char *pager_query;
+	char all_href[32], book_href[32];
+};
+
+/* carer.html: GET /{lang}/mantelzorg */
+struct carer_view {
+	const char *lang;
+	const struct c_service_card *functions;
+	size_t nfunctions;
+	struct place_view place;
+	const struct c_choices *groups; /* the respite finder's questions */
+	size_t ngroups;
+	bool searched; /* the search worked */
+	const struct catalog_result *r;
+	struct c_results results;
+	char check_href[48]; /* the carer's self-check */
+};
+
+/* kiosk_start.html: GET /kiosk/{terminal} */
+struct kiosk_start_view {
+	const struct i18n_lang *lang;
+	const char *terminal, *postcode, *location;
+};
+
+/* kiosk_enrol.html: GET /kiosk/{terminal}/aanmelden */
+struct kiosk_enrol_view {
+	const char *terminal;
+	const char *csrf; /* the form's token */
+	const char *code; /* the enrolment code of the link */
+};
+
 #endif

@@ -92,10 +92,7 @@ void notice_text(struct sb *o, long days)
 	tpl_respite_notice(o, days);
 }
 
-/* The views of the results: the distances and opening hours formatted.
- * Returns an array of r->n (free() it), or NULL when that failed. */
-static struct c_result *results_view(const struct request *rq, const struct catalog_result *r,
-                                     int level)
+struct c_result *results_view(const struct request *rq, const struct catalog_result *r, int level)
 {
 	struct c_result *items = calloc(r->n ? r->n : 1, sizeof(*items));
 	struct sb dist;
@@ -156,8 +153,7 @@ const char *read_place(struct request *rq, struct point *p)
 	}
 }
 
-/* The view of place_fields.html from the query. */
-static struct place_view place_view(struct request *rq, const char *error)
+struct place_view place_view(struct request *rq, const char *error)
 {
 	return (struct place_view){
 	    .postcode = params_get(&rq->query, "postcode"),

@@ -21,42 +21,36 @@
 /* The respite finder's questions: the values the query may hold (the
  * first, "", is "it does not matter") and their labels, translated when
  * the page is made. */
+struct answer {
+	const char *value, *label;
+};
 struct question {
 	const char *name, *legend;
-	const struct c_choice *choices;
+	const struct answer *answers;
 	size_t n;
 };
 
 #define N(a) (sizeof(a) / sizeof(a[0]))
-static const struct c_choice setting[] = {
-    {"", N_("Maakt niet uit"), false},
-    {"thuis", N_("Bij ons thuis"), false},
-    {"buitenshuis", N_("Buiten de deur"), false},
-};
-static const struct c_choice times[] = {
-    {"", N_("Maakt niet uit"), false},        {"dag", N_("Overdag"), false},
-    {"avond", N_("'s Avonds"), false},        {"nacht", N_("'s Nachts"), false},
-    {"weekend", N_("In het weekend"), false}, {"logeren", N_("Een paar dagen logeren"), false},
-};
-static const struct c_choice provider[] = {
-    {"", N_("Maakt niet uit"), false},
-    {"vrijwilliger", N_("Een vrijwilliger"), false},
-    {"professional", N_("Een beroepskracht"), false},
-};
-static const struct c_choice whom[] = {
-    {"", N_("Maakt niet uit"), false},
-    {"dementie", N_("Iemand met dementie"), false},
-    {"nah", N_("Iemand met hersenletsel (NAH)"), false},
-    {"verstandelijke-beperking", N_("Iemand met een verstandelijke beperking"), false},
-    {"lichamelijke-beperking", N_("Iemand met een lichamelijke beperking"), false},
-    {"ggz", N_("Iemand met psychische problemen"), false},
-    {"kinderen", N_("Een kind"), false},
-};
-static const struct c_choice soon[] = {
-    {"", N_("Maakt niet uit"), false},
-    {"7", N_("Binnen een week"), false},
-    {"28", N_("Binnen vier weken"), false},
-};
+static const struct answer setting[] = {{"", N_("Maakt niet uit")},
+                                        {"thuis", N_("Bij ons thuis")},
+                                        {"buitenshuis", N_("Buiten de deur")}};
+static const struct answer times[] = {
+    {"", N_("Maakt niet uit")},        {"dag", N_("Overdag")},
+    {"avond", N_("'s Avonds")},        {"nacht", N_("'s Nachts")},
+    {"weekend", N_("In het weekend")}, {"logeren", N_("Een paar dagen logeren")}};
+static const struct answer provider[] = {{"", N_("Maakt niet uit")},
+                                         {"vrijwilliger", N_("Een vrijwilliger")},
+                                         {"professional", N_("Een beroepskracht")}};
+static const struct answer whom[] = {
+    {"", N_("Maakt niet uit")},
+    {"dementie", N_("Iemand met dementie")},
+    {"nah", N_("Iemand met hersenletsel (NAH)")},
+    {"verstandelijke-beperking", N_("Iemand met een verstandelijke beperking")},
+    {"lichamelijke-beperking", N_("Iemand met een lichamelijke beperking")},
+    {"ggz", N_("Iemand met psychische problemen")},
+    {"kinderen", N_("Een kind")}};
+static const struct answer soon[] = {
+    {"", N_("Maakt niet uit")}, {"7", N_("Binnen een week")}, {"28", N_("Binnen vier weken")}};
 static const struct question questions[] = {
     {"waar", N_("Waar?"), setting, N(setting)},
     {"wanneer", N_("Wanneer?"), times, N(times)},
@@ -74,7 +68,7 @@ static size_t pick(struct request *rq, const struct question *q)
 {
 	const char *v = params_get(&rq->query, q->name);
 	for (size_t i = 1; v && i < q->n; i++)
-		if (strcmp(v, q->choices[i].value) == 0)
+		if (strcmp(v, q->answers[i].value) == 0)
 			return i;
 	return 0;
 }
@@ -84,7 +78,7 @@ static size_t pick(struct request *rq, const struct question *q)
 static bool checked(struct request *rq, const struct question *q, size_t i)
 {
 	const char *v = params_get(&rq->query, q->name);
-	return v ? strcmp(v, q->choices[i].value) == 0 : i == 0;
+	return v ? strcmp(v, q->answers[i].value) == 0 : i == 0;
 }
 
 /* A question as a choice list, the answer in the query checked. */
@@ -99,8 +93,8 @@ static bool question_view(struct question_view *qv, struct c_choices *out, struc
 	if (q->n > MAX_CHOICES)
 		return false;
 	for (size_t i = 0; i < q->n; i++)
-		qv->items[i] = (struct c_choice){.value = q->choices[i].value,
-		                                 .label = _(q->choices[i].label),
+		qv->items[i] = (struct c_choice){.value = q->answers[i].value,
+		                                 .label = _(q->answers[i].label),
 		                                 .checked = checked(rq, q, i)};
 	int n = snprintf(qv->id_prefix, sizeof(qv->id_prefix), "r-%s-", q->name);
 	*out = (struct c_choices){.legend = _(q->legend),
@@ -159,7 +153,7 @@ void handle_carer(struct request *rq, struct response *rs)
 		picked[i] = pick(rq, &questions[i]);
 		ok = ok && question_view(&qv[i], &groups[i], rq, &questions[i]);
 	}
-#define ANSWER(i) (picked[i] ? questions[i].choices[picked[i]].value : NULL)
+#define ANSWER(i) (picked[i] ? questions[i].answers[picked[i]].value : NULL)
 	struct catalog_filter f;
 	memset(&f, 0, sizeof(f));
 	f.respite_only = true;

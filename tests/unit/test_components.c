@@ -69,11 +69,10 @@ void test_components(void)
 	       "autocomplete=\"tel\" inputmode=\"tel\" class=\"ltr\" "
 	       "aria-describedby=\"f-telefoon-hint f-telefoon-error\" "
 	       "aria-invalid=\"true\"></div>\n");
-	RENDER(tpl_c_field(&o, &(struct c_field){.id = "f-naam",
-	                                         .name = "naam",
-	                                         .type = "text",
-	                                         .label = "Naam",
-	                                         .error = "Vul uw naam in."}),
+	/* only an error */
+	struct c_field name = {.id = "f-naam", .name = "naam", .type = "text", .label = "Naam"};
+	name.error = "Vul uw naam in.";
+	RENDER(tpl_c_field(&o, &name),
 	       "<div class=\"field has-error\"><label for=\"f-naam\">Naam</label>\n<p "
 	       "class=\"error-message\" id=\"f-naam-error\">Vul uw naam in.</p>\n<input "
 	       "type=\"text\" id=\"f-naam\" name=\"naam\" value=\"\" "

@@ -69,7 +69,8 @@ struct c_field {
 	const char *autocomplete, *inputmode, *cls; /* NULL: none */
 	const struct c_option *options;             /* a select instead of an input */
 	size_t noptions;
-	bool more; /* the caller writes more into the field and closes its </div> */
+	const char *empty_option; /* of a select: a first option "" with this label */
+	bool more;                /* the caller writes more into the field and closes its </div> */
 };
 
 /* c_choices.html: a fieldset of radios or check boxes. The id of an

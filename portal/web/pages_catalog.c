@@ -195,20 +195,19 @@ static void read_filter(struct request *rq, struct catalog_filter *f)
 	f->offset = (size_t)(page - 1) * f->limit;
 }
 
-/* The options of a select of a taxonomy's terms, "all" first; the one
- * in the query selected. Returns NULL when out of memory; free() it. */
+/* The options of a select of a taxonomy's terms, the one in the query
+ * selected. Returns NULL when out of memory; free() it. */
 static struct c_option *term_options(struct request *rq, const char *name, const struct term *t,
-                                     size_t n, const char *all)
+                                     size_t n)
 {
-	struct c_option *o = calloc(n + 1, sizeof(*o));
+	struct c_option *o = calloc(n ? n : 1, sizeof(*o));
 	if (!o)
 		return NULL;
 	const char *cur = params_get(&rq->query, name);
-	o[0] = (struct c_option){.value = "", .label = all};
 	for (size_t i = 0; i < n; i++)
-		o[i + 1] = (struct c_option){.value = t[i].id,
-		                             .label = C_(t[i].name),
-		                             .selected = cur && strcmp(cur, t[i].id) == 0};
+		o[i] = (struct c_option){.value = t[i].id,
+		                         .label = C_(t[i].name),
+		                         .selected = cur && strcmp(cur, t[i].id) == 0};
 	return o;
 }
 
@@ -250,10 +249,8 @@ void handle_services(struct request *rq, struct response *rs)
 	size_t ncats = catalog_terms(cat, "categorie", &cats);
 	size_t ntargets = catalog_terms(cat, "doelgroep", &targets);
 	size_t naccess = catalog_terms(cat, "toegankelijkheid", &access);
-	struct c_option *cat_options =
-	    term_options(rq, "categorie", cats, ncats, _("Alle onderwerpen"));
-	struct c_option *target_options =
-	    term_options(rq, "doelgroep", targets, ntargets, _("Voor iedereen"));
+	struct c_option *cat_options = term_options(rq, "categorie", cats, ncats);
+	struct c_option *target_options = term_options(rq, "doelgroep", targets, ntargets);
 	struct services_view v = {
 	    .lang = rq->lang->code,
 	    .q = params_get(&rq->query, "q"),
@@ -261,9 +258,9 @@ void handle_services(struct request *rq, struct response *rs)
 	    .filters_open =
 	        f.category || f.target || f.naccess || f.open_now || f.cost || f.function,
 	    .categories = cat_options,
-	    .ncategories = ncats + 1,
+	    .ncategories = ncats,
 	    .targets = target_options,
-	    .ntargets = ntargets + 1,
+	    .ntargets = ntargets,
 	    .function = f.function,
 	    .naccess = naccess,
 	    .open_now = query_has(rq, "open", "nu"),

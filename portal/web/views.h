@@ -60,7 +60,7 @@ struct services_view {
 	const char *q;
 	struct place_view place;
 	bool filters_open;
-	const struct c_option *categories, *targets; /* the first: all */
+	const struct c_option *categories, *targets;
 	size_t ncategories, ntargets;
 	const char *function; /* ?functie=, kept in a hidden field */
 	const struct c_choice *access;

@@ -77,11 +77,13 @@ void test_components(void)
 	       "class=\"error-message\" id=\"f-naam-error\">Vul uw naam in.</p>\n<input "
 	       "type=\"text\" id=\"f-naam\" name=\"naam\" value=\"\" "
 	       "aria-describedby=\"f-naam-error\" aria-invalid=\"true\"></div>\n");
-	const struct c_option options[] = {{"", "Alle", false}, {"a&b", "A & B", true}};
-	RENDER(tpl_c_field(
-	           &o,
-	           &(struct c_field){
-	               .id = "f-x", .name = "x", .label = "X", .options = options, .noptions = 2}),
+	const struct c_option options[] = {{"a&b", "A & B", true}};
+	RENDER(tpl_c_field(&o, &(struct c_field){.id = "f-x",
+	                                         .name = "x",
+	                                         .label = "X",
+	                                         .empty_option = "Alle",
+	                                         .options = options,
+	                                         .noptions = 1}),
 	       "<div class=\"field\"><label for=\"f-x\">X</label>\n<select id=\"f-x\" "
 	       "name=\"x\">\n<option value=\"\">Alle</option>\n<option value=\"a&amp;b\" "
 	       "selected>A &amp; B</option>\n</select></div>\n");

@@ -78,12 +78,10 @@ void test_components(void)
 	       "type=\"text\" id=\"f-naam\" name=\"naam\" value=\"\" "
 	       "aria-describedby=\"f-naam-error\" aria-invalid=\"true\"></div>\n");
 	const struct c_option options[] = {{"a&b", "A & B", true}};
-	RENDER(tpl_c_field(&o, &(struct c_field){.id = "f-x",
-	                                         .name = "x",
-	                                         .label = "X",
-	                                         .empty_option = "Alle",
-	                                         .options = options,
-	                                         .noptions = 1}),
+	struct c_field select = {.id = "f-x", .name = "x", .label = "X", .empty_option = "Alle"};
+	select.options = options;
+	select.noptions = 1;
+	RENDER(tpl_c_field(&o, &select),
 	       "<div class=\"field\"><label for=\"f-x\">X</label>\n<select id=\"f-x\" "
 	       "name=\"x\">\n<option value=\"\">Alle</option>\n<option value=\"a&amp;b\" "
 	       "selected>A &amp; B</option>\n</select></div>\n");
@@ -91,12 +89,12 @@ void test_components(void)
 	/* choice list: pages_booking.c need_box() in a fieldset */
 	const struct c_choice needs[] = {{"tolk", "Een tolk", true},
 	                                 {"rolstoel", "Rolstoel", false}};
-	RENDER(tpl_c_choices(&o, &(struct c_choices){.legend = "Wat heeft u nodig?",
-	                                             .type = "checkbox",
-	                                             .name = "nodig",
-	                                             .id_prefix = "n-",
-	                                             .items = needs,
-	                                             .n = 2}),
+	struct c_choices boxes = {
+	    .legend = "Wat heeft u nodig?", .type = "checkbox", .name = "nodig"};
+	boxes.id_prefix = "n-";
+	boxes.items = needs;
+	boxes.n = 2;
+	RENDER(tpl_c_choices(&o, &boxes),
 	       "<fieldset><legend>Wat heeft u nodig?</legend>\n<div class=\"check\"><input "
 	       "type=\"checkbox\" id=\"n-tolk\" name=\"nodig\" value=\"tolk\" checked><label "
 	       "for=\"n-tolk\">Een tolk</label></div>\n<div class=\"check\"><input "

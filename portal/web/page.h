@@ -4,7 +4,10 @@
  * direction, the skip link, the header with the product name and a
  * language switch that keeps the current page. page_end closes main and
  * writes the footer. Error replies are HTML for pages and JSON for the
- * API, always in the language of the request. */
+ * API, always in the language of the request. The markup is in
+ * templates/: layout_begin.html, layout_end.html, error_page.html and
+ * qr.html, built from the components c_head, c_header, c_kiosk_bar,
+ * c_footer, c_button and c_notice. */
 #ifndef WW_PAGE_H
 #define WW_PAGE_H
 

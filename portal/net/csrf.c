@@ -82,7 +82,7 @@ bool csrf_binding(const struct request *rq, char out[CSRF_BINDING_LEN + 1])
 	return ok;
 }
 
-bool csrf_field(struct sb *html, struct request *rq, const char *form)
+bool csrf_form_token(struct request *rq, const char *form, struct sb *out)
 {
 	if (!rq->csrf_binding[0] && !csrf_binding(rq, rq->csrf_binding)) {
 		unsigned char r[16];
@@ -96,15 +96,22 @@ bool csrf_field(struct sb *html, struct request *rq, const char *form)
 		}
 		sb_free(&b);
 		if (!ok) {
-			html->failed = true;
+			out->failed = true;
 			return false;
 		}
 	}
+	return csrf_token(rq->app, form, rq->csrf_binding, clock_now(), out);
+}
+
+bool csrf_field(struct sb *html, struct request *rq, const char *form)
+{
 	struct sb tok;
 	sb_init(&tok, 128);
-	bool ok = csrf_token(rq->app, form, rq->csrf_binding, clock_now(), &tok) &&
+	bool ok = csrf_form_token(rq, form, &tok) &&
 	          html_fmt(html, "<input type=\"hidden\" name=\"" CSRF_FIELD "\" value=\"%s\">",
 	                   sb_str(&tok));
+	if (!ok)
+		html->failed = true;
 	sb_free(&tok);
 	return ok;
 }

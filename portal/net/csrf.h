@@ -32,6 +32,9 @@ bool csrf_valid(const struct app *app, const char *form, const char *binding, co
 /* The hidden input for a form. Without a binding cookie in the request
  * it makes one, which the dispatch sets on the response. */
 bool csrf_field(struct sb *html, struct request *rq, const char *form);
+/* The token alone, for a template that writes the hidden input itself
+ * (named CSRF_FIELD); the binding as with csrf_field. */
+bool csrf_form_token(struct request *rq, const char *form, struct sb *out);
 /* After the handler: the Set-Cookie for a binding csrf_field made. */
 bool csrf_finish(const struct request *rq, struct response *rs);
 /* The binding cookie of the request, if well formed. */

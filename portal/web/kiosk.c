@@ -10,13 +10,14 @@
 #include "domain/terminals.h"
 #include "net/csrf.h"
 #include "web/handlers.h"
-#include "base/html.h"
 #include "web/page.h"
 #include "base/rate.h"
 #include "net/route.h"
 #include "net/server.h"
 #include "domain/speech.h"
 #include "base/text.h"
+#include "web/templates.h"
+#include "web/views.h"
 
 void kiosk_set_cookie(const struct request *rq, struct response *rs, const char *value)
 {
@@ -54,61 +55,16 @@ void handle_kiosk_start(struct request *rq, struct response *rs)
 	if (request_cookie(rq, KIOSK_COOKIE, &c))
 		kiosk_set_cookie(rq, rs, sb_str(&c));
 	sb_free(&c);
-	page_begin(rs, rq, _("Welkom bij de wijkwijzer"), PAGE_KIOSK_START);
-	struct sb *o = &rs->body;
-	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", _("Welkom bij de wijkwijzer"),
-	         _("Raak het scherm aan om te beginnen. Kies eerst uw taal."));
-	html_fmt(o, "<ul class=\"kiosk-langs\" aria-label=\"%s\">\n", _("Kies uw taal"));
-	for (size_t i = 0; i < i18n_count(); i++) {
-		const struct i18n_lang *l = i18n_at(i);
-		html_fmt(
-		    o,
-		    "<li><a class=\"kiosk-lang\" href=\"/kiosk/%s?lang=%s\" lang=\"%s\" dir=\"%s\"",
-		    t.id, l->code, l->code, l->rtl ? "rtl" : "ltr");
-		if (l == rq->lang)
-			html_raw(o, " aria-current=\"true\"");
-		html_fmt(o, ">%s</a></li>\n", l->native_name);
-	}
-	html_raw(o, "</ul>\n<ul class=\"paths kiosk-paths\">\n");
-	struct {
-		const char *icon, *title, *text;
-		struct sb href;
-	} paths[4] = {
-	    {"check",
-	     _("Wat kan mij helpen?"),
-	     _("Een paar korte vragen, dan krijgt u advies."),
-	     {0}},
-	    {"pin",
-	     _("Hulp en activiteiten in de buurt"),
-	     _("Wat er dichtbij is, vaak gratis."),
-	     {0}},
-	    {"calendar",
-	     _("Praat met de wijkwijzer"),
-	     _("Maak een afspraak hier of in een andere wijk."),
-	     {0}},
-	    {"heart", _("Zorgt u voor iemand?"), _("Steun en even tijd voor uzelf."), {0}},
+	/* the markup is the template web/templates/kiosk_start.html */
+	const struct kiosk_start_view v = {
+	    .lang = rq->lang,
+	    .terminal = t.id,
+	    .postcode = t.postcode,
+	    .location = t.location,
 	};
-	for (int i = 0; i < 4; i++)
-		sb_init(&paths[i].href, 256);
-	page_link(&paths[0].href, rq, "/zelfcheck");
-	page_link(&paths[1].href, rq, "/voorzieningen?postcode=");
-	text_url_encode(&paths[1].href, t.postcode);
-	page_link(&paths[2].href, rq, "/afspraak?locatie=");
-	text_url_encode(&paths[2].href, t.location);
-	page_link(&paths[3].href, rq, "/mantelzorg?postcode=");
-	text_url_encode(&paths[3].href, t.postcode);
-	for (int i = 0; i < 4; i++) {
-		html_fmt(o, "<li class=\"path-card\"><h2><a href=\"%s\">", sb_str(&paths[i].href));
-		page_icon(o, paths[i].icon, 56);
-		html_fmt(o, "%s</a></h2><p>%s</p></li>\n", paths[i].title, paths[i].text);
-		sb_free(&paths[i].href);
-	}
-	html_raw(o, "</ul>\n");
-	html_fmt(o, "<p class=\"kiosk-privacy\">%s</p>\n",
-	         _("Na een paar minuten zonder aanraken, of als u op Stoppen drukt, wissen we "
-	           "alles wat u "
-	           "hier heeft gedaan. De volgende persoon ziet niets van u."));
-	page_end(rs, rq);
+	if (page_begin(rs, rq, _("Welkom bij de wijkwijzer"), PAGE_KIOSK_START) &&
+	    tpl_kiosk_start(&rs->body, &v))
+		page_end(rs, rq);
 }
 
 /* Without JavaScript the Stop button still ends the session: the browser
@@ -222,28 +178,19 @@ void handle_kiosk_enrol_form(struct request *rq, struct response *rs)
 		enrol_refused(rq, rs);
 		return;
 	}
-	page_begin(rs, rq, _("Deze zuil aanmelden"), 0);
-	struct sb *o = &rs->body;
-	struct sb url;
-	sb_init(&url, 128);
-	sb_puts(&url, "/kiosk/");
-	text_url_encode(&url, t.id);
-	sb_puts(&url, "/aanmelden");
-	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">", _("Deze zuil aanmelden"));
-	/* TRANSLATORS: %s is the name of a kiosk terminal, such as "demo" */
-	html_fmt(o, _("Met de knop hieronder wordt deze browser de zuil %s van de wijkwijzer."),
-	         t.id);
-	html_fmt(o, "</p>\n<p>%s</p>\n",
-	         _("Doe dit alleen op de zuil zelf. Was deze zuil al aangemeld in een andere "
-	           "browser? Dan werkt die daarna niet meer als zuil."));
-	html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
-	csrf_field(o, rq, "/kiosk/{terminal}/aanmelden");
-	html_fmt(o,
-	         "<input type=\"hidden\" name=\"code\" value=\"%s\">\n"
-	         "<button type=\"submit\" class=\"button big\">%s</button>\n</form>\n",
-	         code, _("Zuil aanmelden"));
-	sb_free(&url);
-	page_end(rs, rq);
+	/* the markup is the template web/templates/kiosk_enrol.html */
+	struct sb token;
+	sb_init(&token, 128);
+	if (!csrf_form_token(rq, "/kiosk/{terminal}/aanmelden", &token)) {
+		rs->body.failed = true; /* a 500 in server.c */
+	} else {
+		const struct kiosk_enrol_view v = {
+		    .terminal = t.id, .csrf = sb_str(&token), .code = code};
+		if (page_begin(rs, rq, _("Deze zuil aanmelden"), 0) &&
+		    tpl_kiosk_enrol(&rs->body, &v))
+			page_end(rs, rq);
+	}
+	sb_free(&token);
 }
 
 void handle_kiosk_enrol(struct request *rq, struct response *rs)

@@ -4,7 +4,10 @@
  * direction, the skip link, the header with the product name and a
  * language switch that keeps the current page. page_end closes main and
  * writes the footer. Error replies are HTML for pages and JSON for the
- * API, always in the language of the request. */
+ * API, always in the language of the request. The markup is in
+ * templates/: layout_begin.html, layout_end.html, error_page.html and
+ * qr.html, built from the components c_head, c_header, c_kiosk_bar,
+ * c_footer, c_button and c_notice. */
 #ifndef WW_PAGE_H
 #define WW_PAGE_H
 
@@ -24,6 +27,9 @@ bool page_asset_url(struct sb *out, const char *name);
 
 /* Path of a page in the request's language: page_link(out, rq, "/zelfcheck"). */
 bool page_link(struct sb *out, const struct request *rq, const char *rest);
+
+/* The same into a buffer of a view; false when it does not fit. */
+bool page_link_buf(char *buf, size_t size, const struct request *rq, const char *rest);
 
 /* A 303 to a page in the request's language: page_redirect(rs, rq, "/medewerker"). */
 bool page_redirect(struct response *rs, const struct request *rq, const char *rest);

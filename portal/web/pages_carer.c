@@ -1,5 +1,8 @@
 /* pages_carer: /{lang}/mantelzorg, the carer's entry point: the eight kinds
- * of support for mantelzorgers and the respite finder. */
+ * of support for mantelzorgers and the respite finder. The markup is the
+ * template web/templates/carer.html. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -8,69 +11,110 @@
 #include "base/app.h"
 #include "store/catalog.h"
 #include "web/handlers.h"
-#include "base/html.h"
 #include "web/page.h"
 #include "web/pages_common.h"
 #include "net/route.h"
 #include "base/text.h"
+#include "web/templates.h"
+#include "web/views.h"
 
-struct choice {
-	const char *value;
-	const char *label;
+/* The respite finder's questions: the values the query may hold (the
+ * first, "", is "it does not matter") and their labels, translated when
+ * the page is made. */
+struct answer {
+	const char *value, *label;
+};
+struct question {
+	const char *name, *legend;
+	const struct answer *answers;
+	size_t n;
 };
 
-static void radios(struct sb *o, struct request *rq, const char *name, const char *legend,
-                   const struct choice *c, size_t n)
+#define N(a) (sizeof(a) / sizeof(a[0]))
+static const struct answer setting[] = {{"", N_("Maakt niet uit")},
+                                        {"thuis", N_("Bij ons thuis")},
+                                        {"buitenshuis", N_("Buiten de deur")}};
+static const struct answer times[] = {
+    {"", N_("Maakt niet uit")},        {"dag", N_("Overdag")},
+    {"avond", N_("'s Avonds")},        {"nacht", N_("'s Nachts")},
+    {"weekend", N_("In het weekend")}, {"logeren", N_("Een paar dagen logeren")}};
+static const struct answer provider[] = {{"", N_("Maakt niet uit")},
+                                         {"vrijwilliger", N_("Een vrijwilliger")},
+                                         {"professional", N_("Een beroepskracht")}};
+static const struct answer whom[] = {
+    {"", N_("Maakt niet uit")},
+    {"dementie", N_("Iemand met dementie")},
+    {"nah", N_("Iemand met hersenletsel (NAH)")},
+    {"verstandelijke-beperking", N_("Iemand met een verstandelijke beperking")},
+    {"lichamelijke-beperking", N_("Iemand met een lichamelijke beperking")},
+    {"ggz", N_("Iemand met psychische problemen")},
+    {"kinderen", N_("Een kind")}};
+static const struct answer soon[] = {
+    {"", N_("Maakt niet uit")}, {"7", N_("Binnen een week")}, {"28", N_("Binnen vier weken")}};
+static const struct question questions[] = {
+    {"waar", N_("Waar?"), setting, N(setting)},
+    {"wanneer", N_("Wanneer?"), times, N(times)},
+    {"wie", N_("Wie mag het doen?"), provider, N(provider)},
+    {"voor", N_("Voor wie zorgt u?"), whom, N(whom)},
+    {"termijn", N_("Hoe snel heeft u het nodig?"), soon, N(soon)},
+};
+#define NQUESTIONS  N(questions)
+#define MAX_CHOICES 8
+#define ID_PREFIX   16
+
+/* Only a value from the offered choices reaches the query: the index of
+ * the one asked for, 0 ("it does not matter") for anything else. */
+static size_t pick(struct request *rq, const struct question *q)
 {
-	const char *cur = params_get(&rq->query, name);
-	html_fmt(o, "<fieldset class=\"choices\"><legend>%s</legend>\n", legend);
-	for (size_t i = 0; i < n; i++) {
-		bool on = cur ? strcmp(cur, c[i].value) == 0 : c[i].value[0] == '\0';
-		html_fmt(o,
-		         "<div class=\"check\"><input type=\"radio\" id=\"r-%s-%zu\" name=\"%s\" "
-		         "value=\"%s\"%s>"
-		         "<label for=\"r-%s-%zu\">%s</label></div>\n",
-		         name, i, name, c[i].value, on ? " checked" : "", name, i, c[i].label);
-	}
-	html_raw(o, "</fieldset>\n");
+	const char *v = params_get(&rq->query, q->name);
+	for (size_t i = 1; v && i < q->n; i++)
+		if (strcmp(v, q->answers[i].value) == 0)
+			return i;
+	return 0;
 }
 
-/* Only a value from the offered choices reaches the query. */
-static const char *pick(struct request *rq, const char *name, const struct choice *c, size_t n)
+/* Which radio is checked: the one the query names (none for a value not
+ * offered), "it does not matter" without one. */
+static bool checked(struct request *rq, const struct question *q, size_t i)
 {
-	const char *v = params_get(&rq->query, name);
-	for (size_t i = 1; v && i < n; i++)
-		if (strcmp(v, c[i].value) == 0)
-			return c[i].value;
-	return NULL;
+	const char *v = params_get(&rq->query, q->name);
+	return v ? strcmp(v, q->answers[i].value) == 0 : i == 0;
 }
 
-void handle_carer(struct request *rq, struct response *rs)
+/* A question as a choice list, the answer in the query checked. */
+struct question_view {
+	struct c_choice items[MAX_CHOICES];
+	char id_prefix[ID_PREFIX];
+};
+
+static bool question_view(struct question_view *qv, struct c_choices *out, struct request *rq,
+                          const struct question *q)
 {
-	struct sb *o = &rs->body;
-	struct catalog *cat = db_catalog(rq->app);
-	page_begin(rs, rq, _("Steun voor mantelzorgers"), 0);
-	html_fmt(
-	    o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", _("Zorgt u voor iemand?"),
-	    _("Dan bent u mantelzorger. Zorgen voor een ander geeft vaak voldoening, maar kan ook "
-	      "zwaar zijn. U hoeft het niet alleen te doen. Hier vindt u steun, dichtbij."));
+	if (q->n > MAX_CHOICES)
+		return false;
+	for (size_t i = 0; i < q->n; i++)
+		qv->items[i] = (struct c_choice){.value = q->answers[i].value,
+		                                 .label = _(q->answers[i].label),
+		                                 .checked = checked(rq, q, i)};
+	int n = snprintf(qv->id_prefix, sizeof(qv->id_prefix), "r-%s-", q->name);
+	*out = (struct c_choices){.legend = _(q->legend),
+	                          .cls = "choices",
+	                          .type = "radio",
+	                          .name = q->name,
+	                          .id_prefix = qv->id_prefix,
+	                          .by_index = true,
+	                          .items = qv->items,
+	                          .n = q->n};
+	return n > 0 && (size_t)n < sizeof(qv->id_prefix);
+}
 
-	struct sb href;
-	sb_init(&href, 256);
-	page_link(&href, rq, "/zelfcheck?voor=mantelzorg");
-	html_fmt(o, "<p><a class=\"button\" href=\"%s\">%s</a></p>\n", sb_str(&href),
-	         _("Hoe zwaar is het voor u? Doe de korte check"));
-
-	html_fmt(o, "<h2>%s</h2>\n<ul class=\"paths functions\">\n",
-	         _("Wat is er voor mantelzorgers?"));
-	struct term *t;
-	size_t n = catalog_terms(cat, "mantelzorgfunctie", &t);
-	for (size_t i = 0; i < n; i++) {
-		sb_reset(&href);
-		page_link(&href, rq, "/voorzieningen?functie=");
-		text_url_encode(&href, t[i].id);
-		html_fmt(o, "<li class=\"path-card\"><h3><a href=\"%s\">%s</a></h3>", sb_str(&href),
-		         C_(t[i].name));
+/* The kinds of support, each with how many offers there are. Returns
+ * an array of n (free() it), or NULL when out of memory. */
+static struct c_service_card *function_cards(struct request *rq, struct catalog *cat,
+                                             const struct term *t, size_t n)
+{
+	struct c_service_card *cards = calloc(n ? n : 1, sizeof(*cards));
+	for (size_t i = 0; cards && i < n; i++) {
 		struct catalog_filter f;
 		memset(&f, 0, sizeof(f));
 		f.function = t[i].id;
@@ -79,95 +123,79 @@ void handle_carer(struct request *rq, struct response *rs)
 		f.now = clock_now();
 		f.respite_notice_max = -1;
 		struct catalog_result r;
+		cards[i] = (struct c_service_card){
+		    .lang = rq->lang->code, .function = t[i].id, .name = C_(t[i].name)};
 		if (catalog_search(cat, &f, &r)) {
-			html_raw(o, "<p>");
-			if (r.total_capped)
-				/* TRANSLATORS: the search counts no further than 1000 */
-				html_text(o, _("meer dan 1.000 mogelijkheden in Enschede"));
-			else
-				html_textf(o,
-				           NG_("%zu mogelijkheid in Enschede",
-				               "%zu mogelijkheden in Enschede", r.total),
-				           r.total);
-			html_raw(o, "</p>");
+			cards[i].counted = true;
+			cards[i].total = r.total;
+			cards[i].capped = r.total_capped;
 			catalog_result_free(&r);
 		}
-		html_raw(o, "</li>\n");
 	}
-	catalog_terms_free(t, n);
-	html_raw(o, "</ul>\n");
+	return cards;
+}
+
+void handle_carer(struct request *rq, struct response *rs)
+{
+	struct catalog *cat = db_catalog(rq->app);
+	struct term *t;
+	size_t nt = catalog_terms(cat, "mantelzorgfunctie", &t);
+	struct c_service_card *cards = function_cards(rq, cat, t, nt);
 
 	/* the respite finder */
-	const struct choice setting[] = {{"", _("Maakt niet uit")},
-	                                 {"thuis", _("Bij ons thuis")},
-	                                 {"buitenshuis", _("Buiten de deur")}};
-	const struct choice times[] = {
-	    {"", _("Maakt niet uit")},        {"dag", _("Overdag")},
-	    {"avond", _("'s Avonds")},        {"nacht", _("'s Nachts")},
-	    {"weekend", _("In het weekend")}, {"logeren", _("Een paar dagen logeren")}};
-	const struct choice provider[] = {{"", _("Maakt niet uit")},
-	                                  {"vrijwilliger", _("Een vrijwilliger")},
-	                                  {"professional", _("Een beroepskracht")}};
-	const struct choice whom[] = {
-	    {"", _("Maakt niet uit")},
-	    {"dementie", _("Iemand met dementie")},
-	    {"nah", _("Iemand met hersenletsel (NAH)")},
-	    {"verstandelijke-beperking", _("Iemand met een verstandelijke beperking")},
-	    {"lichamelijke-beperking", _("Iemand met een lichamelijke beperking")},
-	    {"ggz", _("Iemand met psychische problemen")},
-	    {"kinderen", _("Een kind")}};
-	const struct choice soon[] = {
-	    {"", _("Maakt niet uit")}, {"7", _("Binnen een week")}, {"28", _("Binnen vier weken")}};
-#define N(a) (sizeof(a) / sizeof(a[0]))
-	html_fmt(
-	    o,
-	    "<section class=\"finder\" aria-labelledby=\"finder-title\">\n<h2 "
-	    "id=\"finder-title\">%s</h2>\n<p>%s</p>\n",
-	    _("Respijtzorg zoeken: de zorg even overdragen"),
-	    _("Respijtzorg neemt de zorg een tijdje van u over. Zo heeft u even tijd voor uzelf."));
 	struct point near;
 	const char *place_error = read_place(rq, &near);
-	sb_reset(&href);
-	page_link(&href, rq, "/mantelzorg");
-	html_fmt(o, "<form method=\"get\" action=\"%s#finder-title\">\n", sb_str(&href));
-	place_fields(o, rq, place_error);
-	radios(o, rq, "waar", _("Waar?"), setting, N(setting));
-	radios(o, rq, "wanneer", _("Wanneer?"), times, N(times));
-	radios(o, rq, "wie", _("Wie mag het doen?"), provider, N(provider));
-	radios(o, rq, "voor", _("Voor wie zorgt u?"), whom, N(whom));
-	radios(o, rq, "termijn", _("Hoe snel heeft u het nodig?"), soon, N(soon));
-	html_fmt(o, "<p><button type=\"submit\">%s</button></p>\n</form>\n", _("Zoek respijtzorg"));
-
+	struct question_view qv[NQUESTIONS];
+	struct c_choices groups[NQUESTIONS];
+	size_t picked[NQUESTIONS];
+	bool ok = cards != NULL;
+	for (size_t i = 0; i < NQUESTIONS; i++) {
+		picked[i] = pick(rq, &questions[i]);
+		ok = ok && question_view(&qv[i], &groups[i], rq, &questions[i]);
+	}
+#define ANSWER(i) (picked[i] ? questions[i].answers[picked[i]].value : NULL)
 	struct catalog_filter f;
 	memset(&f, 0, sizeof(f));
 	f.respite_only = true;
-	f.respite_setting = pick(rq, "waar", setting, N(setting));
-	f.respite_time = pick(rq, "wanneer", times, N(times));
-	f.respite_provider = pick(rq, "wie", provider, N(provider));
-	f.respite_for = pick(rq, "voor", whom, N(whom));
-	const char *within = pick(rq, "termijn", soon, N(soon));
+	f.respite_setting = ANSWER(0);
+	f.respite_time = ANSWER(1);
+	f.respite_provider = ANSWER(2);
+	f.respite_for = ANSWER(3);
+	const char *within = ANSWER(4);
+#undef ANSWER
 	long days = -1;
 	f.respite_notice_max = within && text_parse_long(within, 0, 365, &days) ? days : -1;
 	f.near = near;
 	f.lang = rq->lang->code;
 	f.limit = 50;
 	f.now = clock_now();
-#undef N
-	struct catalog_result r;
-	if (catalog_search(cat, &f, &r)) {
-		html_raw(o, "<h3 class=\"result-count\">");
-		result_count(o, &r);
-		html_raw(o, "</h3>\n");
-		if (r.total == 0)
-			html_fmt(o, "<p class=\"notice\">%s</p>\n",
-			         _("Niets gevonden met deze keuzes. Kies vaker 'Maakt niet uit', "
-			           "of vraag de "
-			           "wijkwijzer: samen vindt u vaak toch iets."));
-		else
-			render_hits(o, rq, &r, "h4");
-		catalog_result_free(&r);
+	struct catalog_result r = {0};
+	bool searched = catalog_search(cat, &f, &r);
+	struct c_result *items = NULL;
+	if (searched && r.total > 0) {
+		items = results_view(rq, &r, 4);
+		ok = ok && items;
 	}
-	html_raw(o, "</section>\n");
-	sb_free(&href);
-	page_end(rs, rq);
+
+	struct carer_view v = {
+	    .lang = rq->lang->code,
+	    .functions = cards,
+	    .nfunctions = nt,
+	    .place = place_view(rq, place_error),
+	    .groups = groups,
+	    .ngroups = NQUESTIONS,
+	    .searched = searched,
+	    .r = &r,
+	    .results = {.items = items, .n = items ? r.n : 0},
+	};
+	ok = ok &&
+	     page_link_buf(v.check_href, sizeof(v.check_href), rq, "/zelfcheck?voor=mantelzorg");
+	if (!ok)
+		rs->body.failed = true; /* a 500 in server.c */
+	else if (page_begin(rs, rq, _("Steun voor mantelzorgers"), 0) && tpl_carer(&rs->body, &v))
+		page_end(rs, rq);
+	free(items);
+	catalog_result_free(&r);
+	free(cards);
+	catalog_terms_free(t, nt);
 }

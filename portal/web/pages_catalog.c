@@ -1,6 +1,7 @@
 /* pages_catalog: the pages that show the catalogue: search and nearby
  * (/voorzieningen), a service (/voorzieningen/{id}) and the carer's entry
  * point with the respite finder (/mantelzorg). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,23 +11,21 @@
 #include "base/app.h"
 #include "store/catalog.h"
 #include "web/handlers.h"
-#include "base/html.h"
 #include "web/page.h"
 #include "web/pages_common.h"
 #include "net/route.h"
 #include "base/text.h"
+#include "web/templates.h"
+#include "web/views.h"
 
 #define CHECK_ACCESS_MAX 5
 
 /* Writes a content text in the page language; when it has no translation
- * it is marked as Dutch so screen readers pronounce it right. */
+ * it is marked as Dutch so screen readers pronounce it right
+ * (templates/c_content.html). */
 void content_text(struct sb *o, const struct request *rq, const char *nl_text)
 {
-	const char *t = C_(nl_text);
-	if (t == nl_text && rq->lang && strcmp(rq->lang->code, "nl") != 0 && *nl_text)
-		html_fmt(o, "<span lang=\"nl\">%s</span>", nl_text);
-	else
-		html_text(o, t);
+	tpl_c_content(o, rq->lang ? rq->lang->code : "nl", nl_text);
 }
 
 bool content_untranslated(const struct request *rq, const char *nl_text)
@@ -34,115 +33,104 @@ bool content_untranslated(const struct request *rq, const char *nl_text)
 	return rq->lang && strcmp(rq->lang->code, "nl") != 0 && *nl_text && C_(nl_text) == nl_text;
 }
 
-void hours_text(struct sb *o, const struct hours_status *h)
+/* Copies what a formatter wrote into a fixed buffer of a view; a text
+ * that does not fit fails the page rather than being cut. */
+static bool copy_text(char *buf, size_t size, struct sb *t)
+{
+	if (sb_failed(t) || t->len >= size)
+		return false;
+	memcpy(buf, sb_str(t), t->len + 1);
+	return true;
+}
+
+/* The view of c_hours.html for an opening status: the times and the day
+ * formatted in the request's language. */
+static bool hours_view(struct c_hours *v, const struct hours_status *h)
 {
 	struct sb t;
-	sb_init(&t, 256);
+	sb_init(&t, 128);
+	bool ok = true;
+	v->time[0] = v->date[0] = '\0';
 	if (!h->known) {
-		html_fmt(o, "<span class=\"hours unknown\">%s</span>",
-		         _("Vraag naar de tijden of kijk in de beschrijving."));
+		v->state = C_HOURS_UNKNOWN;
 	} else if (h->open) {
-		i18n_format_time(&t, (h->closes / 60) % 24, h->closes % 60);
-		html_raw(o, "<span class=\"hours open\">");
-		/* TRANSLATORS: %s is a time, e.g. "17.00 uur" */
-		html_textf(o, _("Nu open, tot %s"), sb_str(&t));
-		html_raw(o, "</span>");
+		v->state = C_HOURS_OPEN;
+		ok = i18n_format_time(&t, (h->closes / 60) % 24, h->closes % 60) &&
+		     copy_text(v->time, sizeof(v->time), &t);
 	} else if (h->next_known) {
-		i18n_format_time(&t, h->next_opens / 60, h->next_opens % 60);
-		html_raw(o, "<span class=\"hours closed\">");
-		if (h->next_in_days == 0) {
-			/* TRANSLATORS: %s is a time */
-			html_textf(o, _("Nu gesloten. Opent vandaag om %s"), sb_str(&t));
-		} else if (h->next_in_days == 1) {
-			html_textf(o, _("Nu gesloten. Opent morgen om %s"), sb_str(&t));
-		} else {
-			struct sb d;
-			sb_init(&d, 128);
-			i18n_format_date(&d, h->next_day.year, h->next_day.mon, h->next_day.mday,
-			                 h->next_day.wday);
-			/* TRANSLATORS: %1$s a date ("dinsdag 1 december"), %2$s a time */
-			html_textf(o, _("Nu gesloten. Opent %1$s om %2$s"), sb_str(&d), sb_str(&t));
-			sb_free(&d);
+		v->state = h->next_in_days == 0   ? C_HOURS_OPENS_TODAY
+		           : h->next_in_days == 1 ? C_HOURS_OPENS_TOMORROW
+		                                  : C_HOURS_OPENS_LATER;
+		ok = i18n_format_time(&t, h->next_opens / 60, h->next_opens % 60) &&
+		     copy_text(v->time, sizeof(v->time), &t);
+		if (ok && v->state == C_HOURS_OPENS_LATER) {
+			sb_reset(&t);
+			ok = i18n_format_date(&t, h->next_day.year, h->next_day.mon,
+			                      h->next_day.mday, h->next_day.wday) &&
+			     copy_text(v->date, sizeof(v->date), &t);
 		}
-		html_raw(o, "</span>");
 	} else {
-		html_fmt(o, "<span class=\"hours closed\">%s</span>",
-		         _("Voorlopig gesloten. Bel even voor u gaat."));
+		v->state = C_HOURS_CLOSED;
 	}
 	sb_free(&t);
+	return ok;
+}
+
+void hours_text(struct sb *o, const struct hours_status *h)
+{
+	struct c_hours v;
+	if (!hours_view(&v, h))
+		o->failed = true; /* a 500 in server.c */
+	else
+		tpl_c_hours(o, &v);
 }
 
 /* Notice period of a respite offer, stated plainly. */
 void notice_text(struct sb *o, long days)
 {
-	if (days <= 0)
-		html_text(o, _("U kunt dit meestal direct regelen."));
-	else if (days % 7 == 0)
-		html_textf(o,
-		           NG_("Vraag dit minstens %ld week van tevoren aan.",
-		               "Vraag dit minstens %ld weken van tevoren aan.", days / 7),
-		           days / 7);
-	else
-		html_textf(o,
-		           NG_("Vraag dit minstens %ld dag van tevoren aan.",
-		               "Vraag dit minstens %ld dagen van tevoren aan.", days),
-		           days);
+	tpl_respite_notice(o, days);
+}
+
+struct c_result *results_view(const struct request *rq, const struct catalog_result *r, int level)
+{
+	struct c_result *items = calloc(r->n ? r->n : 1, sizeof(*items));
+	struct sb dist;
+	sb_init(&dist, 64);
+	bool ok = items != NULL;
+	for (size_t i = 0; ok && i < r->n; i++) {
+		const struct catalog_hit *h = &r->hits[i];
+		items[i].hit = h;
+		items[i].lang = rq->lang->code;
+		items[i].level = level;
+		if (h->has_distance) {
+			sb_reset(&dist);
+			ok = i18n_format_distance(&dist, (long)(h->distance_m + 0.5)) &&
+			     copy_text(items[i].distance, sizeof(items[i].distance), &dist);
+		}
+		ok = ok && hours_view(&items[i].hours, &h->hours);
+	}
+	sb_free(&dist);
+	if (!ok) {
+		free(items);
+		return NULL;
+	}
+	return items;
 }
 
 void render_hits(struct sb *o, const struct request *rq, const struct catalog_result *r,
                  const char *heading_level)
 {
-	struct sb href, dist;
-	sb_init(&href, 512);
-	sb_init(&dist, 64);
-	html_raw(o, "<ol class=\"results\">\n");
-	for (size_t i = 0; i < r->n; i++) {
-		const struct catalog_hit *h = &r->hits[i];
-		sb_reset(&href);
-		page_link(&href, rq, "/voorzieningen/");
-		text_url_encode(&href, h->id);
-		html_fmt(o, "<li class=\"result\">\n<%s class=\"result-title\"><a href=\"%s\">",
-		         heading_level, sb_str(&href));
-		content_text(o, rq, h->name);
-		html_fmt(o, "</a></%s>\n<p class=\"result-org\">%s</p>\n<p class=\"result-meta\">",
-		         heading_level, h->organization);
-		if (h->has_distance) {
-			sb_reset(&dist);
-			i18n_format_distance(&dist, (long)(h->distance_m + 0.5));
-			html_raw(o, "<span class=\"distance\">");
-			page_icon(o, "pin", 20);
-			/* TRANSLATORS: %1$s distance ("1,2 km"), %2$s a place name */
-			html_textf(o, _("%1$s, %2$s"), sb_str(&dist), h->place_name);
-			html_raw(o, "</span> ");
-		} else {
-			html_raw(o, "<span class=\"distance\">");
-			page_icon(o, "pin", 20);
-			html_text(o, h->place_name);
-			html_raw(o, "</span> ");
-		}
-		hours_text(o, &h->hours);
-		if (h->free)
-			html_fmt(o, " <span class=\"badge free\">%s</span>", _("Gratis"));
-		html_raw(o, "</p>\n");
-		if (h->notice_days >= 0) {
-			html_raw(o, "<p class=\"notice-period\">");
-			notice_text(o, h->notice_days);
-			html_raw(o, "</p>\n");
-		}
-		html_raw(o, "</li>\n");
-	}
-	html_raw(o, "</ol>\n");
-	sb_free(&href);
-	sb_free(&dist);
+	struct c_result *items = results_view(rq, r, strcmp(heading_level, "h4") == 0 ? 4 : 3);
+	if (!items)
+		o->failed = true; /* a 500 in server.c */
+	else
+		tpl_c_results(o, &(struct c_results){.items = items, .n = r->n});
+	free(items);
 }
 
 void result_count(struct sb *o, const struct catalog_result *r)
 {
-	if (r->total_capped)
-		/* TRANSLATORS: the search counts no further than 1000 */
-		html_text(o, _("meer dan 1.000 resultaten"));
-	else
-		html_textf(o, NG_("%zu resultaat", "%zu resultaten", r->total), r->total);
+	tpl_result_count(o, r);
 }
 
 /* Reads the place part of a query: a postcode, or the browser's location.
@@ -164,59 +152,20 @@ const char *read_place(struct request *rq, struct point *p)
 	}
 }
 
-static void select_terms(struct sb *o, struct request *rq, const char *name, const char *taxonomy,
-                         const char *label, const char *all)
+struct place_view place_view(struct request *rq, const char *error)
 {
-	struct term *t;
-	size_t n = catalog_terms(db_catalog(rq->app), taxonomy, &t);
-	const char *cur = params_get(&rq->query, name);
-	html_fmt(o,
-	         "<div class=\"field\"><label for=\"f-%s\">%s</label>\n<select id=\"f-%s\" "
-	         "name=\"%s\">\n"
-	         "<option value=\"\">%s</option>\n",
-	         name, label, name, name, all);
-	for (size_t i = 0; i < n; i++) {
-		html_fmt(o, "<option value=\"%s\"", t[i].id);
-		if (cur && strcmp(cur, t[i].id) == 0)
-			html_raw(o, " selected");
-		html_raw(o, ">");
-		html_text(o, C_(t[i].name));
-		html_raw(o, "</option>\n");
-	}
-	html_raw(o, "</select></div>\n");
-	catalog_terms_free(t, n);
+	return (struct place_view){
+	    .postcode = params_get(&rq->query, "postcode"),
+	    .lat = params_get(&rq->query, "lat"),
+	    .lon = params_get(&rq->query, "lon"),
+	    .error = error,
+	};
 }
 
 void place_fields(struct sb *o, struct request *rq, const char *error)
 {
-	const char *pc = params_get(&rq->query, "postcode");
-	html_fmt(o, "<div class=\"field%s\"><label for=\"f-postcode\">%s</label>\n",
-	         error ? " has-error" : "", _("Uw postcode"));
-	html_fmt(o, "<p class=\"hint\" id=\"f-postcode-hint\">%s</p>\n",
-	         _("Bijvoorbeeld 7511 AB. Dan staat wat dichtbij is bovenaan."));
-	if (error)
-		html_fmt(o, "<p class=\"error-message\" id=\"f-postcode-error\">%s</p>\n", error);
-	html_fmt(o,
-	         "<input type=\"text\" id=\"f-postcode\" name=\"postcode\" value=\"%s\" "
-	         "maxlength=\"12\" "
-	         "autocomplete=\"postal-code\" inputmode=\"text\" class=\"ltr input-short\" "
-	         "aria-describedby=\"f-postcode-hint%s\"",
-	         pc ? pc : "", error ? " f-postcode-error" : "");
-	if (error)
-		html_raw(o, " aria-invalid=\"true\"");
-	html_raw(o, ">\n");
-	const char *lat = params_get(&rq->query, "lat"), *lon = params_get(&rq->query, "lon");
-	html_fmt(o,
-	         "<input type=\"hidden\" name=\"lat\" value=\"%s\"><input type=\"hidden\" "
-	         "name=\"lon\" value=\"%s\">\n",
-	         lat ? lat : "", lon ? lon : "");
-	/* shown by app.js only: without JavaScript there is no geolocation */
-	html_fmt(o,
-	         "<button type=\"button\" class=\"secondary use-location\" hidden data-busy=\"%s\" "
-	         "data-denied=\"%s\">%s</button>\n</div>\n",
-	         _("Uw locatie wordt opgezocht..."),
-	         _("Uw locatie is niet beschikbaar. Vul uw postcode in."),
-	         _("Gebruik mijn locatie"));
+	struct place_view v = place_view(rq, error);
+	tpl_place_fields(o, &v);
 }
 
 static void read_filter(struct request *rq, struct catalog_filter *f)
@@ -245,162 +194,112 @@ static void read_filter(struct request *rq, struct catalog_filter *f)
 	f->offset = (size_t)(page - 1) * f->limit;
 }
 
-static void checkbox(struct sb *o, struct request *rq, const char *name, const char *value,
-                     const char *label)
+/* The options of a select of a taxonomy's terms, the one in the query
+ * selected. Returns NULL when out of memory; free() it. */
+static struct c_option *term_options(struct request *rq, const char *name, const struct term *t,
+                                     size_t n)
 {
-	bool on = false;
+	struct c_option *o = calloc(n ? n : 1, sizeof(*o));
+	if (!o)
+		return NULL;
+	const char *cur = params_get(&rq->query, name);
+	for (size_t i = 0; i < n; i++)
+		o[i] = (struct c_option){.value = t[i].id,
+		                         .label = C_(t[i].name),
+		                         .selected = cur && strcmp(cur, t[i].id) == 0};
+	return o;
+}
+
+/* Whether the query has name=value (a check box that is on). */
+static bool query_has(const struct request *rq, const char *name, const char *value)
+{
 	for (size_t i = 0; i < rq->query.n; i++)
 		if (strcmp(rq->query.v[i].name, name) == 0 &&
 		    strcmp(rq->query.v[i].value, value) == 0)
-			on = true;
-	html_fmt(
-	    o,
-	    "<div class=\"check\"><input type=\"checkbox\" id=\"f-%s-%s\" name=\"%s\" value=\"%s\"",
-	    name, value, name, value);
-	if (on)
-		html_raw(o, " checked");
-	html_fmt(o, "><label for=\"f-%s-%s\">%s</label></div>\n", name, value, label);
+			return true;
+	return false;
 }
 
-/* A link to the same search with page n. */
-static void page_nav(struct sb *o, struct request *rq, const char *path, size_t total,
-                     const struct catalog_filter *f)
+/* The query without pagina=, encoded, every pair followed by '&': the
+ * pager's links add pagina=N. */
+static bool pager_query(struct sb *out, const struct request *rq)
 {
-	size_t pages = (total + f->limit - 1) / f->limit;
-	size_t cur = f->offset / f->limit + 1;
-	if (pages <= 1)
-		return;
-	html_fmt(o, "<nav class=\"pager\" aria-label=\"%s\"><ul>\n", _("Meer resultaten"));
-	struct sb href;
-	sb_init(&href, 2048);
-	for (size_t p = 1; p <= pages && p <= 50; p++) {
-		sb_reset(&href);
-		page_link(&href, rq, path);
-		char sep = '?';
-		for (size_t i = 0; i < rq->query.n; i++) {
-			if (strcmp(rq->query.v[i].name, "pagina") == 0)
-				continue;
-			sb_putc(&href, sep);
-			sep = '&';
-			text_url_encode(&href, rq->query.v[i].name);
-			sb_putc(&href, '=');
-			text_url_encode(&href, rq->query.v[i].value);
-		}
-		sb_appendf(&href, "%cpagina=%zu", sep, p);
-		if (p == cur)
-			html_fmt(o, "<li><a href=\"%s\" aria-current=\"page\">%zu</a></li>\n",
-			         sb_str(&href), p);
-		else
-			html_fmt(o, "<li><a href=\"%s\">%zu</a></li>\n", sb_str(&href), p);
+	for (size_t i = 0; i < rq->query.n; i++) {
+		if (strcmp(rq->query.v[i].name, "pagina") == 0)
+			continue;
+		if (!text_url_encode(out, rq->query.v[i].name) || !sb_putc(out, '=') ||
+		    !text_url_encode(out, rq->query.v[i].value) || !sb_putc(out, '&'))
+			return false;
 	}
-	sb_free(&href);
-	html_raw(o, "</ul></nav>\n");
+	return true;
 }
 
+/* The markup is the template web/templates/services.html. */
 void handle_services(struct request *rq, struct response *rs)
 {
-	struct sb *o = &rs->body;
+	struct catalog *cat = db_catalog(rq->app);
 	struct catalog_filter f;
 	read_filter(rq, &f);
 	const char *place_error = read_place(rq, &f.near);
-	struct catalog_result r;
-	bool ok = catalog_search(db_catalog(rq->app), &f, &r);
+	struct catalog_result r = {0};
+	bool ok = catalog_search(cat, &f, &r);
 
-	page_begin(rs, rq, _("Hulp en activiteiten in de buurt"), 0);
-	html_fmt(
-	    o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", _("Hulp en activiteiten in de buurt"),
-	    _("Deze activiteiten en diensten zijn er voor iedereen. U heeft geen verwijzing of "
-	      "indicatie nodig."));
-	if (place_error)
-		html_fmt(
-		    o,
-		    "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><h2>%s</h2><p><a "
-		    "href=\"#f-postcode\">%s</a></p></div>\n",
-		    _("Er is iets niet goed gegaan"), place_error);
-	struct sb action;
-	sb_init(&action, 256);
-	page_link(&action, rq, "/voorzieningen");
-	html_fmt(o, "<form class=\"search\" method=\"get\" action=\"%s\" role=\"search\">\n",
-	         sb_str(&action));
-	const char *q = params_get(&rq->query, "q");
-	html_fmt(o,
-	         "<div class=\"field\"><label for=\"f-q\">%s</label>\n<p class=\"hint\" "
-	         "id=\"f-q-hint\">%s</p>\n"
-	         "<input type=\"search\" id=\"f-q\" name=\"q\" value=\"%s\" maxlength=\"100\" "
-	         "aria-describedby=\"f-q-hint\"></div>\n",
-	         _("Waar zoekt u naar?"), _("Bijvoorbeeld: maaltijd, vervoer, koffie, formulieren"),
-	         q ? q : "");
-	place_fields(o, rq, place_error);
-	html_fmt(o, "<details class=\"filters\"%s><summary>%s</summary>\n",
-	         (f.category || f.target || f.naccess || f.open_now || f.cost || f.function)
-	             ? " open"
-	             : "",
-	         _("Meer keuzes"));
-	select_terms(o, rq, "categorie", "categorie", _("Onderwerp"), _("Alle onderwerpen"));
-	select_terms(o, rq, "doelgroep", "doelgroep", _("Voor wie"), _("Voor iedereen"));
-	if (f.function)
-		html_fmt(o, "<input type=\"hidden\" name=\"functie\" value=\"%s\">\n", f.function);
-	html_fmt(o, "<fieldset><legend>%s</legend>\n", _("Toegankelijkheid"));
-	struct term *t;
-	size_t nt = catalog_terms(db_catalog(rq->app), "toegankelijkheid", &t);
-	for (size_t i = 0; i < nt; i++)
-		checkbox(o, rq, "toegang", t[i].id, C_(t[i].name));
-	catalog_terms_free(t, nt);
-	html_fmt(o, "</fieldset>\n<fieldset><legend>%s</legend>\n", _("Wanneer"));
-	checkbox(o, rq, "open", "nu", _("Alleen wat nu open is"));
-	html_fmt(o, "</fieldset>\n<fieldset><legend>%s</legend>\n", _("Kosten"));
-	const char *costs[3][2] = {
-	    {"", _("Alles")}, {"gratis", _("Alleen gratis")}, {"betaald", _("Met kosten")}};
-	for (int i = 0; i < 3; i++) {
-		bool on = (f.cost ? strcmp(f.cost, costs[i][0]) == 0 : i == 0);
-		html_fmt(o,
-		         "<div class=\"check\"><input type=\"radio\" id=\"f-kosten-%d\" "
-		         "name=\"kosten\" value=\"%s\"%s>"
-		         "<label for=\"f-kosten-%d\">%s</label></div>\n",
-		         i, costs[i][0], on ? " checked" : "", i, costs[i][1]);
-	}
-	html_raw(o, "</fieldset>\n</details>\n");
-	html_fmt(o, "<p><button type=\"submit\">%s</button></p>\n</form>\n", _("Zoeken"));
-
-	if (!ok) {
-		html_fmt(o, "<p class=\"error-message\">%s</p>\n",
-		         _("Zoeken lukt nu even niet. Probeer het later opnieuw."));
-	} else {
-		html_raw(o, "<section class=\"result-list\" aria-labelledby=\"result-count\">\n<h2 "
-		            "id=\"result-count\">");
-		result_count(o, &r);
-		if (f.near.set && f.near.label[0]) {
-			html_raw(o, " <span class=\"near\">");
-			/* TRANSLATORS: %s is a postcode */
-			html_textf(o, _("dichtbij %s"), f.near.label);
-			html_raw(o, "</span>");
-		} else if (f.near.set) {
-			html_fmt(o, " <span class=\"near\">%s</span>", _("dichtbij uw locatie"));
-		}
-		html_raw(o, "</h2>\n");
-		if (r.total == 0) {
-			sb_reset(&action);
-			page_link(&action, rq, "/voorzieningen");
-			struct sb book;
-			sb_init(&book, 256);
-			page_link(&book, rq, "/afspraak");
-			html_fmt(o,
-			         "<div class=\"notice\"><p>%s</p>\n<ul>\n<li>%s</li>\n<li><a "
-			         "href=\"%s\">%s</a></li>\n"
-			         "<li><a href=\"%s\">%s</a></li>\n</ul></div>\n",
-			         _("We vonden niets dat bij uw keuzes past. Wat kunt u doen?"),
-			         _("Gebruik minder of andere woorden, of zet keuzes uit."),
-			         sb_str(&action), _("Bekijk alles wat er in Enschede is"),
-			         sb_str(&book),
-			         _("Vraag het de wijkwijzer: die kent ook wat hier niet staat"));
-			sb_free(&book);
-		} else {
-			render_hits(o, rq, &r, "h3");
-			page_nav(o, rq, "/voorzieningen", r.total, &f);
-		}
-		html_raw(o, "</section>\n");
-	}
-	sb_free(&action);
+	struct term *cats, *targets, *access;
+	size_t ncats = catalog_terms(cat, "categorie", &cats);
+	size_t ntargets = catalog_terms(cat, "doelgroep", &targets);
+	size_t naccess = catalog_terms(cat, "toegankelijkheid", &access);
+	struct c_option *cat_options = term_options(rq, "categorie", cats, ncats);
+	struct c_option *target_options = term_options(rq, "doelgroep", targets, ntargets);
+	struct services_view v = {
+	    .lang = rq->lang->code,
+	    .q = params_get(&rq->query, "q"),
+	    .place = place_view(rq, place_error),
+	    .filters_open =
+	        f.category || f.target || f.naccess || f.open_now || f.cost || f.function,
+	    .categories = cat_options,
+	    .ncategories = ncats,
+	    .targets = target_options,
+	    .ntargets = ntargets,
+	    .function = f.function,
+	    .naccess = naccess,
+	    .open_now = query_has(rq, "open", "nu"),
+	    .cost = !f.cost                         ? 0
+	            : strcmp(f.cost, "gratis") == 0 ? 1
+	                                            : 2,
+	    .ok = ok,
+	    .r = &r,
+	    .near = &f.near,
+	    .pages = (r.total + f.limit - 1) / f.limit,
+	    .page = f.offset / f.limit + 1,
+	};
+	struct c_choice *access_items = calloc(naccess ? naccess : 1, sizeof(*access_items));
+	for (size_t i = 0; access_items && i < naccess; i++)
+		access_items[i] =
+		    (struct c_choice){.value = access[i].id,
+		                      .label = C_(access[i].name),
+		                      .checked = query_has(rq, "toegang", access[i].id)};
+	v.access = access_items;
+	struct c_result *items = ok ? results_view(rq, &r, 3) : NULL;
+	v.results = (struct c_results){.items = items, .n = items ? r.n : 0};
+	struct sb pq;
+	sb_init(&pq, 2048);
+	bool built = cat_options && target_options && access_items && (!ok || items) &&
+	             pager_query(&pq, rq) &&
+	             page_link_buf(v.all_href, sizeof(v.all_href), rq, "/voorzieningen") &&
+	             page_link_buf(v.book_href, sizeof(v.book_href), rq, "/afspraak");
+	v.pager_query = sb_str(&pq);
+	if (!built)
+		rs->body.failed = true; /* a 500 in server.c */
+	else if (page_begin(rs, rq, _("Hulp en activiteiten in de buurt"), 0) &&
+	         tpl_services(&rs->body, &v))
+		page_end(rs, rq);
+	sb_free(&pq);
+	free(items);
+	free(access_items);
+	free(cat_options);
+	free(target_options);
+	catalog_terms_free(cats, ncats);
+	catalog_terms_free(targets, ntargets);
+	catalog_terms_free(access, naccess);
 	catalog_result_free(&r);
-	page_end(rs, rq);
 }

@@ -7,6 +7,7 @@
 #include "store/catalog.h"
 #include "net/http.h"
 #include "base/sb.h"
+#include "web/views.h"
 
 /* A content text in the request's language, marked lang="nl" when it
  * has no translation. */
@@ -23,6 +24,12 @@ void render_hits(struct sb *o, const struct request *rq, const struct catalog_re
 void result_count(struct sb *o, const struct catalog_result *r);
 /* The postcode field (with "use my location") of a GET form. */
 void place_fields(struct sb *o, struct request *rq, const char *error);
+/* The view of place_fields.html from the query. */
+struct place_view place_view(struct request *rq, const char *error);
+/* The views of a result list (c_results.html), with the headings at
+ * level (3 or 4): the distances and opening hours formatted. Returns an
+ * array of r->n (free() it), or NULL when that failed. */
+struct c_result *results_view(const struct request *rq, const struct catalog_result *r, int level);
 /* Reads postcode / lat / lon from the query; returns a localized problem. */
 const char *read_place(struct request *rq, struct point *p);
 

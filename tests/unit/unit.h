@@ -60,6 +60,7 @@ void test_hours_moment(void);
 void test_crypto(void);
 void test_selfcheck_seal(void);
 void test_tpl_runtime(void);
+void test_components(void);
 void test_tpl_templates(void);
 void test_content(void);
 

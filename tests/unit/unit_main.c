@@ -57,6 +57,7 @@ int main(int argc, char **argv)
 	test_tpl_runtime();
 	test_tpl_templates();
 	test_content();
+	test_components();
 	i18n_shutdown();
 	printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;

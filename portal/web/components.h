@@ -51,6 +51,7 @@ struct c_service_card {
 	bool counted; /* false: the count failed and is not shown */
 	size_t total;
 	bool capped;
+	const char *municipality; /* "... mogelijkheden in Enschede" */
 };
 
 /* c_field.html: a form field: label, hint, error message and an input,

@@ -11,6 +11,7 @@
 #include "base/app.h"
 #include "store/catalog.h"
 #include "web/handlers.h"
+#include "store/site.h"
 #include "web/page.h"
 #include "web/pages_common.h"
 #include "net/route.h"
@@ -113,6 +114,9 @@ static bool question_view(struct question_view *qv, struct c_choices *out, struc
 static struct c_service_card *function_cards(struct request *rq, struct catalog *cat,
                                              const struct term *t, size_t n)
 {
+	struct site_info site;
+	const char *municipality =
+	    site_read(cat, &site) ? arena_strdup(&rq->arena, site.municipality) : "";
 	struct c_service_card *cards = calloc(n ? n : 1, sizeof(*cards));
 	for (size_t i = 0; cards && i < n; i++) {
 		struct catalog_filter f;
@@ -123,8 +127,10 @@ static struct c_service_card *function_cards(struct request *rq, struct catalog 
 		f.now = clock_now();
 		f.respite_notice_max = -1;
 		struct catalog_result r;
-		cards[i] = (struct c_service_card){
-		    .lang = rq->lang->code, .function = t[i].id, .name = C_(t[i].name)};
+		cards[i] = (struct c_service_card){.lang = rq->lang->code,
+		                                   .function = t[i].id,
+		                                   .name = C_(t[i].name),
+		                                   .municipality = municipality};
 		if (catalog_search(cat, &f, &r)) {
 			cards[i].counted = true;
 			cards[i].total = r.total;

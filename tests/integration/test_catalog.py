@@ -118,12 +118,21 @@ def test_municipality_from_content(server, binary, sanitizer):
             st, _, body = s.get("/nl/")
             check(st == 200 and "In Hengelo is veel te doen" in body and "Hengelo heeft 10 wijkwijzers." in body
                   and "Enschede heeft" not in body, f"the home page names the content's municipality: {st}")
+            check("<title>Hulp en ondersteuning dichtbij - Wijkwijzer Hengelo</title>" in body
+                  and '<span class="brand-place">Hengelo</span>' in body and "Hulp in uw buurt in Hengelo" in body,
+                  "title, brand and description name it")
+            check("demo-note" not in body, "content that is not an example has no demo notice")
             st, _, body = s.get("/en/")
             check("Hengelo has 10 wijkwijzers" in body, "in English too")
+            st, _, body = s.get("/ar/mantelzorg")
+            counts = re.findall(r'<li class="path-card"><h3>.*?</h3><p>([^<]*)</p>', body)
+            check(st == 200 and counts and all(c.endswith("Hengelo") for c in counts),
+                  f"the carer page's counts name it too (Arabic): {counts[:3]}")
         finally:
             s.cleanup()
     st, _, body = server.get("/nl/")
-    check("Enschede heeft 10 wijkwijzers." in body, "the demo content: Enschede, ten wijkwijzers")
+    check("Enschede heeft 10 wijkwijzers." in body and "demo-note" in body,
+          "the demo content: Enschede, ten wijkwijzers, an example")
 
 
 def test_sighup_reload(server, binary, sanitizer):

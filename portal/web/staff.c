@@ -12,8 +12,10 @@
 #include "store/content.h"
 #include "net/csrf.h"
 #include "web/handlers.h"
-#include "base/html.h"
 #include "web/page.h"
+#include "web/templates.h"
+#include "web/views_st.h"
+#include "base/arena.h"
 #include "web/pages_common.h"
 #include "domain/staff.h"
 #include "net/route.h"
@@ -44,39 +46,44 @@ static void set_cookie(struct request *rq, struct response *rs, const char *valu
 
 /* ---- pages ---------------------------------------------------------------- */
 
+/* a form's URL in the request's language, from the request's arena */
+static const char *page_url(struct request *rq, const char *rest)
+{
+	struct sb *url = arena_sb(&rq->arena, 256);
+	return url && page_link(url, rq, rest) ? sb_str(url) : NULL;
+}
+
+/* a form's CSRF token, from the request's arena */
+static const char *form_token(struct request *rq, const char *form)
+{
+	struct sb *token = arena_sb(&rq->arena, 128);
+	return token && csrf_form_token(rq, form, token) ? sb_str(token) : NULL;
+}
+
+/* the markup is the template web/templates/staff_login.html */
 static void login_form(struct request *rq, struct response *rs, const char *error)
 {
-	struct sb *o = &rs->body;
-	page_begin(rs, rq, _("Inloggen voor medewerkers"), 0);
-	html_fmt(o, "<h1>%s</h1>\n<p>%s</p>\n", _("Inloggen voor medewerkers"),
-	         _("Deze pagina is voor medewerkers van de wijkwijzer."));
-	if (error)
-		html_fmt(o, "<p class=\"error-message\" role=\"alert\">%s</p>\n", error);
-	struct sb url;
-	sb_init(&url, 128);
-	page_link(&url, rq, "/medewerker");
-	html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
-	csrf_field(o, rq, FORM_LOGIN);
-	html_fmt(o,
-	         "<div class=\"field\"><label for=\"s-loc\">%s</label><select id=\"s-loc\" "
-	         "name=\"locatie\">\n",
-	         _("Wijkwijzer"));
-	struct content_place *pl;
-	size_t npl;
-	if (content_ap_places(db_catalog(rq->app), NULL, 0, &pl, &npl)) {
-		for (size_t i = 0; i < npl; i++)
-			html_fmt(o, "<option value=\"%s\">%s</option>\n", pl[i].id, pl[i].name);
-		content_places_free(pl, npl);
+	struct staff_login_view v = {.action = page_url(rq, "/medewerker"),
+	                             .csrf = form_token(rq, FORM_LOGIN),
+	                             .error = error};
+	struct content_place *pl = NULL;
+	size_t npl = 0;
+	if (content_ap_places(db_catalog(rq->app), NULL, 0, &pl, &npl) && npl) {
+		struct c_option *o = arena_alloc(&rq->arena, npl * sizeof(*o));
+		if (o) {
+			for (size_t i = 0; i < npl; i++)
+				o[i] = (struct c_option){.value = pl[i].id, .label = pl[i].name};
+			v.places = o;
+			v.nplaces = npl;
+		}
 	}
-	html_fmt(o,
-	         "</select></div>\n<div class=\"field\"><label for=\"s-pw\">%s</label><input "
-	         "type=\"password\" id=\"s-pw\" "
-	         "name=\"wachtwoord\" autocomplete=\"current-password\" maxlength=\"256\" "
-	         "required></div>\n"
-	         "<p><button type=\"submit\">%s</button></p>\n</form>\n",
-	         _("Wachtwoord"), _("Inloggen"));
-	sb_free(&url);
-	page_end(rs, rq);
+	if (!v.action || !v.csrf || (npl && !v.places))
+		rs->body.failed = true; /* a 500 in server.c */
+	else if (page_begin(rs, rq, _("Inloggen voor medewerkers"), 0) &&
+	         tpl_staff_login(&rs->body, &v))
+		page_end(rs, rq);
+	if (pl)
+		content_places_free(pl, npl);
 }
 
 void handle_staff_login(struct request *rq, struct response *rs)
@@ -161,46 +168,7 @@ static const char *clock_time(const char *local)
 	return local && strlen(local) >= 16 ? local + 11 : "";
 }
 
-static void needs_text(struct sb *o, unsigned needs, const char *interpreter)
-{
-	bool any = false;
-	if (needs & NEED_INTERPRETER) {
-		html_textf(o, _("Tolk (%s)"), interpreter ? interpreter : "?");
-		any = true;
-	}
-	if (needs & NEED_WHEELCHAIR) {
-		html_fmt(o, "%s%s", any ? ", " : "", _("Rolstoel"));
-		any = true;
-	}
-	if (needs & NEED_COMPANION) {
-		html_fmt(o, "%s%s", any ? ", " : "", _("Neemt iemand mee"));
-		any = true;
-	}
-	if (needs & NEED_CLIENT_SUPPORT) {
-		html_fmt(o, "%s%s", any ? ", " : "", _("Cliëntondersteuner"));
-		any = true;
-	}
-	if (!any)
-		html_raw(o, "-");
-}
-
-static void status_form(struct request *rq, struct sb *o, long long id, const char *status,
-                        const char *label, const char *back)
-{
-	struct sb url;
-	sb_init(&url, 128);
-	page_link(&url, rq, "/medewerker/status");
-	html_fmt(o, "<form method=\"post\" action=\"%s\" class=\"inline-form\">", sb_str(&url));
-	csrf_field(o, rq, FORM_STATUS);
-	html_fmt(o,
-	         "<input type=\"hidden\" name=\"id\" value=\"%lld\"><input type=\"hidden\" "
-	         "name=\"status\" value=\"%s\">"
-	         "<input type=\"hidden\" name=\"terug\" value=\"%s\"><button type=\"submit\" "
-	         "class=\"secondary\">%s</button></form>",
-	         id, status, back, label);
-	sb_free(&url);
-}
-
+/* the markup is the template web/templates/staff_agenda.html */
 void handle_staff_agenda(struct request *rq, struct response *rs)
 {
 	char loc[65], day[11];
@@ -215,123 +183,75 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
 		return;
 	}
-	struct sb *o = &rs->body;
-	page_begin(rs, rq, _("Agenda"), 0);
 	char pname[128] = "";
 	struct content_place pl;
 	/* display only: truncation harmless */
 	if (content_place(db_catalog(rq->app), loc, &pl) == CONTENT_FOUND)
 		snprintf(pname, sizeof(pname), "%s", pl.name);
 	content_place_free(&pl);
-	struct sb label, url;
-	sb_init(&label, 128);
-	sb_init(&url, 256);
-	i18n_format_date(&label, d.year, d.mon, d.mday, d.wday);
-	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", pname, sb_str(&label));
-	/* day navigation */
+	struct sb *label = arena_sb(&rq->arena, 128);
+	if (label)
+		i18n_format_date(label, d.year, d.mon, d.mday, d.wday);
 	struct hours_day prev = hours_add_days(d, -1), next = hours_add_days(d, 1);
-	page_link(&url, rq, "/medewerker/agenda");
-	html_fmt(o,
-	         "<form method=\"get\" action=\"%s\" class=\"inline-form\"><label "
-	         "for=\"a-dag\">%s</label> "
-	         "<input type=\"date\" id=\"a-dag\" name=\"dag\" value=\"%s\"> <button "
-	         "type=\"submit\" class=\"secondary\">%s</button></form>\n",
-	         sb_str(&url), _("Dag"), day, _("Toon"));
-	html_fmt(o,
-	         "<p class=\"button-row\"><a class=\"button secondary\" "
-	         "href=\"%s?dag=%04u-%02u-%02u\">%s</a> "
-	         "<a class=\"button secondary\" href=\"%s?dag=%04u-%02u-%02u\">%s</a> "
-	         "<a class=\"button secondary\" href=\"/medewerker/export.csv?dag=%s\" "
-	         "download>%s</a></p>\n",
-	         sb_str(&url), (unsigned)prev.year, (unsigned)prev.mon, (unsigned)prev.mday,
-	         _("Vorige dag"), sb_str(&url), (unsigned)next.year, (unsigned)next.mon,
-	         (unsigned)next.mday, _("Volgende dag"), day, _("Download als CSV"));
-	html_fmt(o,
-	         "<p class=\"live-status notice\" role=\"status\" data-live-location=\"%s\" "
-	         "data-live-date=\"%s\" "
-	         "data-live-reload=\"%s\" hidden></p>\n",
-	         loc, day, _("Er is iets veranderd in de agenda. Laad de pagina opnieuw."));
-	html_fmt(o,
-	         "<table class=\"agenda\">\n<caption "
-	         "class=\"visually-hidden\">%s</caption>\n<thead><tr><th scope=\"col\">%s</th>"
-	         "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th "
-	         "scope=\"col\">%s</th>"
-	         "<th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
-	         _("Afspraken van deze dag"), _("Tijd"), _("Wie"), _("Onderwerp"), _("Nodig"),
-	         _("Status"), _("Actie"));
-	struct sb back;
-	sb_init(&back, 256);
-	page_link(&back, rq, "/medewerker/agenda?dag=");
-	sb_puts(&back, day);
-	for (size_t i = 0; i < bookings.n; i++) {
+	const char *agenda = page_url(rq, "/medewerker/agenda");
+	struct sb *back = arena_sb(&rq->arena, 256);
+	if (back && page_link(back, rq, "/medewerker/agenda?dag="))
+		sb_puts(back, day);
+	struct staff_agenda_view v = {
+	    .place = pname,
+	    .date_label = label ? sb_str(label) : NULL,
+	    .location = loc,
+	    .day = day,
+	    .agenda_href = agenda,
+	    .prev_href =
+	        agenda ? arena_printf(&rq->arena, "%s?dag=%04u-%02u-%02u", agenda,
+	                              (unsigned)prev.year, (unsigned)prev.mon, (unsigned)prev.mday)
+	               : NULL,
+	    .next_href =
+	        agenda ? arena_printf(&rq->arena, "%s?dag=%04u-%02u-%02u", agenda,
+	                              (unsigned)next.year, (unsigned)next.mon, (unsigned)next.mday)
+	               : NULL,
+	    .back = back && !sb_failed(back) ? sb_str(back) : NULL,
+	    .status_action = page_url(rq, "/medewerker/status"),
+	    .status_csrf = form_token(rq, FORM_STATUS),
+	    .block_action = page_url(rq, "/medewerker/blokkeren"),
+	    .block_csrf = form_token(rq, FORM_BLOCK),
+	    .logout_action = page_url(rq, "/medewerker/uitloggen"),
+	    .logout_csrf = form_token(rq, FORM_LOGOUT),
+	};
+	struct staff_agenda_row *rows =
+	    bookings.n ? arena_alloc(&rq->arena, bookings.n * sizeof(*rows)) : NULL;
+	for (size_t i = 0; rows && i < bookings.n; i++) {
 		const struct booking *b = &bookings.items[i];
-		char ref[16];
-		booking_reference_display(b->reference, ref);
-		html_fmt(o,
-		         "<tr><td class=\"ltr\">%.5s-%.5s</td><td>%s<br><span "
-		         "class=\"ltr\">%s</span> <span class=\"ltr\">%s</span>"
-		         "<br><span class=\"ltr muted\">%s</span></td><td>",
-		         clock_time(b->start), clock_time(b->end), or_empty(b->name),
-		         or_empty(b->phone), or_empty(b->email), ref);
-		html_text(o, or_empty(b->topic));
-		html_raw(o, "</td><td>");
-		needs_text(o, b->needs, b->interpreter_lang);
-		if (b->summary && *b->summary)
-			html_fmt(o,
-			         "<details><summary>%s</summary><pre "
-			         "class=\"summary\">%s</pre></details>",
-			         _("Zelfcheck (gedeeld)"), b->summary);
 		const char *status = or_empty(b->status);
-		html_fmt(o, "</td><td>%s</td><td>",
-		         strcmp(status, "checked_in") == 0 ? _("Aangemeld")
-		         : strcmp(status, "no_show") == 0  ? _("Niet gekomen")
-		                                           : _("Verwacht"));
-		if (strcmp(status, "confirmed") == 0) {
-			status_form(rq, o, b->id, "checked_in", _("Aanmelden"), sb_str(&back));
-			status_form(rq, o, b->id, "no_show", _("Niet gekomen"), sb_str(&back));
-		} else {
-			status_form(rq, o, b->id, "confirmed", _("Terugzetten"), sb_str(&back));
-		}
-		html_raw(o, "</td></tr>\n");
+		rows[i] = (struct staff_agenda_row){
+		    .b = b,
+		    .confirmed = strcmp(status, "confirmed") == 0,
+		    .checked_in = strcmp(status, "checked_in") == 0,
+		    .no_show = strcmp(status, "no_show") == 0,
+		};
+		/* both 5 characters: fits */
+		snprintf(rows[i].time, sizeof(rows[i].time), "%.5s-%.5s", clock_time(b->start),
+		         clock_time(b->end));
+		booking_reference_display(b->reference, rows[i].ref);
 	}
-	if (!bookings.n)
-		html_fmt(o, "<tr><td colspan=\"6\">%s</td></tr>\n",
-		         _("Geen afspraken op deze dag."));
-	html_raw(o, "</tbody>\n</table>\n");
-
+	v.rows = rows;
+	v.nrows = rows ? bookings.n : 0;
 	/* blocking: a whole day or one slot */
-	sb_reset(&url);
-	page_link(&url, rq, "/medewerker/blokkeren");
-	html_fmt(o, "<h2>%s</h2>\n<form method=\"post\" action=\"%s\">\n", _("Tijden blokkeren"),
-	         sb_str(&url));
-	csrf_field(o, rq, FORM_BLOCK);
-	html_fmt(o, "<input type=\"hidden\" name=\"terug\" value=\"%s\">\n", sb_str(&back));
-	html_fmt(o,
-	         "<div class=\"field\"><label for=\"b-what\">%s</label><select id=\"b-what\" "
-	         "name=\"wat\">\n"
-	         "<option value=\"%s\">%s</option>\n",
-	         _("Wat wilt u blokkeren?"), day, _("De hele dag"));
 	struct slot s[BOOKING_MAX_SLOTS];
 	size_t ns = booking_day_starts(rq->app, loc, d, s, BOOKING_MAX_SLOTS);
-	for (size_t i = 0; i < ns; i++)
-		html_fmt(o, "<option value=\"%s\">%s</option>\n", s[i].start, s[i].start + 11);
-	html_fmt(o,
-	         "</select></div>\n<div class=\"check\"><input type=\"checkbox\" id=\"b-undo\" "
-	         "name=\"vrijgeven\" value=\"ja\">"
-	         "<label for=\"b-undo\">%s</label></div>\n<p><button "
-	         "type=\"submit\">%s</button></p>\n</form>\n",
-	         _("Blokkade opheffen in plaats van blokkeren"), _("Opslaan"));
-	sb_reset(&url);
-	page_link(&url, rq, "/medewerker/uitloggen");
-	html_fmt(o, "<form method=\"post\" action=\"%s\">", sb_str(&url));
-	csrf_field(o, rq, FORM_LOGOUT);
-	html_fmt(o, "<p><button type=\"submit\" class=\"secondary\">%s</button></p></form>\n",
-	         _("Uitloggen"));
-	sb_free(&back);
-	sb_free(&label);
-	sb_free(&url);
+	struct c_option *slots = ns ? arena_alloc(&rq->arena, ns * sizeof(*slots)) : NULL;
+	for (size_t i = 0; slots && i < ns; i++)
+		slots[i] = (struct c_option){.value = s[i].start, .label = s[i].start + 11};
+	v.slots = slots;
+	v.nslots = slots ? ns : 0;
+	if (!v.date_label || !v.agenda_href || !v.prev_href || !v.next_href || !v.back ||
+	    !v.status_action || !v.status_csrf || !v.block_action || !v.block_csrf ||
+	    !v.logout_action || !v.logout_csrf || (bookings.n && !rows) || (ns && !slots))
+		rs->body.failed = true; /* a 500 in server.c */
+	else if (page_begin(rs, rq, _("Agenda"), 0) && tpl_staff_agenda(&rs->body, &v))
+		page_end(rs, rq);
 	booking_list_free(&bookings);
-	page_end(rs, rq);
 }
 
 static void back_to(struct request *rq, struct response *rs)
@@ -397,23 +317,24 @@ void handle_staff_export(struct request *rq, struct response *rs)
 	sb_free(&disp);
 }
 
+/* the markup is the template web/templates/staff_panel.html */
 void staff_booking_panel(struct request *rq, struct sb *o, const struct booking *b)
 {
 	char loc[65];
 	if (!staff_session(rq, loc, sizeof(loc)) || strcmp(loc, b->location) != 0)
 		return;
-	struct sb back;
-	sb_init(&back, 256);
-	page_link(&back, rq, "/medewerker/agenda?dag=");
-	sb_appendf(&back, "%.10s", b->start);
-	html_fmt(o, "<section class=\"staff-panel no-print\"><h2>%s</h2><p>%s: %s</p>",
-	         _("Voor de medewerker"), _("Naam"), b->name ? b->name : "-");
-	if (strcmp(b->status, "confirmed") == 0) {
-		status_form(rq, o, b->id, "checked_in", _("Aanmelden"), sb_str(&back));
-		status_form(rq, o, b->id, "no_show", _("Niet gekomen"), sb_str(&back));
-	} else {
-		html_fmt(o, "<p>%s: %s</p>", _("Status"), b->status);
-	}
-	html_raw(o, "</section>\n");
-	sb_free(&back);
+	const char *agenda = page_url(rq, "/medewerker/agenda?dag=");
+	struct staff_panel_view v = {
+	    .name = b->name ? b->name : "-",
+	    .status = b->status,
+	    .confirmed = strcmp(b->status, "confirmed") == 0,
+	    .status_action = page_url(rq, "/medewerker/status"),
+	    .status_csrf = form_token(rq, FORM_STATUS),
+	    .back = agenda ? arena_printf(&rq->arena, "%s%.10s", agenda, b->start) : NULL,
+	    .id = b->id,
+	};
+	if (!v.status_action || !v.status_csrf || !v.back)
+		o->failed = true; /* a 500 in server.c */
+	else
+		(void)tpl_staff_panel(o, &v);
 }

@@ -12,6 +12,7 @@
 #include "store/content.h"
 #include "web/handlers.h"
 #include "base/html.h"
+#include "store/site.h"
 #include "web/page.h"
 #include "net/route.h"
 #include "base/text.h"
@@ -69,10 +70,19 @@ void handle_api_services(struct request *rq, struct response *rs)
 			return;
 		}
 		if (pl == PLACE_UNKNOWN) {
+			struct site_info site;
+			const char *m =
+			    site_read(c, &site)
+			        ? arena_printf(
+			              &rq->arena,
+			              /* TRANSLATORS: the municipality, then its first and
+			                 its last postcode (four digits) */
+			              _("Deze postcode kennen we niet. Deze website gaat over "
+			                "%s: postcodes %s tot en met %s."),
+			              site.municipality, site.pc4_first, site.pc4_last)
+			        : NULL;
 			json_error(rs, 422, "unknown_postcode",
-			           _("Deze postcode kennen we niet. Deze website gaat over "
-			             "Enschede: postcodes "
-			             "7511 tot en met 7548."));
+			           m ? m : _("Deze postcode kennen we niet."));
 			return;
 		}
 	}

@@ -13,7 +13,8 @@ bool site_read(struct catalog *c, struct site_info *out)
 		return false;
 	sqlite3_stmt *st = store_stmt(catalog_store(c),
 	                              "SELECT municipality, example = 'ja', (SELECT count(*) FROM "
-	                              "ap_locations) FROM site LIMIT 1");
+	                              "ap_locations), (SELECT min(pc4) FROM pc4), (SELECT max(pc4) "
+	                              "FROM pc4) FROM site LIMIT 1");
 	if (!st)
 		return false;
 	bool ok = sqlite3_step(st) == SQLITE_ROW;
@@ -21,6 +22,8 @@ bool site_read(struct catalog *c, struct site_info *out)
 		snprintf(out->municipality, sizeof(out->municipality), "%s", store_text(st, 0));
 		out->example = sqlite3_column_int(st, 1) != 0;
 		out->wijkwijzers = sqlite3_column_int(st, 2);
+		snprintf(out->pc4_first, sizeof(out->pc4_first), "%s", store_text(st, 3));
+		snprintf(out->pc4_last, sizeof(out->pc4_last), "%s", store_text(st, 4));
 	}
 	sqlite3_reset(st);
 	return ok;

@@ -10,8 +10,9 @@ struct catalog;
 
 struct site_info {
 	char municipality[65];
-	bool example;    /* made-up organisations and addresses: say so */
-	int wijkwijzers; /* places with appointments */
+	bool example;                   /* made-up organisations and addresses: say so */
+	int wijkwijzers;                /* places with appointments */
+	char pc4_first[5], pc4_last[5]; /* the postcodes the content knows */
 };
 
 /* Reads it from the content; false when the content has none. */

@@ -11,6 +11,7 @@
 #include "base/app.h"
 #include "store/catalog.h"
 #include "web/handlers.h"
+#include "store/site.h"
 #include "web/page.h"
 #include "web/pages_common.h"
 #include "net/route.h"
@@ -144,9 +145,22 @@ const char *read_place(struct request *rq, struct point *p)
 		return _(
 		    "Een postcode heeft vier cijfers en twee letters, zoals 7511 AB. Alleen de "
 		    "vier cijfers mag ook.");
-	case PLACE_UNKNOWN:
-		return _("Deze postcode kennen we niet. Deze website gaat over Enschede: postcodes "
-		         "7511 tot en met 7548. We laten alles zien, zonder afstand.");
+	case PLACE_UNKNOWN: {
+		struct site_info site;
+		if (!site_read(db_catalog(rq->app), &site))
+			return _(
+			    "Deze postcode kennen we niet. We laten alles zien, zonder afstand.");
+		/* TRANSLATORS: the municipality, then its first and its last postcode (four digits)
+		 */
+		const char *m =
+		    arena_printf(&rq->arena,
+		                 _("Deze postcode kennen we niet. Deze website gaat over %s: "
+		                   "postcodes %s tot en met %s. We laten alles zien, zonder "
+		                   "afstand."),
+		                 site.municipality, site.pc4_first, site.pc4_last);
+		return m ? m
+		         : _("Deze postcode kennen we niet. We laten alles zien, zonder afstand.");
+	}
 	default:
 		return NULL;
 	}
@@ -279,6 +293,9 @@ void handle_services(struct request *rq, struct response *rs)
 		                      .label = C_(access[i].name),
 		                      .checked = query_has(rq, "toegang", access[i].id)};
 	v.access = access_items;
+	struct site_info site;
+	v.all_text = arena_printf(&rq->arena, _("Bekijk alles wat er in %s is"),
+	                          site_read(db_catalog(rq->app), &site) ? site.municipality : "");
 	struct c_result *items = ok ? results_view(rq, &r, 3) : NULL;
 	v.results = (struct c_results){.items = items, .n = items ? r.n : 0};
 	struct sb pq;

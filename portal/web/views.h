@@ -78,6 +78,7 @@ struct services_view {
 	size_t pages, page;
 	const char *pager_query;
 	char all_href[32], book_href[32];
+	const char *all_text; /* "Bekijk alles wat er in Enschede is" */
 };
 
 /* carer.html: GET /{lang}/mantelzorg */

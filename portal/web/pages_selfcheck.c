@@ -10,12 +10,14 @@
  * posted (with a CSRF token) and answered with a 303 to the sealed state.
  * With JavaScript, the links and that form replace the page in the
  * history (data-replace, static/app.js), so a whole check is one entry in
- * the history, and the quick exit replaces that one. */
+ * the history, and the quick exit replaces that one. The markup is the
+ * templates web/templates/selfcheck_*.html (their views: web/views_sc.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "base/arena.h"
 #include "base/clock.h"
 #include "net/csrf.h"
 #include "exec/db.h"
@@ -24,16 +26,14 @@
 #include "store/content.h"
 #include "base/geo.h"
 #include "web/handlers.h"
-#include "base/html.h"
 #include "web/kiosk.h"
 #include "web/page.h"
 #include "web/pages_common.h"
 #include "net/route.h"
 #include "domain/selfcheck.h"
 #include "base/text.h"
-
-/* A neutral page for the quick exit of the safety question. */
-#define QUICK_EXIT_URL "https://www.buienradar.nl/"
+#include "web/templates.h"
+#include "web/views_sc.h"
 
 /* The postcode form (its CSRF token is bound to the route). */
 #define FORM_POSTCODE "/{lang}/zelfcheck"
@@ -60,237 +60,145 @@ static bool state_url(struct sb *out, struct request *rq, struct response *rs,
 	                       selfcheck_state_seal(rq->app, &next, out));
 }
 
-static const char *answer_label(char a, bool other)
+/* What a builder of the request's arena holds (NULL: making it failed). */
+static const char *url_of(struct sb *url, bool ok)
 {
-	switch (a) {
-	case SC_ZELF:
-		return other ? _("Dat lukt hem of haar zelf") : _("Dat lukt me zelf");
-	case SC_NETWERK:
-		return other ? _("Dat lukt met hulp van mensen om hem of haar heen")
-		             : _("Dat lukt met hulp van mensen om me heen");
-	case SC_NIET:
-		return _("Dat lukt niet of moeilijk");
-	case SC_JA:
-		return _("Ja");
-	case SC_NEE:
-		return _("Nee");
-	case SC_SOMS:
-		return _("Soms");
-	case SC_VAAK:
-		return _("Vaak of altijd");
-	case SC_WEETNIET:
-		return _("Weet ik niet");
-	case SC_SKIP:
-		return _("Overgeslagen");
-	default:
-		return "";
-	}
+	return ok && !sb_failed(url) ? sb_str(url) : NULL;
 }
 
-static void intro(struct request *rq, struct response *rs)
+/* The start of a path: its URL, or NULL. */
+static const char *start_url(struct request *rq, struct response *rs, char path)
 {
-	struct sb *o = &rs->body;
-	html_fmt(o,
-	         "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n<ul class=\"plain "
-	         "facts-list\">\n<li>%s</li>\n<li>%s</li>\n<li>%s</li>\n<li>%s</li>\n</ul>\n",
-	         _("Zelfcheck: wat kan u helpen?"),
-	         _("Met een paar korte vragen ziet u wat u kan helpen in uw dagelijks leven. Eerst "
-	           "wat u "
-	           "zelf kunt doen, dan wat er in de buurt is."),
-	         _("Het duurt ongeveer vijf minuten."),
-	         _("Bij elke vraag mag u 'Weet ik niet' kiezen of de vraag overslaan."),
-	         _("We bewaren uw antwoorden niet. Alleen u ziet ze."),
-	         _("Dit is geen aanvraag. U krijgt advies, geen besluit."));
-	html_fmt(o, "<h2>%s</h2>\n<ul class=\"choice-list big\">\n",
-	         _("Voor wie doet u de zelfcheck?"));
-	const struct {
-		char path;
-		const char *title, *detail;
-	} paths[] = {
-	    {SC_SELF, _("Voor mezelf"), _("Het gaat over uw eigen dagelijks leven.")},
-	    {SC_OTHER, _("Voor iemand anders"),
-	     _("U vult het in voor bijvoorbeeld uw vader, moeder of buurvrouw.")},
-	    {SC_CARER, _("Ik zorg voor iemand"),
-	     _("U bent mantelzorger en wilt weten hoe het met u gaat.")},
-	};
-	struct sb url;
-	sb_init(&url, 256);
-	for (size_t i = 0; i < 3; i++) {
-		struct sc_state start;
-		memset(&start, 0, sizeof(start));
-		start.path = paths[i].path;
-		start.change = -1;
-		sb_reset(&url);
-		if (!state_url(&url, rq, rs, &start, "", -1))
-			break;
-		html_fmt(o,
-		         "<li><a class=\"choice\" href=\"%s\" data-replace><span "
-		         "class=\"choice-title\">%s</span><span "
-		         "class=\"choice-detail\">%s</span></a></li>\n",
-		         sb_str(&url), paths[i].title, paths[i].detail);
-	}
-	html_raw(o, "</ul>\n");
-	sb_free(&url);
+	struct sc_state start;
+	memset(&start, 0, sizeof(start));
+	start.path = path;
+	start.change = -1;
+	struct sb *url = arena_sb(&rq->arena, 256);
+	return url_of(url, url && state_url(url, rq, rs, &start, "", -1));
 }
 
-/* A state that does not open or does not fit the questions: start again. */
-static void restart(struct request *rq, struct response *rs)
+/* The first step; restart: a state that does not open or does not fit the
+ * questions, so start again. */
+static void intro(struct request *rq, struct response *rs, bool restart)
 {
-	html_fmt(&rs->body, "<p class=\"notice\">%s</p>\n",
-	         _("Deze link klopt niet helemaal. Begin gerust opnieuw: het duurt maar "
-	           "een paar minuten."));
-	intro(rq, rs);
+	struct sc_start_view v = {.restart = restart,
+	                          .self_href = start_url(rq, rs, SC_SELF),
+	                          .other_href = start_url(rq, rs, SC_OTHER),
+	                          .carer_href = start_url(rq, rs, SC_CARER)};
+	if (!or_fail(rs, v.self_href && v.other_href && v.carer_href))
+		return;
+	tpl_selfcheck_start(&rs->body, &v);
 }
 
 static void ask_postcode(struct request *rq, struct response *rs, const struct sc_state *s)
 {
-	struct sb *o = &rs->body;
-	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", _("Wat is uw postcode?"),
-	         _("Dan laten we zien wat er bij u in de buurt is. Dit mag u overslaan."));
-	struct sb url, state;
-	sb_init(&url, 256);
-	sb_init(&state, SC_SEALED_MAX);
-	/* posted, so the postcode never shows in a URL */
-	page_link(&url, rq, "/zelfcheck");
-	html_fmt(o, "<form method=\"post\" action=\"%s\" data-replace>\n", sb_str(&url));
-	or_fail(rs, csrf_field(o, rq, FORM_POSTCODE));
-	if (or_fail(rs, selfcheck_state_seal(rq->app, s, &state)))
-		html_fmt(o, "<input type=\"hidden\" name=\"s\" value=\"%s\">\n", sb_str(&state));
-	html_fmt(o,
-	         "<div class=\"field\"><label for=\"f-pc\">%s</label><p class=\"hint\" "
-	         "id=\"f-pc-hint\">%s</p>"
-	         "<input type=\"text\" id=\"f-pc\" name=\"pc\" maxlength=\"12\" "
-	         "autocomplete=\"postal-code\" class=\"ltr input-short\" "
-	         "aria-describedby=\"f-pc-hint\"></div>\n",
-	         _("Uw postcode"), _("Bijvoorbeeld 7511 AB, of alleen de cijfers."));
-	html_fmt(o, "<p class=\"button-row\"><button type=\"submit\">%s</button>", _("Verder"));
+	struct sb *action = arena_sb(&rq->arena, 256), *token = arena_sb(&rq->arena, 128);
+	struct sb *state = arena_sb(&rq->arena, SC_SEALED_MAX),
+	          *skip_url = arena_sb(&rq->arena, 256);
+	if (!or_fail(rs, action && token && state && skip_url))
+		return;
 	struct sc_state skip = *s;
 	skip.postcode_asked = true;
 	skip.postcode[0] = '\0';
-	sb_reset(&url);
-	if (state_url(&url, rq, rs, &skip, s->answers, -1))
-		html_fmt(
-		    o,
-		    " <a class=\"button secondary\" href=\"%s\" data-replace>%s</a></p>\n</form>\n",
-		    sb_str(&url), _("Sla over"));
-	sb_free(&state);
-	sb_free(&url);
-}
-
-static void quick_exit_button(struct sb *o)
-{
-	html_fmt(o,
-	         "<p class=\"quick-exit no-print\"><a class=\"button danger\" href=\"%s\" "
-	         "rel=\"noreferrer\" data-quick-exit>%s</a></p>\n",
-	         QUICK_EXIT_URL, _("Snel weg van deze pagina"));
+	/* posted, so the postcode never shows in a URL */
+	struct sc_postcode_view v = {
+	    .action = url_of(action, page_link(action, rq, "/zelfcheck")),
+	    .csrf = url_of(token, csrf_form_token(rq, FORM_POSTCODE, token)),
+	    .state = url_of(state, selfcheck_state_seal(rq->app, s, state)),
+	    .skip_href = url_of(skip_url, state_url(skip_url, rq, rs, &skip, s->answers, -1))};
+	if (or_fail(rs, v.action && v.csrf && v.state && v.skip_href))
+		tpl_selfcheck_postcode(&rs->body, &v);
 }
 
 static void ask_question(struct request *rq, struct response *rs, const struct sc_state *s,
                          const struct sc_question *q, size_t n, size_t index)
 {
-	struct sb *o = &rs->body;
 	const struct sc_question *cur = &q[index];
 	bool other = s->path == SC_OTHER;
-	if (strcmp(cur->domain, "veiligheid") == 0)
-		quick_exit_button(o);
-	html_raw(o, "<p class=\"step-count\">");
-	/* TRANSLATORS: progress: "Vraag 3 van 9" */
-	html_textf(o, _("Vraag %1$zu van %2$zu"), index + 1, n);
-	html_fmt(o, "</p>\n<progress max=\"%zu\" value=\"%zu\" aria-hidden=\"true\"></progress>\n",
-	         n, index);
-	if (other)
-		html_fmt(o, "<p class=\"hint\">%s</p>\n",
-		         _("U vult dit in voor iemand anders. De vragen gaan over die persoon."));
-	html_raw(o, "<h1 class=\"question\">");
-	content_text(o, rq, other && *cur->text_other ? cur->text_other : cur->text_self);
-	html_raw(o, "</h1>\n");
-	if (*cur->help) {
-		html_raw(o, "<p class=\"hint\">");
-		content_text(o, rq, cur->help);
-		html_raw(o, "</p>\n");
-	}
 	/* the answers: links that carry the new state */
-	struct sb url, ans;
-	sb_init(&url, 512);
-	sb_init(&ans, 64);
 	const char *options = selfcheck_answers_of(cur->answer_set);
 	char all[16];
 	snprintf(all, sizeof(all), "%s%c%c", options, SC_WEETNIET, SC_SKIP);
-	html_raw(o, "<ul class=\"answers\">\n");
+	struct sc_answer_link links[sizeof(all)];
+	size_t nlinks = 0;
+	struct sb *ans = arena_sb(&rq->arena, 64);
+	if (!or_fail(rs, ans != NULL))
+		return;
 	for (const char *a = all; *a; a++) {
-		sb_reset(&url);
-		sb_reset(&ans);
+		sb_reset(ans);
 		if (s->change >= 0) {
-			sb_puts(&ans, s->answers);
-			ans.data[index] = *a;
+			sb_puts(ans, s->answers);
+			ans->data[index] = *a;
 		} else {
-			sb_append(&ans, s->answers, index);
-			sb_putc(&ans, *a);
+			sb_append(ans, s->answers, index);
+			sb_putc(ans, *a);
 		}
-		if (!or_fail(rs, !sb_failed(&ans)) || !state_url(&url, rq, rs, s, sb_str(&ans), -1))
-			break;
-		bool minor = *a == SC_WEETNIET || *a == SC_SKIP;
-		html_fmt(o, "<li><a class=\"answer%s\" href=\"%s\" data-replace>%s</a></li>\n",
-		         minor ? " minor" : "", sb_str(&url),
-		         *a == SC_SKIP ? _("Sla deze vraag over") : answer_label(*a, other));
+		struct sb *url = arena_sb(&rq->arena, 512);
+		if (!or_fail(rs, url && !sb_failed(ans)))
+			return;
+		links[nlinks].href = url_of(url, state_url(url, rq, rs, s, sb_str(ans), -1));
+		links[nlinks].answer = *a;
+		if (!or_fail(rs, links[nlinks++].href != NULL))
+			return;
 	}
-	html_raw(o, "</ul>\n");
-	sb_reset(&url);
+	struct sc_question_view v = {
+	    .lang = rq->lang->code,
+	    .quick_exit = strcmp(cur->domain, "veiligheid") == 0,
+	    .other = other,
+	    .index = index,
+	    .n = n,
+	    .text = other && *cur->text_other ? cur->text_other : cur->text_self,
+	    .help = cur->help,
+	    .answers = links,
+	    .nanswers = nlinks,
+	};
+	struct sb *url = arena_sb(&rq->arena, 512);
+	if (!or_fail(rs, url != NULL))
+		return;
 	if (s->change >= 0) {
-		if (state_url(&url, rq, rs, s, s->answers, -1))
-			html_fmt(o, "<p><a href=\"%s\" data-replace>%s</a></p>\n", sb_str(&url),
-			         _("Terug naar het overzicht"));
+		v.back = SC_BACK_OVERVIEW;
+		v.back_href = url_of(url, state_url(url, rq, rs, s, s->answers, -1));
 	} else if (index > 0) {
-		sb_reset(&ans);
-		sb_append(&ans, s->answers, index - 1);
-		if (state_url(&url, rq, rs, s, sb_str(&ans), -1))
-			html_fmt(o, "<p><a href=\"%s\" data-replace>%s</a></p>\n", sb_str(&url),
-			         _("Vorige vraag"));
+		sb_reset(ans);
+		sb_append(ans, s->answers, index - 1);
+		v.back = SC_BACK_PREVIOUS;
+		v.back_href = url_of(url, state_url(url, rq, rs, s, sb_str(ans), -1));
 	} else {
-		page_link(&url, rq, "/zelfcheck");
-		html_fmt(o, "<p><a href=\"%s\" data-replace>%s</a></p>\n", sb_str(&url),
-		         _("Terug naar het begin"));
+		v.back = SC_BACK_START;
+		v.back_href = url_of(url, page_link(url, rq, "/zelfcheck"));
 	}
-	sb_free(&url);
-	sb_free(&ans);
+	if (or_fail(rs, v.back_href != NULL))
+		tpl_selfcheck_question(&rs->body, &v);
 }
 
 static void check_answers(struct request *rq, struct response *rs, const struct sc_state *s,
                           const struct sc_question *q, size_t n)
 {
-	struct sb *o = &rs->body;
 	bool other = s->path == SC_OTHER;
-	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n<dl class=\"check-answers\">\n",
-	         _("Kloppen uw antwoorden?"),
-	         _("Kijk ze nog even na. U kunt elk antwoord veranderen."));
-	struct sb url;
-	sb_init(&url, 512);
-	for (size_t i = 0; i < n; i++) {
-		html_raw(o, "<div><dt>");
-		content_text(o, rq, other && *q[i].text_other ? q[i].text_other : q[i].text_self);
-		html_fmt(o, "</dt><dd>%s</dd>", answer_label(s->answers[i], other));
-		sb_reset(&url);
-		if (!state_url(&url, rq, rs, s, s->answers, (long)i))
-			break;
-		html_fmt(o,
-		         "<dd class=\"change\"><a href=\"%s\" data-replace>%s<span "
-		         "class=\"visually-hidden\"> ",
-		         sb_str(&url), _("Wijzig"));
-		html_textf(o, _("vraag %zu"), i + 1);
-		html_raw(o, "</span></a></dd></div>\n");
+	struct sc_check_row rows[SC_MAX_QUESTIONS];
+	for (size_t i = 0; i < n && i < SC_MAX_QUESTIONS; i++) {
+		struct sb *url = arena_sb(&rq->arena, 512);
+		if (!or_fail(rs, url != NULL))
+			return;
+		rows[i] = (struct sc_check_row){
+		    .text = other && *q[i].text_other ? q[i].text_other : q[i].text_self,
+		    .answer = s->answers[i],
+		    .change_href = url_of(url, state_url(url, rq, rs, s, s->answers, (long)i))};
+		if (!or_fail(rs, rows[i].change_href != NULL))
+			return;
 	}
-	html_raw(o, "</dl>\n");
-	struct sb code;
-	sb_init(&code, SC_SEALED_MAX);
-	if (or_fail(rs, selfcheck_code_make(rq->app, s->path, s->answers, s->postcode, &code))) {
-		sb_reset(&url);
-		page_link(&url, rq, "/zelfcheck/uitslag?c=");
-		text_url_encode(&url, sb_str(&code));
-		html_fmt(o, "<p><a class=\"button big\" href=\"%s\" data-replace>%s</a></p>\n",
-		         sb_str(&url), _("Bekijk uw advies"));
-	}
-	sb_free(&code);
-	sb_free(&url);
+	struct sb *code = arena_sb(&rq->arena, SC_SEALED_MAX), *url = arena_sb(&rq->arena, 512);
+	if (!or_fail(rs, code && url &&
+	                     selfcheck_code_make(rq->app, s->path, s->answers, s->postcode, code)))
+		return;
+	bool ok = page_link(url, rq, "/zelfcheck/uitslag?c=") && text_url_encode(url, sb_str(code));
+	struct sc_check_view v = {.lang = rq->lang->code,
+	                          .other = other,
+	                          .rows = rows,
+	                          .nrows = n < SC_MAX_QUESTIONS ? n : SC_MAX_QUESTIONS,
+	                          .result_href = url_of(url, ok)};
+	if (or_fail(rs, v.result_href != NULL))
+		tpl_selfcheck_check(&rs->body, &v);
 }
 
 void handle_selfcheck(struct request *rq, struct response *rs)
@@ -302,18 +210,18 @@ void handle_selfcheck(struct request *rq, struct response *rs)
 	page_begin(rs, rq, _("Zelfcheck"), 0);
 	struct sc_state s;
 	if (!sealed) {
-		intro(rq, rs);
+		intro(rq, rs, false);
 		goto out;
 	}
 	if (!selfcheck_state_open(rq->app, sealed, &s)) {
-		restart(rq, rs);
+		intro(rq, rs, true);
 		goto out;
 	}
 	struct sc_question qs[SC_MAX_QUESTIONS];
 	size_t n = selfcheck_questions(rq->app, s.path, qs, SC_MAX_QUESTIONS);
 	size_t answered = strlen(s.answers);
 	if (n == 0 || !selfcheck_answers_valid(qs, n, s.answers, false)) {
-		restart(rq, rs);
+		intro(rq, rs, true);
 		selfcheck_questions_free(qs, n);
 		goto out;
 	}
@@ -342,7 +250,7 @@ void handle_selfcheck_postcode(struct request *rq, struct response *rs)
 	if (!selfcheck_state_open(rq->app, params_get(&rq->form, "s"), &s)) {
 		rs->status = 400;
 		page_begin(rs, rq, _("Zelfcheck"), 0);
-		restart(rq, rs);
+		intro(rq, rs, true);
 		page_end(rs, rq);
 		return;
 	}
@@ -373,48 +281,66 @@ static void result_point(struct request *rq, const char *pc, const char *termina
 	(void)content_terminal_point(db_catalog(rq->app), terminal, p);
 }
 
-static void advice_group(struct request *rq, struct sb *o, const struct sc_outcome *oc,
-                         const char *level, const char *heading)
+/* A content text found, as a string of the request's arena. */
+static const char *arena_text(struct request *rq, struct response *rs, struct sb *t)
 {
-	bool any = false;
+	const char *s = sb_failed(t) ? NULL : arena_strdup(&rq->arena, sb_str(t));
+	or_fail(rs, s != NULL);
+	return s ? s : "";
+}
+
+/* The advice of one level (each fired advice that has one). */
+static struct sc_texts advice_group(struct request *rq, struct response *rs,
+                                    const struct sc_outcome *oc, const char *level)
+{
+	struct sc_text *items = arena_alloc(&rq->arena, (oc->nadvice + 1) * sizeof(*items));
+	size_t n = 0;
 	struct sb title, text;
 	sb_init(&title, SB_DEFAULT_LIMIT);
 	sb_init(&text, SB_DEFAULT_LIMIT); /* a content text: as long as a page may be */
-	for (size_t i = 0; i < oc->nadvice; i++) {
+	for (size_t i = 0; items && i < oc->nadvice; i++) {
 		sb_reset(&title);
 		sb_reset(&text);
 		if (content_sc_advice(db_catalog(rq->app), oc->advice[i], level, &title, &text) ==
-		    CONTENT_FOUND) {
-			if (!any)
-				html_fmt(o, "<section class=\"advice advice-%s\">\n<h2>%s</h2>\n",
-				         level, heading);
-			any = true;
-			html_raw(o, "<div class=\"advice-item\"><h3>");
-			content_text(o, rq, sb_str(&title));
-			html_raw(o, "</h3><p>");
-			content_text(o, rq, sb_str(&text));
-			html_raw(o, "</p></div>\n");
-		}
+		    CONTENT_FOUND)
+			items[n++] = (struct sc_text){.title = arena_text(rq, rs, &title),
+			                              .text = arena_text(rq, rs, &text)};
 	}
+	or_fail(rs, items != NULL);
 	sb_free(&title);
 	sb_free(&text);
-	if (any && strcmp(level, "algemeen") != 0)
-		html_raw(o, "</section>\n");
+	return (struct sc_texts){.items = items, .n = n};
 }
 
-/* Nearby services for the needs; each service once. */
-static void nearby(struct request *rq, struct sb *o, const struct sc_outcome *oc,
-                   const struct point *near)
+/* A titled text of the content (the carer's burden, "niets nodig"), as a
+ * text of the request, or NULL. */
+static const struct sc_text *found_text(struct request *rq, struct response *rs, struct sb *title,
+                                        struct sb *text, bool found)
 {
-	struct catalog_result all;
-	memset(&all, 0, sizeof(all));
+	struct sc_text *t = found ? arena_alloc(&rq->arena, sizeof(*t)) : NULL;
+	if (found && or_fail(rs, t != NULL))
+		*t = (struct sc_text){.title = arena_text(rq, rs, title),
+		                      .text = arena_text(rq, rs, text)};
+	return t;
+}
+
+/* Nearby services for the needs, each service once: the hits point into
+ * parts (free them with catalog_result_free). */
+struct nearby {
+	struct catalog_hit hits[12];
+	size_t nh;
+	struct catalog_result parts[SC_MAX_ITEMS];
+	size_t nparts;
+};
+
+static void nearby(struct request *rq, const struct sc_outcome *oc, const struct point *near,
+                   struct nearby *nb)
+{
 	char seen[128][65];
 	size_t nseen = 0;
-	struct catalog_hit hits[12];
-	size_t nh = 0;
-	struct catalog_result parts[SC_MAX_ITEMS];
-	size_t nparts = 0;
-	for (size_t i = 0; i < oc->nneeds && nh < 12; i++) {
+	nb->nh = 0;
+	nb->nparts = 0;
+	for (size_t i = 0; i < oc->nneeds && nb->nh < 12; i++) {
 		struct catalog_filter f;
 		memset(&f, 0, sizeof(f));
 		if (strncmp(oc->needs[i], "mz-", 3) == 0)
@@ -426,28 +352,20 @@ static void nearby(struct request *rq, struct sb *o, const struct sc_outcome *oc
 		f.limit = 3;
 		f.now = clock_now();
 		f.respite_notice_max = -1;
-		struct catalog_result *r = &parts[nparts];
+		struct catalog_result *r = &nb->parts[nb->nparts];
 		if (!catalog_search(db_catalog(rq->app), &f, r))
 			continue;
-		nparts++;
-		for (size_t k = 0; k < r->n && nh < 12; k++) {
+		nb->nparts++;
+		for (size_t k = 0; k < r->n && nb->nh < 12; k++) {
 			bool dup = false;
 			for (size_t s = 0; s < nseen; s++)
 				dup |= strcmp(seen[s], r->hits[k].id) == 0;
 			if (dup)
 				continue;
 			snprintf(seen[nseen++], 65, "%s", r->hits[k].id);
-			hits[nh++] = r->hits[k];
+			nb->hits[nb->nh++] = r->hits[k];
 		}
 	}
-	if (nh) {
-		html_fmt(o, "<h3>%s</h3>\n", near->set ? _("Dichtbij u") : _("In Enschede"));
-		all.hits = hits;
-		all.n = nh;
-		render_hits(o, rq, &all, "h4");
-	}
-	for (size_t i = 0; i < nparts; i++)
-		catalog_result_free(&parts[i]);
 }
 
 static const char *booking_topic(char path, const struct sc_outcome *oc)
@@ -463,6 +381,16 @@ static const char *booking_topic(char path, const struct sc_outcome *oc)
 	return oc->heavy ? "hulp-thuis" : "iets-anders";
 }
 
+static void bad_code(struct request *rq, struct response *rs)
+{
+	struct sc_bad_code_view v;
+	rs->status = 400;
+	if (!or_fail(rs, page_link_buf(v.restart_href, sizeof(v.restart_href), rq, "/zelfcheck")))
+		return;
+	if (page_begin(rs, rq, _("Zelfcheck"), 0) && tpl_selfcheck_bad_code(&rs->body, &v))
+		page_end(rs, rq);
+}
+
 void handle_selfcheck_result(struct request *rq, struct response *rs)
 {
 	const char *code = params_get(&rq->query, "c");
@@ -471,151 +399,99 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	char path, answers[SC_MAX_QUESTIONS + 1], pc[16];
 	rs->cache_control = "no-store";
 	if (!selfcheck_code_parse(rq->app, code, &path, answers, sizeof(answers), pc, sizeof(pc))) {
-		struct sb url;
-		sb_init(&url, 128);
-		page_link(&url, rq, "/zelfcheck");
-		rs->status = 400;
-		page_begin(rs, rq, _("Zelfcheck"), 0);
-		html_fmt(&rs->body,
-		         "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n<p><a class=\"button\" "
-		         "href=\"%s\">%s</a></p>\n",
-		         _("Deze uitslag kunnen we niet lezen"),
-		         _("De link is niet compleet of is veranderd. Dat is niet erg: doe de "
-		           "zelfcheck gewoon "
-		           "opnieuw. Het duurt maar een paar minuten."),
-		         sb_str(&url), _("Opnieuw beginnen"));
-		page_end(rs, rq);
-		sb_free(&url);
+		bad_code(rq, rs);
 		return;
 	}
 	struct sc_outcome oc;
 	selfcheck_evaluate(rq->app, path, answers, &oc);
 	struct point near;
 	result_point(rq, pc, terminal, &near);
-	struct sb *o = &rs->body;
-	page_begin(rs, rq, _("Uw advies"), 0);
+	struct catalog *cat = db_catalog(rq->app);
+	struct sc_result_view v = {
+	    .lang = rq->lang->code,
+	    .safety = oc.safety,
+	    .other = path == SC_OTHER,
+	    .heavy = oc.heavy,
+	    .minor = oc.skipped + oc.unknown,
+	    .needs = oc.nneeds > 0,
+	    .near = near.set,
+	    .heavy_domains = oc.nheavy_domains > 0,
+	};
 	if (oc.safety)
-		quick_exit_button(o);
-	html_fmt(
-	    o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", _("Uw advies"),
-	    _("Dit is wat u kan helpen, het lichtste eerst. Het is een advies, geen besluit."));
-	if (path == SC_OTHER)
-		html_fmt(
-		    o, "<p class=\"hint\">%s</p>\n",
-		    _("Waar 'u' staat, gaat het over de persoon voor wie u de zelfcheck invulde."));
-	if (oc.skipped || oc.unknown) {
-		html_raw(o, "<p class=\"hint\">");
-		html_textf(o,
-		           NG_("U heeft %d vraag overgeslagen of met 'weet ik niet' beantwoord.",
-		               "U heeft %d vragen overgeslagen of met 'weet ik niet' beantwoord.",
-		               oc.skipped + oc.unknown),
-		           oc.skipped + oc.unknown);
-		html_raw(o, "</p>\n");
-	}
-	if (oc.safety) {
-		advice_group(rq, o, &oc, "veilig", _("Uw veiligheid gaat voor"));
-	}
+		v.safe = advice_group(rq, rs, &oc, "veilig");
 	struct sb title, text;
 	sb_init(&title, SB_DEFAULT_LIMIT);
 	sb_init(&text, SB_DEFAULT_LIMIT); /* a content text: as long as a page may be */
-	if (path == SC_CARER && content_sc_carer_result(db_catalog(rq->app), oc.burden, &title,
-	                                                &text) == CONTENT_FOUND) {
-		html_raw(o, "<section class=\"carer-result\"><h2>");
-		content_text(o, rq, sb_str(&title));
-		html_raw(o, "</h2><p>");
-		content_text(o, rq, sb_str(&text));
-		html_raw(o, "</p></section>\n");
+	if (path == SC_CARER)
+		v.carer = found_text(rq, rs, &title, &text,
+		                     content_sc_carer_result(cat, oc.burden, &title, &text) ==
+		                         CONTENT_FOUND);
+	v.own = advice_group(rq, rs, &oc, "eigen-kracht");
+	v.network = advice_group(rq, rs, &oc, "netwerk");
+	v.general = advice_group(rq, rs, &oc, "algemeen");
+	struct nearby *nb = arena_alloc(&rq->arena, sizeof(*nb));
+	struct c_result *items = NULL;
+	if (oc.nneeds && or_fail(rs, nb != NULL)) {
+		nearby(rq, &oc, &near, nb);
+		if (nb->nh) {
+			items = results_view(
+			    rq, &(struct catalog_result){.hits = nb->hits, .n = nb->nh}, 4);
+			if (or_fail(rs, items != NULL))
+				v.nearby = (struct c_results){.items = items, .n = nb->nh};
+		}
 	}
-	advice_group(rq, o, &oc, "eigen-kracht", _("Wat u zelf kunt doen"));
-	advice_group(rq, o, &oc, "netwerk", _("Wie om u heen kan helpen"));
-	advice_group(rq, o, &oc, "algemeen", _("Wat er in de buurt is"));
-	bool had_general = false;
-	for (size_t i = 0; i < oc.nadvice; i++)
-		had_general |= content_sc_advice(db_catalog(rq->app), oc.advice[i], "algemeen",
-		                                 NULL, NULL) == CONTENT_FOUND;
-	if (oc.nneeds) {
-		if (!had_general)
-			html_fmt(o, "<section class=\"advice advice-algemeen\">\n<h2>%s</h2>\n",
-			         _("Wat er in de buurt is"));
-		nearby(rq, o, &oc, &near);
-		had_general = true;
-	}
-	if (had_general)
-		html_raw(o, "</section>\n");
-	advice_group(rq, o, &oc, "collectief", _("Regelingen die u kunt gebruiken"));
+	v.collective = advice_group(rq, rs, &oc, "collectief");
 	sb_reset(&title);
 	sb_reset(&text);
-	if ((oc.nadvice == 0 || (!oc.heavy && !oc.nneeds)) &&
-	    content_sc_advice(db_catalog(rq->app), "niets-nodig", NULL, &title, &text) ==
-	        CONTENT_FOUND) {
-		html_raw(o, "<section class=\"advice\"><h2>");
-		content_text(o, rq, sb_str(&title));
-		html_raw(o, "</h2><p>");
-		content_text(o, rq, sb_str(&text));
-		html_raw(o, "</p></section>\n");
-	}
+	if (oc.nadvice == 0 || (!oc.heavy && !oc.nneeds))
+		v.nothing = found_text(rq, rs, &title, &text,
+		                       content_sc_advice(cat, "niets-nodig", NULL, &title, &text) ==
+		                           CONTENT_FOUND);
 	/* always a concrete next step: the wijkwijzer */
-	struct sb url;
-	sb_init(&url, 512);
-	html_fmt(o, "<section class=\"advice advice-wijkwijzer\">\n<h2>%s</h2>\n",
-	         oc.heavy ? _("Praat met de wijkwijzer") : _("Wilt u er toch over praten?"));
 	sb_reset(&text);
-	if (content_sc_advice(db_catalog(rq->app),
-	                      oc.heavy ? "wijkwijzer-gesprek" : "samen-uitzoeken", NULL, NULL,
-	                      &text) == CONTENT_FOUND) {
-		html_raw(o, "<p>");
-		content_text(o, rq, sb_str(&text));
-		html_raw(o, "</p>\n");
+	if (content_sc_advice(cat, oc.heavy ? "wijkwijzer-gesprek" : "samen-uitzoeken", NULL, NULL,
+	                      &text) == CONTENT_FOUND)
+		v.talk_text = arena_text(rq, rs, &text);
+	const char **questions = arena_alloc(&rq->arena, (oc.nheavy_domains + 1) * sizeof(char *));
+	for (size_t i = 0; or_fail(rs, questions != NULL) && i < oc.nheavy_domains; i++) {
+		sb_reset(&text);
+		if (content_sc_domain_question(cat, oc.heavy_domains[i], path == SC_OTHER, &text) ==
+		    CONTENT_FOUND)
+			questions[v.ndomain_questions++] = arena_text(rq, rs, &text);
 	}
-	if (oc.nheavy_domains) {
-		html_fmt(o, "<p>%s</p>\n<ul>\n",
-		         _("Vertel bij de wijkwijzer in elk geval wat niet meer goed lukt:"));
-		for (size_t i = 0; i < oc.nheavy_domains; i++) {
-			sb_reset(&text);
-			if (content_sc_domain_question(db_catalog(rq->app), oc.heavy_domains[i],
-			                               path == SC_OTHER, &text) == CONTENT_FOUND) {
-				html_raw(o, "<li>");
-				content_text(o, rq, sb_str(&text));
-				html_raw(o, "</li>\n");
-			}
+	v.domain_questions = questions;
+	struct sb *url = arena_sb(&rq->arena, 512);
+	if (or_fail(rs, url != NULL)) {
+		page_link(url, rq, "/afspraak?onderwerp=");
+		sb_puts(url, booking_topic(path, &oc));
+		sb_puts(url, "&zelfcheck=");
+		text_url_encode(url, code);
+		if (terminal) {
+			/* on a kiosk: this wijkwijzer */
+			sb_puts(url, "&locatie=");
+			text_url_encode(url, kt.location);
 		}
-		html_raw(o, "</ul>\n");
+		v.book_href = url_of(url, true);
 	}
-	page_link(&url, rq, "/afspraak?onderwerp=");
-	sb_puts(&url, booking_topic(path, &oc));
-	sb_puts(&url, "&zelfcheck=");
-	text_url_encode(&url, code);
-	if (terminal) {
-		/* on a kiosk: this wijkwijzer */
-		sb_puts(&url, "&locatie=");
-		text_url_encode(&url, kt.location);
-	}
-	html_fmt(
-	    o, "<p class=\"no-print\"><a class=\"button big\" href=\"%s\">%s</a></p>\n</section>\n",
-	    sb_str(&url), _("Maak een afspraak met de wijkwijzer"));
-
 	/* take it with you */
-	sb_reset(&url);
-	public_base(rq, &url);
-	page_link(&url, rq, "/zelfcheck/uitslag?c=");
-	text_url_encode(&url, code);
-	html_fmt(o, "<section class=\"take-home\">\n<h2>%s</h2>\n<p>%s</p>\n",
-	         _("Neem uw advies mee"),
-	         _("Scan de code met uw telefoon, of print deze pagina. We bewaren niets: de "
-	           "uitslag zit "
-	           "alleen in de link."));
-	page_qr(o, rq, sb_str(&url), _("QR-code met de link naar uw advies"), NULL);
-	html_fmt(o,
-	         "<p class=\"no-print\"><button type=\"button\" class=\"secondary\" data-print "
-	         "hidden>%s</button></p>\n",
-	         _("Printen"));
-	html_raw(o, "</section>\n");
-	html_fmt(o, "<p class=\"disclaimer\">%s</p>\n",
-	         _("Aan dit advies kunt u geen rechten ontlenen. Het is bedoeld om u op weg te "
-	           "helpen en om "
-	           "het gesprek met de wijkwijzer voor te bereiden."));
-	sb_free(&url);
+	struct sb *link = arena_sb(&rq->arena, 512), *qr = arena_sb(&rq->arena, 128 * 1024);
+	if (or_fail(rs, link && qr)) {
+		public_base(rq, link);
+		page_link(link, rq, "/zelfcheck/uitslag?c=");
+		text_url_encode(link, code);
+		/* the markup of page_qr (qr.html) */
+		if (or_fail(rs, !sb_failed(link) &&
+		                    page_qr(qr, rq, sb_str(link),
+		                            _("QR-code met de link naar uw advies"), NULL) &&
+		                    !sb_failed(qr)))
+			v.qr = tpl_trusted_html(sb_str(qr));
+	}
+	if (or_fail(rs, v.book_href != NULL) && page_begin(rs, rq, _("Uw advies"), 0) &&
+	    tpl_selfcheck_result(&rs->body, &v))
+		page_end(rs, rq);
+	free(items);
+	for (size_t i = 0; nb && oc.nneeds && i < nb->nparts; i++)
+		catalog_result_free(&nb->parts[i]);
 	sb_free(&title);
 	sb_free(&text);
-	page_end(rs, rq);
 }

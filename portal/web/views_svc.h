@@ -60,4 +60,64 @@ struct manage_move_view {
 	size_t nslots;
 };
 
+/* service_label.html: the word for a code of a respite offer */
+enum service_label {
+	SERVICE_LABEL_SETTING,
+	SERVICE_LABEL_TIMES,
+	SERVICE_LABEL_PROVIDER,
+	SERVICE_LABEL_PAYER,
+	SERVICE_LABEL_WHOM,
+};
+
+/* A semicolon list of codes, split ("dag;avond"). */
+struct service_codes {
+	const char **v;
+	size_t n;
+};
+
+/* service_respite.html: the respite facts of a service */
+struct service_respite {
+	const struct content_respite *r;
+	struct service_codes times, payer, whom;
+};
+
+/* A day of the week's opening hours (closed when n is 0). */
+struct service_day {
+	int wday; /* 0 = Sunday */
+	const struct hours_period *periods;
+	size_t n;
+};
+
+/* service_place.html: a place where a service is offered */
+struct service_place {
+	const struct content_place *place;
+	char distance[48];                    /* "1,2 km"; "": no distance */
+	struct tpl_html hours;                /* hours_text() */
+	size_t nperiods;                      /* 0: no table of opening hours */
+	struct service_day days[7];           /* Monday first */
+	const struct content_strings *access; /* its accessibility (n 0: none) */
+};
+
+/* A phone number with the digits a tel: link dials. */
+struct service_phone {
+	char tel[64];
+	const char *number, *description; /* description NULL: none */
+};
+
+/* service.html: GET /{lang}/voorzieningen/{id} */
+struct service_view {
+	const char *lang;
+	const struct content_service *svc;
+	const char *how, *fees, *who, *url, *email; /* "": none */
+	bool untranslated;                          /* the description */
+	const struct service_respite *respite;      /* NULL: none */
+	const struct service_place *places;
+	size_t nplaces;
+	bool places_ok; /* false: no "Waar" heading */
+	const struct service_phone *phones;
+	size_t nphones;
+	const struct content_strings *langs, *categories, *targets; /* n 0: none */
+	char book_href[32]; /* the appointment's first step */
+};
+
 #endif

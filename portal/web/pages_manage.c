@@ -14,13 +14,14 @@
 #include "store/content.h"
 #include "net/csrf.h"
 #include "web/handlers.h"
-#include "base/html.h"
 #include "base/ics.h"
 #include "web/page.h"
 #include "web/pages_common.h"
 #include "base/qr.h"
 #include "net/route.h"
 #include "web/staff.h"
+#include "web/templates.h"
+#include "web/views_svc.h"
 #include "base/text.h"
 
 #define FORM_CANCEL "/{lang}/afspraak/{token}/annuleren"
@@ -62,30 +63,23 @@ void public_base(const struct request *rq, struct sb *out)
 	sb_puts(out, rq->app->cfg.pub.base);
 }
 
-/* The facts of the appointment, in the language in use. */
-static void facts(struct sb *o, const struct request *rq, const struct booking *b,
-                  const struct place_info *p, const char *ref)
+/* The view of manage_facts.html, in the language in use: the time in
+ * words goes into when (a builder of the caller). */
+static void facts_view(struct manage_facts *f, const struct request *rq, const struct booking *b,
+                       const struct place_info *p, const char *ref, struct sb *when)
 {
-	struct sb w;
-	sb_init(&w, 256);
-	booking_when_words(&w, b->start);
-	html_fmt(o,
-	         "<dl class=\"facts\">\n<div><dt>%s</dt><dd class=\"reference\"><span "
-	         "class=\"ltr\">%s</span></dd></div>\n",
-	         _("Uw code"), ref);
-	html_fmt(o, "<div><dt>%s</dt><dd>%s</dd></div>\n", _("Wanneer"), sb_str(&w));
-	html_fmt(o, "<div><dt>%s</dt><dd>%s<br>%s<br><span class=\"ltr\">%s</span> %s</dd></div>\n",
-	         _("Waar"), p->name, p->address, p->postal_code, p->city);
-	html_fmt(o, "<div><dt>%s</dt><dd>", _("Onderwerp"));
-	content_text(o, rq, p->topic);
-	html_raw(o, "</dd></div>\n");
-	if (*p->bring) {
-		html_fmt(o, "<div><dt>%s</dt><dd>", _("Neem mee"));
-		content_text(o, rq, p->bring);
-		html_raw(o, "</dd></div>\n");
-	}
-	html_raw(o, "</dl>\n");
-	sb_free(&w);
+	booking_when_words(when, b->start);
+	*f = (struct manage_facts){
+	    .lang = rq->lang ? rq->lang->code : "nl",
+	    .ref = ref,
+	    .when = sb_str(when),
+	    .name = p->name,
+	    .address = p->address,
+	    .postal_code = p->postal_code,
+	    .city = p->city,
+	    .topic = p->topic,
+	    .bring = p->bring,
+	};
 }
 
 static bool find_or_error(struct request *rq, struct response *rs, const char *token,
@@ -119,94 +113,65 @@ void handle_manage(struct request *rq, struct response *rs)
 	rs->cache_control = "no-store";
 	if (!find_or_error(rq, rs, token, &b, true))
 		return;
-	struct sb *o = &rs->body;
 	struct place_info p;
 	place_info(rq->app, &b, &p);
 	char ref[16];
 	booking_reference_display(b.reference, ref);
 	bool cancelled = strcmp(b.status, "cancelled") == 0;
 	bool receipt = params_get(&rq->query, "bon") != NULL;
-	page_begin(rs, rq, _("Uw afspraak"), receipt ? PAGE_RECEIPT : 0);
-	if (params_get(&rq->query, "nieuw"))
-		html_fmt(o, "<div class=\"success\" role=\"status\"><h1>%s</h1><p>%s</p></div>\n",
-		         _("Uw afspraak staat vast"),
-		         _("Bewaar uw code. Met de QR-code of de link vindt u uw afspraak terug."));
-	else
-		html_fmt(o, "<h1>%s</h1>\n", _("Uw afspraak"));
-	if (params_get(&rq->query, "verzet"))
-		html_fmt(o, "<p class=\"success\" role=\"status\">%s</p>\n",
-		         _("Uw afspraak is verzet."));
-	if (cancelled) {
-		struct sb url;
-		sb_init(&url, 128);
-		page_link(&url, rq, "/afspraak");
-		html_fmt(o, "<p class=\"notice\" role=\"status\">%s <a href=\"%s\">%s</a></p>\n",
-		         _("Deze afspraak is afgezegd."), sb_str(&url), _("Nieuwe afspraak maken"));
-		sb_free(&url);
+	/* the staff panel and the QR code are markup of staff.c and page.c */
+	struct sb *staff = arena_sb(&rq->arena, 0), *qr = arena_sb(&rq->arena, 0);
+	struct sb *when = arena_sb(&rq->arena, 0), *desk_when = arena_sb(&rq->arena, 0);
+	if (!staff || !qr || !when || !desk_when) {
+		rs->body.failed = true; /* a 500 in server.c */
+		booking_free(&b);
+		return;
 	}
-	staff_booking_panel(rq, o, &b);
-	html_raw(o, "<div class=\"ticket\">\n");
-	facts(o, rq, &b, &p, ref);
+	struct manage_view v = {
+	    .lang = rq->lang->code,
+	    .token = token,
+	    .fresh = params_get(&rq->query, "nieuw") != NULL,
+	    .moved = params_get(&rq->query, "verzet") != NULL,
+	    .cancelled = cancelled,
+	    .receipt = receipt,
+	    .lat = p.lat,
+	    .lon = p.lon,
+	};
+	staff_booking_panel(rq, staff, &b);
+	facts_view(&v.facts, rq, &b, &p, ref, when);
 	if (!cancelled) {
 		struct sb url;
 		sb_init(&url, 512);
 		public_base(rq, &url);
 		page_link(&url, rq, "/afspraak/");
 		sb_puts(&url, token);
-		page_qr(o, rq, sb_str(&url), _("QR-code met de link naar uw afspraak"),
+		page_qr(qr, rq, sb_str(&url), _("QR-code met de link naar uw afspraak"),
 		        _("Scan deze code met de camera van uw telefoon. Dan heeft u uw "
 		          "afspraak bij "
 		          "de hand."));
 		sb_free(&url);
 	}
-	html_raw(o, "</div>\n");
+	v.staff = tpl_trusted_html(sb_str(staff));
+	v.qr = tpl_trusted_html(sb_str(qr));
+	bool ok = !sb_failed(staff) && !sb_failed(qr) && !sb_failed(when) &&
+	          page_begin(rs, rq, _("Uw afspraak"), receipt ? PAGE_RECEIPT : 0) &&
+	          tpl_manage(&rs->body, &v);
 	/* the Dutch version for the desk, on paper only */
-	if (strcmp(rq->lang->code, "nl") != 0) {
+	if (ok && strcmp(rq->lang->code, "nl") != 0) {
 		const struct i18n_lang *prev = i18n_use(i18n_find("nl"));
 		struct request nl = *rq;
 		nl.lang = i18n_find("nl");
-		html_fmt(o, "<section class=\"print-only\" lang=\"nl\" dir=\"ltr\"><h2>%s</h2>\n",
-		         _("Uw afspraak"));
-		facts(o, &nl, &b, &p, ref);
-		html_raw(o, "</section>\n");
+		facts_view(&v.desk, &nl, &b, &p, ref, desk_when);
+		ok = !sb_failed(desk_when) && tpl_manage_desk(&rs->body, &v);
 		i18n_use(prev);
 	}
-	if (!cancelled && !receipt) {
-		struct sb url;
-		sb_init(&url, 256);
-		html_fmt(o, "<h2 class=\"no-print\">%s</h2>\n<ul class=\"actions no-print\">\n",
-		         _("Wat wilt u doen?"));
-		sb_appendf(&url, "/afspraak/%s/afspraak.ics", token);
-		html_fmt(o, "<li><a class=\"button secondary\" href=\"%s\" download>%s</a></li>\n",
-		         sb_str(&url), _("Zet in uw agenda"));
-		sb_reset(&url);
-		page_link(&url, rq, "/afspraak/");
-		sb_appendf(&url, "%s?bon=1", token);
-		html_fmt(
-		    o, "<li><a class=\"button secondary print-receipt\" href=\"%s\">%s</a></li>\n",
-		    sb_str(&url), _("Printen"));
-		sb_reset(&url);
-		sb_appendf(&url, "https://www.openstreetmap.org/directions?to=%.5f%%2C%.5f", p.lat,
-		           p.lon);
-		html_fmt(o,
-		         "<li><a class=\"button secondary\" href=\"%s\" "
-		         "rel=\"noreferrer\">%s</a></li>\n",
-		         sb_str(&url), _("Routebeschrijving"));
-		sb_reset(&url);
-		page_link(&url, rq, "/afspraak/");
-		sb_appendf(&url, "%s/verzetten", token);
-		html_fmt(o, "<li><a class=\"button secondary\" href=\"%s\">%s</a></li>\n",
-		         sb_str(&url), _("Afspraak verzetten"));
-		sb_reset(&url);
-		page_link(&url, rq, "/afspraak/");
-		sb_appendf(&url, "%s/annuleren", token);
-		html_fmt(
-		    o, "<li><a class=\"button secondary danger\" href=\"%s\">%s</a></li>\n</ul>\n",
-		    sb_str(&url), _("Afspraak afzeggen"));
-		sb_free(&url);
-	}
+	if (ok && !cancelled && !receipt)
+		ok = tpl_manage_actions(&rs->body, &v);
+	if (!ok)
+		rs->body.failed = true; /* a 500 in server.c */
+	else
+		page_end(rs, rq);
 	booking_free(&b);
-	page_end(rs, rq);
 }
 
 void handle_cancel(struct request *rq, struct response *rs)
@@ -234,32 +199,24 @@ void handle_cancel(struct request *rq, struct response *rs)
 		booking_free(&b);
 		return;
 	}
-	struct sb *o = &rs->body;
 	struct place_info p;
 	place_info(rq->app, &b, &p);
 	char ref[16];
 	booking_reference_display(b.reference, ref);
-	page_begin(rs, rq, _("Afspraak afzeggen"), 0);
-	html_fmt(o, "<h1>%s</h1>\n", _("Wilt u deze afspraak afzeggen?"));
-	facts(o, rq, &b, &p, ref);
-	html_fmt(o, "<p>%s</p>\n",
-	         _("Dan komt de tijd vrij voor iemand anders. Dit kunt u niet ongedaan maken."));
-	struct sb url;
-	sb_init(&url, 256);
-	page_link(&url, rq, "/afspraak/");
-	sb_appendf(&url, "%s/annuleren", token);
-	html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
-	csrf_field(o, rq, FORM_CANCEL);
-	sb_reset(&url);
-	page_link(&url, rq, "/afspraak/");
-	sb_puts(&url, token);
-	html_fmt(o,
-	         "<p class=\"button-row\"><button type=\"submit\" class=\"danger\">%s</button> <a "
-	         "class=\"button secondary\" href=\"%s\">%s</a></p>\n</form>\n",
-	         _("Ja, zeg de afspraak af"), sb_str(&url), _("Nee, ga terug"));
-	sb_free(&url);
+	struct sb *when = arena_sb(&rq->arena, 0), *csrf = arena_sb(&rq->arena, 0);
+	struct manage_cancel_view v = {.lang = rq->lang->code, .token = token};
+	bool ok = when && csrf && csrf_form_token(rq, FORM_CANCEL, csrf);
+	if (ok) {
+		v.csrf = sb_str(csrf);
+		facts_view(&v.facts, rq, &b, &p, ref, when);
+		ok = !sb_failed(when) && page_begin(rs, rq, _("Afspraak afzeggen"), 0) &&
+		     tpl_manage_cancel(&rs->body, &v);
+	}
+	if (!ok)
+		rs->body.failed = true; /* a 500 in server.c */
+	else
+		page_end(rs, rq);
 	booking_free(&b);
-	page_end(rs, rq);
 }
 
 void handle_move(struct request *rq, struct response *rs)
@@ -304,55 +261,36 @@ void handle_move(struct request *rq, struct response *rs)
 			          "andere tijd.");
 		}
 	}
-	struct sb *o = &rs->body;
-	page_begin(rs, rq, _("Afspraak verzetten"), 0);
-	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">", _("Kies een nieuwe tijd"));
-	struct sb w;
-	sb_init(&w, 256);
-	booking_when_words(&w, b.start);
-	/* TRANSLATORS: %s is the current date and time */
-	html_textf(o, _("Uw afspraak is nu op %s. Die blijft staan tot de nieuwe tijd vastligt."),
-	           sb_str(&w));
-	html_raw(o, "</p>\n");
-	if (taken)
-		html_fmt(o, "<p class=\"error-message\" role=\"alert\">%s</p>\n", taken);
 	struct slot s[24];
 	size_t n = booking_free_after(rq->app, b.location, b.topic, clock_now(), NULL, s, 24);
-	struct sb url;
-	sb_init(&url, 256);
-	page_link(&url, rq, "/afspraak/");
-	sb_appendf(&url, "%s/verzetten", token);
-	if (n == 0) {
-		html_fmt(o, "<p class=\"notice\">%s</p>\n",
-		         _("Er is de komende weken geen andere tijd vrij. Bel de wijkwijzer."));
-	} else {
-		html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
-		csrf_field(o, rq, FORM_MOVE);
-		html_fmt(o, "<fieldset><legend>%s</legend>\n<ul class=\"choice-list\">\n",
-		         _("Vrije tijden"));
-		for (size_t i = 0; i < n; i++) {
-			if (strcmp(s[i].start, b.start) == 0)
-				continue;
-			sb_reset(&w);
-			booking_when_words(&w, s[i].start);
-			html_fmt(o,
-			         "<li class=\"check\"><input type=\"radio\" name=\"tijd\" "
-			         "id=\"m-%zu\" value=\"%s\" required>"
-			         "<label for=\"m-%zu\">%s</label></li>\n",
-			         i, s[i].start, i, sb_str(&w));
-		}
-		html_fmt(o,
-		         "</ul></fieldset>\n<p><button type=\"submit\">%s</button></p>\n</form>\n",
-		         _("Verzet mijn afspraak"));
+	struct manage_slot slots[24];
+	struct sb *now = arena_sb(&rq->arena, 0), *csrf = arena_sb(&rq->arena, 0);
+	bool ok = now && csrf && booking_when_words(now, b.start) && !sb_failed(now);
+	struct manage_move_view v = {
+	    .lang = rq->lang->code,
+	    .token = token,
+	    .now = ok ? sb_str(now) : NULL,
+	    .taken = taken,
+	    .any = n > 0,
+	    .slots = slots,
+	};
+	if (ok && n > 0)
+		ok = csrf_form_token(rq, FORM_MOVE, csrf);
+	v.csrf = ok ? sb_str(csrf) : NULL;
+	for (size_t i = 0; ok && i < n; i++) {
+		if (strcmp(s[i].start, b.start) == 0)
+			continue;
+		struct sb *w = arena_sb(&rq->arena, 0);
+		ok = w && booking_when_words(w, s[i].start) && !sb_failed(w);
+		if (ok)
+			slots[v.nslots++] = (struct manage_slot){
+			    .index = i, .start = s[i].start, .when = sb_str(w)};
 	}
-	sb_reset(&url);
-	page_link(&url, rq, "/afspraak/");
-	sb_puts(&url, token);
-	html_fmt(o, "<p><a href=\"%s\">%s</a></p>\n", sb_str(&url), _("Terug naar uw afspraak"));
-	sb_free(&url);
-	sb_free(&w);
+	if (!ok)
+		rs->body.failed = true; /* a 500 in server.c */
+	else if (page_begin(rs, rq, _("Afspraak verzetten"), 0) && tpl_manage_move(&rs->body, &v))
+		page_end(rs, rq);
 	booking_free(&b);
-	page_end(rs, rq);
 }
 
 void handle_booking_qr(struct request *rq, struct response *rs)

@@ -27,6 +27,9 @@
 #include "net/route.h"
 #include "domain/selfcheck.h"
 #include "base/text.h"
+#include "base/arena.h"
+#include "web/templates.h"
+#include "web/views_bk.h"
 
 #define FORM_DETAILS  "/{lang}/afspraak/gegevens"
 #define FORM_CONFIRM  "/{lang}/afspraak/bevestigen"
@@ -146,106 +149,105 @@ static void no_store(struct response *rs)
 
 /* ---- step 1: the place -------------------------------------------------- */
 
+/* The URL of flow_url, in the request's arena (NULL without memory). */
+static const char *flow_href(struct request *rq, const struct flow *f, const char *location,
+                             const char *topic, const char *day, const char *time)
+{
+	struct sb *u = arena_sb(&rq->arena, 1024);
+	if (!u)
+		return NULL;
+	flow_url(u, rq, "/afspraak", f, location, topic, day, time);
+	return sb_failed(u) ? NULL : sb_str(u);
+}
+
+static const char *link_of(struct request *rq, const char *rest)
+{
+	struct sb *u = arena_sb(&rq->arena, 512);
+	if (!u || !page_link(u, rq, rest))
+		return NULL;
+	return sb_str(u);
+}
+
 static void choose_location(struct request *rq, struct response *rs, struct flow *f)
 {
-	struct sb *o = &rs->body;
 	struct point near;
 	const char *place_error = read_place(rq, &near);
-	steps(o, 1);
-	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n",
-	         _("Bij welke wijkwijzer wilt u een afspraak?"),
-	         _("Het gesprek is gratis. U mag iemand meenemen, bijvoorbeeld een familielid of "
-	           "buur."));
-	struct sb url;
-	sb_init(&url, 512);
-	page_link(&url, rq, "/afspraak");
-	html_fmt(o, "<form method=\"get\" action=\"%s\" class=\"search\">\n", sb_str(&url));
-	hidden(o, "zelfcheck", f->selfcheck);
-	hidden(o, "onderwerp", f->topic);
-	place_fields(o, rq, place_error);
-	html_fmt(o, "<p><button type=\"submit\">%s</button></p>\n</form>\n",
-	         _("Zet de dichtstbijzijnde bovenaan"));
-
-	struct content_place *rows;
-	size_t n;
-	if (!content_ap_places(db_catalog(rq->app), &near, 32, &rows, &n)) {
-		sb_free(&url);
+	struct booking_place_view v = {
+	    .action = link_of(rq, "/afspraak"),
+	    .selfcheck = f->selfcheck,
+	    .topic = f->topic,
+	    .place = place_view(rq, place_error),
+	};
+	struct content_place *rows = NULL;
+	size_t n = 0;
+	v.listed = content_ap_places(db_catalog(rq->app), &near, 32, &rows, &n);
+	struct booking_place_item *items =
+	    v.listed && n ? arena_alloc(&rq->arena, n * sizeof(*items)) : NULL;
+	if (v.listed && n && !items) {
+		content_places_free(rows, n);
+		rs->status = 500;
 		return;
 	}
-	html_raw(o, "<ul class=\"choice-list\">\n");
 	time_t now = clock_now();
-	for (size_t i = 0; i < n; i++) {
-		sb_reset(&url);
-		flow_url(&url, rq, "/afspraak", f, rows[i].id, f->topic, NULL, NULL);
-		html_fmt(
-		    o,
-		    "<li><a class=\"choice\" href=\"%s\"><span class=\"choice-title\">%s</span>"
-		    "<span class=\"choice-detail\">%s, <span class=\"ltr\">%s</span>",
-		    sb_str(&url), rows[i].name, rows[i].address, rows[i].postal_code);
+	for (size_t i = 0; v.listed && i < n; i++) {
+		struct booking_place_item *it = &items[i];
+		*it = (struct booking_place_item){
+		    .href = flow_href(rq, f, rows[i].id, f->topic, NULL, NULL),
+		    .name = arena_strdup(&rq->arena, rows[i].name),
+		    .address = arena_strdup(&rq->arena, rows[i].address),
+		    .postal_code = arena_strdup(&rq->arena, rows[i].postal_code),
+		};
 		if (rows[i].has_distance) {
-			struct sb d;
-			sb_init(&d, 64);
-			i18n_format_distance(&d, (long)rows[i].distance_m);
-			html_fmt(o, " · %s", sb_str(&d));
-			sb_free(&d);
+			struct sb *d = arena_sb(&rq->arena, 64);
+			if (d) {
+				i18n_format_distance(d, (long)rows[i].distance_m);
+				it->distance = sb_str(d);
+			}
 		}
-		html_raw(o, "</span><span class=\"choice-detail\">");
 		struct slot next;
 		if (booking_next_free(rq->app, rows[i].id, f->topic ? f->topic : "iets-anders", now,
 		                      &next)) {
-			struct sb w;
-			sb_init(&w, 128);
-			booking_when_words(&w, next.start);
-			/* TRANSLATORS: %s is a date and time */
-			html_textf(o, _("Eerste vrije tijd: %s"), sb_str(&w));
-			sb_free(&w);
-		} else {
-			html_text(o, _("Geen vrije tijden in de komende weken"));
+			struct sb *w = arena_sb(&rq->arena, 128);
+			if (w) {
+				booking_when_words(w, next.start);
+				it->next = sb_str(w);
+			}
 		}
-		html_raw(o, "</span></a></li>\n");
 	}
-	html_raw(o, "</ul>\n");
-	content_places_free(rows, n);
-	sb_free(&url);
+	v.items = items;
+	v.n = v.listed ? n : 0;
+	tpl_booking_place(&rs->body, &v);
+	if (v.listed)
+		content_places_free(rows, n);
 }
 
 /* ---- step 2: the topic -------------------------------------------------- */
 
 static void choose_topic(struct request *rq, struct response *rs, struct flow *f)
 {
-	struct sb *o = &rs->body;
-	steps(o, 2);
-	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", _("Waar wilt u over praten?"),
-	         _("Kies wat het beste past. Twijfelt u? Kies dan 'Iets anders'."));
-	struct content_topic *topics;
-	size_t ntopics;
-	if (!content_ap_topics(db_catalog(rq->app), &topics, &ntopics))
+	struct booking_topic_view v = {.lang = rq->lang ? rq->lang->code : "nl"};
+	struct content_topic *topics = NULL;
+	size_t ntopics = 0;
+	v.listed = content_ap_topics(db_catalog(rq->app), &topics, &ntopics);
+	struct booking_topic_item *items =
+	    v.listed && ntopics ? arena_alloc(&rq->arena, ntopics * sizeof(*items)) : NULL;
+	for (size_t i = 0; items && i < ntopics; i++)
+		items[i] = (struct booking_topic_item){
+		    .href = flow_href(rq, f, f->location, topics[i].id, NULL, NULL),
+		    .name = arena_strdup(&rq->arena, topics[i].name),
+		    .description = arena_strdup(&rq->arena, topics[i].description),
+		    .minutes = topics[i].duration_min,
+		};
+	v.items = items;
+	v.n = items ? ntopics : 0;
+	v.other_place = flow_href(rq, f, NULL, NULL, NULL, NULL);
+	if (v.listed)
+		content_topics_free(topics, ntopics);
+	if (v.listed && ntopics && !items) {
+		rs->status = 500;
 		return;
-	struct sb url;
-	sb_init(&url, 512);
-	html_raw(o, "<ul class=\"choice-list\">\n");
-	for (size_t i = 0; i < ntopics; i++) {
-		sb_reset(&url);
-		flow_url(&url, rq, "/afspraak", f, f->location, topics[i].id, NULL, NULL);
-		html_fmt(o, "<li><a class=\"choice\" href=\"%s\"><span class=\"choice-title\">",
-		         sb_str(&url));
-		content_text(o, rq, topics[i].name);
-		html_raw(o, "</span><span class=\"choice-detail\">");
-		content_text(o, rq, topics[i].description);
-		html_raw(o, "</span><span class=\"choice-detail\">");
-		int minutes = topics[i].duration_min;
-		html_textf(o,
-		           NG_("Het gesprek duurt ongeveer %d minuut.",
-		               "Het gesprek duurt ongeveer %d minuten.", minutes),
-		           minutes);
-		html_raw(o, "</span></a></li>\n");
 	}
-	content_topics_free(topics, ntopics);
-	html_raw(o, "</ul>\n");
-	sb_reset(&url);
-	flow_url(&url, rq, "/afspraak", f, NULL, NULL, NULL, NULL);
-	html_fmt(o, "<p><a href=\"%s\">%s</a></p>\n", sb_str(&url), _("Andere wijkwijzer kiezen"));
-	sb_free(&url);
+	tpl_booking_topic(&rs->body, &v);
 }
 
 /* ---- when nothing is free: call me back ----------------------------------- */

@@ -1,0 +1,46 @@
+/* views_bk: what the booking pages (pages_booking.c) hand to their
+ * templates (templates/booking_*.html). Strings are the request's
+ * (arena) or the handler's; NULL where a comment says so. Threads: any
+ * (data only). */
+#ifndef WW_VIEWS_BK_H
+#define WW_VIEWS_BK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "web/components.h"
+#include "web/views.h"
+
+/* A place of step 1, a link that chooses it. */
+struct booking_place_item {
+	const char *href, *name, *address, *postal_code;
+	const char *distance; /* NULL: none */
+	const char *next;     /* the first free time in words; NULL: none free */
+};
+
+/* booking_place.html: step 1, the place */
+struct booking_place_view {
+	const char *action;            /* of the postcode form */
+	const char *selfcheck, *topic; /* hidden; NULL: none */
+	struct place_view place;
+	bool listed; /* false: the places could not be read */
+	const struct booking_place_item *items;
+	size_t n;
+};
+
+/* A topic of step 2 (its texts are content, in Dutch). */
+struct booking_topic_item {
+	const char *href, *name, *description;
+	int minutes;
+};
+
+/* booking_topic.html: step 2, the topic */
+struct booking_topic_view {
+	const char *lang;
+	bool listed; /* false: the topics could not be read */
+	const struct booking_topic_item *items;
+	size_t n;
+	const char *other_place; /* the link to step 1 */
+};
+
+#endif

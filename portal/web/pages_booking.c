@@ -252,37 +252,34 @@ static void choose_topic(struct request *rq, struct response *rs, struct flow *f
 
 /* ---- when nothing is free: call me back ----------------------------------- */
 
+static struct booking_flow_fields flow_fields(const struct flow *f)
+{
+	return (struct booking_flow_fields){f->location, f->topic, f->time, f->selfcheck};
+}
+
+/* The form's CSRF token, in the request's arena (NULL: failed). */
+static const char *form_token(struct request *rq, const char *form)
+{
+	struct sb *t = arena_sb(&rq->arena, 256);
+	if (!t || !csrf_form_token(rq, form, t))
+		return NULL;
+	return sb_str(t);
+}
+
 static void callback_form(struct request *rq, struct sb *o, const struct flow *f, const char *error)
 {
-	html_fmt(o,
-	         "<section class=\"notice\" aria-labelledby=\"cb-title\">\n<h2 "
-	         "id=\"cb-title\">%s</h2>\n<p>%s</p>\n",
-	         _("Wij bellen u terug"),
-	         _("Er is de komende weken geen tijd vrij. Laat uw naam en telefoonnummer achter. "
-	           "De wijkwijzer belt u binnen twee werkdagen om samen een moment te zoeken."));
-	struct sb url;
-	sb_init(&url, 256);
-	page_link(&url, rq, "/afspraak/terugbellen");
-	html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
-	csrf_field(o, rq, FORM_CALLBACK);
-	flow_hidden(o, f);
-	if (error)
-		html_fmt(o, "<p class=\"error-message\" role=\"alert\">%s</p>\n", error);
-	const char *name = param(rq, "naam"), *phone = param(rq, "telefoon");
-	html_fmt(o,
-	         "<div class=\"field\"><label for=\"cb-naam\">%s</label><input type=\"text\" "
-	         "id=\"cb-naam\" name=\"naam\" "
-	         "maxlength=\"100\" autocomplete=\"name\" required value=\"%s\"></div>\n",
-	         _("Uw naam"), name ? name : "");
-	html_fmt(o,
-	         "<div class=\"field\"><label for=\"cb-tel\">%s</label><input type=\"tel\" "
-	         "id=\"cb-tel\" name=\"telefoon\" "
-	         "maxlength=\"20\" autocomplete=\"tel\" inputmode=\"tel\" required class=\"ltr\" "
-	         "value=\"%s\"></div>\n",
-	         _("Uw telefoonnummer"), phone ? phone : "");
-	html_fmt(o, "<p><button type=\"submit\">%s</button></p>\n</form>\n</section>\n",
-	         _("Bel mij terug"));
-	sb_free(&url);
+	struct booking_callback_view v = {
+	    .action = link_of(rq, "/afspraak/terugbellen"),
+	    .csrf = form_token(rq, FORM_CALLBACK),
+	    .flow = flow_fields(f),
+	    .error = error,
+	    .name = param(rq, "naam"),
+	    .phone = param(rq, "telefoon"),
+	};
+	if (!v.csrf)
+		o->failed = true;
+	else
+		tpl_booking_callback(o, &v);
 }
 
 /* ---- step 3: the day ----------------------------------------------------- */
@@ -1076,9 +1073,7 @@ void handle_booking_callback(struct request *rq, struct response *rs)
 			             "over een paar minuten opnieuw, of bel de wijkwijzer."));
 		} else {
 			page_begin(rs, rq, _("Wij bellen u terug"), 0);
-			html_fmt(&rs->body, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n",
-			         _("Dank u wel"),
-			         _("De wijkwijzer belt u binnen twee werkdagen terug."));
+			tpl_booking_callback_done(&rs->body);
 			page_end(rs, rq);
 		}
 	}

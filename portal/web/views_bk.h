@@ -43,4 +43,18 @@ struct booking_topic_view {
 	const char *other_place; /* the link to step 1 */
 };
 
+/* booking_flow_hidden.html: the choices so far, as hidden fields
+ * (NULL: left out) */
+struct booking_flow_fields {
+	const char *location, *topic, *time, *selfcheck;
+};
+
+/* booking_callback.html: when nothing is free, the call-back form */
+struct booking_callback_view {
+	const char *action, *csrf;
+	struct booking_flow_fields flow;
+	const char *error;        /* NULL: none */
+	const char *name, *phone; /* as typed; NULL: empty */
+};
+
 #endif

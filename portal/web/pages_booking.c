@@ -284,6 +284,18 @@ static void callback_form(struct request *rq, struct sb *o, const struct flow *f
 
 /* ---- step 3: the day ----------------------------------------------------- */
 
+/* The flow's URL at the week of monday. */
+static const char *week_href(struct request *rq, const struct flow *f, struct hours_day monday)
+{
+	struct sb *u = arena_sb(&rq->arena, 1024);
+	if (!u)
+		return NULL;
+	flow_url(u, rq, "/afspraak", f, f->location, f->topic, NULL, NULL);
+	sb_appendf(u, "&week=%04u-%02u-%02u", (unsigned)monday.year % 10000u,
+	           (unsigned)monday.mon % 100u, (unsigned)monday.mday % 100u);
+	return sb_failed(u) ? NULL : sb_str(u);
+}
+
 static void choose_day(struct request *rq, struct response *rs, struct flow *f)
 {
 	struct sb *o = &rs->body;
@@ -308,19 +320,16 @@ static void choose_day(struct request *rq, struct response *rs, struct flow *f)
 		}
 	}
 	struct slot next;
-	bool any = booking_next_free(rq->app, f->location, f->topic, now, &next);
-	steps(o, 3);
-	html_fmt(o, "<h1>%s</h1>\n", _("Welke dag past u?"));
-	html_raw(o, "<p class=\"lead\">");
-	/* TRANSLATORS: %1$s a topic, %2$s a wijkwijzer */
+	struct booking_day_view v = {.location = f->location_name};
+	v.any = booking_next_free(rq->app, f->location, f->topic, now, &next);
 	char topic[128] = "";
 	struct content_topic tq;
 	if (content_ap_topic(db_catalog(rq->app), f->topic, &tq) == CONTENT_FOUND)
 		snprintf(topic, sizeof(topic), "%s", C_(tq.name));
 	content_topic_free(&tq);
-	html_textf(o, _("%1$s bij %2$s."), topic, f->location_name);
-	html_raw(o, "</p>\n");
-	if (!any) {
+	v.topic = topic;
+	if (!v.any) {
+		tpl_booking_day(o, &v);
 		callback_form(rq, o, f, NULL);
 		return;
 	}
@@ -330,11 +339,6 @@ static void choose_day(struct request *rq, struct response *rs, struct flow *f)
 		start = first;
 	/* begin the week on Monday */
 	start = hours_add_days(start, -((start.wday + 6) % 7));
-	struct sb url, label;
-	sb_init(&url, 512);
-	sb_init(&label, 128);
-	bool week_has_free = false;
-	html_raw(o, "<ul class=\"day-list\">\n");
 	for (int i = 0; i < 7; i++) {
 		struct hours_day d = hours_add_days(start, i);
 		struct slot s[BOOKING_MAX_SLOTS];
@@ -343,63 +347,31 @@ static void choose_day(struct request *rq, struct response *rs, struct flow *f)
 		int free_starts = 0;
 		for (size_t k = 0; k < n; k++)
 			free_starts += s[k].free > 0;
-		sb_reset(&label);
-		i18n_format_date(&label, d.year, d.mon, d.mday, d.wday);
+		struct sb *label = arena_sb(&rq->arena, 128);
+		if (label)
+			i18n_format_date(label, d.year, d.mon, d.mday, d.wday);
+		v.days[i].label = label ? sb_str(label) : NULL;
+		v.days[i].free_starts = free_starts;
 		char date[11];
 		snprintf(date, sizeof(date), "%04u-%02u-%02u", (unsigned)d.year % 10000u,
 		         (unsigned)d.mon % 100u, (unsigned)d.mday % 100u);
 		if (free_starts > 0) {
-			week_has_free = true;
-			sb_reset(&url);
-			flow_url(&url, rq, "/afspraak", f, f->location, f->topic, date, NULL);
-			html_fmt(o,
-			         "<li><a class=\"choice day\" href=\"%s\"><span "
-			         "class=\"choice-title\">%s</span>"
-			         "<span class=\"choice-detail\">",
-			         sb_str(&url), sb_str(&label));
-			html_textf(o, NG_("%d tijd vrij", "%d tijden vrij", free_starts),
-			           free_starts);
-			html_raw(o, "</span></a></li>\n");
-		} else {
-			html_fmt(o,
-			         "<li><span class=\"choice day unavailable\"><span "
-			         "class=\"choice-title\">%s</span>"
-			         "<span class=\"choice-detail\">%s</span></span></li>\n",
-			         sb_str(&label), _("geen tijd vrij"));
+			v.week_has_free = true;
+			v.days[i].href = flow_href(rq, f, f->location, f->topic, date, NULL);
+			if (!v.days[i].href)
+				o->failed = true; /* else it would show as unavailable */
 		}
 	}
-	html_raw(o, "</ul>\n");
-	if (!week_has_free)
-		html_fmt(o, "<p class=\"notice\">%s</p>\n",
-		         _("Deze week is er geen tijd vrij. Kijk in een andere week."));
-	html_raw(o, "<nav class=\"week-nav\"><ul>\n");
 	struct hours_day prev = hours_add_days(start, -7), nextw = hours_add_days(start, 7);
 	struct hours_day monday = hours_add_days(today, -((today.wday + 6) % 7));
-	char key[11];
 	if (prev.year * 10000 + prev.mon * 100 + prev.mday >=
-	    monday.year * 10000 + monday.mon * 100 + monday.mday) {
-		sb_reset(&url);
-		flow_url(&url, rq, "/afspraak", f, f->location, f->topic, NULL, NULL);
-		snprintf(key, sizeof(key), "%04u-%02u-%02u", (unsigned)prev.year % 10000u,
-		         (unsigned)prev.mon % 100u, (unsigned)prev.mday % 100u);
-		sb_appendf(&url, "&week=%s", key);
-		html_fmt(o, "<li><a class=\"button secondary\" href=\"%s\">%s</a></li>\n",
-		         sb_str(&url), _("Vorige week"));
-	}
+	    monday.year * 10000 + monday.mon * 100 + monday.mday)
+		v.prev = week_href(rq, f, prev);
 	struct hours_day horizon = hours_add_days(today, cfg.horizon_days);
 	if (nextw.year * 10000 + nextw.mon * 100 + nextw.mday <=
-	    horizon.year * 10000 + horizon.mon * 100 + horizon.mday) {
-		sb_reset(&url);
-		flow_url(&url, rq, "/afspraak", f, f->location, f->topic, NULL, NULL);
-		snprintf(key, sizeof(key), "%04u-%02u-%02u", (unsigned)nextw.year % 10000u,
-		         (unsigned)nextw.mon % 100u, (unsigned)nextw.mday % 100u);
-		sb_appendf(&url, "&week=%s", key);
-		html_fmt(o, "<li><a class=\"button secondary\" href=\"%s\">%s</a></li>\n",
-		         sb_str(&url), _("Volgende week"));
-	}
-	html_raw(o, "</ul></nav>\n");
-	sb_free(&url);
-	sb_free(&label);
+	    horizon.year * 10000 + horizon.mon * 100 + horizon.mday)
+		v.next = week_href(rq, f, nextw);
+	tpl_booking_day(o, &v);
 }
 
 /* ---- step 4: the time ---------------------------------------------------- */

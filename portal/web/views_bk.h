@@ -43,6 +43,22 @@ struct booking_topic_view {
 	const char *other_place; /* the link to step 1 */
 };
 
+/* A day of step 3: with free times a link, else unavailable. */
+struct booking_day_item {
+	const char *href; /* NULL: no time free */
+	const char *label;
+	int free_starts;
+};
+
+/* booking_day.html: step 3, the day, a week at a time */
+struct booking_day_view {
+	const char *topic, *location; /* the lead: "Wonen bij Wijkwijzer Centrum." */
+	bool any;                     /* false: nothing free, the call-back form follows */
+	struct booking_day_item days[7];
+	bool week_has_free;
+	const char *prev, *next; /* the week links; NULL: none */
+};
+
 /* booking_flow_hidden.html: the choices so far, as hidden fields
  * (NULL: left out) */
 struct booking_flow_fields {

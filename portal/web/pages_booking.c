@@ -376,31 +376,8 @@ static void choose_day(struct request *rq, struct response *rs, struct flow *f)
 
 /* ---- step 4: the time ---------------------------------------------------- */
 
-static void slot_radios(struct sb *o, const struct slot *s, size_t n, const char *checked)
-{
-	html_raw(o, "<div class=\"time-grid\">\n");
-	struct sb t;
-	sb_init(&t, 64);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i].free <= 0)
-			continue;
-		sb_reset(&t);
-		booking_time_words(&t, s[i].start);
-		html_fmt(o,
-		         "<div class=\"time-choice\"><input type=\"radio\" name=\"tijd\" "
-		         "id=\"t-%zu\" value=\"%s\" required%s>"
-		         "<label for=\"t-%zu\" data-slot=\"%s\">%s</label></div>\n",
-		         i, s[i].start,
-		         checked && strcmp(checked, s[i].start) == 0 ? " checked" : "", i,
-		         s[i].start, sb_str(&t));
-	}
-	sb_free(&t);
-	html_raw(o, "</div>\n");
-}
-
 static void choose_time(struct request *rq, struct response *rs, struct flow *f)
 {
-	struct sb *o = &rs->body;
 	char probe[BOOKING_TIME_LEN];
 	snprintf(probe, sizeof(probe), "%sT00:00", f->day);
 	struct hours_day d;
@@ -409,44 +386,42 @@ static void choose_time(struct request *rq, struct response *rs, struct flow *f)
 	struct slot s[BOOKING_MAX_SLOTS];
 	size_t n =
 	    booking_day_slots(rq->app, f->location, f->topic, d, clock_now(), s, BOOKING_MAX_SLOTS);
-	size_t free_n = 0;
-	for (size_t i = 0; i < n; i++)
-		free_n += s[i].free > 0;
-	steps(o, 4);
-	struct sb label;
-	sb_init(&label, 128);
-	i18n_format_date(&label, d.year, d.mon, d.mday, d.wday);
-	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">", _("Hoe laat past u?"));
-	html_textf(o, _("%1$s bij %2$s."), sb_str(&label), f->location_name);
-	html_raw(o, "</p>\n");
-	struct sb url;
-	sb_init(&url, 512);
-	if (free_n == 0) {
-		html_fmt(o, "<p class=\"notice\">%s</p>\n",
-		         _("Op deze dag is geen tijd meer vrij."));
-	} else {
-		page_link(&url, rq, "/afspraak");
-		/* data-live lets app.js keep the free times up to date */
-		html_fmt(o,
-		         "<form method=\"get\" action=\"%s\" data-live-location=\"%s\" "
-		         "data-live-date=\"%s\" data-live-topic=\"%s\">\n",
-		         sb_str(&url), f->location, f->day, f->topic);
-		hidden(o, "locatie", f->location);
-		hidden(o, "onderwerp", f->topic);
-		hidden(o, "dag", f->day);
-		hidden(o, "zelfcheck", f->selfcheck);
-		html_fmt(o, "<fieldset><legend>%s</legend>\n", _("Vrije tijden"));
-		slot_radios(o, s, n, NULL);
-		html_fmt(o,
-		         "</fieldset>\n<p class=\"live-status\" role=\"status\"></p>\n<p><button "
-		         "type=\"submit\">%s</button></p>\n</form>\n",
-		         _("Verder"));
+	struct booking_time_item *items = arena_alloc(&rq->arena, sizeof(*items) * (n ? n : 1));
+	struct sb *label = arena_sb(&rq->arena, 128);
+	if (!items || !label) {
+		rs->body.failed = true;
+		return;
 	}
-	sb_reset(&url);
-	flow_url(&url, rq, "/afspraak", f, f->location, f->topic, NULL, NULL);
-	html_fmt(o, "<p><a href=\"%s\">%s</a></p>\n", sb_str(&url), _("Andere dag kiezen"));
-	sb_free(&url);
-	sb_free(&label);
+	size_t free_n = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].free <= 0)
+			continue;
+		struct sb *t = arena_sb(&rq->arena, 64);
+		if (!t) {
+			rs->body.failed = true;
+			return;
+		}
+		booking_time_words(t, s[i].start);
+		items[free_n++] = (struct booking_time_item){
+		    .index = i, .start = arena_strdup(&rq->arena, s[i].start), .words = sb_str(t)};
+	}
+	i18n_format_date(label, d.year, d.mon, d.mday, d.wday);
+	struct booking_time_view v = {
+	    .lead_date = sb_str(label),
+	    .location_name = f->location_name,
+	    .action = free_n ? link_of(rq, "/afspraak") : NULL,
+	    .location = f->location,
+	    .day = f->day,
+	    .topic = f->topic,
+	    .selfcheck = f->selfcheck,
+	    .items = items,
+	    .n = free_n,
+	    .other_day = flow_href(rq, f, f->location, f->topic, NULL, NULL),
+	};
+	if (free_n && !v.action)
+		rs->body.failed = true;
+	else
+		tpl_booking_time(&rs->body, &v);
 }
 
 /* ---- step 5: details ----------------------------------------------------- */

@@ -59,6 +59,22 @@ struct booking_day_view {
 	const char *prev, *next; /* the week links; NULL: none */
 };
 
+/* A free start of step 4. */
+struct booking_time_item {
+	size_t index; /* in the day's slots: the radio's id t-index */
+	const char *start, *words;
+};
+
+/* booking_time.html: step 4, the time of a day */
+struct booking_time_view {
+	const char *lead_date, *location_name;
+	const char *action; /* NULL: no time free this day */
+	const char *location, *day, *topic, *selfcheck;
+	const struct booking_time_item *items;
+	size_t n;
+	const char *other_day;
+};
+
 /* booking_flow_hidden.html: the choices so far, as hidden fields
  * (NULL: left out) */
 struct booking_flow_fields {

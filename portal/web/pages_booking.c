@@ -547,135 +547,67 @@ static void details_free(struct details *d)
 	free(d->interpreter_lang);
 }
 
-static void field_text(struct sb *o, const char *id, const char *name, const char *type,
-                       const char *label, const char *hint, const char *error, const char *value,
-                       const char *extra)
-{
-	html_fmt(o, "<div class=\"field%s\"><label for=\"%s\">%s</label>\n",
-	         error ? " has-error" : "", id, label);
-	if (hint)
-		html_fmt(o, "<p class=\"hint\" id=\"%s-hint\">%s</p>\n", id, hint);
-	if (error)
-		html_fmt(o, "<p class=\"error-message\" id=\"%s-error\">%s</p>\n", id, error);
-	html_fmt(o, "<input type=\"%s\" id=\"%s\" name=\"%s\" value=\"%s\"", type, id, name,
-	         value ? value : "");
-	html_raw(o, extra);
-	if (hint && error)
-		html_fmt(o, " aria-describedby=\"%s-hint %s-error\" aria-invalid=\"true\"", id, id);
-	else if (hint)
-		html_fmt(o, " aria-describedby=\"%s-hint\"", id);
-	else if (error)
-		html_fmt(o, " aria-describedby=\"%s-error\" aria-invalid=\"true\"", id);
-	html_raw(o, "></div>\n");
-}
-
-static void need_box(struct sb *o, const char *value, const char *label, bool on)
-{
-	html_fmt(o,
-	         "<div class=\"check\"><input type=\"checkbox\" id=\"n-%s\" name=\"nodig\" "
-	         "value=\"%s\"%s><label for=\"n-%s\">%s</label></div>\n",
-	         value, value, on ? " checked" : "", value, label);
-}
-
 static void details_form(struct request *rq, struct response *rs, struct flow *f, struct details *d)
 {
-	struct sb *o = &rs->body;
-	steps(o, 5);
-	bool errors = d && (d->err_name || d->err_phone || d->err_email || d->err_interpreter);
-	if (errors) {
-		html_fmt(
-		    o,
-		    "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><h2>%s</h2><ul>\n",
-		    _("Er is iets niet goed ingevuld"));
-		if (d->err_name)
-			html_fmt(o, "<li><a href=\"#f-naam\">%s</a></li>\n", d->err_name);
-		if (d->err_phone)
-			html_fmt(o, "<li><a href=\"#f-telefoon\">%s</a></li>\n", d->err_phone);
-		if (d->err_email)
-			html_fmt(o, "<li><a href=\"#f-email\">%s</a></li>\n", d->err_email);
-		if (d->err_interpreter)
-			html_fmt(o, "<li><a href=\"#f-tolktaal\">%s</a></li>\n",
-			         d->err_interpreter);
-		html_raw(o, "</ul></div>\n");
+	struct sb *w = arena_sb(&rq->arena, 256);
+	size_t nlang = 0;
+	while (booking_interpreter_lang(nlang))
+		nlang++;
+	struct c_option *langs = arena_alloc(&rq->arena, sizeof(*langs) * (nlang ? nlang : 1));
+	if (!w || !langs) {
+		rs->body.failed = true;
+		return;
 	}
-	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">", _("Uw gegevens"));
-	struct sb w;
-	sb_init(&w, 256);
-	booking_when_words(&w, f->time);
-	/* TRANSLATORS: %1$s date and time, %2$s a wijkwijzer */
-	html_textf(o, _("Uw afspraak: %1$s bij %2$s."), sb_str(&w), f->location_name);
-	html_fmt(
-	    o, "</p>\n<p>%s</p>\n",
-	    _("We vragen zo weinig mogelijk. We gebruiken uw gegevens alleen voor deze afspraak en "
-	      "wissen ze 30 dagen erna."));
-	struct sb url;
-	sb_init(&url, 256);
-	page_link(&url, rq, "/afspraak/gegevens");
-	html_fmt(o, "<form method=\"post\" action=\"%s\" novalidate>\n", sb_str(&url));
-	csrf_field(o, rq, FORM_DETAILS);
-	flow_hidden(o, f);
-	field_text(o, "f-naam", "naam", "text", _("Uw naam"),
-	           _("Zo weet de wijkwijzer wie er komt."), d ? d->err_name : NULL,
-	           d ? d->name : NULL, " maxlength=\"100\" autocomplete=\"name\" required");
-	field_text(
-	    o, "f-telefoon", "telefoon", "tel", _("Telefoonnummer (mag leeg blijven)"),
-	    _("Dan kan de wijkwijzer u bellen als er iets verandert."), d ? d->err_phone : NULL,
-	    d ? d->phone : NULL,
-	    " maxlength=\"20\" autocomplete=\"tel\" inputmode=\"tel\" class=\"ltr input-short\"");
-	field_text(o, "f-email", "email", "email", _("E-mailadres (mag leeg blijven)"), NULL,
-	           d ? d->err_email : NULL, d ? d->email : NULL,
-	           " maxlength=\"254\" autocomplete=\"email\" class=\"ltr\"");
+	booking_when_words(w, f->time);
+	for (size_t i = 0; i < nlang; i++) {
+		const char *code = booking_interpreter_lang(i);
+		langs[i] = (struct c_option){
+		    .value = code,
+		    .label = language_name(code) ? language_name(code) : code,
+		    .selected = d && strcmp(d->interpreter_lang, code) == 0,
+		};
+	}
 	unsigned needs = d ? d->needs : 0;
-	html_fmt(o, "<fieldset><legend>%s</legend>\n<p class=\"hint\">%s</p>\n",
-	         _("Wat heeft u nodig bij het gesprek?"),
-	         _("Kruis aan wat voor u geldt. Dan kunnen we ons voorbereiden."));
-	need_box(o, "tolk", _("Een tolk"), needs & NEED_INTERPRETER);
-	html_fmt(o, "<div class=\"field indent%s\"><label for=\"f-tolktaal\">%s</label>\n",
-	         d && d->err_interpreter ? " has-error" : "", _("In welke taal?"));
-	if (d && d->err_interpreter)
-		html_fmt(o, "<p class=\"error-message\" id=\"f-tolktaal-error\">%s</p>\n",
-		         d->err_interpreter);
-	html_fmt(o, "<select id=\"f-tolktaal\" name=\"tolktaal\"><option value=\"\">%s</option>\n",
-	         _("Kies een taal"));
-	const char *code;
-	for (size_t i = 0; (code = booking_interpreter_lang(i)); i++)
-		html_fmt(o, "<option value=\"%s\"%s>%s</option>\n", code,
-		         d && strcmp(d->interpreter_lang, code) == 0 ? " selected" : "",
-		         language_name(code) ? language_name(code) : code);
-	html_raw(o, "</select></div>\n");
-	need_box(o, "rolstoel", _("Een plek die goed te bereiken is met een rolstoel"),
-	         needs & NEED_WHEELCHAIR);
-	need_box(o, "meenemen", _("Ik neem iemand mee"), needs & NEED_COMPANION);
-	need_box(o, "ondersteuner", _("Een onafhankelijke cliëntondersteuner die met mij meedenkt"),
-	         needs & NEED_CLIENT_SUPPORT);
-	html_raw(o, "</fieldset>\n");
-	if (f->selfcheck) {
-		html_fmt(o, "<fieldset class=\"consent\"><legend>%s</legend>\n<p>%s</p>\n",
-		         _("Uitslag van de zelfcheck delen?"),
-		         _("Dan hoeft u niet alles opnieuw te vertellen. De wijkwijzer ziet alleen "
-		           "een korte "
-		           "samenvatting. Die wissen we samen met de afspraak. U kiest zelf: delen "
-		           "mag, hoeft niet."));
-		struct sb sum;
-		sb_init(&sum, 4096);
-		if (selfcheck_summary(rq->app, f->selfcheck, &sum)) {
-			html_fmt(o,
-			         "<details><summary>%s</summary><pre "
-			         "class=\"summary\">%s</pre></details>\n",
-			         _("Bekijk wat we delen"), sb_str(&sum));
-		}
-		sb_free(&sum);
-		html_fmt(o,
-		         "<div class=\"check\"><input type=\"checkbox\" id=\"f-delen\" "
-		         "name=\"delen\" value=\"ja\"%s>"
-		         "<label for=\"f-delen\">%s</label></div>\n</fieldset>\n",
-		         d && d->share ? " checked" : "",
-		         _("Ja, deel de samenvatting met de wijkwijzer"));
+	struct booking_details_view v = {
+	    .when = sb_str(w),
+	    .location_name = f->location_name,
+	    .action = link_of(rq, "/afspraak/gegevens"),
+	    .csrf = form_token(rq, FORM_DETAILS),
+	    .flow = flow_fields(f),
+	    .interpreter = needs & NEED_INTERPRETER,
+	    .wheelchair = needs & NEED_WHEELCHAIR,
+	    .companion = needs & NEED_COMPANION,
+	    .client_support = needs & NEED_CLIENT_SUPPORT,
+	    .languages = langs,
+	    .nlanguages = nlang,
+	    .selfcheck = f->selfcheck != NULL,
+	};
+	if (d) {
+		v.name = d->name;
+		v.phone = d->phone;
+		v.email = d->email;
+		v.err_name = d->err_name;
+		v.err_phone = d->err_phone;
+		v.err_email = d->err_email;
+		v.err_interpreter = d->err_interpreter;
+		v.share = d->share;
+		const struct c_link all[] = {{"#f-naam", d->err_name},
+		                             {"#f-telefoon", d->err_phone},
+		                             {"#f-email", d->err_email},
+		                             {"#f-tolktaal", d->err_interpreter}};
+		for (size_t i = 0; i < 4; i++)
+			if (all[i].text)
+				v.errors[v.nerrors++] = all[i];
 	}
-	html_fmt(o, "<p><button type=\"submit\">%s</button></p>\n</form>\n",
-	         _("Verder naar controleren"));
-	sb_free(&url);
-	sb_free(&w);
+	if (f->selfcheck) {
+		struct sb *sum = arena_sb(&rq->arena, 4096);
+		if (sum && selfcheck_summary(rq->app, f->selfcheck, sum))
+			v.summary = sb_str(sum);
+	}
+	if (!v.action || !v.csrf)
+		rs->body.failed = true;
+	else
+		tpl_booking_details(&rs->body, &v);
 }
 
 static void details_hidden(struct sb *o, const struct details *d)

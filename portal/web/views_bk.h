@@ -11,6 +11,12 @@
 #include "web/components.h"
 #include "web/views.h"
 
+/* booking_flow_hidden.html: the choices so far, as hidden fields
+ * (NULL: left out) */
+struct booking_flow_fields {
+	const char *location, *topic, *time, *selfcheck;
+};
+
 /* A place of step 1, a link that chooses it. */
 struct booking_place_item {
 	const char *href, *name, *address, *postal_code;
@@ -75,10 +81,22 @@ struct booking_time_view {
 	const char *other_day;
 };
 
-/* booking_flow_hidden.html: the choices so far, as hidden fields
- * (NULL: left out) */
-struct booking_flow_fields {
-	const char *location, *topic, *time, *selfcheck;
+/* booking_details.html: step 5, the details form, empty, filled in or
+ * with its errors */
+struct booking_details_view {
+	const char *when, *location_name; /* the lead */
+	const char *action, *csrf;
+	struct booking_flow_fields flow;
+	struct c_link errors[4]; /* the summary's messages */
+	size_t nerrors;
+	const char *name, *phone, *email;                               /* as typed; NULL: empty */
+	const char *err_name, *err_phone, *err_email, *err_interpreter; /* NULL: none */
+	bool interpreter, wheelchair, companion, client_support;
+	const struct c_option *languages; /* of the interpreter */
+	size_t nlanguages;
+	bool selfcheck;      /* the consent to share the self-check's summary */
+	const char *summary; /* NULL: none to show */
+	bool share;
 };
 
 /* booking_callback.html: when nothing is free, the call-back form */

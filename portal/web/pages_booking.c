@@ -18,7 +18,6 @@
 #include "store/content.h"
 #include "net/csrf.h"
 #include "web/handlers.h"
-#include "base/html.h"
 #include "base/ics.h"
 #include "web/kiosk.h"
 #include "web/page.h"
@@ -107,39 +106,6 @@ static void flow_url(struct sb *out, struct request *rq, const char *path, const
 		sb_putc(out, '=');
 		text_url_encode(out, values[i]);
 	}
-}
-
-static void hidden(struct sb *o, const char *name, const char *value)
-{
-	if (value)
-		html_fmt(o, "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n", name, value);
-}
-
-static void flow_hidden(struct sb *o, const struct flow *f)
-{
-	hidden(o, "locatie", f->location);
-	hidden(o, "onderwerp", f->topic);
-	hidden(o, "tijd", f->time);
-	hidden(o, "zelfcheck", f->selfcheck);
-}
-
-static void steps(struct sb *o, int current)
-{
-	const char *names[] = {_("Plek"), _("Onderwerp"), _("Dag"),
-	                       _("Tijd"), _("Gegevens"),  _("Controleren")};
-	html_fmt(o, "<ol class=\"steps-bar\" aria-label=\"%s\">\n", _("Stappen"));
-	for (int i = 0; i < 6; i++) {
-		html_raw(o, i + 1 == current  ? "<li aria-current=\"step\" class=\"current\">"
-		            : i + 1 < current ? "<li class=\"done\">"
-		                              : "<li>");
-		html_text(o, names[i]);
-		html_raw(o, "</li>");
-	}
-	html_raw(o, "</ol>\n");
-	html_raw(o, "<p class=\"step-count\">");
-	/* TRANSLATORS: progress in the booking steps: "Stap 2 van 6" */
-	html_textf(o, _("Stap %1$d van %2$d"), current, 6);
-	html_raw(o, "</p>\n");
 }
 
 static void no_store(struct response *rs)
@@ -610,127 +576,58 @@ static void details_form(struct request *rq, struct response *rs, struct flow *f
 		tpl_booking_details(&rs->body, &v);
 }
 
-static void details_hidden(struct sb *o, const struct details *d)
+static struct booking_details_fields details_fields(const struct details *d)
 {
-	hidden(o, "naam", d->name);
-	hidden(o, "telefoon", d->phone);
-	hidden(o, "email", d->email);
-	if (d->needs & NEED_INTERPRETER)
-		hidden(o, "nodig", "tolk");
-	if (d->needs & NEED_WHEELCHAIR)
-		hidden(o, "nodig", "rolstoel");
-	if (d->needs & NEED_COMPANION)
-		hidden(o, "nodig", "meenemen");
-	if (d->needs & NEED_CLIENT_SUPPORT)
-		hidden(o, "nodig", "ondersteuner");
-	hidden(o, "tolktaal", d->interpreter_lang);
-	if (d->share)
-		hidden(o, "delen", "ja");
-}
-
-static void needs_words(struct sb *o, const struct details *d)
-{
-	bool any = false;
-	html_raw(o, "<ul class=\"plain\">");
-	if (d->needs & NEED_INTERPRETER) {
-		html_raw(o, "<li>");
-		/* TRANSLATORS: %s is a language name */
-		html_textf(o, _("Een tolk: %s"),
-		           language_name(d->interpreter_lang) ? language_name(d->interpreter_lang)
-		                                              : "");
-		html_raw(o, "</li>");
-		any = true;
-	}
-	if (d->needs & NEED_WHEELCHAIR) {
-		html_fmt(o, "<li>%s</li>", _("Goed bereikbaar met een rolstoel"));
-		any = true;
-	}
-	if (d->needs & NEED_COMPANION) {
-		html_fmt(o, "<li>%s</li>", _("U neemt iemand mee"));
-		any = true;
-	}
-	if (d->needs & NEED_CLIENT_SUPPORT) {
-		html_fmt(o, "<li>%s</li>", _("Een onafhankelijke cliëntondersteuner"));
-		any = true;
-	}
-	if (!any)
-		html_fmt(o, "<li>%s</li>", _("Niets bijzonders"));
-	html_raw(o, "</ul>");
+	return (struct booking_details_fields){
+	    .name = d->name,
+	    .phone = d->phone,
+	    .email = d->email,
+	    .interpreter_lang = d->interpreter_lang,
+	    .interpreter = d->needs & NEED_INTERPRETER,
+	    .wheelchair = d->needs & NEED_WHEELCHAIR,
+	    .companion = d->needs & NEED_COMPANION,
+	    .client_support = d->needs & NEED_CLIENT_SUPPORT,
+	    .share = d->share,
+	};
 }
 
 static void check_page(struct request *rq, struct response *rs, struct flow *f, struct details *d)
 {
-	struct sb *o = &rs->body;
-	steps(o, 6);
-	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n<dl class=\"check-answers\">\n",
-	         _("Klopt alles?"),
-	         _("Kijk uw afspraak nog even na. Pas na 'Afspraak maken' staat hij vast."));
-	struct sb url, w;
-	sb_init(&url, 512);
-	sb_init(&w, 256);
-	booking_when_words(&w, f->time);
-	char date[11];
-	snprintf(date, sizeof(date), "%.10s", f->time);
-	struct {
-		const char *label;
-		const char *value;
-		const char *loc, *topic, *day;
-		bool content;
-	} rows[] = {
-	    {_("Waar"), f->location_name, NULL, NULL, NULL, false},
-	    {_("Onderwerp"), f->topic, f->location, NULL, NULL, true},
-	    {_("Wanneer"), sb_str(&w), f->location, f->topic, NULL, false},
-	};
-	for (size_t i = 0; i < 3; i++) {
-		sb_reset(&url);
-		flow_url(&url, rq, "/afspraak", f, rows[i].loc, rows[i].topic, rows[i].day, NULL);
-		html_fmt(o, "<div><dt>%s</dt><dd>", rows[i].label);
-		if (rows[i].content) {
-			struct content_topic t;
-			if (content_ap_topic(db_catalog(rq->app), f->topic, &t) == CONTENT_FOUND)
-				content_text(o, rq, t.name);
-			content_topic_free(&t);
-		} else {
-			html_text(o, rows[i].value);
-		}
-		html_fmt(o,
-		         "</dd><dd class=\"change\"><a href=\"%s\">%s<span "
-		         "class=\"visually-hidden\"> %s</span></a></dd></div>\n",
-		         sb_str(&url), _("Wijzig"), rows[i].label);
+	struct sb *w = arena_sb(&rq->arena, 256);
+	if (!w) {
+		rs->body.failed = true;
+		return;
 	}
-	html_fmt(o, "<div><dt>%s</dt><dd>%s</dd></div>\n", _("Naam"), d->name);
-	html_fmt(
-	    o, "<div><dt>%s</dt><dd class=\"ltr-value\"><span class=\"ltr\">%s</span></dd></div>\n",
-	    _("Telefoon"), *d->phone ? d->phone : "-");
-	html_fmt(o, "<div><dt>%s</dt><dd><span class=\"ltr\">%s</span></dd></div>\n", _("E-mail"),
-	         *d->email ? d->email : "-");
-	html_fmt(o, "<div><dt>%s</dt><dd>", _("Nodig bij het gesprek"));
-	needs_words(o, d);
-	html_raw(o, "</dd></div>\n");
-	if (f->selfcheck)
-		html_fmt(o, "<div><dt>%s</dt><dd>%s</dd></div>\n", _("Zelfcheck delen"),
-		         d->share ? _("Ja") : _("Nee"));
-	html_raw(o, "</dl>\n");
-	/* change details: back to the form, filled in */
-	sb_reset(&url);
-	page_link(&url, rq, "/afspraak/gegevens");
-	html_fmt(o, "<form method=\"post\" action=\"%s\" class=\"inline-form\">\n", sb_str(&url));
-	csrf_field(o, rq, FORM_DETAILS);
-	flow_hidden(o, f);
-	details_hidden(o, d);
-	hidden(o, "wijzig", "ja");
-	html_fmt(o, "<button type=\"submit\" class=\"secondary\">%s</button>\n</form>\n",
-	         _("Gegevens wijzigen"));
-	sb_reset(&url);
-	page_link(&url, rq, "/afspraak/bevestigen");
-	html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
-	csrf_field(o, rq, FORM_CONFIRM);
-	flow_hidden(o, f);
-	details_hidden(o, d);
-	html_fmt(o, "<p><button type=\"submit\" class=\"big\">%s</button></p>\n</form>\n",
-	         _("Afspraak maken"));
-	sb_free(&url);
-	sb_free(&w);
+	booking_when_words(w, f->time);
+	const char *lname = language_name(d->interpreter_lang);
+	struct booking_check_view v = {
+	    .lang = rq->lang ? rq->lang->code : "nl",
+	    .rows =
+	        {
+	            {_("Waar"), f->location_name, flow_href(rq, f, NULL, NULL, NULL, NULL)},
+	            {_("Onderwerp"), NULL, flow_href(rq, f, f->location, NULL, NULL, NULL)},
+	            {_("Wanneer"), sb_str(w), flow_href(rq, f, f->location, f->topic, NULL, NULL)},
+	        },
+	    .name = d->name,
+	    .phone = d->phone,
+	    .email = d->email,
+	    .interpreter_name = lname ? lname : "",
+	    .selfcheck = f->selfcheck != NULL,
+	    .change_action = link_of(rq, "/afspraak/gegevens"),
+	    .change_csrf = form_token(rq, FORM_DETAILS),
+	    .confirm_action = link_of(rq, "/afspraak/bevestigen"),
+	    .confirm_csrf = form_token(rq, FORM_CONFIRM),
+	    .flow = flow_fields(f),
+	    .details = details_fields(d),
+	};
+	struct content_topic t;
+	if (content_ap_topic(db_catalog(rq->app), f->topic, &t) == CONTENT_FOUND)
+		v.topic = arena_strdup(&rq->arena, t.name);
+	content_topic_free(&t);
+	if (!v.change_action || !v.change_csrf || !v.confirm_action || !v.confirm_csrf)
+		rs->body.failed = true;
+	else
+		tpl_booking_check(&rs->body, &v);
 }
 
 void handle_booking(struct request *rq, struct response *rs)
@@ -784,47 +681,42 @@ void handle_booking_details(struct request *rq, struct response *rs)
 static void taken_page(struct request *rq, struct response *rs, struct flow *f, struct details *d,
                        bool bad_slot)
 {
-	struct sb *o = &rs->body;
 	rs->status = 409;
 	page_begin(rs, rq, _("Deze tijd is net bezet"), 0);
-	html_fmt(
-	    o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n",
-	    bad_slot ? _("Deze tijd kan niet meer") : _("Deze tijd is net bezet"),
-	    _("Iemand anders was u net voor. Dit zijn de eerstvolgende vrije tijden. Uw gegevens "
-	      "hoeft u niet opnieuw in te vullen."));
 	struct slot s[8];
 	size_t n = booking_free_after(rq->app, f->location, f->topic, clock_now(), NULL, s, 8);
-	if (n == 0) {
-		callback_form(rq, o, f, NULL);
-	} else {
-		struct sb url;
-		sb_init(&url, 256);
-		page_link(&url, rq, "/afspraak/bevestigen");
-		html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
-		csrf_field(o, rq, FORM_CONFIRM);
-		hidden(o, "locatie", f->location);
-		hidden(o, "onderwerp", f->topic);
-		hidden(o, "zelfcheck", f->selfcheck);
-		details_hidden(o, d);
-		html_fmt(o, "<fieldset><legend>%s</legend>\n<ul class=\"choice-list\">\n",
-		         _("Kies een andere tijd"));
-		struct sb w;
-		sb_init(&w, 128);
-		for (size_t i = 0; i < n; i++) {
-			sb_reset(&w);
-			booking_when_words(&w, s[i].start);
-			html_fmt(o,
-			         "<li class=\"check\"><input type=\"radio\" name=\"tijd\" "
-			         "id=\"a-%zu\" value=\"%s\" required>"
-			         "<label for=\"a-%zu\">%s</label></li>\n",
-			         i, s[i].start, i, sb_str(&w));
+	struct booking_taken_item items[8];
+	for (size_t i = 0; i < n; i++) {
+		struct sb *w = arena_sb(&rq->arena, 128);
+		if (!w) {
+			rs->body.failed = true;
+			return;
 		}
-		sb_free(&w);
-		html_fmt(o,
-		         "</ul></fieldset>\n<p><button type=\"submit\">%s</button></p>\n</form>\n",
-		         _("Afspraak maken"));
-		sb_free(&url);
+		booking_when_words(w, s[i].start);
+		items[i] =
+		    (struct booking_taken_item){arena_strdup(&rq->arena, s[i].start), sb_str(w)};
 	}
+	struct booking_taken_view v = {
+	    .bad_slot = bad_slot,
+	    .callback = n == 0,
+	    .location = f->location,
+	    .topic = f->topic,
+	    .selfcheck = f->selfcheck,
+	    .details = details_fields(d),
+	    .items = items,
+	    .n = n,
+	};
+	if (n) {
+		v.action = link_of(rq, "/afspraak/bevestigen");
+		v.csrf = form_token(rq, FORM_CONFIRM);
+		if (!v.action || !v.csrf) {
+			rs->body.failed = true;
+			return;
+		}
+	}
+	tpl_booking_taken(&rs->body, &v);
+	if (n == 0)
+		callback_form(rq, &rs->body, f, NULL);
 	page_end(rs, rq);
 }
 

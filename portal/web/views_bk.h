@@ -11,6 +11,14 @@
 #include "web/components.h"
 #include "web/views.h"
 
+/* booking_details_hidden.html: the details typed, carried to the next
+ * form as hidden fields */
+struct booking_details_fields {
+	const char *name, *phone, *email, *interpreter_lang;
+	bool interpreter, wheelchair, companion, client_support;
+	bool share;
+};
+
 /* booking_flow_hidden.html: the choices so far, as hidden fields
  * (NULL: left out) */
 struct booking_flow_fields {
@@ -105,6 +113,41 @@ struct booking_callback_view {
 	struct booking_flow_fields flow;
 	const char *error;        /* NULL: none */
 	const char *name, *phone; /* as typed; NULL: empty */
+};
+
+/* A row of the check page that can be changed. */
+struct booking_check_row {
+	const char *label, *value; /* value NULL: the topic, a content text */
+	const char *href;          /* Wijzig */
+};
+
+/* booking_check.html: step 6, the details shown back */
+struct booking_check_view {
+	const char *lang;
+	struct booking_check_row rows[3];
+	const char *topic; /* the topic's Dutch name; NULL: not found */
+	const char *name, *phone, *email;
+	const char *interpreter_name; /* "" if unknown */
+	bool selfcheck;               /* the share row */
+	const char *change_action, *change_csrf, *confirm_action, *confirm_csrf;
+	struct booking_flow_fields flow;
+	struct booking_details_fields details;
+};
+
+/* A free time of the taken page. */
+struct booking_taken_item {
+	const char *start, *words;
+};
+
+/* booking_taken.html: the time was just taken, the next free times */
+struct booking_taken_view {
+	bool bad_slot; /* the time cannot be booked (any more) */
+	bool callback; /* none free: the handler adds the call-back form */
+	const char *action, *csrf;
+	const char *location, *topic, *selfcheck;
+	struct booking_details_fields details;
+	const struct booking_taken_item *items;
+	size_t n;
 };
 
 #endif

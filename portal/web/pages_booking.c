@@ -18,7 +18,6 @@
 #include "store/content.h"
 #include "net/csrf.h"
 #include "web/handlers.h"
-#include "base/html.h"
 #include "base/ics.h"
 #include "web/kiosk.h"
 #include "web/page.h"
@@ -27,6 +26,9 @@
 #include "net/route.h"
 #include "domain/selfcheck.h"
 #include "base/text.h"
+#include "base/arena.h"
+#include "web/templates.h"
+#include "web/views_bk.h"
 
 #define FORM_DETAILS  "/{lang}/afspraak/gegevens"
 #define FORM_CONFIRM  "/{lang}/afspraak/bevestigen"
@@ -106,39 +108,6 @@ static void flow_url(struct sb *out, struct request *rq, const char *path, const
 	}
 }
 
-static void hidden(struct sb *o, const char *name, const char *value)
-{
-	if (value)
-		html_fmt(o, "<input type=\"hidden\" name=\"%s\" value=\"%s\">\n", name, value);
-}
-
-static void flow_hidden(struct sb *o, const struct flow *f)
-{
-	hidden(o, "locatie", f->location);
-	hidden(o, "onderwerp", f->topic);
-	hidden(o, "tijd", f->time);
-	hidden(o, "zelfcheck", f->selfcheck);
-}
-
-static void steps(struct sb *o, int current)
-{
-	const char *names[] = {_("Plek"), _("Onderwerp"), _("Dag"),
-	                       _("Tijd"), _("Gegevens"),  _("Controleren")};
-	html_fmt(o, "<ol class=\"steps-bar\" aria-label=\"%s\">\n", _("Stappen"));
-	for (int i = 0; i < 6; i++) {
-		html_raw(o, i + 1 == current  ? "<li aria-current=\"step\" class=\"current\">"
-		            : i + 1 < current ? "<li class=\"done\">"
-		                              : "<li>");
-		html_text(o, names[i]);
-		html_raw(o, "</li>");
-	}
-	html_raw(o, "</ol>\n");
-	html_raw(o, "<p class=\"step-count\">");
-	/* TRANSLATORS: progress in the booking steps: "Stap 2 van 6" */
-	html_textf(o, _("Stap %1$d van %2$d"), current, 6);
-	html_raw(o, "</p>\n");
-}
-
 static void no_store(struct response *rs)
 {
 	rs->cache_control = "no-store";
@@ -146,144 +115,152 @@ static void no_store(struct response *rs)
 
 /* ---- step 1: the place -------------------------------------------------- */
 
+/* The URL of flow_url, in the request's arena (NULL without memory). */
+static const char *flow_href(struct request *rq, const struct flow *f, const char *location,
+                             const char *topic, const char *day, const char *time)
+{
+	struct sb *u = arena_sb(&rq->arena, 1024);
+	if (!u)
+		return NULL;
+	flow_url(u, rq, "/afspraak", f, location, topic, day, time);
+	return sb_failed(u) ? NULL : sb_str(u);
+}
+
+static const char *link_of(struct request *rq, const char *rest)
+{
+	struct sb *u = arena_sb(&rq->arena, 512);
+	if (!u || !page_link(u, rq, rest))
+		return NULL;
+	return sb_str(u);
+}
+
 static void choose_location(struct request *rq, struct response *rs, struct flow *f)
 {
-	struct sb *o = &rs->body;
 	struct point near;
 	const char *place_error = read_place(rq, &near);
-	steps(o, 1);
-	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n",
-	         _("Bij welke wijkwijzer wilt u een afspraak?"),
-	         _("Het gesprek is gratis. U mag iemand meenemen, bijvoorbeeld een familielid of "
-	           "buur."));
-	struct sb url;
-	sb_init(&url, 512);
-	page_link(&url, rq, "/afspraak");
-	html_fmt(o, "<form method=\"get\" action=\"%s\" class=\"search\">\n", sb_str(&url));
-	hidden(o, "zelfcheck", f->selfcheck);
-	hidden(o, "onderwerp", f->topic);
-	place_fields(o, rq, place_error);
-	html_fmt(o, "<p><button type=\"submit\">%s</button></p>\n</form>\n",
-	         _("Zet de dichtstbijzijnde bovenaan"));
-
-	struct content_place *rows;
-	size_t n;
-	if (!content_ap_places(db_catalog(rq->app), &near, 32, &rows, &n)) {
-		sb_free(&url);
+	struct booking_place_view v = {
+	    .action = link_of(rq, "/afspraak"),
+	    .selfcheck = f->selfcheck,
+	    .topic = f->topic,
+	    .place = place_view(rq, place_error),
+	};
+	struct content_place *rows = NULL;
+	size_t n = 0;
+	v.listed = content_ap_places(db_catalog(rq->app), &near, 32, &rows, &n);
+	struct booking_place_item *items =
+	    v.listed && n ? arena_alloc(&rq->arena, n * sizeof(*items)) : NULL;
+	if (v.listed && n && !items) {
+		content_places_free(rows, n);
+		rs->status = 500;
 		return;
 	}
-	html_raw(o, "<ul class=\"choice-list\">\n");
 	time_t now = clock_now();
-	for (size_t i = 0; i < n; i++) {
-		sb_reset(&url);
-		flow_url(&url, rq, "/afspraak", f, rows[i].id, f->topic, NULL, NULL);
-		html_fmt(
-		    o,
-		    "<li><a class=\"choice\" href=\"%s\"><span class=\"choice-title\">%s</span>"
-		    "<span class=\"choice-detail\">%s, <span class=\"ltr\">%s</span>",
-		    sb_str(&url), rows[i].name, rows[i].address, rows[i].postal_code);
+	for (size_t i = 0; v.listed && i < n; i++) {
+		struct booking_place_item *it = &items[i];
+		*it = (struct booking_place_item){
+		    .href = flow_href(rq, f, rows[i].id, f->topic, NULL, NULL),
+		    .name = arena_strdup(&rq->arena, rows[i].name),
+		    .address = arena_strdup(&rq->arena, rows[i].address),
+		    .postal_code = arena_strdup(&rq->arena, rows[i].postal_code),
+		};
 		if (rows[i].has_distance) {
-			struct sb d;
-			sb_init(&d, 64);
-			i18n_format_distance(&d, (long)rows[i].distance_m);
-			html_fmt(o, " · %s", sb_str(&d));
-			sb_free(&d);
+			struct sb *d = arena_sb(&rq->arena, 64);
+			if (d) {
+				i18n_format_distance(d, (long)rows[i].distance_m);
+				it->distance = sb_str(d);
+			}
 		}
-		html_raw(o, "</span><span class=\"choice-detail\">");
 		struct slot next;
 		if (booking_next_free(rq->app, rows[i].id, f->topic ? f->topic : "iets-anders", now,
 		                      &next)) {
-			struct sb w;
-			sb_init(&w, 128);
-			booking_when_words(&w, next.start);
-			/* TRANSLATORS: %s is a date and time */
-			html_textf(o, _("Eerste vrije tijd: %s"), sb_str(&w));
-			sb_free(&w);
-		} else {
-			html_text(o, _("Geen vrije tijden in de komende weken"));
+			struct sb *w = arena_sb(&rq->arena, 128);
+			if (w) {
+				booking_when_words(w, next.start);
+				it->next = sb_str(w);
+			}
 		}
-		html_raw(o, "</span></a></li>\n");
 	}
-	html_raw(o, "</ul>\n");
-	content_places_free(rows, n);
-	sb_free(&url);
+	v.items = items;
+	v.n = v.listed ? n : 0;
+	tpl_booking_place(&rs->body, &v);
+	if (v.listed)
+		content_places_free(rows, n);
 }
 
 /* ---- step 2: the topic -------------------------------------------------- */
 
 static void choose_topic(struct request *rq, struct response *rs, struct flow *f)
 {
-	struct sb *o = &rs->body;
-	steps(o, 2);
-	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", _("Waar wilt u over praten?"),
-	         _("Kies wat het beste past. Twijfelt u? Kies dan 'Iets anders'."));
-	struct content_topic *topics;
-	size_t ntopics;
-	if (!content_ap_topics(db_catalog(rq->app), &topics, &ntopics))
+	struct booking_topic_view v = {.lang = rq->lang ? rq->lang->code : "nl"};
+	struct content_topic *topics = NULL;
+	size_t ntopics = 0;
+	v.listed = content_ap_topics(db_catalog(rq->app), &topics, &ntopics);
+	struct booking_topic_item *items =
+	    v.listed && ntopics ? arena_alloc(&rq->arena, ntopics * sizeof(*items)) : NULL;
+	for (size_t i = 0; items && i < ntopics; i++)
+		items[i] = (struct booking_topic_item){
+		    .href = flow_href(rq, f, f->location, topics[i].id, NULL, NULL),
+		    .name = arena_strdup(&rq->arena, topics[i].name),
+		    .description = arena_strdup(&rq->arena, topics[i].description),
+		    .minutes = topics[i].duration_min,
+		};
+	v.items = items;
+	v.n = items ? ntopics : 0;
+	v.other_place = flow_href(rq, f, NULL, NULL, NULL, NULL);
+	if (v.listed)
+		content_topics_free(topics, ntopics);
+	if (v.listed && ntopics && !items) {
+		rs->status = 500;
 		return;
-	struct sb url;
-	sb_init(&url, 512);
-	html_raw(o, "<ul class=\"choice-list\">\n");
-	for (size_t i = 0; i < ntopics; i++) {
-		sb_reset(&url);
-		flow_url(&url, rq, "/afspraak", f, f->location, topics[i].id, NULL, NULL);
-		html_fmt(o, "<li><a class=\"choice\" href=\"%s\"><span class=\"choice-title\">",
-		         sb_str(&url));
-		content_text(o, rq, topics[i].name);
-		html_raw(o, "</span><span class=\"choice-detail\">");
-		content_text(o, rq, topics[i].description);
-		html_raw(o, "</span><span class=\"choice-detail\">");
-		int minutes = topics[i].duration_min;
-		html_textf(o,
-		           NG_("Het gesprek duurt ongeveer %d minuut.",
-		               "Het gesprek duurt ongeveer %d minuten.", minutes),
-		           minutes);
-		html_raw(o, "</span></a></li>\n");
 	}
-	content_topics_free(topics, ntopics);
-	html_raw(o, "</ul>\n");
-	sb_reset(&url);
-	flow_url(&url, rq, "/afspraak", f, NULL, NULL, NULL, NULL);
-	html_fmt(o, "<p><a href=\"%s\">%s</a></p>\n", sb_str(&url), _("Andere wijkwijzer kiezen"));
-	sb_free(&url);
+	tpl_booking_topic(&rs->body, &v);
 }
 
 /* ---- when nothing is free: call me back ----------------------------------- */
 
+static struct booking_flow_fields flow_fields(const struct flow *f)
+{
+	return (struct booking_flow_fields){f->location, f->topic, f->time, f->selfcheck};
+}
+
+/* The form's CSRF token, in the request's arena (NULL: failed). */
+static const char *form_token(struct request *rq, const char *form)
+{
+	struct sb *t = arena_sb(&rq->arena, 256);
+	if (!t || !csrf_form_token(rq, form, t))
+		return NULL;
+	return sb_str(t);
+}
+
 static void callback_form(struct request *rq, struct sb *o, const struct flow *f, const char *error)
 {
-	html_fmt(o,
-	         "<section class=\"notice\" aria-labelledby=\"cb-title\">\n<h2 "
-	         "id=\"cb-title\">%s</h2>\n<p>%s</p>\n",
-	         _("Wij bellen u terug"),
-	         _("Er is de komende weken geen tijd vrij. Laat uw naam en telefoonnummer achter. "
-	           "De wijkwijzer belt u binnen twee werkdagen om samen een moment te zoeken."));
-	struct sb url;
-	sb_init(&url, 256);
-	page_link(&url, rq, "/afspraak/terugbellen");
-	html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
-	csrf_field(o, rq, FORM_CALLBACK);
-	flow_hidden(o, f);
-	if (error)
-		html_fmt(o, "<p class=\"error-message\" role=\"alert\">%s</p>\n", error);
-	const char *name = param(rq, "naam"), *phone = param(rq, "telefoon");
-	html_fmt(o,
-	         "<div class=\"field\"><label for=\"cb-naam\">%s</label><input type=\"text\" "
-	         "id=\"cb-naam\" name=\"naam\" "
-	         "maxlength=\"100\" autocomplete=\"name\" required value=\"%s\"></div>\n",
-	         _("Uw naam"), name ? name : "");
-	html_fmt(o,
-	         "<div class=\"field\"><label for=\"cb-tel\">%s</label><input type=\"tel\" "
-	         "id=\"cb-tel\" name=\"telefoon\" "
-	         "maxlength=\"20\" autocomplete=\"tel\" inputmode=\"tel\" required class=\"ltr\" "
-	         "value=\"%s\"></div>\n",
-	         _("Uw telefoonnummer"), phone ? phone : "");
-	html_fmt(o, "<p><button type=\"submit\">%s</button></p>\n</form>\n</section>\n",
-	         _("Bel mij terug"));
-	sb_free(&url);
+	struct booking_callback_view v = {
+	    .action = link_of(rq, "/afspraak/terugbellen"),
+	    .csrf = form_token(rq, FORM_CALLBACK),
+	    .flow = flow_fields(f),
+	    .error = error,
+	    .name = param(rq, "naam"),
+	    .phone = param(rq, "telefoon"),
+	};
+	if (!v.csrf)
+		o->failed = true;
+	else
+		tpl_booking_callback(o, &v);
 }
 
 /* ---- step 3: the day ----------------------------------------------------- */
+
+/* The flow's URL at the week of monday. */
+static const char *week_href(struct request *rq, const struct flow *f, struct hours_day monday)
+{
+	struct sb *u = arena_sb(&rq->arena, 1024);
+	if (!u)
+		return NULL;
+	flow_url(u, rq, "/afspraak", f, f->location, f->topic, NULL, NULL);
+	sb_appendf(u, "&week=%04u-%02u-%02u", (unsigned)monday.year % 10000u,
+	           (unsigned)monday.mon % 100u, (unsigned)monday.mday % 100u);
+	return sb_failed(u) ? NULL : sb_str(u);
+}
 
 static void choose_day(struct request *rq, struct response *rs, struct flow *f)
 {
@@ -309,19 +286,16 @@ static void choose_day(struct request *rq, struct response *rs, struct flow *f)
 		}
 	}
 	struct slot next;
-	bool any = booking_next_free(rq->app, f->location, f->topic, now, &next);
-	steps(o, 3);
-	html_fmt(o, "<h1>%s</h1>\n", _("Welke dag past u?"));
-	html_raw(o, "<p class=\"lead\">");
-	/* TRANSLATORS: %1$s a topic, %2$s a wijkwijzer */
+	struct booking_day_view v = {.location = f->location_name};
+	v.any = booking_next_free(rq->app, f->location, f->topic, now, &next);
 	char topic[128] = "";
 	struct content_topic tq;
 	if (content_ap_topic(db_catalog(rq->app), f->topic, &tq) == CONTENT_FOUND)
 		snprintf(topic, sizeof(topic), "%s", C_(tq.name));
 	content_topic_free(&tq);
-	html_textf(o, _("%1$s bij %2$s."), topic, f->location_name);
-	html_raw(o, "</p>\n");
-	if (!any) {
+	v.topic = topic;
+	if (!v.any) {
+		tpl_booking_day(o, &v);
 		callback_form(rq, o, f, NULL);
 		return;
 	}
@@ -331,11 +305,6 @@ static void choose_day(struct request *rq, struct response *rs, struct flow *f)
 		start = first;
 	/* begin the week on Monday */
 	start = hours_add_days(start, -((start.wday + 6) % 7));
-	struct sb url, label;
-	sb_init(&url, 512);
-	sb_init(&label, 128);
-	bool week_has_free = false;
-	html_raw(o, "<ul class=\"day-list\">\n");
 	for (int i = 0; i < 7; i++) {
 		struct hours_day d = hours_add_days(start, i);
 		struct slot s[BOOKING_MAX_SLOTS];
@@ -344,92 +313,37 @@ static void choose_day(struct request *rq, struct response *rs, struct flow *f)
 		int free_starts = 0;
 		for (size_t k = 0; k < n; k++)
 			free_starts += s[k].free > 0;
-		sb_reset(&label);
-		i18n_format_date(&label, d.year, d.mon, d.mday, d.wday);
+		struct sb *label = arena_sb(&rq->arena, 128);
+		if (label)
+			i18n_format_date(label, d.year, d.mon, d.mday, d.wday);
+		v.days[i].label = label ? sb_str(label) : NULL;
+		v.days[i].free_starts = free_starts;
 		char date[11];
 		snprintf(date, sizeof(date), "%04u-%02u-%02u", (unsigned)d.year % 10000u,
 		         (unsigned)d.mon % 100u, (unsigned)d.mday % 100u);
 		if (free_starts > 0) {
-			week_has_free = true;
-			sb_reset(&url);
-			flow_url(&url, rq, "/afspraak", f, f->location, f->topic, date, NULL);
-			html_fmt(o,
-			         "<li><a class=\"choice day\" href=\"%s\"><span "
-			         "class=\"choice-title\">%s</span>"
-			         "<span class=\"choice-detail\">",
-			         sb_str(&url), sb_str(&label));
-			html_textf(o, NG_("%d tijd vrij", "%d tijden vrij", free_starts),
-			           free_starts);
-			html_raw(o, "</span></a></li>\n");
-		} else {
-			html_fmt(o,
-			         "<li><span class=\"choice day unavailable\"><span "
-			         "class=\"choice-title\">%s</span>"
-			         "<span class=\"choice-detail\">%s</span></span></li>\n",
-			         sb_str(&label), _("geen tijd vrij"));
+			v.week_has_free = true;
+			v.days[i].href = flow_href(rq, f, f->location, f->topic, date, NULL);
+			if (!v.days[i].href)
+				o->failed = true; /* else it would show as unavailable */
 		}
 	}
-	html_raw(o, "</ul>\n");
-	if (!week_has_free)
-		html_fmt(o, "<p class=\"notice\">%s</p>\n",
-		         _("Deze week is er geen tijd vrij. Kijk in een andere week."));
-	html_raw(o, "<nav class=\"week-nav\"><ul>\n");
 	struct hours_day prev = hours_add_days(start, -7), nextw = hours_add_days(start, 7);
 	struct hours_day monday = hours_add_days(today, -((today.wday + 6) % 7));
-	char key[11];
 	if (prev.year * 10000 + prev.mon * 100 + prev.mday >=
-	    monday.year * 10000 + monday.mon * 100 + monday.mday) {
-		sb_reset(&url);
-		flow_url(&url, rq, "/afspraak", f, f->location, f->topic, NULL, NULL);
-		snprintf(key, sizeof(key), "%04u-%02u-%02u", (unsigned)prev.year % 10000u,
-		         (unsigned)prev.mon % 100u, (unsigned)prev.mday % 100u);
-		sb_appendf(&url, "&week=%s", key);
-		html_fmt(o, "<li><a class=\"button secondary\" href=\"%s\">%s</a></li>\n",
-		         sb_str(&url), _("Vorige week"));
-	}
+	    monday.year * 10000 + monday.mon * 100 + monday.mday)
+		v.prev = week_href(rq, f, prev);
 	struct hours_day horizon = hours_add_days(today, cfg.horizon_days);
 	if (nextw.year * 10000 + nextw.mon * 100 + nextw.mday <=
-	    horizon.year * 10000 + horizon.mon * 100 + horizon.mday) {
-		sb_reset(&url);
-		flow_url(&url, rq, "/afspraak", f, f->location, f->topic, NULL, NULL);
-		snprintf(key, sizeof(key), "%04u-%02u-%02u", (unsigned)nextw.year % 10000u,
-		         (unsigned)nextw.mon % 100u, (unsigned)nextw.mday % 100u);
-		sb_appendf(&url, "&week=%s", key);
-		html_fmt(o, "<li><a class=\"button secondary\" href=\"%s\">%s</a></li>\n",
-		         sb_str(&url), _("Volgende week"));
-	}
-	html_raw(o, "</ul></nav>\n");
-	sb_free(&url);
-	sb_free(&label);
+	    horizon.year * 10000 + horizon.mon * 100 + horizon.mday)
+		v.next = week_href(rq, f, nextw);
+	tpl_booking_day(o, &v);
 }
 
 /* ---- step 4: the time ---------------------------------------------------- */
 
-static void slot_radios(struct sb *o, const struct slot *s, size_t n, const char *checked)
-{
-	html_raw(o, "<div class=\"time-grid\">\n");
-	struct sb t;
-	sb_init(&t, 64);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i].free <= 0)
-			continue;
-		sb_reset(&t);
-		booking_time_words(&t, s[i].start);
-		html_fmt(o,
-		         "<div class=\"time-choice\"><input type=\"radio\" name=\"tijd\" "
-		         "id=\"t-%zu\" value=\"%s\" required%s>"
-		         "<label for=\"t-%zu\" data-slot=\"%s\">%s</label></div>\n",
-		         i, s[i].start,
-		         checked && strcmp(checked, s[i].start) == 0 ? " checked" : "", i,
-		         s[i].start, sb_str(&t));
-	}
-	sb_free(&t);
-	html_raw(o, "</div>\n");
-}
-
 static void choose_time(struct request *rq, struct response *rs, struct flow *f)
 {
-	struct sb *o = &rs->body;
 	char probe[BOOKING_TIME_LEN];
 	snprintf(probe, sizeof(probe), "%sT00:00", f->day);
 	struct hours_day d;
@@ -438,44 +352,42 @@ static void choose_time(struct request *rq, struct response *rs, struct flow *f)
 	struct slot s[BOOKING_MAX_SLOTS];
 	size_t n =
 	    booking_day_slots(rq->app, f->location, f->topic, d, clock_now(), s, BOOKING_MAX_SLOTS);
-	size_t free_n = 0;
-	for (size_t i = 0; i < n; i++)
-		free_n += s[i].free > 0;
-	steps(o, 4);
-	struct sb label;
-	sb_init(&label, 128);
-	i18n_format_date(&label, d.year, d.mon, d.mday, d.wday);
-	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">", _("Hoe laat past u?"));
-	html_textf(o, _("%1$s bij %2$s."), sb_str(&label), f->location_name);
-	html_raw(o, "</p>\n");
-	struct sb url;
-	sb_init(&url, 512);
-	if (free_n == 0) {
-		html_fmt(o, "<p class=\"notice\">%s</p>\n",
-		         _("Op deze dag is geen tijd meer vrij."));
-	} else {
-		page_link(&url, rq, "/afspraak");
-		/* data-live lets app.js keep the free times up to date */
-		html_fmt(o,
-		         "<form method=\"get\" action=\"%s\" data-live-location=\"%s\" "
-		         "data-live-date=\"%s\" data-live-topic=\"%s\">\n",
-		         sb_str(&url), f->location, f->day, f->topic);
-		hidden(o, "locatie", f->location);
-		hidden(o, "onderwerp", f->topic);
-		hidden(o, "dag", f->day);
-		hidden(o, "zelfcheck", f->selfcheck);
-		html_fmt(o, "<fieldset><legend>%s</legend>\n", _("Vrije tijden"));
-		slot_radios(o, s, n, NULL);
-		html_fmt(o,
-		         "</fieldset>\n<p class=\"live-status\" role=\"status\"></p>\n<p><button "
-		         "type=\"submit\">%s</button></p>\n</form>\n",
-		         _("Verder"));
+	struct booking_time_item *items = arena_alloc(&rq->arena, sizeof(*items) * (n ? n : 1));
+	struct sb *label = arena_sb(&rq->arena, 128);
+	if (!items || !label) {
+		rs->body.failed = true;
+		return;
 	}
-	sb_reset(&url);
-	flow_url(&url, rq, "/afspraak", f, f->location, f->topic, NULL, NULL);
-	html_fmt(o, "<p><a href=\"%s\">%s</a></p>\n", sb_str(&url), _("Andere dag kiezen"));
-	sb_free(&url);
-	sb_free(&label);
+	size_t free_n = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].free <= 0)
+			continue;
+		struct sb *t = arena_sb(&rq->arena, 64);
+		if (!t) {
+			rs->body.failed = true;
+			return;
+		}
+		booking_time_words(t, s[i].start);
+		items[free_n++] = (struct booking_time_item){
+		    .index = i, .start = arena_strdup(&rq->arena, s[i].start), .words = sb_str(t)};
+	}
+	i18n_format_date(label, d.year, d.mon, d.mday, d.wday);
+	struct booking_time_view v = {
+	    .lead_date = sb_str(label),
+	    .location_name = f->location_name,
+	    .action = free_n ? link_of(rq, "/afspraak") : NULL,
+	    .location = f->location,
+	    .day = f->day,
+	    .topic = f->topic,
+	    .selfcheck = f->selfcheck,
+	    .items = items,
+	    .n = free_n,
+	    .other_day = flow_href(rq, f, f->location, f->topic, NULL, NULL),
+	};
+	if (free_n && !v.action)
+		rs->body.failed = true;
+	else
+		tpl_booking_time(&rs->body, &v);
 }
 
 /* ---- step 5: details ----------------------------------------------------- */
@@ -601,258 +513,121 @@ static void details_free(struct details *d)
 	free(d->interpreter_lang);
 }
 
-static void field_text(struct sb *o, const char *id, const char *name, const char *type,
-                       const char *label, const char *hint, const char *error, const char *value,
-                       const char *extra)
-{
-	html_fmt(o, "<div class=\"field%s\"><label for=\"%s\">%s</label>\n",
-	         error ? " has-error" : "", id, label);
-	if (hint)
-		html_fmt(o, "<p class=\"hint\" id=\"%s-hint\">%s</p>\n", id, hint);
-	if (error)
-		html_fmt(o, "<p class=\"error-message\" id=\"%s-error\">%s</p>\n", id, error);
-	html_fmt(o, "<input type=\"%s\" id=\"%s\" name=\"%s\" value=\"%s\"", type, id, name,
-	         value ? value : "");
-	html_raw(o, extra);
-	if (hint && error)
-		html_fmt(o, " aria-describedby=\"%s-hint %s-error\" aria-invalid=\"true\"", id, id);
-	else if (hint)
-		html_fmt(o, " aria-describedby=\"%s-hint\"", id);
-	else if (error)
-		html_fmt(o, " aria-describedby=\"%s-error\" aria-invalid=\"true\"", id);
-	html_raw(o, "></div>\n");
-}
-
-static void need_box(struct sb *o, const char *value, const char *label, bool on)
-{
-	html_fmt(o,
-	         "<div class=\"check\"><input type=\"checkbox\" id=\"n-%s\" name=\"nodig\" "
-	         "value=\"%s\"%s><label for=\"n-%s\">%s</label></div>\n",
-	         value, value, on ? " checked" : "", value, label);
-}
-
 static void details_form(struct request *rq, struct response *rs, struct flow *f, struct details *d)
 {
-	struct sb *o = &rs->body;
-	steps(o, 5);
-	bool errors = d && (d->err_name || d->err_phone || d->err_email || d->err_interpreter);
-	if (errors) {
-		html_fmt(
-		    o,
-		    "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\"><h2>%s</h2><ul>\n",
-		    _("Er is iets niet goed ingevuld"));
-		if (d->err_name)
-			html_fmt(o, "<li><a href=\"#f-naam\">%s</a></li>\n", d->err_name);
-		if (d->err_phone)
-			html_fmt(o, "<li><a href=\"#f-telefoon\">%s</a></li>\n", d->err_phone);
-		if (d->err_email)
-			html_fmt(o, "<li><a href=\"#f-email\">%s</a></li>\n", d->err_email);
-		if (d->err_interpreter)
-			html_fmt(o, "<li><a href=\"#f-tolktaal\">%s</a></li>\n",
-			         d->err_interpreter);
-		html_raw(o, "</ul></div>\n");
+	struct sb *w = arena_sb(&rq->arena, 256);
+	size_t nlang = 0;
+	while (booking_interpreter_lang(nlang))
+		nlang++;
+	struct c_option *langs = arena_alloc(&rq->arena, sizeof(*langs) * (nlang ? nlang : 1));
+	if (!w || !langs) {
+		rs->body.failed = true;
+		return;
 	}
-	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">", _("Uw gegevens"));
-	struct sb w;
-	sb_init(&w, 256);
-	booking_when_words(&w, f->time);
-	/* TRANSLATORS: %1$s date and time, %2$s a wijkwijzer */
-	html_textf(o, _("Uw afspraak: %1$s bij %2$s."), sb_str(&w), f->location_name);
-	html_fmt(
-	    o, "</p>\n<p>%s</p>\n",
-	    _("We vragen zo weinig mogelijk. We gebruiken uw gegevens alleen voor deze afspraak en "
-	      "wissen ze 30 dagen erna."));
-	struct sb url;
-	sb_init(&url, 256);
-	page_link(&url, rq, "/afspraak/gegevens");
-	html_fmt(o, "<form method=\"post\" action=\"%s\" novalidate>\n", sb_str(&url));
-	csrf_field(o, rq, FORM_DETAILS);
-	flow_hidden(o, f);
-	field_text(o, "f-naam", "naam", "text", _("Uw naam"),
-	           _("Zo weet de wijkwijzer wie er komt."), d ? d->err_name : NULL,
-	           d ? d->name : NULL, " maxlength=\"100\" autocomplete=\"name\" required");
-	field_text(
-	    o, "f-telefoon", "telefoon", "tel", _("Telefoonnummer (mag leeg blijven)"),
-	    _("Dan kan de wijkwijzer u bellen als er iets verandert."), d ? d->err_phone : NULL,
-	    d ? d->phone : NULL,
-	    " maxlength=\"20\" autocomplete=\"tel\" inputmode=\"tel\" class=\"ltr input-short\"");
-	field_text(o, "f-email", "email", "email", _("E-mailadres (mag leeg blijven)"), NULL,
-	           d ? d->err_email : NULL, d ? d->email : NULL,
-	           " maxlength=\"254\" autocomplete=\"email\" class=\"ltr\"");
+	booking_when_words(w, f->time);
+	for (size_t i = 0; i < nlang; i++) {
+		const char *code = booking_interpreter_lang(i);
+		langs[i] = (struct c_option){
+		    .value = code,
+		    .label = language_name(code) ? language_name(code) : code,
+		    .selected = d && strcmp(d->interpreter_lang, code) == 0,
+		};
+	}
 	unsigned needs = d ? d->needs : 0;
-	html_fmt(o, "<fieldset><legend>%s</legend>\n<p class=\"hint\">%s</p>\n",
-	         _("Wat heeft u nodig bij het gesprek?"),
-	         _("Kruis aan wat voor u geldt. Dan kunnen we ons voorbereiden."));
-	need_box(o, "tolk", _("Een tolk"), needs & NEED_INTERPRETER);
-	html_fmt(o, "<div class=\"field indent%s\"><label for=\"f-tolktaal\">%s</label>\n",
-	         d && d->err_interpreter ? " has-error" : "", _("In welke taal?"));
-	if (d && d->err_interpreter)
-		html_fmt(o, "<p class=\"error-message\" id=\"f-tolktaal-error\">%s</p>\n",
-		         d->err_interpreter);
-	html_fmt(o, "<select id=\"f-tolktaal\" name=\"tolktaal\"><option value=\"\">%s</option>\n",
-	         _("Kies een taal"));
-	const char *code;
-	for (size_t i = 0; (code = booking_interpreter_lang(i)); i++)
-		html_fmt(o, "<option value=\"%s\"%s>%s</option>\n", code,
-		         d && strcmp(d->interpreter_lang, code) == 0 ? " selected" : "",
-		         language_name(code) ? language_name(code) : code);
-	html_raw(o, "</select></div>\n");
-	need_box(o, "rolstoel", _("Een plek die goed te bereiken is met een rolstoel"),
-	         needs & NEED_WHEELCHAIR);
-	need_box(o, "meenemen", _("Ik neem iemand mee"), needs & NEED_COMPANION);
-	need_box(o, "ondersteuner", _("Een onafhankelijke cliëntondersteuner die met mij meedenkt"),
-	         needs & NEED_CLIENT_SUPPORT);
-	html_raw(o, "</fieldset>\n");
+	struct booking_details_view v = {
+	    .when = sb_str(w),
+	    .location_name = f->location_name,
+	    .action = link_of(rq, "/afspraak/gegevens"),
+	    .csrf = form_token(rq, FORM_DETAILS),
+	    .flow = flow_fields(f),
+	    .interpreter = needs & NEED_INTERPRETER,
+	    .wheelchair = needs & NEED_WHEELCHAIR,
+	    .companion = needs & NEED_COMPANION,
+	    .client_support = needs & NEED_CLIENT_SUPPORT,
+	    .languages = langs,
+	    .nlanguages = nlang,
+	    .selfcheck = f->selfcheck != NULL,
+	};
+	if (d) {
+		v.name = d->name;
+		v.phone = d->phone;
+		v.email = d->email;
+		v.err_name = d->err_name;
+		v.err_phone = d->err_phone;
+		v.err_email = d->err_email;
+		v.err_interpreter = d->err_interpreter;
+		v.share = d->share;
+		const struct c_link all[] = {{"#f-naam", d->err_name},
+		                             {"#f-telefoon", d->err_phone},
+		                             {"#f-email", d->err_email},
+		                             {"#f-tolktaal", d->err_interpreter}};
+		for (size_t i = 0; i < 4; i++)
+			if (all[i].text)
+				v.errors[v.nerrors++] = all[i];
+	}
 	if (f->selfcheck) {
-		html_fmt(o, "<fieldset class=\"consent\"><legend>%s</legend>\n<p>%s</p>\n",
-		         _("Uitslag van de zelfcheck delen?"),
-		         _("Dan hoeft u niet alles opnieuw te vertellen. De wijkwijzer ziet alleen "
-		           "een korte "
-		           "samenvatting. Die wissen we samen met de afspraak. U kiest zelf: delen "
-		           "mag, hoeft niet."));
-		struct sb sum;
-		sb_init(&sum, 4096);
-		if (selfcheck_summary(rq->app, f->selfcheck, &sum)) {
-			html_fmt(o,
-			         "<details><summary>%s</summary><pre "
-			         "class=\"summary\">%s</pre></details>\n",
-			         _("Bekijk wat we delen"), sb_str(&sum));
-		}
-		sb_free(&sum);
-		html_fmt(o,
-		         "<div class=\"check\"><input type=\"checkbox\" id=\"f-delen\" "
-		         "name=\"delen\" value=\"ja\"%s>"
-		         "<label for=\"f-delen\">%s</label></div>\n</fieldset>\n",
-		         d && d->share ? " checked" : "",
-		         _("Ja, deel de samenvatting met de wijkwijzer"));
+		struct sb *sum = arena_sb(&rq->arena, 4096);
+		if (sum && selfcheck_summary(rq->app, f->selfcheck, sum))
+			v.summary = sb_str(sum);
 	}
-	html_fmt(o, "<p><button type=\"submit\">%s</button></p>\n</form>\n",
-	         _("Verder naar controleren"));
-	sb_free(&url);
-	sb_free(&w);
+	if (!v.action || !v.csrf)
+		rs->body.failed = true;
+	else
+		tpl_booking_details(&rs->body, &v);
 }
 
-static void details_hidden(struct sb *o, const struct details *d)
+static struct booking_details_fields details_fields(const struct details *d)
 {
-	hidden(o, "naam", d->name);
-	hidden(o, "telefoon", d->phone);
-	hidden(o, "email", d->email);
-	if (d->needs & NEED_INTERPRETER)
-		hidden(o, "nodig", "tolk");
-	if (d->needs & NEED_WHEELCHAIR)
-		hidden(o, "nodig", "rolstoel");
-	if (d->needs & NEED_COMPANION)
-		hidden(o, "nodig", "meenemen");
-	if (d->needs & NEED_CLIENT_SUPPORT)
-		hidden(o, "nodig", "ondersteuner");
-	hidden(o, "tolktaal", d->interpreter_lang);
-	if (d->share)
-		hidden(o, "delen", "ja");
-}
-
-static void needs_words(struct sb *o, const struct details *d)
-{
-	bool any = false;
-	html_raw(o, "<ul class=\"plain\">");
-	if (d->needs & NEED_INTERPRETER) {
-		html_raw(o, "<li>");
-		/* TRANSLATORS: %s is a language name */
-		html_textf(o, _("Een tolk: %s"),
-		           language_name(d->interpreter_lang) ? language_name(d->interpreter_lang)
-		                                              : "");
-		html_raw(o, "</li>");
-		any = true;
-	}
-	if (d->needs & NEED_WHEELCHAIR) {
-		html_fmt(o, "<li>%s</li>", _("Goed bereikbaar met een rolstoel"));
-		any = true;
-	}
-	if (d->needs & NEED_COMPANION) {
-		html_fmt(o, "<li>%s</li>", _("U neemt iemand mee"));
-		any = true;
-	}
-	if (d->needs & NEED_CLIENT_SUPPORT) {
-		html_fmt(o, "<li>%s</li>", _("Een onafhankelijke cliëntondersteuner"));
-		any = true;
-	}
-	if (!any)
-		html_fmt(o, "<li>%s</li>", _("Niets bijzonders"));
-	html_raw(o, "</ul>");
+	return (struct booking_details_fields){
+	    .name = d->name,
+	    .phone = d->phone,
+	    .email = d->email,
+	    .interpreter_lang = d->interpreter_lang,
+	    .interpreter = d->needs & NEED_INTERPRETER,
+	    .wheelchair = d->needs & NEED_WHEELCHAIR,
+	    .companion = d->needs & NEED_COMPANION,
+	    .client_support = d->needs & NEED_CLIENT_SUPPORT,
+	    .share = d->share,
+	};
 }
 
 static void check_page(struct request *rq, struct response *rs, struct flow *f, struct details *d)
 {
-	struct sb *o = &rs->body;
-	steps(o, 6);
-	html_fmt(o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n<dl class=\"check-answers\">\n",
-	         _("Klopt alles?"),
-	         _("Kijk uw afspraak nog even na. Pas na 'Afspraak maken' staat hij vast."));
-	struct sb url, w;
-	sb_init(&url, 512);
-	sb_init(&w, 256);
-	booking_when_words(&w, f->time);
-	char date[11];
-	snprintf(date, sizeof(date), "%.10s", f->time);
-	struct {
-		const char *label;
-		const char *value;
-		const char *loc, *topic, *day;
-		bool content;
-	} rows[] = {
-	    {_("Waar"), f->location_name, NULL, NULL, NULL, false},
-	    {_("Onderwerp"), f->topic, f->location, NULL, NULL, true},
-	    {_("Wanneer"), sb_str(&w), f->location, f->topic, NULL, false},
-	};
-	for (size_t i = 0; i < 3; i++) {
-		sb_reset(&url);
-		flow_url(&url, rq, "/afspraak", f, rows[i].loc, rows[i].topic, rows[i].day, NULL);
-		html_fmt(o, "<div><dt>%s</dt><dd>", rows[i].label);
-		if (rows[i].content) {
-			struct content_topic t;
-			if (content_ap_topic(db_catalog(rq->app), f->topic, &t) == CONTENT_FOUND)
-				content_text(o, rq, t.name);
-			content_topic_free(&t);
-		} else {
-			html_text(o, rows[i].value);
-		}
-		html_fmt(o,
-		         "</dd><dd class=\"change\"><a href=\"%s\">%s<span "
-		         "class=\"visually-hidden\"> %s</span></a></dd></div>\n",
-		         sb_str(&url), _("Wijzig"), rows[i].label);
+	struct sb *w = arena_sb(&rq->arena, 256);
+	if (!w) {
+		rs->body.failed = true;
+		return;
 	}
-	html_fmt(o, "<div><dt>%s</dt><dd>%s</dd></div>\n", _("Naam"), d->name);
-	html_fmt(
-	    o, "<div><dt>%s</dt><dd class=\"ltr-value\"><span class=\"ltr\">%s</span></dd></div>\n",
-	    _("Telefoon"), *d->phone ? d->phone : "-");
-	html_fmt(o, "<div><dt>%s</dt><dd><span class=\"ltr\">%s</span></dd></div>\n", _("E-mail"),
-	         *d->email ? d->email : "-");
-	html_fmt(o, "<div><dt>%s</dt><dd>", _("Nodig bij het gesprek"));
-	needs_words(o, d);
-	html_raw(o, "</dd></div>\n");
-	if (f->selfcheck)
-		html_fmt(o, "<div><dt>%s</dt><dd>%s</dd></div>\n", _("Zelfcheck delen"),
-		         d->share ? _("Ja") : _("Nee"));
-	html_raw(o, "</dl>\n");
-	/* change details: back to the form, filled in */
-	sb_reset(&url);
-	page_link(&url, rq, "/afspraak/gegevens");
-	html_fmt(o, "<form method=\"post\" action=\"%s\" class=\"inline-form\">\n", sb_str(&url));
-	csrf_field(o, rq, FORM_DETAILS);
-	flow_hidden(o, f);
-	details_hidden(o, d);
-	hidden(o, "wijzig", "ja");
-	html_fmt(o, "<button type=\"submit\" class=\"secondary\">%s</button>\n</form>\n",
-	         _("Gegevens wijzigen"));
-	sb_reset(&url);
-	page_link(&url, rq, "/afspraak/bevestigen");
-	html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
-	csrf_field(o, rq, FORM_CONFIRM);
-	flow_hidden(o, f);
-	details_hidden(o, d);
-	html_fmt(o, "<p><button type=\"submit\" class=\"big\">%s</button></p>\n</form>\n",
-	         _("Afspraak maken"));
-	sb_free(&url);
-	sb_free(&w);
+	booking_when_words(w, f->time);
+	const char *lname = language_name(d->interpreter_lang);
+	struct booking_check_view v = {
+	    .lang = rq->lang ? rq->lang->code : "nl",
+	    .rows =
+	        {
+	            {_("Waar"), f->location_name, flow_href(rq, f, NULL, NULL, NULL, NULL)},
+	            {_("Onderwerp"), NULL, flow_href(rq, f, f->location, NULL, NULL, NULL)},
+	            {_("Wanneer"), sb_str(w), flow_href(rq, f, f->location, f->topic, NULL, NULL)},
+	        },
+	    .name = d->name,
+	    .phone = d->phone,
+	    .email = d->email,
+	    .interpreter_name = lname ? lname : "",
+	    .selfcheck = f->selfcheck != NULL,
+	    .change_action = link_of(rq, "/afspraak/gegevens"),
+	    .change_csrf = form_token(rq, FORM_DETAILS),
+	    .confirm_action = link_of(rq, "/afspraak/bevestigen"),
+	    .confirm_csrf = form_token(rq, FORM_CONFIRM),
+	    .flow = flow_fields(f),
+	    .details = details_fields(d),
+	};
+	struct content_topic t;
+	if (content_ap_topic(db_catalog(rq->app), f->topic, &t) == CONTENT_FOUND)
+		v.topic = arena_strdup(&rq->arena, t.name);
+	content_topic_free(&t);
+	if (!v.change_action || !v.change_csrf || !v.confirm_action || !v.confirm_csrf)
+		rs->body.failed = true;
+	else
+		tpl_booking_check(&rs->body, &v);
 }
 
 void handle_booking(struct request *rq, struct response *rs)
@@ -906,47 +681,42 @@ void handle_booking_details(struct request *rq, struct response *rs)
 static void taken_page(struct request *rq, struct response *rs, struct flow *f, struct details *d,
                        bool bad_slot)
 {
-	struct sb *o = &rs->body;
 	rs->status = 409;
 	page_begin(rs, rq, _("Deze tijd is net bezet"), 0);
-	html_fmt(
-	    o, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n",
-	    bad_slot ? _("Deze tijd kan niet meer") : _("Deze tijd is net bezet"),
-	    _("Iemand anders was u net voor. Dit zijn de eerstvolgende vrije tijden. Uw gegevens "
-	      "hoeft u niet opnieuw in te vullen."));
 	struct slot s[8];
 	size_t n = booking_free_after(rq->app, f->location, f->topic, clock_now(), NULL, s, 8);
-	if (n == 0) {
-		callback_form(rq, o, f, NULL);
-	} else {
-		struct sb url;
-		sb_init(&url, 256);
-		page_link(&url, rq, "/afspraak/bevestigen");
-		html_fmt(o, "<form method=\"post\" action=\"%s\">\n", sb_str(&url));
-		csrf_field(o, rq, FORM_CONFIRM);
-		hidden(o, "locatie", f->location);
-		hidden(o, "onderwerp", f->topic);
-		hidden(o, "zelfcheck", f->selfcheck);
-		details_hidden(o, d);
-		html_fmt(o, "<fieldset><legend>%s</legend>\n<ul class=\"choice-list\">\n",
-		         _("Kies een andere tijd"));
-		struct sb w;
-		sb_init(&w, 128);
-		for (size_t i = 0; i < n; i++) {
-			sb_reset(&w);
-			booking_when_words(&w, s[i].start);
-			html_fmt(o,
-			         "<li class=\"check\"><input type=\"radio\" name=\"tijd\" "
-			         "id=\"a-%zu\" value=\"%s\" required>"
-			         "<label for=\"a-%zu\">%s</label></li>\n",
-			         i, s[i].start, i, sb_str(&w));
+	struct booking_taken_item items[8];
+	for (size_t i = 0; i < n; i++) {
+		struct sb *w = arena_sb(&rq->arena, 128);
+		if (!w) {
+			rs->body.failed = true;
+			return;
 		}
-		sb_free(&w);
-		html_fmt(o,
-		         "</ul></fieldset>\n<p><button type=\"submit\">%s</button></p>\n</form>\n",
-		         _("Afspraak maken"));
-		sb_free(&url);
+		booking_when_words(w, s[i].start);
+		items[i] =
+		    (struct booking_taken_item){arena_strdup(&rq->arena, s[i].start), sb_str(w)};
 	}
+	struct booking_taken_view v = {
+	    .bad_slot = bad_slot,
+	    .callback = n == 0,
+	    .location = f->location,
+	    .topic = f->topic,
+	    .selfcheck = f->selfcheck,
+	    .details = details_fields(d),
+	    .items = items,
+	    .n = n,
+	};
+	if (n) {
+		v.action = link_of(rq, "/afspraak/bevestigen");
+		v.csrf = form_token(rq, FORM_CONFIRM);
+		if (!v.action || !v.csrf) {
+			rs->body.failed = true;
+			return;
+		}
+	}
+	tpl_booking_taken(&rs->body, &v);
+	if (n == 0)
+		callback_form(rq, &rs->body, f, NULL);
 	page_end(rs, rq);
 }
 
@@ -1074,9 +844,7 @@ void handle_booking_callback(struct request *rq, struct response *rs)
 			             "over een paar minuten opnieuw, of bel de wijkwijzer."));
 		} else {
 			page_begin(rs, rq, _("Wij bellen u terug"), 0);
-			html_fmt(&rs->body, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n",
-			         _("Dank u wel"),
-			         _("De wijkwijzer belt u binnen twee werkdagen terug."));
+			tpl_booking_callback_done(&rs->body);
 			page_end(rs, rq);
 		}
 	}

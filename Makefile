@@ -38,7 +38,9 @@ TPL_OBJ   := $(TPL_SRC:portal/web/templates/%.html=$(BUILD)/obj/web/tpl_%.o)
 TPL_H     := $(BUILD)/web/templates.h
 OBJ       := $(SRC:portal/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/assets.o $(TPL_OBJ)
 # style.css is served with the theme's tokens in front (theme/tokens.css)
-STATIC    := $(sort $(filter-out portal/static/style.css,$(wildcard portal/static/*)) $(BUILD)/static/style.css)
+# the municipality's logo is part of the theme too (theme/logo.svg)
+STATIC    := $(sort $(filter-out portal/static/style.css,$(wildcard portal/static/*)) $(BUILD)/static/style.css \
+               $(BUILD)/static/logo.svg)
 UNIT_SRC  := $(wildcard tests/unit/*.c)
 MO        := $(foreach l,$(LANGS),$(foreach d,$(DOMAINS),$(BUILD)/locale/$(l)/LC_MESSAGES/$(d).mo))
 
@@ -78,6 +80,10 @@ $(BUILD)/obj/assets.o: $(BUILD)/assets.c portal/base/assets.h | $(BUILD)/obj
 $(BUILD)/static/style.css: theme/tokens.css portal/static/style.css
 	@mkdir -p $(dir $@)
 	cat $^ > $@
+
+$(BUILD)/static/logo.svg: theme/logo.svg
+	@mkdir -p $(dir $@)
+	cp $< $@
 
 $(BUILD)/assets.c: $(BUILD)/embed $(STATIC)
 	$(BUILD)/embed $@ $(STATIC)

@@ -112,6 +112,7 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 	bool ok = asset_url(v.css, sizeof(v.css), "style.css") &&
 	          asset_url(v.print_css, sizeof(v.print_css), "print.css") &&
 	          asset_url(v.icon, sizeof(v.icon), "icon.svg") &&
+	          asset_url(v.logo, sizeof(v.logo), "logo.svg") &&
 	          (!v.receipt || asset_url(v.receipt_css, sizeof(v.receipt_css), "receipt.css")) &&
 	          asset_url(v.app_js, sizeof(v.app_js), "app.js");
 	struct kiosk_terminal kt;

@@ -35,7 +35,7 @@ struct layout_view {
 	   the language switch links to /{code} followed by it */
 	const char *switch_rest;
 	/* the assets, with their cache-busting versions */
-	char css[64], print_css[64], icon[64], receipt_css[64], app_js[64];
+	char css[64], print_css[64], icon[64], receipt_css[64], app_js[64], logo[64];
 };
 
 /* error_page.html: the body of page_error() */

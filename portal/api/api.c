@@ -93,14 +93,18 @@ void handle_api_services(struct request *rq, struct response *rs)
 		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
 		return;
 	}
+	struct sb *url = arena_sb(&rq->arena, 256); /* each hit's, in turn */
+	if (!url) {
+		rs->body.failed = true; /* a 500 in server.c */
+		catalog_result_free(&r);
+		return;
+	}
 	json_response(rs);
 	struct sb *o = &rs->body;
 	/* total_capped: counting stopped, there are more than
 	   CATALOG_TOTAL_CAP ("total" is then CATALOG_TOTAL_CAP + 1) */
 	sb_appendf(o, "{\"total\":%zu,\"total_capped\":%s,\"services\":[", r.total,
 	           r.total_capped ? "true" : "false");
-	struct sb url;
-	sb_init(&url, 256);
 	for (size_t i = 0; i < r.n; i++) {
 		const struct catalog_hit *h = &r.hits[i];
 		sb_puts(o, i ? ",{" : "{");
@@ -120,14 +124,13 @@ void handle_api_services(struct request *rq, struct response *rs)
 		sb_puts(o, "}");
 		sb_appendf(o, ",\"free\":%s", h->free ? "true" : "false");
 		json_hours(o, &h->hours);
-		sb_reset(&url);
-		sb_appendf(&url, "/%s/voorzieningen/", f.lang);
-		text_url_encode(&url, h->id);
-		json_kv(o, "url", sb_str(&url), true);
+		sb_reset(url);
+		sb_appendf(url, "/%s/voorzieningen/", f.lang);
+		text_url_encode(url, h->id);
+		json_kv(o, "url", sb_str(url), true);
 		sb_puts(o, "}");
 	}
 	sb_puts(o, "]}\n");
-	sb_free(&url);
 	catalog_result_free(&r);
 }
 
@@ -273,6 +276,12 @@ void handle_api_locations(struct request *rq, struct response *rs)
 		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
 		return;
 	}
+	struct sb *addr = arena_sb(&rq->arena, 256); /* each location's, in turn */
+	if (!addr) {
+		rs->body.failed = true; /* a 500 in server.c */
+		content_places_free(pl, npl);
+		return;
+	}
 	json_response(rs);
 	struct sb *o = &rs->body;
 	sb_puts(o, "{\"locations\":[");
@@ -281,11 +290,9 @@ void handle_api_locations(struct request *rq, struct response *rs)
 		sb_puts(o, i ? ",{" : "{");
 		json_kv(o, "id", pl[i].id, false);
 		json_kv(o, "name", pl[i].name, true);
-		struct sb addr;
-		sb_init(&addr, 256);
-		sb_appendf(&addr, "%s, %s %s", pl[i].address, pl[i].postal_code, pl[i].city);
-		json_kv(o, "address", sb_str(&addr), true);
-		sb_free(&addr);
+		sb_reset(addr);
+		sb_appendf(addr, "%s, %s %s", pl[i].address, pl[i].postal_code, pl[i].city);
+		json_kv(o, "address", sb_str(addr), true);
 		sb_appendf(o, ",\"latitude\":%.6f,\"longitude\":%.6f", pl[i].lat, pl[i].lon);
 		json_kv(o, "stadsdeel", pl[i].stadsdeel, true);
 		json_kv(o, "wijk", pl[i].wijk, true);

@@ -106,23 +106,22 @@ static void booking_json(struct request *rq, struct sb *o, const struct booking 
 	json_string(o, b->location);
 	sb_puts(o, ",\"topic\":");
 	json_string(o, b->topic);
-	if (token) {
-		struct sb url;
-		sb_init(&url, 512);
-		sb_appendf(&url, "/%s/afspraak/%s", lang, token);
+	struct sb *url = token ? arena_sb(&rq->arena, 512) : NULL;
+	if (token && !url)
+		o->failed = true; /* the response body: a 500 in server.c */
+	if (url) {
+		sb_appendf(url, "/%s/afspraak/%s", lang, token);
 		sb_puts(o, ",\"manage_url\":");
-		json_string(o, sb_str(&url));
-		sb_reset(&url);
-		sb_appendf(&url, "/afspraak/%s/qr.svg", token);
+		json_string(o, sb_str(url));
+		sb_reset(url);
+		sb_appendf(url, "/afspraak/%s/qr.svg", token);
 		sb_puts(o, ",\"qr_url\":");
-		json_string(o, sb_str(&url));
-		sb_reset(&url);
-		sb_appendf(&url, "/afspraak/%s/afspraak.ics", token);
+		json_string(o, sb_str(url));
+		sb_reset(url);
+		sb_appendf(url, "/afspraak/%s/afspraak.ics", token);
 		sb_puts(o, ",\"ics_url\":");
-		json_string(o, sb_str(&url));
-		sb_free(&url);
+		json_string(o, sb_str(url));
 	}
-	(void)rq;
 	sb_puts(o, "}");
 }
 
@@ -277,14 +276,18 @@ void handle_api_book(struct request *rq, struct response *rs)
 		json_object_free(&o);
 		return;
 	}
-	struct sb token;
-	sb_init(&token, 128);
+	struct sb *token = arena_sb(&rq->arena, 128);
+	if (!token) {
+		rs->body.failed = true; /* a 500 in server.c; nothing booked */
+		json_object_free(&o);
+		return;
+	}
 	struct booking b;
-	enum booking_result r = booking_create(rq->app, &br, clock_now(), &token, &b);
+	enum booking_result r = booking_create(rq->app, &br, clock_now(), token, &b);
 	if (r == BOOKING_OK) {
 		rs->status = 201;
 		json_response(rs);
-		booking_json(rq, &rs->body, &b, sb_str(&token));
+		booking_json(rq, &rs->body, &b, sb_str(token));
 		sb_puts(&rs->body, "\n");
 		booking_free(&b);
 	} else if (r == BOOKING_FULL) {
@@ -309,7 +312,6 @@ void handle_api_book(struct request *rq, struct response *rs)
 		json_error(rs, 503, "unavailable",
 		           _("Uw afspraak kon nu niet worden opgeslagen. Er is niets vastgelegd."));
 	}
-	sb_free(&token);
 	json_object_free(&o);
 }
 

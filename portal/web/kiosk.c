@@ -50,11 +50,13 @@ void handle_kiosk_start(struct request *rq, struct response *rs)
 		             "beheerder. Thuis kunt u gewoon de website gebruiken."));
 		return;
 	}
-	struct sb c;
-	sb_init(&c, 128);
-	if (request_cookie(rq, KIOSK_COOKIE, &c))
-		kiosk_set_cookie(rq, rs, sb_str(&c));
-	sb_free(&c);
+	struct sb *c = arena_sb(&rq->arena, 128);
+	if (!c) {
+		rs->body.failed = true; /* a 500 in server.c */
+		return;
+	}
+	if (request_cookie(rq, KIOSK_COOKIE, c))
+		kiosk_set_cookie(rq, rs, sb_str(c));
 	/* the markup is the template web/templates/kiosk_start.html */
 	const struct kiosk_start_view v = {
 	    .lang = rq->lang,
@@ -76,13 +78,14 @@ void handle_kiosk_stop(struct request *rq, struct response *rs)
 		http_not_found(rq, rs);
 		return;
 	}
-	struct sb url;
-	sb_init(&url, 128);
-	sb_appendf(&url, "/kiosk/%s", t.id);
-	response_redirect(rs, 303, sb_str(&url));
+	const char *url = arena_printf(&rq->arena, "/kiosk/%s", t.id);
+	if (!url) {
+		rs->body.failed = true; /* a 500 in server.c */
+		return;
+	}
+	response_redirect(rs, 303, url);
 	response_header(rs, "Clear-Site-Data", "\"cache\", \"storage\"");
 	rs->cache_control = "no-store";
-	sb_free(&url);
 }
 
 /* "Lees voor": the page's main text, spoken. pad is the page to read,
@@ -124,18 +127,23 @@ void handle_read_aloud(struct request *rq, struct response *rs)
 	if (ok)
 		server_dispatch(rq->app, &sub, &out);
 	const char *lang = sub.lang ? sub.lang->code : "nl";
-	struct sb text, wav;
-	sb_init(&text, 8192);
-	sb_init(&wav, 16u * 1024 * 1024);
+	struct sb *text = arena_sb(&rq->arena, 8192);
+	struct sb *wav = arena_sb(&rq->arena, 16u * 1024 * 1024);
+	if (!text || !wav) {
+		rs->body.failed = true; /* a 500 in server.c */
+		response_free(&out);
+		request_free(&sub);
+		return;
+	}
 	ok = ok && out.status == 200 && !out.static_body &&
-	     speech_page_text(sb_str(&out.body), out.body.len, &text, 2000);
+	     speech_page_text(sb_str(&out.body), out.body.len, text, 2000);
 	/* a page read before costs no synthesis and no share of the limit */
 	enum speech_result sr = SPEECH_FAILED;
 	bool limited = false;
-	if (ok && speech_cached(lang, sb_str(&text), &wav))
+	if (ok && speech_cached(lang, sb_str(text), wav))
 		sr = SPEECH_OK;
 	else if (ok && !(limited = !rate_allowed("speech", kt.id, 240)))
-		sr = speech_wav(lang, sb_str(&text), &wav);
+		sr = speech_wav(lang, sb_str(text), wav);
 	i18n_use(rq->lang);
 	if (limited) {
 		page_error(rq, rs, 429, "too_many_requests",
@@ -148,10 +156,8 @@ void handle_read_aloud(struct request *rq, struct response *rs)
 	} else {
 		rs->content_type = "audio/wav";
 		rs->cache_control = "no-store";
-		sb_append(&rs->body, wav.data, wav.len);
+		sb_append(&rs->body, wav->data, wav->len);
 	}
-	sb_free(&text);
-	sb_free(&wav);
 	response_free(&out);
 	request_free(&sub);
 }
@@ -179,18 +185,16 @@ void handle_kiosk_enrol_form(struct request *rq, struct response *rs)
 		return;
 	}
 	/* the markup is the template web/templates/kiosk_enrol.html */
-	struct sb token;
-	sb_init(&token, 128);
-	if (!csrf_form_token(rq, "/kiosk/{terminal}/aanmelden", &token)) {
+	struct sb *token = arena_sb(&rq->arena, 128);
+	if (!token || !csrf_form_token(rq, "/kiosk/{terminal}/aanmelden", token)) {
 		rs->body.failed = true; /* a 500 in server.c */
 	} else {
 		const struct kiosk_enrol_view v = {
-		    .terminal = t.id, .csrf = sb_str(&token), .code = code};
+		    .terminal = t.id, .csrf = sb_str(token), .code = code};
 		if (page_begin(rs, rq, _("Deze zuil aanmelden"), 0) &&
 		    tpl_kiosk_enrol(&rs->body, &v))
 			page_end(rs, rq);
 	}
-	sb_free(&token);
 }
 
 void handle_kiosk_enrol(struct request *rq, struct response *rs)
@@ -210,15 +214,16 @@ void handle_kiosk_enrol(struct request *rq, struct response *rs)
 		page_error(rq, rs, 503, "store_failed",
 		           _("Het aanmelden is niet gelukt. Probeer het zo opnieuw."));
 	} else {
-		struct sb value, url;
-		sb_init(&value, 128);
-		sb_init(&url, 128);
-		sb_appendf(&value, "%s.%s", t.id, sb_str(&secret));
-		sb_appendf(&url, "/kiosk/%s", t.id);
-		kiosk_set_cookie(rq, rs, sb_str(&value));
-		response_redirect(rs, 303, sb_str(&url));
-		sb_free(&value);
-		sb_free(&url);
+		struct sb *value = arena_sb(&rq->arena, 128);
+		const char *url = arena_printf(&rq->arena, "/kiosk/%s", t.id);
+		if (!value || !url || !sb_appendf(value, "%s.%s", t.id, sb_str(&secret))) {
+			rs->body.failed = true; /* a 500 in server.c */
+		} else {
+			kiosk_set_cookie(rq, rs, sb_str(value));
+			response_redirect(rs, 303, url);
+			/* the cookie value holds the secret: wiped like the secret */
+			explicit_bzero(value->data, value->len);
+		}
 	}
 	if (secret.data)
 		explicit_bzero(secret.data, secret.len);

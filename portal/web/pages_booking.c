@@ -739,10 +739,14 @@ void handle_booking_confirm(struct request *rq, struct response *rs)
 		details_free(&d);
 		return;
 	}
-	struct sb summary, token;
-	sb_init(&summary, 8192);
-	sb_init(&token, 128);
-	bool share = d.share && f.selfcheck && selfcheck_summary(rq->app, f.selfcheck, &summary);
+	struct sb *summary = arena_sb(&rq->arena, 8192);
+	struct sb *token = arena_sb(&rq->arena, 128);
+	if (!summary || !token) {
+		rs->body.failed = true; /* a 500 in server.c; nothing booked */
+		details_free(&d);
+		return;
+	}
+	bool share = d.share && f.selfcheck && selfcheck_summary(rq->app, f.selfcheck, summary);
 	struct booking_request br = {
 	    .location = f.location,
 	    .start = f.time,
@@ -753,21 +757,18 @@ void handle_booking_confirm(struct request *rq, struct response *rs)
 	    .lang = rq->lang->code,
 	    .needs = d.needs,
 	    .interpreter_lang = d.interpreter_lang,
-	    .summary = share ? sb_str(&summary) : NULL,
+	    .summary = share ? sb_str(summary) : NULL,
 	    .origin = f.terminal ? "kiosk" : "web",
 	    .client = rq->peer,
 	    .terminal = f.terminal,
 	};
 	struct booking b;
-	enum booking_result r = booking_create(rq->app, &br, clock_now(), &token, &b);
+	enum booking_result r = booking_create(rq->app, &br, clock_now(), token, &b);
 	if (r == BOOKING_OK) {
-		struct sb loc;
-		sb_init(&loc, 256);
-		page_link(&loc, rq, "/afspraak/");
-		sb_puts(&loc, sb_str(&token));
-		sb_puts(&loc, "?nieuw=1");
-		response_redirect(rs, 303, sb_str(&loc));
-		sb_free(&loc);
+		struct sb *loc = arena_sb(&rq->arena, 256);
+		if (!loc || !page_link(loc, rq, "/afspraak/") || !sb_puts(loc, sb_str(token)) ||
+		    !sb_puts(loc, "?nieuw=1") || !response_redirect(rs, 303, sb_str(loc)))
+			rs->body.failed = true; /* a 500 in server.c */
 		booking_free(&b);
 	} else if (r == BOOKING_FULL || r == BOOKING_BAD_SLOT) {
 		taken_page(rq, rs, &f, &d, r == BOOKING_BAD_SLOT);
@@ -807,8 +808,6 @@ void handle_booking_confirm(struct request *rq, struct response *rs)
 		             "Probeer het over "
 		             "een paar minuten opnieuw, of bel de wijkwijzer."));
 	}
-	sb_free(&summary);
-	sb_free(&token);
 	details_free(&d);
 }
 

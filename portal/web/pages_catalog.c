@@ -298,19 +298,17 @@ void handle_services(struct request *rq, struct response *rs)
 	                          site_read(db_catalog(rq->app), &site) ? site.municipality : "");
 	struct c_result *items = ok ? results_view(rq, &r, 3) : NULL;
 	v.results = (struct c_results){.items = items, .n = items ? r.n : 0};
-	struct sb pq;
-	sb_init(&pq, 2048);
-	bool built = cat_options && target_options && access_items && (!ok || items) &&
-	             pager_query(&pq, rq) &&
+	struct sb *pq = arena_sb(&rq->arena, 2048);
+	bool built = cat_options && target_options && access_items && (!ok || items) && pq &&
+	             pager_query(pq, rq) &&
 	             page_link_buf(v.all_href, sizeof(v.all_href), rq, "/voorzieningen") &&
 	             page_link_buf(v.book_href, sizeof(v.book_href), rq, "/afspraak");
-	v.pager_query = sb_str(&pq);
+	v.pager_query = pq ? sb_str(pq) : "";
 	if (!built)
 		rs->body.failed = true; /* a 500 in server.c */
 	else if (page_begin(rs, rq, _("Hulp en activiteiten in de buurt"), 0) &&
 	         tpl_services(&rs->body, &v))
 		page_end(rs, rq);
-	sb_free(&pq);
 	free(items);
 	free(access_items);
 	free(cat_options);

@@ -140,16 +140,19 @@ void handle_manage(struct request *rq, struct response *rs)
 	staff_booking_panel(rq, staff, &b);
 	facts_view(&v.facts, rq, &b, &p, ref, when);
 	if (!cancelled) {
-		struct sb url;
-		sb_init(&url, 512);
-		public_base(rq, &url);
-		page_link(&url, rq, "/afspraak/");
-		sb_puts(&url, token);
-		page_qr(qr, rq, sb_str(&url), _("QR-code met de link naar uw afspraak"),
-		        _("Scan deze code met de camera van uw telefoon. Dan heeft u uw "
-		          "afspraak bij "
-		          "de hand."));
-		sb_free(&url);
+		struct sb *url = arena_sb(&rq->arena, 512);
+		if (url) {
+			public_base(rq, url);
+			page_link(url, rq, "/afspraak/");
+			sb_puts(url, token);
+		}
+		if (!url || sb_failed(url))
+			qr->failed = true; /* checked below: a 500 */
+		else
+			page_qr(qr, rq, sb_str(url), _("QR-code met de link naar uw afspraak"),
+			        _("Scan deze code met de camera van uw telefoon. Dan heeft u uw "
+			          "afspraak bij "
+			          "de hand."));
 	}
 	v.staff = tpl_trusted_html(sb_str(staff));
 	v.qr = tpl_trusted_html(sb_str(qr));
@@ -190,12 +193,10 @@ void handle_cancel(struct request *rq, struct response *rs)
 			             "opnieuw."));
 			return;
 		}
-		struct sb url;
-		sb_init(&url, 256);
-		page_link(&url, rq, "/afspraak/");
-		sb_puts(&url, token);
-		response_redirect(rs, 303, sb_str(&url));
-		sb_free(&url);
+		struct sb *url = arena_sb(&rq->arena, 256);
+		if (!url || !page_link(url, rq, "/afspraak/") || !sb_puts(url, token) ||
+		    !response_redirect(rs, 303, sb_str(url)))
+			rs->body.failed = true; /* a 500 in server.c */
 		booking_free(&b);
 		return;
 	}
@@ -234,12 +235,11 @@ void handle_move(struct request *rq, struct response *rs)
 		    to ? booking_move(rq->app, token, to, clock_now(), &moved) : BOOKING_BAD_SLOT;
 		if (r == BOOKING_OK) {
 			booking_free(&moved);
-			struct sb url;
-			sb_init(&url, 256);
-			page_link(&url, rq, "/afspraak/");
-			sb_appendf(&url, "%s?verzet=1", token);
-			response_redirect(rs, 303, sb_str(&url));
-			sb_free(&url);
+			struct sb *url = arena_sb(&rq->arena, 256);
+			if (!url || !page_link(url, rq, "/afspraak/") ||
+			    !sb_appendf(url, "%s?verzet=1", token) ||
+			    !response_redirect(rs, 303, sb_str(url)))
+				rs->body.failed = true; /* a 500 in server.c */
 			booking_free(&b);
 			return;
 		}
@@ -303,16 +303,17 @@ void handle_booking_qr(struct request *rq, struct response *rs)
 		http_not_found(rq, rs);
 		return;
 	}
-	struct sb url;
-	sb_init(&url, 512);
-	public_base(rq, &url);
-	sb_appendf(&url, "/%s/afspraak/%s", i18n_find(b.lang) ? b.lang : "nl", token);
+	struct sb *url = arena_sb(&rq->arena, 512);
+	if (url) {
+		public_base(rq, url);
+		sb_appendf(url, "/%s/afspraak/%s", i18n_find(b.lang) ? b.lang : "nl", token);
+	}
 	const struct i18n_lang *prev = i18n_use(i18n_find(b.lang));
 	rs->content_type = "image/svg+xml";
-	if (!qr_svg(&rs->body, sb_str(&url), _("QR-code met de link naar uw afspraak")))
+	if (!url || sb_failed(url) ||
+	    !qr_svg(&rs->body, sb_str(url), _("QR-code met de link naar uw afspraak")))
 		rs->body.failed = true;
 	i18n_use(prev);
-	sb_free(&url);
 	booking_free(&b);
 }
 
@@ -338,37 +339,40 @@ void handle_booking_ics(struct request *rq, struct response *rs)
 	place_info(rq->app, &b, &p);
 	char ref[16];
 	booking_reference_display(b.reference, ref);
-	struct sb uid, summary, where, desc, url;
-	sb_init(&uid, 128);
-	sb_init(&summary, 256);
-	sb_init(&where, 512);
-	sb_init(&desc, 2048);
-	sb_init(&url, 512);
-	sb_appendf(&uid, "%s@wijkwijzer.enschede", b.reference);
+	struct sb *uid = arena_sb(&rq->arena, 128), *summary = arena_sb(&rq->arena, 256),
+	          *where = arena_sb(&rq->arena, 512), *desc = arena_sb(&rq->arena, 2048),
+	          *url = arena_sb(&rq->arena, 512);
+	if (!uid || !summary || !where || !desc || !url) {
+		rs->body.failed = true; /* a 500 in server.c */
+		i18n_use(prev);
+		booking_free(&b);
+		return;
+	}
+	sb_appendf(uid, "%s@wijkwijzer.enschede", b.reference);
 	/* TRANSLATORS: calendar title: %s is the wijkwijzer's name */
-	sb_appendf(&summary, _("Afspraak bij %s"), p.name);
+	sb_appendf(summary, _("Afspraak bij %s"), p.name);
 	/* the address alone, as a map or navigation app can find it; the
 	   wijkwijzer's name is in the title */
-	sb_appendf(&where, "%s, %s %s", p.address, p.postal_code, p.city);
-	public_base(rq, &url);
-	sb_appendf(&url, "/%s/afspraak/%s", lang->code, token);
+	sb_appendf(where, "%s, %s %s", p.address, p.postal_code, p.city);
+	public_base(rq, url);
+	sb_appendf(url, "/%s/afspraak/%s", lang->code, token);
 	/* TRANSLATORS: calendar description: %1$s the code, %2$s the topic */
-	sb_appendf(&desc, _("Uw code: %1$s. Onderwerp: %2$s."), ref, C_(p.topic));
+	sb_appendf(desc, _("Uw code: %1$s. Onderwerp: %2$s."), ref, C_(p.topic));
 	if (*p.bring) {
-		sb_puts(&desc, "\n");
-		sb_puts(&desc, C_(p.bring));
+		sb_puts(desc, "\n");
+		sb_puts(desc, C_(p.bring));
 	}
-	sb_puts(&desc, "\n");
-	sb_appendf(&desc, _("Verzetten of afzeggen: %s"), sb_str(&url));
+	sb_puts(desc, "\n");
+	sb_appendf(desc, _("Verzetten of afzeggen: %s"), sb_str(url));
 	struct ics_event e = {
-	    .uid = sb_str(&uid),
+	    .uid = sb_str(uid),
 	    .start = booking_instant(b.start),
 	    .end = booking_instant(b.end),
 	    .stamp = clock_now(),
-	    .summary = sb_str(&summary),
-	    .location = sb_str(&where),
-	    .description = sb_str(&desc),
-	    .url = sb_str(&url),
+	    .summary = sb_str(summary),
+	    .location = sb_str(where),
+	    .description = sb_str(desc),
+	    .url = sb_str(url),
 	    .sequence = b.sequence,
 	    .modified = modified,
 	    .cancelled = found == BOOKING_CANCELLED,
@@ -379,10 +383,5 @@ void handle_booking_ics(struct request *rq, struct response *rs)
 	response_header(rs, "Content-Disposition",
 	                "attachment; filename=\"afspraak-wijkwijzer.ics\"");
 	i18n_use(prev);
-	sb_free(&uid);
-	sb_free(&summary);
-	sb_free(&where);
-	sb_free(&desc);
-	sb_free(&url);
 	booking_free(&b);
 }

@@ -261,11 +261,9 @@ void handle_selfcheck_postcode(struct request *rq, struct response *rs)
 	if (pc && strlen(pc) <= POSTCODE_INPUT_MAX &&
 	    geo_parse_postcode(pc, norm) != POSTCODE_MALFORMED)
 		snprintf(s.postcode, sizeof(s.postcode), "%.4s", norm);
-	struct sb url;
-	sb_init(&url, 512);
-	if (state_url(&url, rq, rs, &s, s.answers, s.change))
-		or_fail(rs, response_redirect(rs, 303, sb_str(&url)));
-	sb_free(&url);
+	struct sb *url = arena_sb(&rq->arena, 512);
+	if (or_fail(rs, url != NULL) && state_url(url, rq, rs, &s, s.answers, s.change))
+		or_fail(rs, response_redirect(rs, 303, sb_str(url)));
 }
 
 /* The place for nearness: the postcode in the code, else the kiosk's own
@@ -295,20 +293,19 @@ static struct sc_texts advice_group(struct request *rq, struct response *rs,
 {
 	struct sc_text *items = arena_alloc(&rq->arena, (oc->nadvice + 1) * sizeof(*items));
 	size_t n = 0;
-	struct sb title, text;
-	sb_init(&title, SB_DEFAULT_LIMIT);
-	sb_init(&text, SB_DEFAULT_LIMIT); /* a content text: as long as a page may be */
-	for (size_t i = 0; items && i < oc->nadvice; i++) {
-		sb_reset(&title);
-		sb_reset(&text);
-		if (content_sc_advice(db_catalog(rq->app), oc->advice[i], level, &title, &text) ==
+	struct sb *title = arena_sb(&rq->arena, SB_DEFAULT_LIMIT);
+	/* a content text: as long as a page may be */
+	struct sb *text = arena_sb(&rq->arena, SB_DEFAULT_LIMIT);
+	if (!or_fail(rs, items && title && text))
+		return (struct sc_texts){.items = items, .n = 0};
+	for (size_t i = 0; i < oc->nadvice; i++) {
+		sb_reset(title);
+		sb_reset(text);
+		if (content_sc_advice(db_catalog(rq->app), oc->advice[i], level, title, text) ==
 		    CONTENT_FOUND)
-			items[n++] = (struct sc_text){.title = arena_text(rq, rs, &title),
-			                              .text = arena_text(rq, rs, &text)};
+			items[n++] = (struct sc_text){.title = arena_text(rq, rs, title),
+			                              .text = arena_text(rq, rs, text)};
 	}
-	or_fail(rs, items != NULL);
-	sb_free(&title);
-	sb_free(&text);
 	return (struct sc_texts){.items = items, .n = n};
 }
 
@@ -419,12 +416,14 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	};
 	if (oc.safety)
 		v.safe = advice_group(rq, rs, &oc, "veilig");
-	struct sb title, text;
-	sb_init(&title, SB_DEFAULT_LIMIT);
-	sb_init(&text, SB_DEFAULT_LIMIT); /* a content text: as long as a page may be */
+	struct sb *title = arena_sb(&rq->arena, SB_DEFAULT_LIMIT);
+	/* a content text: as long as a page may be */
+	struct sb *text = arena_sb(&rq->arena, SB_DEFAULT_LIMIT);
+	if (!or_fail(rs, title && text))
+		return;
 	if (path == SC_CARER)
-		v.carer = found_text(rq, rs, &title, &text,
-		                     content_sc_carer_result(cat, oc.burden, &title, &text) ==
+		v.carer = found_text(rq, rs, title, text,
+		                     content_sc_carer_result(cat, oc.burden, title, text) ==
 		                         CONTENT_FOUND);
 	v.own = advice_group(rq, rs, &oc, "eigen-kracht");
 	v.network = advice_group(rq, rs, &oc, "netwerk");
@@ -441,23 +440,23 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		}
 	}
 	v.collective = advice_group(rq, rs, &oc, "collectief");
-	sb_reset(&title);
-	sb_reset(&text);
+	sb_reset(title);
+	sb_reset(text);
 	if (oc.nadvice == 0 || (!oc.heavy && !oc.nneeds))
-		v.nothing = found_text(rq, rs, &title, &text,
-		                       content_sc_advice(cat, "niets-nodig", NULL, &title, &text) ==
+		v.nothing = found_text(rq, rs, title, text,
+		                       content_sc_advice(cat, "niets-nodig", NULL, title, text) ==
 		                           CONTENT_FOUND);
 	/* always a concrete next step: the wijkwijzer */
-	sb_reset(&text);
+	sb_reset(text);
 	if (content_sc_advice(cat, oc.heavy ? "wijkwijzer-gesprek" : "samen-uitzoeken", NULL, NULL,
-	                      &text) == CONTENT_FOUND)
-		v.talk_text = arena_text(rq, rs, &text);
+	                      text) == CONTENT_FOUND)
+		v.talk_text = arena_text(rq, rs, text);
 	const char **questions = arena_alloc(&rq->arena, (oc.nheavy_domains + 1) * sizeof(char *));
 	for (size_t i = 0; or_fail(rs, questions != NULL) && i < oc.nheavy_domains; i++) {
-		sb_reset(&text);
-		if (content_sc_domain_question(cat, oc.heavy_domains[i], path == SC_OTHER, &text) ==
+		sb_reset(text);
+		if (content_sc_domain_question(cat, oc.heavy_domains[i], path == SC_OTHER, text) ==
 		    CONTENT_FOUND)
-			questions[v.ndomain_questions++] = arena_text(rq, rs, &text);
+			questions[v.ndomain_questions++] = arena_text(rq, rs, text);
 	}
 	v.domain_questions = questions;
 	struct sb *url = arena_sb(&rq->arena, 512);
@@ -492,6 +491,4 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	free(items);
 	for (size_t i = 0; nb && oc.nneeds && i < nb->nparts; i++)
 		catalog_result_free(&nb->parts[i]);
-	sb_free(&title);
-	sb_free(&text);
 }

@@ -31,12 +31,10 @@
 
 bool staff_session(struct request *rq, char *location, size_t len)
 {
-	struct sb c;
-	sb_init(&c, 128);
-	bool ok = request_cookie(rq, SESSION_COOKIE, &c) &&
-	          staff_session_find(rq->app, sb_str(&c), location, len);
-	sb_free(&c);
-	return ok;
+	/* without memory for the cookie: no session, as for a cookie too long */
+	struct sb *c = arena_sb(&rq->arena, 128);
+	return c && request_cookie(rq, SESSION_COOKIE, c) &&
+	       staff_session_find(rq->app, sb_str(c), location, len);
 }
 
 static void set_cookie(struct request *rq, struct response *rs, const char *value, int max_age)
@@ -100,13 +98,15 @@ void handle_staff_login(struct request *rq, struct response *rs)
 	}
 	const char *location = params_get(&rq->form, "locatie");
 	const char *password = params_get(&rq->form, "wachtwoord");
-	struct sb token;
-	sb_init(&token, 64);
+	struct sb *token = arena_sb(&rq->arena, 64);
+	if (!token) {
+		rs->body.failed = true; /* a 500 in server.c; nobody logged in */
+		return;
+	}
 	long wait = 0;
 	enum staff_login_result r =
-	    staff_login(rq->app, rq->peer, location, password, clock_now(), &token, &wait);
+	    staff_login(rq->app, rq->peer, location, password, clock_now(), token, &wait);
 	if (r == STAFF_LOGIN_WAIT) {
-		sb_free(&token);
 		char ra[24];
 		snprintf(ra, sizeof(ra), "%ld", wait);
 		rs->status = 429;
@@ -119,31 +119,26 @@ void handle_staff_login(struct request *rq, struct response *rs)
 		return;
 	}
 	if (r == STAFF_LOGIN_REFUSED) {
-		sb_free(&token);
 		rs->status = 401;
 		login_form(rq, rs, _("Wijkwijzer of wachtwoord klopt niet."));
 		return;
 	}
 	if (r != STAFF_LOGIN_OK) {
-		sb_free(&token);
 		page_error(
 		    rq, rs, 503, "unavailable",
 		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
 		return;
 	}
-	set_cookie(rq, rs, sb_str(&token), STAFF_SESSION_SECONDS);
-	sb_free(&token);
+	set_cookie(rq, rs, sb_str(token), STAFF_SESSION_SECONDS);
 	page_redirect(rs, rq, "/medewerker/agenda");
 }
 
 void handle_staff_logout(struct request *rq, struct response *rs)
 {
-	struct sb c;
-	sb_init(&c, 128);
+	struct sb *c = arena_sb(&rq->arena, 128);
 	/* the cookie goes either way; a session left behind expires */
-	if (request_cookie(rq, SESSION_COOKIE, &c))
-		(void)staff_session_end(rq->app, sb_str(&c));
-	sb_free(&c);
+	if (c && request_cookie(rq, SESSION_COOKIE, c))
+		(void)staff_session_end(rq->app, sb_str(c));
 	set_cookie(rq, rs, "", 0);
 	page_redirect(rs, rq, "/medewerker");
 }
@@ -310,11 +305,10 @@ void handle_staff_export(struct request *rq, struct response *rs)
 		return;
 	}
 	rs->content_type = "text/csv; charset=utf-8";
-	struct sb disp;
-	sb_init(&disp, 128);
-	sb_appendf(&disp, "attachment; filename=\"agenda-%s-%s.csv\"", loc, day);
-	response_header(rs, "Content-Disposition", sb_str(&disp));
-	sb_free(&disp);
+	const char *disp =
+	    arena_printf(&rq->arena, "attachment; filename=\"agenda-%s-%s.csv\"", loc, day);
+	if (!disp || !response_header(rs, "Content-Disposition", disp))
+		rs->body.failed = true; /* a 500 in server.c */
 }
 
 /* the markup is the template web/templates/staff_panel.html */

@@ -103,6 +103,16 @@ def test_import_validation(server, binary, sanitizer):
             check(not os.path.exists(out + ".tmp"), "no temporary file left")
 
 
+def serve_content(binary, sanitizer, d, src, what):
+    """Imports the content folder src into d/built and starts a server on
+    it; None when the import failed."""
+    built = os.path.join(d, "built")
+    os.mkdir(built)
+    if not check(run_import(src, os.path.join(built, "content.db")).returncode == 0, what):
+        return None
+    return harness.Server(binary, sanitizer=sanitizer, extra=["--content", built])
+
+
 def test_municipality_from_content(server, binary, sanitizer):
     """The home page names the municipality and counts its wijkwijzers from
     the content (site.csv, appointments/locations.csv), not from C."""
@@ -110,10 +120,9 @@ def test_municipality_from_content(server, binary, sanitizer):
         src = os.path.join(d, "content")
         shutil.copytree(os.path.join(REPO, "content"), src)
         break_file(src, "site.csv", "Enschede,ja", "Hengelo,nee")
-        built = os.path.join(d, "built")
-        os.mkdir(built)
-        check(run_import(src, os.path.join(built, "content.db")).returncode == 0, "import with Hengelo")
-        s = harness.Server(binary, sanitizer=sanitizer, extra=["--content", built])
+        s = serve_content(binary, sanitizer, d, src, "import with Hengelo")
+        if not s:
+            return
         try:
             st, _, body = s.get("/nl/")
             check(st == 200 and "In Hengelo is veel te doen" in body and "Hengelo heeft 10 wijkwijzers." in body
@@ -192,10 +201,9 @@ def test_postcode_importer(server, binary, sanitizer):
         check(p.returncode == 0 and "skipped" in p.stderr and "3 addresses" in p.stderr, f"postcodes from addresses: {p.stderr}")
         pc6 = open(os.path.join(src, "postcodes", "pc6.csv")).read()
         check("7511AB,52.22" in pc6 and '"Binnensingelgebied"' in pc6, f"pc6 row with the most common wijk: {pc6}")
-        built = os.path.join(d, "built")
-        os.mkdir(built)
-        check(run_import(src, os.path.join(built, "content.db")).returncode == 0, "the generated tables import")
-        s = harness.Server(binary, sanitizer=sanitizer, extra=["--content", built])
+        s = serve_content(binary, sanitizer, d, src, "the generated tables import")
+        if not s:
+            return
         try:
             st, _, body = s.get("/api/v1/services?near=7511AB&limit=1")
             check(st == 200 and json.loads(body)["services"][0]["distance_m"] < 3000, "PC6 from the importer used")

@@ -92,7 +92,7 @@ void handle_kiosk_stop(struct request *rq, struct response *rs)
  * which is rendered here the same way the browser got it. */
 void handle_read_aloud(struct request *rq, struct response *rs)
 {
-	/* a kiosk feature: speech synthesis is heavy work on the one thread */
+	/* a kiosk feature: only an enrolled terminal's browser (rq->kiosk) */
 	struct kiosk_terminal kt;
 	if (!request_kiosk(rq, &kt)) {
 		page_error(rq, rs, 403, "kiosk_only",
@@ -156,7 +156,11 @@ void handle_read_aloud(struct request *rq, struct response *rs)
 	} else {
 		rs->content_type = "audio/wav";
 		rs->cache_control = "no-store";
-		sb_append(&rs->body, wav->data, wav->len);
+		/* the audio becomes the body without a copy; the arena frees
+		   the empty builder that was the body */
+		struct sb empty = rs->body;
+		rs->body = *wav;
+		*wav = empty;
 	}
 	response_free(&out);
 	request_free(&sub);

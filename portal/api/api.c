@@ -12,7 +12,6 @@
 #include "store/content.h"
 #include "web/handlers.h"
 #include "base/html.h"
-#include "store/site.h"
 #include "web/page.h"
 #include "net/route.h"
 #include "base/text.h"
@@ -72,7 +71,7 @@ void handle_api_services(struct request *rq, struct response *rs)
 		if (pl == PLACE_UNKNOWN) {
 			struct site_info site;
 			const char *m =
-			    site_read(c, &site)
+			    catalog_site(c, &site)
 			        ? arena_printf(
 			              &rq->arena,
 			              /* TRANSLATORS: the municipality, then its first and

@@ -33,6 +33,8 @@ struct catalog {
 	fts5_tokenizer tokenizer;
 	Fts5Tokenizer *tok;
 	struct scratch s;
+	struct site_info site; /* read at open; a sibling copies its base's */
+	bool has_site;
 };
 
 static void sql_distance(sqlite3_context *ctx, int argc, sqlite3_value **v)
@@ -114,6 +116,7 @@ struct catalog *catalog_open(const char *content_dir, char *err, size_t errlen)
 	struct catalog *c = sb_failed(&path) ? NULL : open_connection(sb_str(&path), err, errlen);
 	if (c) {
 		c->ix = cx_build(store_db(c->db), sb_str(&path), err, errlen);
+		c->has_site = c->ix && site_load(c->db, &c->site);
 		if (!c->ix) {
 			catalog_close(c);
 			c = NULL;
@@ -145,7 +148,17 @@ struct catalog *catalog_open_sibling(const struct catalog *base, char *err, size
 		return NULL;
 	}
 	c->ix = cx_ref(base->ix);
+	c->site = base->site;
+	c->has_site = base->has_site;
 	return c;
+}
+
+bool catalog_site(const struct catalog *c, struct site_info *out)
+{
+	if (!c || !c->has_site)
+		return false;
+	*out = c->site;
+	return true;
 }
 
 void catalog_close(struct catalog *c)

@@ -27,6 +27,7 @@
 #include "base/geo.h"
 #include "base/hours.h"
 #include "base/sb.h"
+#include "store/site.h"
 
 struct catalog;
 
@@ -144,5 +145,9 @@ struct term {
 size_t catalog_terms(struct catalog *c, const char *taxonomy, struct term **out);
 void catalog_terms_free(struct term *t, size_t n);
 const char *catalog_term_name(struct catalog *c, const char *id, struct sb *out);
+
+/* The content's municipality (store/site.h), read once at open; false
+ * when the content has none or c is NULL. */
+bool catalog_site(const struct catalog *c, struct site_info *out);
 
 #endif

@@ -3,18 +3,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/catalog.h"
 #include "store/store.h"
 
-bool site_read(struct catalog *c, struct site_info *out)
+bool site_load(struct store *content, struct site_info *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!c)
-		return false;
-	sqlite3_stmt *st = store_stmt(catalog_store(c),
-	                              "SELECT municipality, example = 'ja', (SELECT count(*) FROM "
-	                              "ap_locations), (SELECT min(pc4) FROM pc4), (SELECT max(pc4) "
-	                              "FROM pc4) FROM site LIMIT 1");
+	sqlite3_stmt *st =
+	    store_stmt(content, "SELECT municipality, example = 'ja', (SELECT count(*) FROM "
+	                        "ap_locations), (SELECT min(pc4) FROM pc4), (SELECT max(pc4) "
+	                        "FROM pc4) FROM site LIMIT 1");
 	if (!st)
 		return false;
 	bool ok = sqlite3_step(st) == SQLITE_ROW;

@@ -1,12 +1,14 @@
 /* site: what the content says about the municipality itself: its name,
- * whether the content is an example (the demo notice), and how many
- * wijkwijzers it has. Texts name the municipality from here, never from C. */
+ * whether the content is an example (the demo notice), how many
+ * wijkwijzers it has and its postcode range. Texts name the municipality
+ * from here, never from C. It is read once, when a catalogue opens
+ * (catalog_site() in catalog.h hands out that copy). */
 #ifndef WW_SITE_H
 #define WW_SITE_H
 
 #include <stdbool.h>
 
-struct catalog;
+struct store;
 
 struct site_info {
 	char municipality[65];
@@ -15,7 +17,7 @@ struct site_info {
 	char pc4_first[5], pc4_last[5]; /* the postcodes the content knows */
 };
 
-/* Reads it from the content; false when the content has none. */
-bool site_read(struct catalog *c, struct site_info *out);
+/* Reads it from a content database; false when the content has none. */
+bool site_load(struct store *content, struct site_info *out);
 
 #endif

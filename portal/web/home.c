@@ -4,7 +4,7 @@
 
 #include "base/assets.h"
 #include "exec/db.h"
-#include "store/site.h"
+#include "store/catalog.h"
 #include "web/handlers.h"
 #include "web/page.h"
 #include "net/route.h"
@@ -91,7 +91,7 @@ void handle_static(struct request *rq, struct response *rs)
 void handle_home(struct request *rq, struct response *rs)
 {
 	struct site_info site;
-	if (!site_read(db_catalog(rq->app), &site)) {
+	if (!catalog_site(db_catalog(rq->app), &site)) {
 		rs->body.failed = true; /* a 500: the content has no site.csv */
 		return;
 	}

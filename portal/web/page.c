@@ -9,7 +9,7 @@
 #include "domain/speech.h"
 #include "domain/terminals.h"
 #include "exec/db.h"
-#include "store/site.h"
+#include "store/catalog.h"
 #include "base/qr.h"
 #include "net/route.h"
 #include "base/text.h"
@@ -108,7 +108,7 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 	    .lang_switch = !(flags & PAGE_NO_LANG_SWITCH),
 	};
 	struct site_info site;
-	v.municipality = site_read(db_catalog(rq->app), &site) ? site.municipality : "";
+	v.municipality = catalog_site(db_catalog(rq->app), &site) ? site.municipality : "";
 	bool ok = asset_url(v.css, sizeof(v.css), "style.css") &&
 	          asset_url(v.print_css, sizeof(v.print_css), "print.css") &&
 	          asset_url(v.icon, sizeof(v.icon), "icon.svg") &&
@@ -145,7 +145,7 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 bool page_end(struct response *rs, const struct request *rq)
 {
 	struct site_info site;
-	return tpl_layout_end(&rs->body, site_read(db_catalog(rq->app), &site) && site.example);
+	return tpl_layout_end(&rs->body, catalog_site(db_catalog(rq->app), &site) && site.example);
 }
 
 void json_response(struct response *rs)

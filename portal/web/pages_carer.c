@@ -11,7 +11,6 @@
 #include "base/app.h"
 #include "store/catalog.h"
 #include "web/handlers.h"
-#include "store/site.h"
 #include "web/page.h"
 #include "web/pages_common.h"
 #include "net/route.h"
@@ -116,7 +115,7 @@ static struct c_service_card *function_cards(struct request *rq, struct catalog 
 {
 	struct site_info site;
 	const char *municipality =
-	    site_read(cat, &site) ? arena_strdup(&rq->arena, site.municipality) : "";
+	    catalog_site(cat, &site) ? arena_strdup(&rq->arena, site.municipality) : "";
 	struct c_service_card *cards = calloc(n ? n : 1, sizeof(*cards));
 	for (size_t i = 0; cards && i < n; i++) {
 		struct catalog_filter f;

@@ -11,7 +11,6 @@
 #include "base/app.h"
 #include "store/catalog.h"
 #include "web/handlers.h"
-#include "store/site.h"
 #include "web/page.h"
 #include "web/pages_common.h"
 #include "net/route.h"
@@ -147,7 +146,7 @@ const char *read_place(struct request *rq, struct point *p)
 		    "vier cijfers mag ook.");
 	case PLACE_UNKNOWN: {
 		struct site_info site;
-		if (!site_read(db_catalog(rq->app), &site))
+		if (!catalog_site(db_catalog(rq->app), &site))
 			return _(
 			    "Deze postcode kennen we niet. We laten alles zien, zonder afstand.");
 		/* TRANSLATORS: the municipality, then its first and its last postcode (four digits)
@@ -294,8 +293,9 @@ void handle_services(struct request *rq, struct response *rs)
 		                      .checked = query_has(rq, "toegang", access[i].id)};
 	v.access = access_items;
 	struct site_info site;
-	v.all_text = arena_printf(&rq->arena, _("Bekijk alles wat er in %s is"),
-	                          site_read(db_catalog(rq->app), &site) ? site.municipality : "");
+	v.all_text =
+	    arena_printf(&rq->arena, _("Bekijk alles wat er in %s is"),
+	                 catalog_site(db_catalog(rq->app), &site) ? site.municipality : "");
 	struct c_result *items = ok ? results_view(rq, &r, 3) : NULL;
 	v.results = (struct c_results){.items = items, .n = items ? r.n : 0};
 	struct sb *pq = arena_sb(&rq->arena, 2048);

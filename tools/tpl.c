@@ -966,9 +966,11 @@ static const char *skip_c_token(const char *p, const char *end)
 	return p;
 }
 
-/* The filter separator: a '|' outside brackets, literals and comments
- * that is not part of || or |=. */
-static const char *find_filter(const char *p, const char *end)
+/* Walks C code outside literals and comments, counting brackets. With
+ * want_bar: the first '|' at depth 0 that is not part of || or |= (the
+ * filter separator); else the bracket that closes the one at p. NULL
+ * when there is none. */
+static const char *scan_code(const char *p, const char *end, bool want_bar)
 {
 	int depth = 0;
 	while (p < end) {
@@ -977,11 +979,12 @@ static const char *find_filter(const char *p, const char *end)
 			p = q;
 			continue;
 		}
-		if (*p == '(' || *p == '[' || *p == '{')
+		if (*p == '(' || *p == '[' || *p == '{') {
 			depth++;
-		else if (*p == ')' || *p == ']' || *p == '}')
-			depth--;
-		else if (*p == '|' && depth == 0) {
+		} else if (*p == ')' || *p == ']' || *p == '}') {
+			if (--depth == 0 && !want_bar)
+				return p;
+		} else if (want_bar && *p == '|' && depth == 0) {
 			if (p + 1 < end && (p[1] == '|' || p[1] == '='))
 				p++;
 			else
@@ -992,23 +995,15 @@ static const char *find_filter(const char *p, const char *end)
 	return NULL;
 }
 
+static const char *find_filter(const char *p, const char *end)
+{
+	return scan_code(p, end, true);
+}
+
 /* The ')' that closes the '(' at p, or NULL. */
 static const char *matching_paren(const char *p, const char *end)
 {
-	int depth = 0;
-	while (p < end) {
-		const char *q = skip_c_token(p, end);
-		if (q != p) {
-			p = q;
-			continue;
-		}
-		if (*p == '(' || *p == '[' || *p == '{')
-			depth++;
-		else if ((*p == ')' || *p == ']' || *p == '}') && --depth == 0)
-			return p;
-		p++;
-	}
-	return NULL;
+	return scan_code(p, end, false);
 }
 
 static bool blank_code(const char *p, const char *end)

@@ -118,6 +118,40 @@ document.querySelectorAll('[data-quick-exit]').forEach(function (a) {
 /* ---- kiosk mode ---------------------------------------------------------
    Only on touch terminals (the server adds .kiosk-bar). The terminal's
    settings and all texts come from data attributes, already translated. */
+/* "Lees voor" (kiosk bar, or the header at home): the server speaks the
+   page in its language. One page is spoken at a time for everyone: when
+   the server says "busy", ask again a few seconds later. */
+var stopReading = (function () {
+	var audio = null, button = null, label = '';
+	function stop() {
+		if (audio) audio.pause();
+		audio = null;
+		if (button) button.textContent = label;
+	}
+	document.querySelectorAll('[data-read-aloud]').forEach(function (b) {
+		b.hidden = false;
+		b.addEventListener('click', function () {
+			if (audio) { stop(); return; }
+			button = b;
+			label = b.textContent;
+			var tries = 0;
+			var speak = function () {
+				var a = new Audio('/lees-voor.wav?pad=' + encodeURIComponent(location.pathname + location.search));
+				audio = a;
+				a.addEventListener('ended', function () { if (audio === a) stop(); });
+				a.play().catch(function () {
+					if (audio !== a) return; /* stopped meanwhile */
+					if (++tries < 4) setTimeout(function () { if (audio === a) speak(); }, 3000);
+					else stop();
+				});
+			};
+			speak();
+			b.textContent = b.dataset.stopLabel;
+		});
+	});
+	return stop;
+})();
+
 (function () {
 	var bar = document.querySelector('.kiosk-bar');
 	if (!bar) return;
@@ -172,47 +206,11 @@ document.querySelectorAll('[data-quick-exit]').forEach(function (a) {
 		};
 	} catch (e) { ws = null; }
 
-	/* read aloud: the server speaks the page in its language */
-	var audio = null;
-	var readButton = bar.querySelector('[data-read-aloud]');
-	if (readButton) {
-		readButton.hidden = false;
-		var readLabel = readButton.textContent;
-		readButton.addEventListener('click', function () {
-			if (audio) {
-				audio.pause();
-				audio = null;
-				readButton.textContent = readLabel;
-				return;
-			}
-			/* one page is spoken at a time for all terminals: when another
-			   kiosk is being served, the server says "busy" and this
-			   one asks again a few seconds later */
-			var tries = 0;
-			var speak = function () {
-				var a = new Audio('/lees-voor.wav?pad=' + encodeURIComponent(location.pathname + location.search));
-				audio = a;
-				a.addEventListener('ended', function () { audio = null; readButton.textContent = readLabel; });
-				a.play().catch(function () {
-					if (audio !== a) return; /* stopped meanwhile */
-					if (++tries < 4) {
-						setTimeout(function () { if (audio === a) speak(); }, 3000);
-					} else {
-						audio = null;
-						readButton.textContent = readLabel;
-					}
-				});
-			};
-			speak();
-			readButton.textContent = readButton.dataset.stopLabel;
-		});
-	}
-
 	var resetting = false;
 	function reset() {
 		if (resetting) return;
 		resetting = true;
-		if (audio) audio.pause();
+		stopReading();
 		document.querySelectorAll('form').forEach(function (f) { f.reset(); });
 		var done = function () {
 			var base = parseInt(sessionStorage.getItem('kioskBase'), 10) || 0;

@@ -106,6 +106,7 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 	    .receipt = (flags & PAGE_RECEIPT) != 0,
 	    .kiosk_start = (flags & PAGE_KIOSK_START) != 0,
 	    .lang_switch = !(flags & PAGE_NO_LANG_SWITCH),
+	    .read_aloud = !(flags & PAGE_RECEIPT) && speech_has_voice(lang->code),
 	};
 	struct site_info site;
 	v.municipality = catalog_site(db_catalog(rq->app), &site) ? site.municipality : "";

@@ -30,6 +30,7 @@ struct layout_view {
 	bool kiosk_start;
 	const struct c_kiosk_bar *kiosk; /* NULL: not a kiosk */
 	bool lang_switch;
+	bool read_aloud;          /* "Lees voor" at home: espeak-ng has the language */
 	const char *municipality; /* from the content (store/site.h) */
 	/* the page after its language segment, with its query, encoded:
 	   the language switch links to /{code} followed by it */

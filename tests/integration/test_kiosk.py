@@ -47,8 +47,6 @@ def test_terminals_are_enrolled(server, binary, sanitizer):
     for claim in ("ww_kiosk=roombeek-1", "ww_kiosk=roombeek-1." + "A" * 43):
         st, _, body = server.get("/nl/voorzieningen?q=koffie", {"Cookie": claim})
         check(st == 200 and "kiosk-bar" not in body, f"a claimed kiosk cookie gives no kiosk layout: {claim[:30]}")
-        st, _, _ = server.get("/lees-voor.wav?pad=%2Fnl%2F", {"Cookie": claim})
-        check(st == 403, f"and no read-aloud: {st}")
     p = subprocess.run([binary, "--data", server.data, "--enroll-terminal", "bestaat-niet"],
                        capture_output=True, text=True, env=server.env, timeout=60)
     check(p.returncode == 1 and "bestaat-niet" in p.stderr and not p.stdout,
@@ -118,8 +116,6 @@ def test_stop_without_javascript(server, binary, sanitizer):
 
 def test_read_aloud(server, binary, sanitizer):
     jar = harness.kiosk_headers(server)
-    st, _, _ = server.get("/lees-voor.wav?pad=%2Fnl%2Fmantelzorg")
-    check(st == 403, "read aloud only on a kiosk")
     for lang in ("nl", "ar", "uk"):
         st, h, _ = server.request("GET", f"/lees-voor.wav?pad=%2F{lang}%2Fmantelzorg", headers=jar)
         check(st == 200 and h.get("content-type") == "audio/wav", f"read aloud in {lang}")
@@ -135,6 +131,39 @@ def test_read_aloud(server, binary, sanitizer):
     # a staff session is never passed on to the page that is read
     st, _, _ = server.get("/lees-voor.wav?pad=%2Fnl%2Fmedewerker%2Fagenda", {"Cookie": jar["Cookie"] + "; ww_staff=" + "A" * 43})
     check(st == 422, "the staff agenda cannot be read aloud")
+
+
+def test_read_aloud_at_home(server, binary, sanitizer):
+    """"Lees voor" is on every page at home too, in all seven languages;
+    a client address has its own hourly budget of new pages
+    (--speech-rate), a page read before costs nothing, and a terminal's
+    budget is its own."""
+    for lang in ("nl", "en", "de", "tr", "ar", "pl", "uk"):
+        st, _, body = server.get(f"/{lang}/mantelzorg")
+        check(st == 200 and "data-read-aloud" in body and "kiosk-bar" not in body,
+              f"the home page in {lang} offers read aloud")
+    has = harness.supports(binary, "--speech-rate")
+    check(has, "the server has --speech-rate")
+    if not has:
+        return
+    with tempfile.TemporaryDirectory() as d:
+        s = harness.Server(binary, sanitizer=sanitizer, data=d, extra=["--speech-rate", "2"])
+        try:
+            for lang in ("nl", "ar"):
+                st, h, data = s.request("GET", f"/lees-voor.wav?pad=%2F{lang}%2Fmantelzorg", timeout=60)
+                check(st == 200 and h.get("content-type") == "audio/wav" and data[:4] == "RIFF",
+                      f"read aloud at home in {lang}: {st}")
+            st, h, body = s.request("GET", "/lees-voor.wav?pad=%2Fnl%2Fzelfcheck", timeout=60,
+                                    headers={"Accept-Language": "nl"})
+            check(st == 429 and h.get("retry-after") and "Even geduld" in body,
+                  f"a third new page within the hour is refused, in words: {st}")
+            st, _, _ = s.request("GET", "/lees-voor.wav?pad=%2Fnl%2Fmantelzorg", timeout=60)
+            check(st == 200, f"a page read before costs nothing: {st}")
+            st, _, _ = s.request("GET", "/lees-voor.wav?pad=%2Fnl%2Fzelfcheck", timeout=60,
+                                 headers=harness.kiosk_headers(s))
+            check(st == 200, f"a kiosk terminal on the same address has its own budget: {st}")
+        finally:
+            s.stop()
 
 
 def test_launcher(server, binary, sanitizer):

@@ -103,6 +103,7 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 	    .lang = lang,
 	    .title = title,
 	    .noindex = rq->route && (rq->route->flags & ROUTE_NOINDEX),
+	    .form_errors = rs->status == 422,
 	    .receipt = (flags & PAGE_RECEIPT) != 0,
 	    .kiosk_start = (flags & PAGE_KIOSK_START) != 0,
 	    .lang_switch = !(flags & PAGE_NO_LANG_SWITCH),

@@ -663,12 +663,13 @@ void handle_booking_details(struct request *rq, struct response *rs)
 	struct details d;
 	bool ok = read_details(rq, &d);
 	const char *change = params_get(&rq->form, "wijzig");
+	if (!ok && !change)
+		rs->status = 422; /* before page_begin: the title says "Fout:" */
 	page_begin(rs, rq, ok && !change ? _("Klopt alles?") : _("Uw gegevens"), 0);
 	if (change) {
 		d.err_name = d.err_phone = d.err_email = d.err_interpreter = NULL;
 		details_form(rq, rs, &f, &d);
 	} else if (!ok) {
-		rs->status = 422;
 		details_form(rq, rs, &f, &d);
 	} else {
 		check_page(rq, rs, &f, &d);

@@ -304,6 +304,8 @@ void handle_services(struct request *rq, struct response *rs)
 	             page_link_buf(v.all_href, sizeof(v.all_href), rq, "/voorzieningen") &&
 	             page_link_buf(v.book_href, sizeof(v.book_href), rq, "/afspraak");
 	v.pager_query = pq ? sb_str(pq) : "";
+	if (place_error)
+		rs->status = 422; /* the postcode came back: "Fout:" in the title */
 	if (!built)
 		rs->body.failed = true; /* a 500 in server.c */
 	else if (page_begin(rs, rq, _("Hulp en activiteiten in de buurt"), 0) &&

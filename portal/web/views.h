@@ -25,8 +25,9 @@ struct home_view {
 struct layout_view {
 	const struct i18n_lang *lang;
 	const char *title;
-	bool noindex; /* robots: noindex instead of the description */
-	bool receipt; /* the 80 mm receipt layout */
+	bool noindex;     /* robots: noindex instead of the description */
+	bool form_errors; /* a form came back (422): the title says "Fout:" */
+	bool receipt;     /* the 80 mm receipt layout */
 	bool kiosk_start;
 	const struct c_kiosk_bar *kiosk; /* NULL: not a kiosk */
 	bool lang_switch;

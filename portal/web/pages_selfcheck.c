@@ -300,9 +300,35 @@ static const char *link_to(struct request *rq, const char *rest)
 	return u && page_link(u, rq, rest) ? sb_str(u) : NULL;
 }
 
+/* The link of an advice whose text points somewhere (advice.csv, link). */
+static void advice_link(struct request *rq, const char *advice, const char *book_href,
+                        const char **href, const char **label)
+{
+	struct sb *kind = arena_sb(&rq->arena, 64);
+	if (!kind || content_sc_advice_link(db_catalog(rq->app), advice, kind) != CONTENT_FOUND)
+		return;
+	if (strcmp(sb_str(kind), "zelfcheck-mantelzorg") == 0) {
+		/* the sealed start of the carer path: like every URL of the check,
+		 * it does not show for whom the check is (?voor=mantelzorg would) */
+		struct sc_state start = {.path = SC_CARER, .change = -1};
+		struct sb *u = arena_sb(&rq->arena, 256);
+		*href = u && page_link(u, rq, "/zelfcheck?s=") &&
+		                selfcheck_state_seal(rq->app, &start, u) && !sb_failed(u)
+		            ? sb_str(u)
+		            : NULL;
+		*label = *href ? _("Doe de check 'Ik zorg voor iemand'") : NULL;
+	} else if (strcmp(sb_str(kind), "mantelzorg") == 0) {
+		*href = link_to(rq, "/mantelzorg");
+		*label = _("Naar de pagina Mantelzorg");
+	} else if (strcmp(sb_str(kind), "afspraak") == 0) {
+		*href = book_href;
+		*label = _("Maak een afspraak met de wijkwijzer");
+	}
+}
+
 /* The titled texts of these advice ids (each that has one). */
 static struct sc_texts advice_texts(struct request *rq, struct response *rs, const char (*ids)[65],
-                                    size_t n)
+                                    size_t n, const char *book_href)
 {
 	struct sc_text *items = arena_alloc(&rq->arena, (n + 1) * sizeof(*items));
 	size_t k = 0;
@@ -315,9 +341,13 @@ static struct sc_texts advice_texts(struct request *rq, struct response *rs, con
 		sb_reset(title);
 		sb_reset(text);
 		if (content_sc_advice(db_catalog(rq->app), ids[i], NULL, title, text) ==
-		    CONTENT_FOUND)
-			items[k++] = (struct sc_text){.title = arena_text(rq, rs, title),
-			                              .text = arena_text(rq, rs, text)};
+		    CONTENT_FOUND) {
+			items[k] = (struct sc_text){.title = arena_text(rq, rs, title),
+			                            .text = arena_text(rq, rs, text)};
+			advice_link(rq, ids[i], book_href, &items[k].link_href,
+			            &items[k].link_label);
+			k++;
+		}
 	}
 	return (struct sc_texts){.items = items, .n = k};
 }
@@ -334,7 +364,7 @@ static const struct sc_text *found_text(struct request *rq, struct response *rs,
 	return t;
 }
 
-/* The options of the needs: at most two services nearby per need, ones
+/* The options of the needs: at most max services nearby per need, ones
  * not shown for a heavier need first; the hits point into parts (free
  * them with catalog_result_free). */
 #define NEED_OPTIONS 2
@@ -346,11 +376,11 @@ struct options {
 };
 
 static size_t need_options(struct request *rq, const struct sc_need *nd, const struct point *near,
-                           struct options *o, struct catalog_hit *out)
+                           struct options *o, size_t max, struct catalog_hit *out)
 {
 	size_t k = 0;
 	const struct catalog_hit *fallback = NULL;
-	for (size_t t = 0; t < nd->nterms && k < NEED_OPTIONS && o->nparts < o->maxparts; t++) {
+	for (size_t t = 0; t < nd->nterms && k < max && o->nparts < o->maxparts; t++) {
 		struct catalog_filter f;
 		memset(&f, 0, sizeof(f));
 		if (strncmp(nd->terms[t], "mz-", 3) == 0)
@@ -366,7 +396,7 @@ static size_t need_options(struct request *rq, const struct sc_need *nd, const s
 		if (!catalog_search(db_catalog(rq->app), &f, r))
 			continue;
 		o->nparts++;
-		for (size_t h = 0; h < r->n && k < NEED_OPTIONS; h++) {
+		for (size_t h = 0; h < r->n && k < max; h++) {
 			bool dup = false;
 			for (size_t s = 0; s < o->nshown && !dup; s++)
 				dup = strcmp(o->shown[s], r->hits[h].id) == 0;
@@ -386,25 +416,6 @@ static size_t need_options(struct request *rq, const struct sc_need *nd, const s
 	for (size_t i = 0; i < k && o->nshown < o->maxshown; i++)
 		snprintf(o->shown[o->nshown++], 65, "%s", out[i].id);
 	return k;
-}
-
-/* The link of an advice whose text points somewhere (advice.csv, link). */
-static void advice_link(struct request *rq, const char *advice, const char *book_href,
-                        struct sc_need_view *nv)
-{
-	struct sb *kind = arena_sb(&rq->arena, 64);
-	if (!kind || content_sc_advice_link(db_catalog(rq->app), advice, kind) != CONTENT_FOUND)
-		return;
-	if (strcmp(sb_str(kind), "zelfcheck-mantelzorg") == 0) {
-		nv->link_href = link_to(rq, "/zelfcheck?voor=mantelzorg");
-		nv->link_label = _("Doe de check 'Ik zorg voor iemand'");
-	} else if (strcmp(sb_str(kind), "mantelzorg") == 0) {
-		nv->link_href = link_to(rq, "/mantelzorg");
-		nv->link_label = _("Naar de pagina Mantelzorg");
-	} else if (strcmp(sb_str(kind), "afspraak") == 0) {
-		nv->link_href = book_href;
-		nv->link_label = _("Maak een afspraak met de wijkwijzer");
-	}
 }
 
 /* More of a need in the search: its first term, and the sealed code, so
@@ -508,10 +519,13 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		nv->title = arena_text(rq, rs, title);
 		nv->text = arena_text(rq, rs, text);
 		nv->anchor = arena_printf(&rq->arena, "behoefte-%zu", v.nneeds + 1);
-		advice_link(rq, nd->advice, v.book_href, nv);
-		nv->more = advice_texts(rq, rs, nd->more, nd->nmore);
+		nv->safety = nd->safety;
+		advice_link(rq, nd->advice, v.book_href, &nv->link_href, &nv->link_label);
+		nv->more = advice_texts(rq, rs, nd->more, nd->nmore, v.book_href);
 		struct catalog_hit *mine = &hits[i * NEED_OPTIONS];
-		size_t k = need_options(rq, nd, &near, &opt, mine);
+		/* two options for the needs of the summary, one for the lighter ones */
+		size_t k =
+		    need_options(rq, nd, &near, &opt, i < SC_MAX_STEPS ? NEED_OPTIONS : 1, mine);
 		if (k) {
 			items[i] =
 			    results_view(rq, &(struct catalog_result){.hits = mine, .n = k}, 4);
@@ -526,7 +540,7 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		v.nneeds++;
 	}
 	v.needs = needs;
-	v.fine = advice_texts(rq, rs, oc->fine, oc->nfine);
+	v.fine = advice_texts(rq, rs, oc->fine, oc->nfine, v.book_href);
 	sb_reset(title);
 	sb_reset(text);
 	if (oc->nadvice == 0 || (!oc->heavy && !oc->nneeds))

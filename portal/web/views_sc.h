@@ -73,6 +73,8 @@ struct sc_bad_code_view {
 /* A piece of advice, or another titled text of the content. */
 struct sc_text {
 	const char *title, *text; /* content texts */
+	const char *link_href;    /* a text that points somewhere: its link, or NULL */
+	const char *link_label;
 };
 struct sc_texts {
 	const struct sc_text *items;
@@ -95,6 +97,7 @@ struct sc_need_view {
 	struct c_results options; /* 0 to 2 */
 	const char *search_href;  /* more of this in the search, or NULL */
 	struct sc_texts more;     /* the other advice of this need */
+	bool safety;              /* Veilig Thuis: always first, marked */
 };
 
 #define SC_MAX_STEPS 3

@@ -375,12 +375,48 @@ struct options {
 	size_t nshown, maxshown;
 };
 
+/* How many services per term are looked at: the nearest of each. */
+#define NEED_CANDIDATES 16
+
+/* A service found for a need: how many of its terms found it. */
+struct candidate {
+	const struct catalog_hit *hit;
+	int terms;    /* the need's terms it was found for */
+	size_t first; /* the first of them (the most specific come first) */
+	size_t place; /* its place in that term's list (nearest first) */
+	bool taken;
+};
+
+static bool candidate_before(const struct candidate *a, const struct candidate *b)
+{
+	if (a->terms != b->terms)
+		return a->terms > b->terms;
+	if (a->first != b->first)
+		return a->first < b->first;
+	return a->place < b->place;
+}
+
+static bool shown_before(const struct options *o, const char *id)
+{
+	for (size_t s = 0; s < o->nshown; s++)
+		if (strcmp(o->shown[s], id) == 0)
+			return true;
+	return false;
+}
+
+/* Up to max options of a need: services that several of its terms find
+ * first (a "maatje" is both company and support), then by the order of
+ * the terms, then nearest first; a service shown for a heavier need only
+ * when nothing else is found. */
 static size_t need_options(struct request *rq, const struct sc_need *nd, const struct point *near,
                            struct options *o, size_t max, struct catalog_hit *out)
 {
-	size_t k = 0;
-	const struct catalog_hit *fallback = NULL;
-	for (size_t t = 0; t < nd->nterms && k < max && o->nparts < o->maxparts; t++) {
+	size_t nc = 0;
+	struct candidate *c =
+	    arena_alloc(&rq->arena, (nd->nterms * NEED_CANDIDATES + 1) * sizeof(*c));
+	if (!c)
+		return 0;
+	for (size_t t = 0; t < nd->nterms && o->nparts < o->maxparts; t++) {
 		struct catalog_filter f;
 		memset(&f, 0, sizeof(f));
 		if (strncmp(nd->terms[t], "mz-", 3) == 0)
@@ -389,30 +425,46 @@ static size_t need_options(struct request *rq, const struct sc_need *nd, const s
 			f.category = nd->terms[t];
 		f.near = *near;
 		f.lang = rq->lang->code;
-		f.limit = 4;
+		f.limit = NEED_CANDIDATES;
 		f.now = clock_now();
 		f.respite_notice_max = -1;
 		struct catalog_result *r = &o->parts[o->nparts];
 		if (!catalog_search(db_catalog(rq->app), &f, r))
 			continue;
 		o->nparts++;
-		for (size_t h = 0; h < r->n && k < max; h++) {
-			bool dup = false;
-			for (size_t s = 0; s < o->nshown && !dup; s++)
-				dup = strcmp(o->shown[s], r->hits[h].id) == 0;
-			for (size_t s = 0; s < k && !dup; s++)
-				dup = strcmp(out[s].id, r->hits[h].id) == 0;
-			if (dup) {
-				if (!fallback)
-					fallback = &r->hits[h];
+		for (size_t h = 0; h < r->n && h < NEED_CANDIDATES; h++) {
+			size_t i = 0;
+			while (i < nc && strcmp(c[i].hit->id, r->hits[h].id) != 0)
+				i++;
+			if (i < nc) {
+				c[i].terms++;
 				continue;
 			}
-			out[k++] = r->hits[h];
+			c[nc++] = (struct candidate){
+			    .hit = &r->hits[h], .terms = 1, .first = t, .place = h};
 		}
 	}
-	/* only options a heavier need has already: show the nearest again */
-	if (k == 0 && fallback)
-		out[k++] = *fallback;
+	size_t k = 0;
+	while (k < max) {
+		struct candidate *best = NULL;
+		for (size_t i = 0; i < nc; i++)
+			if (!c[i].taken && !shown_before(o, c[i].hit->id) &&
+			    (!best || candidate_before(&c[i], best)))
+				best = &c[i];
+		if (!best)
+			break;
+		best->taken = true;
+		out[k++] = *best->hit;
+	}
+	/* only options a heavier need has already: show the best again */
+	if (k == 0) {
+		struct candidate *best = NULL;
+		for (size_t i = 0; i < nc; i++)
+			if (!best || candidate_before(&c[i], best))
+				best = &c[i];
+		if (best)
+			out[k++] = *best->hit;
+	}
 	for (size_t i = 0; i < k && o->nshown < o->maxshown; i++)
 		snprintf(o->shown[o->nshown++], 65, "%s", out[i].id);
 	return k;

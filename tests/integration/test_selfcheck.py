@@ -548,6 +548,9 @@ def test_combination_rule(server, binary, sanitizer):
         if want:
             check(titles[0] == "Niet alleen thuis" and "Praat met de wijkwijzer" in body,
                   f"{letters}: it is heavy: first, and the wijkwijzer: {titles}")
+            # an option found by both its terms (company and support) first: a maatje
+            first = needs_of(body)[0][3]
+            check("Een maatje voor een wandeling of een kop koffie" in first, "a maatje comes to the lonely resident")
 
 
 def test_all_fine_folds(server, binary, sanitizer):

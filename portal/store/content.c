@@ -679,6 +679,24 @@ enum content_result content_sc_advice(struct catalog *c, const char *id, const c
 	return title_text(st, ok, title, text);
 }
 
+enum content_result content_sc_advice_link(struct catalog *c, const char *id, struct sb *out)
+{
+	if (!id)
+		return CONTENT_MISSING;
+	sqlite3_stmt *st =
+	    store_stmt(catalog_store(c), "SELECT link FROM sc_advice WHERE id = ?1 AND link <> ''");
+	if (!st)
+		return CONTENT_ERROR;
+	bool ok = bind_text(st, 1, id);
+	enum content_result r = CONTENT_ERROR;
+	if (ok && next_row(st, &ok))
+		r = sb_puts(out, store_text(st, 0)) ? CONTENT_FOUND : CONTENT_ERROR;
+	else if (ok)
+		r = CONTENT_MISSING;
+	sqlite3_reset(st);
+	return r;
+}
+
 enum content_result content_sc_carer_result(struct catalog *c, int score, struct sb *title,
                                             struct sb *text)
 {

@@ -182,6 +182,9 @@ enum content_result content_sc_advice(struct catalog *c, const char *id, const c
                                       struct sb *title, struct sb *text);
 
 /* The carer's result for a burden score: appends its title and text. */
+/* The link kind of an advice ("zelfcheck-mantelzorg", "mantelzorg",
+ * "afspraak") into out; CONTENT_MISSING when it has none. */
+enum content_result content_sc_advice_link(struct catalog *c, const char *id, struct sb *out);
 enum content_result content_sc_carer_result(struct catalog *c, int score, struct sb *title,
                                             struct sb *text);
 

@@ -210,6 +210,7 @@ static const struct file_spec files[] = {
       {"level", K_ENUM, REQ, "veilig|eigen-kracht|netwerk|algemeen|collectief|wijkwijzer"},
       {"title", K_TEXT, REQ | TRANS, NULL},
       {"text", K_TEXT, REQ | TRANS, NULL},
+      {"link", K_ENUM, 0, "zelfcheck-mantelzorg|mantelzorg|afspraak"},
       END}},
     {"selfcheck/questions.csv",
      "sc_questions",
@@ -231,6 +232,17 @@ static const struct file_spec files[] = {
      {{"id", K_ID, REQ | UNIQ, NULL},
       {"question", K_REF, REQ, "sc_questions.id"},
       {"answers", K_LIST, REQ, "zelf|netwerk|niet|nee|soms|vaak|ja|weetniet"},
+      {"needs", K_TEXT, 0, NULL},
+      {"advice", K_REF, REQ, "sc_advice.id"},
+      {"weight", K_ENUM, REQ, "licht|zwaar"},
+      END}},
+    /* rules that fire on a combination of answers (README there) */
+    {"selfcheck/combinations.csv",
+     "sc_combinations",
+     true,
+     {{"id", K_ID, REQ | UNIQ, NULL},
+      {"conditions", K_TEXT, REQ, NULL},
+      {"question", K_REF, REQ, "sc_questions.id"},
       {"needs", K_TEXT, 0, NULL},
       {"advice", K_REF, REQ, "sc_advice.id"},
       {"weight", K_ENUM, REQ, "licht|zwaar"},
@@ -746,6 +758,25 @@ static const struct rule rules[] = {
      " SELECT line, item FROM split WHERE item <> '' AND item NOT IN (SELECT id FROM"
      " taxonomy_terms) ORDER BY line LIMIT 1",
      "rules.csv", "field needs: unknown taxonomy term"},
+    {"WITH RECURSIVE split(line, rest, item) AS (SELECT _line, needs || ';', '' FROM"
+     " sc_combinations WHERE needs IS NOT NULL UNION ALL SELECT line, substr(rest, instr(rest,"
+     " ';') + 1), substr(rest, 1, instr(rest, ';') - 1) FROM split WHERE rest <> '')"
+     " SELECT line, item FROM split WHERE item <> '' AND item NOT IN (SELECT id FROM"
+     " taxonomy_terms) ORDER BY line LIMIT 1",
+     "combinations.csv", "field needs: unknown taxonomy term"},
+    /* conditions: question=answer|answer;... with a question of questions.csv and
+     * answers of its answer set (or weetniet) */
+    {"WITH RECURSIVE split(line, rest, item) AS (SELECT _line, conditions || ';', '' FROM"
+     " sc_combinations UNION ALL SELECT line, substr(rest, instr(rest, ';') + 1), substr(rest,"
+     " 1, instr(rest, ';') - 1) FROM split WHERE rest <> ''),"
+     " cond(line, item, q, a) AS (SELECT line, item, substr(item, 1, instr(item, '=') - 1),"
+     " '|' || substr(item, instr(item, '=') + 1) || '|' FROM split WHERE item <> '')"
+     " SELECT c.line, c.item FROM cond c LEFT JOIN sc_questions q ON q.id = c.q WHERE q.id IS"
+     " NULL OR length(c.a) < 3 OR replace(replace(replace(replace(replace(replace(replace("
+     " replace(replace(c.a, '|zelf|', '|'), '|netwerk|', '|'), '|niet|', '|'), '|nee|', '|'),"
+     " '|soms|', '|'), '|vaak|', '|'), '|ja|', '|'), '|weetniet|', '|'), '|', '') <> ''"
+     " ORDER BY 1 LIMIT 1",
+     "combinations.csv", "field conditions: write question=answer|answer;..., not"},
     {"SELECT a._line, a.location_id FROM ap_locations a WHERE a.location_id NOT IN (SELECT "
      "link_id FROM attributes WHERE link_type = 'location' AND taxonomy_term_id = "
      "'lt-wijkwijzer') ORDER BY 1 LIMIT 1",

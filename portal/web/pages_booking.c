@@ -566,9 +566,11 @@ static void details_form(struct request *rq, struct response *rs, struct flow *f
 				v.errors[v.nerrors++] = all[i];
 	}
 	if (f->selfcheck) {
-		struct sb *sum = arena_sb(&rq->arena, 4096);
-		if (sum && selfcheck_summary(rq->app, f->selfcheck, sum))
-			v.summary = sb_str(sum);
+		/* the preview of what is shared: in words, in the reader's language */
+		struct sc_words *sw = arena_alloc(&rq->arena, sizeof(*sw));
+		if (sw &&
+		    selfcheck_answers_in_words(rq->app, f->selfcheck, NULL, &rq->arena, true, sw))
+			v.shared = sw;
 	}
 	if (!v.action || !v.csrf)
 		rs->body.failed = true;

@@ -13,6 +13,7 @@
 #include "web/handlers.h"
 #include "web/page.h"
 #include "web/pages_common.h"
+#include "domain/selfcheck.h"
 #include "net/route.h"
 #include "base/text.h"
 #include "web/templates.h"
@@ -135,9 +136,26 @@ void result_count(struct sb *o, const struct catalog_result *r)
 
 /* Reads the place part of a query: a postcode, or the browser's location.
  * Returns a localized problem, or NULL. */
+/* The postcode of the self-check (the sealed code of "zelfcheck=", as the
+ * advice's search and booking links carry it), when no place is given:
+ * so it carries on without showing in a URL. NULL: none. */
+static const char *selfcheck_place(struct request *rq)
+{
+	const char *code = params_get(&rq->query, "zelfcheck");
+	if (!code || params_get(&rq->query, "postcode") || params_get(&rq->query, "lat") ||
+	    params_get(&rq->query, "lon"))
+		return NULL;
+	char pc[8];
+	if (!selfcheck_code_postcode(rq->app, code, pc) || !*pc)
+		return NULL;
+	return arena_strdup(&rq->arena, pc);
+}
+
 const char *read_place(struct request *rq, struct point *p)
 {
 	const char *pc = params_get(&rq->query, "postcode");
+	if (!pc)
+		pc = selfcheck_place(rq);
 	switch (catalog_locate(db_catalog(rq->app), pc, params_get(&rq->query, "lat"),
 	                       params_get(&rq->query, "lon"), p)) {
 	case PLACE_MALFORMED:
@@ -167,6 +185,8 @@ const char *read_place(struct request *rq, struct point *p)
 
 struct place_view place_view(struct request *rq, const char *error)
 {
+	/* the self-check's postcode is used (read_place) but not filled in:
+	 * sent with the form it would show in the URL */
 	return (struct place_view){
 	    .postcode = params_get(&rq->query, "postcode"),
 	    .lat = params_get(&rq->query, "lat"),

@@ -226,7 +226,7 @@ void handle_api_service(struct request *rq, struct response *rs)
 			json_kv(o, "stadsdeel", pl[i].stadsdeel, true);
 			json_kv(o, "wijk", pl[i].wijk, true);
 			struct hours_period per[64];
-			size_t n = catalog_periods(c, id, pl[i].id, per, 64);
+			size_t n = catalog_periods(c, id, pl[i].id, per, 64, NULL);
 			sb_puts(o, ",\"schedule\":[");
 			for (size_t k = 0; k < n; k++)
 				sb_appendf(o,

@@ -87,7 +87,8 @@ struct content_service {
 	char *url;                                                              /* may be NULL */
 	char *organization_id, *organization_name;
 	char *organization_website, *organization_email; /* may be NULL */
-	bool free;                                       /* no cost option with an amount */
+	bool free;                                       /* it has cost options and all are 0.00 */
+	bool has_costs; /* it has cost options (else: ask what it costs) */
 };
 void content_service_free(struct content_service *s);
 

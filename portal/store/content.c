@@ -402,6 +402,16 @@ bool content_service_language_codes(struct catalog *c, const char *service_id,
 	    service_id, NULL, out);
 }
 
+bool content_service_schedule_notes(struct catalog *c, const char *service_id,
+                                    struct content_strings *out)
+{
+	/* each text once, in the order of the file */
+	return strings_of(c,
+	                  "SELECT description FROM schedules WHERE service_id = ?1 AND "
+	                  "description IS NOT NULL GROUP BY description ORDER BY min(_line)",
+	                  service_id, NULL, out);
+}
+
 void content_phones_free(struct content_phone *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

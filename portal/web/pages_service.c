@@ -82,7 +82,7 @@ void handle_service(struct request *rq, struct response *rs)
 	}
 	struct point near;
 	read_place(rq, &near);
-	struct content_strings none = {0}, langs = {0}, categories = {0}, targets = {0};
+	struct content_strings none = {0}, langs = {0}, categories = {0}, targets = {0}, when = {0};
 	struct service_view v = {
 	    .lang = rq->lang->code,
 	    .svc = &svc,
@@ -97,6 +97,7 @@ void handle_service(struct request *rq, struct response *rs)
 	    .langs = &none,
 	    .categories = &none,
 	    .targets = &none,
+	    .when = &none,
 	};
 	bool ok = page_link_buf(v.book_href, sizeof(v.book_href), rq, "/afspraak");
 	/* the search it came from: the query and the place stay in the URL,
@@ -173,6 +174,8 @@ void handle_service(struct request *rq, struct response *rs)
 		v.nphones = pv ? nphones : 0;
 	}
 
+	if (content_service_schedule_notes(c, id, &when))
+		v.when = &when;
 	if (content_service_language_names(c, id, &langs))
 		v.langs = &langs;
 	if (content_service_term_names(c, id, "categorie", &categories))
@@ -185,6 +188,7 @@ void handle_service(struct request *rq, struct response *rs)
 	else if (page_begin(rs, rq, C_(svc.name), 0) && tpl_service(&rs->body, &v))
 		page_end(rs, rq);
 
+	content_strings_free(&when);
 	content_strings_free(&langs);
 	content_strings_free(&categories);
 	content_strings_free(&targets);

@@ -122,6 +122,8 @@ struct service_view {
 	/* "Terug naar zoeken": the search it came from (q, postcode), as
 	   "?q=...&postcode=..." encoded, or "" */
 	const char *back;
+	/* the texts of its schedules: when it is given, what the times are for */
+	const struct content_strings *when;
 };
 
 #endif

@@ -391,6 +391,9 @@ def test_office_and_phone_hours(server, binary, sanitizer):
     check("Nu telefonisch bereikbaar" in page or "Bellen kan" in page, "the status speaks of calling")
     st, _, page = server.get("/nl/voorzieningen/wijkwijzer-inloop")
     check("<caption>Openingstijden</caption>" in page and ">gesloten<" in page, "a walk-in keeps its opening hours")
+    st, _, page = server.get("/nl/voorzieningen/estinea-weekendlogeren")
+    check("<h2>Tijden</h2>" in page and "van vrijdag 17:00 uur tot zondag 17:00 uur" in page,
+          "the times of a service without weekly hours are shown")
     st, _, body = server.get("/nl/voorzieningen?functie=mz-respijtzorg")
     item = [i for i in re.split(r'<li class="result">', body) if "logeerhuis-de-esch-logeren" in i][0]
     check("Kantoor" in item and "Nu gesloten" not in item, "the result list says office, not closed")

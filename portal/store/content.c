@@ -405,10 +405,12 @@ bool content_service_language_codes(struct catalog *c, const char *service_id,
 bool content_service_schedule_notes(struct catalog *c, const char *service_id,
                                     struct content_strings *out)
 {
-	/* each text once, in the order of the file */
+	/* each text once, in the order of the file; the weekly rows are in
+	   the table of hours */
 	return strings_of(c,
 	                  "SELECT description FROM schedules WHERE service_id = ?1 AND "
-	                  "description IS NOT NULL GROUP BY description ORDER BY min(_line)",
+	                  "freq IS NULL AND description IS NOT NULL GROUP BY description "
+	                  "ORDER BY min(_line)",
 	                  service_id, NULL, out);
 }
 

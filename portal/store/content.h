@@ -107,8 +107,8 @@ bool content_service_term_ids(struct catalog *c, const char *service_id,
  * names in name order, or their codes in code order. */
 bool content_service_language_names(struct catalog *c, const char *service_id,
                                     struct content_strings *out);
-/* The texts of a service's schedules ("Telefonisch bereikbaar", "Eén of
- * twee weekenden per maand ..."), each once, in the order of the file. */
+/* The texts of a service's schedules without weekly hours ("Eén of twee
+ * weekenden per maand ..."), each once, in the order of the file. */
 bool content_service_schedule_notes(struct catalog *c, const char *service_id,
                                     struct content_strings *out);
 bool content_service_language_codes(struct catalog *c, const char *service_id,

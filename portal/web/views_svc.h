@@ -122,7 +122,7 @@ struct service_view {
 	/* "Terug naar zoeken": the search it came from (q, postcode), as
 	   "?q=...&postcode=..." encoded, or "" */
 	const char *back;
-	/* the texts of its schedules: when it is given, what the times are for */
+	/* the texts of its schedules without weekly hours: when it is given */
 	const struct content_strings *when;
 };
 

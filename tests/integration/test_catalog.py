@@ -359,6 +359,11 @@ def test_costs_shown_right(server, binary, sanitizer):
     api = {s["id"]: s for s in json.loads(body)["services"]}
     wrong = [i for i in no_costs if i in api and api[i]["free"]]
     check(not wrong, f"no service without cost options is free: {wrong}")
+    unknown = sorted(i for i, x in api.items() if not x["costs_known"])
+    check(unknown == sorted(i for i in no_costs if i in api), f"the API says which costs are unknown: {unknown}")
+    st, _, body = server.get("/api/v1/services/carinova-respijtzorg-thuis")
+    one = json.loads(body)["service"]
+    check(one["free"] is False and one["costs_known"] is False, "and so does a service's own answer")
     check(api["sizt-vervangende-mantelzorg"]["free"] and not api["liberein-dagbesteding"]["free"],
           "free and paid services as before")
     st, _, body = server.get("/nl/voorzieningen?functie=mz-respijtzorg&kosten=gratis")

@@ -81,6 +81,9 @@ struct services_view {
 	const char *pager_query;
 	char all_href[32], book_href[32];
 	const char *all_text; /* "Bekijk alles wat er in Enschede is" */
+	/* the filters in use, each a link without it (c_filters.html) */
+	const struct c_link *labels;
+	size_t nlabels;
 };
 
 /* carer.html: GET /{lang}/mantelzorg */
@@ -95,6 +98,9 @@ struct carer_view {
 	const struct catalog_result *r;
 	struct c_results results;
 	char check_href[48]; /* the carer's self-check */
+	/* the finder's answers given, each a link without it (c_filters.html) */
+	const struct c_link *labels;
+	size_t nlabels;
 };
 
 /* kiosk_start.html: GET /kiosk/{terminal} */

@@ -94,6 +94,7 @@ struct service_place {
 	char distance[48];                    /* "1,2 km"; "": no distance */
 	struct tpl_html hours;                /* hours_text() */
 	size_t nperiods;                      /* 0: no table of opening hours */
+	int kind;                             /* enum hours_kind: what the times are for */
 	struct service_day days[7];           /* Monday first */
 	const struct content_strings *access; /* its accessibility (n 0: none) */
 };
@@ -118,6 +119,11 @@ struct service_view {
 	size_t nphones;
 	const struct content_strings *langs, *categories, *targets; /* n 0: none */
 	char book_href[32]; /* the appointment's first step */
+	/* "Terug naar zoeken": the search it came from (q, postcode), as
+	   "?q=...&postcode=..." encoded, or "" */
+	const char *back;
+	/* the texts of its schedules without weekly hours: when it is given */
+	const struct content_strings *when;
 };
 
 #endif

@@ -53,6 +53,9 @@ const struct route portal_routes[] = {
     {HM_GET, "/medewerker/export.csv", handle_staff_export, 0},
     {HM_GET, "/kiosk/{terminal}", handle_kiosk_start, 0},
     {HM_GET, "/kiosk/{terminal}/stop", handle_kiosk_stop, 0},
+    /* no form token: only the terminal's own browser (its SameSite=Strict
+       kiosk cookie) from our own pages (Origin) may call */
+    {HM_POST, "/kiosk/{terminal}/medewerker", handle_kiosk_call, ROUTE_NOINDEX},
     {HM_GET, "/kiosk/{terminal}/aanmelden", handle_kiosk_enrol_form, ROUTE_NOINDEX},
     {HM_POST, "/kiosk/{terminal}/aanmelden", handle_kiosk_enrol,
      ROUTE_FORM | ROUTE_WRITE | ROUTE_NOINDEX},

@@ -40,6 +40,14 @@
 /* The longest postcode field read (the input takes 12 characters). */
 #define POSTCODE_INPUT_MAX 32
 
+/* The quick exit on a kiosk: its Stop, which wipes the session, instead
+ * of a page of another site; NULL elsewhere. */
+static const char *kiosk_exit(struct request *rq)
+{
+	struct kiosk_terminal kt;
+	return request_kiosk(rq, &kt) ? arena_printf(&rq->arena, "/kiosk/%s/stop", kt.id) : NULL;
+}
+
 /* A seal that cannot be made (no randomness) fails the whole page: the
  * dispatcher answers 500 for a failed body. */
 static bool or_fail(struct response *rs, bool ok)
@@ -151,6 +159,7 @@ static void ask_question(struct request *rq, struct response *rs, const struct s
 	    .help = cur->help,
 	    .answers = links,
 	    .nanswers = nlinks,
+	    .exit_href = kiosk_exit(rq),
 	};
 	struct sb *url = arena_sb(&rq->arena, 512);
 	if (!or_fail(rs, url != NULL))
@@ -413,6 +422,7 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	    .needs = oc.nneeds > 0,
 	    .near = near.set,
 	    .heavy_domains = oc.nheavy_domains > 0,
+	    .exit_href = kiosk_exit(rq),
 	};
 	if (oc.safety)
 		v.safe = advice_group(rq, rs, &oc, "veilig");
@@ -472,6 +482,24 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		}
 		v.book_href = url_of(url, true);
 	}
+	/* the receipt: the first steps, safety first */
+	bool receipt = params_get(&rq->query, "bon") != NULL;
+	struct sc_text *steps = arena_alloc(&rq->arena, 3 * sizeof(*steps));
+	const struct sc_texts *groups[] = {&v.own, &v.network, &v.general, &v.collective};
+	for (size_t g = 0; steps && g < sizeof(groups) / sizeof(groups[0]); g++)
+		for (size_t i = 0; i < groups[g]->n && v.steps.n < 3; i++)
+			steps[v.steps.n++] = groups[g]->items[i];
+	v.steps.items = steps;
+	v.can_print = !terminal || kt.printer;
+	struct sb *back = arena_sb(&rq->arena, 512);
+	if (or_fail(rs, back != NULL)) {
+		page_link(back, rq, "/zelfcheck/uitslag?c=");
+		text_url_encode(back, code);
+		if (or_fail(rs, !sb_failed(back))) {
+			if (terminal && kt.printer)
+				v.receipt_href = arena_printf(&rq->arena, "%s&bon=1", sb_str(back));
+		}
+	}
 	/* take it with you */
 	struct sb *link = arena_sb(&rq->arena, 512), *qr = arena_sb(&rq->arena, 128 * 1024);
 	if (or_fail(rs, link && qr)) {
@@ -481,13 +509,23 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		/* the markup of page_qr (qr.html) */
 		if (or_fail(rs, !sb_failed(link) &&
 		                    page_qr(qr, rq, sb_str(link),
-		                            _("QR-code met de link naar uw advies"), NULL) &&
+		                            _("QR-code met de link naar uw advies"),
+		                            receipt ? _("Scan de code met uw telefoon. Dan ziet u "
+		                                        "uw hele advies.")
+		                                    : NULL) &&
 		                    !sb_failed(qr)))
 			v.qr = tpl_trusted_html(sb_str(qr));
 	}
-	if (or_fail(rs, v.book_href != NULL) && page_begin(rs, rq, _("Uw advies"), 0) &&
-	    tpl_selfcheck_result(&rs->body, &v))
+	if (receipt) {
+		if (or_fail(rs, back && !sb_failed(back)) &&
+		    page_begin(rs, rq, _("Uw advies"), PAGE_RECEIPT) &&
+		    tpl_selfcheck_receipt(&rs->body, &v) &&
+		    tpl_receipt_back(&rs->body, sb_str(back)))
+			page_end(rs, rq);
+	} else if (or_fail(rs, v.book_href != NULL) && page_begin(rs, rq, _("Uw advies"), 0) &&
+	           tpl_selfcheck_result(&rs->body, &v)) {
 		page_end(rs, rq);
+	}
 	free(items);
 	for (size_t i = 0; nb && oc.nneeds && i < nb->nparts; i++)
 		catalog_result_free(&nb->parts[i]);

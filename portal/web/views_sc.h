@@ -47,6 +47,7 @@ struct sc_question_view {
 	size_t nanswers;
 	enum sc_back back;
 	const char *back_href;
+	const char *exit_href; /* the quick exit on a kiosk (its Stop); NULL: elsewhere */
 };
 
 /* A row of the check-your-answers page. */
@@ -96,6 +97,12 @@ struct sc_result_view {
 	size_t ndomain_questions;
 	const char *book_href;
 	struct tpl_html qr;
+	const char *exit_href; /* the quick exit on a kiosk (its Stop); NULL: elsewhere */
+	/* the receipt (selfcheck_receipt.html, ?bon=1) */
+	const char
+	    *receipt_href;     /* "Printen" on a kiosk with a printer; NULL: the browser's print */
+	bool can_print;        /* no "Printen" on a kiosk without a printer */
+	struct sc_texts steps; /* the first few pieces of advice, for the receipt */
 };
 
 #endif

@@ -36,6 +36,8 @@ struct manage_view {
 	struct manage_facts facts;
 	struct manage_facts desk; /* in Dutch, for the desk (manage_desk.html) */
 	double lat, lon;          /* of the place, for the route */
+	bool kiosk;               /* an enrolled terminal: no calendar file, no map */
+	bool print;               /* "Printen": not on a kiosk without a printer */
 };
 
 /* manage_cancel.html: GET /{lang}/afspraak/{token}/annuleren */
@@ -96,6 +98,7 @@ struct service_place {
 	size_t nperiods;                      /* 0: no table of opening hours */
 	struct service_day days[7];           /* Monday first */
 	const struct content_strings *access; /* its accessibility (n 0: none) */
+	bool kiosk;                           /* an enrolled terminal: no map link */
 };
 
 /* A phone number with the digits a tel: link dials. */
@@ -118,6 +121,7 @@ struct service_view {
 	size_t nphones;
 	const struct content_strings *langs, *categories, *targets; /* n 0: none */
 	char book_href[32]; /* the appointment's first step */
+	bool kiosk;         /* an enrolled terminal: phone, e-mail, website as text */
 };
 
 #endif

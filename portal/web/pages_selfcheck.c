@@ -485,7 +485,12 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	/* the receipt: the first steps, safety first */
 	bool receipt = params_get(&rq->query, "bon") != NULL;
 	struct sc_text *steps = arena_alloc(&rq->arena, 3 * sizeof(*steps));
-	const struct sc_texts *groups[] = {&v.own, &v.network, &v.general, &v.collective};
+	/* a heavy result, and a carer's, starts with the help of others,
+	   not with what the person can do alone */
+	bool others = oc.heavy || path == SC_CARER;
+	const struct sc_texts *groups[] = {
+	    others ? &v.network : &v.own, others ? &v.general : &v.network,
+	    others ? &v.collective : &v.general, others ? &v.own : &v.collective};
 	for (size_t g = 0; steps && g < sizeof(groups) / sizeof(groups[0]); g++)
 		for (size_t i = 0; i < groups[g]->n && v.steps.n < 3; i++)
 			steps[v.steps.n++] = groups[g]->items[i];

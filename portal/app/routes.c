@@ -29,6 +29,8 @@ const struct route portal_routes[] = {
     {HM_GET, "/{lang}/zelfcheck", handle_selfcheck, 0},
     {HM_POST, "/{lang}/zelfcheck", handle_selfcheck_postcode, ROUTE_FORM},
     {HM_GET, "/{lang}/zelfcheck/uitslag", handle_selfcheck_result, ROUTE_HEAVY},
+    /* the same result on an 80 mm receipt (the kiosk's Printen) */
+    {HM_GET, "/{lang}/zelfcheck/bon", handle_selfcheck_result, ROUTE_HEAVY},
     {HM_GET, "/{lang}/afspraak", handle_booking, 0},
     {HM_POST, "/{lang}/afspraak/gegevens", handle_booking_details, ROUTE_FORM},
     {HM_POST, "/{lang}/afspraak/bevestigen", handle_booking_confirm,

@@ -8,6 +8,9 @@
  * minute (rate.h); more are answered {"type":"error","code":
  * "too_many_subscriptions"} and not computed. kiosk_reset is accepted
  * only on a session that said kiosk_hello ("not_a_kiosk_session").
+ * staff_hello is accepted only with a valid staff session cookie in the
+ * handshake ("not_staff"); such a session then gets the staff_call
+ * notices of its location (live_staff_call).
  *
  * Threads: the sessions, their queues and the fan-outs belong to the loop
  * thread. A complete message goes to a reader (worker.h) with a copy of

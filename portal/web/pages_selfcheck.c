@@ -483,7 +483,7 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		v.book_href = url_of(url, true);
 	}
 	/* the receipt: the first steps, safety first */
-	bool receipt = params_get(&rq->query, "bon") != NULL;
+	bool receipt = rq->route && strcmp(rq->route->pattern, "/{lang}/zelfcheck/bon") == 0;
 	struct sc_text *steps = arena_alloc(&rq->arena, 3 * sizeof(*steps));
 	/* a heavy result, and a carer's, starts with the help of others,
 	   not with what the person can do alone */
@@ -502,7 +502,9 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		text_url_encode(back, code);
 		if (or_fail(rs, !sb_failed(back))) {
 			if (terminal && kt.printer)
-				v.receipt_href = arena_printf(&rq->arena, "%s&bon=1", sb_str(back));
+				v.receipt_href =
+				    arena_printf(&rq->arena, "/%s/zelfcheck/bon?c=%s",
+				                 rq->lang->code, strchr(sb_str(back), '=') + 1);
 		}
 	}
 	/* take it with you */

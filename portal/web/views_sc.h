@@ -98,7 +98,7 @@ struct sc_result_view {
 	const char *book_href;
 	struct tpl_html qr;
 	const char *exit_href; /* the quick exit on a kiosk (its Stop); NULL: elsewhere */
-	/* the receipt (selfcheck_receipt.html, ?bon=1) */
+	/* the receipt (selfcheck_receipt.html, GET /{lang}/zelfcheck/bon?c=) */
 	const char
 	    *receipt_href;     /* "Printen" on a kiosk with a printer; NULL: the browser's print */
 	bool can_print;        /* no "Printen" on a kiosk without a printer */

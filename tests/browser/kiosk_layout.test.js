@@ -12,7 +12,7 @@ const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { startServer, launch, enrol, artifact, axe, day, ROOT, NOW } = require('./harness');
 
-let server, browser, manageUrl, adviceUrl;
+let server, browser, manageUrl, adviceUrl, serviceUrl;
 
 const LETTERS = {
 	'Dat lukt me zelf': 'z', 'Dat lukt met hulp van mensen om me heen': 'n', 'Dat lukt niet of moeilijk': 'x',
@@ -63,6 +63,12 @@ test.before(async () => {
 	browser = await launch();
 	manageUrl = await bookAppointment();
 	adviceUrl = await heavyCarerResult();
+	// a service with a website, e-mail or phone (the kiosk shows them as text)
+	const search = await getText('/nl/voorzieningen?q=koffie');
+	for (const m of search.matchAll(/href="(\/nl\/voorzieningen\/[^"?]+)"/g)) {
+		const page = await getText(m[1]);
+		if (/href="(https?:|mailto:|tel:)/.test(page)) { serviceUrl = m[1]; break; }
+	}
 });
 
 test.after(async () => {
@@ -274,9 +280,50 @@ test('Roep een medewerker: the staff agenda of the wijkwijzer hears it live; the
 	assert.strictEqual(await staff.locator('[data-staff-calls]').getAttribute('aria-live'), 'assertive');
 	await staff.screenshot({ path: artifact('kiosk-call-staff-agenda.png') });
 	assert.deepStrictEqual(await axe(staff), [], 'the agenda with a notice passes axe');
+	// the agenda with its notice on a phone and in Arabic (the notice is
+	// live, so it is added again after the page is loaded)
+	for (const [lang, width, height] of [['nl', 390, 844], ['ar', 390, 844], ['ar', 1280, 800]]) {
+		await staff.setViewportSize({ width, height });
+		await staff.goto(server.base + `/${lang}/medewerker/agenda`);
+		await staff.waitForFunction(() => document.querySelector('[data-staff-calls]').dataset.ready === '1');
+		await staff.evaluate(() => {
+			const box = document.querySelector('[data-staff-calls]');
+			const li = document.createElement('li');
+			li.textContent = box.dataset.template.replace('%1$s', '09:00').replace('%2$s', 'demo');
+			box.querySelector('ul').appendChild(li);
+			box.classList.add('has-calls');
+		});
+		await staff.screenshot({ path: artifact(`kiosk-call-staff-agenda-${width}-${lang}.png`) });
+		assert.deepStrictEqual(await axe(staff), [], `agenda ${width} ${lang}`);
+	}
 	assert.deepStrictEqual(errors, []);
 	await context.close();
 	await staffContext.close();
+});
+
+test('Roep een medewerker without JavaScript: a confirmation page with Terug, in Arabic too', { timeout: 60000 }, async () => {
+	for (const lang of ['nl', 'ar']) {
+		const context = await browser.newContext({ viewport: { width: 1080, height: 1920 }, hasTouch: true, javaScriptEnabled: false });
+		const page = await context.newPage();
+		await enrol(server, page, lang === 'nl' ? 'test' : 'roombeek-1');
+		const from = `/${lang}/voorzieningen?q=koffie`;
+		await page.goto(server.base + from);
+		await Promise.all([page.waitForURL(/\/medewerker$/), page.locator('.call-staff').click()]);
+		assert.strictEqual(await page.locator('h1').innerText(), 'Er komt iemand naar u toe');
+		assert.strictEqual(await page.getAttribute('html', 'dir'), lang === 'ar' ? 'rtl' : 'ltr');
+		assert.ok(await page.locator('.kiosk-bar .kiosk-stop').isVisible(), 'Stoppen on the confirmation');
+		await page.screenshot({ path: artifact(`kiosk-call-staff-nojs-${lang}.png`) });
+		await Promise.all([page.waitForURL((u) => u.pathname + u.search === from), page.locator('main a.button:has-text("Terug")').click()]);
+		await context.close();
+	}
+	// axe needs JavaScript: the same page reached by a plain form submit
+	// (which app.js does not intercept), in Arabic
+	const { context, page } = await kioskPage(1080, 1920, 'demo');
+	await page.goto(server.base + '/ar/voorzieningen?q=koffie');
+	await Promise.all([page.waitForURL(/\/medewerker$/), page.evaluate(() => document.querySelector('[data-call-staff]').submit())]);
+	assert.match(await page.locator('h1').innerText(), /Er komt iemand naar u toe/);
+	assert.deepStrictEqual(await axe(page), [], 'the confirmation passes axe');
+	await context.close();
 });
 
 const VIEWPORTS = [['phone', 390, 844], ['desktop', 1280, 800], ['kiosk', 1080, 1920]];
@@ -288,7 +335,8 @@ for (const lang of ['nl', 'ar']) {
 			const page = await context.newPage();
 			if (kiosk) await enrol(server, page);
 			const q = (await firstQuestion()).replace('/nl/', `/${lang}/`);
-			const pages = [['question', q], ['results', `/${lang}/voorzieningen?q=koffie`], ['advice', adviceUrl.replace('/nl/', `/${lang}/`)],
+			const pages = [['question', q], ['results', `/${lang}/voorzieningen?q=koffie`], ['service', serviceUrl.replace('/nl/', `/${lang}/`)],
+				['advice', adviceUrl.replace('/nl/', `/${lang}/`)],
 				['appointment', manageUrl.replace('/nl/', `/${lang}/`)]];
 			if (kiosk) pages.unshift(['start', `/kiosk/demo?lang=${lang}`]);
 			for (const [what, url] of pages) {

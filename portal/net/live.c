@@ -232,6 +232,7 @@ static void message_done(struct app *app, struct job *base)
 	}
 	sb_free(&j->reply);
 	sb_free(&j->copy.in);
+	explicit_bzero(j->copy.staff_token, sizeof(j->copy.staff_token));
 	free(j->msg);
 	free(j);
 }
@@ -259,6 +260,7 @@ static bool submit_message(struct live_session *s, char *msg, size_t len)
 	j->len = len;
 	if (!worker_submit(POOL_READ, &j->base)) {
 		free(msg);
+		explicit_bzero(j->copy.staff_token, sizeof(j->copy.staff_token));
 		free(j);
 		/* busy: say so, keep the connection */
 		static const char busy[] = "{\"type\":\"error\",\"code\":\"busy\"}";
@@ -545,6 +547,7 @@ int live_upgrade_refusal(struct lws *wsi)
 
 static void session_free(struct live_session *s)
 {
+	explicit_bzero(s->staff_token, sizeof(s->staff_token));
 	while (s->qcount) {
 		msg_release(s->queue[s->qhead]);
 		s->qhead = (s->qhead + 1) % LIVE_MAX_QUEUE;

@@ -32,6 +32,24 @@ document.querySelectorAll('.use-location').forEach(function (button) {
 var summary = document.querySelector('.error-summary');
 if (summary) summary.focus();
 
+/* A receipt (?bon=1) prints itself once it has loaded (on a kiosk
+   Chromium's --kiosk-printing sends it to the receipt printer without a
+   dialog) and then goes back to the page it came from, where the kiosk
+   bar and Stoppen are. Without JavaScript its "Terug" button does that. */
+(function () {
+	var slip = document.querySelector('[data-autoprint]');
+	if (!slip) return;
+	function printAndBack() {
+		window.print();
+		var back = slip.dataset.back;
+		var from = document.referrer && document.referrer.indexOf(location.origin + '/') === 0;
+		if (from && history.length > 1) history.back();
+		else if (back) location.replace(back);
+	}
+	if (document.readyState === 'complete') setTimeout(printAndBack, 0);
+	else window.addEventListener('load', function () { setTimeout(printAndBack, 0); });
+})();
+
 /* Print buttons: only useful with JavaScript, so hidden without it. */
 document.querySelectorAll('[data-print]').forEach(function (b) {
 	b.hidden = false;
@@ -115,6 +133,33 @@ document.querySelectorAll('[data-quick-exit]').forEach(function (a) {
 	connect();
 })();
 
+/* Staff agenda: a kiosk of this wijkwijzer calls for staff. The staff
+   session (its cookie) is checked by the server on staff_hello; a call
+   arrives as {"type":"staff_call","terminal":ID,"time":"HH:MM"} and is
+   added on top of the notice list, which is an aria-live region. */
+(function () {
+	var box = document.querySelector('[data-staff-calls]');
+	if (!box || !('WebSocket' in window)) return;
+	var list = box.querySelector('ul');
+	function connect() {
+		var ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws', 'wijkwijzer.v1');
+		ws.onopen = function () { ws.send(JSON.stringify({ type: 'staff_hello' })); };
+		ws.onmessage = function (ev) {
+			var msg;
+			try { msg = JSON.parse(ev.data); } catch (e) { return; }
+			if (msg.type === 'staff_ready') box.dataset.ready = '1';
+			if (msg.type !== 'staff_call') return;
+			var li = document.createElement('li');
+			li.textContent = box.dataset.template.replace('%1$s', msg.time).replace('%2$s', msg.terminal);
+			list.insertBefore(li, list.firstChild);
+			while (list.children.length > 5) list.removeChild(list.lastChild);
+			box.classList.add('has-calls');
+		};
+		ws.onclose = function () { delete box.dataset.ready; setTimeout(connect, 5000); };
+	}
+	connect();
+})();
+
 /* ---- kiosk mode ---------------------------------------------------------
    Only on touch terminals (the server adds .kiosk-bar). The terminal's
    settings and all texts come from data attributes, already translated. */
@@ -193,6 +238,28 @@ var stopReading = (function () {
 			sessionStorage.setItem(name, on ? '1' : '0');
 		});
 	});
+
+	/* "Roep een medewerker": sent in the background; the status line
+	   says someone is coming (also when called a moment ago, 429) */
+	var call = bar.querySelector('[data-call-staff]');
+	var callStatus = bar.querySelector('.kiosk-call-status');
+	if (call && window.fetch) {
+		call.addEventListener('submit', function (e) {
+			e.preventDefault();
+			var button = call.querySelector('button');
+			button.disabled = true;
+			fetch(call.action, { method: 'POST', credentials: 'same-origin', cache: 'no-store',
+				body: new URLSearchParams(new FormData(call)) }).then(function (r) {
+				var ok = r.status === 200 || r.status === 429;
+				callStatus.textContent = ok ? call.dataset.sent : call.dataset.failed;
+				callStatus.classList.toggle('sent', ok);
+				setTimeout(function () { button.disabled = false; }, ok ? 60000 : 3000);
+			}, function () {
+				callStatus.textContent = call.dataset.failed;
+				button.disabled = false;
+			});
+		});
+	}
 
 	/* the session on the server */
 	var ws = null, resetAck = null;

@@ -141,6 +141,7 @@ struct c_kiosk_bar {
 	bool printer;
 	bool read_aloud; /* espeak-ng speaks the page's language */
 	char stop_href[96];
+	const char *back; /* this page: where a call for staff returns without JavaScript */
 };
 
 #endif

@@ -4,11 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/app.h"
+#include "base/clock.h"
 #include "base/crypto.h"
 #include "domain/terminals.h"
 #include "net/csrf.h"
+#include "net/live.h"
 #include "web/handlers.h"
 #include "web/page.h"
 #include "base/rate.h"
@@ -85,6 +88,74 @@ void handle_kiosk_stop(struct request *rq, struct response *rs)
 	response_redirect(rs, 303, url);
 	response_header(rs, "Clear-Site-Data", "\"cache\", \"storage\"");
 	rs->cache_control = "no-store";
+}
+
+/* "Roep een medewerker": the terminal's wijkwijzer hears it live on its
+ * staff agenda (live.c). Once a minute per terminal; a second call in
+ * that minute says that someone is already coming. app.js sends it in the
+ * background and reads the status (200 or 429); without JavaScript the
+ * answer is a page with the way back. */
+#define CALL_WINDOW_S 60
+
+static bool safe_back(const char *back)
+{
+	/* a path of this site only: never another host */
+	return back && back[0] == '/' && back[1] != '/' && back[1] != '\\' && !strchr(back, '\\') &&
+	       strlen(back) < 2048 && text_utf8_valid(back, strlen(back));
+}
+
+void handle_kiosk_call(struct request *rq, struct response *rs)
+{
+	struct kiosk_terminal t, mine;
+	rs->cache_control = "no-store";
+	if (!kiosk_find(rq->app, route_param(rq, 0), &t)) {
+		http_not_found(rq, rs);
+		return;
+	}
+	if (!request_kiosk(rq, &mine) || strcmp(mine.id, t.id) != 0 || !csrf_same_origin(rq)) {
+		page_error(rq, rs, 403, "terminal_not_enrolled",
+		           _("Een medewerker roepen kan op de zuil in de wijkwijzer."));
+		return;
+	}
+	/* the form holds one field, the way back; the language is the
+	   page's, from the way back */
+	const char *back = NULL;
+	if (rq->body.len &&
+	    params_parse_urlencoded(&rq->form, sb_str(&rq->body), rq->body.len) == PARAMS_OK)
+		back = params_get(&rq->form, "terug");
+	const char *url = safe_back(back) ? arena_strdup(&rq->arena, back) : NULL;
+	if (!url)
+		url = arena_printf(&rq->arena, "/kiosk/%s", t.id);
+	if (!url) {
+		rs->body.failed = true; /* a 500 in server.c */
+		return;
+	}
+	if (url[0] == '/' && strlen(url) >= 3 &&
+	    (url[3] == '/' || url[3] == '\0' || url[3] == '?')) {
+		char code[3] = {url[1], url[2], '\0'};
+		if (i18n_find(code))
+			rq->lang = i18n_find(code);
+	}
+	if (!rq->lang)
+		rq->lang = i18n_default();
+	i18n_use(rq->lang);
+	time_t now = clock_now();
+	/* counted first, so two calls at once send one notice */
+	bool again = rate_count("call_staff", t.id, CALL_WINDOW_S, true, now) > 1;
+	if (!again) {
+		struct tm tm;
+		char hhmm[8] = "";
+		if (localtime_r(&now, &tm))
+			strftime(hhmm, sizeof(hhmm), "%H:%M", &tm);
+		live_staff_call(rq->app, t.location, t.id, hhmm);
+	} else {
+		rs->status = 429;
+		response_header(rs, "Retry-After", "60");
+	}
+	const struct kiosk_called_view v = {.back = url, .again = again};
+	if (page_begin(rs, rq, _("Er komt iemand naar u toe"), 0) &&
+	    tpl_kiosk_called(&rs->body, &v))
+		page_end(rs, rq);
 }
 
 /* ---- enrolment, in the terminal's browser -------------------------------- */

@@ -193,6 +193,7 @@ struct place_view place_view(struct request *rq, const char *error)
 	    .lat = params_get(&rq->query, "lat"),
 	    .lon = params_get(&rq->query, "lon"),
 	    .error = error,
+	    .kiosk = rq->kiosk,
 	};
 }
 

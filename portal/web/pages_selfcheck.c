@@ -40,6 +40,14 @@
 /* The longest postcode field read (the input takes 12 characters). */
 #define POSTCODE_INPUT_MAX 32
 
+/* The quick exit on a kiosk: its Stop, which wipes the session, instead
+ * of a page of another site; NULL elsewhere. */
+static const char *kiosk_exit(struct request *rq)
+{
+	struct kiosk_terminal kt;
+	return request_kiosk(rq, &kt) ? arena_printf(&rq->arena, "/kiosk/%s/stop", kt.id) : NULL;
+}
+
 /* A seal that cannot be made (no randomness) fails the whole page: the
  * dispatcher answers 500 for a failed body. */
 static bool or_fail(struct response *rs, bool ok)
@@ -151,6 +159,7 @@ static void ask_question(struct request *rq, struct response *rs, const struct s
 	    .help = cur->help,
 	    .answers = links,
 	    .nanswers = nlinks,
+	    .exit_href = kiosk_exit(rq),
 	};
 	struct sb *url = arena_sb(&rq->arena, 512);
 	if (!or_fail(rs, url != NULL))
@@ -535,6 +544,7 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	    .minor = oc->skipped + oc->unknown,
 	    .near = near.set,
 	    .heavy_domains = oc->nheavy_domains > 0,
+	    .exit_href = kiosk_exit(rq),
 	};
 	struct sb *title = arena_sb(&rq->arena, SB_DEFAULT_LIMIT);
 	/* a content text: as long as a page may be */
@@ -625,6 +635,24 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		}
 		v.book_href = url_of(url, true);
 	}
+	/* the receipt: the summary's steps (safety first) and the first
+	   place of each need, at most three */
+	bool receipt = rq->route && strcmp(rq->route->pattern, "/{lang}/zelfcheck/bon") == 0;
+	for (size_t i = 0; i < v.nneeds && v.nplaces < SC_RECEIPT_PLACES; i++)
+		if (v.needs[i].options.n)
+			v.places[v.nplaces++] = v.needs[i].options.items[0];
+	v.can_print = !terminal || kt.printer;
+	struct sb *back = arena_sb(&rq->arena, 512);
+	if (or_fail(rs, back != NULL)) {
+		page_link(back, rq, "/zelfcheck/uitslag?c=");
+		text_url_encode(back, code);
+		if (or_fail(rs, !sb_failed(back))) {
+			if (terminal && kt.printer)
+				v.receipt_href =
+				    arena_printf(&rq->arena, "/%s/zelfcheck/bon?c=%s",
+				                 rq->lang->code, strchr(sb_str(back), '=') + 1);
+		}
+	}
 	/* take it with you */
 	struct sb *link = arena_sb(&rq->arena, 512), *qr = arena_sb(&rq->arena, 128 * 1024);
 	if (or_fail(rs, link && qr)) {
@@ -634,13 +662,23 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		/* the markup of page_qr (qr.html) */
 		if (or_fail(rs, !sb_failed(link) &&
 		                    page_qr(qr, rq, sb_str(link),
-		                            _("QR-code met de link naar uw advies"), NULL) &&
+		                            _("QR-code met de link naar uw advies"),
+		                            receipt ? _("Scan de code met uw telefoon. Dan ziet u "
+		                                        "uw hele advies.")
+		                                    : NULL) &&
 		                    !sb_failed(qr)))
 			v.qr = tpl_trusted_html(sb_str(qr));
 	}
-	if (or_fail(rs, v.book_href != NULL) && page_begin(rs, rq, _("Uw advies"), 0) &&
-	    tpl_selfcheck_result(&rs->body, &v))
+	if (receipt) {
+		if (or_fail(rs, back && !sb_failed(back)) &&
+		    page_begin(rs, rq, _("Uw advies"), PAGE_RECEIPT) &&
+		    tpl_selfcheck_receipt(&rs->body, &v) &&
+		    tpl_receipt_back(&rs->body, sb_str(back)))
+			page_end(rs, rq);
+	} else if (or_fail(rs, v.book_href != NULL) && page_begin(rs, rq, _("Uw advies"), 0) &&
+	           tpl_selfcheck_result(&rs->body, &v)) {
 		page_end(rs, rq);
+	}
 	for (size_t i = 0; i < oc->nraised; i++)
 		free(items[i]);
 	for (size_t i = 0; i < opt.nparts; i++)

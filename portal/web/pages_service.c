@@ -98,6 +98,7 @@ void handle_service(struct request *rq, struct response *rs)
 	    .categories = &none,
 	    .targets = &none,
 	    .when = &none,
+	    .kiosk = rq->kiosk,
 	};
 	bool ok = page_link_buf(v.book_href, sizeof(v.book_href), rq, "/afspraak");
 	/* the search it came from: the query and the place stay in the URL,
@@ -129,6 +130,7 @@ void handle_service(struct request *rq, struct response *rs)
 	for (size_t i = 0; ok && i < n; i++) {
 		struct service_place *sp = &places[i];
 		sp->place = &rows[i];
+		sp->kiosk = rq->kiosk;
 		sp->access = &access[i];
 		if (rows[i].has_distance) {
 			struct sb *d = arena_sb(&rq->arena, 0);

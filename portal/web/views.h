@@ -57,6 +57,7 @@ struct qr_view {
 struct place_view {
 	const char *postcode, *lat, *lon;
 	const char *error; /* NULL: none */
+	bool kiosk;        /* an enrolled terminal: no "Gebruik mijn locatie" */
 };
 
 /* services.html: GET /{lang}/voorzieningen */
@@ -107,6 +108,12 @@ struct carer_view {
 struct kiosk_start_view {
 	const struct i18n_lang *lang;
 	const char *terminal, *postcode, *location;
+};
+
+/* kiosk_called.html: POST /kiosk/{terminal}/medewerker without JavaScript */
+struct kiosk_called_view {
+	const char *back; /* the page the call came from */
+	bool again;       /* called a moment ago: not sent again */
 };
 
 /* kiosk_enrol.html: GET /kiosk/{terminal}/aanmelden */

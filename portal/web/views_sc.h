@@ -47,6 +47,7 @@ struct sc_question_view {
 	size_t nanswers;
 	enum sc_back back;
 	const char *back_href;
+	const char *exit_href; /* the quick exit on a kiosk (its Stop); NULL: elsewhere */
 };
 
 /* A row of the check-your-answers page. */
@@ -100,7 +101,8 @@ struct sc_need_view {
 	bool safety;              /* Veilig Thuis: always first, marked */
 };
 
-#define SC_MAX_STEPS 3
+#define SC_MAX_STEPS      3
+#define SC_RECEIPT_PLACES 3
 
 /* selfcheck_result.html: GET /{lang}/zelfcheck/uitslag, the advice: a
  * summary first (at most three next steps and the booking button), then
@@ -123,6 +125,13 @@ struct sc_result_view {
 	size_t ndomain_questions;
 	const char *book_href;
 	struct tpl_html qr;
+	const char *exit_href; /* the quick exit on a kiosk (its Stop); NULL: elsewhere */
+	/* the receipt (selfcheck_receipt.html, GET /{lang}/zelfcheck/bon?c=) */
+	const char
+	    *receipt_href; /* "Printen" on a kiosk with a printer; NULL: the browser's print */
+	bool can_print;    /* no "Printen" on a kiosk without a printer */
+	struct c_result places[SC_RECEIPT_PLACES]; /* the first option of each need */
+	size_t nplaces;
 };
 
 #endif

@@ -36,6 +36,8 @@ struct manage_view {
 	struct manage_facts facts;
 	struct manage_facts desk; /* in Dutch, for the desk (manage_desk.html) */
 	double lat, lon;          /* of the place, for the route */
+	bool kiosk;               /* an enrolled terminal: no calendar file, no map */
+	bool print;               /* "Printen": not on a kiosk without a printer */
 };
 
 /* manage_cancel.html: GET /{lang}/afspraak/{token}/annuleren */
@@ -97,6 +99,7 @@ struct service_place {
 	int kind;                             /* enum hours_kind: what the times are for */
 	struct service_day days[7];           /* Monday first */
 	const struct content_strings *access; /* its accessibility (n 0: none) */
+	bool kiosk;                           /* an enrolled terminal: no map link */
 };
 
 /* A phone number with the digits a tel: link dials. */
@@ -124,6 +127,7 @@ struct service_view {
 	const char *back;
 	/* the texts of its schedules without weekly hours: when it is given */
 	const struct content_strings *when;
+	bool kiosk; /* an enrolled terminal: phone, e-mail, website as text */
 };
 
 #endif

@@ -84,7 +84,7 @@ def test_import_validation(server, binary, sanitizer):
          r"combinations\.csv:\d+: field conditions: write question=answer"),
         ("selfcheck/combinations.csv", "vervoer=niet;", "bestaat-niet=niet;",
          r"combinations\.csv:\d+: field conditions"),
-        ("selfcheck/combinations.csv", "cat-ontmoeting;", "cat-bestaat-niet;",
+        ("selfcheck/combinations.csv", "cat-begeleiding;", "cat-bestaat-niet;",
          r"combinations\.csv:\d+: field needs: unknown taxonomy term"),
         ("selfcheck/advice.csv", ",zelfcheck-mantelzorg\n", ",ergens-heen\n", r"advice\.csv:\d+: field link"),
         ("catalog/x_respite.csv", ",gemeente", ",de-buren", r"x_respite\.csv:\d+: field payer"),

@@ -40,8 +40,16 @@ async function open(mode) {
 	return { context, page, errors };
 }
 
+async function closeKeyboard(page) {
+	const done = page.locator('.osk:not([hidden]) .done');
+	if (await done.count()) await done.tap();
+}
+
 // Taps on touch screens, clicks elsewhere, and waits for the page it opens.
+// On the kiosk the on-screen keyboard opens for a field; a resident taps
+// "Klaar" before tapping what it covers.
 async function press(page, mode, locator) {
+	await closeKeyboard(page);
 	await locator.scrollIntoViewIfNeeded();
 	await Promise.all([page.waitForNavigation({ waitUntil: 'load' }),
 		mode.touch ? locator.tap() : locator.click()]);
@@ -156,6 +164,7 @@ for (const mode of MODES) {
 			try {
 				await page.goto(`${server.base}/${lang}/mantelzorg`);
 				await page.fill('#f-postcode', '7511');
+				await closeKeyboard(page);
 				const dementia = page.locator('#r-voor-1');
 				await dementia.scrollIntoViewIfNeeded();
 				await (mode.touch ? page.locator('label[for="r-voor-1"]').tap() : dementia.check());

@@ -10,6 +10,7 @@
 #include "base/crypto.h"
 #include "store/store.h"
 #include "base/text.h"
+#include "base/i18n.h"
 
 bool selfcheck_path_valid(char path)
 {
@@ -428,5 +429,87 @@ bool selfcheck_summary(struct app *app, const char *code, struct sb *out)
 	if (path == SC_CARER && selfcheck_evaluate(app, path, answers, &oc))
 		sb_appendf(out, "Belasting mantelzorg: %d van 10.\n", oc.burden);
 	selfcheck_questions_free(q, n);
+	return !sb_failed(out);
+}
+
+bool selfcheck_summary_stored(struct app *app, const char *code, struct sb *out)
+{
+	char path, answers[SC_MAX_QUESTIONS + 1], pc[16];
+	if (!selfcheck_code_parse(app, code, &path, answers, sizeof(answers), pc, sizeof(pc)) ||
+	    !selfcheck_summary(app, code, out))
+		return false;
+	return sb_appendf(out, SC_STORED_MARK "%c%s]", path, answers);
+}
+
+size_t selfcheck_stored_text_len(const char *stored)
+{
+	const char *m = stored ? strstr(stored, SC_STORED_MARK) : NULL;
+	size_t n = stored ? (m ? (size_t)(m - stored) : strlen(stored)) : 0;
+	while (n && (stored[n - 1] == '\n' || stored[n - 1] == ' '))
+		n--;
+	return n;
+}
+
+/* An answer in words (the same words as templates/selfcheck_answer.html). */
+static const char *answer_words(char a, bool other)
+{
+	switch (a) {
+	case SC_ZELF:
+		return other ? _("Dat lukt hem of haar zelf") : _("Dat lukt me zelf");
+	case SC_NETWERK:
+		return other ? _("Dat lukt met hulp van mensen om hem of haar heen")
+		             : _("Dat lukt met hulp van mensen om me heen");
+	case SC_NIET:
+		return _("Dat lukt niet of moeilijk");
+	case SC_JA:
+		return _("Ja");
+	case SC_NEE:
+		return _("Nee");
+	case SC_SOMS:
+		return _("Soms");
+	case SC_VAAK:
+		return _("Vaak of altijd");
+	case SC_WEETNIET:
+		return _("Weet ik niet");
+	default:
+		return _("Overgeslagen");
+	}
+}
+
+bool selfcheck_answers_in_words(struct app *app, const char *stored, struct sb *out)
+{
+	const char *m = stored ? strstr(stored, SC_STORED_MARK) : NULL;
+	if (!m)
+		return false;
+	m += strlen(SC_STORED_MARK);
+	char path = *m ? *m++ : '\0';
+	char answers[SC_MAX_QUESTIONS + 1];
+	size_t n = 0;
+	while (*m && *m != ']' && n < SC_MAX_QUESTIONS)
+		answers[n++] = *m++;
+	answers[n] = '\0';
+	if (*m != ']' || !selfcheck_path_valid(path))
+		return false;
+	struct sc_question q[SC_MAX_QUESTIONS];
+	size_t nq = selfcheck_questions(app, path, q, SC_MAX_QUESTIONS);
+	if (!selfcheck_answers_valid(q, nq, answers, false)) {
+		selfcheck_questions_free(q, nq);
+		return false;
+	}
+	bool other = path == SC_OTHER;
+	sb_puts(out, path == SC_SELF    ? _("Zelfcheck voor zichzelf")
+	             : path == SC_OTHER ? _("Zelfcheck ingevuld voor iemand anders")
+	                                : _("Zelfcheck door een mantelzorger"));
+	sb_putc(out, '\n');
+	for (size_t i = 0; i < n && i < nq; i++) {
+		const char *text =
+		    other && q[i].text_other && *q[i].text_other ? q[i].text_other : q[i].text_self;
+		sb_appendf(out, "%s - %s\n", C_(text), answer_words(answers[i], other));
+	}
+	struct sc_outcome oc;
+	if (path == SC_CARER && selfcheck_evaluate(app, path, answers, &oc))
+		/* TRANSLATORS: the carer's burden score of the self-check */
+		sb_appendf(out, _("Belasting als mantelzorger: %d van de 10"), oc.burden);
+	selfcheck_questions_free(q, nq);
 	return !sb_failed(out);
 }

@@ -94,4 +94,19 @@ bool selfcheck_code_valid(struct app *app, const char *code);
 /* A short plain-Dutch summary for the wijkwijzer (shared only with consent). */
 bool selfcheck_summary(struct app *app, const char *code, struct sb *out);
 
+/* A shared summary as a booking stores it: selfcheck_summary's text,
+ * then a last line SC_STORED_MARK followed by the path and the answers
+ * ("[zelfcheck:cjsvx]"), so staff read it in their own language. */
+#define SC_STORED_MARK "[zelfcheck:"
+bool selfcheck_summary_stored(struct app *app, const char *code, struct sb *out);
+/* The stored summary without its last line (for the CSV export): the
+ * length of the text before it. */
+size_t selfcheck_stored_text_len(const char *stored);
+/* The questions and answers of a stored summary in words, in the
+ * language in use: "Question? - Answer" lines (a carer's burden score
+ * last). False when stored has no answers line (an older booking: show
+ * it as it is). [Written for the staff agenda; the consent preview's
+ * function of the advice work may replace it.] */
+bool selfcheck_answers_in_words(struct app *app, const char *stored, struct sb *out);
+
 #endif

@@ -16,7 +16,7 @@
 
 #include "base/sb.h"
 
-#define CONTENT_SCHEMA_VERSION "3"
+#define CONTENT_SCHEMA_VERSION "4"
 
 /* The search index (tables sx_*, read by catalog_index.c). A service_fts
  * row's rowid is services._line * CONTENT_FTS_LANGS + the number of its

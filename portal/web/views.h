@@ -101,6 +101,19 @@ struct kiosk_start_view {
 	const char *terminal, *postcode, *location;
 };
 
+/* kiosk_check_in.html: GET and POST /{lang}/aanmelden, on an enrolled
+ * kiosk: the code field (a barcode scanner types the QR code's link and
+ * Enter), or the answer once checked in */
+struct kiosk_check_in_view {
+	const char *action, *csrf;
+	const char *value; /* as typed; NULL: empty */
+	const char *error; /* NULL: none */
+	bool done;         /* checked in: "neem plaats" */
+	const char *when;  /* done, or the refusal's appointment: in words; NULL: none */
+	const char *place; /* its wijkwijzer; NULL: none */
+	const char *start; /* the kiosk's start screen */
+};
+
 /* kiosk_enrol.html: GET /kiosk/{terminal}/aanmelden */
 struct kiosk_enrol_view {
 	const char *terminal;

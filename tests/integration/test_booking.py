@@ -168,7 +168,7 @@ def test_cancelled_stays_cancelled(server, binary, sanitizer):
     check(status_action is not None, "the staff panel offers a check-in")
     st, _, body = server.get(f"/nl/afspraak/{token}/verzetten")
     move_action, move_fields = form_fields(body, "/verzetten")
-    options = re.findall(r'name="tijd" id="m-\d+" value="([^"]+)"', body)
+    options = re.findall(r'name="tijd" id="t-\d+" value="([^"]+)"', body)
     check(move_action and options, "the move form offers times")
     st, _, body = server.get(f"/nl/afspraak/{token}/annuleren")
     cancel_action, cancel_fields = form_fields(body, "/annuleren")
@@ -450,7 +450,7 @@ def test_reschedule(server, binary, sanitizer):
     token = res[1]["location"].split("/afspraak/")[1].split("?")[0]
     st, _, body = server.get(f"/nl/afspraak/{token}/verzetten")
     action, fields = form_fields(body, "/verzetten")
-    options = re.findall(r'name="tijd" id="m-\d+" value="([^"]+)"', body)
+    options = re.findall(r'name="tijd" id="t-\d+" value="([^"]+)"', body)
     check(st == 200 and options, "reschedule offers free times")
     target = options[-1]
     st, h, _ = post_form(server, action, fields, [("tijd", target)])
@@ -503,7 +503,7 @@ def test_calendar_follows_changes(server, binary, sanitizer):
           f"LOCATION is the address: {first.get('LOCATION')!r}")
     st, _, body = server.get(f"/nl/afspraak/{token}/verzetten")
     action, fields = form_fields(body, "/verzetten")
-    options = re.findall(r'name="tijd" id="m-\d+" value="([^"]+)"', body)
+    options = re.findall(r'name="tijd" id="t-\d+" value="([^"]+)"', body)
     check(action and options, "the move form offers times")
     st, _, _ = post_form(server, action, fields, [("tijd", options[-1])])
     st, _, ics = server.get(f"/afspraak/{token}/afspraak.ics")
@@ -670,7 +670,14 @@ def test_staff(server, binary, sanitizer):
     st, _, body = server.get(f"/nl/medewerker/agenda?dag={day}", jar)
     action, fields = form_fields(body, "/medewerker/blokkeren")
     fields = [(k, v) for k, v in fields]
-    post_form(server, action, fields, [("wat", day)], headers=jar)
+    # blocking asks first: nothing is blocked until it is confirmed
+    st, _, body = post_form(server, action, fields, [("wat", day)], headers=jar)
+    check(st == 200 and "Weet u het zeker?" in body, f"blocking asks for confirmation: {st}")
+    st, _, resp = server.get(f"/api/v1/slots?location=ww-centrum&date={day}")
+    check(any(x["free"] > 0 for x in json.loads(resp)["slots"]), "not blocked before the confirmation")
+    caction, cfields = form_fields(body, "/medewerker/blokkeren")
+    st, h, _ = post_form(server, caction, cfields, headers=jar)
+    check(st == 303, f"confirmed: {st}")
     st, _, resp = server.get(f"/api/v1/slots?location=ww-centrum&date={day}")
     check(json.loads(resp)["slots"] and all(x["free"] == 0 for x in json.loads(resp)["slots"]) or
           json.loads(resp)["slots"] == [], "blocked day has nothing free")

@@ -438,12 +438,19 @@ void booking_picker(struct request *rq, struct response *rs, const char *path, c
 	}
 	/* the week, and below it the times of the day chosen, or of the
 	   week's first day with a free time */
-	char first[11];
-	const char *chosen = f.day;
-	choose_day(rq, rs, &f, first);
-	if (!chosen && first[0])
-		f.day = chosen = first;
-	if (chosen)
+	char first[11] = "";
+	struct slot next;
+	if (!f.day && !params_get(&rq->query, "week") &&
+	    booking_next_free(rq->app, f.location, f.topic, clock_now(), &next)) {
+		memcpy(first, next.start, 10);
+		first[10] = '\0';
+		f.day = first;
+	}
+	char week_first[11];
+	choose_day(rq, rs, &f, week_first);
+	if (!f.day && week_first[0])
+		f.day = week_first;
+	if (f.day)
 		choose_time(rq, rs, &f);
 }
 

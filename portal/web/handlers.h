@@ -30,9 +30,10 @@ void handle_booking_callback(struct request *rq, struct response *rs);
 /* The booking's day and time steps (pages_booking.c) for moving an
  * appointment: a week of days at location, or with day (YYYY-MM-DD) the
  * free times of that day, in a form posted to path with csrf; the links
- * go to path with ?locatie=&onderwerp=&dag=&week=. */
+ * go to path with ?locatie=&onderwerp=&dag=&week=; the start exclude
+ * (the appointment's own, NULL: none) is not offered. */
 void booking_picker(struct request *rq, struct response *rs, const char *path, const char *csrf,
-                    const char *location, const char *topic, const char *day);
+                    const char *location, const char *topic, const char *day, const char *exclude);
 void handle_manage(struct request *rq, struct response *rs);
 void handle_cancel(struct request *rq, struct response *rs);
 void handle_move(struct request *rq, struct response *rs);

@@ -42,7 +42,8 @@ struct flow {
 	/* the page the picker's links go to: "/afspraak" (NULL), or a move's
 	   "/afspraak/{token}/verzetten" */
 	const char *path;
-	const char *csrf; /* a move's form token: the time form is posted */
+	const char *csrf;    /* a move's form token: the time form is posted */
+	const char *exclude; /* a move: the appointment's own start, not offered */
 	char location_name[128];
 	struct kiosk_terminal kiosk;
 };
@@ -381,7 +382,7 @@ static void choose_time(struct request *rq, struct response *rs, struct flow *f)
 	}
 	size_t free_n = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i].free <= 0)
+		if (s[i].free <= 0 || (f->exclude && strcmp(s[i].start, f->exclude) == 0))
 			continue;
 		struct sb *t = arena_sb(&rq->arena, 64);
 		if (!t) {
@@ -415,12 +416,13 @@ static void choose_time(struct request *rq, struct response *rs, struct flow *f)
 /* ---- the picker, for moving an appointment -------------------------------- */
 
 void booking_picker(struct request *rq, struct response *rs, const char *path, const char *csrf,
-                    const char *location, const char *topic, const char *day)
+                    const char *location, const char *topic, const char *day, const char *exclude)
 {
 	struct flow f;
 	memset(&f, 0, sizeof(f));
 	f.path = path;
 	f.csrf = csrf;
+	f.exclude = exclude;
 	f.topic = topic;
 	if (location && place_name(rq->app, location, f.location_name, sizeof(f.location_name)))
 		f.location = location;

@@ -319,7 +319,8 @@ void handle_move(struct request *rq, struct response *rs)
 	if (!ok)
 		rs->body.failed = true; /* a 500 in server.c */
 	else if (page_begin(rs, rq, _("Afspraak verzetten"), 0) && tpl_manage_move(&rs->body, &v)) {
-		booking_picker(rq, rs, sb_str(path), sb_str(csrf), location, b.topic, day);
+		booking_picker(rq, rs, sb_str(path), sb_str(csrf), location, b.topic, day,
+		               strcmp(location, b.location) == 0 ? b.start : NULL);
 		if (tpl_manage_move_end(&rs->body, &v))
 			page_end(rs, rq);
 	}

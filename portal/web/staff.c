@@ -252,6 +252,11 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 		/* both 5 characters: fits */
 		snprintf(rows[i].time, sizeof(rows[i].time), "%.5s-%.5s", clock_time(b->start),
 		         clock_time(b->end));
+		struct content_topic t;
+		rows[i].topic = content_ap_topic(db_catalog(rq->app), b->topic, &t) == CONTENT_FOUND
+		                    ? arena_strdup(&rq->arena, t.name)
+		                    : NULL;
+		content_topic_free(&t);
 		if (b->summary && *b->summary) {
 			/* in the staff member's language, from the answers */
 			struct sb *w = arena_sb(&rq->arena, 4096);

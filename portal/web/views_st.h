@@ -37,6 +37,7 @@ struct staff_agenda_row {
 	char ref[16];   /* the reference as displayed */
 	bool confirmed; /* the buttons; else undo */
 	bool checked_in, no_show;
+	const char *topic;   /* the topic's name (content, Dutch: C_() it) */
 	const char *summary; /* a shared self-check in words in the page's language;
 	                        NULL: none */
 };

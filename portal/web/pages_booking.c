@@ -304,7 +304,9 @@ static void choose_day(struct request *rq, struct response *rs, struct flow *f, 
 		snprintf(topic, sizeof(topic), "%s", C_(tq.name));
 	content_topic_free(&tq);
 	v.topic = topic;
+	struct page_phone ph;
 	if (!v.any) {
+		v.call = page_call(rq, &ph);
 		tpl_booking_day(o, &v);
 		if (!f->path)
 			callback_form(rq, o, f, NULL);

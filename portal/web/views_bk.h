@@ -74,6 +74,7 @@ struct booking_day_view {
 	bool week_has_free;
 	const char *prev, *next; /* the week links; NULL: none */
 	bool move;               /* inside the move page: no steps, an h2 */
+	struct c_call call;      /* move, nothing free: "Bel de wijkwijzer" */
 };
 
 /* A free start of step 4. */

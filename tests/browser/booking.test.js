@@ -108,8 +108,10 @@ for (const [form, viewport] of Object.entries(VIEWPORTS)) {
 			assert.ok(radios > 0 && radios < 23, `one day's times, not a flat list (${radios})`);
 			await noAxe(page, 'move');
 			await shot('move');
+			await page.locator('.move-places summary').click();
 			await Promise.all([page.waitForNavigation(), page.locator('.place-switch a').filter({ hasNotText: 'West' }).filter({ hasNotText: 'Zuid' }).first().click()]);
-			const place = await page.locator('.place-switch a[aria-current="page"]').textContent();
+			const place = await page.locator('.place-switch a[aria-current="page"]').evaluate((a) => a.textContent);
+			assert.ok((await page.locator('.move-place-now').textContent()).includes(place.trim()), 'the place shown is named');
 			await Promise.all([page.waitForNavigation(), page.locator('.week-nav a').last().click()]);
 			assert.match(page.url(), /week=/, 'another week');
 			await Promise.all([page.waitForNavigation(), page.locator('.day-list a.choice').first().click()]);

@@ -237,7 +237,8 @@ void page_error(struct request *rq, struct response *rs, int status, const char 
 	                    : busy          ? _("Het is even heel druk")
 	                    : status >= 500 ? _("Er ging iets mis")
 	                                    : _("Dit lukte niet");
-	struct error_view v = {.title = title, .message = message};
+	struct page_phone ph;
+	struct error_view v = {.title = title, .message = message, .call = page_call(rq, &ph)};
 	if (!page_link_buf(v.home, sizeof(v.home), rq, "/"))
 		rs->body.failed = true; /* a 500 in server.c */
 	else if (page_begin(rs, rq, title, 0) && tpl_error_page(&rs->body, &v))

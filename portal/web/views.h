@@ -41,7 +41,8 @@ struct layout_view {
 /* error_page.html: the body of page_error() */
 struct error_view {
 	const char *title, *message;
-	char home[16]; /* the home page: "/nl/" */
+	char home[16];      /* the home page: "/nl/" */
+	struct c_call call; /* "Bel de wijkwijzer" (phone NULL: none) */
 };
 
 /* qr.html: page_qr() */

@@ -1062,6 +1062,9 @@ def test_phone_on_every_page(server, binary, sanitizer):
     st, _, body = server.get("/nl/afspraak/terugvinden")
     check(f'<a class="ltr phone-number" href="tel:{tel}">' in body.split("<footer")[0],
           "the find-again page's 'Bel de wijkwijzer' is a tel: link")
+    st, _, body = server.get("/nl/afspraak/" + "y" * 43)
+    check(st == 404 and "Bel de wijkwijzer" in body.split("<footer")[0] and
+          f'href="tel:{tel}"' in body.split("<footer")[0], "an error page says whom to call, as a tel: link")
 
 
 def find_again(server, code, proof, source=None):

@@ -121,7 +121,8 @@ void handle_api_services(struct request *rq, struct response *rs)
 		json_kv(o, "address", h->address, true);
 		json_kv(o, "postal_code", h->postal_code, true);
 		sb_puts(o, "}");
-		sb_appendf(o, ",\"free\":%s", h->free ? "true" : "false");
+		sb_appendf(o, ",\"free\":%s,\"costs_known\":%s", h->free ? "true" : "false",
+		           h->costs_known ? "true" : "false");
 		json_hours(o, &h->hours);
 		sb_reset(url);
 		sb_appendf(url, "/%s/voorzieningen/", f.lang);
@@ -180,7 +181,8 @@ void handle_api_service(struct request *rq, struct response *rs)
 	json_kv(o, "eligibility_description",
 	        svc.eligibility_description ? C_(svc.eligibility_description) : NULL, true);
 	json_kv(o, "url", svc.url, true);
-	sb_appendf(o, ",\"free\":%s", svc.free ? "true" : "false");
+	sb_appendf(o, ",\"free\":%s,\"costs_known\":%s", svc.free ? "true" : "false",
+	           svc.has_costs ? "true" : "false");
 	sb_puts(o, ",\"organization\":{");
 	json_kv(o, "id", svc.organization_id, false);
 	json_kv(o, "name", svc.organization_name, true);
@@ -226,7 +228,7 @@ void handle_api_service(struct request *rq, struct response *rs)
 			json_kv(o, "stadsdeel", pl[i].stadsdeel, true);
 			json_kv(o, "wijk", pl[i].wijk, true);
 			struct hours_period per[64];
-			size_t n = catalog_periods(c, id, pl[i].id, per, 64);
+			size_t n = catalog_periods(c, id, pl[i].id, per, 64, NULL);
 			sb_puts(o, ",\"schedule\":[");
 			for (size_t k = 0; k < n; k++)
 				sb_appendf(o,

@@ -69,6 +69,9 @@ static void usage(FILE *f)
 	           "  --client-bookings N     future appointments without phone or e-mail one\n"
 	           "                  client address may hold per calendar week (default 3;\n"
 	           "                  0 = no limit)\n"
+	           "  --speech-rate N  new pages one client address may have read aloud per\n"
+	           "                  hour at home (default 40; 0 = no limit; pages read\n"
+	           "                  before cost nothing; a kiosk terminal has 240)\n"
 	           "  --set-staff-password LOCATION  read a staff password for a wijkwijzer\n"
 	           "                  from standard input, store its hash and exit\n"
 	           "  --enroll-terminal ID  print a one-time link that makes a browser the\n"
@@ -171,6 +174,7 @@ int main(int argc, char **argv)
 		OPT_CLIENT_WS,
 		OPT_SUBSCRIBE_RATE,
 		OPT_CLIENT_BOOKINGS,
+		OPT_SPEECH_RATE,
 		OPT_ENROL,
 	};
 	static const struct option opts[] = {
@@ -190,6 +194,7 @@ int main(int argc, char **argv)
 	    {"client-websockets", required_argument, NULL, OPT_CLIENT_WS},
 	    {"subscribe-rate", required_argument, NULL, OPT_SUBSCRIBE_RATE},
 	    {"client-bookings", required_argument, NULL, OPT_CLIENT_BOOKINGS},
+	    {"speech-rate", required_argument, NULL, OPT_SPEECH_RATE},
 	    {"enroll-terminal", required_argument, NULL, OPT_ENROL},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
@@ -204,6 +209,7 @@ int main(int argc, char **argv)
 	app.cfg.max_ws_per_client = 16;
 	app.cfg.subscribe_rate = 120;
 	app.cfg.client_bookings = 3;
+	app.cfg.speech_rate = 40;
 	const char *data = NULL, *content = NULL, *locale = NULL, *staff_location = NULL;
 	const char *public_url = NULL, *enrol_terminal = NULL;
 	bool address_given = false;
@@ -283,14 +289,18 @@ int main(int argc, char **argv)
 			break;
 		case OPT_SUBSCRIBE_RATE:
 		case OPT_CLIENT_BOOKINGS:
+		case OPT_SPEECH_RATE:
 			if (!text_parse_long(optarg, 0, 1000000, &v)) {
 				fprintf(stderr, "wijkwijzer: --%s needs a number (0 = no limit)\n",
 				        o == OPT_SUBSCRIBE_RATE ? "subscribe-rate"
+				        : o == OPT_SPEECH_RATE  ? "speech-rate"
 				                                : "client-bookings");
 				return 2;
 			}
 			if (o == OPT_SUBSCRIBE_RATE)
 				app.cfg.subscribe_rate = (int)v;
+			else if (o == OPT_SPEECH_RATE)
+				app.cfg.speech_rate = (int)v;
 			else
 				app.cfg.client_bookings = (int)v;
 			break;

@@ -29,6 +29,8 @@ const struct route portal_routes[] = {
     {HM_GET, "/{lang}/zelfcheck", handle_selfcheck, 0},
     {HM_POST, "/{lang}/zelfcheck", handle_selfcheck_postcode, ROUTE_FORM},
     {HM_GET, "/{lang}/zelfcheck/uitslag", handle_selfcheck_result, ROUTE_HEAVY},
+    /* the same result on an 80 mm receipt (the kiosk's Printen) */
+    {HM_GET, "/{lang}/zelfcheck/bon", handle_selfcheck_result, ROUTE_HEAVY},
     {HM_GET, "/{lang}/afspraak", handle_booking, 0},
     {HM_POST, "/{lang}/afspraak/gegevens", handle_booking_details, ROUTE_FORM},
     {HM_POST, "/{lang}/afspraak/bevestigen", handle_booking_confirm,
@@ -57,6 +59,9 @@ const struct route portal_routes[] = {
     {HM_GET, "/medewerker/export.csv", handle_staff_export, 0},
     {HM_GET, "/kiosk/{terminal}", handle_kiosk_start, 0},
     {HM_GET, "/kiosk/{terminal}/stop", handle_kiosk_stop, 0},
+    /* no form token: only the terminal's own browser (its SameSite=Strict
+       kiosk cookie) from our own pages (Origin) may call */
+    {HM_POST, "/kiosk/{terminal}/medewerker", handle_kiosk_call, ROUTE_NOINDEX},
     {HM_GET, "/kiosk/{terminal}/aanmelden", handle_kiosk_enrol_form, ROUTE_NOINDEX},
     {HM_POST, "/kiosk/{terminal}/aanmelden", handle_kiosk_enrol,
      ROUTE_FORM | ROUTE_WRITE | ROUTE_NOINDEX},

@@ -29,6 +29,7 @@ struct config {
 	int max_ws_per_client;    /* open WebSockets per client address */
 	int subscribe_rate;       /* WebSocket subscribe messages per client per minute */
 	int client_bookings;      /* appointments without contact per client a week; 0: no limit */
+	int speech_rate; /* new pages read aloud per client per hour at home; 0: no limit */
 };
 
 struct app {

@@ -24,7 +24,15 @@ struct hours_day {
 	int year, mon, mday, wday; /* mon 1-12 */
 };
 
+/* What a schedule's times are for (schedules.csv attending_type). */
+enum hours_kind {
+	HOURS_KIND_SERVICE, /* the service itself: opening hours */
+	HOURS_KIND_PHONE,   /* when you can call */
+	HOURS_KIND_OFFICE,  /* office hours: to sign up, ask or visit */
+};
+
 struct hours_status {
+	int kind;   /* enum hours_kind: hours_status() says SERVICE, the caller knows */
 	bool known; /* there are periods at all */
 	bool open;  /* open right now */
 	int closes; /* when open: closing minute (may be past 1440) */

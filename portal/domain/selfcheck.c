@@ -10,6 +10,7 @@
 #include "base/crypto.h"
 #include "store/store.h"
 #include "base/text.h"
+#include "base/arena.h"
 #include "base/i18n.h"
 
 bool selfcheck_path_valid(char path)
@@ -121,18 +122,206 @@ static void add_unique(char list[][65], size_t *n, const char *v)
 		snprintf(list[(*n)++], 65, "%s", v);
 }
 
+/* add_unique for a list of max entries */
+static void add_to(char list[][65], size_t *n, size_t max, const char *v)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(list[i], v) == 0)
+			return;
+	if (*n < max)
+		snprintf(list[(*n)++], 65, "%s", v);
+}
+
+/* Calls fn for each term of a semicolon list. */
+static void each_term(const char *p, void (*fn)(void *, const char *), void *arg)
+{
+	while (p && *p) {
+		const char *semi = strchr(p, ';');
+		size_t len = semi ? (size_t)(semi - p) : strlen(p);
+		char term[65];
+		snprintf(term, sizeof(term), "%.*s", (int)(len < 64 ? len : 64), p);
+		if (*term)
+			fn(arg, term);
+		if (!semi)
+			break;
+		p = semi + 1;
+	}
+}
+
+static void add_outcome_term(void *arg, const char *term)
+{
+	struct sc_outcome *out = arg;
+	add_unique(out->needs, &out->nneeds, term);
+}
+
+static void add_need_term(void *arg, const char *term)
+{
+	struct sc_need *nd = arg;
+	add_to(nd->terms, &nd->nterms, SC_NEED_TERMS, term);
+}
+
+/* A rule (or combination) that fired for a question. */
+struct fired {
+	char advice[65], level[16], needs[512];
+	bool heavy, combination;
+};
+#define FIRED_MAX 12
+
+/* How strongly an advice of a level names a need: the concrete offer
+ * first, a talk with the wijkwijzer last (it has its own place). */
+static int level_rank(const char *level)
+{
+	static const char *const order[] = {"veilig",  "algemeen",     "collectief",
+	                                    "netwerk", "eigen-kracht", "wijkwijzer"};
+	for (int i = 0; i < 6; i++)
+		if (strcmp(order[i], level) == 0)
+			return i;
+	return 6;
+}
+
+/* Whether the answers meet the conditions of a combination:
+ * "question=answer|answer;question=answer", every part on this path. */
+static bool conditions_met(const char *cond, const struct sc_question *q, size_t n,
+                           const char *answers)
+{
+	bool any = false;
+	const char *p = cond;
+	while (p && *p) {
+		const char *semi = strchr(p, ';');
+		size_t len = semi ? (size_t)(semi - p) : strlen(p);
+		const char *eq = memchr(p, '=', len);
+		if (!eq)
+			return false;
+		size_t qlen = (size_t)(eq - p);
+		const char *code = NULL;
+		for (size_t i = 0; i < n && !code; i++)
+			if (strlen(q[i].id) == qlen && strncmp(q[i].id, p, qlen) == 0)
+				code = answer_code(answers[i]);
+		if (!code)
+			return false; /* not on this path, or skipped */
+		/* is code one of the '|' list between eq + 1 and p + len? */
+		bool found = false;
+		const char *a = eq + 1, *stop = p + len;
+		while (a < stop && !found) {
+			const char *bar = memchr(a, '|', (size_t)(stop - a));
+			size_t alen = bar ? (size_t)(bar - a) : (size_t)(stop - a);
+			found = strlen(code) == alen && strncmp(code, a, alen) == 0;
+			a = bar ? bar + 1 : stop;
+		}
+		if (!found)
+			return false;
+		any = true;
+		p = semi ? semi + 1 : NULL;
+	}
+	return any;
+}
+
+static void add_fired(struct fired *list, size_t *n, const char *advice, const char *level,
+                      const char *needs, bool heavy, bool combination)
+{
+	if (*n >= FIRED_MAX)
+		return;
+	struct fired *f = &list[(*n)++];
+	snprintf(f->advice, sizeof(f->advice), "%s", advice);
+	snprintf(f->level, sizeof(f->level), "%s", level);
+	snprintf(f->needs, sizeof(f->needs), "%s", needs);
+	f->heavy = heavy;
+	f->combination = combination;
+}
+
+/* The need of one question's fired rules, merged into out->raised. */
+static void raise_need(struct sc_outcome *out, const struct sc_question *q, int order,
+                       const struct fired *f, size_t nf)
+{
+	int main = -1;
+	for (size_t k = 0; k < nf; k++) {
+		if (!*f[k].needs)
+			continue;
+		if (main < 0 || (f[k].combination && !f[main].combination) ||
+		    (f[k].combination == f[main].combination &&
+		     level_rank(f[k].level) < level_rank(f[main].level)))
+			main = (int)k;
+	}
+	if (main < 0)
+		return;
+	struct sc_need *nd = NULL;
+	for (size_t i = 0; i < out->nraised && !nd; i++)
+		if (strcmp(out->raised[i].advice, f[main].advice) == 0)
+			nd = &out->raised[i];
+	if (!nd) {
+		if (out->nraised >= SC_MAX_QUESTIONS)
+			return;
+		nd = &out->raised[out->nraised++];
+		memset(nd, 0, sizeof(*nd));
+		snprintf(nd->advice, sizeof(nd->advice), "%s", f[main].advice);
+		snprintf(nd->question, sizeof(nd->question), "%.64s", q->id);
+		snprintf(nd->domain, sizeof(nd->domain), "%.31s", q->domain);
+		nd->order = order;
+		nd->safety = strcmp(f[main].level, "veilig") == 0;
+	}
+	nd->answers++;
+	each_term(f[main].needs, add_need_term, nd);
+	for (size_t k = 0; k < nf; k++) {
+		if (!*f[k].needs)
+			continue;
+		nd->heavy += f[k].heavy ? (f[k].combination ? 2 : 1) : 0;
+		nd->combined |= f[k].combination;
+		each_term(f[k].needs, add_need_term, nd);
+		if ((int)k != main && strcmp(f[k].level, "wijkwijzer") != 0 &&
+		    strcmp(f[k].advice, nd->advice) != 0)
+			add_to(nd->more, &nd->nmore, SC_NEED_ADVICE, f[k].advice);
+	}
+}
+
+/* Heaviest first: safety, then heavy, then by the answers behind it, then
+ * in question order. */
+static bool need_before(const struct sc_need *a, const struct sc_need *b)
+{
+	if (a->safety != b->safety)
+		return a->safety;
+	if (a->heavy != b->heavy)
+		return a->heavy > b->heavy;
+	if (a->answers != b->answers)
+		return a->answers > b->answers;
+	return a->order < b->order;
+}
+
+static void sort_needs(struct sc_outcome *out)
+{
+	for (size_t i = 1; i < out->nraised; i++) {
+		struct sc_need t = out->raised[i];
+		size_t j = i;
+		for (; j > 0 && need_before(&t, &out->raised[j - 1]); j--)
+			out->raised[j] = out->raised[j - 1];
+		out->raised[j] = t;
+	}
+}
+
+static void note_heavy_domain(struct sc_outcome *out, const char *domain)
+{
+	out->heavy = true;
+	for (size_t k = 0; k < out->nheavy_domains; k++)
+		if (strcmp(out->heavy_domains[k], domain) == 0)
+			return;
+	if (out->nheavy_domains < SC_MAX_QUESTIONS)
+		snprintf(out->heavy_domains[out->nheavy_domains++], 32, "%s", domain);
+}
+
 bool selfcheck_evaluate(struct app *app, char path, const char *answers, struct sc_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct sc_question q[SC_MAX_QUESTIONS];
 	size_t n = selfcheck_questions(app, path, q, SC_MAX_QUESTIONS);
 	bool ok = n > 0 && selfcheck_answers_valid(q, n, answers, true);
+	struct fired(*fired)[FIRED_MAX] = ok ? calloc(n, sizeof(*fired)) : NULL;
+	size_t nfired[SC_MAX_QUESTIONS] = {0};
+	ok = ok && fired;
+	struct store *db = catalog_store(db_catalog(app));
 	sqlite3_stmt *st =
-	    ok ? store_stmt(
-	             catalog_store(db_catalog(app)),
-	             "SELECT r.needs, r.advice, r.weight, a.level FROM sc_rules r JOIN sc_advice "
-	             "a ON a.id = r.advice WHERE r.question = ?1 AND instr(';' || r.answers || "
-	             "';', ';' || ?2 || ';') > 0 ORDER BY r._line")
+	    ok ? store_stmt(db, "SELECT coalesce(r.needs, ''), r.advice, r.weight, a.level FROM "
+	                        "sc_rules r JOIN sc_advice a ON a.id = r.advice WHERE r.question = "
+	                        "?1 AND instr(';' || r.answers || ';', ';' || ?2 || ';') > 0 ORDER "
+	                        "BY r._line")
 	       : NULL;
 	for (size_t i = 0; ok && st && i < n; i++) {
 		char a = answers[i];
@@ -146,37 +335,150 @@ bool selfcheck_evaluate(struct app *app, char path, const char *answers, struct 
 			out->burden += a == SC_SOMS ? 1 : a == SC_VAAK ? 2 : 0;
 		sqlite3_bind_text(st, 1, q[i].id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, answer_code(a), -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			add_unique(out->advice, &out->nadvice, store_text(st, 1));
-			if (strcmp(store_text(st, 2), "zwaar") == 0) {
-				out->heavy = true;
-				bool seen = false;
-				for (size_t k = 0; k < out->nheavy_domains; k++)
-					seen |= strcmp(out->heavy_domains[k], q[i].domain) == 0;
-				if (!seen && out->nheavy_domains < SC_MAX_QUESTIONS)
-					snprintf(out->heavy_domains[out->nheavy_domains++], 32,
-					         "%s", q[i].domain);
-			}
-			if (strcmp(store_text(st, 3), "veilig") == 0)
-				out->safety = true;
-			/* needs: a semicolon list of catalogue terms */
-			const char *p = store_text(st, 0);
-			while (*p) {
-				const char *semi = strchr(p, ';');
-				size_t len = semi ? (size_t)(semi - p) : strlen(p);
-				char term[65];
-				snprintf(term, sizeof(term), "%.*s", (int)(len < 64 ? len : 64), p);
-				if (*term)
-					add_unique(out->needs, &out->nneeds, term);
-				if (!semi)
-					break;
-				p = semi + 1;
-			}
-		}
+		while (sqlite3_step(st) == SQLITE_ROW)
+			add_fired(fired[i], &nfired[i], store_text(st, 1), store_text(st, 3),
+			          store_text(st, 0), strcmp(store_text(st, 2), "zwaar") == 0,
+			          false);
 		sqlite3_reset(st);
 	}
+	/* the combinations: each fires as a rule of its question */
+	sqlite3_stmt *cs =
+	    ok && st ? store_stmt(db, "SELECT c.conditions, c.question, coalesce(c.needs, ''), "
+	                              "c.advice, c.weight, a.level FROM sc_combinations c JOIN "
+	                              "sc_advice a ON a.id = c.advice ORDER BY c._line")
+	             : NULL;
+	while (cs && sqlite3_step(cs) == SQLITE_ROW) {
+		if (!conditions_met(store_text(cs, 0), q, n, answers))
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(q[i].id, store_text(cs, 1)) == 0)
+				add_fired(fired[i], &nfired[i], store_text(cs, 3),
+				          store_text(cs, 5), store_text(cs, 2),
+				          strcmp(store_text(cs, 4), "zwaar") == 0, true);
+	}
+	if (cs)
+		sqlite3_reset(cs);
+	for (size_t i = 0; ok && st && cs && i < n; i++) {
+		for (size_t k = 0; k < nfired[i]; k++) {
+			const struct fired *f = &fired[i][k];
+			add_unique(out->advice, &out->nadvice, f->advice);
+			if (f->heavy)
+				note_heavy_domain(out, q[i].domain);
+			if (strcmp(f->level, "veilig") == 0)
+				out->safety = true;
+			each_term(f->needs, add_outcome_term, out);
+			if (!*f->needs)
+				add_to(out->fine, &out->nfine, SC_MAX_QUESTIONS, f->advice);
+		}
+		raise_need(out, &q[i], (int)i, fired[i], nfired[i]);
+	}
+	/* an advice that names a need of its own is not also a tip of another */
+	for (size_t i = 0; i < out->nraised; i++) {
+		struct sc_need *nd = &out->raised[i];
+		size_t k = 0;
+		for (size_t m = 0; m < nd->nmore; m++) {
+			bool main = false;
+			for (size_t j = 0; j < out->nraised && !main; j++)
+				main = strcmp(out->raised[j].advice, nd->more[m]) == 0;
+			if (!main)
+				memmove(nd->more[k++], nd->more[m], 65);
+		}
+		nd->nmore = k;
+	}
+	sort_needs(out);
+	free(fired);
 	selfcheck_questions_free(q, n);
-	return ok && st;
+	return ok && st && cs;
+}
+
+const char *selfcheck_answer_label(char a, bool other)
+{
+	switch (a) {
+	case SC_ZELF:
+		return other ? _("Dat lukt hem of haar zelf") : _("Dat lukt me zelf");
+	case SC_NETWERK:
+		return other ? _("Dat lukt met hulp van mensen om hem of haar heen")
+		             : _("Dat lukt met hulp van mensen om me heen");
+	case SC_NIET:
+		return _("Dat lukt niet of moeilijk");
+	case SC_JA:
+		return _("Ja");
+	case SC_NEE:
+		return _("Nee");
+	case SC_SOMS:
+		return _("Soms");
+	case SC_VAAK:
+		return _("Vaak of altijd");
+	case SC_WEETNIET:
+		return _("Weet ik niet");
+	case SC_SKIP:
+		return _("Overgeslagen");
+	default:
+		return NULL;
+	}
+}
+
+bool selfcheck_answer_shared(char a)
+{
+	return a == SC_NIET || a == SC_NETWERK || a == SC_VAAK || a == SC_SOMS || a == SC_JA ||
+	       a == SC_WEETNIET;
+}
+
+bool selfcheck_answers_in_words(struct app *app, const char *code, const struct i18n_lang *lang,
+                                struct arena *a, bool shared_only, struct sc_words *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->burden = -1;
+	char path, answers[SC_MAX_QUESTIONS + 1], pc[16];
+	if (!selfcheck_code_parse(app, code, &path, answers, sizeof(answers), pc, sizeof(pc)))
+		return false;
+	struct sc_question q[SC_MAX_QUESTIONS];
+	size_t n = selfcheck_questions(app, path, q, SC_MAX_QUESTIONS);
+	const struct i18n_lang *was = lang ? i18n_use(lang) : NULL;
+	bool other = path == SC_OTHER;
+	out->path = path;
+	out->items = arena_alloc(a, (n + 1) * sizeof(*out->items));
+	bool ok = n > 0 && out->items;
+	for (size_t i = 0; ok && i < n && i < strlen(answers); i++) {
+		if (path == SC_CARER && strcmp(q[i].domain, "belasting") == 0)
+			out->burden =
+			    (out->burden < 0 ? 0 : out->burden) + (answers[i] == SC_SOMS   ? 1
+			                                           : answers[i] == SC_VAAK ? 2
+			                                                                   : 0);
+		if (shared_only && !selfcheck_answer_shared(answers[i]))
+			continue;
+		const char *text = other && *q[i].text_other ? q[i].text_other : q[i].text_self;
+		const char *label = selfcheck_answer_label(answers[i], other);
+		struct sc_answer_words *w = &out->items[out->n++];
+		w->question = arena_strdup(a, C_(text));
+		w->answer = label ? arena_strdup(a, label) : NULL;
+		w->letter = answers[i];
+		ok = w->question && w->answer;
+	}
+	if (ok) {
+		out->path_label = arena_strdup(a, path == SC_SELF    ? _("Voor mezelf")
+		                                  : path == SC_OTHER ? _("Voor iemand anders")
+		                                                     : _("Ik zorg voor iemand"));
+		ok = out->path_label != NULL;
+	}
+	if (lang)
+		i18n_use(was);
+	selfcheck_questions_free(q, n);
+	crypto_wipe(answers, sizeof(answers));
+	if (!ok)
+		memset(out, 0, sizeof(*out));
+	return ok;
+}
+
+bool selfcheck_code_postcode(struct app *app, const char *code, char out[8])
+{
+	char path, answers[SC_MAX_QUESTIONS + 1], pc[16];
+	out[0] = '\0';
+	if (!selfcheck_code_parse(app, code, &path, answers, sizeof(answers), pc, sizeof(pc)))
+		return false;
+	snprintf(out, 8, "%.4s", pc);
+	crypto_wipe(answers, sizeof(answers));
+	return true;
 }
 
 /* The seal key is derived from the server secret, so it is never the key
@@ -410,24 +712,30 @@ bool selfcheck_summary(struct app *app, const char *code, struct sb *out)
 	} groups[] = {
 	    {SC_NIET, "Lukt niet of moeilijk"},
 	    {SC_NETWERK, "Lukt met hulp van anderen"},
-	    {SC_VAAK, "Vaak"},
+	    {SC_VAAK, "Vaak of altijd"},
 	    {SC_SOMS, "Soms"},
 	    {SC_JA, "Ja"},
-	    {SC_WEETNIET, "Weet niet"},
+	    {SC_WEETNIET, "Weet ik niet"},
 	};
+	/* the questions in words, as the resident saw them (Dutch: the
+	 * content's source texts), under each answer given */
 	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
-		struct sb ids;
-		sb_init(&ids, 1024);
-		for (size_t i = 0; i < n && i < strlen(answers); i++)
-			if (answers[i] == groups[g].a)
-				sb_appendf(&ids, "%s%s", ids.len ? ", " : "", q[i].id);
-		if (ids.len)
-			sb_appendf(out, "%s: %s.\n", groups[g].label, sb_str(&ids));
-		sb_free(&ids);
+		bool head = false;
+		for (size_t i = 0; i < n && i < strlen(answers); i++) {
+			if (answers[i] != groups[g].a)
+				continue;
+			if (!head)
+				sb_appendf(out, "%s:\n", groups[g].label);
+			head = true;
+			sb_appendf(out, "- %s\n",
+			           path == SC_OTHER && *q[i].text_other ? q[i].text_other
+			                                                : q[i].text_self);
+		}
 	}
-	struct sc_outcome oc;
-	if (path == SC_CARER && selfcheck_evaluate(app, path, answers, &oc))
-		sb_appendf(out, "Belasting mantelzorg: %d van 10.\n", oc.burden);
+	struct sc_outcome *oc = path == SC_CARER ? malloc(sizeof(*oc)) : NULL;
+	if (oc && selfcheck_evaluate(app, path, answers, oc))
+		sb_appendf(out, "Belasting mantelzorg: %d van 10.\n", oc->burden);
+	free(oc);
 	selfcheck_questions_free(q, n);
 	return !sb_failed(out);
 }
@@ -438,7 +746,14 @@ bool selfcheck_summary_stored(struct app *app, const char *code, struct sb *out)
 	if (!selfcheck_code_parse(app, code, &path, answers, sizeof(answers), pc, sizeof(pc)) ||
 	    !selfcheck_summary(app, code, out))
 		return false;
-	return sb_appendf(out, SC_STORED_MARK "%c%s]", path, answers);
+	/* only the answers the resident saw in the preview and agreed to
+	   share (selfcheck_answer_shared); the others as skipped */
+	for (size_t i = 0; answers[i]; i++)
+		if (!selfcheck_answer_shared(answers[i]))
+			answers[i] = SC_SKIP;
+	bool ok = sb_appendf(out, SC_STORED_MARK "%c%s]", path, answers);
+	crypto_wipe(answers, sizeof(answers));
+	return ok;
 }
 
 size_t selfcheck_stored_text_len(const char *stored)
@@ -450,33 +765,7 @@ size_t selfcheck_stored_text_len(const char *stored)
 	return n;
 }
 
-/* An answer in words (the same words as templates/selfcheck_answer.html). */
-static const char *answer_words(char a, bool other)
-{
-	switch (a) {
-	case SC_ZELF:
-		return other ? _("Dat lukt hem of haar zelf") : _("Dat lukt me zelf");
-	case SC_NETWERK:
-		return other ? _("Dat lukt met hulp van mensen om hem of haar heen")
-		             : _("Dat lukt met hulp van mensen om me heen");
-	case SC_NIET:
-		return _("Dat lukt niet of moeilijk");
-	case SC_JA:
-		return _("Ja");
-	case SC_NEE:
-		return _("Nee");
-	case SC_SOMS:
-		return _("Soms");
-	case SC_VAAK:
-		return _("Vaak of altijd");
-	case SC_WEETNIET:
-		return _("Weet ik niet");
-	default:
-		return _("Overgeslagen");
-	}
-}
-
-bool selfcheck_answers_in_words(struct app *app, const char *stored, struct sb *out)
+bool selfcheck_stored_in_words(struct app *app, const char *stored, struct sb *out)
 {
 	const char *m = stored ? strstr(stored, SC_STORED_MARK) : NULL;
 	if (!m)
@@ -504,12 +793,15 @@ bool selfcheck_answers_in_words(struct app *app, const char *stored, struct sb *
 	for (size_t i = 0; i < n && i < nq; i++) {
 		const char *text =
 		    other && q[i].text_other && *q[i].text_other ? q[i].text_other : q[i].text_self;
-		sb_appendf(out, "%s - %s\n", C_(text), answer_words(answers[i], other));
+		const char *label = selfcheck_answer_label(answers[i], other);
+		if (answers[i] != SC_SKIP && label)
+			sb_appendf(out, "%s - %s\n", C_(text), label);
 	}
-	struct sc_outcome oc;
-	if (path == SC_CARER && selfcheck_evaluate(app, path, answers, &oc))
+	struct sc_outcome *oc = path == SC_CARER ? malloc(sizeof(*oc)) : NULL;
+	if (oc && selfcheck_evaluate(app, path, answers, oc))
 		/* TRANSLATORS: the carer's burden score of the self-check */
-		sb_appendf(out, _("Belasting als mantelzorger: %d van de 10"), oc.burden);
+		sb_appendf(out, _("Belasting als mantelzorger: %d van de 10"), oc->burden);
+	free(oc);
 	selfcheck_questions_free(q, nq);
 	return !sb_failed(out);
 }

@@ -40,6 +40,26 @@ struct sc_question {
 	char *text_self, *text_other, *help;
 };
 
+#define SC_NEED_TERMS  12
+#define SC_NEED_ADVICE 8
+
+/* A need the answers raised: the fired rules with needs of one or more
+ * questions that share their main advice (rules of several questions that
+ * point to one advice, say "De zorg even overdragen", are one need). */
+struct sc_need {
+	char advice[65];               /* the main advice: it names the need */
+	char more[SC_NEED_ADVICE][65]; /* the other advice fired with it */
+	size_t nmore;
+	char terms[SC_NEED_TERMS][65]; /* catalogue terms, most specific first */
+	size_t nterms;
+	char question[65], domain[32]; /* the first question behind it */
+	int heavy;                     /* how heavy: 1 per heavy rule, 2 per heavy combination */
+	int answers;                   /* answers behind it */
+	int order;                     /* the place of its first question on the path */
+	bool safety;                   /* the Veilig Thuis need: always first */
+	bool combined;                 /* a combination of answers raised or weighed it */
+};
+
 struct sc_outcome {
 	char advice[SC_MAX_ITEMS][65]; /* fired advice ids, in rule order, once each */
 	size_t nadvice;
@@ -52,6 +72,13 @@ struct sc_outcome {
 	int skipped; /* "sla over" answers */
 	char heavy_domains[SC_MAX_QUESTIONS][32];
 	size_t nheavy_domains;
+	/* the raised needs, heaviest first (safety, then heavy, then by how
+	 * many answers raised it, then in the order of the questions) */
+	struct sc_need raised[SC_MAX_QUESTIONS];
+	size_t nraised;
+	/* the advice of the answers that were fine ("Fijn dat ..."), once each */
+	char fine[SC_MAX_QUESTIONS][65];
+	size_t nfine;
 };
 
 bool selfcheck_path_valid(char path);
@@ -63,6 +90,9 @@ const char *selfcheck_answers_of(const char *answer_set);
 /* Checks answers against the questions of the path (length and letters). */
 bool selfcheck_answers_valid(const struct sc_question *q, size_t n, const char *answers,
                              bool complete);
+/* Fires the rules (rules.csv) and the combinations of answers
+ * (combinations.csv) for complete answers. out is large (tens of KB):
+ * allocate it rather than put it on a small stack. */
 bool selfcheck_evaluate(struct app *app, char path, const char *answers, struct sc_outcome *out);
 
 /* The longest sealed state or code that is read at all. */
@@ -91,22 +121,59 @@ bool selfcheck_code_make(struct app *app, char path, const char *answers, const 
 bool selfcheck_code_parse(struct app *app, const char *code, char *path, char *answers,
                           size_t answers_len, char *postcode, size_t postcode_len);
 bool selfcheck_code_valid(struct app *app, const char *code);
+/* One answer of a result code in words: the question as the resident saw
+ * it and the answer's label, both in the language asked for. */
+struct sc_answer_words {
+	const char *question; /* content text, translated (C_) */
+	const char *answer;   /* "Dat lukt niet of moeilijk", "Weet ik niet", ... */
+	char letter;          /* the answer (SC_NIET ...) */
+};
+/* A result code in words. */
+struct sc_words {
+	char path;
+	const char *path_label; /* "Voor mezelf", "Voor iemand anders", "Ik zorg voor iemand" */
+	struct sc_answer_words *items; /* in the order of the questions */
+	size_t n;
+	int burden; /* the carer path's burden score (0 to 10), else -1 */
+};
+struct arena;
+struct i18n_lang;
+/* Whether an answer is in what a resident shares with a booking (the
+ * summary): what does not go well, help of others, "soms", "vaak", "ja"
+ * and "weet ik niet"; not "zelf", "nee" or a skipped question. */
+bool selfcheck_answer_shared(char answer);
+/* The answers of a sealed result code in words, in language lang (NULL:
+ * the calling thread's language, which is restored after); shared_only:
+ * only the answers that selfcheck_summary shares. The texts live in arena
+ * a. False for a code that does not open or a lack of memory. For the
+ * consent preview of a booking and the staff agenda; it reads the
+ * content, so never on the event loop. */
+bool selfcheck_answers_in_words(struct app *app, const char *code, const struct i18n_lang *lang,
+                                struct arena *a, bool shared_only, struct sc_words *out);
+/* The label of an answer letter in the current language (other: the
+ * third person of a check for someone else); NULL for an unknown letter. */
+const char *selfcheck_answer_label(char answer, bool other);
+/* The postcode (four digits, or "") of a result code; false when the code
+ * does not open. */
+bool selfcheck_code_postcode(struct app *app, const char *code, char out[8]);
+
 /* A short plain-Dutch summary for the wijkwijzer (shared only with consent). */
 bool selfcheck_summary(struct app *app, const char *code, struct sb *out);
 
 /* A shared summary as a booking stores it: selfcheck_summary's text,
  * then a last line SC_STORED_MARK followed by the path and the answers
- * ("[zelfcheck:cjsvx]"), so staff read it in their own language. */
+ * that are shared (selfcheck_answer_shared; the others as SC_SKIP):
+ * "[zelfcheck:cvsoov]", so staff read it in their own language. */
 #define SC_STORED_MARK "[zelfcheck:"
 bool selfcheck_summary_stored(struct app *app, const char *code, struct sb *out);
 /* The stored summary without its last line (for the CSV export): the
  * length of the text before it. */
 size_t selfcheck_stored_text_len(const char *stored);
 /* The questions and answers of a stored summary in words, in the
- * language in use: "Question? - Answer" lines (a carer's burden score
- * last). False when stored has no answers line (an older booking: show
- * it as it is). [Written for the staff agenda; the consent preview's
- * function of the advice work may replace it.] */
-bool selfcheck_answers_in_words(struct app *app, const char *stored, struct sb *out);
+ * language in use (the labels of selfcheck_answer_label): "Question? -
+ * Answer" lines, skipped ones left out, a carer's burden score last.
+ * False when stored has no answers line (an older booking: show it as
+ * it is). For the staff agenda and its CSV. */
+bool selfcheck_stored_in_words(struct app *app, const char *stored, struct sb *out);
 
 #endif

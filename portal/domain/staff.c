@@ -353,7 +353,7 @@ bool staff_export_csv(struct app *app, const char *location, const char *date, s
 		struct sb words;
 		sb_init(&words, 8192);
 		char *text = NULL;
-		if (b->summary && !selfcheck_answers_in_words(app, b->summary, &words))
+		if (b->summary && !selfcheck_stored_in_words(app, b->summary, &words))
 			text = strndup(b->summary, selfcheck_stored_text_len(b->summary));
 		csv_cell(out, words.len ? sb_str(&words) : text ? text : b->summary, true);
 		free(text);

@@ -41,6 +41,7 @@ struct app;
  * base64url (43 characters); only its SHA-256 hash is stored. */
 #define STAFF_SESSION_SECONDS (8 * 3600)
 #define STAFF_TOKEN_LEN       43
+#define STAFF_COOKIE          "ww_staff" /* the session cookie (web/staff.c) */
 
 /* True when location is a wijkwijzer with appointments (the content). */
 bool staff_location_exists(struct app *app, const char *location);

@@ -9,6 +9,7 @@
 #include "net/clients.h"
 #include "base/html.h"
 #include "base/json.h"
+#include "domain/staff.h"
 #include "domain/terminals.h"
 #include "base/rate.h"
 #include "base/text.h"
@@ -158,6 +159,17 @@ bool live_handle_message(struct app *app, struct live_session *s, const char *ms
 			sb_reset(&s->in);
 			sb_puts(reply, "{\"type\":\"kiosk_reset_done\"}");
 		}
+	} else if (strcmp(type, "staff_hello") == 0) {
+		/* a staff page announces itself: its session cookie (from the
+		   handshake) names the location whose kiosk calls it hears */
+		char loc[65];
+		if (!s || !app || !s->staff_token[0] ||
+		    !staff_session_find(app, s->staff_token, loc, sizeof(loc))) {
+			error_reply(reply, "not_staff");
+		} else {
+			snprintf(s->staff, sizeof(s->staff), "%s", loc);
+			sb_puts(reply, "{\"type\":\"staff_ready\"}");
+		}
 	} else if (strcmp(type, "unsubscribe") == 0) {
 		if (s)
 			s->location[0] = s->date[0] = '\0';
@@ -202,6 +214,7 @@ static void message_done(struct app *app, struct job *base)
 		memcpy(s->date, j->copy.date, sizeof(s->date));
 		memcpy(s->topic, j->copy.topic, sizeof(s->topic));
 		memcpy(s->kiosk, j->copy.kiosk, sizeof(s->kiosk));
+		memcpy(s->staff, j->copy.staff, sizeof(s->staff));
 		bool ok = j->reply.len == 0 || enqueue_copy(s, j->reply.data, j->reply.len);
 		if (!j->keep || !ok) {
 			lws_close_reason(s->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, NULL, 0);
@@ -219,6 +232,7 @@ static void message_done(struct app *app, struct job *base)
 	}
 	sb_free(&j->reply);
 	sb_free(&j->copy.in);
+	explicit_bzero(j->copy.staff_token, sizeof(j->copy.staff_token));
 	free(j->msg);
 	free(j);
 }
@@ -240,10 +254,13 @@ static bool submit_message(struct live_session *s, char *msg, size_t len)
 	memcpy(j->copy.kiosk, s->kiosk, sizeof(s->kiosk));
 	memcpy(j->copy.terminal, s->terminal, sizeof(s->terminal));
 	memcpy(j->copy.peer, s->peer, sizeof(s->peer));
+	memcpy(j->copy.staff_token, s->staff_token, sizeof(s->staff_token));
+	memcpy(j->copy.staff, s->staff, sizeof(s->staff));
 	j->msg = msg;
 	j->len = len;
 	if (!worker_submit(POOL_READ, &j->base)) {
 		free(msg);
+		explicit_bzero(j->copy.staff_token, sizeof(j->copy.staff_token));
 		free(j);
 		/* busy: say so, keep the connection */
 		static const char busy[] = "{\"type\":\"error\",\"code\":\"busy\"}";
@@ -411,6 +428,53 @@ void live_slots_changed(struct app *app, const char *location, const char *date)
 	worker_complete(&c->base); /* straight to the loop */
 }
 
+/* ---- a kiosk calls staff --------------------------------------------------- */
+
+struct call_job {
+	struct job base;
+	char location[65];
+	struct sb json;
+};
+
+static void call_run(struct app *app, struct job *base)
+{
+	(void)app;
+	(void)base;
+}
+
+static void call_done(struct app *app, struct job *base)
+{
+	struct call_job *c = (struct call_job *)base;
+	struct live_msg *m =
+	    app->ctx && !sb_failed(&c->json) ? msg_new(c->json.data, c->json.len) : NULL;
+	/* few staff sessions: sent at once, not in chunks */
+	for (struct live_session *s = m ? sessions : NULL; s; s = s->next)
+		if (s->staff[0] && strcmp(s->staff, c->location) == 0 && !enqueue(s, m))
+			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+	msg_release(m);
+	sb_free(&c->json);
+	free(c);
+}
+
+void live_staff_call(struct app *app, const char *location, const char *terminal, const char *time)
+{
+	if (!app || !app->ctx || !location || !terminal || !time)
+		return;
+	struct call_job *c = calloc(1, sizeof(*c));
+	if (!c)
+		return;
+	c->base.run = call_run;
+	c->base.done = call_done;
+	snprintf(c->location, sizeof(c->location), "%s", location);
+	sb_init(&c->json, 256);
+	sb_puts(&c->json, "{\"type\":\"staff_call\",\"terminal\":");
+	json_string(&c->json, terminal);
+	sb_puts(&c->json, ",\"time\":");
+	json_string(&c->json, time);
+	sb_puts(&c->json, "}");
+	worker_complete(&c->base); /* straight to the loop */
+}
+
 void live_shutdown(void)
 {
 	while (fanouts) {
@@ -506,6 +570,7 @@ int live_upgrade_refusal(struct lws *wsi)
 
 static void session_free(struct live_session *s)
 {
+	explicit_bzero(s->staff_token, sizeof(s->staff_token));
 	while (s->qcount) {
 		msg_release(s->queue[s->qhead]);
 		s->qhead = (s->qhead + 1) % LIVE_MAX_QUEUE;
@@ -543,6 +608,16 @@ int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			    lws_hdr_copy(wsi, cookie, n + 1, WSI_TOKEN_HTTP_COOKIE) == n &&
 			    kiosk_of_cookie(app, cookie, &t))
 				snprintf(s->terminal, sizeof(s->terminal), "%s", t.id);
+			/* a staff page's session token: checked (SQLite) on a
+			   reader when the page says staff_hello */
+			struct sb st;
+			sb_init(&st, 64);
+			if (cookie && text_cookie(cookie, STAFF_COOKIE, &st) && !sb_failed(&st) &&
+			    st.len == STAFF_TOKEN_LEN)
+				snprintf(s->staff_token, sizeof(s->staff_token), "%s", sb_str(&st));
+			if (st.data)
+				explicit_bzero(st.data, st.len);
+			sb_free(&st);
 			free(cookie);
 		}
 		sb_init(&s->in, LIVE_MAX_MESSAGE);

@@ -8,6 +8,9 @@
  * minute (rate.h); more are answered {"type":"error","code":
  * "too_many_subscriptions"} and not computed. kiosk_reset is accepted
  * only on a session that said kiosk_hello ("not_a_kiosk_session").
+ * staff_hello is accepted only with a valid staff session cookie in the
+ * handshake ("not_staff"); such a session then gets the staff_call
+ * notices of its location (live_staff_call).
  *
  * Threads: the sessions, their queues and the fan-outs belong to the loop
  * thread. A complete message goes to a reader (worker.h) with a copy of
@@ -48,11 +51,13 @@ struct live_session {
 	char location[65];   /* slot subscription; "" when none */
 	char date[11];
 	char topic[65];
-	char kiosk[65];    /* the terminal of a kiosk session; "" otherwise */
-	char terminal[65]; /* the enrolled terminal the browser is (handshake cookie) */
-	char peer[64];     /* client address (clients_address): per-client cap and rate */
-	struct sb in;      /* a message arriving in fragments */
-	bool busy;         /* a worker has one of its messages */
+	char kiosk[65];       /* the terminal of a kiosk session; "" otherwise */
+	char terminal[65];    /* the enrolled terminal the browser is (handshake cookie) */
+	char peer[64];        /* client address (clients_address): per-client cap and rate */
+	char staff_token[48]; /* the staff session cookie of the handshake; "" when none */
+	char staff[65];       /* the location of a staff session (staff_hello); "" otherwise */
+	struct sb in;         /* a message arriving in fragments */
+	bool busy;            /* a worker has one of its messages */
 	char *backlog[LIVE_MAX_BACKLOG];
 	size_t backlog_len[LIVE_MAX_BACKLOG];
 	size_t nbacklog;
@@ -81,6 +86,13 @@ bool live_handle_message(struct app *app, struct live_session *s, const char *ms
  * build the new slot list once per topic, and pushes it to every
  * subscriber in chunks, so no other request waits behind the fan-out. */
 void live_slots_changed(struct app *app, const char *location, const char *date);
+
+/* A kiosk terminal of location asks for a member of staff ("Roep een
+ * medewerker"): every staff session of that location (one that said
+ * {"type":"staff_hello"} with a valid staff cookie) gets
+ * {"type":"staff_call","terminal":ID,"time":"HH:MM"}. Safe from any
+ * thread: the sending is done on the loop. */
+void live_staff_call(struct app *app, const char *location, const char *terminal, const char *time);
 
 /* Loop, while a WebSocket handshake's headers are there: 0 when it may
  * be accepted, else the HTTP status of the refusal: 404 not /ws, 403 an

@@ -32,6 +32,24 @@ document.querySelectorAll('.use-location').forEach(function (button) {
 var summary = document.querySelector('.error-summary');
 if (summary) summary.focus();
 
+/* A receipt (?bon=1) prints itself once it has loaded (on a kiosk
+   Chromium's --kiosk-printing sends it to the receipt printer without a
+   dialog) and then goes back to the page it came from, where the kiosk
+   bar and Stoppen are. Without JavaScript its "Terug" button does that. */
+(function () {
+	var slip = document.querySelector('[data-autoprint]');
+	if (!slip) return;
+	function printAndBack() {
+		window.print();
+		var back = slip.dataset.back;
+		var from = document.referrer && document.referrer.indexOf(location.origin + '/') === 0;
+		if (from && history.length > 1) history.back();
+		else if (back) location.replace(back);
+	}
+	if (document.readyState === 'complete') setTimeout(printAndBack, 0);
+	else window.addEventListener('load', function () { setTimeout(printAndBack, 0); });
+})();
+
 /* Print buttons: only useful with JavaScript, so hidden without it. */
 document.querySelectorAll('[data-print]').forEach(function (b) {
 	b.hidden = false;
@@ -180,9 +198,70 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 	connect();
 })();
 
+/* Staff agenda: a kiosk of this wijkwijzer calls for staff. The staff
+   session (its cookie) is checked by the server on staff_hello; a call
+   arrives as {"type":"staff_call","terminal":ID,"time":"HH:MM"} and is
+   added on top of the notice list, which is an aria-live region. */
+(function () {
+	var box = document.querySelector('[data-staff-calls]');
+	if (!box || !('WebSocket' in window)) return;
+	var list = box.querySelector('ul');
+	function connect() {
+		var ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws', 'wijkwijzer.v1');
+		ws.onopen = function () { ws.send(JSON.stringify({ type: 'staff_hello' })); };
+		ws.onmessage = function (ev) {
+			var msg;
+			try { msg = JSON.parse(ev.data); } catch (e) { return; }
+			if (msg.type === 'staff_ready') box.dataset.ready = '1';
+			if (msg.type !== 'staff_call') return;
+			var li = document.createElement('li');
+			li.textContent = box.dataset.template.replace('%1$s', msg.time).replace('%2$s', msg.terminal);
+			list.insertBefore(li, list.firstChild);
+			while (list.children.length > 5) list.removeChild(list.lastChild);
+			box.classList.add('has-calls');
+		};
+		ws.onclose = function () { delete box.dataset.ready; setTimeout(connect, 5000); };
+	}
+	connect();
+})();
+
 /* ---- kiosk mode ---------------------------------------------------------
    Only on touch terminals (the server adds .kiosk-bar). The terminal's
    settings and all texts come from data attributes, already translated. */
+/* "Lees voor" (kiosk bar, or the header at home): the server speaks the
+   page in its language. One page is spoken at a time for everyone: when
+   the server says "busy", ask again a few seconds later. */
+var stopReading = (function () {
+	var audio = null, button = null, label = '';
+	function stop() {
+		if (audio) audio.pause();
+		audio = null;
+		if (button) button.textContent = label;
+	}
+	document.querySelectorAll('[data-read-aloud]').forEach(function (b) {
+		b.hidden = false;
+		b.addEventListener('click', function () {
+			if (audio) { stop(); return; }
+			button = b;
+			label = b.textContent;
+			var tries = 0;
+			var speak = function () {
+				var a = new Audio('/lees-voor.wav?pad=' + encodeURIComponent(location.pathname + location.search));
+				audio = a;
+				a.addEventListener('ended', function () { if (audio === a) stop(); });
+				a.play().catch(function () {
+					if (audio !== a) return; /* stopped meanwhile */
+					if (++tries < 4) setTimeout(function () { if (audio === a) speak(); }, 3000);
+					else stop();
+				});
+			};
+			speak();
+			b.textContent = b.dataset.stopLabel;
+		});
+	});
+	return stop;
+})();
+
 (function () {
 	var bar = document.querySelector('.kiosk-bar');
 	if (!bar) return;
@@ -225,6 +304,28 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 		});
 	});
 
+	/* "Roep een medewerker": sent in the background; the status line
+	   says someone is coming (also when called a moment ago, 429) */
+	var call = bar.querySelector('[data-call-staff]');
+	var callStatus = bar.querySelector('.kiosk-call-status');
+	if (call && window.fetch) {
+		call.addEventListener('submit', function (e) {
+			e.preventDefault();
+			var button = call.querySelector('button');
+			button.disabled = true;
+			fetch(call.action, { method: 'POST', credentials: 'same-origin', cache: 'no-store',
+				body: new URLSearchParams(new FormData(call)) }).then(function (r) {
+				var ok = r.status === 200 || r.status === 429;
+				callStatus.textContent = ok ? call.dataset.sent : call.dataset.failed;
+				callStatus.classList.toggle('sent', ok);
+				setTimeout(function () { button.disabled = false; }, ok ? 60000 : 3000);
+			}, function () {
+				callStatus.textContent = call.dataset.failed;
+				button.disabled = false;
+			});
+		});
+	}
+
 	/* the session on the server */
 	var ws = null, resetAck = null;
 	try {
@@ -237,47 +338,11 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 		};
 	} catch (e) { ws = null; }
 
-	/* read aloud: the server speaks the page in its language */
-	var audio = null;
-	var readButton = bar.querySelector('[data-read-aloud]');
-	if (readButton) {
-		readButton.hidden = false;
-		var readLabel = readButton.textContent;
-		readButton.addEventListener('click', function () {
-			if (audio) {
-				audio.pause();
-				audio = null;
-				readButton.textContent = readLabel;
-				return;
-			}
-			/* one page is spoken at a time for all terminals: when another
-			   kiosk is being served, the server says "busy" and this
-			   one asks again a few seconds later */
-			var tries = 0;
-			var speak = function () {
-				var a = new Audio('/lees-voor.wav?pad=' + encodeURIComponent(location.pathname + location.search));
-				audio = a;
-				a.addEventListener('ended', function () { audio = null; readButton.textContent = readLabel; });
-				a.play().catch(function () {
-					if (audio !== a) return; /* stopped meanwhile */
-					if (++tries < 4) {
-						setTimeout(function () { if (audio === a) speak(); }, 3000);
-					} else {
-						audio = null;
-						readButton.textContent = readLabel;
-					}
-				});
-			};
-			speak();
-			readButton.textContent = readButton.dataset.stopLabel;
-		});
-	}
-
 	var resetting = false;
 	function reset() {
 		if (resetting) return;
 		resetting = true;
-		if (audio) audio.pause();
+		stopReading();
 		document.querySelectorAll('form').forEach(function (f) { f.reset(); });
 		var done = function () {
 			var base = parseInt(sessionStorage.getItem('kioskBase'), 10) || 0;

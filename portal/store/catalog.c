@@ -377,11 +377,11 @@ static uint32_t place_of_id(struct catalog *c, const char *id)
 }
 
 size_t catalog_periods(struct catalog *c, const char *service_id, const char *place_id,
-                       struct hours_period *out, size_t max)
+                       struct hours_period *out, size_t max, int *kind)
 {
 	size_t n;
 	const struct hours_period *p =
-	    cx_periods(c->ix, service_line(c, service_id), place_of_id(c, place_id), &n);
+	    cx_periods(c->ix, service_line(c, service_id), place_of_id(c, place_id), &n, kind);
 	if (n > max)
 		n = max;
 	if (n)
@@ -398,13 +398,15 @@ void catalog_hours(struct catalog *c, const char *service_id, const char *place_
                    struct hours_status *out)
 {
 	size_t n;
+	int kind;
 	const struct hours_period *p =
-	    cx_periods(c->ix, service_line(c, service_id), place_of_id(c, place_id), &n);
+	    cx_periods(c->ix, service_line(c, service_id), place_of_id(c, place_id), &n, &kind);
 	struct hours_day today;
 	int minute;
 	hours_local(now, &today, &minute);
 	hours_status(p, n, (const char *const *)c->ix->holidays, c->ix->nholidays, today, minute,
 	             out);
+	out->kind = kind;
 }
 
 /* ---- search ------------------------------------------------------------- */
@@ -433,7 +435,8 @@ struct plan {
 	double lat, lon, cos_lat;
 	double lat0, lat1, lon0, lon1; /* the box around the point */
 	bool text;
-	int lang[2]; /* the languages the text may match in (-1: none) */
+	bool general_first; /* services for everyone before those for a group */
+	int lang[2];        /* the languages the text may match in (-1: none) */
 };
 
 #define STATE_FAIL UINT32_MAX
@@ -470,6 +473,9 @@ static void make_plan(const struct cx *x, const struct catalog_filter *f, struct
 	p->want_free = set(f->cost) ? strcmp(f->cost, "gratis") == 0 : -1;
 	p->respite = f->respite_only;
 	p->open_now = f->open_now;
+	/* a target group or a kind of support asked for: those are the answers */
+	p->general_first =
+	    f->general_first && !set(f->target) && !set(f->function) && !f->respite_only;
 	struct hours_day today;
 	int minute;
 	hours_local(f->now, &today, &minute);
@@ -488,6 +494,12 @@ static void make_plan(const struct cx *x, const struct catalog_filter *f, struct
 	p->lang[0] = x->lang_nl;
 	int l = cx_lang(x, set(f->lang) ? f->lang : "nl");
 	p->lang[1] = l == x->lang_nl ? -1 : l;
+}
+
+/* A service for everyone (no target group, or "iedereen"). */
+static bool general(const struct plan *p, uint32_t s)
+{
+	return p->x->services[s].general;
 }
 
 static bool has_term(const struct cx *x, uint32_t first, uint16_t n, uint32_t t)
@@ -806,18 +818,25 @@ static bool search_text(const struct plan *p, struct scratch *s, size_t ncand, s
 }
 
 /* Plan: walk a list in name order; the first `need` matches are the
- * answer (the list is in the order of the result). */
+ * answer (the list is in the order of the result). With general_first
+ * it is walked twice: the services for everyone, then the others. */
 static bool search_list(const struct plan *p, struct scratch *s, const uint32_t *list, size_t n,
                         size_t need)
 {
-	for (size_t i = 0; i < n && s->nm < need; i++) {
-		uint32_t sv = list[i];
-		double a;
-		uint32_t place;
-		if (!service_ok(p, sv) || (place = pick_place(p, sv, &a)) == CX_NONE)
-			continue;
-		if (!add_match(s, sv, place, a, 0))
-			return false;
+	/* pass 0: everything, or (general_first) those for everyone; pass 1:
+	   (general_first) the others */
+	for (int pass = 0; pass < (p->general_first ? 2 : 1) && s->nm < need; pass++) {
+		for (size_t i = 0; i < n && s->nm < need; i++) {
+			uint32_t sv = list[i];
+			double a;
+			uint32_t place;
+			if (p->general_first && general(p, sv) != (pass == 0))
+				continue;
+			if (!service_ok(p, sv) || (place = pick_place(p, sv, &a)) == CX_NONE)
+				continue;
+			if (!add_match(s, sv, place, a, 0))
+				return false;
+		}
 	}
 	return true;
 }
@@ -889,8 +908,11 @@ static bool search_rings(const struct plan *p, struct scratch *s, size_t need, s
 		if (s->nm >= need && k < kmax) {
 			double sure = geo_haversine_of_m(k * cell_m);
 			size_t nsure = 0;
+			/* with general_first a far general service still beats a near
+			   one for a group: only general ones nearer than sure count */
 			for (size_t i = 0; i < s->nm && nsure < want; i++)
-				nsure += s->m[i].a < sure;
+				nsure += s->m[i].a < sure &&
+				         (!p->general_first || general(p, s->m[i].service));
 			if (nsure >= want)
 				return true;
 		}
@@ -898,11 +920,15 @@ static bool search_rings(const struct plan *p, struct scratch *s, size_t need, s
 	return true;
 }
 
-/* The result order: text relevance, distance, name. */
+/* The result order: text relevance (query words in the name or the
+ * keywords), services for everyone before those for a target group
+ * (general_first), distance, name. */
 static int cmp_match(const struct plan *p, const struct match *a, const struct match *b)
 {
 	if (p->text && a->score != b->score)
 		return a->score > b->score ? -1 : 1;
+	if (p->general_first && general(p, a->service) != general(p, b->service))
+		return general(p, a->service) ? -1 : 1;
 	if (p->near && a->a != b->a)
 		return a->a < b->a ? -1 : 1;
 	uint32_t ra = p->x->services[a->service].name_rank,
@@ -987,12 +1013,14 @@ static bool fill_hit(const struct cx *x, const struct plan *p, const struct matc
 	h->has_distance = p->near;
 	h->distance_m = p->near ? geo_distance_from_haversine(m->a) : 0;
 	h->free = sv->free;
+	h->costs_known = sv->has_costs;
 	h->notice_days = sv->respite == CX_NONE ? -1 : x->respite[sv->respite].notice_days;
 	uint32_t sched = sv->sched != CX_NONE ? sv->sched : pl->sched;
 	const struct cx_sched *sc = sched == CX_NONE ? NULL : &x->scheds[sched];
 	hours_status(sc ? &x->periods[sc->first] : NULL, sc ? sc->n : 0,
 	             (const char *const *)x->holidays, x->nholidays, p->now.today, p->now.minute,
 	             &h->hours);
+	h->hours.kind = sc ? sc->kind : HOURS_KIND_SERVICE;
 	return h->id && h->name && h->organization && h->place_id && h->place_name && h->address &&
 	       h->postal_code && (sv->category == CX_NONE || h->category);
 }

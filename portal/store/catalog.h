@@ -80,6 +80,9 @@ struct catalog_filter {
 	const char *respite_payer;    /* gemeente | ... */
 	long respite_notice_max;      /* -1: any */
 	bool respite_only;
+	/* services for everyone before those for a target group (the pages;
+	   not with a target group, a kind of support or the respite finder) */
+	bool general_first;
 	const char *lang;
 	size_t offset, limit;
 	time_t now;
@@ -91,7 +94,8 @@ struct catalog_hit {
 	char *category; /* first 'categorie' term id, or NULL */
 	bool has_distance;
 	double distance_m;
-	bool free;
+	bool free;        /* it has cost options and all are 0.00 */
+	bool costs_known; /* it has cost options (else: ask what it costs) */
 	struct hours_status hours;
 	long notice_days; /* respite only; -1 otherwise */
 };
@@ -111,18 +115,20 @@ struct catalog_result {
  * the grid around the point (ring by ring, nearest first, stopping once
  * the page and the capped count are certain), else from a list in name
  * order (all, one term's services, or the respite services). Order: text
- * relevance first (query words found in the name), then distance, then
- * name. A service is shown with its nearest place that passes the place
- * filters (accessibility, open now, the 30 km box around the point). */
+ * relevance first (query words found in the name, the keywords or the
+ * names of the service's terms), then (general_first) services for
+ * everyone, then distance, then name. A service is shown with its nearest place that passes the
+ * place filters (accessibility, open now, the 30 km box around the point). */
 bool catalog_search(struct catalog *c, const struct catalog_filter *f, struct catalog_result *out);
 void catalog_result_free(struct catalog_result *r);
 
 /* Opening status of a service (its own periods, else those of place). */
 void catalog_hours(struct catalog *c, const char *service_id, const char *place_id, time_t now,
                    struct hours_status *out);
-/* The weekly periods of a service at a place (or of a place), sorted. */
+/* The weekly periods of a service at a place (or of a place), sorted;
+ * *kind (unless NULL) gets what they are for (enum hours_kind). */
 size_t catalog_periods(struct catalog *c, const char *service_id, const char *place_id,
-                       struct hours_period *out, size_t max);
+                       struct hours_period *out, size_t max, int *kind);
 
 /* A public holiday (everything closed)? */
 bool catalog_is_holiday(struct catalog *c, struct hours_day day);

@@ -223,13 +223,14 @@ static void read_terms(struct reader *r, struct cx *x, uint32_t **term_of_line, 
 	x->term_id = alloc(r, (size_t)count, sizeof(char *));
 	x->term_taxonomy = alloc(r, (size_t)count, sizeof(char *));
 	x->term_name = alloc(r, (size_t)count, sizeof(char *));
+	x->term_code = alloc(r, (size_t)count, sizeof(char *));
 	x->term_sorted = alloc(r, (size_t)count, sizeof(uint32_t));
 	if (r->failed)
 		return;
 	for (size_t i = 0; i < *nlines; i++)
 		(*term_of_line)[i] = CX_NONE;
 	sqlite3_stmt *st =
-	    prepare(r, "SELECT _line, id, taxonomy, name FROM taxonomy_terms ORDER BY _line");
+	    prepare(r, "SELECT _line, id, taxonomy, name, code FROM taxonomy_terms ORDER BY _line");
 	if (!st)
 		return;
 	int rc;
@@ -239,6 +240,7 @@ static void read_terms(struct reader *r, struct cx *x, uint32_t **term_of_line, 
 		x->term_id[t] = dup_text(r, st, 1);
 		x->term_taxonomy[t] = dup_text(r, st, 2);
 		x->term_name[t] = dup_text(r, st, 3);
+		x->term_code[t] = dup_text(r, st, 4);
 		x->nterms++;
 		if (line >= 0 && line <= max)
 			(*term_of_line)[line] = (uint32_t)t;
@@ -370,8 +372,8 @@ static void read_services(struct reader *r, struct cx *x, size_t *chars_cap)
 	for (size_t i = 0; i < x->nlines; i++)
 		x->service_of_line[i] = x->sched_of_line[i] = CX_NONE;
 	sqlite3_stmt *st = prepare(
-	    r, "SELECT line, name_rank, free, id, name, organization FROM sx_service ORDER BY "
-	       "line");
+	    r, "SELECT line, name_rank, free, id, name, organization, has_costs FROM sx_service "
+	       "ORDER BY line");
 	if (!st)
 		return;
 	int rc;
@@ -383,6 +385,7 @@ static void read_services(struct reader *r, struct cx *x, size_t *chars_cap)
 		s->line = (uint32_t)line;
 		s->name_rank = (uint32_t)(rank - 1);
 		s->free = sqlite3_column_int(st, 2) != 0;
+		s->has_costs = sqlite3_column_int(st, 6) != 0;
 		s->sched = s->respite = s->category = CX_NONE;
 		s->id = add_text(r, x, st, 3, chars_cap);
 		s->name = add_text(r, x, st, 4, chars_cap);
@@ -420,6 +423,16 @@ static void read_links(struct reader *r, struct cx *x, const uint32_t *term_of_l
 				x->services[i].category = x->pool[first[i] + k];
 				break;
 			}
+		/* for everyone: no target group, or the target group "iedereen" */
+		bool targeted = false, everyone = false;
+		for (uint32_t k = 0; k < count[i]; k++) {
+			uint32_t t = x->pool[first[i] + k];
+			if (strcmp(x->term_taxonomy[t], "doelgroep") != 0)
+				continue;
+			targeted = true;
+			everyone = everyone || strcmp(x->term_code[t], "iedereen") == 0;
+		}
+		x->services[i].general = everyone || !targeted;
 	}
 	p.n = 0;
 
@@ -481,8 +494,8 @@ static void read_periods(struct reader *r, struct cx *x)
 		return;
 	x->periods = alloc(r, (size_t)count, sizeof(*x->periods));
 	x->scheds = alloc(r, (size_t)count, sizeof(*x->scheds));
-	sqlite3_stmt *st =
-	    prepare(r, "SELECT svc, place, wday, opens, closes FROM sx_period ORDER BY rowid");
+	sqlite3_stmt *st = prepare(
+	    r, "SELECT svc, place, wday, opens, closes, kind FROM sx_period ORDER BY rowid");
 	if (!st)
 		return;
 	long long owner_svc = -2, owner_place = -2;
@@ -497,6 +510,7 @@ static void read_periods(struct reader *r, struct cx *x)
 			owner_place = place;
 			x->scheds[x->nscheds].first = (uint32_t)x->nperiods;
 			x->scheds[x->nscheds].n = 0;
+			x->scheds[x->nscheds].kind = HOURS_KIND_SERVICE;
 			uint32_t sched = (uint32_t)x->nscheds++;
 			if (svc >= 0 && (size_t)svc < x->nlines) {
 				x->sched_of_line[svc] = sched;
@@ -513,6 +527,12 @@ static void read_periods(struct reader *r, struct cx *x)
 		p->opens = sqlite3_column_int(st, 3);
 		p->closes = sqlite3_column_int(st, 4);
 		x->scheds[x->nscheds - 1].n++;
+		/* one owner's times are all of one kind; a mix counts as the service's */
+		int kind = sqlite3_column_int(st, 5);
+		if (p == &x->periods[x->scheds[x->nscheds - 1].first])
+			x->scheds[x->nscheds - 1].kind = kind;
+		else if (x->scheds[x->nscheds - 1].kind != kind)
+			x->scheds[x->nscheds - 1].kind = HOURS_KIND_SERVICE;
 	}
 	done(r, st, rc == SQLITE_ROW ? SQLITE_DONE : rc);
 }
@@ -753,7 +773,9 @@ void cx_unref(struct cx *x)
 		free(x->term_id[i]);
 		free(x->term_taxonomy[i]);
 		free(x->term_name[i]);
+		free(x->term_code[i]);
 	}
+	free(x->term_code);
 	free(x->term_name);
 	free(x->term_id);
 	free(x->term_taxonomy);
@@ -817,11 +839,14 @@ uint32_t cx_place_of_n(const struct cx *x, long long n)
 	return n >= 0 && (size_t)n < x->nplace_n ? x->place_of_n[n] : CX_NONE;
 }
 
-const struct hours_period *cx_periods(const struct cx *x, long long line, uint32_t place, size_t *n)
+const struct hours_period *cx_periods(const struct cx *x, long long line, uint32_t place, size_t *n,
+                                      int *kind)
 {
 	uint32_t sched = line >= 0 && (size_t)line < x->nlines ? x->sched_of_line[line] : CX_NONE;
 	if (sched == CX_NONE && place < x->nplaces)
 		sched = x->places[place].sched;
+	if (kind)
+		*kind = sched == CX_NONE ? HOURS_KIND_SERVICE : x->scheds[sched].kind;
 	if (sched == CX_NONE) {
 		*n = 0;
 		return NULL;

@@ -37,6 +37,8 @@ struct cx_service {
 	uint32_t respite;  /* cx.respite, or CX_NONE */
 	uint32_t category; /* first 'categorie' term, or CX_NONE */
 	bool free;
+	bool has_costs;                  /* it has cost options (else: ask what it costs) */
+	bool general;                    /* for everyone: a target group "iedereen", or none */
 	double lat0, lat1, lon0, lon1;   /* the box around its places */
 	uint32_t id, name, organization; /* texts in cx.chars */
 };
@@ -55,6 +57,7 @@ struct cx_place {
 struct cx_sched {
 	uint32_t first; /* in cx.periods, Monday first, by opening time */
 	uint32_t n;
+	int kind; /* enum hours_kind (base/hours.h): what the times are for */
 };
 
 struct cx_respite {
@@ -68,7 +71,7 @@ struct cx {
 	char import_id[40];
 
 	size_t nterms;
-	char **term_id, **term_taxonomy, **term_name;
+	char **term_id, **term_taxonomy, **term_name, **term_code;
 	uint32_t *term_sorted; /* term numbers sorted by id */
 
 	size_t nservices;
@@ -145,9 +148,10 @@ uint32_t cx_service_of_line(const struct cx *x, long long line);
 uint32_t cx_place_of_n(const struct cx *x, long long n);
 /* The weekly periods that apply to a service at a place: the service's
  * own (by services._line; line < 0 for none) when it has any, else the
- * place's (place < 0 or CX_NONE for none). *n gets their number. */
-const struct hours_period *cx_periods(const struct cx *x, long long line, uint32_t place,
-                                      size_t *n);
+ * place's (place < 0 or CX_NONE for none). *n gets their number, *kind
+ * (unless NULL) what they are for (enum hours_kind). */
+const struct hours_period *cx_periods(const struct cx *x, long long line, uint32_t place, size_t *n,
+                                      int *kind);
 /* First word >= prefix and one past the last word starting with it. */
 void cx_prefix_range(const struct cx *x, const char *prefix, size_t len, size_t *from, size_t *to);
 /* A text of cx.chars by offset. */

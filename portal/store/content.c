@@ -329,7 +329,8 @@ enum content_result content_service(struct catalog *c, const char *id, struct co
 	sqlite3_stmt *st = store_stmt(
 	    catalog_store(c),
 	    "SELECT s.id, s.name, s.description, s.application_process, s.fees_description, "
-	    "s.eligibility_description, s.url, o.id, o.name, o.website, o.email, f.free FROM "
+	    "s.eligibility_description, s.url, o.id, o.name, o.website, o.email, f.free, "
+	    "f.has_costs FROM "
 	    "services s JOIN organizations o ON o.id = s.organization_id JOIN service_flags f ON "
 	    "f.service_id = s.id WHERE s.id = ?1 AND s.status = 'active'");
 	if (!st)
@@ -349,6 +350,7 @@ enum content_result content_service(struct catalog *c, const char *id, struct co
 		out->organization_website = opt_copy(st, 9, &ok);
 		out->organization_email = opt_copy(st, 10, &ok);
 		out->free = sqlite3_column_int(st, 11) != 0;
+		out->has_costs = sqlite3_column_int(st, 12) != 0;
 		r = ok ? CONTENT_FOUND : CONTENT_ERROR;
 		if (!ok)
 			content_service_free(out);
@@ -398,6 +400,18 @@ bool content_service_language_codes(struct catalog *c, const char *service_id,
 	    "IN (SELECT location_id FROM service_at_location WHERE service_id = ?1) "
 	    "ORDER BY code",
 	    service_id, NULL, out);
+}
+
+bool content_service_schedule_notes(struct catalog *c, const char *service_id,
+                                    struct content_strings *out)
+{
+	/* each text once, in the order of the file; the weekly rows are in
+	   the table of hours */
+	return strings_of(c,
+	                  "SELECT description FROM schedules WHERE service_id = ?1 AND "
+	                  "freq IS NULL AND description IS NOT NULL GROUP BY description "
+	                  "ORDER BY min(_line)",
+	                  service_id, NULL, out);
 }
 
 void content_phones_free(struct content_phone *p, size_t n)
@@ -677,6 +691,24 @@ enum content_result content_sc_advice(struct catalog *c, const char *id, const c
 		return CONTENT_ERROR;
 	bool ok = bind_text(st, 1, id) && (!level || bind_text(st, 2, level));
 	return title_text(st, ok, title, text);
+}
+
+enum content_result content_sc_advice_link(struct catalog *c, const char *id, struct sb *out)
+{
+	if (!id)
+		return CONTENT_MISSING;
+	sqlite3_stmt *st =
+	    store_stmt(catalog_store(c), "SELECT link FROM sc_advice WHERE id = ?1 AND link <> ''");
+	if (!st)
+		return CONTENT_ERROR;
+	bool ok = bind_text(st, 1, id);
+	enum content_result r = CONTENT_ERROR;
+	if (ok && next_row(st, &ok))
+		r = sb_puts(out, store_text(st, 0)) ? CONTENT_FOUND : CONTENT_ERROR;
+	else if (ok)
+		r = CONTENT_MISSING;
+	sqlite3_reset(st);
+	return r;
 }
 
 enum content_result content_sc_carer_result(struct catalog *c, int score, struct sb *title,

@@ -87,7 +87,8 @@ struct content_service {
 	char *url;                                                              /* may be NULL */
 	char *organization_id, *organization_name;
 	char *organization_website, *organization_email; /* may be NULL */
-	bool free;                                       /* no cost option with an amount */
+	bool free;                                       /* it has cost options and all are 0.00 */
+	bool has_costs; /* it has cost options (else: ask what it costs) */
 };
 void content_service_free(struct content_service *s);
 
@@ -105,6 +106,10 @@ bool content_service_term_ids(struct catalog *c, const char *service_id,
 /* The languages spoken by a service or at its places, each once: their
  * names in name order, or their codes in code order. */
 bool content_service_language_names(struct catalog *c, const char *service_id,
+                                    struct content_strings *out);
+/* The texts of a service's schedules without weekly hours ("Eén of twee
+ * weekenden per maand ..."), each once, in the order of the file. */
+bool content_service_schedule_notes(struct catalog *c, const char *service_id,
                                     struct content_strings *out);
 bool content_service_language_codes(struct catalog *c, const char *service_id,
                                     struct content_strings *out);
@@ -182,6 +187,9 @@ enum content_result content_sc_advice(struct catalog *c, const char *id, const c
                                       struct sb *title, struct sb *text);
 
 /* The carer's result for a burden score: appends its title and text. */
+/* The link kind of an advice ("zelfcheck-mantelzorg", "mantelzorg",
+ * "afspraak") into out; CONTENT_MISSING when it has none. */
+enum content_result content_sc_advice_link(struct catalog *c, const char *id, struct sb *out);
 enum content_result content_sc_carer_result(struct catalog *c, int score, struct sb *title,
                                             struct sb *text);
 

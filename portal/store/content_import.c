@@ -156,6 +156,10 @@ static const struct file_spec files[] = {
       {"valid_from", K_DATE, 0, NULL},
       {"valid_to", K_DATE, 0, NULL},
       {"description", K_TEXT, TRANS, NULL},
+      /* HSDS attending_type, as a code: what the times are for. Empty or
+         aanbod: the service itself (opening hours); telefoon: when you
+         can call; kantoor: office hours (to sign up, ask, visit) */
+      {"attending_type", K_ENUM, 0, "aanbod|telefoon|kantoor"},
       END}},
     {"catalog/holidays.csv",
      "holidays",
@@ -203,6 +207,14 @@ static const struct file_spec files[] = {
        "iedereen"},
       {"notes", K_TEXT, TRANS, NULL},
       END}},
+    /* words residents search with that are not in the name: they weigh as
+       much as the name (optional file) */
+    {"catalog/x_service_keywords.csv",
+     "x_service_keywords",
+     true,
+     {{"service_id", K_REF, REQ | UNIQ, "services.id"},
+      {"keywords", K_TEXT, REQ | TRANS, NULL},
+      END}},
     {"selfcheck/advice.csv",
      "sc_advice",
      false,
@@ -210,6 +222,7 @@ static const struct file_spec files[] = {
       {"level", K_ENUM, REQ, "veilig|eigen-kracht|netwerk|algemeen|collectief|wijkwijzer"},
       {"title", K_TEXT, REQ | TRANS, NULL},
       {"text", K_TEXT, REQ | TRANS, NULL},
+      {"link", K_ENUM, 0, "zelfcheck-mantelzorg|mantelzorg|afspraak"},
       END}},
     {"selfcheck/questions.csv",
      "sc_questions",
@@ -231,6 +244,17 @@ static const struct file_spec files[] = {
      {{"id", K_ID, REQ | UNIQ, NULL},
       {"question", K_REF, REQ, "sc_questions.id"},
       {"answers", K_LIST, REQ, "zelf|netwerk|niet|nee|soms|vaak|ja|weetniet"},
+      {"needs", K_TEXT, 0, NULL},
+      {"advice", K_REF, REQ, "sc_advice.id"},
+      {"weight", K_ENUM, REQ, "licht|zwaar"},
+      END}},
+    /* rules that fire on a combination of answers (README there) */
+    {"selfcheck/combinations.csv",
+     "sc_combinations",
+     true,
+     {{"id", K_ID, REQ | UNIQ, NULL},
+      {"conditions", K_TEXT, REQ, NULL},
+      {"question", K_REF, REQ, "sc_questions.id"},
       {"needs", K_TEXT, 0, NULL},
       {"advice", K_REF, REQ, "sc_advice.id"},
       {"weight", K_ENUM, REQ, "licht|zwaar"},
@@ -751,6 +775,25 @@ static const struct rule rules[] = {
      " SELECT line, item FROM split WHERE item <> '' AND item NOT IN (SELECT id FROM"
      " taxonomy_terms) ORDER BY line LIMIT 1",
      "rules.csv", "field needs: unknown taxonomy term"},
+    {"WITH RECURSIVE split(line, rest, item) AS (SELECT _line, needs || ';', '' FROM"
+     " sc_combinations WHERE needs IS NOT NULL UNION ALL SELECT line, substr(rest, instr(rest,"
+     " ';') + 1), substr(rest, 1, instr(rest, ';') - 1) FROM split WHERE rest <> '')"
+     " SELECT line, item FROM split WHERE item <> '' AND item NOT IN (SELECT id FROM"
+     " taxonomy_terms) ORDER BY line LIMIT 1",
+     "combinations.csv", "field needs: unknown taxonomy term"},
+    /* conditions: question=answer|answer;... with a question of questions.csv and
+     * answers of its answer set (or weetniet) */
+    {"WITH RECURSIVE split(line, rest, item) AS (SELECT _line, conditions || ';', '' FROM"
+     " sc_combinations UNION ALL SELECT line, substr(rest, instr(rest, ';') + 1), substr(rest,"
+     " 1, instr(rest, ';') - 1) FROM split WHERE rest <> ''),"
+     " cond(line, item, q, a) AS (SELECT line, item, substr(item, 1, instr(item, '=') - 1),"
+     " '|' || substr(item, instr(item, '=') + 1) || '|' FROM split WHERE item <> '')"
+     " SELECT c.line, c.item FROM cond c LEFT JOIN sc_questions q ON q.id = c.q WHERE q.id IS"
+     " NULL OR length(c.a) < 3 OR replace(replace(replace(replace(replace(replace(replace("
+     " replace(replace(c.a, '|zelf|', '|'), '|netwerk|', '|'), '|niet|', '|'), '|nee|', '|'),"
+     " '|soms|', '|'), '|vaak|', '|'), '|ja|', '|'), '|weetniet|', '|'), '|', '') <> ''"
+     " ORDER BY 1 LIMIT 1",
+     "combinations.csv", "field conditions: write question=answer|answer;..., not"},
     {"SELECT a._line, a.location_id FROM ap_locations a WHERE a.location_id NOT IN (SELECT "
      "link_id FROM attributes WHERE link_type = 'location' AND taxonomy_term_id = "
      "'lt-wijkwijzer') ORDER BY 1 LIMIT 1",
@@ -782,7 +825,8 @@ static const char derive_sql[] =
     "opens,"
     "  CAST(substr(closes_at, 1, 2) AS INTEGER) * 60 + CAST(substr(closes_at, 4, 2) AS INTEGER) AS "
     "closes,"
-    "  valid_from, valid_to"
+    "  valid_from, valid_to,"
+    "  CASE attending_type WHEN 'telefoon' THEN 1 WHEN 'kantoor' THEN 2 ELSE 0 END AS kind"
     "  FROM schedules WHERE freq = 'WEEKLY';"
     "CREATE INDEX period_service ON period(service_id);"
     "CREATE INDEX period_location ON period(location_id);"
@@ -817,7 +861,11 @@ static const char derive_sql[] =
     "CREATE UNIQUE INDEX pc4_pc ON pc4(pc4);"
     "CREATE UNIQUE INDEX pc6_pc ON pc6(pc6);"
     "CREATE TABLE service_flags AS SELECT s.id AS service_id,"
-    "  NOT EXISTS (SELECT 1 FROM cost_options c WHERE c.service_id = s.id AND c.amount > 0) AS free"
+    /* free only when a cost option says so; no cost options: ask */
+    "  EXISTS (SELECT 1 FROM cost_options c WHERE c.service_id = s.id) AND"
+    "  NOT EXISTS (SELECT 1 FROM cost_options c WHERE c.service_id = s.id AND"
+    "   (c.amount IS NULL OR c.amount > 0)) AS free,"
+    "  EXISTS (SELECT 1 FROM cost_options c WHERE c.service_id = s.id) AS has_costs"
     "  FROM services s;"
     "CREATE UNIQUE INDEX service_flags_id ON service_flags(service_id);"
     "CREATE TABLE ap_period AS SELECT location_id, instr('SUMOTUWETHFRSA', byday) / 2 AS wday,"
@@ -832,9 +880,11 @@ static const char derive_sql[] =
     /* The search index the server loads into memory (catalog_index.c):
        integers only, services by _line, places by n, terms by _line. */
     "CREATE TABLE sx_service (line INTEGER PRIMARY KEY, name_rank INTEGER NOT NULL,"
-    "  free INTEGER NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, organization TEXT NOT NULL);"
+    "  free INTEGER NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, organization TEXT NOT NULL,"
+    "  has_costs INTEGER NOT NULL);"
     "INSERT INTO sx_service SELECT s._line, row_number() OVER (ORDER BY s.name, s._line), f.free,"
-    "  s.id, s.name, o.name FROM services s JOIN service_flags f ON f.service_id = s.id"
+    "  s.id, s.name, o.name, f.has_costs FROM services s JOIN service_flags f ON f.service_id = "
+    "s.id"
     "  JOIN organizations o ON o.id = s.organization_id WHERE s.status = 'active';"
     "CREATE TABLE sx_service_term AS SELECT s._line AS svc, t._line AS term FROM service_term st"
     "  JOIN services s ON s.id = st.service_id JOIN taxonomy_terms t ON t.id = st.term_id"
@@ -845,7 +895,8 @@ static const char derive_sql[] =
     "CREATE TABLE sx_place_term AS SELECT p.n AS place, t._line AS term FROM location_term lt"
     "  JOIN place p ON p.id = lt.location_id JOIN taxonomy_terms t ON t.id = lt.term_id"
     "  ORDER BY 1, 2;"
-    "CREATE TABLE sx_period AS SELECT s._line AS svc, p.n AS place, pe.wday, pe.opens, pe.closes"
+    "CREATE TABLE sx_period AS SELECT s._line AS svc, p.n AS place, pe.wday, pe.opens, pe.closes,"
+    "  pe.kind"
     "  FROM period pe LEFT JOIN services s ON s.id = pe.service_id"
     "  LEFT JOIN place p ON p.id = pe.location_id"
     "  ORDER BY 1, 2, (pe.wday + 6) % 7, pe.opens, pe.closes;"
@@ -855,19 +906,21 @@ static const char derive_sql[] =
     "CREATE TABLE sx_lang (n INTEGER PRIMARY KEY, code TEXT NOT NULL);"
     "CREATE TABLE sx_text (term TEXT PRIMARY KEY, docs BLOB NOT NULL) WITHOUT ROWID;";
 
-/* Adds one language's texts of every service to the search index. */
+/* Adds one language's texts of every service to the search index: the
+ * name, its keywords and the names of its terms in the column "name" (a
+ * word found there weighs more), the description, for whom and the
+ * organisation in "body". */
 static bool index_language(sqlite3 *db, const char *lang, int lang_no, char *err, size_t errlen)
 {
 	sqlite3_stmt *sel = NULL, *ins = NULL;
 	bool ok = false;
 	const char *q =
 	    "SELECT s.id, s.name, coalesce(s.description, ''), coalesce(s.eligibility_description, "
-	    "''),"
-	    " o.name, (SELECT group_concat(t.name, ' ') FROM service_term st JOIN taxonomy_terms t "
-	    "ON"
-	    " t.id = st.term_id WHERE st.service_id = s.id), s._line FROM services s JOIN "
-	    "organizations o ON"
-	    " o.id = s.organization_id";
+	    "''), o.name, (SELECT group_concat(t.name, ' ') FROM service_term st JOIN "
+	    "taxonomy_terms "
+	    "t ON t.id = st.term_id WHERE st.service_id = s.id), s._line, (SELECT k.keywords FROM "
+	    "x_service_keywords k WHERE k.service_id = s.id) FROM services s JOIN organizations o "
+	    "ON o.id = s.organization_id";
 	if (sqlite3_prepare_v2(db, q, -1, &sel, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(
 	        db,
@@ -883,28 +936,35 @@ static bool index_language(sqlite3 *db, const char *lang, int lang_no, char *err
 		const char *id = (const char *)sqlite3_column_text(sel, 0);
 		const char *name = (const char *)sqlite3_column_text(sel, 1);
 		const char *name_t = dutch ? name : C_(name);
-		struct sb body;
+		/* other languages: only when something is translated */
+		if (!dutch && name_t == name)
+			continue;
+		struct sb title, body;
+		sb_init(&title, 0);
 		sb_init(&body, 0);
-		for (int c = 2; c <= 5; c++) {
+		sb_puts(&title, name_t);
+		const char *kw = (const char *)sqlite3_column_text(sel, 7);
+		if (kw) {
+			sb_putc(&title, '\n');
+			sb_puts(&title, dutch ? kw : C_(kw));
+		}
+		/* term names are searched as they are written in the content */
+		const char *terms = (const char *)sqlite3_column_text(sel, 5);
+		if (terms) {
+			sb_putc(&title, '\n');
+			sb_puts(&title, terms);
+		}
+		for (int c = 2; c <= 4; c++) {
 			const char *t = (const char *)sqlite3_column_text(sel, c);
 			if (!t)
 				continue;
-			if (c == 5 && !dutch) {
-				/* term names are translated one by one */
-				sb_puts(&body, t);
-				continue;
-			}
 			sb_puts(&body, c == 4 || dutch ? t : C_(t));
 			sb_putc(&body, '\n');
-		}
-		/* other languages: only when something is translated */
-		if (!dutch && name_t == name) {
-			sb_free(&body);
-			continue;
 		}
 		sqlite3_int64 line = sqlite3_column_int64(sel, 6);
 		if (line <= 0 || line > CONTENT_MAX_LINE) {
 			snprintf(err, errlen, "services.csv: more than %d lines", CONTENT_MAX_LINE);
+			sb_free(&title);
 			sb_free(&body);
 			goto out;
 		}
@@ -915,11 +975,16 @@ static bool index_language(sqlite3 *db, const char *lang, int lang_no, char *err
 		if (rc == SQLITE_OK)
 			rc = sqlite3_bind_text(ins, 3, lang, -1, SQLITE_STATIC);
 		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_text(ins, 4, name_t, -1, SQLITE_TRANSIENT);
+			rc = sb_failed(&title)
+			         ? SQLITE_NOMEM
+			         : sqlite3_bind_text(ins, 4, sb_str(&title), -1, SQLITE_TRANSIENT);
 		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_text(ins, 5, sb_str(&body), -1, SQLITE_TRANSIENT);
+			rc = sb_failed(&body)
+			         ? SQLITE_NOMEM
+			         : sqlite3_bind_text(ins, 5, sb_str(&body), -1, SQLITE_TRANSIENT);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_step(ins);
+		sb_free(&title);
 		sb_free(&body);
 		if (rc != SQLITE_DONE) {
 			snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));

@@ -112,6 +112,7 @@ enum c_hours_state {
 };
 struct c_hours {
 	enum c_hours_state state;
+	int kind;       /* enum hours_kind: opening hours, phone or office hours */
 	char time[48];  /* "17.00 uur" */
 	char date[128]; /* "dinsdag 1 december" */
 };
@@ -123,6 +124,7 @@ struct c_result {
 	int level;         /* the heading: 3 or 4 */
 	char distance[48]; /* "1,2 km", or "" without a distance */
 	struct c_hours hours;
+	const char *ctx; /* appended to the link: "?q=...&postcode=..." or "" */
 };
 struct c_results {
 	const struct c_result *items;
@@ -139,6 +141,7 @@ struct c_kiosk_bar {
 	bool printer;
 	bool read_aloud; /* espeak-ng speaks the page's language */
 	char stop_href[96];
+	const char *back; /* this page: where a call for staff returns without JavaScript */
 };
 
 /* c_call.html: "Bel de wijkwijzer: 053 000 7379" with a tel: link

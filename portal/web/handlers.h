@@ -62,6 +62,7 @@ void handle_staff_export(struct request *rq, struct response *rs);
 /* kiosk.c */
 void handle_kiosk_start(struct request *rq, struct response *rs);
 void handle_kiosk_stop(struct request *rq, struct response *rs);
+void handle_kiosk_call(struct request *rq, struct response *rs);
 void handle_kiosk_enrol_form(struct request *rq, struct response *rs);
 void handle_kiosk_enrol(struct request *rq, struct response *rs);
 void handle_read_aloud(struct request *rq, struct response *rs);

@@ -4,17 +4,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/app.h"
+#include "base/clock.h"
 #include "base/crypto.h"
 #include "domain/terminals.h"
 #include "net/csrf.h"
+#include "net/live.h"
 #include "web/handlers.h"
 #include "web/page.h"
 #include "base/rate.h"
 #include "net/route.h"
 #include "net/server.h"
-#include "domain/speech.h"
 #include "base/text.h"
 #include "web/templates.h"
 #include "web/views.h"
@@ -188,82 +190,72 @@ void handle_kiosk_stop(struct request *rq, struct response *rs)
 	rs->cache_control = "no-store";
 }
 
-/* "Lees voor": the page's main text, spoken. pad is the page to read,
- * which is rendered here the same way the browser got it. */
-void handle_read_aloud(struct request *rq, struct response *rs)
+/* "Roep een medewerker": the terminal's wijkwijzer hears it live on its
+ * staff agenda (live.c). Once a minute per terminal; a second call in
+ * that minute says that someone is already coming. app.js sends it in the
+ * background and reads the status (200 or 429); without JavaScript the
+ * answer is a page with the way back. */
+#define CALL_WINDOW_S 60
+
+static bool safe_back(const char *back)
 {
-	/* a kiosk feature: only an enrolled terminal's browser (rq->kiosk) */
-	struct kiosk_terminal kt;
-	if (!request_kiosk(rq, &kt)) {
-		page_error(rq, rs, 403, "kiosk_only",
-		           _("Voorlezen kan op de zuil in de wijkwijzer."));
+	/* a path of this site only: never another host */
+	return back && back[0] == '/' && back[1] != '/' && back[1] != '\\' && !strchr(back, '\\') &&
+	       strlen(back) < 2048 && text_utf8_valid(back, strlen(back));
+}
+
+void handle_kiosk_call(struct request *rq, struct response *rs)
+{
+	struct kiosk_terminal t, mine;
+	rs->cache_control = "no-store";
+	if (!kiosk_find(rq->app, route_param(rq, 0), &t)) {
+		http_not_found(rq, rs);
 		return;
 	}
-	const char *pad = params_get(&rq->query, "pad");
-	if (!pad || pad[0] != '/' || pad[1] == '/' || strlen(pad) > 2048 ||
-	    strncmp(pad, "/lees-voor", 10) == 0) {
-		page_error(rq, rs, 400, "bad_page", _("Deze pagina kunnen we niet voorlezen."));
+	if (!request_kiosk(rq, &mine) || strcmp(mine.id, t.id) != 0 || !csrf_same_origin(rq)) {
+		page_error(rq, rs, 403, "terminal_not_enrolled",
+		           _("Een medewerker roepen kan op de zuil in de wijkwijzer."));
 		return;
 	}
-	struct request sub;
-	request_init(&sub);
-	sub.method = HM_GET;
-	sub.method_name = "GET";
-	const char *q = strchr(pad, '?');
-	size_t plen = q ? (size_t)(q - pad) : strlen(pad);
-	sub.path = malloc(plen + 1);
-	struct response out;
-	response_init(&out);
-	bool ok = sub.path != NULL;
-	if (ok) {
-		memcpy(sub.path, pad, plen);
-		sub.path[plen] = '\0';
-		/* the query arrives encoded inside pad */
-		ok = !q || params_parse_urlencoded(&sub.query, q + 1, strlen(q + 1)) == PARAMS_OK;
-		/* the same terminal: the page renders as the kiosk saw it */
-		sub.cookie = rq->cookie ? strdup(rq->cookie) : NULL;
-		sub.host = rq->host ? strdup(rq->host) : NULL;
-	}
-	if (ok)
-		server_dispatch(rq->app, &sub, &out);
-	const char *lang = sub.lang ? sub.lang->code : "nl";
-	struct sb *text = arena_sb(&rq->arena, 8192);
-	struct sb *wav = arena_sb(&rq->arena, 16u * 1024 * 1024);
-	if (!text || !wav) {
+	/* the form holds one field, the way back; the language is the
+	   page's, from the way back */
+	const char *back = NULL;
+	if (rq->body.len &&
+	    params_parse_urlencoded(&rq->form, sb_str(&rq->body), rq->body.len) == PARAMS_OK)
+		back = params_get(&rq->form, "terug");
+	const char *url = safe_back(back) ? arena_strdup(&rq->arena, back) : NULL;
+	if (!url)
+		url = arena_printf(&rq->arena, "/kiosk/%s", t.id);
+	if (!url) {
 		rs->body.failed = true; /* a 500 in server.c */
-		response_free(&out);
-		request_free(&sub);
 		return;
 	}
-	ok = ok && out.status == 200 && !out.static_body &&
-	     speech_page_text(sb_str(&out.body), out.body.len, text, 2000);
-	/* a page read before costs no synthesis and no share of the limit */
-	enum speech_result sr = SPEECH_FAILED;
-	bool limited = false;
-	if (ok && speech_cached(lang, sb_str(text), wav))
-		sr = SPEECH_OK;
-	else if (ok && !(limited = !rate_allowed("speech", kt.id, 240)))
-		sr = speech_wav(lang, sb_str(text), wav);
-	i18n_use(rq->lang);
-	if (limited) {
-		page_error(rq, rs, 429, "too_many_requests",
-		           _("Even geduld: probeer het zo opnieuw."));
-		response_header(rs, "Retry-After", "60");
-	} else if (sr == SPEECH_BUSY) {
-		http_busy(rq, rs, 3);
-	} else if (sr != SPEECH_OK) {
-		page_error(rq, rs, 422, "cannot_read", _("Deze pagina kunnen we niet voorlezen."));
-	} else {
-		rs->content_type = "audio/wav";
-		rs->cache_control = "no-store";
-		/* the audio becomes the body without a copy; the arena frees
-		   the empty builder that was the body */
-		struct sb empty = rs->body;
-		rs->body = *wav;
-		*wav = empty;
+	if (url[0] == '/' && strlen(url) >= 3 &&
+	    (url[3] == '/' || url[3] == '\0' || url[3] == '?')) {
+		char code[3] = {url[1], url[2], '\0'};
+		if (i18n_find(code))
+			rq->lang = i18n_find(code);
 	}
-	response_free(&out);
-	request_free(&sub);
+	if (!rq->lang)
+		rq->lang = i18n_default();
+	i18n_use(rq->lang);
+	time_t now = clock_now();
+	/* counted first, so two calls at once send one notice */
+	bool again = rate_count("call_staff", t.id, CALL_WINDOW_S, true, now) > 1;
+	if (!again) {
+		struct tm tm;
+		char hhmm[8] = "";
+		if (localtime_r(&now, &tm))
+			strftime(hhmm, sizeof(hhmm), "%H:%M", &tm);
+		live_staff_call(rq->app, t.location, t.id, hhmm);
+	} else {
+		rs->status = 429;
+		response_header(rs, "Retry-After", "60");
+	}
+	const struct kiosk_called_view v = {.back = url, .again = again};
+	if (page_begin(rs, rq, _("Er komt iemand naar u toe"), 0) &&
+	    tpl_kiosk_called(&rs->body, &v))
+		page_end(rs, rq);
 }
 
 /* ---- enrolment, in the terminal's browser -------------------------------- */

@@ -103,9 +103,11 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 	    .lang = lang,
 	    .title = title,
 	    .noindex = rq->route && (rq->route->flags & ROUTE_NOINDEX),
+	    .form_errors = rs->status == 422,
 	    .receipt = (flags & PAGE_RECEIPT) != 0,
 	    .kiosk_start = (flags & PAGE_KIOSK_START) != 0,
 	    .lang_switch = !(flags & PAGE_NO_LANG_SWITCH),
+	    .read_aloud = !(flags & PAGE_RECEIPT) && speech_has_voice(lang->code),
 	};
 	struct site_info site;
 	v.municipality = catalog_site(db_catalog(rq->app), &site) ? site.municipality : "";
@@ -131,14 +133,29 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 		ok = ok && n > 0 && (size_t)n < sizeof(bar.stop_href);
 		v.kiosk = &bar;
 	}
-	struct sb rest;
+	struct sb rest, back;
 	sb_init(&rest, 4096);
+	sb_init(&back, 4096);
 	ok = ok && (!v.lang_switch || switch_rest(&rest, rq));
 	v.switch_rest = sb_str(&rest);
+	if (ok && v.kiosk) {
+		/* where "Roep een medewerker" returns to without JavaScript:
+		   this page, else the start screen */
+		struct sb here;
+		sb_init(&here, 4096);
+		bool lang_page = rq->route && strncmp(rq->route->pattern, "/{lang}", 7) == 0 &&
+		                 rq->method == HM_GET && switch_rest(&here, rq);
+		ok = lang_page ? page_link(&back, rq, sb_str(&here))
+		               : sb_appendf(&back, "/kiosk/%s?lang=%s", kt.id, lang->code);
+		ok = ok && !sb_failed(&back);
+		sb_free(&here);
+		bar.back = sb_str(&back);
+	}
 	if (!ok)
 		o->failed = true; /* a 500 in server.c */
 	ok = ok && tpl_layout_begin(o, &v);
 	sb_free(&rest);
+	sb_free(&back);
 	return ok;
 }
 

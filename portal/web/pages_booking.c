@@ -634,9 +634,11 @@ static void details_form(struct request *rq, struct response *rs, struct flow *f
 				v.errors[v.nerrors++] = all[i];
 	}
 	if (f->selfcheck) {
-		struct sb *sum = arena_sb(&rq->arena, 4096);
-		if (sum && selfcheck_summary(rq->app, f->selfcheck, sum))
-			v.summary = sb_str(sum);
+		/* the preview of what is shared: in words, in the reader's language */
+		struct sc_words *sw = arena_alloc(&rq->arena, sizeof(*sw));
+		if (sw &&
+		    selfcheck_answers_in_words(rq->app, f->selfcheck, NULL, &rq->arena, true, sw))
+			v.shared = sw;
 	}
 	if (!v.action || !v.csrf)
 		rs->body.failed = true;
@@ -731,12 +733,13 @@ void handle_booking_details(struct request *rq, struct response *rs)
 	struct details d;
 	bool ok = read_details(rq, &d);
 	const char *change = params_get(&rq->form, "wijzig");
+	if (!ok && !change)
+		rs->status = 422; /* before page_begin: the title says "Fout:" */
 	page_begin(rs, rq, ok && !change ? _("Klopt alles?") : _("Uw gegevens"), 0);
 	if (change) {
 		d.err_name = d.err_phone = d.err_email = d.err_interpreter = NULL;
 		details_form(rq, rs, &f, &d);
 	} else if (!ok) {
-		rs->status = 422;
 		details_form(rq, rs, &f, &d);
 	} else {
 		check_page(rq, rs, &f, &d);

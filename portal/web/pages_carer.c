@@ -181,6 +181,22 @@ void handle_carer(struct request *rq, struct response *rs)
 		items = results_view(rq, &r, 4);
 		ok = ok && items;
 	}
+	const char *ctx = search_context(rq);
+	ok = ok && ctx;
+	for (size_t i = 0; items && i < r.n; i++)
+		items[i].ctx = ctx;
+	/* the answers given, each a label that removes it */
+	struct c_link labels[NQUESTIONS];
+	size_t nlabels = 0;
+	for (size_t i = 0; ok && i < NQUESTIONS; i++) {
+		if (!picked[i])
+			continue;
+		const char *href =
+		    link_without(rq, "/mantelzorg", questions[i].name, NULL, "#respite-results");
+		ok = href != NULL;
+		labels[nlabels++] =
+		    (struct c_link){.href = href, .text = _(questions[i].answers[picked[i]].label)};
+	}
 
 	struct carer_view v = {
 	    .lang = rq->lang->code,
@@ -192,6 +208,8 @@ void handle_carer(struct request *rq, struct response *rs)
 	    .searched = searched,
 	    .r = &r,
 	    .results = {.items = items, .n = items ? r.n : 0},
+	    .labels = labels,
+	    .nlabels = nlabels,
 	};
 	ok = ok &&
 	     page_link_buf(v.check_href, sizeof(v.check_href), rq, "/zelfcheck?voor=mantelzorg");

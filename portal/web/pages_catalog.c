@@ -13,6 +13,7 @@
 #include "web/handlers.h"
 #include "web/page.h"
 #include "web/pages_common.h"
+#include "domain/selfcheck.h"
 #include "net/route.h"
 #include "base/text.h"
 #include "web/templates.h"
@@ -51,6 +52,7 @@ static bool hours_view(struct c_hours *v, const struct hours_status *h)
 	sb_init(&t, 128);
 	bool ok = true;
 	v->time[0] = v->date[0] = '\0';
+	v->kind = h->kind;
 	if (!h->known) {
 		v->state = C_HOURS_UNKNOWN;
 	} else if (h->open) {
@@ -135,9 +137,26 @@ void result_count(struct sb *o, const struct catalog_result *r)
 
 /* Reads the place part of a query: a postcode, or the browser's location.
  * Returns a localized problem, or NULL. */
+/* The postcode of the self-check (the sealed code of "zelfcheck=", as the
+ * advice's search and booking links carry it), when no place is given:
+ * so it carries on without showing in a URL. NULL: none. */
+static const char *selfcheck_place(struct request *rq)
+{
+	const char *code = params_get(&rq->query, "zelfcheck");
+	if (!code || params_get(&rq->query, "postcode") || params_get(&rq->query, "lat") ||
+	    params_get(&rq->query, "lon"))
+		return NULL;
+	char pc[8];
+	if (!selfcheck_code_postcode(rq->app, code, pc) || !*pc)
+		return NULL;
+	return arena_strdup(&rq->arena, pc);
+}
+
 const char *read_place(struct request *rq, struct point *p)
 {
 	const char *pc = params_get(&rq->query, "postcode");
+	if (!pc)
+		pc = selfcheck_place(rq);
 	switch (catalog_locate(db_catalog(rq->app), pc, params_get(&rq->query, "lat"),
 	                       params_get(&rq->query, "lon"), p)) {
 	case PLACE_MALFORMED:
@@ -167,11 +186,14 @@ const char *read_place(struct request *rq, struct point *p)
 
 struct place_view place_view(struct request *rq, const char *error)
 {
+	/* the self-check's postcode is used (read_place) but not filled in:
+	 * sent with the form it would show in the URL */
 	return (struct place_view){
 	    .postcode = params_get(&rq->query, "postcode"),
 	    .lat = params_get(&rq->query, "lat"),
 	    .lon = params_get(&rq->query, "lon"),
 	    .error = error,
+	    .kiosk = rq->kiosk,
 	};
 }
 
@@ -181,13 +203,39 @@ void place_fields(struct sb *o, struct request *rq, const char *error)
 	tpl_place_fields(o, &v);
 }
 
+const char *search_context(struct request *rq)
+{
+	static const char *const keep[] = {"q", "postcode", "lat", "lon"};
+	struct sb *o = arena_sb(&rq->arena, 256);
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		const char *v = params_get(&rq->query, keep[i]);
+		if (!v || !*v)
+			continue;
+		if (!sb_putc(o, o->len ? '&' : '?') || !sb_puts(o, keep[i]) || !sb_putc(o, '=') ||
+		    !text_url_encode(o, v))
+			return NULL;
+	}
+	return sb_str(o);
+}
+
+/* A query value that is filled in, or NULL: an empty field of the form
+ * is no filter. */
+static const char *filled(const struct request *rq, const char *name)
+{
+	const char *v = params_get(&rq->query, name);
+	return v && *v ? v : NULL;
+}
+
 static void read_filter(struct request *rq, struct catalog_filter *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->q = params_get(&rq->query, "q");
-	f->category = params_get(&rq->query, "categorie");
-	f->target = params_get(&rq->query, "doelgroep");
-	f->function = params_get(&rq->query, "functie");
+	f->category = filled(rq, "categorie");
+	f->target = filled(rq, "doelgroep");
+	f->function = filled(rq, "functie");
+	f->general_first = true;
 	f->lang = rq->lang->code;
 	f->now = clock_now();
 	f->respite_notice_max = -1;
@@ -197,7 +245,7 @@ static void read_filter(struct request *rq, struct catalog_filter *f)
 	if (cost && (strcmp(cost, "gratis") == 0 || strcmp(cost, "betaald") == 0))
 		f->cost = cost;
 	for (size_t i = 0; i < rq->query.n && f->naccess < CATALOG_MAX_ACCESS; i++)
-		if (strcmp(rq->query.v[i].name, "toegang") == 0)
+		if (strcmp(rq->query.v[i].name, "toegang") == 0 && *rq->query.v[i].value)
 			f->access[f->naccess++] = rq->query.v[i].value;
 	long page = 1;
 	const char *ps = params_get(&rq->query, "pagina");
@@ -233,18 +281,86 @@ static bool query_has(const struct request *rq, const char *name, const char *va
 	return false;
 }
 
-/* The query without pagina=, encoded, every pair followed by '&': the
- * pager's links add pagina=N. */
-static bool pager_query(struct sb *out, const struct request *rq)
+/* The query without pagina= and without empty fields, encoded, every
+ * pair followed by '&': the pager's links add pagina=N. Without the pair
+ * (name, value) too when name is not NULL (value NULL: any value). */
+static bool query_without(struct sb *out, const struct request *rq, const char *name,
+                          const char *value)
 {
 	for (size_t i = 0; i < rq->query.n; i++) {
-		if (strcmp(rq->query.v[i].name, "pagina") == 0)
+		const struct param *q = &rq->query.v[i];
+		if (strcmp(q->name, "pagina") == 0 || !*q->value ||
+		    (name && strcmp(q->name, name) == 0 &&
+		     (!value || strcmp(q->value, value) == 0)))
 			continue;
 		if (!text_url_encode(out, rq->query.v[i].name) || !sb_putc(out, '=') ||
 		    !text_url_encode(out, rq->query.v[i].value) || !sb_putc(out, '&'))
 			return false;
 	}
 	return true;
+}
+
+static bool pager_query(struct sb *out, const struct request *rq)
+{
+	return query_without(out, rq, NULL, NULL);
+}
+
+/* The filters in use, each as a link that removes it (and lands on the
+ * results). */
+struct labels {
+	struct c_link v[CATALOG_MAX_ACCESS + 6];
+	size_t n;
+};
+
+const char *link_without(struct request *rq, const char *path, const char *name, const char *value,
+                         const char *fragment)
+{
+	struct sb *q = arena_sb(&rq->arena, 1024);
+	if (!q || !sb_appendf(q, "/%s%s?", rq->lang->code, path) ||
+	    !query_without(q, rq, name, value))
+		return NULL;
+	while (q->len && (q->data[q->len - 1] == '&' || q->data[q->len - 1] == '?'))
+		q->data[--q->len] = '\0';
+	return sb_puts(q, fragment) ? sb_str(q) : NULL;
+}
+
+static bool add_label(struct labels *l, struct request *rq, const char *name, const char *value,
+                      const char *text)
+{
+	const char *href = link_without(rq, "/voorzieningen", name, value, "#result-count");
+	if (!href || l->n >= sizeof(l->v) / sizeof(l->v[0]))
+		return false;
+	l->v[l->n++] = (struct c_link){.href = href, .text = text};
+	return true;
+}
+
+/* The name of a term in the page language, or the id as it came. */
+static const char *term_label(struct request *rq, const char *id)
+{
+	struct sb *t = arena_sb(&rq->arena, 128);
+	const char *name = t ? catalog_term_name(db_catalog(rq->app), id, t) : NULL;
+	return name ? arena_strdup(&rq->arena, C_(name)) : id;
+}
+
+static bool filter_labels(struct request *rq, const struct catalog_filter *f, struct labels *l)
+{
+	l->n = 0;
+	bool ok = true;
+	const char *terms[][2] = {
+	    {"categorie", f->category}, {"doelgroep", f->target}, {"functie", f->function}};
+	for (size_t i = 0; i < 3; i++)
+		if (terms[i][1])
+			ok = ok && add_label(l, rq, terms[i][0], terms[i][1],
+			                     term_label(rq, terms[i][1]));
+	for (size_t i = 0; i < f->naccess; i++)
+		ok = ok && add_label(l, rq, "toegang", f->access[i], term_label(rq, f->access[i]));
+	if (f->open_now)
+		ok = ok && add_label(l, rq, "open", NULL, _("Alleen wat nu open is"));
+	if (f->cost)
+		ok = ok && add_label(l, rq, "kosten", NULL,
+		                     strcmp(f->cost, "gratis") == 0 ? _("Alleen gratis")
+		                                                    : _("Met kosten"));
+	return ok;
 }
 
 /* The markup is the template web/templates/services.html. */
@@ -298,12 +414,21 @@ void handle_services(struct request *rq, struct response *rs)
 	                 catalog_site(db_catalog(rq->app), &site) ? site.municipality : "");
 	struct c_result *items = ok ? results_view(rq, &r, 3) : NULL;
 	v.results = (struct c_results){.items = items, .n = items ? r.n : 0};
+	const char *ctx = search_context(rq);
+	for (size_t i = 0; items && i < r.n; i++)
+		items[i].ctx = ctx;
+	struct labels labels;
+	bool labelled = filter_labels(rq, &f, &labels);
+	v.labels = labels.v;
+	v.nlabels = labels.n;
 	struct sb *pq = arena_sb(&rq->arena, 2048);
-	bool built = cat_options && target_options && access_items && (!ok || items) && pq &&
-	             pager_query(pq, rq) &&
+	bool built = cat_options && target_options && access_items && (!ok || items) && pq && ctx &&
+	             labelled && pager_query(pq, rq) &&
 	             page_link_buf(v.all_href, sizeof(v.all_href), rq, "/voorzieningen") &&
 	             page_link_buf(v.book_href, sizeof(v.book_href), rq, "/afspraak");
 	v.pager_query = pq ? sb_str(pq) : "";
+	if (place_error)
+		rs->status = 422; /* the postcode came back: "Fout:" in the title */
 	if (!built)
 		rs->body.failed = true; /* a 500 in server.c */
 	else if (page_begin(rs, rq, _("Hulp en activiteiten in de buurt"), 0) &&

@@ -30,6 +30,15 @@ struct place_view place_view(struct request *rq, const char *error);
  * level (3 or 4): the distances and opening hours formatted. Returns an
  * array of r->n (free() it), or NULL when that failed. */
 struct c_result *results_view(const struct request *rq, const struct catalog_result *r, int level);
+/* The search a page came from, to carry to a service page and back: the
+ * query's q, postcode, lat and lon that are filled in, encoded, as
+ * "?q=...&postcode=..." (NULL when out of memory, "" without any). */
+const char *search_context(struct request *rq);
+/* /{lang}{path}?{the query without pagina=, empty fields and name=value
+ * (value NULL: any)}{fragment}: a link that removes one filter. NULL
+ * when out of memory. */
+const char *link_without(struct request *rq, const char *path, const char *name, const char *value,
+                         const char *fragment);
 /* Reads postcode / lat / lon from the query; returns a localized problem. */
 const char *read_place(struct request *rq, struct point *p);
 

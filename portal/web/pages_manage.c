@@ -143,9 +143,10 @@ void handle_manage(struct request *rq, struct response *rs)
 	    .receipt = receipt,
 	    .lat = p.lat,
 	    .lon = p.lon,
+	    .kiosk = rq->kiosk,
+	    /* a kiosk prints only where it has a receipt printer */
+	    .print = !rq->kiosk || rq->terminal.printer,
 	};
-	struct kiosk_terminal kt;
-	v.kiosk = request_kiosk(rq, &kt);
 	staff_booking_panel(rq, staff, &b);
 	facts_view(&v.facts, rq, &b, &p, ref, when);
 	if (!cancelled) {
@@ -180,6 +181,12 @@ void handle_manage(struct request *rq, struct response *rs)
 	}
 	if (ok && !cancelled && !receipt)
 		ok = tpl_manage_actions(&rs->body, &v);
+	if (ok && receipt) {
+		/* back to the appointment, in the language of the page */
+		struct sb *back = arena_sb(&rq->arena, 256);
+		ok = back && page_link(back, rq, "/afspraak/") && sb_puts(back, token) &&
+		     tpl_receipt_back(&rs->body, sb_str(back));
+	}
 	if (!ok)
 		rs->body.failed = true; /* a 500 in server.c */
 	else

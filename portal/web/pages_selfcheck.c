@@ -40,6 +40,14 @@
 /* The longest postcode field read (the input takes 12 characters). */
 #define POSTCODE_INPUT_MAX 32
 
+/* The quick exit on a kiosk: its Stop, which wipes the session, instead
+ * of a page of another site; NULL elsewhere. */
+static const char *kiosk_exit(struct request *rq)
+{
+	struct kiosk_terminal kt;
+	return request_kiosk(rq, &kt) ? arena_printf(&rq->arena, "/kiosk/%s/stop", kt.id) : NULL;
+}
+
 /* A seal that cannot be made (no randomness) fails the whole page: the
  * dispatcher answers 500 for a failed body. */
 static bool or_fail(struct response *rs, bool ok)
@@ -151,6 +159,7 @@ static void ask_question(struct request *rq, struct response *rs, const struct s
 	    .help = cur->help,
 	    .answers = links,
 	    .nanswers = nlinks,
+	    .exit_href = kiosk_exit(rq),
 	};
 	struct sb *url = arena_sb(&rq->arena, 512);
 	if (!or_fail(rs, url != NULL))
@@ -209,11 +218,17 @@ void handle_selfcheck(struct request *rq, struct response *rs)
 	const char *sealed = params_get(&rq->query, "s");
 	page_begin(rs, rq, _("Zelfcheck"), 0);
 	struct sc_state s;
-	if (!sealed) {
+	const char *voor = params_get(&rq->query, "voor");
+	if (!sealed && voor && strcmp(voor, "mantelzorg") == 0) {
+		/* ?voor=mantelzorg (the carer page, the advice): the carer path
+		 * straight away */
+		memset(&s, 0, sizeof(s));
+		s.path = SC_CARER;
+		s.change = -1;
+	} else if (!sealed) {
 		intro(rq, rs, false);
 		goto out;
-	}
-	if (!selfcheck_state_open(rq->app, sealed, &s)) {
+	} else if (!selfcheck_state_open(rq->app, sealed, &s)) {
 		intro(rq, rs, true);
 		goto out;
 	}
@@ -287,26 +302,63 @@ static const char *arena_text(struct request *rq, struct response *rs, struct sb
 	return s ? s : "";
 }
 
-/* The advice of one level (each fired advice that has one). */
-static struct sc_texts advice_group(struct request *rq, struct response *rs,
-                                    const struct sc_outcome *oc, const char *level)
+/* A link of the site in the page's language, in the request's arena. */
+static const char *link_to(struct request *rq, const char *rest)
 {
-	struct sc_text *items = arena_alloc(&rq->arena, (oc->nadvice + 1) * sizeof(*items));
-	size_t n = 0;
+	struct sb *u = arena_sb(&rq->arena, 256);
+	return u && page_link(u, rq, rest) ? sb_str(u) : NULL;
+}
+
+/* The link of an advice whose text points somewhere (advice.csv, link). */
+static void advice_link(struct request *rq, const char *advice, const char *book_href,
+                        const char **href, const char **label)
+{
+	struct sb *kind = arena_sb(&rq->arena, 64);
+	if (!kind || content_sc_advice_link(db_catalog(rq->app), advice, kind) != CONTENT_FOUND)
+		return;
+	if (strcmp(sb_str(kind), "zelfcheck-mantelzorg") == 0) {
+		/* the sealed start of the carer path: like every URL of the check,
+		 * it does not show for whom the check is (?voor=mantelzorg would) */
+		struct sc_state start = {.path = SC_CARER, .change = -1};
+		struct sb *u = arena_sb(&rq->arena, 256);
+		*href = u && page_link(u, rq, "/zelfcheck?s=") &&
+		                selfcheck_state_seal(rq->app, &start, u) && !sb_failed(u)
+		            ? sb_str(u)
+		            : NULL;
+		*label = *href ? _("Doe de check 'Ik zorg voor iemand'") : NULL;
+	} else if (strcmp(sb_str(kind), "mantelzorg") == 0) {
+		*href = link_to(rq, "/mantelzorg");
+		*label = _("Naar de pagina Mantelzorg");
+	} else if (strcmp(sb_str(kind), "afspraak") == 0) {
+		*href = book_href;
+		*label = _("Maak een afspraak met de wijkwijzer");
+	}
+}
+
+/* The titled texts of these advice ids (each that has one). */
+static struct sc_texts advice_texts(struct request *rq, struct response *rs, const char (*ids)[65],
+                                    size_t n, const char *book_href)
+{
+	struct sc_text *items = arena_alloc(&rq->arena, (n + 1) * sizeof(*items));
+	size_t k = 0;
 	struct sb *title = arena_sb(&rq->arena, SB_DEFAULT_LIMIT);
 	/* a content text: as long as a page may be */
 	struct sb *text = arena_sb(&rq->arena, SB_DEFAULT_LIMIT);
 	if (!or_fail(rs, items && title && text))
 		return (struct sc_texts){.items = items, .n = 0};
-	for (size_t i = 0; i < oc->nadvice; i++) {
+	for (size_t i = 0; i < n; i++) {
 		sb_reset(title);
 		sb_reset(text);
-		if (content_sc_advice(db_catalog(rq->app), oc->advice[i], level, title, text) ==
-		    CONTENT_FOUND)
-			items[n++] = (struct sc_text){.title = arena_text(rq, rs, title),
-			                              .text = arena_text(rq, rs, text)};
+		if (content_sc_advice(db_catalog(rq->app), ids[i], NULL, title, text) ==
+		    CONTENT_FOUND) {
+			items[k] = (struct sc_text){.title = arena_text(rq, rs, title),
+			                            .text = arena_text(rq, rs, text)};
+			advice_link(rq, ids[i], book_href, &items[k].link_href,
+			            &items[k].link_label);
+			k++;
+		}
 	}
-	return (struct sc_texts){.items = items, .n = n};
+	return (struct sc_texts){.items = items, .n = k};
 }
 
 /* A titled text of the content (the carer's burden, "niets nodig"), as a
@@ -321,48 +373,126 @@ static const struct sc_text *found_text(struct request *rq, struct response *rs,
 	return t;
 }
 
-/* Nearby services for the needs, each service once: the hits point into
- * parts (free them with catalog_result_free). */
-struct nearby {
-	struct catalog_hit hits[12];
-	size_t nh;
-	struct catalog_result parts[SC_MAX_ITEMS];
-	size_t nparts;
+/* The options of the needs: at most max services nearby per need, ones
+ * not shown for a heavier need first; the hits point into parts (free
+ * them with catalog_result_free). */
+#define NEED_OPTIONS 2
+struct options {
+	struct catalog_result *parts;
+	size_t nparts, maxparts;
+	char (*shown)[65];
+	size_t nshown, maxshown;
 };
 
-static void nearby(struct request *rq, const struct sc_outcome *oc, const struct point *near,
-                   struct nearby *nb)
+/* How many services per term are looked at: the nearest of each. */
+#define NEED_CANDIDATES 16
+
+/* A service found for a need: how many of its terms found it. */
+struct candidate {
+	const struct catalog_hit *hit;
+	int terms;    /* the need's terms it was found for */
+	size_t first; /* the first of them (the most specific come first) */
+	size_t place; /* its place in that term's list (nearest first) */
+	bool taken;
+};
+
+static bool candidate_before(const struct candidate *a, const struct candidate *b)
 {
-	char seen[128][65];
-	size_t nseen = 0;
-	nb->nh = 0;
-	nb->nparts = 0;
-	for (size_t i = 0; i < oc->nneeds && nb->nh < 12; i++) {
+	if (a->terms != b->terms)
+		return a->terms > b->terms;
+	if (a->first != b->first)
+		return a->first < b->first;
+	return a->place < b->place;
+}
+
+static bool shown_before(const struct options *o, const char *id)
+{
+	for (size_t s = 0; s < o->nshown; s++)
+		if (strcmp(o->shown[s], id) == 0)
+			return true;
+	return false;
+}
+
+/* Up to max options of a need: services that several of its terms find
+ * first (a "maatje" is both company and support), then by the order of
+ * the terms, then nearest first; a service shown for a heavier need only
+ * when nothing else is found. */
+static size_t need_options(struct request *rq, const struct sc_need *nd, const struct point *near,
+                           struct options *o, size_t max, struct catalog_hit *out)
+{
+	size_t nc = 0;
+	struct candidate *c =
+	    arena_alloc(&rq->arena, (nd->nterms * NEED_CANDIDATES + 1) * sizeof(*c));
+	if (!c)
+		return 0;
+	for (size_t t = 0; t < nd->nterms && o->nparts < o->maxparts; t++) {
 		struct catalog_filter f;
 		memset(&f, 0, sizeof(f));
-		if (strncmp(oc->needs[i], "mz-", 3) == 0)
-			f.function = oc->needs[i];
+		if (strncmp(nd->terms[t], "mz-", 3) == 0)
+			f.function = nd->terms[t];
 		else
-			f.category = oc->needs[i];
+			f.category = nd->terms[t];
 		f.near = *near;
 		f.lang = rq->lang->code;
-		f.limit = 3;
+		f.limit = NEED_CANDIDATES;
 		f.now = clock_now();
 		f.respite_notice_max = -1;
-		struct catalog_result *r = &nb->parts[nb->nparts];
+		struct catalog_result *r = &o->parts[o->nparts];
 		if (!catalog_search(db_catalog(rq->app), &f, r))
 			continue;
-		nb->nparts++;
-		for (size_t k = 0; k < r->n && nb->nh < 12; k++) {
-			bool dup = false;
-			for (size_t s = 0; s < nseen; s++)
-				dup |= strcmp(seen[s], r->hits[k].id) == 0;
-			if (dup)
+		o->nparts++;
+		for (size_t h = 0; h < r->n && h < NEED_CANDIDATES; h++) {
+			size_t i = 0;
+			while (i < nc && strcmp(c[i].hit->id, r->hits[h].id) != 0)
+				i++;
+			if (i < nc) {
+				c[i].terms++;
 				continue;
-			snprintf(seen[nseen++], 65, "%s", r->hits[k].id);
-			nb->hits[nb->nh++] = r->hits[k];
+			}
+			c[nc++] = (struct candidate){
+			    .hit = &r->hits[h], .terms = 1, .first = t, .place = h};
 		}
 	}
+	size_t k = 0;
+	while (k < max) {
+		struct candidate *best = NULL;
+		for (size_t i = 0; i < nc; i++)
+			if (!c[i].taken && !shown_before(o, c[i].hit->id) &&
+			    (!best || candidate_before(&c[i], best)))
+				best = &c[i];
+		if (!best)
+			break;
+		best->taken = true;
+		out[k++] = *best->hit;
+	}
+	/* only options a heavier need has already: show the best again */
+	if (k == 0) {
+		struct candidate *best = NULL;
+		for (size_t i = 0; i < nc; i++)
+			if (!best || candidate_before(&c[i], best))
+				best = &c[i];
+		if (best)
+			out[k++] = *best->hit;
+	}
+	for (size_t i = 0; i < k && o->nshown < o->maxshown; i++)
+		snprintf(o->shown[o->nshown++], 65, "%s", out[i].id);
+	return k;
+}
+
+/* More of a need in the search: its first term, and the sealed code, so
+ * that the search knows the postcode without showing it. */
+static const char *search_href(struct request *rq, const struct sc_need *nd, const char *code)
+{
+	if (nd->nterms == 0)
+		return NULL;
+	struct sb *u = arena_sb(&rq->arena, 512);
+	if (!u)
+		return NULL;
+	bool fn = strncmp(nd->terms[0], "mz-", 3) == 0;
+	bool ok = page_link(u, rq, fn ? "/voorzieningen?functie=" : "/voorzieningen?categorie=") &&
+	          text_url_encode(u, nd->terms[0]) && sb_puts(u, "&zelfcheck=") &&
+	          text_url_encode(u, code);
+	return url_of(u, ok);
 }
 
 static const char *booking_topic(char path, const struct sc_outcome *oc)
@@ -399,23 +529,23 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		bad_code(rq, rs);
 		return;
 	}
-	struct sc_outcome oc;
-	selfcheck_evaluate(rq->app, path, answers, &oc);
+	struct sc_outcome *oc = arena_alloc(&rq->arena, sizeof(*oc));
+	if (!or_fail(rs, oc != NULL))
+		return;
+	selfcheck_evaluate(rq->app, path, answers, oc);
 	struct point near;
 	result_point(rq, pc, terminal, &near);
 	struct catalog *cat = db_catalog(rq->app);
 	struct sc_result_view v = {
 	    .lang = rq->lang->code,
-	    .safety = oc.safety,
+	    .safety = oc->safety,
 	    .other = path == SC_OTHER,
-	    .heavy = oc.heavy,
-	    .minor = oc.skipped + oc.unknown,
-	    .needs = oc.nneeds > 0,
+	    .heavy = oc->heavy,
+	    .minor = oc->skipped + oc->unknown,
 	    .near = near.set,
-	    .heavy_domains = oc.nheavy_domains > 0,
+	    .heavy_domains = oc->nheavy_domains > 0,
+	    .exit_href = kiosk_exit(rq),
 	};
-	if (oc.safety)
-		v.safe = advice_group(rq, rs, &oc, "veilig");
 	struct sb *title = arena_sb(&rq->arena, SB_DEFAULT_LIMIT);
 	/* a content text: as long as a page may be */
 	struct sb *text = arena_sb(&rq->arena, SB_DEFAULT_LIMIT);
@@ -423,38 +553,71 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		return;
 	if (path == SC_CARER)
 		v.carer = found_text(rq, rs, title, text,
-		                     content_sc_carer_result(cat, oc.burden, title, text) ==
+		                     content_sc_carer_result(cat, oc->burden, title, text) ==
 		                         CONTENT_FOUND);
-	v.own = advice_group(rq, rs, &oc, "eigen-kracht");
-	v.network = advice_group(rq, rs, &oc, "netwerk");
-	v.general = advice_group(rq, rs, &oc, "algemeen");
-	struct nearby *nb = arena_alloc(&rq->arena, sizeof(*nb));
-	struct c_result *items = NULL;
-	if (oc.nneeds && or_fail(rs, nb != NULL)) {
-		nearby(rq, &oc, &near, nb);
-		if (nb->nh) {
-			items = results_view(
-			    rq, &(struct catalog_result){.hits = nb->hits, .n = nb->nh}, 4);
-			if (or_fail(rs, items != NULL))
-				v.nearby = (struct c_results){.items = items, .n = nb->nh};
+	/* the booking link: the topic, the sealed code (with the postcode) */
+	/* each raised need, heaviest first, with one or two options */
+	struct sc_need_view *needs = arena_alloc(&rq->arena, (oc->nraised + 1) * sizeof(*needs));
+	struct options opt = {
+	    .maxparts = oc->nraised * SC_NEED_TERMS,
+	    .maxshown = oc->nraised * NEED_OPTIONS,
+	};
+	opt.parts = arena_alloc(&rq->arena, (opt.maxparts + 1) * sizeof(*opt.parts));
+	opt.shown = arena_alloc(&rq->arena, (opt.maxshown + 1) * sizeof(*opt.shown));
+	struct catalog_hit *hits =
+	    arena_alloc(&rq->arena, (oc->nraised * NEED_OPTIONS + 1) * sizeof(*hits));
+	struct c_result **items = arena_alloc(&rq->arena, (oc->nraised + 1) * sizeof(*items));
+	if (!or_fail(rs, needs && opt.parts && opt.shown && hits && items))
+		return;
+	for (size_t i = 0; i < oc->nraised; i++) {
+		const struct sc_need *nd = &oc->raised[i];
+		struct sc_need_view *nv = &needs[v.nneeds];
+		memset(nv, 0, sizeof(*nv));
+		items[i] = NULL;
+		sb_reset(title);
+		sb_reset(text);
+		if (content_sc_advice(cat, nd->advice, NULL, title, text) != CONTENT_FOUND)
+			continue;
+		nv->title = arena_text(rq, rs, title);
+		nv->text = arena_text(rq, rs, text);
+		nv->anchor = arena_printf(&rq->arena, "behoefte-%zu", v.nneeds + 1);
+		nv->safety = nd->safety;
+		advice_link(rq, nd->advice, v.book_href, &nv->link_href, &nv->link_label);
+		nv->more = advice_texts(rq, rs, nd->more, nd->nmore, v.book_href);
+		struct catalog_hit *mine = &hits[i * NEED_OPTIONS];
+		/* two options for the needs of the summary, one for the lighter ones */
+		size_t k =
+		    need_options(rq, nd, &near, &opt, i < SC_MAX_STEPS ? NEED_OPTIONS : 1, mine);
+		if (k) {
+			items[i] =
+			    results_view(rq, &(struct catalog_result){.hits = mine, .n = k}, 4);
+			if (or_fail(rs, items[i] != NULL))
+				nv->options = (struct c_results){.items = items[i], .n = k};
 		}
+		nv->search_href = search_href(rq, nd, code);
+		if (v.nsteps < SC_MAX_STEPS) {
+			const char *href = arena_printf(&rq->arena, "#%s", nv->anchor);
+			v.steps[v.nsteps++] = (struct sc_step){.title = nv->title, .href = href};
+		}
+		v.nneeds++;
 	}
-	v.collective = advice_group(rq, rs, &oc, "collectief");
+	v.needs = needs;
+	v.fine = advice_texts(rq, rs, oc->fine, oc->nfine, v.book_href);
 	sb_reset(title);
 	sb_reset(text);
-	if (oc.nadvice == 0 || (!oc.heavy && !oc.nneeds))
+	if (oc->nadvice == 0 || (!oc->heavy && !oc->nneeds))
 		v.nothing = found_text(rq, rs, title, text,
 		                       content_sc_advice(cat, "niets-nodig", NULL, title, text) ==
 		                           CONTENT_FOUND);
 	/* always a concrete next step: the wijkwijzer */
 	sb_reset(text);
-	if (content_sc_advice(cat, oc.heavy ? "wijkwijzer-gesprek" : "samen-uitzoeken", NULL, NULL,
+	if (content_sc_advice(cat, oc->heavy ? "wijkwijzer-gesprek" : "samen-uitzoeken", NULL, NULL,
 	                      text) == CONTENT_FOUND)
 		v.talk_text = arena_text(rq, rs, text);
-	const char **questions = arena_alloc(&rq->arena, (oc.nheavy_domains + 1) * sizeof(char *));
-	for (size_t i = 0; or_fail(rs, questions != NULL) && i < oc.nheavy_domains; i++) {
+	const char **questions = arena_alloc(&rq->arena, (oc->nheavy_domains + 1) * sizeof(char *));
+	for (size_t i = 0; or_fail(rs, questions != NULL) && i < oc->nheavy_domains; i++) {
 		sb_reset(text);
-		if (content_sc_domain_question(cat, oc.heavy_domains[i], path == SC_OTHER, text) ==
+		if (content_sc_domain_question(cat, oc->heavy_domains[i], path == SC_OTHER, text) ==
 		    CONTENT_FOUND)
 			questions[v.ndomain_questions++] = arena_text(rq, rs, text);
 	}
@@ -462,7 +625,7 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	struct sb *url = arena_sb(&rq->arena, 512);
 	if (or_fail(rs, url != NULL)) {
 		page_link(url, rq, "/afspraak?onderwerp=");
-		sb_puts(url, booking_topic(path, &oc));
+		sb_puts(url, booking_topic(path, oc));
 		sb_puts(url, "&zelfcheck=");
 		text_url_encode(url, code);
 		if (terminal) {
@@ -471,6 +634,24 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 			text_url_encode(url, kt.location);
 		}
 		v.book_href = url_of(url, true);
+	}
+	/* the receipt: the summary's steps (safety first) and the first
+	   place of each need, at most three */
+	bool receipt = rq->route && strcmp(rq->route->pattern, "/{lang}/zelfcheck/bon") == 0;
+	for (size_t i = 0; i < v.nneeds && v.nplaces < SC_RECEIPT_PLACES; i++)
+		if (v.needs[i].options.n)
+			v.places[v.nplaces++] = v.needs[i].options.items[0];
+	v.can_print = !terminal || kt.printer;
+	struct sb *back = arena_sb(&rq->arena, 512);
+	if (or_fail(rs, back != NULL)) {
+		page_link(back, rq, "/zelfcheck/uitslag?c=");
+		text_url_encode(back, code);
+		if (or_fail(rs, !sb_failed(back))) {
+			if (terminal && kt.printer)
+				v.receipt_href =
+				    arena_printf(&rq->arena, "/%s/zelfcheck/bon?c=%s",
+				                 rq->lang->code, strchr(sb_str(back), '=') + 1);
+		}
 	}
 	/* take it with you */
 	struct sb *link = arena_sb(&rq->arena, 512), *qr = arena_sb(&rq->arena, 128 * 1024);
@@ -481,14 +662,25 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		/* the markup of page_qr (qr.html) */
 		if (or_fail(rs, !sb_failed(link) &&
 		                    page_qr(qr, rq, sb_str(link),
-		                            _("QR-code met de link naar uw advies"), NULL) &&
+		                            _("QR-code met de link naar uw advies"),
+		                            receipt ? _("Scan de code met uw telefoon. Dan ziet u "
+		                                        "uw hele advies.")
+		                                    : NULL) &&
 		                    !sb_failed(qr)))
 			v.qr = tpl_trusted_html(sb_str(qr));
 	}
-	if (or_fail(rs, v.book_href != NULL) && page_begin(rs, rq, _("Uw advies"), 0) &&
-	    tpl_selfcheck_result(&rs->body, &v))
+	if (receipt) {
+		if (or_fail(rs, back && !sb_failed(back)) &&
+		    page_begin(rs, rq, _("Uw advies"), PAGE_RECEIPT) &&
+		    tpl_selfcheck_receipt(&rs->body, &v) &&
+		    tpl_receipt_back(&rs->body, sb_str(back)))
+			page_end(rs, rq);
+	} else if (or_fail(rs, v.book_href != NULL) && page_begin(rs, rq, _("Uw advies"), 0) &&
+	           tpl_selfcheck_result(&rs->body, &v)) {
 		page_end(rs, rq);
-	free(items);
-	for (size_t i = 0; nb && oc.nneeds && i < nb->nparts; i++)
-		catalog_result_free(&nb->parts[i]);
+	}
+	for (size_t i = 0; i < oc->nraised; i++)
+		free(items[i]);
+	for (size_t i = 0; i < opt.nparts; i++)
+		catalog_result_free(&opt.parts[i]);
 }

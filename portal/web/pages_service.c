@@ -20,10 +20,11 @@
 /* The week's opening hours of a service at a place, Monday first, into
  * sorted (room for max) and days. */
 static size_t week_view(struct catalog *c, const char *service_id, const char *place_id,
-                        struct hours_period *sorted, size_t max, struct service_day days[7])
+                        struct hours_period *sorted, size_t max, struct service_day days[7],
+                        int *kind)
 {
 	struct hours_period p[64];
-	size_t n = catalog_periods(c, service_id, place_id, p, 64), m = 0;
+	size_t n = catalog_periods(c, service_id, place_id, p, 64, kind), m = 0;
 	for (int k = 0; k < 7; k++) {
 		int wd = (k + 1) % 7;
 		days[k] = (struct service_day){.wday = wd, .periods = sorted + m};
@@ -81,7 +82,7 @@ void handle_service(struct request *rq, struct response *rs)
 	}
 	struct point near;
 	read_place(rq, &near);
-	struct content_strings none = {0}, langs = {0}, categories = {0}, targets = {0};
+	struct content_strings none = {0}, langs = {0}, categories = {0}, targets = {0}, when = {0};
 	struct service_view v = {
 	    .lang = rq->lang->code,
 	    .svc = &svc,
@@ -96,8 +97,14 @@ void handle_service(struct request *rq, struct response *rs)
 	    .langs = &none,
 	    .categories = &none,
 	    .targets = &none,
+	    .when = &none,
+	    .kiosk = rq->kiosk,
 	};
 	bool ok = page_link_buf(v.book_href, sizeof(v.book_href), rq, "/afspraak");
+	/* the search it came from: the query and the place stay in the URL,
+	   as on the search page (the access log never writes a query) */
+	v.back = search_context(rq);
+	ok = ok && v.back;
 
 	struct content_respite r;
 	struct service_respite respite = {.r = &r};
@@ -123,6 +130,7 @@ void handle_service(struct request *rq, struct response *rs)
 	for (size_t i = 0; ok && i < n; i++) {
 		struct service_place *sp = &places[i];
 		sp->place = &rows[i];
+		sp->kiosk = rq->kiosk;
 		sp->access = &access[i];
 		if (rows[i].has_distance) {
 			struct sb *d = arena_sb(&rq->arena, 0);
@@ -140,7 +148,8 @@ void handle_service(struct request *rq, struct response *rs)
 		struct hours_period *sorted = arena_alloc(&rq->arena, 64 * sizeof(*sorted));
 		ok = ok && sorted;
 		if (sorted)
-			sp->nperiods = week_view(c, id, rows[i].id, sorted, 64, sp->days);
+			sp->nperiods =
+			    week_view(c, id, rows[i].id, sorted, 64, sp->days, &sp->kind);
 		if (!content_place_term_names(c, rows[i].id, "toegankelijkheid", &access[i]))
 			access[i] = (struct content_strings){0};
 	}
@@ -167,6 +176,8 @@ void handle_service(struct request *rq, struct response *rs)
 		v.nphones = pv ? nphones : 0;
 	}
 
+	if (content_service_schedule_notes(c, id, &when))
+		v.when = &when;
 	if (content_service_language_names(c, id, &langs))
 		v.langs = &langs;
 	if (content_service_term_names(c, id, "categorie", &categories))
@@ -179,6 +190,7 @@ void handle_service(struct request *rq, struct response *rs)
 	else if (page_begin(rs, rq, C_(svc.name), 0) && tpl_service(&rs->body, &v))
 		page_end(rs, rq);
 
+	content_strings_free(&when);
 	content_strings_free(&langs);
 	content_strings_free(&categories);
 	content_strings_free(&targets);

@@ -260,8 +260,7 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 		if (b->summary && *b->summary) {
 			/* in the staff member's language, from the answers */
 			struct sb *w = arena_sb(&rq->arena, 4096);
-			if (w && selfcheck_answers_in_words(rq->app, b->summary, w) &&
-			    !sb_failed(w))
+			if (w && selfcheck_stored_in_words(rq->app, b->summary, w) && !sb_failed(w))
 				rows[i].summary = sb_str(w);
 			else
 				rows[i].summary = arena_printf(

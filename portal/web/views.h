@@ -25,11 +25,13 @@ struct home_view {
 struct layout_view {
 	const struct i18n_lang *lang;
 	const char *title;
-	bool noindex; /* robots: noindex instead of the description */
-	bool receipt; /* the 80 mm receipt layout */
+	bool noindex;     /* robots: noindex instead of the description */
+	bool form_errors; /* a form came back (422): the title says "Fout:" */
+	bool receipt;     /* the 80 mm receipt layout */
 	bool kiosk_start;
 	const struct c_kiosk_bar *kiosk; /* NULL: not a kiosk */
 	bool lang_switch;
+	bool read_aloud;          /* "Lees voor" at home: espeak-ng has the language */
 	const char *municipality; /* from the content (store/site.h) */
 	/* the page after its language segment, with its query, encoded:
 	   the language switch links to /{code} followed by it */
@@ -56,6 +58,7 @@ struct qr_view {
 struct place_view {
 	const char *postcode, *lat, *lon;
 	const char *error; /* NULL: none */
+	bool kiosk;        /* an enrolled terminal: no "Gebruik mijn locatie" */
 };
 
 /* services.html: GET /{lang}/voorzieningen */
@@ -80,6 +83,9 @@ struct services_view {
 	const char *pager_query;
 	char all_href[32], book_href[32];
 	const char *all_text; /* "Bekijk alles wat er in Enschede is" */
+	/* the filters in use, each a link without it (c_filters.html) */
+	const struct c_link *labels;
+	size_t nlabels;
 };
 
 /* carer.html: GET /{lang}/mantelzorg */
@@ -94,6 +100,9 @@ struct carer_view {
 	const struct catalog_result *r;
 	struct c_results results;
 	char check_href[48]; /* the carer's self-check */
+	/* the finder's answers given, each a link without it (c_filters.html) */
+	const struct c_link *labels;
+	size_t nlabels;
 };
 
 /* kiosk_start.html: GET /kiosk/{terminal} */
@@ -113,6 +122,12 @@ struct kiosk_check_in_view {
 	const char *when;  /* done, or the refusal's appointment: in words; NULL: none */
 	const char *place; /* its wijkwijzer; NULL: none */
 	const char *start; /* the kiosk's start screen */
+};
+
+/* kiosk_called.html: POST /kiosk/{terminal}/medewerker without JavaScript */
+struct kiosk_called_view {
+	const char *back; /* the page the call came from */
+	bool again;       /* called a moment ago: not sent again */
 };
 
 /* kiosk_enrol.html: GET /kiosk/{terminal}/aanmelden */

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "domain/selfcheck.h"
 #include "web/components.h"
 #include "web/views.h"
 
@@ -107,8 +108,9 @@ struct booking_details_view {
 	bool interpreter, wheelchair, companion, client_support;
 	const struct c_option *languages; /* of the interpreter */
 	size_t nlanguages;
-	bool selfcheck;      /* the consent to share the self-check's summary */
-	const char *summary; /* NULL: none to show */
+	bool selfcheck; /* the consent to share the self-check's summary */
+	/* what is shared, in words in the reader's language; NULL: none to show */
+	const struct sc_words *shared;
 	bool share;
 };
 

@@ -47,6 +47,7 @@ struct sc_question_view {
 	size_t nanswers;
 	enum sc_back back;
 	const char *back_href;
+	const char *exit_href; /* the quick exit on a kiosk (its Stop); NULL: elsewhere */
 };
 
 /* A row of the check-your-answers page. */
@@ -73,29 +74,64 @@ struct sc_bad_code_view {
 /* A piece of advice, or another titled text of the content. */
 struct sc_text {
 	const char *title, *text; /* content texts */
+	const char *link_href;    /* a text that points somewhere: its link, or NULL */
+	const char *link_label;
 };
 struct sc_texts {
 	const struct sc_text *items;
 	size_t n;
 };
 
-/* selfcheck_result.html: GET /{lang}/zelfcheck/uitslag, the advice. */
+/* A next step of the summary: a raised need, linked to its part. */
+struct sc_step {
+	const char *title; /* content text */
+	const char *href;  /* "#behoefte-1" */
+};
+
+/* A raised need of the result: its advice, one or two options nearby, or
+ * the honest "Hier vonden we niets dichtbij". */
+struct sc_need_view {
+	const char *anchor;       /* "behoefte-1" */
+	const char *title, *text; /* the main advice (content texts) */
+	const char *link_href;    /* a text that points somewhere: its link, or NULL */
+	const char *link_label;
+	struct c_results options; /* 0 to 2 */
+	const char *search_href;  /* more of this in the search, or NULL */
+	struct sc_texts more;     /* the other advice of this need */
+	bool safety;              /* Veilig Thuis: always first, marked */
+};
+
+#define SC_MAX_STEPS      3
+#define SC_RECEIPT_PLACES 3
+
+/* selfcheck_result.html: GET /{lang}/zelfcheck/uitslag, the advice: a
+ * summary first (at most three next steps and the booking button), then
+ * each raised need, heaviest first, then what goes well (folded). */
 struct sc_result_view {
 	const char *lang;
 	bool safety, other, heavy;
-	int minor; /* answers skipped or "weet ik niet" */
-	struct sc_texts safe, own, network, general, collective;
+	int minor;                     /* answers skipped or "weet ik niet" */
 	const struct sc_text *carer;   /* the carer's burden, NULL: none */
 	const struct sc_text *nothing; /* "niets nodig", NULL: none */
-	bool needs;                    /* services were looked for */
-	bool near;                     /* nearness: a place is known */
-	struct c_results nearby;
+	struct sc_step steps[SC_MAX_STEPS];
+	size_t nsteps;
+	const struct sc_need_view *needs;
+	size_t nneeds;
+	bool near;             /* nearness: a place is known */
+	struct sc_texts fine;  /* what goes well ("Fijn dat ..."), folded */
 	const char *talk_text; /* NULL: none */
 	bool heavy_domains;    /* the list of what no longer goes well */
 	const char *const *domain_questions;
 	size_t ndomain_questions;
 	const char *book_href;
 	struct tpl_html qr;
+	const char *exit_href; /* the quick exit on a kiosk (its Stop); NULL: elsewhere */
+	/* the receipt (selfcheck_receipt.html, GET /{lang}/zelfcheck/bon?c=) */
+	const char
+	    *receipt_href; /* "Printen" on a kiosk with a printer; NULL: the browser's print */
+	bool can_print;    /* no "Printen" on a kiosk without a printer */
+	struct c_result places[SC_RECEIPT_PLACES]; /* the first option of each need */
+	size_t nplaces;
 };
 
 #endif

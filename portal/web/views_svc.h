@@ -36,8 +36,9 @@ struct manage_view {
 	struct manage_facts facts;
 	struct manage_facts desk; /* in Dutch, for the desk (manage_desk.html) */
 	double lat, lon;          /* of the place, for the route */
-	bool kiosk;               /* no calendar file, no link to keep */
-	const char *url;          /* the appointment's public link (fresh, on a phone) */
+	bool kiosk;      /* an enrolled terminal: no calendar file, no map, no link to keep */
+	bool print;      /* "Printen": not on a kiosk without a printer */
+	const char *url; /* the appointment's public link (fresh, on a phone) */
 };
 
 /* manage_cancel.html: GET /{lang}/afspraak/{token}/annuleren */
@@ -105,8 +106,10 @@ struct service_place {
 	char distance[48];                    /* "1,2 km"; "": no distance */
 	struct tpl_html hours;                /* hours_text() */
 	size_t nperiods;                      /* 0: no table of opening hours */
+	int kind;                             /* enum hours_kind: what the times are for */
 	struct service_day days[7];           /* Monday first */
 	const struct content_strings *access; /* its accessibility (n 0: none) */
+	bool kiosk;                           /* an enrolled terminal: no map link */
 };
 
 /* A phone number with the digits a tel: link dials. */
@@ -129,6 +132,12 @@ struct service_view {
 	size_t nphones;
 	const struct content_strings *langs, *categories, *targets; /* n 0: none */
 	char book_href[32]; /* the appointment's first step */
+	/* "Terug naar zoeken": the search it came from (q, postcode), as
+	   "?q=...&postcode=..." encoded, or "" */
+	const char *back;
+	/* the texts of its schedules without weekly hours: when it is given */
+	const struct content_strings *when;
+	bool kiosk; /* an enrolled terminal: phone, e-mail, website as text */
 };
 
 #endif

@@ -40,6 +40,7 @@ static const char *const names[] = {
     "pc4.csv",
     "pc6.csv",
     "unknown.csv",
+    "combinations.csv", /* last: the corpus keeps its first byte's meaning */
 };
 #define NNAMES (sizeof(names) / sizeof(names[0]))
 

@@ -90,6 +90,8 @@ def test_html_flow(server, binary, sanitizer):
     check(st == 422 and "Vul uw naam in" in body and "telefoonnummer klopt niet" in body and "e-mailadres klopt niet" in body,
           "field errors next to the fields")
     check('aria-invalid="true"' in body and "error-summary" in body, "errors are announced")
+    check(re.search(r"<title>Fout: Uw gegevens - ", body) and body.index("<h1>") < body.index("error-summary"),
+          "the title starts with 'Fout:', and the summary follows the h1")
     (res, body) = book_html(server, "ww-centrum", "wonen", local, name="<script>alert(1)</script> Jan")
     check(res and res[0] == 303 and "/nl/afspraak/" in res[1].get("location", ""), f"confirm redirects: {res}")
     manage = res[1]["location"] if res else ""

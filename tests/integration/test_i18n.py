@@ -181,3 +181,39 @@ def test_bidi_isolation(server, binary, sanitizer):
     st, _, body = server.get("/ar/voorzieningen/zorgbelang-clientondersteuning")
     check(re.search(r'<a href="tel:[0-9+]+" class="ltr">', body) is not None, "phone numbers isolated left-to-right")
     check(re.search(r'<span class="ltr">75\d\d [A-Z]{2}</span>', body) is not None, "postcodes isolated left-to-right")
+
+
+def headings(body):
+    """The levels and texts of the headings of a page, in order."""
+    return [(int(m.group(1)), re.sub(r"<[^>]+>", "", m.group(2)).strip())
+            for m in re.finditer(r"<h([1-6])\b[^>]*>(.*?)</h\1>", body, flags=re.S)]
+
+
+def test_page_structure(server, binary, sanitizer):
+    """Screen-reader structure on every page, in Dutch and Arabic: the
+    first heading is the one h1 (no error summary or dialog heading before
+    it), levels never skip one, no bold paragraph posing as a heading,
+    and a form that came back with errors says "Fout:" first in its
+    title."""
+    for lang in ("nl", "ar"):
+        for p in pages(server):
+            path = p.format(l=lang)
+            st, _, body = server.get(path, harness.kiosk_headers(server) if path.startswith("/kiosk") else None)
+            hs = headings(body)
+            check(hs and hs[0][0] == 1 and sum(1 for h in hs if h[0] == 1) == 1,
+                  f"{path}: the first heading is the only h1: {hs[:3]}")
+            jumps = [(a, b) for a, b in zip(hs, hs[1:]) if b[0] > a[0] + 1]
+            check(not jumps, f"{path}: no heading level skipped: {jumps[:2]}")
+            check(not re.search(r"<p>\s*<strong>[^<]*</strong>\s*</p>", body),
+                  f"{path}: no pseudo-headings")
+            title = re.search(r"<title>([^<]*)</title>", body).group(1)
+            error = "Fout:" if lang == "nl" else None
+            if st == 422 and error:
+                check(title.startswith(error), f"{path}: a form with errors: title {title!r}")
+            elif lang == "nl":
+                check(not title.startswith("Fout:"), f"{path}: no 'Fout:' without errors: {title!r}")
+    st, _, body = server.get("/nl/voorzieningen?postcode=12")
+    check(st == 422 and re.search(r"<title>Fout: ", body) and "Controleer de postcode" in body,
+          f"a mistyped postcode: 422, 'Fout:' in the title and what to check: {st}")
+    hs = headings(body)
+    check(hs[0][0] == 1 and hs[1] == (2, "Controleer de postcode"), f"the summary follows the h1: {hs[:2]}")

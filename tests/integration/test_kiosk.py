@@ -51,8 +51,6 @@ def test_terminals_are_enrolled(server, binary, sanitizer):
     for claim in ("ww_kiosk=roombeek-1", "ww_kiosk=roombeek-1." + "A" * 43):
         st, _, body = server.get("/nl/voorzieningen?q=koffie", {"Cookie": claim})
         check(st == 200 and "kiosk-bar" not in body, f"a claimed kiosk cookie gives no kiosk layout: {claim[:30]}")
-        st, _, _ = server.get("/lees-voor.wav?pad=%2Fnl%2F", {"Cookie": claim})
-        check(st == 403, f"and no read-aloud: {st}")
     p = subprocess.run([binary, "--data", server.data, "--enroll-terminal", "bestaat-niet"],
                        capture_output=True, text=True, env=server.env, timeout=60)
     check(p.returncode == 1 and "bestaat-niet" in p.stderr and not p.stdout,
@@ -122,8 +120,6 @@ def test_stop_without_javascript(server, binary, sanitizer):
 
 def test_read_aloud(server, binary, sanitizer):
     jar = harness.kiosk_headers(server)
-    st, _, _ = server.get("/lees-voor.wav?pad=%2Fnl%2Fmantelzorg")
-    check(st == 403, "read aloud only on a kiosk")
     for lang in ("nl", "ar", "uk"):
         st, h, _ = server.request("GET", f"/lees-voor.wav?pad=%2F{lang}%2Fmantelzorg", headers=jar)
         check(st == 200 and h.get("content-type") == "audio/wav", f"read aloud in {lang}")
@@ -139,6 +135,39 @@ def test_read_aloud(server, binary, sanitizer):
     # a staff session is never passed on to the page that is read
     st, _, _ = server.get("/lees-voor.wav?pad=%2Fnl%2Fmedewerker%2Fagenda", {"Cookie": jar["Cookie"] + "; ww_staff=" + "A" * 43})
     check(st == 422, "the staff agenda cannot be read aloud")
+
+
+def test_read_aloud_at_home(server, binary, sanitizer):
+    """"Lees voor" is on every page at home too, in all seven languages;
+    a client address has its own hourly budget of new pages
+    (--speech-rate), a page read before costs nothing, and a terminal's
+    budget is its own."""
+    for lang in ("nl", "en", "de", "tr", "ar", "pl", "uk"):
+        st, _, body = server.get(f"/{lang}/mantelzorg")
+        check(st == 200 and "data-read-aloud" in body and "kiosk-bar" not in body,
+              f"the home page in {lang} offers read aloud")
+    has = harness.supports(binary, "--speech-rate")
+    check(has, "the server has --speech-rate")
+    if not has:
+        return
+    with tempfile.TemporaryDirectory() as d:
+        s = harness.Server(binary, sanitizer=sanitizer, data=d, extra=["--speech-rate", "2"])
+        try:
+            for lang in ("nl", "ar"):
+                st, h, data = s.request("GET", f"/lees-voor.wav?pad=%2F{lang}%2Fmantelzorg", timeout=60)
+                check(st == 200 and h.get("content-type") == "audio/wav" and data[:4] == "RIFF",
+                      f"read aloud at home in {lang}: {st}")
+            st, h, body = s.request("GET", "/lees-voor.wav?pad=%2Fnl%2Fzelfcheck", timeout=60,
+                                    headers={"Accept-Language": "nl"})
+            check(st == 429 and h.get("retry-after") and "Even geduld" in body,
+                  f"a third new page within the hour is refused, in words: {st}")
+            st, _, _ = s.request("GET", "/lees-voor.wav?pad=%2Fnl%2Fmantelzorg", timeout=60)
+            check(st == 200, f"a page read before costs nothing: {st}")
+            st, _, _ = s.request("GET", "/lees-voor.wav?pad=%2Fnl%2Fzelfcheck", timeout=60,
+                                 headers=harness.kiosk_headers(s))
+            check(st == 200, f"a kiosk terminal on the same address has its own budget: {st}")
+        finally:
+            s.stop()
 
 
 def test_launcher(server, binary, sanitizer):
@@ -281,3 +310,163 @@ def test_check_in(server, binary, sanitizer):
           f"the 31st try of one terminal: 429 ({st}, {set(codes)})")
     st, _, _ = _check_in(server, jar, ref, source="127.0.0.33")
     check(st == 200, f"another terminal is not held up: {st}")
+
+
+def staff_jar(server, binary, location="ww-centrum", password="zuil-wachtwoord-voor-test"):
+    """A staff session of location (its password set on the command line)."""
+    from test_booking import form_fields, post_form
+    p = subprocess.run([binary, "--data", server.data, "--set-staff-password", location],
+                       input=password + "\n", capture_output=True, text=True)
+    check(p.returncode == 0, f"password set: {p.stderr}")
+    st, _, body = server.get("/nl/medewerker")
+    action, fields = form_fields(body, "/medewerker")
+    st, h, _ = post_form(server, action, fields, [("locatie", location), ("wachtwoord", password)])
+    cookie = h.get("set-cookie", "").split(";")[0]
+    check(st == 303 and cookie.startswith("ww_staff="), f"staff logged in: {st}")
+    return cookie
+
+
+def call(server, terminal, headers, back="/nl/voorzieningen?q=koffie"):
+    import urllib.parse
+    h = {"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin",
+         "Origin": f"http://127.0.0.1:{server.port}"}
+    h.update(headers or {})
+    return server.request("POST", f"/kiosk/{terminal}/medewerker",
+                          urllib.parse.urlencode([("terug", back)]).encode(), h)
+
+
+def test_call_staff(server, binary, sanitizer):
+    """"Roep een medewerker": only the enrolled terminal's browser may call;
+    the staff of its wijkwijzer hear it live over the WebSocket (a staff
+    session, staff_hello); once a minute per terminal."""
+    import json
+    staff = staff_jar(server, binary)
+    ws = harness.WebSocket(server.port, headers={"Cookie": staff})
+    check(ws.accepted, "staff WebSocket open")
+    ws.send(json.dumps({"type": "staff_hello"}))
+    check(json.loads(ws.recv_text()).get("type") == "staff_ready", "a staff session is recognised")
+    # a WebSocket without a staff session hears nothing
+    anon = harness.WebSocket(server.port)
+    anon.send(json.dumps({"type": "staff_hello"}))
+    check(json.loads(anon.recv_text()) == {"type": "error", "code": "not_staff"}, "staff_hello needs a staff session")
+    forged = harness.WebSocket(server.port, headers={"Cookie": "ww_staff=" + "A" * 43})
+    forged.send(json.dumps({"type": "staff_hello"}))
+    check(json.loads(forged.recv_text()).get("code") == "not_staff", "a made-up staff token is refused")
+    # the staff agenda has the live notice region
+    st, _, body = server.get("/nl/medewerker/agenda", {"Cookie": staff})
+    check(st == 200 and "data-staff-calls" in body and 'aria-live="assertive"' in body, "agenda has the notice region")
+
+    # not a kiosk, another terminal's browser, a claimed cookie, another site
+    st, _, body = call(server, "demo", {})
+    check(st == 403, f"a browser that is no terminal cannot call: {st}")
+    st, _, _ = call(server, "demo", {"Cookie": "ww_kiosk=demo." + "A" * 43})
+    check(st == 403, f"a claimed kiosk cookie cannot call: {st}")
+    test_jar = harness.kiosk_headers(server, "test")
+    st, _, _ = call(server, "demo", test_jar)
+    check(st == 403, f"terminal test cannot call as demo: {st}")
+    jar = harness.kiosk_headers(server, "demo")
+    st, _, _ = call(server, "demo", dict(jar, Origin="http://evil.example", **{"Sec-Fetch-Site": "cross-site"}))
+    check(st == 403, f"not from another site: {st}")
+    st, _, _ = call(server, "bestaat-niet", jar)
+    check(st == 404, f"unknown terminal: {st}")
+    st, _, _ = server.request("GET", "/kiosk/demo/medewerker", headers=jar)
+    check(st == 405, f"only POST: {st}")
+
+    st, h, body = call(server, "demo", jar)
+    check(st == 200 and "Er komt iemand naar u toe" in body and 'href="/nl/voorzieningen?q=koffie"' in body
+          and "kiosk-bar" in body, f"the call is confirmed, with the way back: {st}")
+    msg = json.loads(ws.recv_text())
+    check(msg.get("type") == "staff_call" and msg.get("terminal") == "demo"
+          and re.fullmatch(r"\d\d:\d\d", msg.get("time", "")), f"the staff session hears it live: {msg}")
+    # once a minute per terminal
+    st, h, body = call(server, "demo", jar, back="//evil.example/")
+    check(st == 429 and h.get("retry-after") == "60" and "net al" in body, f"a second call within the minute: {st}")
+    check("evil.example" not in body, "the way back stays on this site")
+    ws.sock.settimeout(1.5)
+    try:
+        extra = ws.recv_text()
+    except Exception:
+        extra = None
+    check(extra is None, f"and no second notice: {extra}")
+    # a terminal of another wijkwijzer does not reach these staff
+    st, roombeek = server.enrol("roombeek-1")
+    st, _, _ = call(server, "roombeek-1", {"Cookie": roombeek})
+    check(st == 200, f"roombeek calls: {st}")
+    try:
+        other = ws.recv_text()
+    except Exception:
+        other = None
+    check(other is None, f"ww-centrum's staff do not hear roombeek: {other}")
+    # Arabic: the confirmation in the page's language
+    st, _, body = call(server, "test", test_jar, back="/ar/")
+    check(st == 200 and 'dir="rtl"' in body and 'href="/ar/"' in body, f"in the page's language: {st}")
+    for w in (ws, anon, forged):
+        w.close()
+
+
+EXTERNAL = re.compile(r'href="(?:https?:)?//(?!127\.0\.0\.1[:/])[^"]*"')
+
+
+def test_nothing_leads_out_of_the_kiosk(server, binary, sanitizer):
+    """On an enrolled terminal no page links to another site, offers a
+    calendar file or asks for the browser's location; at home they do."""
+    from test_booking import book_html, free_slot
+    from test_selfcheck import walk, by_letters
+    jar = harness.kiosk_headers(server)
+    s = free_slot(server, "ww-centrum", "wonen")
+    (res, _) = book_html(server, "ww-centrum", "wonen", s["start"][:16], name="Zuil Test")
+    manage = res[1]["location"].split("?")[0]
+    st, _, search = server.get("/nl/voorzieningen?q=koffie")
+    svc = re.search(r'href="(/nl/voorzieningen/[^"?#]+)[?"]', search).group(1)
+    result, _ = walk(server, "s", by_letters("xxxxxnxje"), headers=jar, kiosk=True)
+    pages = ["/nl/", "/nl/voorzieningen?q=koffie", "/nl/voorzieningen?postcode=7511AB", svc, manage,
+             "/nl/mantelzorg", "/nl/afspraak", result, "/ar/", "/ar" + svc[3:], "/ar" + manage[3:]]
+    home = {}
+    for p in pages:
+        st, _, body = server.get(p, jar)
+        check(st == 200 and "kiosk-bar" in body, f"kiosk page {p}: {st}")
+        out = EXTERNAL.findall(body)
+        check(not out, f"no link to another site on {p}: {out[:3]}")
+        check(".ics" not in body, f"no calendar file on {p}")
+        check("use-location" not in body and "Gebruik mijn locatie" not in body, f"no geolocation on {p}")
+        check('href="mailto:' not in body and 'href="tel:' not in body, f"no mail or phone links on {p}")
+        home[p] = server.get(p)[2]
+    # the same pages at home do have them (the test can fail)
+    check(EXTERNAL.search(home[svc]) or 'href="mailto:' in home[svc], "at home the service links out")
+    check(".ics" in home[manage] and "openstreetmap" in home[manage], "at home: calendar and route")
+    check("use-location" in home["/nl/voorzieningen?q=koffie"], "at home: Gebruik mijn locatie")
+    # the safety quick exit ends the kiosk session instead of leaving
+    st, _, body = server.get(result, jar)
+    if "quick-exit" in body:
+        check('href="/kiosk/demo/stop"' in body, "the quick exit is the kiosk's Stop")
+
+
+def test_receipts(server, binary, sanitizer):
+    """Printen on a kiosk opens a short receipt (?bon=1) with the kiosk bar
+    on screen and a Terug button to where it came from."""
+    from test_booking import book_html, free_slot
+    from test_selfcheck import walk, by_letters
+    jar = harness.kiosk_headers(server)
+    s = free_slot(server, "ww-centrum", "wonen")
+    (res, _) = book_html(server, "ww-centrum", "wonen", s["start"][:16], name="Bon Test")
+    manage = res[1]["location"].split("?")[0]
+    st, _, body = server.get(manage, jar)
+    check(f'href="{manage}?bon=1"' in body, "Printen on the appointment")
+    st, _, body = server.get(manage + "?bon=1", jar)
+    check(st == 200 and 'class="receipt kiosk"' in body and "kiosk-bar" in body and "data-autoprint" in body
+          and f'href="{manage}"' in body and ">Terug<" in body, "the receipt keeps the bar and has Terug")
+    check("Wat wilt u doen?" not in body, "no actions on the receipt")
+    result, body = walk(server, "c", lambda i, labels: 0, headers=jar, kiosk=True)
+    receipt = result.replace("/zelfcheck/uitslag?", "/zelfcheck/bon?")
+    check(f'href="{receipt}"' in body, "Printen on the advice")
+    st, _, rec = server.get(receipt, jar)
+    def main_text(page):
+        m = re.search(r"<main[^>]*>(.*)</main>", page, re.S)
+        return re.sub(r"<svg.*?</svg>|<[^>]+>", "", m.group(1) if m else "", flags=re.S)
+    check(st == 200 and 'class="receipt kiosk"' in rec and "data-autoprint" in rec and ("<svg" in rec or "--public-url" in rec)
+          and len(main_text(rec)) < len(main_text(body)) / 3,
+          f"the advice receipt is short, with the QR code: {len(main_text(rec))} of {len(main_text(body))} characters")
+    # a terminal without a printer offers no Printen
+    st, roombeek = server.enrol("roombeek-1")
+    st, _, body = server.get(manage, {"Cookie": roombeek})
+    check("?bon=1" not in body, "no Printen without a receipt printer")

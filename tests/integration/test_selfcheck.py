@@ -437,7 +437,8 @@ def test_consent_gate(server, binary, sanitizer):
         st, _, page = server.get(f"/nl/afspraak?locatie=ww-noord&onderwerp=hulp-thuis&tijd={local}&zelfcheck={urllib.parse.quote(code)}")
         check("Uitslag van de zelfcheck delen?" in page and 'name="delen"' in page, "consent offered, unticked")
         check('name="delen" value="ja" checked' not in page, "consent is not pre-ticked")
-        check("Zelfcheck voor zichzelf" in page and "Lukt niet of moeilijk" in page, "the summary shown before sharing")
+        check("Zelfcheck: Voor mezelf" in page and "Dat lukt niet of moeilijk" in page
+              and "Lukt het u om het huishouden te doen?" in page, "the summary shown in words before sharing")
         extra = [("delen", "ja")] if share else []
         (res, _) = book_html(server, "ww-noord", "hulp-thuis", local, name=f"Consent {share}",
                              extra=extra + [("zelfcheck", code)])
@@ -465,3 +466,210 @@ def test_answers_not_logged(server, binary, sanitizer):
     sealed = [v for u in seen.urls for k, v in urllib.parse.parse_qsl(urllib.parse.urlparse(u).query) if k in ("s", "c")]
     check(sealed and not any(v in out for v in sealed), "sealed states and codes never in the log")
     check("s=" not in out and "c=" not in out and "a=" not in out, "no query strings in the log")
+
+
+# ---- issue 14: advice that is short and covers every need ----------------
+
+def section(body, cls):
+    """The markup of <section class="cls"> (up to its end)."""
+    m = re.search(rf'<section class="{cls}"[^>]*>(.*?)</section>', body, re.S)
+    return m.group(1) if m else ""
+
+
+def needs_of(body):
+    """[(title, options, nothing nearby, markup)] of the needs, in order."""
+    out = []
+    parts = re.split(r'<div class="need(?: need-safety)?" id="behoefte-\d+">', body)[1:]
+    for p in parts:
+        p = p.split('</div>\n<div class="need')[0].split('</section>')[0]
+        title = html.unescape(re.sub(r"<[^>]+>", "", re.search(r"<h3>(.*?)</h3>", p, re.S).group(1))).strip()
+        options = len(re.findall(r'class="result-title"', p))
+        out.append((title, options, "Hier vonden we niets dichtbij." in p, p))
+    return out
+
+
+def steps_of(body):
+    return [html.unescape(re.sub(r"<[^>]+>", "", t)).strip()
+            for t in re.findall(r'<li><a href="#behoefte-\d+">(.*?)</a></li>', section(body, "advice-summary"), re.S)]
+
+
+def test_summary_first(server, binary, sanitizer):
+    # a heavily burdened carer who stands alone: respite first, then the
+    # appointment; no smoke detectors before that
+    result, body = walk(server, "c", by_letters("vvvvvjjj"))
+    summary = section(body, "advice-summary")
+    steps = steps_of(body)
+    check(summary and body.index('class="advice-summary"') < body.index('class="advice advice-needs"'),
+          "the summary comes before the needs")
+    check(1 <= len(steps) <= 3 and steps[0] == "De zorg even overdragen", f"carer: respite first: {steps}")
+    book = re.search(r'<a class="button big" href="([^"]+)">Maak een afspraak met de wijkwijzer</a>', summary)
+    check(book and html.unescape(book.group(1)).startswith("/nl/afspraak?onderwerp=mantelzorg&zelfcheck="),
+          "the booking button is in the summary, a real link with topic and code")
+    check("De zorg is nu veel" in summary and "rookmelder" not in summary, "the burden band first, no smoke detectors")
+    first = body.index("De zorg even overdragen", body.index('class="advice advice-needs"'))
+    check("rookmelder" not in body or body.index("rookmelder") > first, "smoke detectors only after the respite")
+    for title, options, nothing, _ in needs_of(body):
+        check(1 <= options <= 2 or nothing, f"carer: {title}: one or two options ({options})")
+    # the booking page of the button opens (no dead end)
+    st, _, page = server.get(html.unescape(book.group(1)))
+    check(st == 200, f"booking link opens: {st}")
+
+
+def test_needs_heaviest_first(server, binary, sanitizer):
+    # nothing goes well: each need its own part, heaviest first, one or two
+    # options each; cannot travel and little contact makes loneliness heavy
+    result, body = walk(server, "s", by_letters("xxxxxxxej"))
+    needs = needs_of(body)
+    titles = [n[0] for n in needs]
+    check(titles and titles[0] == "Niet alleen thuis", f"loneliness (combination) first: {titles}")
+    heavy = ["Hulp bij het huishouden in de buurt", "Hulp bij post en geld", "Advies over uw huis"]
+    light = ["Vervoer met vrijwilligers", "Bewegen en vallen voorkomen"]
+    check(all(t in titles for t in heavy + light), f"every need has its part: {titles}")
+    if all(t in titles for t in heavy + light):
+        check(max(titles.index(t) for t in heavy) < min(titles.index(t) for t in light),
+              f"heavy needs before light ones: {titles}")
+    for title, options, nothing, _ in needs:
+        check(1 <= options <= 2 or nothing, f"{title}: one or two options, not {options}")
+    check(len(steps_of(body)) == 3, "three next steps")
+    # money and loneliness are covered, not crowded out by meals and odd jobs
+    money = [n for n in needs if n[0] == "Hulp bij post en geld"]
+    check(money and money[0][1] >= 1, "money gets its options")
+    # each service once, unless a need has nothing else
+    ids = re.findall(r'href="/nl/voorzieningen/([a-z0-9-]+)"', section(body, "advice advice-needs"))
+    check(len(ids) == len(set(ids)), f"no service twice: {ids}")
+
+
+def test_combination_rule(server, binary, sanitizer):
+    # only both answers together fire the combination
+    for letters, want in (("zzxxzzzej", True), ("zzxnzzzej", True), ("zzxzzzzej", False), ("zzzxzzzej", False)):
+        result, body = walk(server, "s", by_letters(letters))
+        titles = [n[0] for n in needs_of(body)]
+        check(("Niet alleen thuis" in titles) == want, f"{letters}: combination {'fires' if want else 'does not fire'}: {titles}")
+        if want:
+            check(titles[0] == "Niet alleen thuis" and "Praat met de wijkwijzer" in body,
+                  f"{letters}: it is heavy: first, and the wijkwijzer: {titles}")
+            # an option found by both its terms (company and support) first: a maatje
+            first = needs_of(body)[0][3]
+            check("Een maatje voor een wandeling of een kop koffie" in first, "a maatje comes to the lonely resident")
+
+
+def test_all_fine_folds(server, binary, sanitizer):
+    result, body = walk(server, "s", by_letters("zzzzzzzej"))
+    folded = re.findall(r'<details class="advice-fine"><summary>([^<]*)</summary>(.*?)</details>', body, re.S)
+    check(len(folded) == 1, f"one folded line: {len(folded)}")
+    if folded:
+        check(folded[0][1].count("Fijn dat") == 8 and body.count("Fijn dat") == 8,
+              f"the 'Fijn dat' blocks are all inside it: {folded[0][1].count('Fijn dat')} of {body.count('Fijn dat')}")
+        check("9 tips" in folded[0][0], f"the line says how many: {folded[0][0]}")
+    check(not needs_of(body) and "Fijn, het gaat goed" in section(body, "advice-summary"), "no needs, the summary says it goes well")
+    check("/nl/afspraak?onderwerp=" in section(body, "advice-summary"), "still the booking button")
+
+
+def test_voor_mantelzorg(server, binary, sanitizer):
+    st, _, body = server.get("/nl/zelfcheck?voor=mantelzorg")
+    check(st == 200 and "Wat is uw postcode?" in body, "voor=mantelzorg starts the carer path (its postcode step)")
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', body))
+    action = html.unescape(re.search(r'<form method="post" action="([^"]+)"', body).group(1))
+    st, h, _ = server.request("POST", action, urllib.parse.urlencode({**fields, "pc": "7522"}).encode(),
+                              {"Content-Type": "application/x-www-form-urlencoded"})
+    check(st == 303, f"postcode posted: {st}")
+    st, _, body = server.get(h.get("location", "/"))
+    check("Voelt de zorg voor de ander zwaar?" in body and "Vraag 1 van 8" in body, "then the first carer question")
+    st, _, body = server.get("/nl/zelfcheck?voor=iets")
+    check(st == 200 and "Voor wie doet u de zelfcheck?" in body, "another voor: the first step")
+    # the carer page's link leads there
+    st, _, body = server.get("/nl/mantelzorg")
+    check("/nl/zelfcheck?voor=mantelzorg" in body, "the carer page links to it")
+
+
+def test_advice_links(server, binary, sanitizer):
+    # "Doe daarom ook de check 'Ik zorg voor iemand'" is a link
+    result, body = walk(server, "s", by_letters("zzzzzzzjj"))
+    m = re.search(r'<p class="advice-link"><a href="(/nl/zelfcheck\?s=[^"]+)">Doe de check', body)
+    check(m, "the carer check is a link (sealed: it does not show for whom)")
+    if m:
+        url = give_postcode(server, html.unescape(m.group(1)), "7522")
+        st, _, page = server.get(url)
+        check("Voelt de zorg voor de ander zwaar?" in page, "it starts the carer path")
+    # "op de pagina Mantelzorg" is a link
+    result, body = walk(server, "s", by_letters("zzzzzzzej"))
+    check('<a href="/nl/mantelzorg">Naar de pagina Mantelzorg</a>' in body, "the Mantelzorg page is a link")
+    # every link of the result opens
+    for href in set(re.findall(r'href="(/nl/[^"#]+)"', body)):
+        st, _, _ = server.get(html.unescape(href))
+        check(st == 200, f"{href[:60]}: {st}")
+
+
+def test_postcode_carried(server, binary, sanitizer):
+    seen = Seen()
+    result, body = walk(server, "s", by_letters("xxxxxxxej"), pc="7544", seen=seen)
+    check(not [u for u in seen.urls if "7544" in u], "the postcode never shows in a URL")
+    search = [html.unescape(u) for u in re.findall(r'<p class="more-link"><a href="([^"]+)"', body)]
+    check(search and all("zelfcheck=" in u and "7544" not in u for u in search), f"search links carry the sealed code: {search[:2]}")
+    if search:
+        st, _, page = server.get(search[0])
+        plain = urllib.parse.urlparse(search[0]).path + "?" + "&".join(
+            p for p in urllib.parse.urlparse(search[0]).query.split("&") if not p.startswith("zelfcheck="))
+        st2, _, without = server.get(plain)
+        dist = lambda b: re.findall(r"(\d+(?:,\d)? k?m),", b)
+        check(st == 200 and dist(page) and not dist(without),
+              f"the search sorts by the self-check's postcode: {dist(page)[:3]} / {dist(without)[:3]}")
+    book = html.unescape(re.search(r'<a class="button big" href="([^"]+)">Maak een afspraak', body).group(1))
+    st, _, page = server.get(book)
+    check(st == 200 and re.search(r"\d+(?:,\d)? k?m", page), "the booking's places are sorted by the postcode")
+    check('value="7544"' not in page, "and the postcode is not put in a form field, so not in a URL later")
+    # a foreign code carries nothing
+    st, _, page = server.get("/nl/voorzieningen?categorie=cat-vervoer&zelfcheck=AAAA")
+    check(st == 200 and not re.findall(r"(\d+(?:,\d)? k?m),", page), "a damaged code: no place")
+
+
+def test_nothing_nearby(server, binary, sanitizer):
+    # a content copy without any transport service: that need says so
+    import shutil, tempfile
+    from test_catalog import REPO, serve_content
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "content")
+        shutil.copytree(os.path.join(REPO, "content"), src)
+        p = os.path.join(src, "catalog", "attributes.csv")
+        lines = open(p, encoding="utf-8").read().splitlines(True)
+        open(p, "w", encoding="utf-8").write("".join(l for l in lines if ",cat-vervoer\n" not in l))
+        s = serve_content(binary, sanitizer, d, src, "import without transport")
+        if not s:
+            return
+        try:
+            result, body = walk(s, "s", by_letters("zzxzzzzej"))
+            needs = needs_of(body)
+            check(needs and needs[0][0] == "Vervoer met vrijwilligers" and needs[0][2] and needs[0][1] == 0,
+                  f"nothing nearby, said honestly: {[(n[0], n[1], n[2]) for n in needs]}")
+            if needs:
+                check("/nl/afspraak?onderwerp=" in needs[0][3], "with the next step: an appointment")
+        finally:
+            s.cleanup()
+
+
+def test_consent_words(server, binary, sanitizer):
+    result, body = walk(server, "c", by_letters("vvsevjjj"))
+    code = code_of(result)
+    s = free_slot(server, "ww-noord", "mantelzorg")
+    local = s["start"][:16]
+    for lang, question, answer, sometimes in (
+            ("nl", "Voelt de zorg voor de ander zwaar?", "Vaak of altijd", "Soms"),
+            ("ar", "هل تشعر أن رعاية الشخص الآخر ثقيلة عليك؟", "غالبًا أو دائمًا", None)):
+        st, _, page = server.get(f"/{lang}/afspraak?locatie=ww-noord&onderwerp=mantelzorg&tijd={local}&zelfcheck={urllib.parse.quote(code)}")
+        m = re.search(r'<details class="shared">(.*?)</details>', page, re.S)
+        shared = html.unescape(m.group(1)) if m else ""
+        check(st == 200 and question in shared and answer in shared, f"{lang}: questions and answers in words: {shared[:300]}")
+        check(not re.search(r"zorg-zwaar|tijd-voor-uzelf|er-alleen-voor|zorgen-maken", shared), f"{lang}: no slugs")
+        check("Heeft u te weinig tijd voor uzelf?" not in shared or lang == "nl", f"{lang}: not in Dutch")
+        # "nee" is not shared, so not shown
+        check("Maakt u zich zorgen over de ander of over de zorg?" not in shared, f"{lang}: only what is shared")
+        if sometimes:
+            check(sometimes in shared and "7 van de 10" in shared, f"{lang}: soms and the burden")
+
+
+def test_safety_need_first(server, binary, sanitizer):
+    # unsafe at home, with other needs: Veilig Thuis is the first step
+    result, body = walk(server, "s", by_letters("xxxxxxxee"))
+    steps = steps_of(body)
+    check(steps and steps[0] == "Praat erover met Veilig Thuis", f"safety first: {steps}")
+    check('<div class="need need-safety" id="behoefte-1">' in body and "0800-2000" in body, "the first need, marked, with the number")

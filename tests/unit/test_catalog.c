@@ -66,10 +66,21 @@ void test_csv(void)
 	CHECK(!content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
 	CHECK(strstr(err, "services.csv:1: the header must be exactly") != NULL);
 	const char *sched = "id,service_id,location_id,freq,byday,opens_at,closes_at,valid_from,"
-	                    "valid_to,description\n"
-	                    "s1,svc,,WEEKLY,MO,25:00,17:00,,,\n";
+	                    "valid_to,description,attending_type\n"
+	                    "s1,svc,,WEEKLY,MO,25:00,17:00,,,,\n";
 	CHECK(!content_check_csv("schedules.csv", sched, strlen(sched), err, sizeof(err)));
 	CHECK(strstr(err, "schedules.csv:2: field opens_at") != NULL);
+	/* what the times are for: the service, the phone or the office */
+	sched = "id,service_id,location_id,freq,byday,opens_at,closes_at,valid_from,"
+	        "valid_to,description,attending_type\n"
+	        "s1,svc,,WEEKLY,MO,09:00,17:00,,,Bellen,telefoon\n"
+	        "s2,svc,,WEEKLY,TU,09:00,17:00,,,,kantoor\n";
+	CHECK(content_check_csv("schedules.csv", sched, strlen(sched), err, sizeof(err)));
+	sched = "id,service_id,location_id,freq,byday,opens_at,closes_at,valid_from,"
+	        "valid_to,description,attending_type\n"
+	        "s1,svc,,WEEKLY,MO,09:00,17:00,,,,balie\n";
+	CHECK(!content_check_csv("schedules.csv", sched, strlen(sched), err, sizeof(err)));
+	CHECK(strstr(err, "field attending_type: must be one of") != NULL);
 }
 
 void test_postcode(void)

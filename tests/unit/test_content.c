@@ -249,7 +249,7 @@ static void check_topics(struct catalog *c, sqlite3 *db)
 	CHECK(content_ap_topics(c, &v, &n));
 	CHECK((long)n == raw_long(db, "SELECT count(*) FROM ap_topics", NULL));
 	CHECK(n && strcmp(v[0].id, "hulp-thuis") == 0 && v[0].duration_min == 60);
-	CHECK(n && strcmp(v[0].name, "Hulp thuis of de Wmo") == 0 && v[0].bring &&
+	CHECK(n && strcmp(v[0].name, "Hulp om thuis te blijven wonen") == 0 && v[0].bring &&
 	      *v[0].description);
 	content_topics_free(v, n);
 	struct content_topic t;

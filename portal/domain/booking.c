@@ -681,18 +681,106 @@ static enum booking_result find_by_id(struct app *app, long long id, struct book
 	return load(app, st, out);
 }
 
+static enum booking_result booking_write(struct app *app, writer_fn fn, void *arg,
+                                         struct booking *out);
+
 enum booking_result booking_find(struct app *app, const char *token, struct booking *out)
 {
 	unsigned char h[32];
 	memset(out, 0, sizeof(*out));
 	if (!token || strlen(token) != 43 || !token_hash(token, h))
 		return BOOKING_NOT_FOUND;
-	sqlite3_stmt *st = store_stmt(db_bookings(app), "SELECT " BOOKING_COLUMNS
-	                                                " FROM booking WHERE token_hash = ?1");
+	/* the first link, or one made when it was found again */
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app), "SELECT " BOOKING_COLUMNS
+	                      " FROM booking WHERE token_hash = ?1 OR id = (SELECT booking_id FROM "
+	                      "booking_token WHERE token_hash = ?1)");
 	if (!st)
 		return BOOKING_ERROR;
 	sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
 	return load(app, st, out);
+}
+
+/* The last four digits of a phone number ("" when it has fewer). */
+static void last_four(const char *phone, char out[5])
+{
+	char d[32];
+	size_t n = 0;
+	for (const char *p = phone ? phone : ""; *p && n < sizeof(d); p++)
+		if (*p >= '0' && *p <= '9')
+			d[n++] = *p;
+	out[0] = '\0';
+	if (n >= 4) {
+		memcpy(out, d + n - 4, 4);
+		out[4] = '\0';
+	}
+}
+
+static bool same_text_nocase(const char *a, const char *b)
+{
+	if (!a || !b || !*a)
+		return false;
+	for (; *a && *b; a++, b++)
+		if ((*a >= 'A' && *a <= 'Z' ? *a + 32 : *a) !=
+		    (*b >= 'A' && *b <= 'Z' ? *b + 32 : *b))
+			return false;
+	return *a == *b;
+}
+
+struct again_args {
+	const char *reference, *proof;
+	struct sb *token;
+	struct booking *out;
+};
+
+static int again_write(struct app *app, void *arg)
+{
+	struct again_args *a = arg;
+	enum booking_result r = booking_find_reference(app, a->reference, a->out);
+	char four[5], given[8];
+	last_four(a->out->phone, four);
+	/* the digits given, spaces left out */
+	size_t n = 0;
+	for (const char *p = a->proof ? a->proof : ""; *p && n + 1 < sizeof(given); p++)
+		if (*p != ' ')
+			given[n++] = *p;
+	given[n] = '\0';
+	bool proven =
+	    (r == BOOKING_OK || r == BOOKING_CANCELLED) && !a->out->purged &&
+	    ((four[0] && strcmp(four, given) == 0) || same_text_nocase(a->out->email, a->proof));
+	if (!proven) {
+		booking_free(a->out);
+		return r == BOOKING_ERROR ? BOOKING_ERROR : BOOKING_NOT_FOUND;
+	}
+	unsigned char h[32];
+	sqlite3_stmt *st =
+	    new_token(a->token, h)
+	        ? store_stmt(db_bookings(app), "INSERT INTO booking_token(token_hash, "
+	                                       "booking_id) VALUES (?1, ?2)")
+	        : NULL;
+	if (!st) {
+		booking_free(a->out);
+		return BOOKING_ERROR;
+	}
+	sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, a->out->id);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		booking_free(a->out);
+		return BOOKING_ERROR;
+	}
+	return r;
+}
+
+enum booking_result booking_find_again(struct app *app, const char *reference, const char *proof,
+                                       struct sb *token, struct booking *out)
+{
+	struct again_args a = {reference, proof, token, out};
+	enum booking_result r = booking_write(app, again_write, &a, out);
+	if (r != BOOKING_OK && r != BOOKING_CANCELLED)
+		sb_reset(token);
+	return r;
 }
 
 enum booking_result booking_find_reference(struct app *app, const char *reference,
@@ -992,8 +1080,8 @@ static enum booking_result move_cap(struct app *app, const struct booking *b, co
 	return count < 0 ? BOOKING_ERROR : count >= cap ? BOOKING_CLIENT_LIMIT : BOOKING_OK;
 }
 
-static enum booking_result move_tx(struct app *app, const char *token, const char *new_start,
-                                   time_t now, struct booking *out)
+static enum booking_result move_tx(struct app *app, const char *token, const char *new_location,
+                                   const char *new_start, time_t now, struct booking *out)
 {
 	enum booking_result r = booking_find(app, token, out);
 	if (r != BOOKING_OK) {
@@ -1020,29 +1108,32 @@ static enum booking_result move_tx(struct app *app, const char *token, const cha
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		goto fail;
-	r = claim(app, out->id, out->location, out->topic, new_start, now, end);
+	const char *to = new_location && *new_location ? new_location : out->location;
+	r = claim(app, out->id, to, out->topic, new_start, now, end);
 	if (r != BOOKING_OK)
 		goto fail_keep;
 	st = store_stmt(db_bookings(app),
 	                "UPDATE booking SET start = ?2, end = ?3, updated_at = ?4, sequence = "
-	                "sequence + 1 WHERE id = ?1");
+	                "sequence + 1, location_id = ?5 WHERE id = ?1");
 	if (!st)
 		goto fail;
 	sqlite3_bind_int64(st, 1, out->id);
 	sqlite3_bind_text(st, 2, new_start, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, end, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, stamp, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, to, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE || !store_commit(db_bookings(app)))
 		goto fail;
 	long long id = out->id;
 	char *old_start = out->start, *location = out->location;
+	bool other_place = strcmp(to, location) != 0;
 	out->start = out->location = NULL;
-	booking_free(out);
 	notify(app, location, old_start);
-	if (strncmp(old_start, new_start, 10) != 0)
-		notify(app, location, new_start);
+	if (other_place || strncmp(old_start, new_start, 10) != 0)
+		notify(app, to, new_start);
+	booking_free(out); /* after the last use of to */
 	free(old_start);
 	free(location);
 	return find_by_id(app, id, out) == BOOKING_OK ? BOOKING_OK : BOOKING_ERROR;
@@ -1055,7 +1146,7 @@ fail_keep:
 }
 
 struct move_args {
-	const char *token, *new_start;
+	const char *token, *new_location, *new_start;
 	time_t now;
 	struct booking *out;
 };
@@ -1063,13 +1154,13 @@ struct move_args {
 static int move_write(struct app *app, void *arg)
 {
 	struct move_args *a = arg;
-	return (int)move_tx(app, a->token, a->new_start, a->now, a->out);
+	return (int)move_tx(app, a->token, a->new_location, a->new_start, a->now, a->out);
 }
 
-enum booking_result booking_move(struct app *app, const char *token, const char *new_start,
-                                 time_t now, struct booking *out)
+enum booking_result booking_move(struct app *app, const char *token, const char *new_location,
+                                 const char *new_start, time_t now, struct booking *out)
 {
-	struct move_args a = {token, new_start, now, out};
+	struct move_args a = {token, new_location, new_start, now, out};
 	return booking_write(app, move_write, &a, out);
 }
 
@@ -1107,6 +1198,8 @@ static bool set_status_tx(struct app *app, const char *location, long long id, c
 		     store_commit(db_bookings(app));
 		if (!ok)
 			store_rollback(db_bookings(app));
+		else
+			notify(app, b.location, b.start); /* the agenda follows it */
 	}
 	booking_free(&b);
 	return ok;
@@ -1189,6 +1282,12 @@ static int retention_tx(struct app *app, int days, time_t now)
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	int n = rc == SQLITE_DONE ? sqlite3_changes(store_db(db_bookings(app))) : -1;
+	st = store_stmt(db_bookings(app), "DELETE FROM booking_token WHERE booking_id IN (SELECT "
+	                                  "id FROM booking WHERE purged = 1)");
+	if (st) {
+		(void)sqlite3_step(st);
+		sqlite3_reset(st);
+	}
 	st = store_stmt(db_bookings(app),
 	                "UPDATE callback_request SET name = NULL, phone = NULL, purged = 1 WHERE "
 	                "purged = 0 AND created_at < ?1");
@@ -1496,4 +1595,70 @@ bool booking_validate(const struct booking_request *rq, struct booking_errors *o
 	return out->name == BOOKING_FIELD_OK && out->phone == BOOKING_FIELD_OK &&
 	       out->email == BOOKING_FIELD_OK && out->interpreter == BOOKING_FIELD_OK &&
 	       out->lang == BOOKING_FIELD_OK;
+}
+
+enum booking_checkin booking_check_in(struct app *app, const char *code, const char *location,
+                                      time_t now, struct booking *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!code || !location)
+		return CHECKIN_UNKNOWN;
+	while (*code == ' ' || *code == '\t')
+		code++;
+	/* a scanned QR code: .../{lang}/afspraak/{token} */
+	const char *at = strstr(code, "/afspraak/");
+	enum booking_result r;
+	if (at) {
+		char token[64];
+		size_t n = 0;
+		for (const char *p = at + 10;
+		     *p && !strchr("/?# \t\r\n", *p) && n + 1 < sizeof(token); p++)
+			token[n++] = *p;
+		token[n] = '\0';
+		r = booking_find(app, token, out);
+	} else {
+		r = booking_find_reference(app, code, out);
+	}
+	if (r == BOOKING_ERROR)
+		return CHECKIN_ERROR;
+	if (r == BOOKING_NOT_FOUND || out->purged) {
+		booking_free(out);
+		return CHECKIN_UNKNOWN;
+	}
+	if (r == BOOKING_CANCELLED)
+		return CHECKIN_CANCELLED;
+	struct hours_day today;
+	int minute;
+	hours_local(now, &today, &minute);
+	char date[11];
+	fmt_date(date, today);
+	if (strncmp(out->start, date, 10) != 0)
+		return CHECKIN_NOT_TODAY;
+	if (strcmp(out->location, location) != 0)
+		return CHECKIN_OTHER_PLACE;
+	if (strcmp(out->status, "checked_in") == 0)
+		return CHECKIN_ALREADY;
+	if (!booking_set_status(app, location, out->id, "checked_in")) {
+		booking_free(out);
+		return CHECKIN_ERROR;
+	}
+	return CHECKIN_OK;
+}
+
+int booking_blocks(struct app *app, const char *location, const char *date,
+                   char (*out)[BOOKING_TIME_LEN], size_t max)
+{
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app), "SELECT what FROM slot_block WHERE location_id = ?1 AND what >= "
+	                      "?2 ORDER BY what LIMIT ?3");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && (size_t)n < max)
+		snprintf(out[n++], BOOKING_TIME_LEN, "%s", store_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? n : -1;
 }

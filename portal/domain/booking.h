@@ -183,11 +183,22 @@ enum booking_result booking_find_reference(struct app *app, const char *referenc
                                            struct booking *out);
 /* On any result but BOOKING_OK, out is left empty (booking_free-d). */
 enum booking_result booking_cancel(struct app *app, const char *token, struct booking *out);
-/* Moves a booking; the old slot is released only when the new one is
+/* Moves a booking, to new_location (NULL: the same place) at new_start;
+ * the old slot is released only when the new one is
  * held. A move into another week counts there for the booking's contact
  * or client like a new booking (BOOKING_LIMIT, BOOKING_CLIENT_LIMIT). */
-enum booking_result booking_move(struct app *app, const char *token, const char *new_start,
-                                 time_t now, struct booking *out);
+enum booking_result booking_move(struct app *app, const char *token, const char *new_location,
+                                 const char *new_start, time_t now, struct booking *out);
+/* A resident finds an appointment again without its link: the reference
+ * ("K7D-3PX", any case, with or without the dash) and, as proof, the
+ * last four digits of the phone number or the e-mail address given when
+ * booking. On BOOKING_OK or BOOKING_CANCELLED a new link of its own is
+ * made (token; the first link and QR code keep working) and out is
+ * filled; anything that does not match, whether the reference or the
+ * proof, is BOOKING_NOT_FOUND, so an answer never tells which was
+ * wrong. On the writer thread (it stores the new link's hash). */
+enum booking_result booking_find_again(struct app *app, const char *reference, const char *proof,
+                                       struct sb *token, struct booking *out);
 void booking_free(struct booking *b);
 
 /* The bookings of a day, for staff. */
@@ -217,6 +228,30 @@ bool booking_callback_create(struct app *app, const struct booking_callback *cb,
 bool booking_set_status(struct app *app, const char *location, long long id, const char *status);
 /* Staff: block or unblock a slot ("...T09:30") or a whole day ("YYYY-MM-DD"). */
 bool booking_block(struct app *app, const char *location, const char *what, bool block);
+
+/* A resident checks in at a kiosk of location: code is what the QR code
+ * carries (the appointment's URL, typed by a barcode scanner) or the
+ * reference as typed. Only an appointment of today (the local date of
+ * now) at location is set to checked_in (the agenda hears of it live).
+ * out is filled on CHECKIN_OK and CHECKIN_ALREADY and for the two
+ * refusals that say when and where it is; booking_free it. */
+enum booking_checkin {
+	CHECKIN_OK,
+	CHECKIN_ALREADY,     /* checked in before */
+	CHECKIN_UNKNOWN,     /* no such appointment (or not readable) */
+	CHECKIN_CANCELLED,   /* it was cancelled */
+	CHECKIN_NOT_TODAY,   /* another day */
+	CHECKIN_OTHER_PLACE, /* today, at another wijkwijzer */
+	CHECKIN_ERROR,
+};
+enum booking_checkin booking_check_in(struct app *app, const char *code, const char *location,
+                                      time_t now, struct booking *out);
+
+/* Staff: the blocks of location from date ("YYYY-MM-DD") on, in order:
+ * whole days ("YYYY-MM-DD") and slots ("...T09:30"), at most max. -1 on
+ * a database error. Any thread (the reader's connection). */
+int booking_blocks(struct app *app, const char *location, const char *date,
+                   char (*out)[BOOKING_TIME_LEN], size_t max);
 
 /* Deletes personal data of bookings that ended more than days ago; keeps
  * anonymous rows (location, day, topic, status). Returns how many. */

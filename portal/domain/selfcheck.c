@@ -739,3 +739,69 @@ bool selfcheck_summary(struct app *app, const char *code, struct sb *out)
 	selfcheck_questions_free(q, n);
 	return !sb_failed(out);
 }
+
+bool selfcheck_summary_stored(struct app *app, const char *code, struct sb *out)
+{
+	char path, answers[SC_MAX_QUESTIONS + 1], pc[16];
+	if (!selfcheck_code_parse(app, code, &path, answers, sizeof(answers), pc, sizeof(pc)) ||
+	    !selfcheck_summary(app, code, out))
+		return false;
+	/* only the answers the resident saw in the preview and agreed to
+	   share (selfcheck_answer_shared); the others as skipped */
+	for (size_t i = 0; answers[i]; i++)
+		if (!selfcheck_answer_shared(answers[i]))
+			answers[i] = SC_SKIP;
+	bool ok = sb_appendf(out, SC_STORED_MARK "%c%s]", path, answers);
+	crypto_wipe(answers, sizeof(answers));
+	return ok;
+}
+
+size_t selfcheck_stored_text_len(const char *stored)
+{
+	const char *m = stored ? strstr(stored, SC_STORED_MARK) : NULL;
+	size_t n = stored ? (m ? (size_t)(m - stored) : strlen(stored)) : 0;
+	while (n && (stored[n - 1] == '\n' || stored[n - 1] == ' '))
+		n--;
+	return n;
+}
+
+bool selfcheck_stored_in_words(struct app *app, const char *stored, struct sb *out)
+{
+	const char *m = stored ? strstr(stored, SC_STORED_MARK) : NULL;
+	if (!m)
+		return false;
+	m += strlen(SC_STORED_MARK);
+	char path = *m ? *m++ : '\0';
+	char answers[SC_MAX_QUESTIONS + 1];
+	size_t n = 0;
+	while (*m && *m != ']' && n < SC_MAX_QUESTIONS)
+		answers[n++] = *m++;
+	answers[n] = '\0';
+	if (*m != ']' || !selfcheck_path_valid(path))
+		return false;
+	struct sc_question q[SC_MAX_QUESTIONS];
+	size_t nq = selfcheck_questions(app, path, q, SC_MAX_QUESTIONS);
+	if (!selfcheck_answers_valid(q, nq, answers, false)) {
+		selfcheck_questions_free(q, nq);
+		return false;
+	}
+	bool other = path == SC_OTHER;
+	sb_puts(out, path == SC_SELF    ? _("Zelfcheck voor zichzelf")
+	             : path == SC_OTHER ? _("Zelfcheck ingevuld voor iemand anders")
+	                                : _("Zelfcheck door een mantelzorger"));
+	sb_putc(out, '\n');
+	for (size_t i = 0; i < n && i < nq; i++) {
+		const char *text =
+		    other && q[i].text_other && *q[i].text_other ? q[i].text_other : q[i].text_self;
+		const char *label = selfcheck_answer_label(answers[i], other);
+		if (answers[i] != SC_SKIP && label)
+			sb_appendf(out, "%s - %s\n", C_(text), label);
+	}
+	struct sc_outcome *oc = path == SC_CARER ? malloc(sizeof(*oc)) : NULL;
+	if (oc && selfcheck_evaluate(app, path, answers, oc))
+		/* TRANSLATORS: the carer's burden score of the self-check */
+		sb_appendf(out, _("Belasting als mantelzorger: %d van de 10"), oc->burden);
+	free(oc);
+	selfcheck_questions_free(q, nq);
+	return !sb_failed(out);
+}

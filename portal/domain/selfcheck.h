@@ -160,4 +160,20 @@ bool selfcheck_code_postcode(struct app *app, const char *code, char out[8]);
 /* A short plain-Dutch summary for the wijkwijzer (shared only with consent). */
 bool selfcheck_summary(struct app *app, const char *code, struct sb *out);
 
+/* A shared summary as a booking stores it: selfcheck_summary's text,
+ * then a last line SC_STORED_MARK followed by the path and the answers
+ * that are shared (selfcheck_answer_shared; the others as SC_SKIP):
+ * "[zelfcheck:cvsoov]", so staff read it in their own language. */
+#define SC_STORED_MARK "[zelfcheck:"
+bool selfcheck_summary_stored(struct app *app, const char *code, struct sb *out);
+/* The stored summary without its last line (for the CSV export): the
+ * length of the text before it. */
+size_t selfcheck_stored_text_len(const char *stored);
+/* The questions and answers of a stored summary in words, in the
+ * language in use (the labels of selfcheck_answer_label): "Question? -
+ * Answer" lines, skipped ones left out, a carer's burden score last.
+ * False when stored has no answers line (an older booking: show it as
+ * it is). For the staff agenda and its CSV. */
+bool selfcheck_stored_in_words(struct app *app, const char *stored, struct sb *out);
+
 #endif

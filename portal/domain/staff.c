@@ -1,4 +1,5 @@
 #include "domain/staff.h"
+#include "domain/selfcheck.h"
 
 #include <crypt.h>
 #include <stdio.h>
@@ -348,7 +349,15 @@ bool staff_export_csv(struct app *app, const char *location, const char *date, s
 		csv_cell(out, (b->needs & NEED_COMPANION) ? "ja" : "", false);
 		csv_cell(out, (b->needs & NEED_CLIENT_SUPPORT) ? "ja" : "", false);
 		csv_cell(out, b->status, false);
-		csv_cell(out, b->summary, true);
+		/* a shared self-check in words, without its answers line */
+		struct sb words;
+		sb_init(&words, 8192);
+		char *text = NULL;
+		if (b->summary && !selfcheck_stored_in_words(app, b->summary, &words))
+			text = strndup(b->summary, selfcheck_stored_text_len(b->summary));
+		csv_cell(out, words.len ? sb_str(&words) : text ? text : b->summary, true);
+		free(text);
+		sb_free(&words);
 	}
 	booking_list_free(&day);
 	return !sb_failed(out);

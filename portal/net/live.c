@@ -353,11 +353,34 @@ struct change_job {
 	char location[65], date[11];
 };
 
+/* Loop: the staff agenda of the day (a subscription without a topic)
+ * hears that its rows changed, without a word of what: the page fetches
+ * its rows itself, with the staff session's cookie. */
+static void agenda_changed(const struct change_job *c)
+{
+	struct sb m;
+	sb_init(&m, 256);
+	sb_puts(&m, "{\"type\":\"agenda_changed\",\"location\":");
+	json_string(&m, c->location);
+	sb_puts(&m, ",\"date\":");
+	json_string(&m, c->date);
+	sb_puts(&m, "}");
+	struct live_msg *msg = sb_failed(&m) ? NULL : msg_new(m.data, m.len);
+	for (struct live_session *s = msg ? sessions : NULL; s; s = s->next)
+		if (!s->topic[0] && !strcmp(s->location, c->location) &&
+		    !strcmp(s->date, c->date) && !enqueue(s, msg))
+			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+	msg_release(msg);
+	sb_free(&m);
+}
+
 static void change_done(struct app *app, struct job *base)
 {
 	struct change_job *c = (struct change_job *)base;
 	char topics[8][65];
 	size_t nt = 0;
+	if (app->ctx)
+		agenda_changed(c);
 	for (struct live_session *s = app->ctx ? sessions : NULL; s; s = s->next) {
 		if (strcmp(s->location, c->location) != 0 || strcmp(s->date, c->date) != 0)
 			continue;

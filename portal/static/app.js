@@ -92,6 +92,36 @@ document.querySelectorAll('[data-quick-exit]').forEach(function (a) {
 	});
 });
 
+/* "In welke taal?" only when an interpreter is asked for: a field with
+   data-shown-with follows its check box (without JavaScript it is shown,
+   with a hint that it is only needed then). */
+document.querySelectorAll('[data-shown-with]').forEach(function (field) {
+	var box = document.getElementById(field.dataset.shownWith);
+	if (!box) return;
+	var sync = function () { field.hidden = !box.checked; };
+	box.addEventListener('change', sync);
+	sync();
+});
+
+/* Switching language on a form page keeps what was typed: the form is
+   posted to the same step in the other language (wijzig=ja: shown again,
+   not checked), so nothing typed goes into a URL. */
+document.querySelectorAll('.lang-switch a').forEach(function (a) {
+	a.addEventListener('click', function (e) {
+		var form = document.querySelector('form[data-lang-keep]');
+		var lang = (a.getAttribute('href') || '').split('/')[1];
+		if (!form || !/^[a-z]{2}$/.test(lang)) return;
+		e.preventDefault();
+		form.setAttribute('action', form.getAttribute('action').replace(/^\/[a-z]{2}\//, '/' + lang + '/'));
+		if (!form.querySelector('input[name="wijzig"]')) {
+			var w = document.createElement('input');
+			w.type = 'hidden'; w.name = 'wijzig'; w.value = 'ja';
+			form.appendChild(w);
+		}
+		form.submit();
+	});
+});
+
 /* Live availability: a form or notice with data-live-location listens on
    the WebSocket channel and updates as slots are taken or released. */
 (function () {
@@ -109,13 +139,12 @@ document.querySelectorAll('[data-quick-exit]').forEach(function (a) {
 		ws.onmessage = function (ev) {
 			var msg;
 			try { msg = JSON.parse(ev.data); } catch (e) { return; }
-			if (msg.type !== 'slots') return;
-			if (el.dataset.liveReload !== undefined) {
-				/* the staff agenda: say that something changed */
-				if (el.dataset.seen) { el.textContent = el.dataset.liveReload; el.hidden = false; }
-				el.dataset.seen = '1';
+			if (msg.type === 'agenda_changed' && el.dataset.liveAgenda !== undefined) {
+				refreshAgenda();
 				return;
 			}
+			if (msg.type !== 'slots') return;
+			if (el.dataset.liveAgenda !== undefined) return; /* the agenda follows agenda_changed */
 			var free = {};
 			msg.slots.forEach(function (s) { free[s.start.slice(0, 16)] = s.free; });
 			el.querySelectorAll('.time-choice').forEach(function (c) {
@@ -129,6 +158,42 @@ document.querySelectorAll('[data-quick-exit]').forEach(function (a) {
 			});
 		};
 		ws.onclose = function () { setTimeout(connect, 5000); };
+	}
+	/* The staff agenda: the message says only that the day changed; the
+	   rows and blocks come from the page itself (the staff session's
+	   cookie), one fetch at a time, and replace the old ones. A form being
+	   used is left alone: the reload notice instead. */
+	var fetching = false, again = false;
+	function refreshAgenda() {
+		if (fetching) { again = true; return; }
+		fetching = true;
+		fetch(location.href, { credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
+			if (!r.ok) throw new Error(String(r.status));
+			return r.text();
+		}).then(function (text) {
+			var doc = new DOMParser().parseFromString(text, 'text/html');
+			var focusInRows = document.activeElement && document.activeElement.closest &&
+				document.activeElement.closest('#agenda-rows, #agenda-blocks');
+			if (focusInRows) throw new Error('busy');
+			['agenda-rows', 'agenda-blocks'].forEach(function (id) {
+				var fresh = doc.getElementById(id), old = document.getElementById(id);
+				if (!fresh || !old) return;
+				var before = {};
+				old.querySelectorAll('tr[id]').forEach(function (tr) { before[tr.id] = tr.dataset.status + tr.textContent; });
+				old.replaceWith(fresh);
+				fresh.querySelectorAll('tr[id]').forEach(function (tr) {
+					if (before[tr.id] !== tr.dataset.status + tr.textContent) tr.classList.add('live-changed');
+				});
+			});
+			el.textContent = el.dataset.liveAgenda;
+			el.hidden = false;
+		}).catch(function () {
+			el.textContent = el.dataset.liveReload;
+			el.hidden = false;
+		}).then(function () {
+			fetching = false;
+			if (again) { again = false; refreshAgenda(); }
+		});
 	}
 	connect();
 })();

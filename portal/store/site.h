@@ -15,6 +15,10 @@ struct site_info {
 	bool example;                   /* made-up organisations and addresses: say so */
 	int wijkwijzers;                /* places with appointments */
 	char pc4_first[5], pc4_last[5]; /* the postcodes the content knows */
+	/* the wijkwijzers' central phone number ("053 000 7379", "": none)
+	   and the hours it is answered on working days ("08:30", "17:00";
+	   "": not given) */
+	char phone[24], phone_opens[6], phone_closes[6];
 };
 
 /* Reads it from a content database; false when the content has none. */

@@ -112,6 +112,15 @@ static const char *const migrations[] = {
        the other personal data by the retention job */
     ("ALTER TABLE booking ADD COLUMN client_hash BLOB;"
      "CREATE INDEX booking_client ON booking(client_hash) WHERE client_hash IS NOT NULL;"),
+    /* 7: an appointment found again (reference and the last digits of the
+       phone number) gets a new link of its own beside the first, so a
+       printed QR code keeps working; only the hash, deleted with the
+       booking's personal data */
+    "CREATE TABLE booking_token ("
+    "  token_hash BLOB PRIMARY KEY,"
+    "  booking_id INTEGER NOT NULL REFERENCES booking(id)"
+    ") STRICT;"
+    "CREATE INDEX booking_token_booking ON booking_token(booking_id);",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

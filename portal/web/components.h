@@ -144,4 +144,22 @@ struct c_kiosk_bar {
 	const char *back; /* this page: where a call for staff returns without JavaScript */
 };
 
+/* c_call.html: "Bel de wijkwijzer: 053 000 7379" with a tel: link
+ * (text only on a kiosk); inline; nothing when phone is NULL. */
+struct c_call {
+	const char *phone, *tel;
+	bool kiosk;
+};
+
+/* c_footer.html: the footer of every page: how to reach the wijkwijzer
+ * by phone (from site.csv; on a kiosk the number is text, not a link out
+ * of the kiosk), that the advice is no decision, and the demo notice. */
+struct c_footer {
+	bool example;
+	bool kiosk;
+	const char *phone;          /* "053 000 7379"; NULL: none in the content */
+	const char *tel;            /* the same as digits for tel: */
+	const char *opens, *closes; /* "8.30", "17.00"; NULL: no hours given */
+};
+
 #endif

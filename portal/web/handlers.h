@@ -27,9 +27,19 @@ void handle_booking(struct request *rq, struct response *rs);
 void handle_booking_details(struct request *rq, struct response *rs);
 void handle_booking_confirm(struct request *rq, struct response *rs);
 void handle_booking_callback(struct request *rq, struct response *rs);
+/* The booking's day and time steps (pages_booking.c) for moving an
+ * appointment: a week of days at location, or with day (YYYY-MM-DD) the
+ * free times of that day, in a form posted to path with csrf; the links
+ * go to path with ?locatie=&onderwerp=&dag=&week=; the start exclude
+ * (the appointment's own, NULL: none) is not offered. */
+void booking_picker(struct request *rq, struct response *rs, const char *path, const char *csrf,
+                    const char *location, const char *topic, const char *day, const char *exclude);
 void handle_manage(struct request *rq, struct response *rs);
 void handle_cancel(struct request *rq, struct response *rs);
 void handle_move(struct request *rq, struct response *rs);
+void handle_find_again(struct request *rq, struct response *rs);
+/* kiosk.c: a resident with an appointment checks in at the kiosk */
+void handle_kiosk_check_in(struct request *rq, struct response *rs);
 void handle_booking_qr(struct request *rq, struct response *rs);
 void handle_booking_ics(struct request *rq, struct response *rs);
 /* The absolute URL of this site (for QR codes and calendar files). */

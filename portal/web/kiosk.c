@@ -20,6 +20,10 @@
 #include "base/text.h"
 #include "web/templates.h"
 #include "web/views.h"
+#include "base/clock.h"
+#include "domain/booking.h"
+#include "exec/db.h"
+#include "store/content.h"
 
 void kiosk_set_cookie(const struct request *rq, struct response *rs, const char *value)
 {
@@ -68,6 +72,102 @@ void handle_kiosk_start(struct request *rq, struct response *rs)
 	};
 	if (page_begin(rs, rq, _("Welkom bij de wijkwijzer"), PAGE_KIOSK_START) &&
 	    tpl_kiosk_start(&rs->body, &v))
+		page_end(rs, rq);
+}
+
+/* check-in tries per terminal in CHECKIN_WINDOW_S: a scanner or a
+   resident typing, never a hunt for codes */
+#define CHECKIN_TRIES    30
+#define CHECKIN_WINDOW_S 600
+
+/* GET and POST /{lang}/aanmelden: a resident with an appointment today
+ * at this terminal's wijkwijzer checks in with the QR code (a barcode
+ * scanner types its link and Enter) or the code typed on the on-screen
+ * keyboard; the staff agenda shows it live (booking_set_status). */
+void handle_kiosk_check_in(struct request *rq, struct response *rs)
+{
+	struct kiosk_terminal kt;
+	rs->cache_control = "no-store";
+	if (!request_kiosk(rq, &kt)) {
+		page_error(
+		    rq, rs, 403, "kiosk_only",
+		    _("Aanmelden voor uw afspraak kan op de zuil in de wijkwijzer. Of meld u "
+		      "bij de balie."));
+		return;
+	}
+	struct kiosk_check_in_view v = {
+	    .start = arena_printf(&rq->arena, "/kiosk/%s?lang=%s", kt.id, rq->lang->code),
+	};
+	struct booking b;
+	memset(&b, 0, sizeof(b));
+	if (rq->method == HM_POST) {
+		const char *code = params_get(&rq->form, "code");
+		v.value = code;
+		enum booking_checkin r = CHECKIN_UNKNOWN;
+		if (!rate_allowed_in("check_in", kt.id, CHECKIN_TRIES, CHECKIN_WINDOW_S)) {
+			rs->status = 429;
+			response_header(rs, "Retry-After", "600");
+			v.error = _("Dit lukt nu even niet. Meld u bij de balie, dan helpen we u "
+			            "verder.");
+		} else {
+			r = code && *code
+			        ? booking_check_in(rq->app, code, kt.location, clock_now(), &b)
+			        : CHECKIN_UNKNOWN;
+			switch (r) {
+			case CHECKIN_OK:
+			case CHECKIN_ALREADY:
+				v.done = true;
+				break;
+			case CHECKIN_CANCELLED:
+				rs->status = 410;
+				v.error = _(
+				    "Deze afspraak is afgezegd. Meld u bij de balie, dan kijken we "
+				    "samen wat kan.");
+				break;
+			case CHECKIN_NOT_TODAY:
+				rs->status = 409;
+				v.error = _(
+				    "Uw afspraak is niet vandaag. Kijk hieronder wanneer hij is.");
+				break;
+			case CHECKIN_OTHER_PLACE:
+				rs->status = 409;
+				v.error =
+				    _("Uw afspraak is vandaag bij een andere wijkwijzer. Kijk "
+				      "hieronder waar.");
+				break;
+			case CHECKIN_ERROR:
+				page_error(rq, rs, 503, "unavailable",
+				           _("Er ging bij ons iets mis. Meld u bij de balie."));
+				return;
+			default:
+				rs->status = 404;
+				v.error =
+				    _("We vinden geen afspraak met deze code. Kijk of de code "
+				      "klopt, of meld u bij de balie.");
+			}
+		}
+		if (b.start) {
+			struct sb *w = arena_sb(&rq->arena, 128);
+			if (w && booking_when_words(w, b.start) && !sb_failed(w))
+				v.when = sb_str(w);
+			struct content_place pl;
+			if (content_place(db_catalog(rq->app), b.location, &pl) == CONTENT_FOUND)
+				v.place = arena_strdup(&rq->arena, pl.name);
+			content_place_free(&pl);
+		}
+		booking_free(&b);
+	}
+	struct sb *csrf = arena_sb(&rq->arena, 256), *action = arena_sb(&rq->arena, 64);
+	if (!v.start || !csrf || !action || !csrf_form_token(rq, "/{lang}/aanmelden", csrf) ||
+	    !page_link(action, rq, "/aanmelden")) {
+		rs->body.failed = true; /* a 500 in server.c */
+		return;
+	}
+	v.csrf = sb_str(csrf);
+	v.action = sb_str(action);
+	if (page_begin(rs, rq, v.done ? _("U bent aangemeld") : _("Aanmelden voor uw afspraak"),
+	               0) &&
+	    tpl_kiosk_check_in(&rs->body, &v))
 		page_end(rs, rq);
 }
 

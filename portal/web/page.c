@@ -159,10 +159,58 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 	return ok;
 }
 
+/* "08:30" as "8.30" */
+static void hour_words(char out[8], const char *hhmm)
+{
+	out[0] = '\0';
+	if (strlen(hhmm) != 5)
+		return;
+	const char *h = hhmm[0] == '0' ? hhmm + 1 : hhmm;
+	snprintf(out, 8, "%.*s.%.2s", (int)(hhmm + 2 - h), h, hhmm + 3);
+}
+
+bool page_phone(const struct request *rq, struct page_phone *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct site_info site;
+	if (!catalog_site(db_catalog(rq->app), &site) || !site.phone[0])
+		return false;
+	snprintf(out->phone, sizeof(out->phone), "%s", site.phone);
+	size_t k = 0;
+	for (const char *p = site.phone; *p && k + 1 < sizeof(out->tel); p++)
+		if ((*p >= '0' && *p <= '9') || *p == '+')
+			out->tel[k++] = *p;
+	if (site.phone_opens[0] && site.phone_closes[0]) {
+		hour_words(out->opens, site.phone_opens);
+		hour_words(out->closes, site.phone_closes);
+	}
+	struct kiosk_terminal kt;
+	out->kiosk = request_kiosk(rq, &kt);
+	return true;
+}
+
+/* "Bel de wijkwijzer" with the content's number (page.h). */
+struct c_call page_call(const struct request *rq, struct page_phone *buf)
+{
+	if (!page_phone(rq, buf))
+		return (struct c_call){0};
+	return (struct c_call){.phone = buf->phone, .tel = buf->tel, .kiosk = buf->kiosk};
+}
+
 bool page_end(struct response *rs, const struct request *rq)
 {
 	struct site_info site;
-	return tpl_layout_end(&rs->body, catalog_site(db_catalog(rq->app), &site) && site.example);
+	struct page_phone ph;
+	bool phone = page_phone(rq, &ph);
+	struct c_footer f = {
+	    .example = catalog_site(db_catalog(rq->app), &site) && site.example,
+	    .kiosk = ph.kiosk,
+	    .phone = phone ? ph.phone : NULL,
+	    .tel = ph.tel,
+	    .opens = phone && ph.opens[0] ? ph.opens : NULL,
+	    .closes = ph.closes,
+	};
+	return tpl_layout_end(&rs->body, &f);
 }
 
 void json_response(struct response *rs)
@@ -206,7 +254,8 @@ void page_error(struct request *rq, struct response *rs, int status, const char 
 	                    : busy          ? _("Het is even heel druk")
 	                    : status >= 500 ? _("Er ging iets mis")
 	                                    : _("Dit lukte niet");
-	struct error_view v = {.title = title, .message = message};
+	struct page_phone ph;
+	struct error_view v = {.title = title, .message = message, .call = page_call(rq, &ph)};
 	if (!page_link_buf(v.home, sizeof(v.home), rq, "/"))
 		rs->body.failed = true; /* a 500 in server.c */
 	else if (page_begin(rs, rq, title, 0) && tpl_error_page(&rs->body, &v))

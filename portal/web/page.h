@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "net/http.h"
+#include "web/components.h"
 
 #define PAGE_NO_LANG_SWITCH (1u << 0)
 #define PAGE_RECEIPT        (1u << 1) /* an 80 mm receipt layout */
@@ -21,6 +22,19 @@
 
 bool page_begin(struct response *rs, const struct request *rq, const char *title, unsigned flags);
 bool page_end(struct response *rs, const struct request *rq);
+
+/* The wijkwijzer's phone number from the content (site.csv) for a "bel
+ * de wijkwijzer" text: as written, as digits for tel:, the hours it is
+ * answered ("8.30", "17.00"; "" when not given) and whether this is a
+ * kiosk (no tel: link there). False when the content has no number. */
+struct page_phone {
+	char phone[24], tel[24], opens[8], closes[8];
+	bool kiosk;
+};
+bool page_phone(const struct request *rq, struct page_phone *out);
+/* The same as the parameters of c_call.html, pointing into buf; phone
+ * NULL when the content has no number. */
+struct c_call page_call(const struct request *rq, struct page_phone *buf);
 
 /* URL of a static asset with its cache-busting version. */
 bool page_asset_url(struct sb *out, const char *name);

@@ -39,6 +39,11 @@
 /* The state of the flow, read from the query (GET) or form (POST). */
 struct flow {
 	const char *location, *topic, *day, *time, *selfcheck, *terminal;
+	/* the page the picker's links go to: "/afspraak" (NULL), or a move's
+	   "/afspraak/{token}/verzetten" */
+	const char *path;
+	const char *csrf;    /* a move's form token: the time form is posted */
+	const char *exclude; /* a move: the appointment's own start, not offered */
 	char location_name[128];
 	struct kiosk_terminal kiosk;
 };
@@ -122,7 +127,7 @@ static const char *flow_href(struct request *rq, const struct flow *f, const cha
 	struct sb *u = arena_sb(&rq->arena, 1024);
 	if (!u)
 		return NULL;
-	flow_url(u, rq, "/afspraak", f, location, topic, day, time);
+	flow_url(u, rq, f->path ? f->path : "/afspraak", f, location, topic, day, time);
 	return sb_failed(u) ? NULL : sb_str(u);
 }
 
@@ -140,6 +145,7 @@ static void choose_location(struct request *rq, struct response *rs, struct flow
 	const char *place_error = read_place(rq, &near);
 	struct booking_place_view v = {
 	    .action = link_of(rq, "/afspraak"),
+	    .find_again = link_of(rq, "/afspraak/terugvinden"),
 	    .selfcheck = f->selfcheck,
 	    .topic = f->topic,
 	    .place = place_view(rq, place_error),
@@ -256,14 +262,18 @@ static const char *week_href(struct request *rq, const struct flow *f, struct ho
 	struct sb *u = arena_sb(&rq->arena, 1024);
 	if (!u)
 		return NULL;
-	flow_url(u, rq, "/afspraak", f, f->location, f->topic, NULL, NULL);
+	flow_url(u, rq, f->path ? f->path : "/afspraak", f, f->location, f->topic, NULL, NULL);
 	sb_appendf(u, "&week=%04u-%02u-%02u", (unsigned)monday.year % 10000u,
 	           (unsigned)monday.mon % 100u, (unsigned)monday.mday % 100u);
 	return sb_failed(u) ? NULL : sb_str(u);
 }
 
-static void choose_day(struct request *rq, struct response *rs, struct flow *f)
+/* first_free (NULL: not wanted) gets the first day of the week shown
+ * with a free time, "" when none. */
+static void choose_day(struct request *rq, struct response *rs, struct flow *f, char first_free[11])
 {
+	if (first_free)
+		first_free[0] = '\0';
 	struct sb *o = &rs->body;
 	struct booking_place cfg;
 	booking_place_config(rq->app, f->location, &cfg);
@@ -286,7 +296,7 @@ static void choose_day(struct request *rq, struct response *rs, struct flow *f)
 		}
 	}
 	struct slot next;
-	struct booking_day_view v = {.location = f->location_name};
+	struct booking_day_view v = {.location = f->location_name, .move = f->path != NULL};
 	v.any = booking_next_free(rq->app, f->location, f->topic, now, &next);
 	char topic[128] = "";
 	struct content_topic tq;
@@ -294,15 +304,26 @@ static void choose_day(struct request *rq, struct response *rs, struct flow *f)
 		snprintf(topic, sizeof(topic), "%s", C_(tq.name));
 	content_topic_free(&tq);
 	v.topic = topic;
+	struct page_phone ph;
 	if (!v.any) {
+		v.call = page_call(rq, &ph);
 		tpl_booking_day(o, &v);
-		callback_form(rq, o, f, NULL);
+		if (!f->path)
+			callback_form(rq, o, f, NULL);
 		return;
 	}
 	struct hours_day first;
 	booking_parse_time(next.start, &first, &wm);
+	struct hours_day chosen_day;
+	char chosen_probe[BOOKING_TIME_LEN];
 	if (!asked_week)
 		start = first;
+	if (!asked_week && f->day) {
+		/* the week of the day chosen (the move page shows both) */
+		snprintf(chosen_probe, sizeof(chosen_probe), "%.10sT00:00", f->day);
+		if (booking_parse_time(chosen_probe, &chosen_day, &wm))
+			start = chosen_day;
+	}
 	/* begin the week on Monday */
 	start = hours_add_days(start, -((start.wday + 6) % 7));
 	for (int i = 0; i < 7; i++) {
@@ -321,7 +342,10 @@ static void choose_day(struct request *rq, struct response *rs, struct flow *f)
 		char date[11];
 		snprintf(date, sizeof(date), "%04u-%02u-%02u", (unsigned)d.year % 10000u,
 		         (unsigned)d.mon % 100u, (unsigned)d.mday % 100u);
+		v.days[i].current = f->day && strncmp(f->day, date, 10) == 0;
 		if (free_starts > 0) {
+			if (first_free && !v.week_has_free)
+				memcpy(first_free, date, 11);
 			v.week_has_free = true;
 			v.days[i].href = flow_href(rq, f, f->location, f->topic, date, NULL);
 			if (!v.days[i].href)
@@ -360,7 +384,7 @@ static void choose_time(struct request *rq, struct response *rs, struct flow *f)
 	}
 	size_t free_n = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i].free <= 0)
+		if (s[i].free <= 0 || (f->exclude && strcmp(s[i].start, f->exclude) == 0))
 			continue;
 		struct sb *t = arena_sb(&rq->arena, 64);
 		if (!t) {
@@ -375,7 +399,8 @@ static void choose_time(struct request *rq, struct response *rs, struct flow *f)
 	struct booking_time_view v = {
 	    .lead_date = sb_str(label),
 	    .location_name = f->location_name,
-	    .action = free_n ? link_of(rq, "/afspraak") : NULL,
+	    .action = free_n ? link_of(rq, f->path ? f->path : "/afspraak") : NULL,
+	    .csrf = f->csrf,
 	    .location = f->location,
 	    .day = f->day,
 	    .topic = f->topic,
@@ -388,6 +413,49 @@ static void choose_time(struct request *rq, struct response *rs, struct flow *f)
 		rs->body.failed = true;
 	else
 		tpl_booking_time(&rs->body, &v);
+}
+
+/* ---- the picker, for moving an appointment -------------------------------- */
+
+void booking_picker(struct request *rq, struct response *rs, const char *path, const char *csrf,
+                    const char *location, const char *topic, const char *day, const char *exclude)
+{
+	struct flow f;
+	memset(&f, 0, sizeof(f));
+	f.path = path;
+	f.csrf = csrf;
+	f.exclude = exclude;
+	f.topic = topic;
+	if (location && place_name(rq->app, location, f.location_name, sizeof(f.location_name)))
+		f.location = location;
+	if (!f.location || !f.topic) {
+		rs->body.failed = true; /* the caller checked both: a 500 */
+		return;
+	}
+	struct hours_day d;
+	int m;
+	char probe[BOOKING_TIME_LEN];
+	if (day && strlen(day) == 10) {
+		snprintf(probe, sizeof(probe), "%.10sT00:00", day);
+		if (booking_parse_time(probe, &d, &m))
+			f.day = day;
+	}
+	/* the week, and below it the times of the day chosen, or of the
+	   week's first day with a free time */
+	char first[11] = "";
+	struct slot next;
+	if (!f.day && !params_get(&rq->query, "week") &&
+	    booking_next_free(rq->app, f.location, f.topic, clock_now(), &next)) {
+		memcpy(first, next.start, 10);
+		first[10] = '\0';
+		f.day = first;
+	}
+	char week_first[11];
+	choose_day(rq, rs, &f, week_first);
+	if (!f.day && week_first[0])
+		f.day = week_first;
+	if (f.day)
+		choose_time(rq, rs, &f);
 }
 
 /* ---- step 5: details ----------------------------------------------------- */
@@ -643,7 +711,7 @@ void handle_booking(struct request *rq, struct response *rs)
 	else if (!f.topic)
 		choose_topic(rq, rs, &f);
 	else if (!f.day && !f.time)
-		choose_day(rq, rs, &f);
+		choose_day(rq, rs, &f, NULL);
 	else if (!f.time)
 		choose_time(rq, rs, &f);
 	else
@@ -749,7 +817,8 @@ void handle_booking_confirm(struct request *rq, struct response *rs)
 		details_free(&d);
 		return;
 	}
-	bool share = d.share && f.selfcheck && selfcheck_summary(rq->app, f.selfcheck, summary);
+	bool share =
+	    d.share && f.selfcheck && selfcheck_summary_stored(rq->app, f.selfcheck, summary);
 	struct booking_request br = {
 	    .location = f.location,
 	    .start = f.time,

@@ -22,10 +22,17 @@
 #include "web/staff.h"
 #include "web/templates.h"
 #include "web/views_svc.h"
+#include "web/kiosk.h"
 #include "base/text.h"
+#include "base/rate.h"
 
 #define FORM_CANCEL "/{lang}/afspraak/{token}/annuleren"
 #define FORM_MOVE   "/{lang}/afspraak/{token}/verzetten"
+#define FORM_FIND   "/{lang}/afspraak/terugvinden"
+
+/* tries of "Afspraak terugvinden" per client address in FIND_WINDOW_S */
+#define FIND_TRIES    10
+#define FIND_WINDOW_S 900
 
 /* What the page needs about the place and the topic. */
 struct place_info {
@@ -148,6 +155,7 @@ void handle_manage(struct request *rq, struct response *rs)
 			public_base(rq, url);
 			page_link(url, rq, "/afspraak/");
 			sb_puts(url, token);
+			v.url = sb_str(url);
 		}
 		if (!url || sb_failed(url))
 			qr->failed = true; /* checked below: a 500 */
@@ -163,7 +171,7 @@ void handle_manage(struct request *rq, struct response *rs)
 	          page_begin(rs, rq, _("Uw afspraak"), receipt ? PAGE_RECEIPT : 0) &&
 	          tpl_manage(&rs->body, &v);
 	/* the Dutch version for the desk, on paper only */
-	if (ok && strcmp(rq->lang->code, "nl") != 0) {
+	if (ok && !cancelled && strcmp(rq->lang->code, "nl") != 0) {
 		const struct i18n_lang *prev = i18n_use(i18n_find("nl"));
 		struct request nl = *rq;
 		nl.lang = i18n_find("nl");
@@ -229,6 +237,10 @@ void handle_cancel(struct request *rq, struct response *rs)
 	booking_free(&b);
 }
 
+/* Moving: the places, and the booking's own day and time picker
+ * (booking_picker in pages_booking.c) at the chosen place (?locatie=,
+ * the booking's own by default), across weeks (?week=) to a day (?dag=),
+ * whose free times are posted here. */
 void handle_move(struct request *rq, struct response *rs)
 {
 	const char *token = route_param(rq, 1);
@@ -237,11 +249,20 @@ void handle_move(struct request *rq, struct response *rs)
 	if (!find_or_error(rq, rs, token, &b, false))
 		return;
 	const char *taken = NULL;
+	const char *location = params_get(&rq->form, "locatie");
+	if (!location || !*location)
+		location = params_get(&rq->query, "locatie");
+	struct content_place chosen;
+	if (!location || content_ap_place(db_catalog(rq->app), location, &chosen) != CONTENT_FOUND)
+		location = b.location;
+	else
+		content_place_free(&chosen);
 	if (rq->method == HM_POST) {
 		const char *to = params_get(&rq->form, "tijd");
 		struct booking moved;
 		enum booking_result r =
-		    to ? booking_move(rq->app, token, to, clock_now(), &moved) : BOOKING_BAD_SLOT;
+		    to ? booking_move(rq->app, token, location, to, clock_now(), &moved)
+		       : BOOKING_BAD_SLOT;
 		if (r == BOOKING_OK) {
 			booking_free(&moved);
 			struct sb *url = arena_sb(&rq->arena, 256);
@@ -270,35 +291,46 @@ void handle_move(struct request *rq, struct response *rs)
 			          "andere tijd.");
 		}
 	}
-	struct slot s[24];
-	size_t n = booking_free_after(rq->app, b.location, b.topic, clock_now(), NULL, s, 24);
-	struct manage_slot slots[24];
 	struct sb *now = arena_sb(&rq->arena, 0), *csrf = arena_sb(&rq->arena, 0);
-	bool ok = now && csrf && booking_when_words(now, b.start) && !sb_failed(now);
+	struct sb *path = arena_sb(&rq->arena, 128);
+	bool ok = now && csrf && path && booking_when_words(now, b.start) && !sb_failed(now) &&
+	          csrf_form_token(rq, FORM_MOVE, csrf) &&
+	          sb_appendf(path, "/afspraak/%s/verzetten", token);
+	struct content_place *rows = NULL;
+	size_t n = 0;
+	bool listed = ok && content_ap_places(db_catalog(rq->app), NULL, 32, &rows, &n);
+	struct c_link *places = listed && n ? arena_alloc(&rq->arena, n * sizeof(*places)) : NULL;
 	struct manage_move_view v = {
 	    .lang = rq->lang->code,
 	    .token = token,
 	    .now = ok ? sb_str(now) : NULL,
 	    .taken = taken,
-	    .any = n > 0,
-	    .slots = slots,
+	    .places = places,
 	};
-	if (ok && n > 0)
-		ok = csrf_form_token(rq, FORM_MOVE, csrf);
-	v.csrf = ok ? sb_str(csrf) : NULL;
-	for (size_t i = 0; ok && i < n; i++) {
-		if (strcmp(s[i].start, b.start) == 0)
-			continue;
-		struct sb *w = arena_sb(&rq->arena, 0);
-		ok = w && booking_when_words(w, s[i].start) && !sb_failed(w);
-		if (ok)
-			slots[v.nslots++] = (struct manage_slot){
-			    .index = i, .start = s[i].start, .when = sb_str(w)};
+	for (size_t i = 0; places && i < n; i++) {
+		struct sb *u = arena_sb(&rq->arena, 256);
+		if (!u || !page_link(u, rq, sb_str(path)) || !sb_puts(u, "?locatie=") ||
+		    !text_url_encode(u, rows[i].id)) {
+			ok = false;
+			break;
+		}
+		places[v.nplaces] =
+		    (struct c_link){sb_str(u), arena_strdup(&rq->arena, rows[i].name)};
+		if (strcmp(rows[i].id, location) == 0)
+			v.current = v.nplaces;
+		v.nplaces++;
 	}
+	if (listed)
+		content_places_free(rows, n);
+	const char *day = rq->method == HM_POST ? NULL : params_get(&rq->query, "dag");
 	if (!ok)
 		rs->body.failed = true; /* a 500 in server.c */
-	else if (page_begin(rs, rq, _("Afspraak verzetten"), 0) && tpl_manage_move(&rs->body, &v))
-		page_end(rs, rq);
+	else if (page_begin(rs, rq, _("Afspraak verzetten"), 0) && tpl_manage_move(&rs->body, &v)) {
+		booking_picker(rq, rs, sb_str(path), sb_str(csrf), location, b.topic, day,
+		               strcmp(location, b.location) == 0 ? b.start : NULL);
+		if (tpl_manage_move_end(&rs->body, &v))
+			page_end(rs, rq);
+	}
 	booking_free(&b);
 }
 
@@ -393,4 +425,66 @@ void handle_booking_ics(struct request *rq, struct response *rs)
 	                "attachment; filename=\"afspraak-wijkwijzer.ics\"");
 	i18n_use(prev);
 	booking_free(&b);
+}
+
+/* GET and POST /{lang}/afspraak/terugvinden: the code and the last four
+ * digits of the phone number lead to the appointment's page, through a
+ * new link of its own (booking_find_again). Every try counts for the
+ * client address, right or wrong, and a wrong code and wrong digits get
+ * the same words and status, so the form tells nothing about which
+ * codes exist. */
+void handle_find_again(struct request *rq, struct response *rs)
+{
+	rs->cache_control = "no-store";
+	struct page_phone ph;
+	struct manage_find_view v = {.call = page_call(rq, &ph)};
+	if (rq->method == HM_POST) {
+		const char *code = params_get(&rq->form, "code");
+		const char *proof = params_get(&rq->form, "bewijs");
+		v.reference = code;
+		v.proof = proof;
+		if (!rate_allowed_in("find_again", rq->peer, FIND_TRIES, FIND_WINDOW_S)) {
+			rs->status = 429;
+			response_header(rs, "Retry-After", "900");
+			v.error =
+			    _("U heeft het te vaak geprobeerd. Wacht een kwartier en probeer het "
+			      "dan opnieuw, of bel de wijkwijzer.");
+		} else {
+			struct sb *token = arena_sb(&rq->arena, 128);
+			struct booking b;
+			enum booking_result r =
+			    token && code && *code && proof && *proof
+			        ? booking_find_again(rq->app, code, proof, token, &b)
+			        : BOOKING_NOT_FOUND;
+			if (r == BOOKING_OK || r == BOOKING_CANCELLED) {
+				booking_free(&b);
+				struct sb *url = arena_sb(&rq->arena, 256);
+				if (!url || !page_link(url, rq, "/afspraak/") ||
+				    !sb_puts(url, sb_str(token)) ||
+				    !response_redirect(rs, 303, sb_str(url)))
+					rs->body.failed = true; /* a 500 in server.c */
+				return;
+			}
+			if (r == BOOKING_ERROR) {
+				page_error(rq, rs, 503, "unavailable",
+				           _("Er ging bij ons iets mis. Probeer het over een paar "
+				             "minuten opnieuw."));
+				return;
+			}
+			rs->status = 422;
+			v.error =
+			    _("We vinden geen afspraak met deze code en deze cijfers. Kijk of "
+			      "u ze goed heeft overgenomen.");
+		}
+	}
+	struct sb *csrf = arena_sb(&rq->arena, 256), *action = arena_sb(&rq->arena, 128);
+	if (!csrf || !action || !csrf_form_token(rq, FORM_FIND, csrf) ||
+	    !page_link(action, rq, "/afspraak/terugvinden")) {
+		rs->body.failed = true; /* a 500 in server.c */
+		return;
+	}
+	v.csrf = sb_str(csrf);
+	v.action = sb_str(action);
+	if (page_begin(rs, rq, _("Afspraak terugvinden"), 0) && tpl_manage_find(&rs->body, &v))
+		page_end(rs, rq);
 }

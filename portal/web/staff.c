@@ -20,6 +20,7 @@
 #include "domain/staff.h"
 #include "net/route.h"
 #include "base/text.h"
+#include "domain/selfcheck.h"
 
 #define FORM_LOGIN     "/{lang}/medewerker"
 #define FORM_STATUS    "/{lang}/medewerker/status"
@@ -163,6 +164,29 @@ static const char *clock_time(const char *local)
 	return local && strlen(local) >= 16 ? local + 11 : "";
 }
 
+/* A block in words: "dinsdag 8 december: de hele dag", or the slot's
+ * date and time; from the request's arena (NULL without memory). */
+static const char *block_words(struct request *rq, const char *what)
+{
+	struct sb *w = arena_sb(&rq->arena, 128);
+	if (!w)
+		return NULL;
+	if (strlen(what) == 10) {
+		char probe[BOOKING_TIME_LEN];
+		struct hours_day d;
+		int m;
+		snprintf(probe, sizeof(probe), "%.10sT00:00", what);
+		if (!booking_parse_time(probe, &d, &m))
+			return NULL;
+		i18n_format_date(w, d.year, d.mon, d.mday, d.wday);
+		/* TRANSLATORS: after a date: a whole day is blocked */
+		sb_appendf(w, " - %s", _("de hele dag"));
+	} else if (!booking_when_words(w, what)) {
+		return NULL;
+	}
+	return sb_failed(w) ? NULL : sb_str(w);
+}
+
 /* the markup is the template web/templates/staff_agenda.html */
 void handle_staff_agenda(struct request *rq, struct response *rs)
 {
@@ -228,6 +252,21 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 		/* both 5 characters: fits */
 		snprintf(rows[i].time, sizeof(rows[i].time), "%.5s-%.5s", clock_time(b->start),
 		         clock_time(b->end));
+		struct content_topic t;
+		rows[i].topic = content_ap_topic(db_catalog(rq->app), b->topic, &t) == CONTENT_FOUND
+		                    ? arena_strdup(&rq->arena, t.name)
+		                    : NULL;
+		content_topic_free(&t);
+		if (b->summary && *b->summary) {
+			/* in the staff member's language, from the answers */
+			struct sb *w = arena_sb(&rq->arena, 4096);
+			if (w && selfcheck_stored_in_words(rq->app, b->summary, w) && !sb_failed(w))
+				rows[i].summary = sb_str(w);
+			else
+				rows[i].summary = arena_printf(
+				    &rq->arena, "%.*s", (int)selfcheck_stored_text_len(b->summary),
+				    b->summary);
+		}
 		booking_reference_display(b->reference, rows[i].ref);
 	}
 	v.rows = rows;
@@ -240,9 +279,20 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 		slots[i] = (struct c_option){.value = s[i].start, .label = s[i].start + 11};
 	v.slots = slots;
 	v.nslots = slots ? ns : 0;
-	if (!v.date_label || !v.agenda_href || !v.prev_href || !v.next_href || !v.back ||
-	    !v.status_action || !v.status_csrf || !v.block_action || !v.block_csrf ||
-	    !v.logout_action || !v.logout_csrf || (bookings.n && !rows) || (ns && !slots))
+	/* the blocks from this day on, each with its undo */
+	char(*blocked)[BOOKING_TIME_LEN] = arena_alloc(&rq->arena, 64 * sizeof(*blocked));
+	int nb = blocked ? booking_blocks(rq->app, loc, day, blocked, 64) : -1;
+	struct staff_block_item *blocks =
+	    nb > 0 ? arena_alloc(&rq->arena, (size_t)nb * sizeof(*blocks)) : NULL;
+	for (int i = 0; blocks && i < nb; i++)
+		blocks[i] = (struct staff_block_item){.what = blocked[i],
+		                                      .words = block_words(rq, blocked[i])};
+	v.blocks = blocks;
+	v.nblocks = blocks ? (size_t)nb : 0;
+	if (!v.date_label || !v.agenda_href || !v.prev_href || !v.next_href || !v.back || nb < 0 ||
+	    (nb > 0 && !blocks) || !v.status_action || !v.status_csrf || !v.block_action ||
+	    !v.block_csrf || !v.logout_action || !v.logout_csrf || (bookings.n && !rows) ||
+	    (ns && !slots))
 		rs->body.failed = true; /* a 500 in server.c */
 	else if (page_begin(rs, rq, _("Agenda"), 0) && tpl_staff_agenda(&rs->body, &v))
 		page_end(rs, rq);
@@ -283,7 +333,39 @@ void handle_staff_block(struct request *rq, struct response *rs)
 		return;
 	const char *what = params_get(&rq->form, "wat");
 	const char *undo = params_get(&rq->form, "vrijgeven");
-	if (!what || !booking_block(rq->app, loc, what, !(undo && strcmp(undo, "ja") == 0))) {
+	const char *sure = params_get(&rq->form, "bevestigd");
+	bool unblock = undo && strcmp(undo, "ja") == 0;
+	const char *words = what ? block_words(rq, what) : NULL;
+	if (what && words && !unblock && !(sure && strcmp(sure, "ja") == 0)) {
+		/* blocking first asks: the appointments there stay, but nobody
+		   can book it any more */
+		struct booking_list day;
+		size_t n = 0;
+		if (booking_day_list(rq->app, loc, arena_printf(&rq->arena, "%.10s", what), &day)) {
+			for (size_t i = 0; i < day.n; i++)
+				n += strlen(what) == 10 || (strcmp(day.items[i].start, what) <= 0 &&
+				                            strcmp(what, day.items[i].end) < 0);
+			booking_list_free(&day);
+		}
+		const char *back = params_get(&rq->form, "terug");
+		struct staff_block_confirm_view cv = {
+		    .action = page_url(rq, "/medewerker/blokkeren"),
+		    .csrf = form_token(rq, FORM_BLOCK),
+		    .what = what,
+		    .words = words,
+		    .back = back && back[0] == '/' && back[1] != '/' && !strchr(back, '\\')
+		                ? back
+		                : page_url(rq, "/medewerker/agenda"),
+		    .nbookings = n,
+		};
+		if (!cv.action || !cv.csrf || !cv.back)
+			rs->body.failed = true; /* a 500 in server.c */
+		else if (page_begin(rs, rq, _("Blokkeren bevestigen"), 0) &&
+		         tpl_staff_block_confirm(&rs->body, &cv))
+			page_end(rs, rq);
+		return;
+	}
+	if (!what || !words || !booking_block(rq->app, loc, what, !unblock)) {
 		page_error(rq, rs, 400, "bad_block",
 		           _("Dit lukte niet. Kies een dag of tijd uit de lijst."));
 		return;

@@ -43,7 +43,8 @@ struct layout_view {
 /* error_page.html: the body of page_error() */
 struct error_view {
 	const char *title, *message;
-	char home[16]; /* the home page: "/nl/" */
+	char home[16];      /* the home page: "/nl/" */
+	struct c_call call; /* "Bel de wijkwijzer" (phone NULL: none) */
 };
 
 /* qr.html: page_qr() */
@@ -108,6 +109,19 @@ struct carer_view {
 struct kiosk_start_view {
 	const struct i18n_lang *lang;
 	const char *terminal, *postcode, *location;
+};
+
+/* kiosk_check_in.html: GET and POST /{lang}/aanmelden, on an enrolled
+ * kiosk: the code field (a barcode scanner types the QR code's link and
+ * Enter), or the answer once checked in */
+struct kiosk_check_in_view {
+	const char *action, *csrf;
+	const char *value; /* as typed; NULL: empty */
+	const char *error; /* NULL: none */
+	bool done;         /* checked in: "neem plaats" */
+	const char *when;  /* done, or the refusal's appointment: in words; NULL: none */
+	const char *place; /* its wijkwijzer; NULL: none */
+	const char *start; /* the kiosk's start screen */
 };
 
 /* kiosk_called.html: POST /kiosk/{terminal}/medewerker without JavaScript */

@@ -36,6 +36,7 @@ struct booking_place_item {
 /* booking_place.html: step 1, the place */
 struct booking_place_view {
 	const char *action;            /* of the postcode form */
+	const char *find_again;        /* "Afspraak terugvinden" */
 	const char *selfcheck, *topic; /* hidden; NULL: none */
 	struct place_view place;
 	bool listed; /* false: the places could not be read */
@@ -63,6 +64,7 @@ struct booking_day_item {
 	const char *href; /* NULL: no time free */
 	const char *label;
 	int free_starts;
+	bool current; /* the day whose times are shown (the move page) */
 };
 
 /* booking_day.html: step 3, the day, a week at a time */
@@ -72,6 +74,8 @@ struct booking_day_view {
 	struct booking_day_item days[7];
 	bool week_has_free;
 	const char *prev, *next; /* the week links; NULL: none */
+	bool move;               /* inside the move page: no steps, an h2 */
+	struct c_call call;      /* move, nothing free: "Bel de wijkwijzer" */
 };
 
 /* A free start of step 4. */
@@ -84,6 +88,7 @@ struct booking_time_item {
 struct booking_time_view {
 	const char *lead_date, *location_name;
 	const char *action; /* NULL: no time free this day */
+	const char *csrf;   /* a move: the form is posted with it; NULL: GET */
 	const char *location, *day, *topic, *selfcheck;
 	const struct booking_time_item *items;
 	size_t n;

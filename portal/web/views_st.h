@@ -37,6 +37,21 @@ struct staff_agenda_row {
 	char ref[16];   /* the reference as displayed */
 	bool confirmed; /* the buttons; else undo */
 	bool checked_in, no_show;
+	const char *topic;   /* the topic's name (content, Dutch: C_() it) */
+	const char *summary; /* a shared self-check in words in the page's language;
+	                        NULL: none */
+};
+
+/* an active block of staff_agenda.html, with its undo */
+struct staff_block_item {
+	const char *what;  /* the form's value: "YYYY-MM-DD" or "...T09:30" */
+	const char *words; /* "dinsdag 8 december, hele dag" */
+};
+
+/* staff_block_confirm.html: the block asked for, to confirm */
+struct staff_block_confirm_view {
+	const char *action, *csrf, *what, *words, *back;
+	size_t nbookings; /* appointments at that time that stay */
 };
 
 /* staff_agenda.html: GET /{lang}/medewerker/agenda?dag= */
@@ -53,6 +68,8 @@ struct staff_agenda_view {
 	size_t nrows;
 	const struct c_option *slots; /* the slots that can be blocked, after the whole day */
 	size_t nslots;
+	const struct staff_block_item *blocks; /* from the day shown on */
+	size_t nblocks;
 };
 
 /* staff_panel.html: on a booking's page, for staff of its location */

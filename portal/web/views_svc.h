@@ -36,8 +36,9 @@ struct manage_view {
 	struct manage_facts facts;
 	struct manage_facts desk; /* in Dutch, for the desk (manage_desk.html) */
 	double lat, lon;          /* of the place, for the route */
-	bool kiosk;               /* an enrolled terminal: no calendar file, no map */
-	bool print;               /* "Printen": not on a kiosk without a printer */
+	bool kiosk;      /* an enrolled terminal: no calendar file, no map, no link to keep */
+	bool print;      /* "Printen": not on a kiosk without a printer */
+	const char *url; /* the appointment's public link (fresh, on a phone) */
 };
 
 /* manage_cancel.html: GET /{lang}/afspraak/{token}/annuleren */
@@ -54,12 +55,21 @@ struct manage_slot {
 };
 struct manage_move_view {
 	const char *lang, *token;
-	const char *csrf;  /* the form's token */
-	const char *now;   /* when the appointment is now, in words */
-	const char *taken; /* the message when moving failed; NULL: none */
-	bool any;          /* any free time at all (else a notice, no form) */
-	const struct manage_slot *slots;
-	size_t nslots;
+	const char *csrf;            /* the form's token */
+	const char *now;             /* when the appointment is now, in words */
+	const char *taken;           /* the message when moving failed; NULL: none */
+	const struct c_link *places; /* the wijkwijzers, each a link to its week */
+	size_t nplaces, current;     /* current: the place shown */
+};
+
+/* manage_find.html: GET and POST /{lang}/afspraak/terugvinden, finding
+ * an appointment again with its code and the last digits of the phone
+ * number */
+struct manage_find_view {
+	const char *action, *csrf;
+	const char *reference, *proof; /* as typed; NULL: empty */
+	const char *error;             /* NULL: none */
+	struct c_call call;
 };
 
 /* service_label.html: the word for a code of a respite offer */

@@ -170,7 +170,7 @@ def test_cancelled_stays_cancelled(server, binary, sanitizer):
     check(status_action is not None, "the staff panel offers a check-in")
     st, _, body = server.get(f"/nl/afspraak/{token}/verzetten")
     move_action, move_fields = form_fields(body, "/verzetten")
-    options = re.findall(r'name="tijd" id="m-\d+" value="([^"]+)"', body)
+    options = re.findall(r'name="tijd" id="t-\d+" value="([^"]+)"', body)
     check(move_action and options, "the move form offers times")
     st, _, body = server.get(f"/nl/afspraak/{token}/annuleren")
     cancel_action, cancel_fields = form_fields(body, "/annuleren")
@@ -452,7 +452,7 @@ def test_reschedule(server, binary, sanitizer):
     token = res[1]["location"].split("/afspraak/")[1].split("?")[0]
     st, _, body = server.get(f"/nl/afspraak/{token}/verzetten")
     action, fields = form_fields(body, "/verzetten")
-    options = re.findall(r'name="tijd" id="m-\d+" value="([^"]+)"', body)
+    options = re.findall(r'name="tijd" id="t-\d+" value="([^"]+)"', body)
     check(st == 200 and options, "reschedule offers free times")
     target = options[-1]
     st, h, _ = post_form(server, action, fields, [("tijd", target)])
@@ -505,7 +505,7 @@ def test_calendar_follows_changes(server, binary, sanitizer):
           f"LOCATION is the address: {first.get('LOCATION')!r}")
     st, _, body = server.get(f"/nl/afspraak/{token}/verzetten")
     action, fields = form_fields(body, "/verzetten")
-    options = re.findall(r'name="tijd" id="m-\d+" value="([^"]+)"', body)
+    options = re.findall(r'name="tijd" id="t-\d+" value="([^"]+)"', body)
     check(action and options, "the move form offers times")
     st, _, _ = post_form(server, action, fields, [("tijd", options[-1])])
     st, _, ics = server.get(f"/afspraak/{token}/afspraak.ics")
@@ -672,7 +672,14 @@ def test_staff(server, binary, sanitizer):
     st, _, body = server.get(f"/nl/medewerker/agenda?dag={day}", jar)
     action, fields = form_fields(body, "/medewerker/blokkeren")
     fields = [(k, v) for k, v in fields]
-    post_form(server, action, fields, [("wat", day)], headers=jar)
+    # blocking asks first: nothing is blocked until it is confirmed
+    st, _, body = post_form(server, action, fields, [("wat", day)], headers=jar)
+    check(st == 200 and "Weet u het zeker?" in body, f"blocking asks for confirmation: {st}")
+    st, _, resp = server.get(f"/api/v1/slots?location=ww-centrum&date={day}")
+    check(any(x["free"] > 0 for x in json.loads(resp)["slots"]), "not blocked before the confirmation")
+    caction, cfields = form_fields(body, "/medewerker/blokkeren")
+    st, h, _ = post_form(server, caction, cfields, headers=jar)
+    check(st == 303, f"confirmed: {st}")
     st, _, resp = server.get(f"/api/v1/slots?location=ww-centrum&date={day}")
     check(json.loads(resp)["slots"] and all(x["free"] == 0 for x in json.loads(resp)["slots"]) or
           json.loads(resp)["slots"] == [], "blocked day has nothing free")
@@ -1029,3 +1036,270 @@ def test_contact_weekly_cap(server, binary, sanitizer):
             "phone": "06 99998888", "lang": "nl"}).encode(), {"Content-Type": "application/json"})
         codes.append(st)
     check(codes.count(201) <= 3 and 429 in codes, f"at most three a week per phone number: {codes}")
+
+
+# ---- issue 14: no dead ends, booking and moving, the staff agenda -------------
+
+def test_phone_on_every_page(server, binary, sanitizer):
+    """The wijkwijzer's number and hours (content/site.csv) are in the
+    footer of every page as a tel: link; on a kiosk the number is text."""
+    site = harness.content_rows("site.csv")[0]
+    tel = "".join(c for c in site["phone"] if c.isdigit() or c == "+")
+    s = free_slot(server, "ww-centrum", "wonen", skip=9)
+    (res, _) = book_html(server, "ww-centrum", "wonen", s["start"][:16], name="Telefoon",
+                         phone="06 20000001")
+    token = res[1]["location"].split("/afspraak/")[1].split("?")[0]
+    pages = ["/nl/", "/ar/", "/nl/voorzieningen", "/nl/mantelzorg", "/nl/zelfcheck", "/nl/afspraak",
+             "/nl/afspraak?locatie=ww-centrum&onderwerp=wonen", "/nl/afspraak/terugvinden",
+             f"/nl/afspraak/{token}", f"/nl/afspraak/{token}/verzetten", f"/nl/afspraak/{token}/annuleren",
+             "/nl/medewerker", "/nl/bestaat-niet", "/nl/afspraak/" + "x" * 43]
+    for p in pages:
+        st, _, body = server.get(p)
+        footer = body[body.find('<footer'):]
+        check(f'href="tel:{tel}"' in footer and site["phone"] in footer and "8.30" in footer and "17.00" in footer,
+              f"{p} ({st}): the footer has the tel: link {tel} and the hours")
+    st, _, body = server.get("/nl/", harness.kiosk_headers(server))
+    footer = body[body.find('<footer'):]
+    check(site["phone"] in footer and 'href="tel:' not in footer, "on a kiosk the number is text, not a link out")
+    st, _, body = server.get("/nl/afspraak/terugvinden")
+    check(f'<a class="ltr phone-number" href="tel:{tel}">' in body.split("<footer")[0],
+          "the find-again page's 'Bel de wijkwijzer' is a tel: link")
+    st, _, body = server.get("/nl/afspraak/" + "y" * 43)
+    check(st == 404 and "Bel de wijkwijzer" in body.split("<footer")[0] and
+          f'href="tel:{tel}"' in body.split("<footer")[0], "an error page says whom to call, as a tel: link")
+
+
+def find_again(server, code, proof, source=None):
+    """Posts the find-again form (from client address source): (status, headers, body)."""
+    import http.client
+    st, _, body = server.get("/nl/afspraak/terugvinden")
+    action, fields = form_fields(body, "/afspraak/terugvinden")
+    data = urllib.parse.urlencode([(k, v) for k, v in fields if k not in ("code", "bewijs")] +
+                                  [("code", code), ("bewijs", proof)]).encode()
+    c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30,
+                                   source_address=(source, 0) if source else None)
+    try:
+        c.request("POST", action, data, server.browser_headers({
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": f"http://127.0.0.1:{server.port}", "Sec-Fetch-Site": "same-origin"}))
+        r = c.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read().decode()
+    finally:
+        c.close()
+
+
+def test_find_again(server, binary, sanitizer):
+    s = free_slot(server, "ww-zuid", "wonen")
+    (res, _) = book_html(server, "ww-zuid", "wonen", s["start"][:16], name="Terug", phone="06 1234 5678")
+    token = res[1]["location"].split("/afspraak/")[1].split("?")[0]
+    ref = json.loads(server.get(f"/api/v1/bookings/{token}")[2])["reference"]
+    st, _, body = server.get("/nl/afspraak")
+    check('href="/nl/afspraak/terugvinden"' in body, "step 1 links to 'Afspraak terugvinden'")
+    st, h, _ = find_again(server, ref.lower().replace("-", ""), "5678", source="127.0.0.21")
+    loc = h.get("location", "")
+    check(st == 303 and re.fullmatch(r"/nl/afspraak/[A-Za-z0-9_-]{43}", loc) is not None,
+          f"code and last four digits lead to the manage page: {st} {loc}")
+    check(token not in loc, "with a new link of its own, not the first one")
+    st, _, body = server.get(loc)
+    check(st == 200 and ref in body and "Terug" not in body.split("<footer")[0].split("</h1>")[0],
+          "the manage page opens with the new link")
+    st, _, _ = server.get(f"/nl/afspraak/{token}")
+    check(st == 200, "the first link (and its QR code) keeps working")
+    # a wrong reference and wrong digits get the same answer
+    st1, _, b1 = find_again(server, ref, "0000", source="127.0.0.21")
+    st2, _, b2 = find_again(server, "ZZZ-ZZZ", "5678", source="127.0.0.21")
+    st3, _, b3 = find_again(server, ref, "", source="127.0.0.21")
+    msg = "We vinden geen afspraak met deze code en deze cijfers."
+    check(st1 == st2 == st3 == 422 and msg in b1 and msg in b2 and msg in b3,
+          f"wrong digits, wrong code, no digits: the same 422 and words ({st1}, {st2}, {st3})")
+    strip = lambda b: re.sub(r'name="(csrf|code|bewijs)" value="[^"]*"', "", b.split("<footer")[0])
+    check(strip(b1).replace(ref, "ZZZ-ZZZ") == strip(b2).replace(ref, "ZZZ-ZZZ") or
+          strip(b1).count(msg) == strip(b2).count(msg), "no hint which one was wrong")
+    check(ref not in loc and "5678" not in loc, "nothing personal in the URL")
+    # a cancelled one is found too, and shows that it is cancelled
+    st, _, body = server.get(f"/nl/afspraak/{token}/annuleren")
+    action, fields = form_fields(body, "/annuleren")
+    post_form(server, action, fields)
+    st, h, _ = find_again(server, ref, "5678", source="127.0.0.21")
+    st, _, body = server.get(h.get("location", "/"))
+    check(st == 200 and "Deze afspraak is afgezegd" in body, "a cancelled appointment found again says so")
+
+
+def test_find_again_rate_limited(server, binary, sanitizer):
+    s = free_slot(server, "ww-zuid", "wonen", skip=2)
+    (res, _) = book_html(server, "ww-zuid", "wonen", s["start"][:16], name="Limiet", phone="06 1111 2222")
+    token = res[1]["location"].split("/afspraak/")[1].split("?")[0]
+    ref = json.loads(server.get(f"/api/v1/bookings/{token}")[2])["reference"]
+    codes = [find_again(server, ref, f"{i:04d}", source="127.0.0.22")[0] for i in range(10)]
+    check(codes == [422] * 10, f"ten wrong tries: 422 each ({codes})")
+    st, h, body = find_again(server, ref, "2222", source="127.0.0.22")
+    check(st == 429 and h.get("retry-after") == "900" and "te vaak geprobeerd" in body,
+          f"the eleventh, even right: 429 with Retry-After ({st})")
+    st, h, _ = find_again(server, ref, "2222", source="127.0.0.23")
+    check(st == 303, f"another client is not held up: {st}")
+
+
+def test_move_across_weeks_and_places(server, binary, sanitizer):
+    s = free_slot(server, "ww-noord", "wonen", skip=1)
+    (res, _) = book_html(server, "ww-noord", "wonen", s["start"][:16], name="Verhuizer",
+                         phone="06 20000002")
+    token = res[1]["location"].split("/afspraak/")[1].split("?")[0]
+    st, _, body = server.get(f"/nl/afspraak/{token}/verzetten")
+    check(st == 200 and "Welke dag past u?" in body and 'class="day-list"' in body,
+          "the move page has the booking's day picker")
+    check(len(re.findall(r'name="tijd"', body)) < 23 and 'aria-current="date"' in body,
+          "and the times of one day, not a flat list of three days")
+    nxt = re.search(r'href="([^"]*verzetten\?[^"]*week=[^"]*)"[^>]*>(?:<[^>]+>)*Volgende week', body)
+    nxt = nxt or re.search(r'<a class="button secondary" href="([^"]*week=[^"]*)">Volgende week', body)
+    check(nxt is not None, "a next week link")
+    st, _, week = server.get(html.unescape(nxt.group(1)))
+    days = re.findall(r'<a class="choice day[^"]*" href="([^"]+)"', week)
+    check(st == 200 and days, "the next week's days")
+    # another wijkwijzer
+    places = re.findall(r'<li><a href="([^"]*verzetten\?locatie=([a-z-]+))"', body)
+    check(len(places) > 3 and any(p == "ww-oost" for _, p in places), f"the places to choose from: {len(places)}")
+    oost = [html.unescape(u) for u, p in places if p == "ww-oost"][0]
+    st, _, body = server.get(oost)
+    check(st == 200 and "Wijkwijzer Oost" in body, "the picker at another place")
+    later = free_slot(server, "ww-oost", "wonen", skip=12)
+    day = later["start"][:10]
+    st, _, body = server.get(oost + f"&dag={day}")
+    action, fields = form_fields(body, "/verzetten")
+    options = re.findall(r'name="tijd" id="t-\d+" value="([^"]+)"', body)
+    check(action and later["start"][:16] in options, f"the times of {day} at Oost")
+    st, h, _ = post_form(server, action, fields, [("tijd", later["start"][:16])])
+    check(st == 303 and "verzet=1" in h.get("location", ""), f"moved to another place and week: {st}")
+    b = json.loads(server.get(f"/api/v1/bookings/{token}")[2])
+    check(b["start"].startswith(later["start"][:16]) and b.get("location", b.get("location_id")) == "ww-oost",
+          f"the booking is at Oost at the new time: {b.get('location')} {b['start']}")
+    old = [x for x in slots_at(server, "ww-noord", s["start"][:10], "wonen") if x["start"] == s["start"]]
+    check(old and old[0]["free"] == s["free"], "the old slot at Noord is free again")
+    st, _, body = server.get(h["location"])
+    check("Uw afspraak is verzet." in body and "Zet de nieuwe tijd in uw agenda" in body and
+          f'/afspraak/{token}/afspraak.ics' in body, "the moved notice says to update the calendar, with the file")
+
+
+def test_interpreter_and_language(server, binary, sanitizer):
+    s = free_slot(server, "ww-centrum", "wonen", skip=11)
+    st, _, body = server.get(f"/nl/afspraak?locatie=ww-centrum&onderwerp=wonen&tijd={s['start'][:16]}")
+    check('data-shown-with="n-tolk"' in body and "Alleen nodig als u een tolk wilt." in body,
+          "'In welke taal?' follows the interpreter box, with a hint without JavaScript")
+    check('aria-describedby="f-tolktaal-hint"' in body, "the hint is tied to the select")
+    check("data-lang-keep" in body, "the details form keeps its values across a language switch")
+    # the switch posts the form to the same step in the other language
+    action, fields = form_fields(body, "/afspraak/gegevens")
+    fields = [(k, v) for k, v in fields if k not in ("naam", "telefoon", "email")]
+    st, _, body = post_form(server, action.replace("/nl/", "/ar/"), fields,
+                            [("naam", "Samira"), ("telefoon", "06 55554444"), ("wijzig", "ja")])
+    check(st == 200 and 'lang="ar"' in body and 'value="Samira"' in body and 'value="06 55554444"' in body,
+          f"in Arabic, with what was typed: {st}")
+    # an interpreter without a language: the error at the field
+    st, _, body = post_form(server, action, fields, [("naam", "Tolk"), ("nodig", "tolk")])
+    check(st == 422 and "Kies de taal voor de tolk." in body and 'id="n-tolk" name="nodig" value="tolk" checked' in body,
+          "interpreter without a language: 422 at the field, box still ticked")
+
+
+def test_cancelled_view(server, binary, sanitizer):
+    s = free_slot(server, "ww-zuid", "wonen", skip=4)
+    (res, _) = book_html(server, "ww-zuid", "wonen", s["start"][:16], name="Afzegger",
+                         phone="06 20000003")
+    token = res[1]["location"].split("/afspraak/")[1].split("?")[0]
+    st, _, body = server.get(f"/nl/afspraak/{token}?nieuw=1")
+    check('class="on-phone' in body and f'/afspraak/{token}/afspraak.ics' in body and f"/nl/afspraak/{token}</a>" in body,
+          "the confirmation has the link and 'Zet in uw agenda' for a phone")
+    st, _, body = server.get(f"/nl/afspraak/{token}/annuleren")
+    action, fields = form_fields(body, "/annuleren")
+    post_form(server, action, fields)
+    st, _, body = server.get(f"/nl/afspraak/{token}")
+    main = body.split("<footer")[0]
+    check(st == 200 and "<h1>Deze afspraak is afgezegd</h1>" in main, "a cancelled appointment says so in its heading")
+    check('class="ticket"' not in main and "qr.svg" not in main and "<svg" not in main.split("</header>")[-1],
+          "no ticket and no QR code")
+    check("/verzetten" not in main and "Routebeschrijving" not in main, "no actions but a new appointment")
+    check("<del>" in main and 'href="/nl/afspraak"' in main, "the old time struck through, a new appointment offered")
+
+
+def staff_login(server, location, password):
+    p = subprocess.run([server.binary, "--data", server.data, "--set-staff-password", location],
+                       input=password + "\n", capture_output=True, text=True)
+    st, _, body = server.get("/nl/medewerker")
+    action, fields = form_fields(body, "/medewerker")
+    st, h, _ = post_form(server, action, fields, [("locatie", location), ("wachtwoord", password)])
+    return {"Cookie": h.get("set-cookie", "").split(";")[0]}
+
+
+def test_staff_blocks_and_live_agenda(server, binary, sanitizer):
+    jar = staff_login(server, "ww-oost", "wachtwoord-voor-oost-1")
+    s = free_slot(server, "ww-oost", "iets-anders", skip=20)
+    day = s["start"][:10]
+    st, _, body = server.get(f"/nl/medewerker/agenda?dag={day}", jar)
+    check(st == 200 and "Er is niets geblokkeerd." in body and "Blokkade opheffen in plaats van" not in body,
+          "the agenda lists the blocks (none yet)")
+    action, fields = form_fields(body, "/medewerker/blokkeren")
+    st, _, body = post_form(server, action, fields, [("wat", s["start"][:16])], headers=jar)
+    check(st == 200 and "Weet u het zeker?" in body and "U blokkeert:" in body, "blocking a slot asks first")
+    caction, cfields = form_fields(body, "/medewerker/blokkeren")
+    check(("bevestigd", "ja") in cfields, "the confirmation carries bevestigd=ja")
+    # the agenda listens live
+    ws = harness.WebSocket(server.port)
+    ws.send(json.dumps({"type": "subscribe", "location": "ww-oost", "date": day}))
+    check(json.loads(ws.recv_text())["type"] == "slots", "the agenda subscribes")
+    st, h, _ = post_form(server, caction, cfields, headers=jar)
+    check(st == 303, f"blocked after the confirmation: {st}")
+    msgs = [json.loads(ws.recv_text()) for _ in range(2)]
+    check(any(m["type"] == "agenda_changed" and m["date"] == day and m["location"] == "ww-oost" for m in msgs),
+          f"the agenda hears of the block: {[m['type'] for m in msgs]}")
+    check(all(set(m) <= {"type", "location", "date", "slots"} for m in msgs), "nothing personal in the message")
+    st, _, body = server.get(f"/nl/medewerker/agenda?dag={day}", jar)
+    check('id="agenda-blocks"' in body and "Blokkade opheffen" in body, "the block is listed with an undo")
+    uaction = None
+    for m in re.finditer(r'<form method="post" action="([^"]+)" class="inline-form">(.*?)</form>', body, re.S):
+        if 'name="vrijgeven" value="ja"' in m.group(2) and s["start"][:16] in m.group(2):
+            uaction = html.unescape(m.group(1))
+            ufields = [(k, html.unescape(v)) for k, v in re.findall(r'name="([^"]+)" value="([^"]*)"', m.group(2))]
+    check(uaction is not None, "an undo form for the slot")
+    free = [x["free"] for x in slots_at(server, "ww-oost", day, "iets-anders") if x["start"] == s["start"]]
+    check(free == [0], f"the slot is blocked: {free}")
+    st, _, _ = post_form(server, uaction, ufields, headers=jar)
+    free = [x["free"] for x in slots_at(server, "ww-oost", day, "iets-anders") if x["start"] == s["start"]]
+    check(st == 303 and free and free[0] > 0, f"undone: {st} {free}")
+    ws.recv_text(); ws.recv_text()  # the undo's messages
+    # a booking, a check-in: the agenda hears of each
+    st, b = api_book(server, "ww-oost", s["start"], "Live Agenda")
+    types = [json.loads(ws.recv_text())["type"] for _ in range(2)]
+    check("agenda_changed" in types, f"a booking: agenda_changed ({types})")
+    st, _, body = server.get(f"/nl/medewerker/agenda?dag={day}", jar)
+    check(f'data-status="confirmed"' in body and "Live Agenda" in body and 'data-live-agenda=' in body,
+          "the row is there, with its status for the live update")
+    saction, sfields = None, []
+    for m in re.finditer(r'<form method="post" action="([^"]+)" class="inline-form">(.*?)</form>', body, re.S):
+        if 'value="checked_in"' in m.group(2):
+            saction = html.unescape(m.group(1))
+            sfields = [(k, html.unescape(v)) for k, v in re.findall(r'name="([^"]+)" value="([^"]*)"', m.group(2))]
+    post_form(server, saction, sfields, headers=jar)
+    types = [json.loads(ws.recv_text())["type"] for _ in range(2)]
+    check("agenda_changed" in types, f"a check-in: agenda_changed ({types})")
+    ws.close()
+
+
+def test_selfcheck_in_words_for_staff(server, binary, sanitizer):
+    """A shared self-check shows in the agenda as questions and answers in
+    the staff member's language, not as ids."""
+    jar = staff_login(server, "ww-zuid", "wachtwoord-voor-zuid-1")
+    s = free_slot(server, "ww-zuid", "hulp-thuis", skip=6)
+    db_path = os.path.join(server.data, "wijkwijzer.db")
+    st, b = api_book(server, "ww-zuid", s["start"], "Gedeeld")
+    db = sqlite3.connect(db_path)
+    db.execute("UPDATE booking SET summary = ? WHERE name = 'Gedeeld'",
+               ("Zelfcheck door een mantelzorger.\nVaak: zorg-zwaar.\n[zelfcheck:cvvsvvjee]",))
+    db.commit()
+    db.close()
+    st, _, body = server.get(f"/nl/medewerker/agenda?dag={s['start'][:10]}", jar)
+    summary = re.search(r'<pre class="summary">(.*?)</pre>', body, re.S)
+    text = html.unescape(summary.group(1)) if summary else ""
+    check("Zelfcheck door een mantelzorger" in text and " - Vaak of altijd" in text, f"in words: {text[:120]!r}")
+    check("zorg-zwaar" not in text and "[zelfcheck:" not in text, "no ids, no answers line")
+    st, _, body = server.get(f"/en/medewerker/agenda?dag={s['start'][:10]}", jar)
+    check('<pre class="summary">' in body, "also in another language")
+    st, _, csv = server.get(f"/medewerker/export.csv?dag={s['start'][:10]}", jar)
+    check("[zelfcheck:" not in csv and "Vaak of altijd" in csv, "the CSV has the words too")

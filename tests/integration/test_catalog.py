@@ -88,7 +88,9 @@ def test_import_validation(server, binary, sanitizer):
          r"combinations\.csv:\d+: field needs: unknown taxonomy term"),
         ("selfcheck/advice.csv", ",zelfcheck-mantelzorg\n", ",ergens-heen\n", r"advice\.csv:\d+: field link"),
         ("catalog/x_respite.csv", ",gemeente", ",de-buren", r"x_respite\.csv:\d+: field payer"),
-        ("site.csv", "Enschede,ja\n", "Enschede,ja\nHengelo,nee\n", r"site\.csv:\d+: needs exactly one row"),
+        ("site.csv", "17:00\n", "17:00\nHengelo,nee,,,\n", r"site\.csv:\d+: needs exactly one row"),
+        ("site.csv", ",08:30,", ",half negen,", r"site\.csv:\d+: field phone_opens"),
+        ("site.csv", ",053 000 7379,", ",bel ons,", r"site\.csv:\d+: field phone"),
         ("site.csv", "Enschede,ja", "Enschede,misschien", r"site\.csv:\d+: field example"),
     ]
     for rel, find, replace, want in cases:

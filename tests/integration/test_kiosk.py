@@ -1,9 +1,13 @@
 """Kiosk mode over HTTP: the start page, the kiosk layout, Stop without
 JavaScript, read aloud, and the launcher (with a stand-in browser)."""
+import html
+import json
 import os
 import re
+import sqlite3
 import subprocess
 import tempfile
+import urllib.parse
 
 import harness
 from harness import check
@@ -199,6 +203,113 @@ def test_launcher(server, binary, sanitizer):
         check("History" not in seen and "Cache" not in seen and seen.count("Cookies") == 2,
               f"each start keeps only the cookie store: {seen}")
         check(oct(os.stat(profile).st_mode & 0o777) == "0o700", "the profile is the kiosk user's alone")
+
+
+def _form(body, part):
+    m = None
+    for m in re.finditer(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', body, re.S):
+        if part in m.group(1):
+            break
+    else:
+        return None, []
+    return (html.unescape(m.group(1)),
+            [(k, html.unescape(v)) for k, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', m.group(2))])
+
+
+def _check_in(server, jar, code, source=None, lang="nl"):
+    import http.client
+    st, _, body = server.get(f"/{lang}/aanmelden", jar)
+    action, fields = _form(body, "/aanmelden")
+    data = urllib.parse.urlencode(fields + [("code", code)]).encode()
+    c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30,
+                                   source_address=(source, 0) if source else None)
+    try:
+        c.request("POST", action or f"/{lang}/aanmelden", data, server.browser_headers(dict(jar, **{
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": f"http://127.0.0.1:{server.port}", "Sec-Fetch-Site": "same-origin"})))
+        r = c.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read().decode()
+    finally:
+        c.close()
+
+
+def _booking_today(server, location, hhmm, name):
+    """An API booking moved in the database to today (the test instant's
+    day) at hhmm: (token, reference). No form can book today (the notice)."""
+    for n in range(1, 30):
+        st, _, body = server.get(f"/api/v1/slots?location={location}&date={harness.day(n)}&topic=iets-anders")
+        free = [s for s in json.loads(body)["slots"] if s["free"] > 0]
+        if free:
+            break
+    st, _, body = server.request("POST", "/api/v1/bookings", json.dumps({
+        "location": location, "start": free[0]["start"], "topic": "iets-anders", "name": name,
+        "lang": "nl"}).encode(), {"Content-Type": "application/json"})
+    b = json.loads(body)
+    today = harness.TODAY.isoformat()
+    db = sqlite3.connect(os.path.join(server.data, "wijkwijzer.db"), timeout=10)
+    db.execute("UPDATE booking SET start = ?, end = ? WHERE reference = ?",
+               (f"{today}T{hhmm}", f"{today}T{hhmm[:3]}59", b["reference"].replace("-", "")))
+    db.commit()
+    db.close()
+    return b["token"], b["reference"]
+
+
+def test_check_in(server, binary, sanitizer):
+    jar = harness.kiosk_headers(server)
+    st, _, body = server.get("/kiosk/demo", jar)
+    check('href="/nl/aanmelden"' in body and "Ik heb een afspraak" in body, "the start screen offers checking in")
+    st, _, body = server.get("/nl/aanmelden")
+    check(st == 403, f"checking in only on an enrolled terminal: {st}")
+    st, _, body = server.get("/nl/aanmelden", jar)
+    check(st == 200 and 'id="f-aanmeldcode"' in body and "autofocus" in body, "the code field, focused for the scanner")
+    token, ref = _booking_today(server, "ww-centrum", "11:00", "Aanmelder")
+    other_token, other_ref = _booking_today(server, "ww-noord", "11:00", "Elders")
+    # staff of ww-centrum listen on today's agenda
+    ws = harness.WebSocket(server.port)
+    ws.send(json.dumps({"type": "subscribe", "location": "ww-centrum", "date": harness.TODAY.isoformat()}))
+    check(json.loads(ws.recv_text())["type"] == "slots", "the agenda subscribes")
+    # the scanner types the QR code's URL and Enter
+    url = f"http://127.0.0.1:{server.port}/nl/afspraak/{token}"
+    st, _, body = _check_in(server, jar, url, source="127.0.0.31")
+    check(st == 200 and "U bent aangemeld" in body and "Neem plaats" in body, f"scanned: checked in ({st})")
+    status = json.loads(server.get(f"/api/v1/bookings/{token}")[2])["status"]
+    check(status == "checked_in", f"the status is checked_in: {status}")
+    msgs = [json.loads(ws.recv_text()) for _ in range(2)]
+    check(any(m["type"] == "agenda_changed" for m in msgs), f"the agenda hears of it live: {[m['type'] for m in msgs]}")
+    ws.close()
+    st, _, body = _check_in(server, jar, url, source="127.0.0.31")
+    check(st == 200 and "U bent aangemeld" in body, "a second scan: still checked in, no error")
+    # typing the reference, in any case, with or without the dash
+    t2, r2 = _booking_today(server, "ww-centrum", "14:00", "Typer")
+    st, _, body = _check_in(server, jar, r2.lower().replace("-", " "), source="127.0.0.31", lang="ar")
+    check(st == 200 and 'lang="ar"' in body, f"typed reference, in Arabic: {st}")
+    # wrong input gets a clear message and a status
+    st, _, body = _check_in(server, jar, "ABC-DEF", source="127.0.0.31")
+    check(st == 404 and "We vinden geen afspraak met deze code" in body and 'aria-invalid="true"' in body,
+          f"unknown code: 404 with the message at the field ({st})")
+    st, _, body = _check_in(server, jar, other_ref, source="127.0.0.31")
+    check(st == 409 and "bij een andere wijkwijzer" in body and "Wijkwijzer Noord" in body,
+          f"today at another wijkwijzer: 409 says where ({st})")
+    later_token, later_ref = _booking_today(server, "ww-centrum", "15:00", "Later")
+    db = sqlite3.connect(os.path.join(server.data, "wijkwijzer.db"), timeout=10)
+    db.execute("UPDATE booking SET start = ? WHERE reference = ?", (f"{harness.day(3)}T15:00", later_ref.replace("-", "")))
+    db.commit()
+    db.close()
+    st, _, body = _check_in(server, jar, later_ref, source="127.0.0.31")
+    check(st == 409 and "niet vandaag" in body, f"another day: 409 ({st})")
+    status = json.loads(server.get(f"/api/v1/bookings/{later_token}")[2])["status"]
+    check(status == "confirmed", "not checked in")
+    server.request("DELETE", f"/api/v1/bookings/{t2}", b"", {"Content-Length": "0"})
+    st, _, body = _check_in(server, jar, r2, source="127.0.0.31")
+    check(st == 410 and "afgezegd" in body, f"a cancelled one: 410 ({st})")
+    # rate-limited per terminal, whatever the address
+    codes = [_check_in(server, harness.kiosk_headers(server, "test"), f"ZZZ-ZZ{i % 10}", source="127.0.0.32")[0]
+             for i in range(30)]
+    st, h, body = _check_in(server, harness.kiosk_headers(server, "test"), later_ref, source="127.0.0.33")
+    check(codes.count(404) == 30 and st == 429 and h.get("retry-after") == "600",
+          f"the 31st try of one terminal: 429 ({st}, {set(codes)})")
+    st, _, _ = _check_in(server, jar, ref, source="127.0.0.33")
+    check(st == 200, f"another terminal is not held up: {st}")
 
 
 def staff_jar(server, binary, location="ww-centrum", password="zuil-wachtwoord-voor-test"):

@@ -65,7 +65,7 @@ test.before(async () => {
 	adviceUrl = await heavyCarerResult();
 	// a service with a website, e-mail or phone (the kiosk shows them as text)
 	const search = await getText('/nl/voorzieningen?q=koffie');
-	for (const m of search.matchAll(/href="(\/nl\/voorzieningen\/[^"?]+)"/g)) {
+	for (const m of search.matchAll(/href="(\/nl\/voorzieningen\/[^"?#]+)[?"]/g)) {
 		const page = await getText(m[1]);
 		if (/href="(https?:|mailto:|tel:)/.test(page)) { serviceUrl = m[1]; break; }
 	}

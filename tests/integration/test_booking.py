@@ -4,6 +4,7 @@ token guessing, retention, staff view, live slot updates."""
 import concurrent.futures
 import datetime
 import html
+import itertools
 import json
 import os
 import re
@@ -52,8 +53,15 @@ def free_slot(server, location="ww-centrum", topic="iets-anders", min_free=1, sk
     return None
 
 
-def book_html(server, location, topic, local, name="Anna", phone="06 12345678", extra=None, lang="nl",
+_phones = itertools.count(10000000)
+
+
+def book_html(server, location, topic, local, name="Anna", phone=None, extra=None, lang="nl",
               headers=None):
+    # a number of its own by default: one number may hold three
+    # appointments a week, and the suite shares one server
+    if phone is None:
+        phone = f"06 {next(_phones)}"
     st, _, body = server.get(f"/{lang}/afspraak?locatie={location}&onderwerp={topic}&tijd={local}", headers)
     action, fields = form_fields(body, "/afspraak/gegevens")
     if not check(st == 200 and action, f"details form for {local}: {st}"):

@@ -734,7 +734,7 @@ bool selfcheck_summary(struct app *app, const char *code, struct sb *out)
 	}
 	struct sc_outcome *oc = path == SC_CARER ? malloc(sizeof(*oc)) : NULL;
 	if (oc && selfcheck_evaluate(app, path, answers, oc))
-		sb_appendf(out, "Belasting mantelzorg: %d van 10.\n", oc->burden);
+		sb_appendf(out, "Hoe zwaar de zorg is: %d van de 10 punten.\n", oc->burden);
 	free(oc);
 	selfcheck_questions_free(q, n);
 	return !sb_failed(out);

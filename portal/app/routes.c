@@ -38,9 +38,11 @@ const struct route portal_routes[] = {
     {HM_POST, "/{lang}/afspraak/terugbellen", handle_booking_callback,
      ROUTE_FORM | ROUTE_RATE | ROUTE_WRITE},
     {HM_GET, "/{lang}/afspraak/terugvinden", handle_find_again, 0},
-    {HM_POST, "/{lang}/afspraak/terugvinden", handle_find_again, ROUTE_FORM | ROUTE_WRITE},
+    /* these two check and refuse on a reader; only a match writes
+       (through writer_do), so a flood of guesses never queues at the writer */
+    {HM_POST, "/{lang}/afspraak/terugvinden", handle_find_again, ROUTE_FORM},
     {HM_GET, "/{lang}/aanmelden", handle_kiosk_check_in, 0},
-    {HM_POST, "/{lang}/aanmelden", handle_kiosk_check_in, ROUTE_FORM | ROUTE_WRITE},
+    {HM_POST, "/{lang}/aanmelden", handle_kiosk_check_in, ROUTE_FORM},
     {HM_GET, "/{lang}/afspraak/{token}/annuleren", handle_cancel, ROUTE_NOINDEX},
     {HM_POST, "/{lang}/afspraak/{token}/annuleren", handle_cancel,
      ROUTE_FORM | ROUTE_WRITE | ROUTE_NOINDEX},

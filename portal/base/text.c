@@ -212,3 +212,14 @@ bool text_cookie(const char *header, const char *name, struct sb *out)
 	}
 	return false;
 }
+
+bool text_local_path(const char *s)
+{
+	if (!s || s[0] != '/' || s[1] == '/')
+		return false;
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+		if (*p <= 0x20 || *p == 0x7f || *p == '\\' || n >= 2048)
+			return false;
+	return text_utf8_valid(s, n);
+}

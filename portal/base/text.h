@@ -18,6 +18,11 @@ bool text_is_space(char c);
 
 /* Parses a whole decimal integer in [min, max]; rejects signs other than a
  * leading '-', spaces, overflow and trailing garbage. */
+/* A path of this site to send someone back to: starts with one "/", no
+ * "\\", no byte below 0x21 or 0x7f (a browser drops tabs and newlines,
+ * so "/\t/evil.example" would become "//evil.example"), valid UTF-8,
+ * shorter than 2048 bytes. */
+bool text_local_path(const char *s);
 bool text_parse_long(const char *s, long min, long max, long *out);
 
 /* Percent-encodes s for use inside a URL query value or path segment. */

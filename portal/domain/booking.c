@@ -1282,21 +1282,27 @@ static int retention_tx(struct app *app, int days, time_t now)
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	int n = rc == SQLITE_DONE ? sqlite3_changes(store_db(db_bookings(app))) : -1;
+	if (n < 0)
+		return -1;
+	/* the extra links of purged appointments, and old callback requests:
+	   a failure fails the whole job, which retries on the next run */
 	st = store_stmt(db_bookings(app), "DELETE FROM booking_token WHERE booking_id IN (SELECT "
 	                                  "id FROM booking WHERE purged = 1)");
-	if (st) {
-		(void)sqlite3_step(st);
-		sqlite3_reset(st);
-	}
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return -1;
 	st = store_stmt(db_bookings(app),
 	                "UPDATE callback_request SET name = NULL, phone = NULL, purged = 1 WHERE "
 	                "purged = 0 AND created_at < ?1");
-	if (st) {
-		sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC);
-		(void)sqlite3_step(st);
-		sqlite3_reset(st);
-	}
-	return n;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? n : -1;
 }
 
 struct retention_args {

@@ -805,3 +805,14 @@ bool selfcheck_stored_in_words(struct app *app, const char *stored, struct sb *o
 	selfcheck_questions_free(q, nq);
 	return !sb_failed(out);
 }
+
+bool selfcheck_stored_display(struct app *app, const char *stored, struct sb *out)
+{
+	if (!stored || !*stored)
+		return !sb_failed(out);
+	if (!selfcheck_stored_in_words(app, stored, out)) {
+		sb_reset(out);
+		sb_append(out, stored, selfcheck_stored_text_len(stored));
+	}
+	return !sb_failed(out);
+}

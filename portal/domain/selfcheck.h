@@ -175,5 +175,9 @@ size_t selfcheck_stored_text_len(const char *stored);
  * False when stored has no answers line (an older booking: show it as
  * it is). For the staff agenda and its CSV. */
 bool selfcheck_stored_in_words(struct app *app, const char *stored, struct sb *out);
+/* What staff see of a stored summary: selfcheck_stored_in_words, or for
+ * an older booking its text without the answers line. False when out
+ * failed. */
+bool selfcheck_stored_display(struct app *app, const char *stored, struct sb *out);
 
 #endif

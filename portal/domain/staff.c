@@ -351,12 +351,11 @@ bool staff_export_csv(struct app *app, const char *location, const char *date, s
 		csv_cell(out, b->status, false);
 		/* a shared self-check in words, without its answers line */
 		struct sb words;
-		sb_init(&words, 8192);
-		char *text = NULL;
-		if (b->summary && !selfcheck_stored_in_words(app, b->summary, &words))
-			text = strndup(b->summary, selfcheck_stored_text_len(b->summary));
-		csv_cell(out, words.len ? sb_str(&words) : text ? text : b->summary, true);
-		free(text);
+		sb_init(&words, 16384);
+		bool ok = selfcheck_stored_display(app, b->summary, &words);
+		csv_cell(out, ok ? sb_str(&words) : "", true);
+		if (!ok)
+			out->failed = true; /* the export is incomplete: no file */
 		sb_free(&words);
 	}
 	booking_list_free(&day);

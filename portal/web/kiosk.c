@@ -102,7 +102,12 @@ void handle_kiosk_check_in(struct request *rq, struct response *rs)
 	memset(&b, 0, sizeof(b));
 	if (rq->method == HM_POST) {
 		const char *code = params_get(&rq->form, "code");
-		v.value = code;
+		/* a scanned link holds the appointment's secret token: it is
+		   proof enough for the details, and it never shows on the
+		   public screen; a typed reference is not: any failure then gets
+		   one answer, which tells nothing about the appointment */
+		bool scanned = code && strstr(code, "/afspraak/") != NULL;
+		v.value = scanned ? NULL : code;
 		enum booking_checkin r = CHECKIN_UNKNOWN;
 		if (!rate_allowed_in("check_in", kt.id, CHECKIN_TRIES, CHECKIN_WINDOW_S)) {
 			rs->status = 429;
@@ -113,6 +118,12 @@ void handle_kiosk_check_in(struct request *rq, struct response *rs)
 			r = code && *code
 			        ? booking_check_in(rq->app, code, kt.location, clock_now(), &b)
 			        : CHECKIN_UNKNOWN;
+			if (!scanned && r != CHECKIN_OK && r != CHECKIN_ALREADY &&
+			    r != CHECKIN_ERROR) {
+				r = CHECKIN_UNKNOWN;
+				booking_free(&b);
+				memset(&b, 0, sizeof(b));
+			}
 			switch (r) {
 			case CHECKIN_OK:
 			case CHECKIN_ALREADY:
@@ -142,8 +153,8 @@ void handle_kiosk_check_in(struct request *rq, struct response *rs)
 			default:
 				rs->status = 404;
 				v.error =
-				    _("We vinden geen afspraak met deze code. Kijk of de code "
-				      "klopt, of meld u bij de balie.");
+				    _("We kunnen u met deze code nu niet aanmelden. Kijk of de "
+				      "code klopt, of meld u bij de balie.");
 			}
 		}
 		if (b.start) {
@@ -197,13 +208,6 @@ void handle_kiosk_stop(struct request *rq, struct response *rs)
  * answer is a page with the way back. */
 #define CALL_WINDOW_S 60
 
-static bool safe_back(const char *back)
-{
-	/* a path of this site only: never another host */
-	return back && back[0] == '/' && back[1] != '/' && back[1] != '\\' && !strchr(back, '\\') &&
-	       strlen(back) < 2048 && text_utf8_valid(back, strlen(back));
-}
-
 void handle_kiosk_call(struct request *rq, struct response *rs)
 {
 	struct kiosk_terminal t, mine;
@@ -223,7 +227,7 @@ void handle_kiosk_call(struct request *rq, struct response *rs)
 	if (rq->body.len &&
 	    params_parse_urlencoded(&rq->form, sb_str(&rq->body), rq->body.len) == PARAMS_OK)
 		back = params_get(&rq->form, "terug");
-	const char *url = safe_back(back) ? arena_strdup(&rq->arena, back) : NULL;
+	const char *url = text_local_path(back) ? arena_strdup(&rq->arena, back) : NULL;
 	if (!url)
 		url = arena_printf(&rq->arena, "/kiosk/%s", t.id);
 	if (!url) {

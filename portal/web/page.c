@@ -107,7 +107,11 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 	    .receipt = (flags & PAGE_RECEIPT) != 0,
 	    .kiosk_start = (flags & PAGE_KIOSK_START) != 0,
 	    .lang_switch = !(flags & PAGE_NO_LANG_SWITCH),
-	    .read_aloud = !(flags & PAGE_RECEIPT) && speech_has_voice(lang->code),
+	    /* not on staff pages: the sub-request never carries a staff
+	       session, and a resident's details are not for the speech cache */
+	    .read_aloud =
+	        !(flags & PAGE_RECEIPT) && speech_has_voice(lang->code) &&
+	        !(rq->route && strncmp(rq->route->pattern, "/{lang}/medewerker", 18) == 0),
 	};
 	struct site_info site;
 	v.municipality = catalog_site(db_catalog(rq->app), &site) ? site.municipality : "";

@@ -33,6 +33,8 @@
 /* tries of "Afspraak terugvinden" per client address in FIND_WINDOW_S */
 #define FIND_TRIES    10
 #define FIND_WINDOW_S 900
+/* tries for one reference a day, from any address */
+#define FIND_REF_TRIES 8
 
 /* What the page needs about the place and the topic. */
 struct place_info {
@@ -443,12 +445,30 @@ void handle_find_again(struct request *rq, struct response *rs)
 		const char *proof = params_get(&rq->form, "bewijs");
 		v.reference = code;
 		v.proof = proof;
-		if (!rate_allowed_in("find_again", rq->peer, FIND_TRIES, FIND_WINDOW_S)) {
+		/* per client address, and per reference: four digits are 10,000
+		   guesses, which many addresses could otherwise share. Both count
+		   every try, so the limit tells nothing about the reference. */
+		char ref[16];
+		size_t n = 0;
+		for (const char *p = code ? code : ""; *p && n + 1 < sizeof(ref); p++)
+			if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= 'a' && *p <= 'z'))
+				ref[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+		ref[n] = '\0';
+		bool peer_ok = rate_allowed_in("find_again", rq->peer, FIND_TRIES, FIND_WINDOW_S);
+		bool ref_ok = !n || rate_allowed_in("find_again_ref", ref, FIND_REF_TRIES, 86400);
+		if (!peer_ok) {
 			rs->status = 429;
 			response_header(rs, "Retry-After", "900");
 			v.error =
 			    _("U heeft het te vaak geprobeerd. Wacht een kwartier en probeer het "
 			      "dan opnieuw, of bel de wijkwijzer.");
+		} else if (!ref_ok) {
+			rs->status = 429;
+			response_header(rs, "Retry-After", "86400");
+			v.error =
+			    _("Met deze code is het vandaag te vaak geprobeerd. Bel de wijkwijzer, "
+			      "dan zoeken we uw afspraak samen op.");
 		} else {
 			struct sb *token = arena_sb(&rq->arena, 128);
 			struct booking b;

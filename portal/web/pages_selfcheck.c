@@ -556,6 +556,19 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		                     content_sc_carer_result(cat, oc->burden, title, text) ==
 		                         CONTENT_FOUND);
 	/* the booking link: the topic, the sealed code (with the postcode) */
+	struct sb *url = arena_sb(&rq->arena, 512);
+	if (or_fail(rs, url != NULL)) {
+		page_link(url, rq, "/afspraak?onderwerp=");
+		sb_puts(url, booking_topic(path, oc));
+		sb_puts(url, "&zelfcheck=");
+		text_url_encode(url, code);
+		if (terminal) {
+			/* on a kiosk: this wijkwijzer */
+			sb_puts(url, "&locatie=");
+			text_url_encode(url, kt.location);
+		}
+		v.book_href = url_of(url, true);
+	}
 	/* each raised need, heaviest first, with one or two options */
 	struct sc_need_view *needs = arena_alloc(&rq->arena, (oc->nraised + 1) * sizeof(*needs));
 	struct options opt = {
@@ -622,19 +635,6 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 			questions[v.ndomain_questions++] = arena_text(rq, rs, text);
 	}
 	v.domain_questions = questions;
-	struct sb *url = arena_sb(&rq->arena, 512);
-	if (or_fail(rs, url != NULL)) {
-		page_link(url, rq, "/afspraak?onderwerp=");
-		sb_puts(url, booking_topic(path, oc));
-		sb_puts(url, "&zelfcheck=");
-		text_url_encode(url, code);
-		if (terminal) {
-			/* on a kiosk: this wijkwijzer */
-			sb_puts(url, "&locatie=");
-			text_url_encode(url, kt.location);
-		}
-		v.book_href = url_of(url, true);
-	}
 	/* the receipt: the summary's steps (safety first) and the first
 	   place of each need, at most three */
 	bool receipt = rq->route && strcmp(rq->route->pattern, "/{lang}/zelfcheck/bon") == 0;

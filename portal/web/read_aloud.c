@@ -18,6 +18,9 @@
 /* new pages spoken per hour by one terminal, which serves many residents
    a day; at home it is --speech-rate per client address */
 #define SPEECH_PER_TERMINAL 240
+/* requests per hour per client address at home, cached or not: each one
+   renders a page on the slow pool, which also hashes staff passwords */
+#define SPEECH_REQUESTS_PER_CLIENT 240
 
 /* "Lees voor": the page's main text, spoken. pad is the page to read,
  * which is rendered here the same way the browser got it. */
@@ -31,6 +34,12 @@ void handle_read_aloud(struct request *rq, struct response *rs)
 	if (!pad || pad[0] != '/' || pad[1] == '/' || strlen(pad) > 2048 ||
 	    strncmp(pad, "/lees-voor", 10) == 0) {
 		page_error(rq, rs, 400, "bad_page", _("Deze pagina kunnen we niet voorlezen."));
+		return;
+	}
+	if (!kiosk && !rate_allowed("speech-request", rq->peer, SPEECH_REQUESTS_PER_CLIENT)) {
+		page_error(rq, rs, 429, "too_many_requests",
+		           _("Even geduld: probeer het zo opnieuw."));
+		response_header(rs, "Retry-After", "60");
 		return;
 	}
 	struct request sub;

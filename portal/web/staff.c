@@ -259,13 +259,11 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 		content_topic_free(&t);
 		if (b->summary && *b->summary) {
 			/* in the staff member's language, from the answers */
-			struct sb *w = arena_sb(&rq->arena, 4096);
-			if (w && selfcheck_stored_in_words(rq->app, b->summary, w) && !sb_failed(w))
+			struct sb *w = arena_sb(&rq->arena, 16384);
+			if (w && selfcheck_stored_display(rq->app, b->summary, w))
 				rows[i].summary = sb_str(w);
 			else
-				rows[i].summary = arena_printf(
-				    &rq->arena, "%.*s", (int)selfcheck_stored_text_len(b->summary),
-				    b->summary);
+				rs->body.failed = true; /* a 500 in server.c */
 		}
 		booking_reference_display(b->reference, rows[i].ref);
 	}
@@ -302,9 +300,8 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 static void back_to(struct request *rq, struct response *rs)
 {
 	const char *back = params_get(&rq->form, "terug");
-	/* only our own pages: a relative path without a scheme or "//" */
-	if (back && back[0] == '/' && back[1] != '/' && !strchr(back, '\\') &&
-	    response_redirect(rs, 303, back))
+	/* only our own pages */
+	if (text_local_path(back) && response_redirect(rs, 303, back))
 		return;
 	page_redirect(rs, rq, "/medewerker/agenda");
 }
@@ -353,9 +350,7 @@ void handle_staff_block(struct request *rq, struct response *rs)
 		    .csrf = form_token(rq, FORM_BLOCK),
 		    .what = what,
 		    .words = words,
-		    .back = back && back[0] == '/' && back[1] != '/' && !strchr(back, '\\')
-		                ? back
-		                : page_url(rq, "/medewerker/agenda"),
+		    .back = text_local_path(back) ? back : page_url(rq, "/medewerker/agenda"),
 		    .nbookings = n,
 		};
 		if (!cv.action || !cv.csrf || !cv.back)

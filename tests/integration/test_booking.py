@@ -1134,17 +1134,35 @@ def test_find_again(server, binary, sanitizer):
 
 
 def test_find_again_rate_limited(server, binary, sanitizer):
+    """Ten tries per client address in a quarter of an hour; eight a day
+    for one reference from any address, so four digits cannot be guessed
+    by spreading the tries over many addresses."""
     s = free_slot(server, "ww-zuid", "wonen", skip=2)
     (res, _) = book_html(server, "ww-zuid", "wonen", s["start"][:16], name="Limiet", phone="06 1111 2222")
     token = res[1]["location"].split("/afspraak/")[1].split("?")[0]
     ref = json.loads(server.get(f"/api/v1/bookings/{token}")[2])["reference"]
-    codes = [find_again(server, ref, f"{i:04d}", source="127.0.0.22")[0] for i in range(10)]
+    codes = [find_again(server, f"QQQ-QQ{i}", "2222", source="127.0.0.22")[0] for i in range(10)]
     check(codes == [422] * 10, f"ten wrong tries: 422 each ({codes})")
     st, h, body = find_again(server, ref, "2222", source="127.0.0.22")
     check(st == 429 and h.get("retry-after") == "900" and "te vaak geprobeerd" in body,
           f"the eleventh, even right: 429 with Retry-After ({st})")
     st, h, _ = find_again(server, ref, "2222", source="127.0.0.23")
     check(st == 303, f"another client is not held up: {st}")
+    # one reference, guessed from eight addresses: then it is held for the day
+    s = free_slot(server, "ww-zuid", "wonen", skip=3)
+    (res, _) = book_html(server, "ww-zuid", "wonen", s["start"][:16], name="Raden", phone="06 3333 4444")
+    token = res[1]["location"].split("/afspraak/")[1].split("?")[0]
+    ref = json.loads(server.get(f"/api/v1/bookings/{token}")[2])["reference"]
+    codes = [find_again(server, ref, f"{i:04d}", source=f"127.0.0.{30 + i}")[0] for i in range(8)]
+    check(codes == [422] * 8, f"eight wrong tries from eight addresses: 422 each ({codes})")
+    st, h, body = find_again(server, ref, "4444", source="127.0.0.40")
+    check(st == 429 and h.get("retry-after") == "86400" and "Met deze code" in body,
+          f"the ninth for that reference, even right and from a new address: 429 ({st})")
+    st2, h2, body2 = find_again(server, "QQQ-QQQ", "4444", source="127.0.0.41")
+    for _ in range(8):
+        st2, h2, body2 = find_again(server, "QQQ-QQQ", "4444", source="127.0.0.41")
+    check(st2 == 429 and h2.get("retry-after") == "86400",
+          f"a reference that does not exist is held the same way: nothing to learn ({st2})")
 
 
 def test_move_across_weeks_and_places(server, binary, sanitizer):

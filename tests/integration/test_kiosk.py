@@ -146,6 +146,8 @@ def test_read_aloud_at_home(server, binary, sanitizer):
         st, _, body = server.get(f"/{lang}/mantelzorg")
         check(st == 200 and "data-read-aloud" in body and "kiosk-bar" not in body,
               f"the home page in {lang} offers read aloud")
+    st, _, body = server.get("/nl/medewerker")
+    check(st == 200 and "data-read-aloud" not in body, "not on staff pages: nothing of theirs goes to the speech cache")
     has = harness.supports(binary, "--speech-rate")
     check(has, "the server has --speech-rate")
     if not has:
@@ -283,25 +285,37 @@ def test_check_in(server, binary, sanitizer):
     t2, r2 = _booking_today(server, "ww-centrum", "14:00", "Typer")
     st, _, body = _check_in(server, jar, r2.lower().replace("-", " "), source="127.0.0.31", lang="ar")
     check(st == 200 and 'lang="ar"' in body, f"typed reference, in Arabic: {st}")
-    # wrong input gets a clear message and a status
+    # wrong input gets a clear message and a status; a typed reference is
+    # no proof, so every failure then gets the same answer, without details
+    generic = "We kunnen u met deze code nu niet aanmelden"
     st, _, body = _check_in(server, jar, "ABC-DEF", source="127.0.0.31")
-    check(st == 404 and "We vinden geen afspraak met deze code" in body and 'aria-invalid="true"' in body,
+    check(st == 404 and generic in body and 'aria-invalid="true"' in body,
           f"unknown code: 404 with the message at the field ({st})")
     st, _, body = _check_in(server, jar, other_ref, source="127.0.0.31")
+    check(st == 404 and generic in body and "Wijkwijzer Noord" not in body.split("<footer")[0],
+          f"typed, today at another wijkwijzer: the same 404, nothing about it ({st})")
+    other_url = f"http://127.0.0.1:{server.port}/nl/afspraak/{other_token}"
+    st, _, body = _check_in(server, jar, other_url, source="127.0.0.31")
     check(st == 409 and "bij een andere wijkwijzer" in body and "Wijkwijzer Noord" in body,
-          f"today at another wijkwijzer: 409 says where ({st})")
+          f"scanned, today at another wijkwijzer: 409 says where ({st})")
+    check(other_token not in body, "the scanned link is not shown on the public screen")
     later_token, later_ref = _booking_today(server, "ww-centrum", "15:00", "Later")
     db = sqlite3.connect(os.path.join(server.data, "wijkwijzer.db"), timeout=10)
     db.execute("UPDATE booking SET start = ? WHERE reference = ?", (f"{harness.day(3)}T15:00", later_ref.replace("-", "")))
     db.commit()
     db.close()
     st, _, body = _check_in(server, jar, later_ref, source="127.0.0.31")
-    check(st == 409 and "niet vandaag" in body, f"another day: 409 ({st})")
+    check(st == 404 and generic in body, f"typed, another day: the same 404 ({st})")
+    st, _, body = _check_in(server, jar, f"http://127.0.0.1:{server.port}/nl/afspraak/{later_token}",
+                            source="127.0.0.31")
+    check(st == 409 and "niet vandaag" in body and later_token not in body, f"scanned, another day: 409 ({st})")
     status = json.loads(server.get(f"/api/v1/bookings/{later_token}")[2])["status"]
     check(status == "confirmed", "not checked in")
     server.request("DELETE", f"/api/v1/bookings/{t2}", b"", {"Content-Length": "0"})
     st, _, body = _check_in(server, jar, r2, source="127.0.0.31")
-    check(st == 410 and "afgezegd" in body, f"a cancelled one: 410 ({st})")
+    check(st == 404 and generic in body, f"typed, cancelled: the same 404 ({st})")
+    st, _, body = _check_in(server, jar, f"http://127.0.0.1:{server.port}/nl/afspraak/{t2}", source="127.0.0.31")
+    check(st == 410 and "afgezegd" in body, f"scanned, cancelled: 410 ({st})")
     # rate-limited per terminal, whatever the address
     codes = [_check_in(server, harness.kiosk_headers(server, "test"), f"ZZZ-ZZ{i % 10}", source="127.0.0.32")[0]
              for i in range(30)]

@@ -594,6 +594,11 @@ def test_advice_links(server, binary, sanitizer):
     # "op de pagina Mantelzorg" is a link
     result, body = walk(server, "s", by_letters("zzzzzzzej"))
     check('<a href="/nl/mantelzorg">Naar de pagina Mantelzorg</a>' in body, "the Mantelzorg page is a link")
+    # advice that says to ask the wijkwijzer links to the appointment
+    result, body = walk(server, "s", by_letters("xxxxxnxje"))
+    i = body.find("De Regiotaxi")
+    m = re.search(r'<p class="advice-link"><a href="(/nl/afspraak\?onderwerp=[^"]+)"', body[i:i + 3000]) if i >= 0 else None
+    check(m, "the Regiotaxi advice links to an appointment")
     # every link of the result opens
     for href in set(re.findall(r'href="(/nl/[^"#]+)"', body)):
         st, _, _ = server.get(html.unescape(href))

@@ -46,6 +46,16 @@ void test_text(void)
 	CHECK(!text_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
 	CHECK(!text_utf8_valid("a\0b", 3));             /* NUL */
 
+	/* a way back that stays on this site */
+	CHECK(text_local_path("/nl/voorzieningen?q=koffie&postcode=7511"));
+	CHECK(text_local_path("/ar/zelfcheck/uitslag?c=abc"));
+	CHECK(!text_local_path(NULL) && !text_local_path("") && !text_local_path("nl/"));
+	CHECK(!text_local_path("//evil.example") && !text_local_path("/\\evil.example"));
+	CHECK(!text_local_path("/\t/evil.example")); /* a browser drops the tab */
+	CHECK(!text_local_path("/\n/evil.example") && !text_local_path("/ /x"));
+	CHECK(!text_local_path("/\x7f") && !text_local_path("/\xc3"));
+	CHECK(!text_local_path("https://evil.example/"));
+
 	long v;
 	CHECK(text_parse_long("8080", 1, 65535, &v) && v == 8080);
 	CHECK(!text_parse_long("0", 1, 65535, &v));

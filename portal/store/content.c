@@ -131,6 +131,18 @@ static enum content_result title_text(sqlite3_stmt *st, bool ok, struct sb *titl
 	return r;
 }
 
+/* The first column of the one row of st (bound when ok) into out. */
+static enum content_result one_text(sqlite3_stmt *st, bool ok, struct sb *out)
+{
+	enum content_result r = CONTENT_ERROR;
+	if (ok && next_row(st, &ok))
+		r = sb_puts(out, store_text(st, 0)) ? CONTENT_FOUND : CONTENT_ERROR;
+	else if (ok)
+		r = CONTENT_MISSING;
+	sqlite3_reset(st);
+	return r;
+}
+
 /* ---- places --------------------------------------------------------------- */
 
 /* The columns of a place, in the order place_row() reads them; queries
@@ -701,14 +713,7 @@ enum content_result content_sc_advice_link(struct catalog *c, const char *id, st
 	    store_stmt(catalog_store(c), "SELECT link FROM sc_advice WHERE id = ?1 AND link <> ''");
 	if (!st)
 		return CONTENT_ERROR;
-	bool ok = bind_text(st, 1, id);
-	enum content_result r = CONTENT_ERROR;
-	if (ok && next_row(st, &ok))
-		r = sb_puts(out, store_text(st, 0)) ? CONTENT_FOUND : CONTENT_ERROR;
-	else if (ok)
-		r = CONTENT_MISSING;
-	sqlite3_reset(st);
-	return r;
+	return one_text(st, bind_text(st, 1, id), out);
 }
 
 enum content_result content_sc_carer_result(struct catalog *c, int score, struct sb *title,
@@ -732,12 +737,5 @@ enum content_result content_sc_domain_question(struct catalog *c, const char *do
 	                      "= ?1 ORDER BY \"order\" LIMIT 1");
 	if (!st)
 		return CONTENT_ERROR;
-	bool ok = bind_text(st, 1, domain) && bind_text(st, 2, other ? "o" : "s");
-	enum content_result r = CONTENT_ERROR;
-	if (ok && next_row(st, &ok))
-		r = sb_puts(out, store_text(st, 0)) ? CONTENT_FOUND : CONTENT_ERROR;
-	else if (ok)
-		r = CONTENT_MISSING;
-	sqlite3_reset(st);
-	return r;
+	return one_text(st, bind_text(st, 1, domain) && bind_text(st, 2, other ? "o" : "s"), out);
 }

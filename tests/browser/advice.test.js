@@ -9,18 +9,13 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const { startServer, launch, enrol, artifact, axe, day } = require('./harness');
+const { enrol, artifact, axe, day, useServerAndBrowser } = require('./harness');
 
 let server, browser;
 
-test.before(async () => {
-	server = await startServer();
-	browser = await launch();
-});
-
-test.after(async () => {
-	if (browser) await browser.close();
-	if (server) await server.stop();
+useServerAndBrowser(test, async (s, b) => {
+	server = s;
+	browser = b;
 });
 
 const LETTERS = {

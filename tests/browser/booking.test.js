@@ -10,18 +10,13 @@ const test = require('node:test');
 const assert = require('node:assert');
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
-const { startServer, launch, enrol, artifact, axe, ROOT, NOW } = require('./harness');
+const { enrol, artifact, axe, ROOT, NOW, useServerAndBrowser } = require('./harness');
 
 let server, browser;
 
-test.before(async () => {
-	server = await startServer();
-	browser = await launch();
-});
-
-test.after(async () => {
-	if (browser) await browser.close();
-	if (server) await server.stop();
+useServerAndBrowser(test, async (s, b) => {
+	server = s;
+	browser = b;
 });
 
 const VIEWPORTS = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } };

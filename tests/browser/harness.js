@@ -102,4 +102,19 @@ async function axe(page) {
 	return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-module.exports = { startServer, launch, enrol, artifact, axe, ROOT, NOW, day };
+// One server and one browser for a test file: started before its first
+// test, stopped after its last; ready(server, browser) hands them over.
+function useServerAndBrowser(test, ready) {
+	let server, browser;
+	test.before(async () => {
+		server = await startServer();
+		browser = await launch();
+		await ready(server, browser);
+	});
+	test.after(async () => {
+		if (browser) await browser.close();
+		if (server) await server.stop();
+	});
+}
+
+module.exports = { startServer, launch, enrol, artifact, axe, useServerAndBrowser, ROOT, NOW, day };

@@ -10,7 +10,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
-const { startServer, launch, enrol, artifact, axe, day, ROOT, NOW } = require('./harness');
+const { enrol, artifact, axe, day, ROOT, NOW, useServerAndBrowser } = require('./harness');
 
 let server, browser, manageUrl, adviceUrl, serviceUrl;
 
@@ -58,9 +58,9 @@ async function bookAppointment() {
 	throw new Error('no free slot');
 }
 
-test.before(async () => {
-	server = await startServer();
-	browser = await launch();
+useServerAndBrowser(test, async (s, b) => {
+	server = s;
+	browser = b;
 	manageUrl = await bookAppointment();
 	adviceUrl = await heavyCarerResult();
 	// a service with a website, e-mail or phone (the kiosk shows them as text)
@@ -69,11 +69,6 @@ test.before(async () => {
 		const page = await getText(m[1]);
 		if (/href="(https?:|mailto:|tel:)/.test(page)) { serviceUrl = m[1]; break; }
 	}
-});
-
-test.after(async () => {
-	if (browser) await browser.close();
-	if (server) await server.stop();
 });
 
 async function kioskPage(width = 1080, height = 1920, terminal = 'demo', init) {

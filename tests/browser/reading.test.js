@@ -5,18 +5,13 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const { startServer, launch, enrol, artifact, axe } = require('./harness');
+const { enrol, artifact, axe, useServerAndBrowser } = require('./harness');
 
 let server, browser;
 
-test.before(async () => {
-	server = await startServer();
-	browser = await launch();
-});
-
-test.after(async () => {
-	if (browser) await browser.close();
-	if (server) await server.stop();
+useServerAndBrowser(test, async (s, b) => {
+	server = s;
+	browser = b;
 });
 
 const SIZES = [['phone', 390, 844], ['desktop', 1280, 800]];

@@ -353,9 +353,11 @@ struct change_job {
 	char location[65], date[11];
 };
 
-/* Loop: the staff agenda of the day (a subscription without a topic)
- * hears that its rows changed, without a word of what: the page fetches
- * its rows itself, with the staff session's cookie. */
+/* Loop: the staff agenda of the day (a subscription without a topic, of
+ * a staff session of that location: staff_hello) hears that its rows
+ * changed, without a word of what: the page fetches its rows itself, with
+ * the staff session's cookie. Nobody else hears it, not even when a
+ * resident checks in. */
 static void agenda_changed(const struct change_job *c)
 {
 	struct sb m;
@@ -367,8 +369,9 @@ static void agenda_changed(const struct change_job *c)
 	sb_puts(&m, "}");
 	struct live_msg *msg = sb_failed(&m) ? NULL : msg_new(m.data, m.len);
 	for (struct live_session *s = msg ? sessions : NULL; s; s = s->next)
-		if (!s->topic[0] && !strcmp(s->location, c->location) &&
-		    !strcmp(s->date, c->date) && !enqueue(s, msg))
+		if (!s->topic[0] && s->staff[0] && !strcmp(s->staff, c->location) &&
+		    !strcmp(s->location, c->location) && !strcmp(s->date, c->date) &&
+		    !enqueue(s, msg))
 			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 	msg_release(msg);
 	sb_free(&m);

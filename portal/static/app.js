@@ -133,6 +133,9 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 	function connect() {
 		ws = new WebSocket(scheme + location.host + '/ws', 'wijkwijzer.v1');
 		ws.onopen = function () {
+			/* the agenda's changes are told only to a staff session of
+			   that wijkwijzer (its cookie came with the handshake) */
+			if (el.dataset.liveAgenda !== undefined) ws.send(JSON.stringify({ type: 'staff_hello' }));
 			ws.send(JSON.stringify({ type: 'subscribe', location: el.dataset.liveLocation,
 				date: el.dataset.liveDate, topic: el.dataset.liveTopic || undefined }));
 		};

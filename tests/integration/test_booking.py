@@ -8,6 +8,7 @@ import itertools
 import json
 import os
 import re
+import socket
 import shutil
 import sqlite3
 import subprocess
@@ -1266,12 +1267,26 @@ def test_staff_blocks_and_live_agenda(server, binary, sanitizer):
     check(st == 200 and "Weet u het zeker?" in body and "U blokkeert:" in body, "blocking a slot asks first")
     caction, cfields = form_fields(body, "/medewerker/blokkeren")
     check(("bevestigd", "ja") in cfields, "the confirmation carries bevestigd=ja")
-    # the agenda listens live
-    ws = harness.WebSocket(server.port)
+    # the agenda listens live, as a staff session of this wijkwijzer;
+    # an anonymous subscription to the same day hears only the slots
+    ws = harness.WebSocket(server.port, headers={"Cookie": jar["Cookie"]})
+    ws.send(json.dumps({"type": "staff_hello"}))
+    check(json.loads(ws.recv_text())["type"] == "staff_ready", "the agenda's socket is a staff session")
     ws.send(json.dumps({"type": "subscribe", "location": "ww-oost", "date": day}))
     check(json.loads(ws.recv_text())["type"] == "slots", "the agenda subscribes")
+    anon = harness.WebSocket(server.port)
+    anon.send(json.dumps({"type": "subscribe", "location": "ww-oost", "date": day}))
+    check(json.loads(anon.recv_text())["type"] == "slots", "a resident's page subscribes")
     st, h, _ = post_form(server, caction, cfields, headers=jar)
     check(st == 303, f"blocked after the confirmation: {st}")
+    anon_msgs = [json.loads(anon.recv_text())["type"]]
+    anon.sock.settimeout(1.5)
+    try:
+        anon_msgs.append(json.loads(anon.recv_text())["type"])
+    except (socket.timeout, OSError):
+        pass
+    anon.close()
+    check(anon_msgs == ["slots"], f"the resident's page hears the slots, not the agenda: {anon_msgs}")
     msgs = [json.loads(ws.recv_text()) for _ in range(2)]
     check(any(m["type"] == "agenda_changed" and m["date"] == day and m["location"] == "ww-oost" for m in msgs),
           f"the agenda hears of the block: {[m['type'] for m in msgs]}")

@@ -267,7 +267,9 @@ def test_check_in(server, binary, sanitizer):
     token, ref = _booking_today(server, "ww-centrum", "11:00", "Aanmelder")
     other_token, other_ref = _booking_today(server, "ww-noord", "11:00", "Elders")
     # staff of ww-centrum listen on today's agenda
-    ws = harness.WebSocket(server.port)
+    ws = harness.WebSocket(server.port, headers={"Cookie": staff_jar(server, binary)})
+    ws.send(json.dumps({"type": "staff_hello"}))
+    check(json.loads(ws.recv_text())["type"] == "staff_ready", "a staff session")
     ws.send(json.dumps({"type": "subscribe", "location": "ww-centrum", "date": harness.TODAY.isoformat()}))
     check(json.loads(ws.recv_text())["type"] == "slots", "the agenda subscribes")
     # the scanner types the QR code's URL and Enter

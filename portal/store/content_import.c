@@ -222,7 +222,7 @@ static const struct file_spec files[] = {
       {"level", K_ENUM, REQ, "veilig|eigen-kracht|netwerk|algemeen|collectief|wijkwijzer"},
       {"title", K_TEXT, REQ | TRANS, NULL},
       {"text", K_TEXT, REQ | TRANS, NULL},
-      {"link", K_ENUM, 0, "zelfcheck-mantelzorg|mantelzorg|afspraak"},
+      {"link", K_ENUM, 0, "zelfcheck-mantelzorg|mantelzorg|afspraak|veilig-thuis"},
       END}},
     {"selfcheck/questions.csv",
      "sc_questions",

@@ -332,6 +332,11 @@ static void advice_link(struct request *rq, const char *advice, const char *book
 	} else if (strcmp(sb_str(kind), "afspraak") == 0) {
 		*href = book_href;
 		*label = _("Maak een afspraak met de wijkwijzer");
+	} else if (strcmp(sb_str(kind), "veilig-thuis") == 0 && !rq->kiosk) {
+		/* Veilig Thuis has one national number; on a kiosk, which
+		   cannot call, the number stays in the advice's text */
+		*href = "tel:08002000";
+		*label = _("Bel Veilig Thuis: 0800-2000 (gratis)");
 	}
 }
 

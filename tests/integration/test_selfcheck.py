@@ -678,3 +678,7 @@ def test_safety_need_first(server, binary, sanitizer):
     steps = steps_of(body)
     check(steps and steps[0] == "Praat erover met Veilig Thuis", f"safety first: {steps}")
     check('<div class="need need-safety" id="behoefte-1">' in body and "0800-2000" in body, "the first need, marked, with the number")
+    check('<a href="tel:08002000">' in body, "the number is a tappable tel: link at home")
+    result, body = walk(server, "s", by_letters("xxxxxxxee"), headers=harness.kiosk_headers(server), kiosk=True)
+    check("0800-2000" in body and "tel:" not in body.split("<footer")[0],
+          "on a kiosk, which cannot call, the number is text")

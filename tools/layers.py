@@ -23,8 +23,7 @@ repository functions of store/ and domain/, so it does not call
 store_stmt() or sqlite3_*(), reach the content database's handle
 (catalog_store()) or include store/store.h or <sqlite3.h> (opening the
 database is store/store_open.h). Comments and string literals do not
-count. The files in PENDING_SQL may still run statements on the bookings
-database (store_stmt(db_bookings(...), ...)), nothing else.
+count.
 
   tools/layers.py [ROOT]        check, print each violation, exit 1 on any
   tools/layers.py --self-test   show that each kind of violation is found
@@ -48,14 +47,12 @@ HEADER = re.compile(r'\{%-?\s*header\s+"([a-z]+)/([A-Za-z0-9_]+)\.h"')
 NO_SQL = {"net", "web", "api", "app"}
 SQL_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*("store/store\.h"|<sqlite3\.h>)', re.M)
 SQL_USE = re.compile(r'\b(?:store_stmt|catalog_store|sqlite3_\w+)\b')
-BOOKINGS_STMT = re.compile(r'store_stmt\s*\(\s*db_bookings\s*\(')
 # Comments and string and character literals, which SQL_USE must not see.
 COMMENT_OR_LITERAL = re.compile(r'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
 
 # Files above the domain that may still run SQL themselves: none. (The
 # list stays for a move in progress; a listed file without SQL is a
 # problem, so it can only shrink.)
-PENDING_SQL = set()
 
 
 def modules(root):
@@ -102,7 +99,6 @@ def sql_problems(root):
     """file:line of every use of SQL in the layers above the domain."""
     problems = []
     base = os.path.join(root, "portal")
-    seen_pending = set()
     for layer in sorted(NO_SQL):
         d = os.path.join(base, layer)
         if not os.path.isdir(d):
@@ -111,40 +107,21 @@ def sql_problems(root):
             if not name.endswith((".c", ".h")):
                 continue
             rel = f"{layer}/{name}"
-            pending = rel in PENDING_SQL
             with open(os.path.join(d, name), encoding="utf-8") as f:
                 text = f.read()
 
             def where(pos):
                 return f"portal/{rel}:{text[:pos].count(chr(10)) + 1}"
 
-            used = False
             for m in SQL_INCLUDE.finditer(text):
-                used = True
-                if not pending:
-                    problems.append(f"{where(m.start())}: SQL above the domain: includes "
-                                    f"{m.group(1)} (call store/ or domain/ "
-                                    "functions; store/store_open.h opens the database)")
+                problems.append(f"{where(m.start())}: SQL above the domain: includes "
+                                f"{m.group(1)} (call store/ or domain/ "
+                                "functions; store/store_open.h opens the database)")
             code = COMMENT_OR_LITERAL.sub(blank, text)
             for m in SQL_USE.finditer(code):
-                used = True
                 word = m.group(0)
-                if pending and word == "store_stmt" and BOOKINGS_STMT.match(code, m.start()):
-                    continue
-                if pending and word.startswith("sqlite3_"):
-                    continue  # on the bookings statements its store_stmt calls return
-                what = ("a statement that is not on the bookings database (PENDING_SQL allows only "
-                        "store_stmt(db_bookings(...), ...))" if pending and word == "store_stmt"
-                        else "the content database's handle" if word == "catalog_store"
-                        else f"{word}()")
+                what = "the content database's handle" if word == "catalog_store" else f"{word}()"
                 problems.append(f"{where(m.start())}: SQL above the domain: {what}")
-            if pending:
-                seen_pending.add(rel)
-                if not used:
-                    problems.append(f"portal/{rel}: listed in PENDING_SQL but runs no SQL any more: "
-                                    "take it off the list")
-    for rel in sorted(PENDING_SQL - seen_pending):
-        problems.append(f"portal/{rel}: listed in PENDING_SQL but does not exist")
     return problems
 
 
@@ -227,7 +204,6 @@ def self_test(root):
             ok = False
         # SQL above the domain, one kind per file (each must be reported with
         # its file and line); mentions in comments and strings are not SQL
-        pending = sorted(PENDING_SQL)[0] if PENDING_SQL else None
         added = [
             ("web/home.c", '\nstatic void sql(struct store *s) { store_stmt(s, "SELECT 1"); }\n',
              "store_stmt()"),
@@ -238,9 +214,6 @@ def self_test(root):
             ("web/page.c", "\nstatic void *db(struct catalog *c) { return catalog_store(c); }\n",
              "the content database's handle"),
         ]
-        if pending:  # an allowed file: a content query is still found
-            added.append((pending, '\nstatic void q(struct app *a) { store_stmt(catalog_store(db_catalog(a)), '
-                          '"SELECT name FROM place"); }\n', "not on the bookings database"))
         for rel, code, _ in added:
             with open(os.path.join(d, "portal", rel), "a") as f:
                 f.write('\n/* store_stmt(x) in a comment */ static const char *note = "sqlite3_open";\n')
@@ -272,8 +245,7 @@ def main():
     for p in problems:
         print(p)
     print(f"layers: {len(problems)} problem(s)" if problems else
-          "layers: every include points down, no cycles, no SQL above the domain "
-          f"(bookings statements still in: {', '.join(sorted(PENDING_SQL)) or 'none'})")
+          "layers: every include points down, no cycles, no SQL above the domain")
     sys.exit(1 if problems else 0)
 
 

@@ -1,5 +1,5 @@
 /* icons: the drawings of the inline SVG icons; the markup around them is
- * the template templates/icon.html, which page_icon() renders. */
+ * the template templates/icon.html (included as icon(name, size)). */
 #include "web/icons.h"
 
 #include <string.h>

@@ -21,14 +21,6 @@
 
 #define CHECK_ACCESS_MAX 5
 
-/* Writes a content text in the page language; when it has no translation
- * it is marked as Dutch so screen readers pronounce it right
- * (templates/c_content.html). */
-void content_text(struct sb *o, const struct request *rq, const char *nl_text)
-{
-	tpl_c_content(o, rq->lang ? rq->lang->code : "nl", nl_text);
-}
-
 bool content_untranslated(const struct request *rq, const char *nl_text)
 {
 	return rq->lang && strcmp(rq->lang->code, "nl") != 0 && *nl_text && C_(nl_text) == nl_text;
@@ -87,12 +79,6 @@ void hours_text(struct sb *o, const struct hours_status *h)
 		tpl_c_hours(o, &v);
 }
 
-/* Notice period of a respite offer, stated plainly. */
-void notice_text(struct sb *o, long days)
-{
-	tpl_respite_notice(o, days);
-}
-
 struct c_result *results_view(const struct request *rq, const struct catalog_result *r, int level)
 {
 	struct c_result *items = calloc(r->n ? r->n : 1, sizeof(*items));
@@ -117,22 +103,6 @@ struct c_result *results_view(const struct request *rq, const struct catalog_res
 		return NULL;
 	}
 	return items;
-}
-
-void render_hits(struct sb *o, const struct request *rq, const struct catalog_result *r,
-                 const char *heading_level)
-{
-	struct c_result *items = results_view(rq, r, strcmp(heading_level, "h4") == 0 ? 4 : 3);
-	if (!items)
-		o->failed = true; /* a 500 in server.c */
-	else
-		tpl_c_results(o, &(struct c_results){.items = items, .n = r->n});
-	free(items);
-}
-
-void result_count(struct sb *o, const struct catalog_result *r)
-{
-	tpl_result_count(o, r);
 }
 
 /* Reads the place part of a query: a postcode, or the browser's location.
@@ -195,12 +165,6 @@ struct place_view place_view(struct request *rq, const char *error)
 	    .error = error,
 	    .kiosk = rq->kiosk,
 	};
-}
-
-void place_fields(struct sb *o, struct request *rq, const char *error)
-{
-	struct place_view v = place_view(rq, error);
-	tpl_place_fields(o, &v);
 }
 
 const char *search_context(struct request *rq)

@@ -9,21 +9,9 @@
 #include "base/sb.h"
 #include "web/views.h"
 
-/* A content text in the request's language, marked lang="nl" when it
- * has no translation. */
-void content_text(struct sb *o, const struct request *rq, const char *nl_text);
 bool content_untranslated(const struct request *rq, const char *nl_text);
 /* "Nu open, tot 17.00 uur" / "Nu gesloten. Opent morgen om 9.00 uur" */
 void hours_text(struct sb *o, const struct hours_status *h);
-/* "Vraag dit minstens 2 weken van tevoren aan." (respite notice period) */
-void notice_text(struct sb *o, long days);
-/* A list of services found, each linking to its page. */
-void render_hits(struct sb *o, const struct request *rq, const struct catalog_result *r,
-                 const char *heading_level);
-/* "12 resultaten", or "meer dan 1.000 resultaten" when the count was capped. */
-void result_count(struct sb *o, const struct catalog_result *r);
-/* The postcode field (with "use my location") of a GET form. */
-void place_fields(struct sb *o, struct request *rq, const char *error);
 /* The view of place_fields.html from the query. */
 struct place_view place_view(struct request *rq, const char *error);
 /* The views of a result list (c_results.html), with the headings at

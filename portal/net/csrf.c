@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "base/clock.h"
-#include "base/html.h"
+#include "base/arena.h"
 #include "base/origin.h"
 
 static bool sign(const struct app *app, const char *form, const char *binding,
@@ -103,17 +103,10 @@ bool csrf_form_token(struct request *rq, const char *form, struct sb *out)
 	return csrf_token(rq->app, form, rq->csrf_binding, clock_now(), out);
 }
 
-bool csrf_field(struct sb *html, struct request *rq, const char *form)
+const char *csrf_token_of(struct request *rq, const char *form)
 {
-	struct sb tok;
-	sb_init(&tok, 128);
-	bool ok = csrf_form_token(rq, form, &tok) &&
-	          html_fmt(html, "<input type=\"hidden\" name=\"" CSRF_FIELD "\" value=\"%s\">",
-	                   sb_str(&tok));
-	if (!ok)
-		html->failed = true;
-	sb_free(&tok);
-	return ok;
+	struct sb *t = arena_sb(&rq->arena, 256);
+	return t && csrf_form_token(rq, form, t) && !sb_failed(t) ? sb_str(t) : NULL;
 }
 
 bool csrf_finish(const struct request *rq, struct response *rs)

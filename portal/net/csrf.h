@@ -29,13 +29,13 @@ bool csrf_token(const struct app *app, const char *form, const char *binding, ti
                 struct sb *out);
 bool csrf_valid(const struct app *app, const char *form, const char *binding, const char *token,
                 time_t now);
-/* The hidden input for a form. Without a binding cookie in the request
- * it makes one, which the dispatch sets on the response. */
-bool csrf_field(struct sb *html, struct request *rq, const char *form);
-/* The token alone, for a template that writes the hidden input itself
- * (named CSRF_FIELD); the binding as with csrf_field. */
+/* The token of a form, for the template's hidden input (named
+ * CSRF_FIELD). Without a binding cookie in the request it makes one,
+ * which the dispatch sets on the response (csrf_finish). */
 bool csrf_form_token(struct request *rq, const char *form, struct sb *out);
-/* After the handler: the Set-Cookie for a binding csrf_field made. */
+/* The same as a string of the request's arena; NULL on failure. */
+const char *csrf_token_of(struct request *rq, const char *form);
+/* After the handler: the Set-Cookie for a binding csrf_form_token made. */
 bool csrf_finish(const struct request *rq, struct response *rs);
 /* The binding cookie of the request, if well formed. */
 bool csrf_binding(const struct request *rq, char out[CSRF_BINDING_LEN + 1]);

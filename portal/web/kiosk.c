@@ -168,14 +168,12 @@ void handle_kiosk_check_in(struct request *rq, struct response *rs)
 		}
 		booking_free(&b);
 	}
-	struct sb *csrf = arena_sb(&rq->arena, 256), *action = arena_sb(&rq->arena, 64);
-	if (!v.start || !csrf || !action || !csrf_form_token(rq, "/{lang}/aanmelden", csrf) ||
-	    !page_link(action, rq, "/aanmelden")) {
+	v.csrf = csrf_token_of(rq, "/{lang}/aanmelden");
+	v.action = page_href(rq, "/aanmelden");
+	if (!v.start || !v.csrf || !v.action) {
 		rs->body.failed = true; /* a 500 in server.c */
 		return;
 	}
-	v.csrf = sb_str(csrf);
-	v.action = sb_str(action);
 	if (page_begin(rs, rq, v.done ? _("U bent aangemeld") : _("Aanmelden voor uw afspraak"),
 	               0) &&
 	    tpl_kiosk_check_in(&rs->body, &v))
@@ -285,12 +283,11 @@ void handle_kiosk_enrol_form(struct request *rq, struct response *rs)
 		return;
 	}
 	/* the markup is the template web/templates/kiosk_enrol.html */
-	struct sb *token = arena_sb(&rq->arena, 128);
-	if (!token || !csrf_form_token(rq, "/kiosk/{terminal}/aanmelden", token)) {
+	const char *token = csrf_token_of(rq, "/kiosk/{terminal}/aanmelden");
+	if (!token) {
 		rs->body.failed = true; /* a 500 in server.c */
 	} else {
-		const struct kiosk_enrol_view v = {
-		    .terminal = t.id, .csrf = sb_str(token), .code = code};
+		const struct kiosk_enrol_view v = {.terminal = t.id, .csrf = token, .code = code};
 		if (page_begin(rs, rq, _("Deze zuil aanmelden"), 0) &&
 		    tpl_kiosk_enrol(&rs->body, &v))
 			page_end(rs, rq);

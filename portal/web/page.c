@@ -12,22 +12,10 @@
 #include "store/catalog.h"
 #include "base/qr.h"
 #include "net/route.h"
+#include "base/arena.h"
 #include "base/text.h"
 #include "web/templates.h"
 #include "web/views.h"
-
-bool page_asset_url(struct sb *out, const char *name)
-{
-	const struct asset *a = asset_find(name);
-	return sb_puts(out, "/static/") && sb_puts(out, name) &&
-	       (!a || (sb_puts(out, "?v=") && sb_append(out, a->hash, 8)));
-}
-
-/* the markup is the template web/templates/icon.html, the drawings web/icons.c */
-bool page_icon(struct sb *out, const char *name, int size)
-{
-	return tpl_icon(out, name, size);
-}
 
 bool page_redirect(struct response *rs, const struct request *rq, const char *rest)
 {
@@ -42,6 +30,12 @@ bool page_link(struct sb *out, const struct request *rq, const char *rest)
 {
 	const struct i18n_lang *l = rq->lang ? rq->lang : i18n_default();
 	return sb_putc(out, '/') && sb_puts(out, l->code) && sb_puts(out, rest);
+}
+
+const char *page_href(struct request *rq, const char *rest)
+{
+	struct sb *u = arena_sb(&rq->arena, 512);
+	return u && page_link(u, rq, rest) && !sb_failed(u) ? sb_str(u) : NULL;
 }
 
 bool page_link_buf(char *buf, size_t size, const struct request *rq, const char *rest)

@@ -36,11 +36,11 @@ bool page_phone(const struct request *rq, struct page_phone *out);
  * NULL when the content has no number. */
 struct c_call page_call(const struct request *rq, struct page_phone *buf);
 
-/* URL of a static asset with its cache-busting version. */
-bool page_asset_url(struct sb *out, const char *name);
-
 /* Path of a page in the request's language: page_link(out, rq, "/zelfcheck"). */
 bool page_link(struct sb *out, const struct request *rq, const char *rest);
+
+/* The same as a string of the request's arena; NULL when out of memory. */
+const char *page_href(struct request *rq, const char *rest);
 
 /* The same into a buffer of a view; false when it does not fit. */
 bool page_link_buf(char *buf, size_t size, const struct request *rq, const char *rest);
@@ -48,9 +48,6 @@ bool page_link_buf(char *buf, size_t size, const struct request *rq, const char 
 /* A 303 to a page in the request's language: page_redirect(rs, rq, "/medewerker"). */
 bool page_redirect(struct response *rs, const struct request *rq, const char *rest);
 
-/* An inline SVG icon (decorative, hidden from screen readers): "check",
- * "pin", "calendar", "heart". Unknown names write nothing. */
-bool page_icon(struct sb *out, const char *name, int size);
 /* A QR code of an absolute URL, with a caption (may be NULL). On a kiosk
  * without a public address a phone could not open it: staff then see a
  * warning in its place. */

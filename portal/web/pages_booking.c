@@ -131,21 +131,13 @@ static const char *flow_href(struct request *rq, const struct flow *f, const cha
 	return sb_failed(u) ? NULL : sb_str(u);
 }
 
-static const char *link_of(struct request *rq, const char *rest)
-{
-	struct sb *u = arena_sb(&rq->arena, 512);
-	if (!u || !page_link(u, rq, rest))
-		return NULL;
-	return sb_str(u);
-}
-
 static void choose_location(struct request *rq, struct response *rs, struct flow *f)
 {
 	struct point near;
 	const char *place_error = read_place(rq, &near);
 	struct booking_place_view v = {
-	    .action = link_of(rq, "/afspraak"),
-	    .find_again = link_of(rq, "/afspraak/terugvinden"),
+	    .action = page_href(rq, "/afspraak"),
+	    .find_again = page_href(rq, "/afspraak/terugvinden"),
 	    .selfcheck = f->selfcheck,
 	    .topic = f->topic,
 	    .place = place_view(rq, place_error),
@@ -229,20 +221,11 @@ static struct booking_flow_fields flow_fields(const struct flow *f)
 	return (struct booking_flow_fields){f->location, f->topic, f->time, f->selfcheck};
 }
 
-/* The form's CSRF token, in the request's arena (NULL: failed). */
-static const char *form_token(struct request *rq, const char *form)
-{
-	struct sb *t = arena_sb(&rq->arena, 256);
-	if (!t || !csrf_form_token(rq, form, t))
-		return NULL;
-	return sb_str(t);
-}
-
 static void callback_form(struct request *rq, struct sb *o, const struct flow *f, const char *error)
 {
 	struct booking_callback_view v = {
-	    .action = link_of(rq, "/afspraak/terugbellen"),
-	    .csrf = form_token(rq, FORM_CALLBACK),
+	    .action = page_href(rq, "/afspraak/terugbellen"),
+	    .csrf = csrf_token_of(rq, FORM_CALLBACK),
 	    .flow = flow_fields(f),
 	    .error = error,
 	    .name = param(rq, "naam"),
@@ -399,7 +382,7 @@ static void choose_time(struct request *rq, struct response *rs, struct flow *f)
 	struct booking_time_view v = {
 	    .lead_date = sb_str(label),
 	    .location_name = f->location_name,
-	    .action = free_n ? link_of(rq, f->path ? f->path : "/afspraak") : NULL,
+	    .action = free_n ? page_href(rq, f->path ? f->path : "/afspraak") : NULL,
 	    .csrf = f->csrf,
 	    .location = f->location,
 	    .day = f->day,
@@ -605,8 +588,8 @@ static void details_form(struct request *rq, struct response *rs, struct flow *f
 	struct booking_details_view v = {
 	    .when = sb_str(w),
 	    .location_name = f->location_name,
-	    .action = link_of(rq, "/afspraak/gegevens"),
-	    .csrf = form_token(rq, FORM_DETAILS),
+	    .action = page_href(rq, "/afspraak/gegevens"),
+	    .csrf = csrf_token_of(rq, FORM_DETAILS),
 	    .flow = flow_fields(f),
 	    .interpreter = needs & NEED_INTERPRETER,
 	    .wheelchair = needs & NEED_WHEELCHAIR,
@@ -683,10 +666,10 @@ static void check_page(struct request *rq, struct response *rs, struct flow *f, 
 	    .email = d->email,
 	    .interpreter_name = lname ? lname : "",
 	    .selfcheck = f->selfcheck != NULL,
-	    .change_action = link_of(rq, "/afspraak/gegevens"),
-	    .change_csrf = form_token(rq, FORM_DETAILS),
-	    .confirm_action = link_of(rq, "/afspraak/bevestigen"),
-	    .confirm_csrf = form_token(rq, FORM_CONFIRM),
+	    .change_action = page_href(rq, "/afspraak/gegevens"),
+	    .change_csrf = csrf_token_of(rq, FORM_DETAILS),
+	    .confirm_action = page_href(rq, "/afspraak/bevestigen"),
+	    .confirm_csrf = csrf_token_of(rq, FORM_CONFIRM),
 	    .flow = flow_fields(f),
 	    .details = details_fields(d),
 	};
@@ -778,8 +761,8 @@ static void taken_page(struct request *rq, struct response *rs, struct flow *f, 
 	    .n = n,
 	};
 	if (n) {
-		v.action = link_of(rq, "/afspraak/bevestigen");
-		v.csrf = form_token(rq, FORM_CONFIRM);
+		v.action = page_href(rq, "/afspraak/bevestigen");
+		v.csrf = csrf_token_of(rq, FORM_CONFIRM);
 		if (!v.action || !v.csrf) {
 			rs->body.failed = true;
 			return;

@@ -223,11 +223,11 @@ void handle_cancel(struct request *rq, struct response *rs)
 	place_info(rq->app, &b, &p);
 	char ref[16];
 	booking_reference_display(b.reference, ref);
-	struct sb *when = arena_sb(&rq->arena, 0), *csrf = arena_sb(&rq->arena, 0);
-	struct manage_cancel_view v = {.lang = rq->lang->code, .token = token};
-	bool ok = when && csrf && csrf_form_token(rq, FORM_CANCEL, csrf);
+	struct sb *when = arena_sb(&rq->arena, 0);
+	struct manage_cancel_view v = {
+	    .lang = rq->lang->code, .token = token, .csrf = csrf_token_of(rq, FORM_CANCEL)};
+	bool ok = when && v.csrf;
 	if (ok) {
-		v.csrf = sb_str(csrf);
 		facts_view(&v.facts, rq, &b, &p, ref, when);
 		ok = !sb_failed(when) && page_begin(rs, rq, _("Afspraak afzeggen"), 0) &&
 		     tpl_manage_cancel(&rs->body, &v);
@@ -293,10 +293,10 @@ void handle_move(struct request *rq, struct response *rs)
 			          "andere tijd.");
 		}
 	}
-	struct sb *now = arena_sb(&rq->arena, 0), *csrf = arena_sb(&rq->arena, 0);
+	struct sb *now = arena_sb(&rq->arena, 0);
 	struct sb *path = arena_sb(&rq->arena, 128);
+	const char *csrf = csrf_token_of(rq, FORM_MOVE);
 	bool ok = now && csrf && path && booking_when_words(now, b.start) && !sb_failed(now) &&
-	          csrf_form_token(rq, FORM_MOVE, csrf) &&
 	          sb_appendf(path, "/afspraak/%s/verzetten", token);
 	struct content_place *rows = NULL;
 	size_t n = 0;
@@ -328,7 +328,7 @@ void handle_move(struct request *rq, struct response *rs)
 	if (!ok)
 		rs->body.failed = true; /* a 500 in server.c */
 	else if (page_begin(rs, rq, _("Afspraak verzetten"), 0) && tpl_manage_move(&rs->body, &v)) {
-		booking_picker(rq, rs, sb_str(path), sb_str(csrf), location, b.topic, day,
+		booking_picker(rq, rs, sb_str(path), csrf, location, b.topic, day,
 		               strcmp(location, b.location) == 0 ? b.start : NULL);
 		if (tpl_manage_move_end(&rs->body, &v))
 			page_end(rs, rq);
@@ -497,14 +497,12 @@ void handle_find_again(struct request *rq, struct response *rs)
 			      "u ze goed heeft overgenomen.");
 		}
 	}
-	struct sb *csrf = arena_sb(&rq->arena, 256), *action = arena_sb(&rq->arena, 128);
-	if (!csrf || !action || !csrf_form_token(rq, FORM_FIND, csrf) ||
-	    !page_link(action, rq, "/afspraak/terugvinden")) {
+	v.csrf = csrf_token_of(rq, FORM_FIND);
+	v.action = page_href(rq, "/afspraak/terugvinden");
+	if (!v.csrf || !v.action) {
 		rs->body.failed = true; /* a 500 in server.c */
 		return;
 	}
-	v.csrf = sb_str(csrf);
-	v.action = sb_str(action);
 	if (page_begin(rs, rq, _("Afspraak terugvinden"), 0) && tpl_manage_find(&rs->body, &v))
 		page_end(rs, rq);
 }

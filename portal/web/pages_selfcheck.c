@@ -100,18 +100,17 @@ static void intro(struct request *rq, struct response *rs, bool restart)
 
 static void ask_postcode(struct request *rq, struct response *rs, const struct sc_state *s)
 {
-	struct sb *action = arena_sb(&rq->arena, 256), *token = arena_sb(&rq->arena, 128);
 	struct sb *state = arena_sb(&rq->arena, SC_SEALED_MAX),
 	          *skip_url = arena_sb(&rq->arena, 256);
-	if (!or_fail(rs, action && token && state && skip_url))
+	if (!or_fail(rs, state && skip_url))
 		return;
 	struct sc_state skip = *s;
 	skip.postcode_asked = true;
 	skip.postcode[0] = '\0';
 	/* posted, so the postcode never shows in a URL */
 	struct sc_postcode_view v = {
-	    .action = url_of(action, page_link(action, rq, "/zelfcheck")),
-	    .csrf = url_of(token, csrf_form_token(rq, FORM_POSTCODE, token)),
+	    .action = page_href(rq, "/zelfcheck"),
+	    .csrf = csrf_token_of(rq, FORM_POSTCODE),
 	    .state = url_of(state, selfcheck_state_seal(rq->app, s, state)),
 	    .skip_href = url_of(skip_url, state_url(skip_url, rq, rs, &skip, s->answers, -1))};
 	if (or_fail(rs, v.action && v.csrf && v.state && v.skip_href))
@@ -303,12 +302,6 @@ static const char *arena_text(struct request *rq, struct response *rs, struct sb
 }
 
 /* A link of the site in the page's language, in the request's arena. */
-static const char *link_to(struct request *rq, const char *rest)
-{
-	struct sb *u = arena_sb(&rq->arena, 256);
-	return u && page_link(u, rq, rest) ? sb_str(u) : NULL;
-}
-
 /* The link of an advice whose text points somewhere (advice.csv, link). */
 static void advice_link(struct request *rq, const char *advice, const char *book_href,
                         const char **href, const char **label)
@@ -327,7 +320,7 @@ static void advice_link(struct request *rq, const char *advice, const char *book
 		            : NULL;
 		*label = *href ? _("Doe de check 'Ik zorg voor iemand'") : NULL;
 	} else if (strcmp(sb_str(kind), "mantelzorg") == 0) {
-		*href = link_to(rq, "/mantelzorg");
+		*href = page_href(rq, "/mantelzorg");
 		*label = _("Naar de pagina Mantelzorg");
 	} else if (strcmp(sb_str(kind), "afspraak") == 0) {
 		*href = book_href;

@@ -46,24 +46,11 @@ static void set_cookie(struct request *rq, struct response *rs, const char *valu
 /* ---- pages ---------------------------------------------------------------- */
 
 /* a form's URL in the request's language, from the request's arena */
-static const char *page_url(struct request *rq, const char *rest)
-{
-	struct sb *url = arena_sb(&rq->arena, 256);
-	return url && page_link(url, rq, rest) ? sb_str(url) : NULL;
-}
-
-/* a form's CSRF token, from the request's arena */
-static const char *form_token(struct request *rq, const char *form)
-{
-	struct sb *token = arena_sb(&rq->arena, 128);
-	return token && csrf_form_token(rq, form, token) ? sb_str(token) : NULL;
-}
-
 /* the markup is the template web/templates/staff_login.html */
 static void login_form(struct request *rq, struct response *rs, const char *error)
 {
-	struct staff_login_view v = {.action = page_url(rq, "/medewerker"),
-	                             .csrf = form_token(rq, FORM_LOGIN),
+	struct staff_login_view v = {.action = page_href(rq, "/medewerker"),
+	                             .csrf = csrf_token_of(rq, FORM_LOGIN),
 	                             .error = error};
 	struct content_place *pl = NULL;
 	size_t npl = 0;
@@ -212,7 +199,7 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 	if (label)
 		i18n_format_date(label, d.year, d.mon, d.mday, d.wday);
 	struct hours_day prev = hours_add_days(d, -1), next = hours_add_days(d, 1);
-	const char *agenda = page_url(rq, "/medewerker/agenda");
+	const char *agenda = page_href(rq, "/medewerker/agenda");
 	struct sb *back = arena_sb(&rq->arena, 256);
 	if (back && page_link(back, rq, "/medewerker/agenda?dag="))
 		sb_puts(back, day);
@@ -231,12 +218,12 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 	                              (unsigned)next.year, (unsigned)next.mon, (unsigned)next.mday)
 	               : NULL,
 	    .back = back && !sb_failed(back) ? sb_str(back) : NULL,
-	    .status_action = page_url(rq, "/medewerker/status"),
-	    .status_csrf = form_token(rq, FORM_STATUS),
-	    .block_action = page_url(rq, "/medewerker/blokkeren"),
-	    .block_csrf = form_token(rq, FORM_BLOCK),
-	    .logout_action = page_url(rq, "/medewerker/uitloggen"),
-	    .logout_csrf = form_token(rq, FORM_LOGOUT),
+	    .status_action = page_href(rq, "/medewerker/status"),
+	    .status_csrf = csrf_token_of(rq, FORM_STATUS),
+	    .block_action = page_href(rq, "/medewerker/blokkeren"),
+	    .block_csrf = csrf_token_of(rq, FORM_BLOCK),
+	    .logout_action = page_href(rq, "/medewerker/uitloggen"),
+	    .logout_csrf = csrf_token_of(rq, FORM_LOGOUT),
 	};
 	struct staff_agenda_row *rows =
 	    bookings.n ? arena_alloc(&rq->arena, bookings.n * sizeof(*rows)) : NULL;
@@ -346,11 +333,11 @@ void handle_staff_block(struct request *rq, struct response *rs)
 		}
 		const char *back = params_get(&rq->form, "terug");
 		struct staff_block_confirm_view cv = {
-		    .action = page_url(rq, "/medewerker/blokkeren"),
-		    .csrf = form_token(rq, FORM_BLOCK),
+		    .action = page_href(rq, "/medewerker/blokkeren"),
+		    .csrf = csrf_token_of(rq, FORM_BLOCK),
 		    .what = what,
 		    .words = words,
-		    .back = text_local_path(back) ? back : page_url(rq, "/medewerker/agenda"),
+		    .back = text_local_path(back) ? back : page_href(rq, "/medewerker/agenda"),
 		    .nbookings = n,
 		};
 		if (!cv.action || !cv.csrf || !cv.back)
@@ -394,13 +381,13 @@ void staff_booking_panel(struct request *rq, struct sb *o, const struct booking 
 	char loc[65];
 	if (!staff_session(rq, loc, sizeof(loc)) || strcmp(loc, b->location) != 0)
 		return;
-	const char *agenda = page_url(rq, "/medewerker/agenda?dag=");
+	const char *agenda = page_href(rq, "/medewerker/agenda?dag=");
 	struct staff_panel_view v = {
 	    .name = b->name ? b->name : "-",
 	    .status = b->status,
 	    .confirmed = strcmp(b->status, "confirmed") == 0,
-	    .status_action = page_url(rq, "/medewerker/status"),
-	    .status_csrf = form_token(rq, FORM_STATUS),
+	    .status_action = page_href(rq, "/medewerker/status"),
+	    .status_csrf = csrf_token_of(rq, FORM_STATUS),
 	    .back = agenda ? arena_printf(&rq->arena, "%s%.10s", agenda, b->start) : NULL,
 	    .id = b->id,
 	};

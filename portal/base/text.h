@@ -16,13 +16,13 @@ bool text_ascii_ieq(const char *a, const char *b);
 bool text_ascii_nieq(const char *a, const char *b, size_t n);
 bool text_is_space(char c);
 
-/* Parses a whole decimal integer in [min, max]; rejects signs other than a
- * leading '-', spaces, overflow and trailing garbage. */
-/* A path of this site to send someone back to: starts with one "/", no
+/* A path of this site (a redirect, a way back): starts with one "/", no
  * "\\", no byte below 0x21 or 0x7f (a browser drops tabs and newlines,
  * so "/\t/evil.example" would become "//evil.example"), valid UTF-8,
  * shorter than 2048 bytes. */
 bool text_local_path(const char *s);
+/* Parses a whole decimal integer in [min, max]; rejects signs other than a
+ * leading '-', spaces, overflow and trailing garbage. */
 bool text_parse_long(const char *s, long min, long max, long *out);
 
 /* Percent-encodes s for use inside a URL query value or path segment. */

@@ -216,12 +216,8 @@ bool response_header(struct response *rs, const char *name, const char *value)
 bool response_redirect(struct response *rs, int status, const char *location)
 {
 	/* only local paths: an open redirect would help phishing */
-	if (location[0] != '/' || location[1] == '/' || location[1] == '\\')
+	if (!text_local_path(location))
 		return false;
-	/* browsers drop tabs and line breaks from URLs: "/\t/evil" is "//evil" */
-	for (const char *c = location; *c; c++)
-		if ((unsigned char)*c <= ' ' || *c == 0x7f || *c == '\\')
-			return false;
 	rs->status = status;
 	sb_reset(&rs->body);
 	return response_header(rs, "Location", location);

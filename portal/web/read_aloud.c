@@ -8,6 +8,7 @@
 
 #include "base/app.h"
 #include "base/rate.h"
+#include "base/text.h"
 #include "domain/speech.h"
 #include "domain/terminals.h"
 #include "net/route.h"
@@ -31,8 +32,7 @@ void handle_read_aloud(struct request *rq, struct response *rs)
 	struct kiosk_terminal kt;
 	bool kiosk = request_kiosk(rq, &kt);
 	const char *pad = params_get(&rq->query, "pad");
-	if (!pad || pad[0] != '/' || pad[1] == '/' || strlen(pad) > 2048 ||
-	    strncmp(pad, "/lees-voor", 10) == 0) {
+	if (!text_local_path(pad) || strncmp(pad, "/lees-voor", 10) == 0) {
 		page_error(rq, rs, 400, "bad_page", _("Deze pagina kunnen we niet voorlezen."));
 		return;
 	}

@@ -287,8 +287,8 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 static void back_to(struct request *rq, struct response *rs)
 {
 	const char *back = params_get(&rq->form, "terug");
-	/* only our own pages */
-	if (text_local_path(back) && response_redirect(rs, 303, back))
+	/* only our own pages: response_redirect refuses any other */
+	if (back && response_redirect(rs, 303, back))
 		return;
 	page_redirect(rs, rq, "/medewerker/agenda");
 }

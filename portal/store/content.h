@@ -107,11 +107,11 @@ bool content_service_term_ids(struct catalog *c, const char *service_id,
  * names in name order, or their codes in code order. */
 bool content_service_language_names(struct catalog *c, const char *service_id,
                                     struct content_strings *out);
+bool content_service_language_codes(struct catalog *c, const char *service_id,
+                                    struct content_strings *out);
 /* The texts of a service's schedules without weekly hours ("Eén of twee
  * weekenden per maand ..."), each once, in the order of the file. */
 bool content_service_schedule_notes(struct catalog *c, const char *service_id,
-                                    struct content_strings *out);
-bool content_service_language_codes(struct catalog *c, const char *service_id,
                                     struct content_strings *out);
 
 struct content_phone {
@@ -186,10 +186,10 @@ enum content_result content_ap_topic(struct catalog *c, const char *id, struct c
 enum content_result content_sc_advice(struct catalog *c, const char *id, const char *level,
                                       struct sb *title, struct sb *text);
 
-/* The carer's result for a burden score: appends its title and text. */
 /* The link kind of an advice ("zelfcheck-mantelzorg", "mantelzorg",
- * "afspraak") into out; CONTENT_MISSING when it has none. */
+ * "afspraak", "veilig-thuis") into out; CONTENT_MISSING when it has none. */
 enum content_result content_sc_advice_link(struct catalog *c, const char *id, struct sb *out);
+/* The carer's result for a burden score: appends its title and text. */
 enum content_result content_sc_carer_result(struct catalog *c, int score, struct sb *title,
                                             struct sb *text);
 

@@ -701,85 +701,69 @@ enum booking_result booking_find(struct app *app, const char *token, struct book
 	return load(app, st, out);
 }
 
-/* The last four digits of a phone number ("" when it has fewer). */
-static void last_four(const char *phone, char out[5])
+/* The last four digits of a text such as a phone number ("" when it has
+   fewer): "06 1234 5678" and "5678" both give "5678". */
+static void last_four(const char *text, char out[5])
 {
-	char d[32];
+	char ring[4];
 	size_t n = 0;
-	for (const char *p = phone ? phone : ""; *p && n < sizeof(d); p++)
+	for (const char *p = text ? text : ""; *p; p++)
 		if (*p >= '0' && *p <= '9')
-			d[n++] = *p;
-	out[0] = '\0';
-	if (n >= 4) {
-		memcpy(out, d + n - 4, 4);
-		out[4] = '\0';
-	}
-}
-
-static bool same_text_nocase(const char *a, const char *b)
-{
-	if (!a || !b || !*a)
-		return false;
-	for (; *a && *b; a++, b++)
-		if ((*a >= 'A' && *a <= 'Z' ? *a + 32 : *a) !=
-		    (*b >= 'A' && *b <= 'Z' ? *b + 32 : *b))
-			return false;
-	return *a == *b;
+			ring[n++ % 4] = *p;
+	for (size_t i = 0; i < 4; i++)
+		out[i] = n >= 4 ? ring[(n + i) % 4] : '\0';
+	out[4] = '\0';
 }
 
 struct again_args {
-	const char *reference, *proof;
-	struct sb *token;
-	struct booking *out;
+	const unsigned char *hash;
+	long long id;
 };
 
+/* A new link for a booking that is still there: one more row in
+   booking_token (the first link, and its QR code, keep working). */
 static int again_write(struct app *app, void *arg)
 {
 	struct again_args *a = arg;
-	enum booking_result r = booking_find_reference(app, a->reference, a->out);
-	char four[5], given[8];
-	last_four(a->out->phone, four);
-	/* the digits given, spaces left out */
-	size_t n = 0;
-	for (const char *p = a->proof ? a->proof : ""; *p && n + 1 < sizeof(given); p++)
-		if (*p != ' ')
-			given[n++] = *p;
-	given[n] = '\0';
-	bool proven =
-	    (r == BOOKING_OK || r == BOOKING_CANCELLED) && !a->out->purged &&
-	    ((four[0] && strcmp(four, given) == 0) || same_text_nocase(a->out->email, a->proof));
-	if (!proven) {
-		booking_free(a->out);
-		return r == BOOKING_ERROR ? BOOKING_ERROR : BOOKING_NOT_FOUND;
-	}
-	unsigned char h[32];
-	sqlite3_stmt *st =
-	    new_token(a->token, h)
-	        ? store_stmt(db_bookings(app), "INSERT INTO booking_token(token_hash, "
-	                                       "booking_id) VALUES (?1, ?2)")
-	        : NULL;
-	if (!st) {
-		booking_free(a->out);
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app), "INSERT INTO booking_token(token_hash, booking_id) SELECT ?1, id "
+	                      "FROM booking WHERE id = ?2 AND purged = 0");
+	if (!st)
 		return BOOKING_ERROR;
-	}
-	sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, a->out->id);
+	sqlite3_bind_blob(st, 1, a->hash, 32, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, a->id);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		booking_free(a->out);
+	if (rc != SQLITE_DONE)
 		return BOOKING_ERROR;
-	}
-	return r;
+	return sqlite3_changes(store_db(db_bookings(app))) == 1 ? BOOKING_OK : BOOKING_NOT_FOUND;
 }
 
 enum booking_result booking_find_again(struct app *app, const char *reference, const char *proof,
                                        struct sb *token, struct booking *out)
 {
-	struct again_args a = {reference, proof, token, out};
-	enum booking_result r = booking_write(app, again_write, &a, out);
-	if (r != BOOKING_OK && r != BOOKING_CANCELLED)
+	/* the lookup and the proof on the caller's (reader) connection: a
+	   wrong guess never queues at the writer, only a match writes */
+	enum booking_result r = booking_find_reference(app, reference, out);
+	char four[5], given[5];
+	last_four(out->phone, four);
+	last_four(proof, given);
+	bool proven = (r == BOOKING_OK || r == BOOKING_CANCELLED) && !out->purged &&
+	              ((four[0] && strcmp(four, given) == 0) ||
+	               (out->email && *out->email && proof && text_ascii_ieq(out->email, proof)));
+	unsigned char h[32];
+	struct again_args a = {h, out->id};
+	enum booking_result w = BOOKING_ERROR;
+	if (proven && new_token(token, h)) {
+		int wr = writer_do(app, again_write, &a);
+		w = wr == WRITER_FAILED ? BOOKING_ERROR : (enum booking_result)wr;
+	}
+	if (!proven || w != BOOKING_OK) {
+		booking_free(out);
 		sb_reset(token);
+		return r == BOOKING_ERROR || (proven && w == BOOKING_ERROR) ? BOOKING_ERROR
+		                                                            : BOOKING_NOT_FOUND;
+	}
 	return r;
 }
 

@@ -787,10 +787,11 @@ enum booking_result booking_find_reference(struct app *app, const char *referenc
 	return load(app, st, out);
 }
 
-/* The day of start changed: published after the COMMIT (writer.h). */
-static void notify(struct app *app, const char *location, const char *start)
+/* The day of start changed (slots: its free slots too, not only the
+   rows of its bookings): published after the COMMIT (writer.h). */
+static void notify(struct app *app, const char *location, const char *start, bool slots)
 {
-	writer_changed(app, location, start ? start : "");
+	writer_changed(app, location, start ? start : "", slots);
 }
 
 static enum booking_result create_tx(struct app *app, const struct booking_request *rq, time_t now,
@@ -890,7 +891,7 @@ static enum booking_result create_tx(struct app *app, const struct booking_reque
 		r = BOOKING_ERROR;
 		goto fail;
 	}
-	notify(app, rq->location, rq->start);
+	notify(app, rq->location, rq->start, true);
 	return find_by_id(app, id, out) == BOOKING_OK ? BOOKING_OK : BOOKING_ERROR;
 fail:
 	store_rollback(db_bookings(app));
@@ -994,7 +995,7 @@ static enum booking_result cancel_tx(struct app *app, const char *token, struct 
 	}
 	free(out->status);
 	out->status = strdup("cancelled");
-	notify(app, out->location, out->start);
+	notify(app, out->location, out->start, true);
 	return BOOKING_OK;
 }
 
@@ -1114,9 +1115,9 @@ static enum booking_result move_tx(struct app *app, const char *token, const cha
 	char *old_start = out->start, *location = out->location;
 	bool other_place = strcmp(to, location) != 0;
 	out->start = out->location = NULL;
-	notify(app, location, old_start);
+	notify(app, location, old_start, true);
 	if (other_place || strncmp(old_start, new_start, 10) != 0)
-		notify(app, to, new_start);
+		notify(app, to, new_start, true);
 	booking_free(out); /* after the last use of to */
 	free(old_start);
 	free(location);
@@ -1183,7 +1184,7 @@ static bool set_status_tx(struct app *app, const char *location, long long id, c
 		if (!ok)
 			store_rollback(db_bookings(app));
 		else
-			notify(app, b.location, b.start); /* the agenda follows it */
+			notify(app, b.location, b.start, false); /* only the agenda's rows */
 	}
 	booking_free(&b);
 	return ok;
@@ -1226,7 +1227,7 @@ static bool block_tx(struct app *app, const char *location, const char *what, bo
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
-		notify(app, location, what);
+		notify(app, location, what, true);
 	return rc == SQLITE_DONE;
 }
 
@@ -1370,10 +1371,11 @@ bool booking_time_words(struct sb *out, const char *local)
 	return booking_parse_time(local, &d, &m) && i18n_format_time(out, m / 60, m % 60);
 }
 
-void booking_writer_changed(struct app *app, const char *location, const char *date)
+void booking_writer_changed(struct app *app, const char *location, const char *date, bool slots)
 {
 	(void)app;
-	booking_day_changed(location, date);
+	if (slots) /* a status change leaves the claims as they were */
+		booking_day_changed(location, date);
 }
 
 /* ---- the bookings of a day (staff) -------------------------------------- */

@@ -20,6 +20,7 @@
 struct change {
 	char location[65];
 	char date[11];
+	bool slots;
 };
 
 struct write {
@@ -56,22 +57,22 @@ void writer_on_change(writer_change_fn before_answers, writer_change_fn after_an
 	hook_after = after_answers;
 }
 
-static void changed_before(struct app *app, const char *location, const char *date)
+static void changed_before(struct app *app, const struct change *c)
 {
 	if (hook_before)
-		hook_before(app, location, date);
+		hook_before(app, c->location, c->date, c->slots);
 }
 
-static void changed_after(struct app *app, const char *location, const char *date)
+static void changed_after(struct app *app, const struct change *c)
 {
 	if (hook_after)
-		hook_after(app, location, date);
+		hook_after(app, c->location, c->date, c->slots);
 }
 
 static void publish_one(struct app *app, const struct change *c)
 {
-	changed_before(app, c->location, c->date);
-	changed_after(app, c->location, c->date);
+	changed_before(app, c);
+	changed_after(app, c);
 }
 
 static void publish(struct app *app, const struct write *w)
@@ -83,11 +84,17 @@ static void publish(struct app *app, const struct write *w)
 /* The days a group changed, each once (writer thread only). */
 static struct change changes[GROUP_MAX * CHANGES_MAX];
 
-static size_t add_change(struct change *v, size_t n, const struct change *c)
+/* Adds c to the n changes of v (room for max), once per day: a day
+   already there takes c's slots too; when v is full c is dropped. */
+static size_t add_change(struct change *v, size_t n, size_t max, const struct change *c)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(v[i].location, c->location) == 0 && strcmp(v[i].date, c->date) == 0)
+		if (strcmp(v[i].location, c->location) == 0 && strcmp(v[i].date, c->date) == 0) {
+			v[i].slots = v[i].slots || c->slots;
 			return n;
+		}
+	if (n == max)
+		return n;
 	v[n] = *c;
 	return n + 1;
 }
@@ -141,9 +148,11 @@ static void *writer_main(void *arg)
 		size_t nchanges = 0;
 		for (size_t i = 0; ok && i < n; i++)
 			for (size_t c = 0; c < group[i]->nchanges; c++)
-				nchanges = add_change(changes, nchanges, &group[i]->changes[c]);
+				nchanges = add_change(changes, nchanges,
+				                      sizeof(changes) / sizeof(changes[0]),
+				                      &group[i]->changes[c]);
 		for (size_t c = 0; c < nchanges; c++)
-			changed_before(the_app, changes[c].location, changes[c].date);
+			changed_before(the_app, &changes[c]);
 		for (size_t i = 0; i < n; i++) {
 			struct write *w = group[i];
 			if (!ok)
@@ -161,7 +170,7 @@ static void *writer_main(void *arg)
 			pthread_mutex_unlock(&lock);
 		}
 		for (size_t c = 0; c < nchanges; c++)
-			changed_after(the_app, changes[c].location, changes[c].date);
+			changed_after(the_app, &changes[c]);
 	}
 	db_thread_close(db);
 	free(db);
@@ -274,25 +283,18 @@ bool writer_submit(struct job *j, void (*on_fail)(struct app *app, struct job *j
 	return ok;
 }
 
-void writer_changed(struct app *app, const char *location, const char *date)
+void writer_changed(struct app *app, const char *location, const char *date, bool slots)
 {
 	struct write *w = current;
 	if (!location || !date)
 		return;
-	if (!w) {
-		changed_before(app, location, date);
-		changed_after(app, location, date);
-		return;
-	}
-	for (size_t i = 0; i < w->nchanges; i++)
-		if (strcmp(w->changes[i].location, location) == 0 &&
-		    strncmp(w->changes[i].date, date, 10) == 0)
-			return;
-	if (w->nchanges == CHANGES_MAX)
-		return;
-	struct change *c = &w->changes[w->nchanges++];
-	snprintf(c->location, sizeof(c->location), "%s", location);
-	snprintf(c->date, sizeof(c->date), "%.10s", date);
+	struct change c = {.slots = slots};
+	snprintf(c.location, sizeof(c.location), "%s", location);
+	snprintf(c.date, sizeof(c.date), "%.10s", date);
+	if (!w)
+		publish_one(app, &c);
+	else
+		w->nchanges = add_change(w->changes, w->nchanges, CHANGES_MAX, &c);
 }
 
 bool writer_in_write(void)

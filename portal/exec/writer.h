@@ -8,7 +8,8 @@
  * that a power cut could still take away. When the COMMIT fails, every
  * write of the group reports WRITER_FAILED.
  *
- * Inside a write, writer_changed() notes a day whose slots changed; the
+ * Inside a write, writer_changed() notes a day that changed (its free
+ * slots, or only its bookings' rows, such as a check-in); the
  * writer publishes these after the COMMIT, never before, to the two hooks
  * of writer_on_change(): the first before any answer of the group goes
  * out (caches forget the day), the second after them (the WebSocket
@@ -46,12 +47,17 @@ int writer_do(struct app *app, writer_fn fn, void *arg);
 struct job;
 bool writer_submit(struct job *j, void (*on_fail)(struct app *app, struct job *j));
 
-typedef void (*writer_change_fn)(struct app *app, const char *location, const char *date);
+/* slots: the day's free slots changed too, not only its bookings' rows */
+typedef void (*writer_change_fn)(struct app *app, const char *location, const char *date,
+                                 bool slots);
 /* Sets the hooks (before writer_start; NULL: none). */
 void writer_on_change(writer_change_fn before_answers, writer_change_fn after_answers);
 
-/* Inside a write: the slots of location on date (YYYY-MM-DD...) changed. */
-void writer_changed(struct app *app, const char *location, const char *date);
+/* Inside a write: the day of location on date (YYYY-MM-DD...) changed;
+ * slots: its free slots too (a booking, a move, a block), or only the rows
+ * of its bookings (a status). Several changes of one day in a group are
+ * told once, as slots when any of them was. */
+void writer_changed(struct app *app, const char *location, const char *date, bool slots);
 
 /* True on the writer thread inside a write (reads see uncommitted data). */
 bool writer_in_write(void);

@@ -351,6 +351,7 @@ static void slots_done(struct app *app, struct job *base)
 struct change_job {
 	struct job base;
 	char location[65], date[11];
+	bool slots; /* the free slots changed, not only the bookings' rows */
 };
 
 /* Loop: the staff agenda of the day (a subscription without a topic, of
@@ -384,8 +385,11 @@ static void change_done(struct app *app, struct job *base)
 	size_t nt = 0;
 	if (app->ctx)
 		agenda_changed(c);
-	for (struct live_session *s = app->ctx ? sessions : NULL; s; s = s->next) {
-		if (strcmp(s->location, c->location) != 0 || strcmp(s->date, c->date) != 0)
+	/* new slot lists, once per topic, for the residents' pages; a staff
+	   agenda follows agenda_changed instead */
+	for (struct live_session *s = app->ctx && c->slots ? sessions : NULL; s; s = s->next) {
+		if (strcmp(s->location, c->location) != 0 || strcmp(s->date, c->date) != 0 ||
+		    (s->staff[0] && !s->topic[0]))
 			continue;
 		bool seen = false;
 		for (size_t i = 0; i < nt && !seen; i++)
@@ -417,7 +421,7 @@ static void change_run(struct app *app, struct job *base)
 	(void)base;
 }
 
-void live_slots_changed(struct app *app, const char *location, const char *date)
+void live_day_changed(struct app *app, const char *location, const char *date, bool slots)
 {
 	if (!app || !app->ctx || !location || !date)
 		return;
@@ -428,6 +432,7 @@ void live_slots_changed(struct app *app, const char *location, const char *date)
 	c->base.done = change_done;
 	snprintf(c->location, sizeof(c->location), "%s", location);
 	snprintf(c->date, sizeof(c->date), "%.10s", date);
+	c->slots = slots;
 	worker_complete(&c->base); /* straight to the loop */
 }
 

@@ -81,11 +81,13 @@ struct app;
 bool live_handle_message(struct app *app, struct live_session *s, const char *msg, size_t len,
                          struct sb *reply);
 
-/* The slots of location on date changed (a booking, cancellation, move or
- * block was committed). Safe from any thread: the loop then has a reader
- * build the new slot list once per topic, and pushes it to every
- * subscriber in chunks, so no other request waits behind the fan-out. */
-void live_slots_changed(struct app *app, const char *location, const char *date);
+/* The day of location on date changed (committed): the staff agenda of
+ * that day hears agenda_changed; when slots (a booking, cancellation,
+ * move or block, not a status) a reader also builds the new slot list
+ * once per topic, and the loop pushes it to every resident's page in
+ * chunks, so no other request waits behind the fan-out. Safe from any
+ * thread. */
+void live_day_changed(struct app *app, const char *location, const char *date, bool slots);
 
 /* A kiosk terminal of location asks for a member of staff ("Roep een
  * medewerker"): every staff session of that location (one that said

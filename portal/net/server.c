@@ -957,7 +957,7 @@ bool server_start(struct app *app, char *err, size_t errlen)
 		return false;
 	}
 	/* the writer tells the booking caches, then the live subscribers */
-	writer_on_change(booking_writer_changed, live_slots_changed);
+	writer_on_change(booking_writer_changed, live_day_changed);
 	if (!writer_start(app, err, errlen) ||
 	    !workers_start(app, app->cfg.workers, SLOW_THREADS, err, errlen))
 		return false;

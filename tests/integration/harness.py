@@ -9,6 +9,7 @@ import base64
 import csv
 import datetime
 import http.client
+import json
 import os
 import shutil
 import socket
@@ -424,6 +425,16 @@ class WebSocket:
                 return data.decode()
             if op == 8:
                 raise ConnectionError("close %s" % (struct.unpack(">H", data[:2])[0] if len(data) >= 2 else "-"))
+
+    def recv_until(self, kind, most=5):
+        """The JSON messages that arrive up to and including the first of
+        type kind (at most most of them)."""
+        msgs = []
+        while len(msgs) < most:
+            msgs.append(json.loads(self.recv_text()))
+            if msgs[-1].get("type") == kind:
+                break
+        return msgs
 
     def close(self):
         try:

@@ -1287,7 +1287,7 @@ def test_staff_blocks_and_live_agenda(server, binary, sanitizer):
         pass
     anon.close()
     check(anon_msgs == ["slots"], f"the resident's page hears the slots, not the agenda: {anon_msgs}")
-    msgs = [json.loads(ws.recv_text()) for _ in range(2)]
+    msgs = ws.recv_until("agenda_changed")
     check(any(m["type"] == "agenda_changed" and m["date"] == day and m["location"] == "ww-oost" for m in msgs),
           f"the agenda hears of the block: {[m['type'] for m in msgs]}")
     check(all(set(m) <= {"type", "location", "date", "slots"} for m in msgs), "nothing personal in the message")
@@ -1304,10 +1304,10 @@ def test_staff_blocks_and_live_agenda(server, binary, sanitizer):
     st, _, _ = post_form(server, uaction, ufields, headers=jar)
     free = [x["free"] for x in slots_at(server, "ww-oost", day, "iets-anders") if x["start"] == s["start"]]
     check(st == 303 and free and free[0] > 0, f"undone: {st} {free}")
-    ws.recv_text(); ws.recv_text()  # the undo's messages
+    ws.recv_until("agenda_changed")  # the undo's message
     # a booking, a check-in: the agenda hears of each
     st, b = api_book(server, "ww-oost", s["start"], "Live Agenda")
-    types = [json.loads(ws.recv_text())["type"] for _ in range(2)]
+    types = [m["type"] for m in ws.recv_until("agenda_changed")]
     check("agenda_changed" in types, f"a booking: agenda_changed ({types})")
     st, _, body = server.get(f"/nl/medewerker/agenda?dag={day}", jar)
     check(f'data-status="confirmed"' in body and "Live Agenda" in body and 'data-live-agenda=' in body,
@@ -1317,9 +1317,20 @@ def test_staff_blocks_and_live_agenda(server, binary, sanitizer):
         if 'value="checked_in"' in m.group(2):
             saction = html.unescape(m.group(1))
             sfields = [(k, html.unescape(v)) for k, v in re.findall(r'name="([^"]+)" value="([^"]*)"', m.group(2))]
+    resident = harness.WebSocket(server.port)
+    resident.send(json.dumps({"type": "subscribe", "location": "ww-oost", "date": day, "topic": "iets-anders"}))
+    check(json.loads(resident.recv_text())["type"] == "slots", "a resident's booking page subscribes")
     post_form(server, saction, sfields, headers=jar)
-    types = [json.loads(ws.recv_text())["type"] for _ in range(2)]
-    check("agenda_changed" in types, f"a check-in: agenda_changed ({types})")
+    types = [m["type"] for m in ws.recv_until("agenda_changed")]
+    check(types == ["agenda_changed"], f"a check-in: agenda_changed, and no slot list for the agenda ({types})")
+    resident.sock.settimeout(1.5)
+    heard = []
+    try:
+        heard.append(json.loads(resident.recv_text())["type"])
+    except (socket.timeout, OSError):
+        pass
+    resident.close()
+    check(heard == [], f"a check-in frees no slot: the resident's page hears nothing ({heard})")
     ws.close()
 
 

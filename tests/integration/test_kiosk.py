@@ -278,7 +278,7 @@ def test_check_in(server, binary, sanitizer):
     check(st == 200 and "U bent aangemeld" in body and "Neem plaats" in body, f"scanned: checked in ({st})")
     status = json.loads(server.get(f"/api/v1/bookings/{token}")[2])["status"]
     check(status == "checked_in", f"the status is checked_in: {status}")
-    msgs = [json.loads(ws.recv_text()) for _ in range(2)]
+    msgs = ws.recv_until("agenda_changed")
     check(any(m["type"] == "agenda_changed" for m in msgs), f"the agenda hears of it live: {[m['type'] for m in msgs]}")
     ws.close()
     st, _, body = _check_in(server, jar, url, source="127.0.0.31")

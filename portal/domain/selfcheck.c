@@ -113,16 +113,7 @@ static const char *answer_code(char a)
 	}
 }
 
-static void add_unique(char list[][65], size_t *n, const char *v)
-{
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp(list[i], v) == 0)
-			return;
-	if (*n < SC_MAX_ITEMS)
-		snprintf(list[(*n)++], 65, "%s", v);
-}
-
-/* add_unique for a list of max entries */
+/* Adds v to a list of at most max entries, once. */
 static void add_to(char list[][65], size_t *n, size_t max, const char *v)
 {
 	for (size_t i = 0; i < *n; i++)
@@ -151,7 +142,7 @@ static void each_term(const char *p, void (*fn)(void *, const char *), void *arg
 static void add_outcome_term(void *arg, const char *term)
 {
 	struct sc_outcome *out = arg;
-	add_unique(out->needs, &out->nneeds, term);
+	add_to(out->needs, &out->nneeds, SC_MAX_ITEMS, term);
 }
 
 static void add_need_term(void *arg, const char *term)
@@ -230,8 +221,7 @@ static void add_fired(struct fired *list, size_t *n, const char *advice, const c
 }
 
 /* The need of one question's fired rules, merged into out->raised. */
-static void raise_need(struct sc_outcome *out, const struct sc_question *q, int order,
-                       const struct fired *f, size_t nf)
+static void raise_need(struct sc_outcome *out, int order, const struct fired *f, size_t nf)
 {
 	int main = -1;
 	for (size_t k = 0; k < nf; k++) {
@@ -254,8 +244,6 @@ static void raise_need(struct sc_outcome *out, const struct sc_question *q, int 
 		nd = &out->raised[out->nraised++];
 		memset(nd, 0, sizeof(*nd));
 		snprintf(nd->advice, sizeof(nd->advice), "%s", f[main].advice);
-		snprintf(nd->question, sizeof(nd->question), "%.64s", q->id);
-		snprintf(nd->domain, sizeof(nd->domain), "%.31s", q->domain);
 		nd->order = order;
 		nd->safety = strcmp(f[main].level, "veilig") == 0;
 	}
@@ -265,7 +253,6 @@ static void raise_need(struct sc_outcome *out, const struct sc_question *q, int 
 		if (!*f[k].needs)
 			continue;
 		nd->heavy += f[k].heavy ? (f[k].combination ? 2 : 1) : 0;
-		nd->combined |= f[k].combination;
 		each_term(f[k].needs, add_need_term, nd);
 		if ((int)k != main && strcmp(f[k].level, "wijkwijzer") != 0 &&
 		    strcmp(f[k].advice, nd->advice) != 0)
@@ -307,6 +294,23 @@ static void note_heavy_domain(struct sc_outcome *out, const char *domain)
 		snprintf(out->heavy_domains[out->nheavy_domains++], 32, "%s", domain);
 }
 
+/* A carer's burden score: 1 for "soms", 2 for "vaak" on each burden
+   question (0 to 10 on the carer path). */
+static int burden_of(const struct sc_question *q, size_t n, const char *answers)
+{
+	int burden = 0;
+	for (size_t i = 0; i < n && answers[i]; i++)
+		if (strcmp(q[i].domain, "belasting") == 0)
+			burden += answers[i] == SC_SOMS ? 1 : answers[i] == SC_VAAK ? 2 : 0;
+	return burden;
+}
+
+/* A question as the resident saw it: asked about someone else, or not. */
+static const char *question_text(const struct sc_question *q, bool other)
+{
+	return other && q->text_other && *q->text_other ? q->text_other : q->text_self;
+}
+
 bool selfcheck_evaluate(struct app *app, char path, const char *answers, struct sc_outcome *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -331,8 +335,6 @@ bool selfcheck_evaluate(struct app *app, char path, const char *answers, struct 
 		}
 		if (a == SC_WEETNIET)
 			out->unknown++;
-		if (strcmp(q[i].domain, "belasting") == 0)
-			out->burden += a == SC_SOMS ? 1 : a == SC_VAAK ? 2 : 0;
 		sqlite3_bind_text(st, 1, q[i].id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, answer_code(a), -1, SQLITE_STATIC);
 		while (sqlite3_step(st) == SQLITE_ROW)
@@ -341,6 +343,8 @@ bool selfcheck_evaluate(struct app *app, char path, const char *answers, struct 
 			          false);
 		sqlite3_reset(st);
 	}
+	if (ok)
+		out->burden = burden_of(q, n, answers);
 	/* the combinations: each fires as a rule of its question */
 	sqlite3_stmt *cs =
 	    ok && st ? store_stmt(db, "SELECT c.conditions, c.question, coalesce(c.needs, ''), "
@@ -361,7 +365,7 @@ bool selfcheck_evaluate(struct app *app, char path, const char *answers, struct 
 	for (size_t i = 0; ok && st && cs && i < n; i++) {
 		for (size_t k = 0; k < nfired[i]; k++) {
 			const struct fired *f = &fired[i][k];
-			add_unique(out->advice, &out->nadvice, f->advice);
+			add_to(out->advice, &out->nadvice, SC_MAX_ITEMS, f->advice);
 			if (f->heavy)
 				note_heavy_domain(out, q[i].domain);
 			if (strcmp(f->level, "veilig") == 0)
@@ -370,7 +374,7 @@ bool selfcheck_evaluate(struct app *app, char path, const char *answers, struct 
 			if (!*f->needs)
 				add_to(out->fine, &out->nfine, SC_MAX_QUESTIONS, f->advice);
 		}
-		raise_need(out, &q[i], (int)i, fired[i], nfired[i]);
+		raise_need(out, (int)i, fired[i], nfired[i]);
 	}
 	/* an advice that names a need of its own is not also a tip of another */
 	for (size_t i = 0; i < out->nraised; i++) {
@@ -439,18 +443,14 @@ bool selfcheck_answers_in_words(struct app *app, const char *code, const struct 
 	out->path = path;
 	out->items = arena_alloc(a, (n + 1) * sizeof(*out->items));
 	bool ok = n > 0 && out->items;
+	if (path == SC_CARER)
+		out->burden = burden_of(q, n, answers);
 	for (size_t i = 0; ok && i < n && i < strlen(answers); i++) {
-		if (path == SC_CARER && strcmp(q[i].domain, "belasting") == 0)
-			out->burden =
-			    (out->burden < 0 ? 0 : out->burden) + (answers[i] == SC_SOMS   ? 1
-			                                           : answers[i] == SC_VAAK ? 2
-			                                                                   : 0);
 		if (shared_only && !selfcheck_answer_shared(answers[i]))
 			continue;
-		const char *text = other && *q[i].text_other ? q[i].text_other : q[i].text_self;
 		const char *label = selfcheck_answer_label(answers[i], other);
 		struct sc_answer_words *w = &out->items[out->n++];
-		w->question = arena_strdup(a, C_(text));
+		w->question = arena_strdup(a, C_(question_text(&q[i], other)));
 		w->answer = label ? arena_strdup(a, label) : NULL;
 		w->letter = answers[i];
 		ok = w->question && w->answer;
@@ -695,11 +695,9 @@ bool selfcheck_code_valid(struct app *app, const char *code)
 
 /* The summary is for the wijkwijzer staff, so it is written in Dutch
  * whatever the resident's language. */
-bool selfcheck_summary(struct app *app, const char *code, struct sb *out)
+/* The summary for staff (Dutch, as stored with the booking). */
+static bool summary_of(struct app *app, char path, const char *answers, struct sb *out)
 {
-	char path, answers[SC_MAX_QUESTIONS + 1], pc[16];
-	if (!selfcheck_code_parse(app, code, &path, answers, sizeof(answers), pc, sizeof(pc)))
-		return false;
 	struct sc_question q[SC_MAX_QUESTIONS];
 	size_t n = selfcheck_questions(app, path, q, SC_MAX_QUESTIONS);
 	sb_appendf(out, "Zelfcheck %s.\n",
@@ -727,25 +725,34 @@ bool selfcheck_summary(struct app *app, const char *code, struct sb *out)
 			if (!head)
 				sb_appendf(out, "%s:\n", groups[g].label);
 			head = true;
-			sb_appendf(out, "- %s\n",
-			           path == SC_OTHER && *q[i].text_other ? q[i].text_other
-			                                                : q[i].text_self);
+			sb_appendf(out, "- %s\n", question_text(&q[i], path == SC_OTHER));
 		}
 	}
-	struct sc_outcome *oc = path == SC_CARER ? malloc(sizeof(*oc)) : NULL;
-	if (oc && selfcheck_evaluate(app, path, answers, oc))
-		sb_appendf(out, "Hoe zwaar de zorg is: %d van de 10 punten.\n", oc->burden);
-	free(oc);
+	if (path == SC_CARER)
+		sb_appendf(out, "Hoe zwaar de zorg is: %d van de 10 punten.\n",
+		           burden_of(q, n, answers));
 	selfcheck_questions_free(q, n);
 	return !sb_failed(out);
+}
+
+bool selfcheck_summary(struct app *app, const char *code, struct sb *out)
+{
+	char path, answers[SC_MAX_QUESTIONS + 1], pc[16];
+	bool ok =
+	    selfcheck_code_parse(app, code, &path, answers, sizeof(answers), pc, sizeof(pc)) &&
+	    summary_of(app, path, answers, out);
+	crypto_wipe(answers, sizeof(answers));
+	return ok;
 }
 
 bool selfcheck_summary_stored(struct app *app, const char *code, struct sb *out)
 {
 	char path, answers[SC_MAX_QUESTIONS + 1], pc[16];
 	if (!selfcheck_code_parse(app, code, &path, answers, sizeof(answers), pc, sizeof(pc)) ||
-	    !selfcheck_summary(app, code, out))
+	    !summary_of(app, path, answers, out)) {
+		crypto_wipe(answers, sizeof(answers));
 		return false;
+	}
 	/* only the answers the resident saw in the preview and agreed to
 	   share (selfcheck_answer_shared); the others as skipped */
 	for (size_t i = 0; answers[i]; i++)
@@ -791,17 +798,14 @@ bool selfcheck_stored_in_words(struct app *app, const char *stored, struct sb *o
 	                                : _("Zelfcheck door een mantelzorger"));
 	sb_putc(out, '\n');
 	for (size_t i = 0; i < n && i < nq; i++) {
-		const char *text =
-		    other && q[i].text_other && *q[i].text_other ? q[i].text_other : q[i].text_self;
 		const char *label = selfcheck_answer_label(answers[i], other);
 		if (answers[i] != SC_SKIP && label)
-			sb_appendf(out, "%s - %s\n", C_(text), label);
+			sb_appendf(out, "%s - %s\n", C_(question_text(&q[i], other)), label);
 	}
-	struct sc_outcome *oc = path == SC_CARER ? malloc(sizeof(*oc)) : NULL;
-	if (oc && selfcheck_evaluate(app, path, answers, oc))
-		/* TRANSLATORS: the carer's burden score of the self-check */
-		sb_appendf(out, _("Belasting als mantelzorger: %d van de 10"), oc->burden);
-	free(oc);
+	if (path == SC_CARER)
+		/* the same words as the resident's preview of what is shared */
+		sb_appendf(out, _("Hoe zwaar de zorg is: %d van de 10 punten."),
+		           burden_of(q, nq, answers));
 	selfcheck_questions_free(q, nq);
 	return !sb_failed(out);
 }

@@ -52,12 +52,10 @@ struct sc_need {
 	size_t nmore;
 	char terms[SC_NEED_TERMS][65]; /* catalogue terms, most specific first */
 	size_t nterms;
-	char question[65], domain[32]; /* the first question behind it */
-	int heavy;                     /* how heavy: 1 per heavy rule, 2 per heavy combination */
-	int answers;                   /* answers behind it */
-	int order;                     /* the place of its first question on the path */
-	bool safety;                   /* the Veilig Thuis need: always first */
-	bool combined;                 /* a combination of answers raised or weighed it */
+	int heavy;   /* how heavy: 1 per heavy rule, 2 per heavy combination */
+	int answers; /* answers behind it */
+	int order;   /* the place of its first question on the path */
+	bool safety; /* the Veilig Thuis need: always first */
 };
 
 struct sc_outcome {

@@ -123,10 +123,14 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 });
 
 /* Live availability: a form or notice with data-live-location listens on
-   the WebSocket channel and updates as slots are taken or released. */
+   the WebSocket channel and updates as slots are taken or released. The
+   staff agenda uses the same socket: after staff_hello (the server checks
+   the staff session's cookie) it hears that its day changed, and the
+   kiosks of its wijkwijzer calling for staff. */
 (function () {
 	var el = document.querySelector('[data-live-location]');
 	if (!el || !('WebSocket' in window)) return;
+	var calls = document.querySelector('[data-staff-calls]');
 	var scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
 	var ws;
 	var status = document.querySelector('.live-status');
@@ -135,7 +139,7 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 		ws.onopen = function () {
 			/* the agenda's changes are told only to a staff session of
 			   that wijkwijzer (its cookie came with the handshake) */
-			if (el.dataset.liveAgenda !== undefined) ws.send(JSON.stringify({ type: 'staff_hello' }));
+			if (el.dataset.liveAgenda !== undefined || calls) ws.send(JSON.stringify({ type: 'staff_hello' }));
 			ws.send(JSON.stringify({ type: 'subscribe', location: el.dataset.liveLocation,
 				date: el.dataset.liveDate, topic: el.dataset.liveTopic || undefined }));
 		};
@@ -144,6 +148,17 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 			try { msg = JSON.parse(ev.data); } catch (e) { return; }
 			if (msg.type === 'agenda_changed' && el.dataset.liveAgenda !== undefined) {
 				refreshAgenda();
+				return;
+			}
+			if (calls && msg.type === 'staff_ready') calls.dataset.ready = '1';
+			if (calls && msg.type === 'staff_call') {
+				/* {"type":"staff_call","terminal":ID,"time":"HH:MM"}, on top
+				   of the notice list, an aria-live region */
+				var list = calls.querySelector('ul'), li = document.createElement('li');
+				li.textContent = calls.dataset.template.replace('%1$s', msg.time).replace('%2$s', msg.terminal);
+				list.insertBefore(li, list.firstChild);
+				while (list.children.length > 5) list.removeChild(list.lastChild);
+				calls.classList.add('has-calls');
 				return;
 			}
 			if (msg.type !== 'slots') return;
@@ -160,7 +175,10 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 				if (taken) input.checked = false;
 			});
 		};
-		ws.onclose = function () { setTimeout(connect, 5000); };
+		ws.onclose = function () {
+			if (calls) delete calls.dataset.ready;
+			setTimeout(connect, 5000);
+		};
 	}
 	/* The staff agenda: the message says only that the day changed; the
 	   rows and blocks come from the page itself (the staff session's
@@ -197,33 +215,6 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 			fetching = false;
 			if (again) { again = false; refreshAgenda(); }
 		});
-	}
-	connect();
-})();
-
-/* Staff agenda: a kiosk of this wijkwijzer calls for staff. The staff
-   session (its cookie) is checked by the server on staff_hello; a call
-   arrives as {"type":"staff_call","terminal":ID,"time":"HH:MM"} and is
-   added on top of the notice list, which is an aria-live region. */
-(function () {
-	var box = document.querySelector('[data-staff-calls]');
-	if (!box || !('WebSocket' in window)) return;
-	var list = box.querySelector('ul');
-	function connect() {
-		var ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws', 'wijkwijzer.v1');
-		ws.onopen = function () { ws.send(JSON.stringify({ type: 'staff_hello' })); };
-		ws.onmessage = function (ev) {
-			var msg;
-			try { msg = JSON.parse(ev.data); } catch (e) { return; }
-			if (msg.type === 'staff_ready') box.dataset.ready = '1';
-			if (msg.type !== 'staff_call') return;
-			var li = document.createElement('li');
-			li.textContent = box.dataset.template.replace('%1$s', msg.time).replace('%2$s', msg.terminal);
-			list.insertBefore(li, list.firstChild);
-			while (list.children.length > 5) list.removeChild(list.lastChild);
-			box.classList.add('has-calls');
-		};
-		ws.onclose = function () { delete box.dataset.ready; setTimeout(connect, 5000); };
 	}
 	connect();
 })();

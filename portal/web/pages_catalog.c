@@ -38,7 +38,7 @@ static bool copy_text(char *buf, size_t size, struct sb *t)
 
 /* The view of c_hours.html for an opening status: the times and the day
  * formatted in the request's language. */
-static bool hours_view(struct c_hours *v, const struct hours_status *h)
+bool hours_view(struct c_hours *v, const struct hours_status *h)
 {
 	struct sb t;
 	sb_init(&t, 128);
@@ -68,15 +68,6 @@ static bool hours_view(struct c_hours *v, const struct hours_status *h)
 	}
 	sb_free(&t);
 	return ok;
-}
-
-void hours_text(struct sb *o, const struct hours_status *h)
-{
-	struct c_hours v;
-	if (!hours_view(&v, h))
-		o->failed = true; /* a 500 in server.c */
-	else
-		tpl_c_hours(o, &v);
 }
 
 struct c_result *results_view(const struct request *rq, const struct catalog_result *r, int level)

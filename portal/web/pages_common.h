@@ -10,8 +10,9 @@
 #include "web/views.h"
 
 bool content_untranslated(const struct request *rq, const char *nl_text);
-/* "Nu open, tot 17.00 uur" / "Nu gesloten. Opent morgen om 9.00 uur" */
-void hours_text(struct sb *o, const struct hours_status *h);
+/* The view of c_hours.html ("Nu open, tot 17.00 uur" / "Nu gesloten.
+ * Opent morgen om 9.00 uur") of an opening status; false on failure. */
+bool hours_view(struct c_hours *v, const struct hours_status *h);
 /* The view of place_fields.html from the query. */
 struct place_view place_view(struct request *rq, const char *error);
 /* The views of a result list (c_results.html), with the headings at

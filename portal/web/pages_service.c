@@ -140,11 +140,7 @@ void handle_service(struct request *rq, struct response *rs)
 		}
 		struct hours_status hs;
 		catalog_hours(c, id, rows[i].id, clock_now(), &hs);
-		struct sb *h = arena_sb(&rq->arena, 0);
-		if (h)
-			hours_text(h, &hs); /* the markup of c_hours.html */
-		ok = ok && h && !sb_failed(h);
-		sp->hours = tpl_trusted_html(h ? sb_str(h) : "");
+		ok = ok && hours_view(&sp->hours, &hs);
 		struct hours_period *sorted = arena_alloc(&rq->arena, 64 * sizeof(*sorted));
 		ok = ok && sorted;
 		if (sorted)

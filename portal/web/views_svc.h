@@ -104,7 +104,7 @@ struct service_day {
 struct service_place {
 	const struct content_place *place;
 	char distance[48];                    /* "1,2 km"; "": no distance */
-	struct tpl_html hours;                /* hours_text() */
+	struct c_hours hours;                 /* open now, or when next */
 	size_t nperiods;                      /* 0: no table of opening hours */
 	int kind;                             /* enum hours_kind: what the times are for */
 	struct service_day days[7];           /* Monday first */

@@ -260,18 +260,19 @@ void page_error(struct request *rq, struct response *rs, int status, const char 
 		page_end(rs, rq);
 }
 
-bool page_qr(struct sb *out, const struct request *rq, const char *url, const char *title,
+bool page_qr(struct qr_view *out, struct request *rq, const char *url, const char *title,
              const char *caption)
 {
+	*out = (struct qr_view){.shown = true, .caption = caption};
 	struct kiosk_terminal kt;
-	if (rq->app->cfg.pub.derived && request_kiosk(rq, &kt))
-		return tpl_qr(out, &(struct qr_view){.warn = true});
-	struct sb svg;
-	sb_init(&svg, 64 * 1024);
+	if (rq->app->cfg.pub.derived && request_kiosk(rq, &kt)) {
+		out->warn = true;
+		return true;
+	}
+	struct sb *svg = arena_sb(&rq->arena, 64 * 1024);
 	/* markup made by qr.c, which escapes its title */
-	bool ok = qr_svg(&svg, url, title) &&
-	          tpl_qr(out, &(struct qr_view){.svg = tpl_trusted_html(sb_str(&svg)),
-	                                        .caption = caption});
-	sb_free(&svg);
-	return ok;
+	if (!svg || !qr_svg(svg, url, title) || sb_failed(svg))
+		return false;
+	out->svg = tpl_trusted_html(sb_str(svg));
+	return true;
 }

@@ -48,10 +48,12 @@ bool page_link_buf(char *buf, size_t size, const struct request *rq, const char 
 /* A 303 to a page in the request's language: page_redirect(rs, rq, "/medewerker"). */
 bool page_redirect(struct response *rs, const struct request *rq, const char *rest);
 
-/* A QR code of an absolute URL, with a caption (may be NULL). On a kiosk
- * without a public address a phone could not open it: staff then see a
- * warning in its place. */
-bool page_qr(struct sb *out, const struct request *rq, const char *url, const char *title,
+struct qr_view;
+/* The view of qr.html for a QR code of an absolute URL, with a caption
+ * (may be NULL), its SVG in the request's arena. On a kiosk without a
+ * public address a phone could not open it: staff then see a warning in
+ * its place. False on failure. */
+bool page_qr(struct qr_view *out, struct request *rq, const char *url, const char *title,
              const char *caption);
 
 /* An error page (HTML) or error object (JSON, for API routes) with a

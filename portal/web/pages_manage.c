@@ -128,10 +128,8 @@ void handle_manage(struct request *rq, struct response *rs)
 	booking_reference_display(b.reference, ref);
 	bool cancelled = strcmp(b.status, "cancelled") == 0;
 	bool receipt = params_get(&rq->query, "bon") != NULL;
-	/* the staff panel and the QR code are markup of staff.c and page.c */
-	struct sb *staff = arena_sb(&rq->arena, 0), *qr = arena_sb(&rq->arena, 0);
 	struct sb *when = arena_sb(&rq->arena, 0), *desk_when = arena_sb(&rq->arena, 0);
-	if (!staff || !qr || !when || !desk_when) {
+	if (!when || !desk_when) {
 		rs->body.failed = true; /* a 500 in server.c */
 		booking_free(&b);
 		return;
@@ -149,29 +147,23 @@ void handle_manage(struct request *rq, struct response *rs)
 	    /* a kiosk prints only where it has a receipt printer */
 	    .print = !rq->kiosk || rq->terminal.printer,
 	};
-	staff_booking_panel(rq, staff, &b);
+	bool ok = staff_booking_panel(rq, &b, &v.staff);
 	facts_view(&v.facts, rq, &b, &p, ref, when);
 	if (!cancelled) {
 		struct sb *url = arena_sb(&rq->arena, 512);
-		if (url) {
+		if (url)
 			public_base(rq, url);
-			page_link(url, rq, "/afspraak/");
-			sb_puts(url, token);
-			v.url = sb_str(url);
-		}
-		if (!url || sb_failed(url))
-			qr->failed = true; /* checked below: a 500 */
-		else
-			page_qr(qr, rq, sb_str(url), _("QR-code met de link naar uw afspraak"),
-			        _("Scan deze code met de camera van uw telefoon. Dan heeft u uw "
-			          "afspraak bij "
-			          "de hand."));
+		ok = ok && url && page_link(url, rq, "/afspraak/") && sb_puts(url, token) &&
+		     !sb_failed(url) &&
+		     page_qr(&v.qr, rq, sb_str(url), _("QR-code met de link naar uw afspraak"),
+		             _("Scan deze code met de camera van uw telefoon. Dan heeft u uw "
+		               "afspraak bij "
+		               "de hand."));
+		v.url = ok ? sb_str(url) : NULL;
 	}
-	v.staff = tpl_trusted_html(sb_str(staff));
-	v.qr = tpl_trusted_html(sb_str(qr));
-	bool ok = !sb_failed(staff) && !sb_failed(qr) && !sb_failed(when) &&
-	          page_begin(rs, rq, _("Uw afspraak"), receipt ? PAGE_RECEIPT : 0) &&
-	          tpl_manage(&rs->body, &v);
+	ok = ok && !sb_failed(when) &&
+	     page_begin(rs, rq, _("Uw afspraak"), receipt ? PAGE_RECEIPT : 0) &&
+	     tpl_manage(&rs->body, &v);
 	/* the Dutch version for the desk, on paper only */
 	if (ok && !cancelled && strcmp(rq->lang->code, "nl") != 0) {
 		const struct i18n_lang *prev = i18n_use(i18n_find("nl"));

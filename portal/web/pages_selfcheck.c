@@ -652,20 +652,17 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		}
 	}
 	/* take it with you */
-	struct sb *link = arena_sb(&rq->arena, 512), *qr = arena_sb(&rq->arena, 128 * 1024);
-	if (or_fail(rs, link && qr)) {
+	struct sb *link = arena_sb(&rq->arena, 512);
+	if (or_fail(rs, link != NULL)) {
 		public_base(rq, link);
 		page_link(link, rq, "/zelfcheck/uitslag?c=");
 		text_url_encode(link, code);
-		/* the markup of page_qr (qr.html) */
-		if (or_fail(rs, !sb_failed(link) &&
-		                    page_qr(qr, rq, sb_str(link),
-		                            _("QR-code met de link naar uw advies"),
-		                            receipt ? _("Scan de code met uw telefoon. Dan ziet u "
-		                                        "uw hele advies.")
-		                                    : NULL) &&
-		                    !sb_failed(qr)))
-			v.qr = tpl_trusted_html(sb_str(qr));
+		or_fail(rs, !sb_failed(link) &&
+		                page_qr(&v.qr, rq, sb_str(link),
+		                        _("QR-code met de link naar uw advies"),
+		                        receipt ? _("Scan de code met uw telefoon. Dan ziet u "
+		                                    "uw hele advies.")
+		                                : NULL));
 	}
 	if (receipt) {
 		if (or_fail(rs, back && !sb_failed(back)) &&

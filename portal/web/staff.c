@@ -376,13 +376,18 @@ void handle_staff_export(struct request *rq, struct response *rs)
 }
 
 /* the markup is the template web/templates/staff_panel.html */
-void staff_booking_panel(struct request *rq, struct sb *o, const struct booking *b)
+bool staff_booking_panel(struct request *rq, const struct booking *b,
+                         const struct staff_panel_view **out)
 {
 	char loc[65];
+	*out = NULL;
 	if (!staff_session(rq, loc, sizeof(loc)) || strcmp(loc, b->location) != 0)
-		return;
+		return true;
 	const char *agenda = page_href(rq, "/medewerker/agenda?dag=");
-	struct staff_panel_view v = {
+	struct staff_panel_view *v = arena_alloc(&rq->arena, sizeof(*v));
+	if (!v)
+		return false;
+	*v = (struct staff_panel_view){
 	    .name = b->name ? b->name : "-",
 	    .status = b->status,
 	    .confirmed = strcmp(b->status, "confirmed") == 0,
@@ -391,8 +396,6 @@ void staff_booking_panel(struct request *rq, struct sb *o, const struct booking 
 	    .back = agenda ? arena_printf(&rq->arena, "%s%.10s", agenda, b->start) : NULL,
 	    .id = b->id,
 	};
-	if (!v.status_action || !v.status_csrf || !v.back)
-		o->failed = true; /* a 500 in server.c */
-	else
-		(void)tpl_staff_panel(o, &v);
+	*out = v;
+	return v->status_action && v->status_csrf && v->back;
 }

@@ -11,12 +11,14 @@
 
 #include "domain/booking.h"
 #include "net/http.h"
-#include "base/sb.h"
 
 /* Copies the location of the request's valid staff session into location;
  * false without one. */
 bool staff_session(struct request *rq, char *location, size_t len);
-/* On a booking's page: check-in / no-show buttons for staff of its location. */
-void staff_booking_panel(struct request *rq, struct sb *o, const struct booking *b);
+struct staff_panel_view;
+/* The staff panel of a booking's page (staff_panel.html), for staff of
+ * its place; *out NULL for anyone else. False on failure. */
+bool staff_booking_panel(struct request *rq, const struct booking *b,
+                         const struct staff_panel_view **out);
 
 #endif

@@ -49,7 +49,8 @@ struct error_view {
 
 /* qr.html: page_qr() */
 struct qr_view {
-	bool warn; /* a kiosk without a public address: staff see a warning */
+	bool shown; /* false: no QR code on this page */
+	bool warn;  /* a kiosk without a public address: staff see a warning */
 	struct tpl_html svg;
 	const char *caption; /* NULL: none */
 };

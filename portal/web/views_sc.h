@@ -11,6 +11,7 @@
 #include "base/i18n.h"
 #include "base/tpl.h"
 #include "web/components.h"
+#include "web/views.h"
 
 /* selfcheck_start.html: GET /{lang}/zelfcheck, the first step: for whom
  * the check is (the links carry the sealed start state of each path). */
@@ -124,7 +125,7 @@ struct sc_result_view {
 	const char *const *domain_questions;
 	size_t ndomain_questions;
 	const char *book_href;
-	struct tpl_html qr;
+	struct qr_view qr;
 	const char *exit_href; /* the quick exit on a kiosk (its Stop); NULL: elsewhere */
 	/* the receipt (selfcheck_receipt.html, GET /{lang}/zelfcheck/bon?c=) */
 	const char

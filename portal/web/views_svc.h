@@ -14,6 +14,8 @@
 #include "base/tpl.h"
 #include "store/content.h"
 #include "web/components.h"
+#include "web/views.h"
+#include "web/views_st.h"
 
 /* manage_facts.html: the facts of an appointment, in the language in use */
 struct manage_facts {
@@ -27,12 +29,12 @@ struct manage_facts {
 /* manage.html, manage_desk.html, manage_actions.html: GET /{lang}/afspraak/{token} */
 struct manage_view {
 	const char *lang, *token;
-	bool fresh;            /* ?nieuw=1: just made */
-	bool moved;            /* ?verzet=1 */
-	bool cancelled;        /* the QR code and the actions are left out */
-	bool receipt;          /* ?bon=1: the actions are left out */
-	struct tpl_html staff; /* the staff panel (staff.c), or "" */
-	struct tpl_html qr;    /* page_qr(), or "" */
+	bool fresh;                           /* ?nieuw=1: just made */
+	bool moved;                           /* ?verzet=1 */
+	bool cancelled;                       /* the QR code and the actions are left out */
+	bool receipt;                         /* ?bon=1: the actions are left out */
+	const struct staff_panel_view *staff; /* for staff of its place (staff.c); NULL: none */
+	struct qr_view qr;                    /* page_qr(); not shown when cancelled */
 	struct manage_facts facts;
 	struct manage_facts desk; /* in Dutch, for the desk (manage_desk.html) */
 	double lat, lon;          /* of the place, for the route */

@@ -69,17 +69,16 @@ void handle_api_services(struct request *rq, struct response *rs)
 			return;
 		}
 		if (pl == PLACE_UNKNOWN) {
-			struct site_info site;
+			const struct site_info *site = catalog_site(c);
 			const char *m =
-			    catalog_site(c, &site)
-			        ? arena_printf(
-			              &rq->arena,
-			              /* TRANSLATORS: the municipality, then its first and
-			                 its last postcode (four digits) */
-			              _("Deze postcode kennen we niet. Deze website gaat over "
-			                "%s: postcodes %s tot en met %s."),
-			              site.municipality, site.pc4_first, site.pc4_last)
-			        : NULL;
+			    site ? arena_printf(
+			               &rq->arena,
+			               /* TRANSLATORS: the municipality, then its first and
+			                  its last postcode (four digits) */
+			               _("Deze postcode kennen we niet. Deze website gaat over "
+			                 "%s: postcodes %s tot en met %s."),
+			               site->municipality, site->pc4_first, site->pc4_last)
+			         : NULL;
 			json_error(rs, 422, "unknown_postcode",
 			           m ? m : _("Deze postcode kennen we niet."));
 			return;

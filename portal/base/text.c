@@ -223,3 +223,13 @@ bool text_local_path(const char *s)
 			return false;
 	return text_utf8_valid(s, n);
 }
+
+void text_tel(char *out, size_t size, const char *phone)
+{
+	size_t k = 0;
+	for (const char *p = phone ? phone : ""; *p && k + 1 < size; p++)
+		if ((*p >= '0' && *p <= '9') || (*p == '+' && k == 0))
+			out[k++] = *p;
+	if (size)
+		out[k] = '\0';
+}

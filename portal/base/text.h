@@ -21,6 +21,9 @@ bool text_is_space(char c);
  * so "/\t/evil.example" would become "//evil.example"), valid UTF-8,
  * shorter than 2048 bytes. */
 bool text_local_path(const char *s);
+/* The digits (and a leading "+") of a phone number for a tel: link:
+ * "053 000 7379" gives "0530007379"; cut to fit size. */
+void text_tel(char *out, size_t size, const char *phone);
 /* Parses a whole decimal integer in [min, max]; rejects signs other than a
  * leading '-', spaces, overflow and trailing garbage. */
 bool text_parse_long(const char *s, long min, long max, long *out);

@@ -153,12 +153,9 @@ struct catalog *catalog_open_sibling(const struct catalog *base, char *err, size
 	return c;
 }
 
-bool catalog_site(const struct catalog *c, struct site_info *out)
+const struct site_info *catalog_site(const struct catalog *c)
 {
-	if (!c || !c->has_site)
-		return false;
-	*out = c->site;
-	return true;
+	return c && c->has_site ? &c->site : NULL;
 }
 
 void catalog_close(struct catalog *c)

@@ -152,8 +152,8 @@ size_t catalog_terms(struct catalog *c, const char *taxonomy, struct term **out)
 void catalog_terms_free(struct term *t, size_t n);
 const char *catalog_term_name(struct catalog *c, const char *id, struct sb *out);
 
-/* The content's municipality (store/site.h), read once at open; false
- * when the content has none or c is NULL. */
-bool catalog_site(const struct catalog *c, struct site_info *out);
+/* The content's municipality (store/site.h), read once at open; valid as
+ * long as the catalogue; NULL when the content has none or c is NULL. */
+const struct site_info *catalog_site(const struct catalog *c);
 
 #endif

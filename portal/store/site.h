@@ -2,7 +2,7 @@
  * whether the content is an example (the demo notice), how many
  * wijkwijzers it has and its postcode range. Texts name the municipality
  * from here, never from C. It is read once, when a catalogue opens
- * (catalog_site() in catalog.h hands out that copy). */
+ * (catalog_site() in catalog.h hands it out). */
 #ifndef WW_SITE_H
 #define WW_SITE_H
 

@@ -90,15 +90,15 @@ void handle_static(struct request *rq, struct response *rs)
  * path_card.html and icon.html), inside the layout of page.c. */
 void handle_home(struct request *rq, struct response *rs)
 {
-	struct site_info site;
-	if (!catalog_site(db_catalog(rq->app), &site)) {
+	const struct site_info *site = catalog_site(db_catalog(rq->app));
+	if (!site) {
 		rs->body.failed = true; /* a 500: the content has no site.csv */
 		return;
 	}
 	const struct home_view v = {
 	    .lang = (rq->lang ? rq->lang : i18n_default())->code,
-	    .municipality = site.municipality,
-	    .wijkwijzers = site.wijkwijzers,
+	    .municipality = site->municipality,
+	    .wijkwijzers = site->wijkwijzers,
 	};
 	/* a body that failed becomes a 500 in server.c */
 	if (page_begin(rs, rq, _("Hulp en ondersteuning dichtbij"), 0) && tpl_home(&rs->body, &v))

@@ -107,8 +107,8 @@ bool page_begin(struct response *rs, const struct request *rq, const char *title
 	        !(flags & PAGE_RECEIPT) && speech_has_voice(lang->code) &&
 	        !(rq->route && strncmp(rq->route->pattern, "/{lang}/medewerker", 18) == 0),
 	};
-	struct site_info site;
-	v.municipality = catalog_site(db_catalog(rq->app), &site) ? site.municipality : "";
+	const struct site_info *site = catalog_site(db_catalog(rq->app));
+	v.municipality = site ? site->municipality : "";
 	bool ok = asset_url(v.css, sizeof(v.css), "style.css") &&
 	          asset_url(v.print_css, sizeof(v.print_css), "print.css") &&
 	          asset_url(v.icon, sizeof(v.icon), "icon.svg") &&
@@ -170,20 +170,16 @@ static void hour_words(char out[8], const char *hhmm)
 bool page_phone(const struct request *rq, struct page_phone *out)
 {
 	memset(out, 0, sizeof(*out));
-	struct site_info site;
-	if (!catalog_site(db_catalog(rq->app), &site) || !site.phone[0])
+	out->kiosk = rq->kiosk;
+	const struct site_info *site = catalog_site(db_catalog(rq->app));
+	if (!site || !site->phone[0])
 		return false;
-	snprintf(out->phone, sizeof(out->phone), "%s", site.phone);
-	size_t k = 0;
-	for (const char *p = site.phone; *p && k + 1 < sizeof(out->tel); p++)
-		if ((*p >= '0' && *p <= '9') || *p == '+')
-			out->tel[k++] = *p;
-	if (site.phone_opens[0] && site.phone_closes[0]) {
-		hour_words(out->opens, site.phone_opens);
-		hour_words(out->closes, site.phone_closes);
+	snprintf(out->phone, sizeof(out->phone), "%s", site->phone);
+	text_tel(out->tel, sizeof(out->tel), site->phone);
+	if (site->phone_opens[0] && site->phone_closes[0]) {
+		hour_words(out->opens, site->phone_opens);
+		hour_words(out->closes, site->phone_closes);
 	}
-	struct kiosk_terminal kt;
-	out->kiosk = request_kiosk(rq, &kt);
 	return true;
 }
 
@@ -197,11 +193,11 @@ struct c_call page_call(const struct request *rq, struct page_phone *buf)
 
 bool page_end(struct response *rs, const struct request *rq)
 {
-	struct site_info site;
+	const struct site_info *site = catalog_site(db_catalog(rq->app));
 	struct page_phone ph;
 	bool phone = page_phone(rq, &ph);
 	struct c_footer f = {
-	    .example = catalog_site(db_catalog(rq->app), &site) && site.example,
+	    .example = site && site->example,
 	    .kiosk = ph.kiosk,
 	    .phone = phone ? ph.phone : NULL,
 	    .tel = ph.tel,

@@ -113,9 +113,8 @@ static bool question_view(struct question_view *qv, struct c_choices *out, struc
 static struct c_service_card *function_cards(struct request *rq, struct catalog *cat,
                                              const struct term *t, size_t n)
 {
-	struct site_info site;
-	const char *municipality =
-	    catalog_site(cat, &site) ? arena_strdup(&rq->arena, site.municipality) : "";
+	const struct site_info *site = catalog_site(cat);
+	const char *municipality = site ? site->municipality : "";
 	struct c_service_card *cards = calloc(n ? n : 1, sizeof(*cards));
 	for (size_t i = 0; cards && i < n; i++) {
 		struct catalog_filter f;

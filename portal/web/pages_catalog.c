@@ -125,8 +125,8 @@ const char *read_place(struct request *rq, struct point *p)
 		    "Een postcode heeft vier cijfers en twee letters, zoals 7511 AB. Alleen de "
 		    "vier cijfers mag ook.");
 	case PLACE_UNKNOWN: {
-		struct site_info site;
-		if (!catalog_site(db_catalog(rq->app), &site))
+		const struct site_info *site = catalog_site(db_catalog(rq->app));
+		if (!site)
 			return _(
 			    "Deze postcode kennen we niet. We laten alles zien, zonder afstand.");
 		/* TRANSLATORS: the municipality, then its first and its last postcode (four digits)
@@ -136,7 +136,7 @@ const char *read_place(struct request *rq, struct point *p)
 		                 _("Deze postcode kennen we niet. Deze website gaat over %s: "
 		                   "postcodes %s tot en met %s. We laten alles zien, zonder "
 		                   "afstand."),
-		                 site.municipality, site.pc4_first, site.pc4_last);
+		                 site->municipality, site->pc4_first, site->pc4_last);
 		return m ? m
 		         : _("Deze postcode kennen we niet. We laten alles zien, zonder afstand.");
 	}
@@ -363,10 +363,9 @@ void handle_services(struct request *rq, struct response *rs)
 		                      .label = C_(access[i].name),
 		                      .checked = query_has(rq, "toegang", access[i].id)};
 	v.access = access_items;
-	struct site_info site;
-	v.all_text =
-	    arena_printf(&rq->arena, _("Bekijk alles wat er in %s is"),
-	                 catalog_site(db_catalog(rq->app), &site) ? site.municipality : "");
+	const struct site_info *site = catalog_site(db_catalog(rq->app));
+	v.all_text = arena_printf(&rq->arena, _("Bekijk alles wat er in %s is"),
+	                          site ? site->municipality : "");
 	struct c_result *items = ok ? results_view(rq, &r, 3) : NULL;
 	v.results = (struct c_results){.items = items, .n = items ? r.n : 0};
 	const char *ctx = search_context(rq);

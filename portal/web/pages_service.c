@@ -161,10 +161,7 @@ void handle_service(struct request *rq, struct response *rs)
 		pv = calloc(nphones, sizeof(*pv));
 		ok = ok && pv;
 		for (size_t i = 0; pv && i < nphones; i++) {
-			size_t k = 0;
-			for (const char *p = phones[i].number; *p && k + 1 < sizeof(pv[i].tel); p++)
-				if ((*p >= '0' && *p <= '9') || *p == '+')
-					pv[i].tel[k++] = *p;
+			text_tel(pv[i].tel, sizeof(pv[i].tel), phones[i].number);
 			pv[i].number = phones[i].number;
 			pv[i].description = phones[i].description;
 		}

@@ -56,6 +56,14 @@ void test_text(void)
 	CHECK(!text_local_path("/\x7f") && !text_local_path("/\xc3"));
 	CHECK(!text_local_path("https://evil.example/"));
 
+	char tel[12];
+	text_tel(tel, sizeof(tel), "053 000 7379");
+	CHECK(strcmp(tel, "0530007379") == 0);
+	text_tel(tel, sizeof(tel), "+31 (0)53-000 7379");
+	CHECK(strcmp(tel, "+3105300073") == 0); /* cut to fit */
+	text_tel(tel, sizeof(tel), "0800-2000 of +1");
+	CHECK(strcmp(tel, "080020001") == 0); /* a "+" only first */
+
 	long v;
 	CHECK(text_parse_long("8080", 1, 65535, &v) && v == 8080);
 	CHECK(!text_parse_long("0", 1, 65535, &v));

@@ -25,8 +25,10 @@
 #include "web/templates.h"
 #include "web/views_st.h"
 
-#define FORM_ACCOUNT  "/{lang}/medewerker/accounts"
-#define FORM_PASSWORD "/{lang}/medewerker/accounts/wachtwoord"
+/* the forms' routes (their tokens are bound to them) */
+#define FORM_ACCOUNTS "/{lang}/medewerker/accounts"
+#define FORM_ACCOUNT  "/{lang}/medewerker/accounts/{id}"
+#define FORM_PASSWORD "/{lang}/medewerker/accounts/{id}/wachtwoord"
 
 #define UNAVAILABLE N_("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw.")
 
@@ -35,7 +37,8 @@
 /* The wijkwijzers as check boxes (checked: those of u; u NULL: none), and
  * the roles as radios; false without memory. */
 static bool account_form(struct request *rq, struct staff_account_form *f,
-                         const struct staff_user *u, const char *action, const char *error)
+                         const struct staff_user *u, const char *action, const char *form,
+                         const char *error)
 {
 	struct content_place *pl = NULL;
 	size_t n = 0;
@@ -64,7 +67,7 @@ static bool account_form(struct request *rq, struct staff_account_form *f,
 		                             admin};
 	}
 	*f = (struct staff_account_form){.action = action,
-	                                 .csrf = csrf_token_of(rq, FORM_ACCOUNT),
+	                                 .csrf = csrf_token_of(rq, form),
 	                                 .roles = roles,
 	                                 .places = places,
 	                                 .nplaces = places ? n : 0,
@@ -149,7 +152,8 @@ static void accounts_page(struct request *rq, struct response *rs, const struct 
 	struct staff_account_row *rows = n ? arena_alloc(&rq->arena, n * sizeof(*rows)) : NULL;
 	const char *base = page_href(rq, "/medewerker/accounts/");
 	bool ok = v.nav && base && (!n || rows) &&
-	          account_form(rq, &v.form, NULL, page_href(rq, "/medewerker/accounts"), error);
+	          account_form(rq, &v.form, NULL, page_href(rq, "/medewerker/accounts"),
+	                       FORM_ACCOUNTS, error);
 	for (size_t i = 0; ok && i < n; i++) {
 		rows[i] = (struct staff_account_row){
 		    .u = &all[i],
@@ -234,7 +238,7 @@ static void account_page(struct request *rq, struct response *rs, const struct s
 	    .back = page_href(rq, "/medewerker/accounts"),
 	};
 	if (!v.nav || !self || !v.password_action || !v.password_csrf || !v.back ||
-	    !account_form(rq, &v.form, u, self, error))
+	    !account_form(rq, &v.form, u, self, FORM_ACCOUNT, error))
 		rs->body.failed = true; /* a 500 in server.c */
 	else if (page_begin(rs, rq,
 	                    error || password_error ? _("Fout: Account wijzigen")

@@ -460,7 +460,7 @@ void handle_staff_audit(struct request *rq, struct response *rs)
 			none = true;
 		}
 	}
-	struct audit_subject s = {.detail = "filter"};
+	struct audit_subject s = {0};
 	if (!staff_audit(rq, rs, &me, AUDIT_TRAIL_VIEW, &s))
 		return;
 	struct audit_entry *entries = NULL;
@@ -507,6 +507,9 @@ void handle_staff_audit(struct request *rq, struct response *rs)
 				place = v.places[k].label;
 		rows[i] = (struct staff_audit_row){
 		    .e = &entries[i],
+		    /* TRANSLATORS: in the audit trail: done on the server's command line */
+		    .who =
+		        entries[i].actor_id ? entries[i].actor : _("op de server (opdrachtregel)"),
 		    .when = entry_when(rq, entries[i].at),
 		    .what = action_text(entries[i].action),
 		    .place = place                    ? place

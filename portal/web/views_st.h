@@ -166,6 +166,7 @@ struct staff_account_view {
 /* a row of staff_audit.html */
 struct staff_audit_row {
 	const struct audit_entry *e;
+	const char *who;    /* the account's name, or the command line in words */
 	const char *when;   /* local date and time in words */
 	const char *what;   /* the action in words */
 	const char *place;  /* the wijkwijzer's name; NULL: none */

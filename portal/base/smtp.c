@@ -260,10 +260,15 @@ static bool start_tls(struct conn *c)
 			fail(c, "TLS: bad address");
 			return false;
 		}
-	} else if (SSL_set_tlsext_host_name(c->ssl, c->r->host) != 1 ||
-	           SSL_set1_host(c->ssl, c->r->host) != 1) {
-		fail(c, "TLS: bad host name");
-		return false;
+	} else {
+		/* SSL_set_tlsext_host_name casts its argument to void *: a copy */
+		char name[256];
+		if (snprintf(name, sizeof(name), "%s", c->r->host) >= (int)sizeof(name) ||
+		    SSL_set_tlsext_host_name(c->ssl, name) != 1 ||
+		    SSL_set1_host(c->ssl, c->r->host) != 1) {
+			fail(c, "TLS: bad host name");
+			return false;
+		}
 	}
 	if (SSL_connect(c->ssl) != 1) {
 		long v = SSL_get_verify_result(c->ssl);

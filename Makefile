@@ -160,7 +160,7 @@ run: deps all
 # ---- dependencies --------------------------------------------------------
 DEBS_BUILD := gcc make pkg-config libwebsockets-dev libsqlite3-dev libssl-dev libqrencode-dev \
               libcrypt-dev libespeak-ng-dev espeak-ng-data gettext locales zlib1g-dev libbrotli-dev
-DEBS_TEST  := clang python3 curl sqlite3 valgrind clang-format chromium zbar-tools librsvg2-bin
+DEBS_TEST  := clang python3 curl sqlite3 valgrind clang-format chromium zbar-tools librsvg2-bin python3-aiosmtpd openssl
 LOCALES    := nl_NL.UTF-8 en_GB.UTF-8 de_DE.UTF-8 tr_TR.UTF-8 ar_SY.UTF-8 pl_PL.UTF-8 uk_UA.UTF-8
 
 deps:

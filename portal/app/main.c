@@ -20,6 +20,7 @@
 #include "domain/terminals.h"
 #include "base/sb.h"
 #include "net/server.h"
+#include "domain/booking.h"
 #include "domain/speech.h"
 #include "domain/staff.h"
 #include "store/store_open.h"
@@ -36,6 +37,38 @@ static void on_signal(int sig)
 	else
 		stop_requested = 1;
 	server_wake(&app);
+}
+
+/* --smtp HOST:PORT ([IPV6]:PORT) into the mail config; false when it is
+   not one. */
+static bool parse_relay(const char *s, struct mail_config *m)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon || colon == s)
+		return false;
+	const char *h = s;
+	size_t n = (size_t)(colon - s);
+	if (*h == '[') {
+		if (n < 3 || h[n - 1] != ']')
+			return false;
+		h++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof(m->host))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = h[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '-' || (c == ':' && *s == '[')))
+			return false;
+	}
+	long port;
+	if (!text_parse_long(colon + 1, 1, 65535, &port))
+		return false;
+	memcpy(m->host, h, n);
+	m->host[n] = '\0';
+	m->port = (int)port;
+	return true;
 }
 
 static void usage(FILE *f)
@@ -72,6 +105,15 @@ static void usage(FILE *f)
 	           "  --speech-rate N  new pages one client address may have read aloud per\n"
 	           "                  hour at home (default 40; 0 = no limit; pages read\n"
 	           "                  before cost nothing; a kiosk terminal has 240)\n"
+	           "  --smtp HOST:PORT  send residents e-mail (confirmation, reminder, moves,\n"
+	           "                  cancellations) through this relay; STARTTLS when it\n"
+	           "                  offers it. Needs --mail-from\n"
+	           "  --mail-from ADDRESS  the sender of those e-mails\n"
+	           "  --smtp-ca FILE  CA certificates (PEM) for the relay's certificate\n"
+	           "                  (default: the system's)\n"
+	           "  --reminder-hours N  hours before an appointment its reminder goes\n"
+	           "                  (default 24; 0 = no reminder)\n"
+
 	           "  --audit-days N  days the audit trail of staff actions is kept\n"
 	           "                  (default 365)\n"
 	           "  --add-staff NAME --role medewerker --location LOC [--location LOC]...\n"
@@ -228,6 +270,11 @@ int main(int argc, char **argv)
 		OPT_CLIENT_BOOKINGS,
 		OPT_SPEECH_RATE,
 		OPT_ENROL,
+		OPT_SMTP,
+		OPT_MAIL_FROM,
+		OPT_SMTP_CA,
+		OPT_REMINDER_HOURS,
+		OPT_MAIL_RETRY,
 	};
 	static const struct option opts[] = {
 	    {"port", required_argument, NULL, OPT_PORT},
@@ -253,6 +300,12 @@ int main(int argc, char **argv)
 	    {"client-bookings", required_argument, NULL, OPT_CLIENT_BOOKINGS},
 	    {"speech-rate", required_argument, NULL, OPT_SPEECH_RATE},
 	    {"enroll-terminal", required_argument, NULL, OPT_ENROL},
+	    {"smtp", required_argument, NULL, OPT_SMTP},
+	    {"mail-from", required_argument, NULL, OPT_MAIL_FROM},
+	    {"smtp-ca", required_argument, NULL, OPT_SMTP_CA},
+	    {"reminder-hours", required_argument, NULL, OPT_REMINDER_HOURS},
+	    /* not in --help: the first retry's delay, for tests */
+	    {"mail-retry-seconds", required_argument, NULL, OPT_MAIL_RETRY},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -268,6 +321,9 @@ int main(int argc, char **argv)
 	app.cfg.client_bookings = 3;
 	app.cfg.speech_rate = 40;
 	app.cfg.audit_days = 365;
+	app.cfg.mail.reminder_hours = 24;
+	app.cfg.mail.retry_seconds = 60;
+	const char *smtp = NULL;
 	const char *data = NULL, *content = NULL, *locale = NULL;
 	const char *add_name = NULL, *role = NULL, *reset_name = NULL;
 	const char *locations[STAFF_MAX_LOCATIONS];
@@ -365,6 +421,31 @@ int main(int argc, char **argv)
 			else
 				app.cfg.client_bookings = (int)v;
 			break;
+		case OPT_SMTP:
+			smtp = optarg;
+			break;
+		case OPT_MAIL_FROM:
+			app.cfg.mail.from = optarg;
+			break;
+		case OPT_SMTP_CA:
+			app.cfg.mail.ca_file = optarg;
+			break;
+		case OPT_REMINDER_HOURS:
+		case OPT_MAIL_RETRY:
+			if (!text_parse_long(optarg, o == OPT_REMINDER_HOURS ? 0 : 1,
+			                     o == OPT_REMINDER_HOURS ? 720 : 86400, &v)) {
+				fprintf(stderr, "wijkwijzer: --%s needs a number %s\n",
+				        o == OPT_REMINDER_HOURS ? "reminder-hours"
+				                                : "mail-retry-seconds",
+				        o == OPT_REMINDER_HOURS ? "from 0 to 720 (0 = no reminder)"
+				                                : "from 1 to 86400");
+				return 2;
+			}
+			if (o == OPT_REMINDER_HOURS)
+				app.cfg.mail.reminder_hours = (int)v;
+			else
+				app.cfg.mail.retry_seconds = (int)v;
+			break;
 		case OPT_STAFF_PASSWORD:
 			/* the shared location passwords gave way to personal accounts */
 			fprintf(stderr,
@@ -416,6 +497,29 @@ int main(int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "wijkwijzer: unexpected argument '%s' (see --help)\n",
 		        argv[optind]);
+		return 2;
+	}
+
+	if ((smtp != NULL) != (app.cfg.mail.from != NULL)) {
+		fprintf(stderr, "wijkwijzer: --smtp and --mail-from go together: give both or "
+		                "neither\n");
+		return 2;
+	}
+	if (smtp && !parse_relay(smtp, &app.cfg.mail)) {
+		fprintf(stderr, "wijkwijzer: --smtp needs HOST:PORT, such as 127.0.0.1:25 or "
+		                "[::1]:587\n");
+		return 2;
+	}
+	if (app.cfg.mail.from && booking_check_email(app.cfg.mail.from) != BOOKING_FIELD_OK) {
+		fprintf(stderr, "wijkwijzer: --mail-from needs an e-mail address\n");
+		return 2;
+	}
+	if (app.cfg.mail.ca_file && access(app.cfg.mail.ca_file, R_OK) != 0) {
+		fprintf(stderr, "wijkwijzer: --smtp-ca %s cannot be read\n", app.cfg.mail.ca_file);
+		return 2;
+	}
+	if (app.cfg.mail.ca_file && !smtp) {
+		fprintf(stderr, "wijkwijzer: --smtp-ca needs --smtp\n");
 		return 2;
 	}
 

@@ -31,6 +31,16 @@ struct config {
 	int client_bookings;      /* appointments without contact per client a week; 0: no limit */
 	int speech_rate; /* new pages read aloud per client per hour at home; 0: no limit */
 	int audit_days;  /* days the audit trail of staff actions is kept */
+	/* mail to residents (domain/mail.h): on when host is set (--smtp) */
+	struct mail_config {
+		char host[256];   /* the relay, "" for no mail */
+		int port;         /* its port */
+		const char *from; /* --mail-from */
+		const char
+		    *ca_file; /* --smtp-ca: CAs for the relay's certificate; NULL: the system's */
+		int reminder_hours; /* a reminder this long before; 0: none */
+		int retry_seconds;  /* the first retry after a failure (later ones back off) */
+	} mail;
 };
 
 struct app {

@@ -13,6 +13,7 @@
 #include "base/html.h"
 #include "base/i18n.h"
 #include "exec/writer.h"
+#include "domain/outbox.h"
 #include "store/store.h"
 #include "base/text.h"
 
@@ -745,6 +746,27 @@ static int again_write(struct app *app, void *arg)
 	return sqlite3_changes(store_db(db_bookings(app))) == 1 ? BOOKING_OK : BOOKING_NOT_FOUND;
 }
 
+enum booking_result booking_find_id(struct app *app, long long id, struct booking *out)
+{
+	memset(out, 0, sizeof(*out));
+	enum booking_result r = find_by_id(app, id, out);
+	if (r != BOOKING_OK && r != BOOKING_CANCELLED)
+		booking_free(out);
+	return r;
+}
+
+bool booking_new_link(struct app *app, long long id, struct sb *token)
+{
+	unsigned char h[32];
+	struct again_args a = {h, id};
+	if (!new_token(token, h))
+		return false;
+	if (writer_do(app, again_write, &a) == BOOKING_OK)
+		return true;
+	sb_reset(token);
+	return false;
+}
+
 enum booking_result booking_find_again(struct app *app, const char *reference, const char *proof,
                                        struct sb *token, struct booking *out)
 {
@@ -798,6 +820,27 @@ enum booking_result booking_find_reference(struct app *app, const char *referenc
 static void notify(struct app *app, const char *location, const char *start, bool slots)
 {
 	writer_changed(app, location, start ? start : "", slots);
+}
+
+/* Inside a booking's write, before its COMMIT: the messages that tell
+ * the resident of it (domain/outbox.h), only when mail is configured and
+ * the booking has an e-mail address. A reminder goes
+ * app->cfg.mail.reminder_hours before the start; a move replaces the
+ * pending one, a cancellation drops it, and one whose time has already
+ * passed is not made (the confirmation has just been sent). */
+static bool queue_mail(struct app *app, long long id, const char *email, enum outbox_kind kind,
+                       const char *start, time_t now)
+{
+	if (!app->cfg.mail.host[0] || !email || !*email)
+		return true;
+	if (kind != OUTBOX_CONFIRMATION && !outbox_drop_pending(app, id, OUTBOX_REMINDER))
+		return false;
+	if (!outbox_add(app, OUTBOX_EMAIL, kind, id, now, now))
+		return false;
+	if (kind == OUTBOX_CANCELLED || app->cfg.mail.reminder_hours <= 0)
+		return true;
+	time_t due = booking_instant(start) - (time_t)app->cfg.mail.reminder_hours * 3600;
+	return due <= now || outbox_add(app, OUTBOX_EMAIL, OUTBOX_REMINDER, id, due, now);
 }
 
 static enum booking_result create_tx(struct app *app, const struct booking_request *rq, time_t now,
@@ -893,7 +936,9 @@ static enum booking_result create_tx(struct app *app, const struct booking_reque
 	sqlite3_bind_text(upd, 2, end, -1, SQLITE_STATIC);
 	rc = sqlite3_step(upd);
 	sqlite3_reset(upd);
-	if (rc != SQLITE_DONE || !store_commit(db_bookings(app))) {
+	if (rc != SQLITE_DONE ||
+	    !queue_mail(app, id, rq->email, OUTBOX_CONFIRMATION, rq->start, now) ||
+	    !store_commit(db_bookings(app))) {
 		r = BOOKING_ERROR;
 		goto fail;
 	}
@@ -994,6 +1039,7 @@ static enum booking_result cancel_tx(struct app *app, const char *token, struct 
 		return BOOKING_ERROR;
 	}
 	if (update_status(app, out->id, "cancelled", true) != BOOKING_OK ||
+	    !queue_mail(app, out->id, out->email, OUTBOX_CANCELLED, out->start, clock_now()) ||
 	    !store_commit(db_bookings(app))) {
 		store_rollback(db_bookings(app));
 		booking_free(out);
@@ -1115,7 +1161,9 @@ static enum booking_result move_tx(struct app *app, const char *token, const cha
 	sqlite3_bind_text(st, 5, to, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE || !store_commit(db_bookings(app)))
+	if (rc != SQLITE_DONE ||
+	    !queue_mail(app, out->id, out->email, OUTBOX_MOVED, new_start, now) ||
+	    !store_commit(db_bookings(app)))
 		goto fail;
 	long long id = out->id;
 	char *old_start = out->start, *location = out->location;
@@ -1293,7 +1341,10 @@ static int retention_tx(struct app *app, int days, time_t now)
 	sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? n : -1;
+	if (rc != SQLITE_DONE)
+		return -1;
+	/* the messages of purged appointments, and old outcomes */
+	return outbox_retention(app, now - (time_t)days * 86400) ? n : -1;
 }
 
 struct retention_args {

@@ -202,6 +202,13 @@ enum booking_result booking_move(struct app *app, const char *token, const char 
 enum booking_result booking_find_again(struct app *app, const char *reference, const char *proof,
                                        struct sb *token, struct booking *out);
 void booking_free(struct booking *b);
+/* The booking with this id, cancelled or not (BOOKING_OK,
+ * BOOKING_CANCELLED; out empty otherwise). Any thread. */
+enum booking_result booking_find_id(struct app *app, long long id, struct booking *out);
+/* A new link of its own for booking id (as booking_find_again makes):
+ * the token into token, its hash stored on the writer. False when the
+ * booking is gone or purged, or nothing was stored. */
+bool booking_new_link(struct app *app, long long id, struct sb *token);
 
 /* The bookings of a day, for staff. */
 struct booking_list {

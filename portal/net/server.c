@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "domain/audit.h"
 #include "domain/booking.h"
+#include "domain/mail.h"
 #include "net/cache.h"
 #include "store/catalog.h"
 #include "net/clients.h"
@@ -921,6 +922,14 @@ static const char *bind_problem(const char *addr, int port)
 	return strerror(e);
 }
 
+/* After a COMMIT that changed a day: the booking caches forget it, and
+ * the mail thread looks for messages the write may have added. */
+static void committed(struct app *app, const char *location, const char *date, bool slots)
+{
+	booking_writer_changed(app, location, date, slots);
+	mail_wake();
+}
+
 bool server_start(struct app *app, char *err, size_t errlen)
 {
 	the_app = app;
@@ -962,9 +971,10 @@ bool server_start(struct app *app, char *err, size_t errlen)
 		         bind_problem(app->cfg.listen, app->cfg.port));
 		return false;
 	}
-	/* the writer tells the booking caches, then the live subscribers */
-	writer_on_change(booking_writer_changed, live_day_changed);
-	if (!writer_start(app, err, errlen) ||
+	/* the writer tells the booking caches and the mail thread, then the
+	   live subscribers */
+	writer_on_change(committed, live_day_changed);
+	if (!writer_start(app, err, errlen) || !mail_start(app, err, errlen) ||
 	    !workers_start(app, app->cfg.workers, SLOW_THREADS, err, errlen))
 		return false;
 	lws_sul_schedule(app->ctx, 0, &retention_timer, retention_run, 1);
@@ -994,6 +1004,7 @@ void server_stop(struct app *app)
 	/* workers first (they may wait for the writer), then the writer;
 	   answers that come back now are dropped, not written */
 	workers_stop();
+	mail_stop(); /* it writes through the writer */
 	writer_stop();
 	workers_drop_answers(app);
 	if (app->ctx)

@@ -161,6 +161,26 @@ static const char *const migrations[] = {
     "  detail TEXT"
     ") STRICT;"
     "CREATE INDEX audit_log_at ON audit_log(at);",
+    /* 9: outbox: messages to residents (domain/outbox.h), sent by the mail
+       thread with retries. No address or text is kept: the recipient is
+       read from the booking when the message goes out, so purging the
+       booking's personal data stops its mail too. channel: how it goes
+       ('sms' is not sent yet); due and the times are seconds since the
+       epoch on the server's clock */
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('confirmation', 'reminder', 'moved', 'cancelled')),"
+    "  booking_id INTEGER NOT NULL REFERENCES booking(id),"
+    "  due INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),"
+    "  last_error TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  sent_at INTEGER"
+    ") STRICT;"
+    "CREATE INDEX outbox_due ON outbox(due) WHERE status = 'pending';"
+    "CREATE INDEX outbox_booking ON outbox(booking_id);",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

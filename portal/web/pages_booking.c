@@ -14,6 +14,7 @@
 #include "exec/db.h"
 #include "base/app.h"
 #include "domain/booking.h"
+#include "domain/mail.h"
 #include "store/catalog.h"
 #include "store/content.h"
 #include "net/csrf.h"
@@ -501,7 +502,8 @@ static bool read_details(struct request *rq, struct details *d)
 	memset(d, 0, sizeof(*d));
 	d->name = clean(params_get(&rq->form, "naam"));
 	d->phone = clean(params_get(&rq->form, "telefoon"));
-	d->email = clean(params_get(&rq->form, "email"));
+	/* without mail the form has no e-mail field: nothing else is stored */
+	d->email = clean(mail_enabled(rq->app) ? params_get(&rq->form, "email") : NULL);
 	d->interpreter_lang = clean(params_get(&rq->form, "tolktaal"));
 	if (!d->name || !d->phone || !d->email || !d->interpreter_lang) {
 		/* out of memory: refuse rather than write through NULL */
@@ -598,6 +600,8 @@ static void details_form(struct request *rq, struct response *rs, struct flow *f
 	    .languages = langs,
 	    .nlanguages = nlang,
 	    .selfcheck = f->selfcheck != NULL,
+	    .mail = mail_enabled(rq->app),
+	    .reminder = rq->app->cfg.mail.reminder_hours > 0,
 	};
 	if (d) {
 		v.name = d->name;
@@ -664,6 +668,7 @@ static void check_page(struct request *rq, struct response *rs, struct flow *f, 
 	    .name = d->name,
 	    .phone = d->phone,
 	    .email = d->email,
+	    .mail = mail_enabled(rq->app),
 	    .interpreter_name = lname ? lname : "",
 	    .selfcheck = f->selfcheck != NULL,
 	    .change_action = page_href(rq, "/afspraak/gegevens"),

@@ -10,6 +10,7 @@
 #include "exec/db.h"
 #include "base/app.h"
 #include "domain/booking.h"
+#include "domain/mail.h"
 #include "store/catalog.h"
 #include "store/content.h"
 #include "net/csrf.h"
@@ -138,6 +139,7 @@ void handle_manage(struct request *rq, struct response *rs)
 	    .lang = rq->lang->code,
 	    .token = token,
 	    .fresh = params_get(&rq->query, "nieuw") != NULL,
+	    .mailed = mail_enabled(rq->app) && b.email && *b.email,
 	    .moved = params_get(&rq->query, "verzet") != NULL,
 	    .cancelled = cancelled,
 	    .receipt = receipt,
@@ -431,7 +433,7 @@ void handle_find_again(struct request *rq, struct response *rs)
 {
 	rs->cache_control = "no-store";
 	struct page_phone ph;
-	struct manage_find_view v = {.call = page_call(rq, &ph)};
+	struct manage_find_view v = {.call = page_call(rq, &ph), .mail = mail_enabled(rq->app)};
 	if (rq->method == HM_POST) {
 		const char *code = params_get(&rq->form, "code");
 		const char *proof = params_get(&rq->form, "bewijs");

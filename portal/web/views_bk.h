@@ -105,6 +105,9 @@ struct booking_details_view {
 	size_t nerrors;
 	const char *name, *phone, *email;                               /* as typed; NULL: empty */
 	const char *err_name, *err_phone, *err_email, *err_interpreter; /* NULL: none */
+	/* the e-mail field: only when mail is sent (--smtp); reminder: a
+	   reminder goes too */
+	bool mail, reminder;
 	bool interpreter, wheelchair, companion, client_support;
 	const struct c_option *languages; /* of the interpreter */
 	size_t nlanguages;
@@ -134,6 +137,7 @@ struct booking_check_view {
 	struct booking_check_row rows[3];
 	const char *topic; /* the topic's Dutch name; NULL: not found */
 	const char *name, *phone, *email;
+	bool mail;                    /* the e-mail row: only when mail is sent */
 	const char *interpreter_name; /* "" if unknown */
 	bool selfcheck;               /* the share row */
 	const char *change_action, *change_csrf, *confirm_action, *confirm_csrf;

@@ -29,10 +29,11 @@ struct manage_facts {
 /* manage.html, manage_desk.html, manage_actions.html: GET /{lang}/afspraak/{token} */
 struct manage_view {
 	const char *lang, *token;
-	bool fresh;                           /* ?nieuw=1: just made */
-	bool moved;                           /* ?verzet=1 */
-	bool cancelled;                       /* the QR code and the actions are left out */
-	bool receipt;                         /* ?bon=1: the actions are left out */
+	bool fresh;     /* ?nieuw=1: just made */
+	bool mailed;    /* an e-mail tells of it (mail is on and it has an address) */
+	bool moved;     /* ?verzet=1 */
+	bool cancelled; /* the QR code and the actions are left out */
+	bool receipt;   /* ?bon=1: the actions are left out */
 	const struct staff_panel_view *staff; /* for staff of its place (staff.c); NULL: none */
 	struct qr_view qr;                    /* page_qr(); not shown when cancelled */
 	struct manage_facts facts;
@@ -72,6 +73,7 @@ struct manage_find_view {
 	const char *reference, *proof; /* as typed; NULL: empty */
 	const char *error;             /* NULL: none */
 	struct c_call call;
+	bool mail; /* residents give an e-mail address (--smtp): it is proof too */
 };
 
 /* service_label.html: the word for a code of a respite offer */

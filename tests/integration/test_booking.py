@@ -96,8 +96,9 @@ def test_html_flow(server, binary, sanitizer):
     action, fields = form_fields(body, "/afspraak/gegevens")
     fields = [(k, v) for k, v in fields if k not in ("naam", "telefoon", "email")]
     st, _, body = post_form(server, action, fields, [("naam", ""), ("telefoon", "12ab"), ("email", "x@")])
-    check(st == 422 and "Vul uw naam in" in body and "telefoonnummer klopt niet" in body and "e-mailadres klopt niet" in body,
-          "field errors next to the fields")
+    # (no e-mail field without --smtp: test_mail.py checks that one)
+    check(st == 422 and "Vul uw naam in" in body and "telefoonnummer klopt niet" in body and
+          "e-mailadres klopt niet" not in body, "field errors next to the fields")
     check('aria-invalid="true"' in body and "error-summary" in body, "errors are announced")
     check(re.search(r"<title>Fout: Uw gegevens - ", body) and body.index("<h1>") < body.index("error-summary"),
           "the title starts with 'Fout:', and the summary follows the h1")
@@ -399,15 +400,19 @@ def test_one_validator(server, binary, sanitizer):
     ]
     for what, details, field, code, words in cases:
         name = details.get("name", "Anna")
-        st, page = details_errors(server, local, name=name, phone=details.get("phone", ""),
-                                  email=details.get("email", ""))
-        check(st == 422 and words in page, f"the form refuses {what}: {st}")
+        # the shared server sends no mail, so its form has no e-mail
+        # field: test_mail.py checks the form's e-mail rule
+        on_form = field != "email"
+        if on_form:
+            st, page = details_errors(server, local, name=name, phone=details.get("phone", ""),
+                                      email=details.get("email", ""))
+            check(st == 422 and words in page, f"the form refuses {what}: {st}")
         st, err = api_errors(server, s["start"], name=name, phone=details.get("phone"),
                              email=details.get("email"))
         fields, codes = err.get("fields", {}), err.get("field_codes", {})
         check(st == 422 and err.get("code") == "invalid" and list(fields) == [field],
               f"the API refuses {what} in the field {field}: {st} {err}")
-        check(words in fields.get(field, "") and fields.get(field, "") in page,
+        check(words in fields.get(field, "") and (not on_form or fields.get(field, "") in page),
               f"with the words of the form for {what}: {fields.get(field)!r}")
         check(codes.get(field) == code, f"and the code {code} for {what}: {codes}")
     # the interpreter: both ask for a language the wijkwijzer can book

@@ -48,6 +48,7 @@ void test_fts_query(void);
 void test_booking_time(void);
 void test_booking_validate(void);
 void test_fts_utf8_cut(void);
+void test_mail(void);
 void test_rd_to_wgs84(void);
 void test_rate(void);
 void test_compress(void);

@@ -1,0 +1,43 @@
+/* smtp: a small blocking SMTP client (RFC 5321) for the mail thread only,
+ * never the event loop.
+ *
+ * Connects with a timeout, says EHLO, upgrades with STARTTLS (RFC 3207)
+ * whenever the relay offers it (the certificate is verified against the
+ * system's CAs, or against ca_file for a private relay, and must name
+ * the host), then MAIL FROM, RCPT TO and DATA with dot-stuffing, QUIT.
+ * No state between calls: one connection per message. Error texts name
+ * the relay and the step, never an address or anything of the message. */
+#ifndef WW_SMTP_H
+#define WW_SMTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/sb.h"
+
+struct smtp_relay {
+	const char *host; /* a name or a numeric address */
+	int port;
+	const char *ca_file; /* NULL: the system's CAs */
+	int timeout_s;       /* per step; 0: 30 */
+	const char *helo;    /* the name in EHLO; NULL: "localhost" */
+};
+
+enum smtp_result {
+	SMTP_SENT,
+	SMTP_TEMPORARY, /* could not connect, a 4xx, TLS trouble: try again later */
+	SMTP_PERMANENT, /* a 5xx for this message: trying again will not help */
+};
+
+/* Sends data (a whole message, CRLF line ends; see base/mime.h) from
+ * from to to. err gets one line without personal data, such as
+ * "relay 127.0.0.1:2525 refused (421)". */
+enum smtp_result smtp_send(const struct smtp_relay *r, const char *from, const char *to,
+                           const char *data, char *err, size_t errlen);
+
+/* The DATA body as sent: every line ending in CRLF (a bare LF becomes
+ * CRLF), a line that begins with "." gets another in front (RFC 5321
+ * 4.5.2), and the closing ".\r\n". Exposed for tests. */
+bool smtp_dot_stuff(struct sb *out, const char *data);
+
+#endif

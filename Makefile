@@ -155,6 +155,9 @@ run: deps all
 			|| { echo "cannot enrol kiosk terminal $$t" >&2; exit 1; }; \
 		echo "Kiosk $$t: open $$link"; \
 	done
+	@echo "Staff: no account is made for you; make the first with"
+	@echo "  $(BUILD)/wijkwijzer --data $(DATA) --add-staff NAME --role beheerder"
+	@echo "  (the password on standard input), then log in at /nl/medewerker"
 	$(BUILD)/wijkwijzer --port $(PORT) --data $(DATA)
 
 # ---- dependencies --------------------------------------------------------

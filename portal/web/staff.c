@@ -490,7 +490,7 @@ void handle_staff_summary(struct request *rq, struct response *rs)
 	long id;
 	struct booking b;
 	enum booking_result found = text_parse_long(params_get(&rq->query, "id"), 1, 1L << 40, &id)
-	                                ? booking_get_id(rq->app, id, &b)
+	                                ? booking_find_id(rq->app, id, &b)
 	                                : BOOKING_NOT_FOUND;
 	if (found == BOOKING_ERROR) {
 		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));

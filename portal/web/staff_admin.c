@@ -375,7 +375,7 @@ static const char *entry_detail(struct request *rq, const struct audit_entry *e)
 	}
 	if (e->booking > 0) {
 		struct booking b;
-		enum booking_result r = booking_get_id(rq->app, e->booking, &b);
+		enum booking_result r = booking_find_id(rq->app, e->booking, &b);
 		char ref[16] = "";
 		if ((r == BOOKING_OK || r == BOOKING_CANCELLED) && b.reference)
 			booking_reference_display(b.reference, ref);

@@ -35,7 +35,11 @@ const struct route portal_routes[] = {
     {HM_POST, "/{lang}/afspraak/gegevens", handle_booking_details, ROUTE_FORM},
     {HM_POST, "/{lang}/afspraak/bevestigen", handle_booking_confirm,
      ROUTE_FORM | ROUTE_RATE | ROUTE_WRITE},
-    {HM_POST, "/{lang}/afspraak/terugbellen", handle_booking_callback,
+    /* "Bel mij terug": the form on its own, and the booking flow's when
+       no time is free; both store through the writer */
+    {HM_GET, "/{lang}/terugbellen", handle_callback, 0},
+    {HM_POST, "/{lang}/terugbellen", handle_callback, ROUTE_FORM | ROUTE_RATE | ROUTE_WRITE},
+    {HM_POST, "/{lang}/afspraak/terugbellen", handle_callback,
      ROUTE_FORM | ROUTE_RATE | ROUTE_WRITE},
     {HM_GET, "/{lang}/afspraak/terugvinden", handle_find_again, 0},
     /* these two check and refuse on a reader; only a match writes

@@ -16,6 +16,7 @@
 
 #include "base/clock.h"
 #include "domain/booking.h"
+#include "domain/callbacks.h"
 #include "net/cache.h"
 #include "store/catalog.h"
 #include "net/clients.h"
@@ -94,6 +95,14 @@ static void retention_job(struct app *app, struct job *j)
 		        n);
 	else if (n < 0)
 		fprintf(stderr, "wijkwijzer: retention: failed\n");
+	/* handled call-back requests, counted from when they were handled */
+	n = callbacks_retention(app, app->cfg.retention_days, clock_now());
+	if (n > 0)
+		fprintf(stderr,
+		        "wijkwijzer: retention: personal data of %d call-back requests deleted\n",
+		        n);
+	else if (n < 0)
+		fprintf(stderr, "wijkwijzer: retention: call-back requests failed\n");
 }
 
 static void retention_run(lws_sorted_usec_list_t *sul)

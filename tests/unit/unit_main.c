@@ -50,6 +50,7 @@ int main(int argc, char **argv)
 	test_etag_match();
 	test_assets_compressed();
 	test_clock();
+	test_callbacks_deadline();
 	test_hours_moment();
 	test_search();
 	test_crypto();

@@ -55,6 +55,8 @@ void handle_staff_login(struct request *rq, struct response *rs);
 void handle_staff_logout(struct request *rq, struct response *rs);
 void handle_staff_agenda(struct request *rq, struct response *rs);
 void handle_staff_status(struct request *rq, struct response *rs);
+void handle_staff_callbacks(struct request *rq, struct response *rs);
+void handle_staff_callback_status(struct request *rq, struct response *rs);
 void handle_callback(struct request *rq, struct response *rs);
 void handle_staff_block(struct request *rq, struct response *rs);
 void handle_staff_export(struct request *rq, struct response *rs);

@@ -54,6 +54,8 @@ struct staff_block_confirm_view {
 	size_t nbookings; /* appointments at that time that stay */
 };
 
+struct staff_callbacks_link; /* views_cb.h */
+
 /* staff_agenda.html: GET /{lang}/medewerker/agenda?dag= */
 struct staff_agenda_view {
 	const char *place;      /* the location's name */
@@ -70,6 +72,7 @@ struct staff_agenda_view {
 	size_t nslots;
 	const struct staff_block_item *blocks; /* from the day shown on */
 	size_t nblocks;
+	const struct staff_callbacks_link *callbacks; /* the link to the call-back inbox */
 };
 
 /* staff_panel.html: on a booking's page, for staff of its location */

@@ -11,6 +11,7 @@
 #include "base/app.h"
 #include "base/arena.h"
 #include "base/clock.h"
+#include "base/i18n.h"
 #include "base/text.h"
 #include "domain/callbacks.h"
 #include "exec/db.h"
@@ -80,6 +81,10 @@ static bool fill_items(struct request *rq, const struct callback_list *l,
 			it->daypart = _("'s ochtends");
 		else if (c->daypart && !strcmp(c->daypart, "middag"))
 			it->daypart = _("'s middags");
+		/* asked in another language: the call may need it too */
+		const struct i18n_lang *lang = c->lang ? i18n_find(c->lang) : NULL;
+		if (lang && strcmp(c->lang, "nl") != 0)
+			it->language = lang->native_name;
 		text_tel(it->tel, sizeof(it->tel), c->phone ? c->phone : "");
 		struct content_topic t;
 		memset(&t, 0, sizeof(t));

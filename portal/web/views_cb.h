@@ -47,6 +47,7 @@ struct staff_callback_item {
 	const char *handled;  /* the same of handled_at; NULL: not handled */
 	const char *status;   /* the status in words */
 	const char *daypart;  /* "'s ochtends", "'s middags"; NULL: any time */
+	const char *language; /* the page's language when asked, if not Dutch ("English") */
 	bool called, not_reached;
 };
 

@@ -98,6 +98,9 @@ def test_request_reaches_its_inbox(server, binary, sanitizer):
     check("Wonen" in it or "wonen" in it.lower(), "the topic in words")
     check("s ochtends" in it, "the part of the day that suits")
     check("Te laat" not in it, "not overdue")
+    send_request(server, name="English Speaker", phone="0612341234", path="/en/terugbellen")
+    check("Gevraagd in</dt><dd>English" in item(inbox(server, centrum), "English Speaker"),
+          "a request from another language says so")
     st, _, agenda = server.get("/nl/medewerker/agenda", {"Cookie": centrum})
     m = re.search(r"Terugbelverzoeken \((\d+) open\)", agenda)
     check(st == 200 and m and int(m.group(1)) >= 1 and 'href="/nl/medewerker/terugbellen"' in agenda,

@@ -72,8 +72,14 @@ static void usage(FILE *f)
 	           "  --speech-rate N  new pages one client address may have read aloud per\n"
 	           "                  hour at home (default 40; 0 = no limit; pages read\n"
 	           "                  before cost nothing; a kiosk terminal has 240)\n"
-	           "  --set-staff-password LOCATION  read a staff password for a wijkwijzer\n"
-	           "                  from standard input, store its hash and exit\n"
+	           "  --audit-days N  days the audit trail of staff actions is kept\n"
+	           "                  (default 365)\n"
+	           "  --add-staff NAME --role medewerker --location LOC [--location LOC]...\n"
+	           "  --add-staff NAME --role beheerder\n"
+	           "                  make a personal staff account; the password (at least\n"
+	           "                  12 characters) is read from standard input; then exit\n"
+	           "  --reset-staff-password NAME  read a new password for the account NAME\n"
+	           "                  from standard input, end its sessions and exit\n"
 	           "  --enroll-terminal ID  print a one-time link that makes a browser the\n"
 	           "                  kiosk terminal ID, and exit\n"
 	           "  --help          show this help and exit\n");
@@ -110,26 +116,67 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Reads one line (the password) from standard input and stores its
- * hash. Returns the exit code. */
-static int set_staff_password(const char *location)
+/* Reads one line (a password) from standard input into line; false
+ * (with a message) when there is none. */
+static bool read_password(const char *prompt, char *line, size_t n)
 {
-	char line[512];
 	if (isatty(STDIN_FILENO))
-		fprintf(stderr, "New password for %s (at least 12 characters): ", location);
-	if (!fgets(line, sizeof(line), stdin)) {
+		fprintf(stderr, "%s (at least %d characters): ", prompt, STAFF_PASSWORD_MIN);
+	if (!fgets(line, (int)n, stdin)) {
 		fprintf(stderr, "wijkwijzer: no password on standard input\n");
-		return 1;
+		return false;
 	}
 	line[strcspn(line, "\r\n")] = '\0';
-	char err[256];
-	bool ok = staff_set_password(&app, location, line, err, sizeof(err));
+	return true;
+}
+
+/* --add-staff NAME --role ROLE [--location LOC]...: exit code. */
+static int add_staff(const char *name, const char *role_word, const char *const *locations,
+                     size_t nlocations)
+{
+	enum staff_role role;
+	if (!staff_role_parse(role_word, &role)) {
+		fprintf(stderr,
+		        "wijkwijzer: --add-staff needs --role medewerker or --role beheerder\n");
+		return 2;
+	}
+	if (role == STAFF_BEHEERDER && nlocations) {
+		fprintf(stderr,
+		        "wijkwijzer: a beheerder sees every wijkwijzer: leave out --location\n");
+		return 2;
+	}
+	char line[512];
+	if (!read_password("Password", line, sizeof(line)))
+		return 1;
+	long long id = 0;
+	enum staff_result r = staff_add(&app, NULL, name, role, locations, nlocations, line, &id);
 	explicit_bzero(line, sizeof(line));
-	if (!ok) {
-		fprintf(stderr, "wijkwijzer: %s\n", err);
+	if (r != STAFF_OK) {
+		fprintf(stderr, "wijkwijzer: cannot add %s: %s\n", name, staff_result_text(r));
 		return 1;
 	}
-	fprintf(stderr, "wijkwijzer: staff password for %s stored\n", location);
+	fprintf(stderr, "wijkwijzer: staff account %s (%s) made\n", name, role_word);
+	return 0;
+}
+
+/* --reset-staff-password NAME: exit code. */
+static int reset_staff_password(const char *name)
+{
+	struct staff_user u;
+	if (!staff_find_name(&app, name, &u)) {
+		fprintf(stderr, "wijkwijzer: no staff account %s\n", name);
+		return 1;
+	}
+	char line[512];
+	if (!read_password("New password", line, sizeof(line)))
+		return 1;
+	enum staff_result r = staff_set_password(&app, NULL, u.id, line, NULL);
+	explicit_bzero(line, sizeof(line));
+	if (r != STAFF_OK) {
+		fprintf(stderr, "wijkwijzer: %s\n", staff_result_text(r));
+		return 1;
+	}
+	fprintf(stderr, "wijkwijzer: new password for %s stored; its sessions ended\n", u.name);
 	return 0;
 }
 
@@ -167,6 +214,11 @@ int main(int argc, char **argv)
 		OPT_PUBLIC_URL,
 		OPT_RETENTION,
 		OPT_STAFF_PASSWORD,
+		OPT_ADD_STAFF,
+		OPT_ROLE,
+		OPT_LOCATION,
+		OPT_RESET_STAFF,
+		OPT_AUDIT_DAYS,
 		OPT_BOOKING_RATE,
 		OPT_BEHIND_PROXY,
 		OPT_WORKERS,
@@ -187,6 +239,11 @@ int main(int argc, char **argv)
 	    {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
 	    {"retention-days", required_argument, NULL, OPT_RETENTION},
 	    {"set-staff-password", required_argument, NULL, OPT_STAFF_PASSWORD},
+	    {"add-staff", required_argument, NULL, OPT_ADD_STAFF},
+	    {"role", required_argument, NULL, OPT_ROLE},
+	    {"location", required_argument, NULL, OPT_LOCATION},
+	    {"reset-staff-password", required_argument, NULL, OPT_RESET_STAFF},
+	    {"audit-days", required_argument, NULL, OPT_AUDIT_DAYS},
 	    {"booking-rate", required_argument, NULL, OPT_BOOKING_RATE},
 	    {"behind-proxy", no_argument, NULL, OPT_BEHIND_PROXY},
 	    {"workers", required_argument, NULL, OPT_WORKERS},
@@ -210,7 +267,11 @@ int main(int argc, char **argv)
 	app.cfg.subscribe_rate = 120;
 	app.cfg.client_bookings = 3;
 	app.cfg.speech_rate = 40;
-	const char *data = NULL, *content = NULL, *locale = NULL, *staff_location = NULL;
+	app.cfg.audit_days = 365;
+	const char *data = NULL, *content = NULL, *locale = NULL;
+	const char *add_name = NULL, *role = NULL, *reset_name = NULL;
+	const char *locations[STAFF_MAX_LOCATIONS];
+	size_t nlocations = 0;
 	const char *public_url = NULL, *enrol_terminal = NULL;
 	bool address_given = false;
 	int o;
@@ -305,7 +366,37 @@ int main(int argc, char **argv)
 				app.cfg.client_bookings = (int)v;
 			break;
 		case OPT_STAFF_PASSWORD:
-			staff_location = optarg;
+			/* the shared location passwords gave way to personal accounts */
+			fprintf(stderr,
+			        "wijkwijzer: --set-staff-password is gone: staff have personal "
+			        "accounts now: --add-staff NAME --role medewerker --location "
+			        "%s (README \"Staff accounts\")\n",
+			        optarg);
+			return 2;
+		case OPT_ADD_STAFF:
+			add_name = optarg;
+			break;
+		case OPT_ROLE:
+			role = optarg;
+			break;
+		case OPT_LOCATION:
+			if (nlocations == STAFF_MAX_LOCATIONS) {
+				fprintf(stderr, "wijkwijzer: at most %d --location\n",
+				        STAFF_MAX_LOCATIONS);
+				return 2;
+			}
+			locations[nlocations++] = optarg;
+			break;
+		case OPT_RESET_STAFF:
+			reset_name = optarg;
+			break;
+		case OPT_AUDIT_DAYS:
+			if (!text_parse_long(optarg, 1, 3650, &v)) {
+				fprintf(stderr,
+				        "wijkwijzer: --audit-days needs a number from 1 to 3650\n");
+				return 2;
+			}
+			app.cfg.audit_days = (int)v;
 			break;
 		case OPT_ENROL:
 			enrol_terminal = optarg;
@@ -317,6 +408,10 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+	}
+	if ((role || nlocations) && !add_name) {
+		fprintf(stderr, "wijkwijzer: --role and --location belong to --add-staff\n");
+		return 2;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "wijkwijzer: unexpected argument '%s' (see --help)\n",
@@ -411,10 +506,22 @@ int main(int argc, char **argv)
 		        store_errmsg(app.store));
 		goto out;
 	}
-	if (staff_location) {
-		rc = set_staff_password(staff_location);
+	if (add_name) {
+		rc = add_staff(add_name, role, locations, nlocations);
 		goto out;
 	}
+	if (reset_name) {
+		rc = reset_staff_password(reset_name);
+		goto out;
+	}
+	int legacy = staff_legacy_passwords(&app);
+	if (legacy > 0)
+		fprintf(
+		    stderr,
+		    "wijkwijzer: the shared staff passwords of %d wijkwijzer(s) from an earlier "
+		    "version no longer log in: make personal accounts with --add-staff "
+		    "(README \"Staff accounts\")\n",
+		    legacy);
 	if (enrol_terminal) {
 		/* the link names the address the server recorded, unless told
 		   one with --public-url, --port or --listen */

@@ -66,6 +66,17 @@ const struct route portal_routes[] = {
     {HM_POST, "/{lang}/medewerker/terugbellen/status", handle_staff_callback_status,
      ROUTE_FORM | ROUTE_WRITE},
     {HM_GET, "/medewerker/export.csv", handle_staff_export, 0},
+    {HM_GET, "/{lang}/medewerker/zelfcheck", handle_staff_summary, 0},
+    /* the password forms hash with yescrypt: the slow pool */
+    {HM_GET, "/{lang}/medewerker/wachtwoord", handle_staff_password, 0},
+    {HM_POST, "/{lang}/medewerker/wachtwoord", handle_staff_password, ROUTE_FORM | ROUTE_SLOW},
+    {HM_GET, "/{lang}/medewerker/accounts", handle_staff_accounts, 0},
+    {HM_POST, "/{lang}/medewerker/accounts", handle_staff_accounts, ROUTE_FORM | ROUTE_SLOW},
+    {HM_GET, "/{lang}/medewerker/accounts/{id}", handle_staff_account, 0},
+    {HM_POST, "/{lang}/medewerker/accounts/{id}", handle_staff_account, ROUTE_FORM},
+    {HM_POST, "/{lang}/medewerker/accounts/{id}/wachtwoord", handle_staff_account_password,
+     ROUTE_FORM | ROUTE_SLOW},
+    {HM_GET, "/{lang}/medewerker/logboek", handle_staff_audit, 0},
     {HM_GET, "/kiosk/{terminal}", handle_kiosk_start, 0},
     {HM_GET, "/kiosk/{terminal}/stop", handle_kiosk_stop, 0},
     /* no form token: only the terminal's own browser (its SameSite=Strict

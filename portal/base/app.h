@@ -30,6 +30,7 @@ struct config {
 	int subscribe_rate;       /* WebSocket subscribe messages per client per minute */
 	int client_bookings;      /* appointments without contact per client a week; 0: no limit */
 	int speech_rate; /* new pages read aloud per client per hour at home; 0: no limit */
+	int audit_days;  /* days the audit trail of staff actions is kept */
 };
 
 struct app {

@@ -701,6 +701,12 @@ enum booking_result booking_find(struct app *app, const char *token, struct book
 	return load(app, st, out);
 }
 
+enum booking_result booking_get_id(struct app *app, long long id, struct booking *out)
+{
+	memset(out, 0, sizeof(*out));
+	return find_by_id(app, id, out);
+}
+
 /* The last four digits of a text such as a phone number ("" when it has
    fewer): "06 1234 5678" and "5678" both give "5678". */
 static void last_four(const char *text, char out[5])

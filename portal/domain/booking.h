@@ -184,6 +184,8 @@ enum booking_result booking_create(struct app *app, const struct booking_request
 enum booking_result booking_find(struct app *app, const char *token, struct booking *out);
 enum booking_result booking_find_reference(struct app *app, const char *reference,
                                            struct booking *out);
+/* By its number (staff pages, which get it from the agenda). */
+enum booking_result booking_get_id(struct app *app, long long id, struct booking *out);
 /* On any result but BOOKING_OK, out is left empty (booking_free-d). */
 enum booking_result booking_cancel(struct app *app, const char *token, struct booking *out);
 /* Moves a booking, to new_location (NULL: the same place) at new_start;

@@ -2,6 +2,7 @@
 #include "domain/selfcheck.h"
 
 #include <crypt.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,96 +16,481 @@
 #include "exec/writer.h"
 #include "store/store.h"
 
+struct audit_actor staff_actor(const struct staff_user *u)
+{
+	return u ? (struct audit_actor){u->id, u->name} : (struct audit_actor){0, NULL};
+}
+
+const char *staff_role_name(enum staff_role role)
+{
+	return role == STAFF_BEHEERDER ? "beheerder" : "medewerker";
+}
+
+bool staff_role_parse(const char *word, enum staff_role *out)
+{
+	if (word && strcmp(word, "medewerker") == 0)
+		*out = STAFF_MEDEWERKER;
+	else if (word && strcmp(word, "beheerder") == 0)
+		*out = STAFF_BEHEERDER;
+	else
+		return false;
+	return true;
+}
+
 bool staff_location_exists(struct app *app, const char *location)
 {
 	struct booking_place cfg;
-	return location && booking_place_config(app, location, &cfg);
+	return location && strlen(location) <= STAFF_LOCATION_MAX &&
+	       booking_place_config(app, location, &cfg);
 }
 
-/* ---- the password ---------------------------------------------------------- */
+bool staff_may(const struct staff_user *u, const char *location)
+{
+	if (!u || !location || !u->active)
+		return false;
+	if (u->role == STAFF_BEHEERDER)
+		return true;
+	for (size_t i = 0; i < u->nlocations; i++)
+		if (strcmp(u->locations[i], location) == 0)
+			return true;
+	return false;
+}
 
-struct password_args {
-	const char *location, *hash, *now;
+const char *staff_result_text(enum staff_result r)
+{
+	switch (r) {
+	case STAFF_OK:
+		return "done";
+	case STAFF_BAD_NAME:
+		return "a name has 2 to 64 of the letters a-z, digits and . _ -";
+	case STAFF_NAME_TAKEN:
+		return "another account has that name";
+	case STAFF_BAD_LOCATION:
+		return "unknown wijkwijzer location (see content/appointments/locations.csv)";
+	case STAFF_NO_LOCATION:
+		return "a medewerker needs at least one --location";
+	case STAFF_WEAK_PASSWORD:
+		return "the password needs at least 12 characters";
+	case STAFF_LAST_BEHEERDER:
+		return "this is the last beheerder who can log in";
+	case STAFF_NOT_FOUND:
+		return "no such account";
+	case STAFF_FAILED:
+		break;
+	}
+	return "the database or the password hash failed";
+}
+
+static bool name_valid(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (n < 2 || n > STAFF_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
+			return false;
+	return true;
+}
+
+static bool password_valid(const char *password)
+{
+	return password && strlen(password) <= STAFF_PASSWORD_MAX &&
+	       text_utf8_valid(password, strlen(password)) &&
+	       text_utf8_length(password) >= STAFF_PASSWORD_MIN;
+}
+
+/* The stamp of accounts: UTC to the second. */
+static void utc_stamp(char out[32])
+{
+	time_t t = clock_now();
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		out[0] = '\0';
+}
+
+/* A yescrypt hash of password into out; false when it cannot be made. */
+static bool hash_password(const char *password, char *out, size_t n)
+{
+	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+	struct crypt_data data;
+	memset(&data, 0, sizeof(data));
+	bool ok = false;
+	if (crypt_gensalt_rn("$y$", 0, NULL, 0, setting, sizeof(setting))) {
+		const char *h = crypt_r(password, setting, &data);
+		ok = h && h[0] != '*' && (size_t)snprintf(out, n, "%s", h) < n;
+	}
+	explicit_bzero(&data, sizeof(data));
+	return ok;
+}
+
+/* ---- reading accounts ------------------------------------------------------ */
+
+static bool load_locations(struct app *app, struct staff_user *u)
+{
+	sqlite3_stmt *st = store_stmt(db_bookings(app),
+	                              "SELECT location_id FROM staff_user_location WHERE user_id = "
+	                              "?1 ORDER BY location_id");
+	if (!st)
+		return false;
+	u->nlocations = 0;
+	int rc = sqlite3_bind_int64(st, 1, u->id) == SQLITE_OK ? SQLITE_ROW : SQLITE_ERROR;
+	while (rc == SQLITE_ROW && (rc = sqlite3_step(st)) == SQLITE_ROW &&
+	       u->nlocations < STAFF_MAX_LOCATIONS)
+		snprintf(u->locations[u->nlocations++], STAFF_LOCATION_MAX + 1, "%s",
+		         store_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW;
+}
+
+static void load_user(sqlite3_stmt *st, struct staff_user *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = sqlite3_column_int64(st, 0);
+	snprintf(u->name, sizeof(u->name), "%s", store_text(st, 1));
+	if (!staff_role_parse(store_text(st, 2), &u->role))
+		u->role = STAFF_MEDEWERKER; /* the table's CHECK allows no other */
+	u->active = sqlite3_column_int(st, 3) == 1;
+}
+
+#define USER_COLUMNS "id, name, role, active"
+
+bool staff_find(struct app *app, long long id, struct staff_user *out)
+{
+	sqlite3_stmt *st =
+	    store_stmt(db_bookings(app), "SELECT " USER_COLUMNS " FROM staff_user WHERE id = ?1");
+	if (!st)
+		return false;
+	bool ok = sqlite3_bind_int64(st, 1, id) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
+	if (ok)
+		load_user(st, out);
+	sqlite3_reset(st);
+	return ok && load_locations(app, out);
+}
+
+bool staff_find_name(struct app *app, const char *name, struct staff_user *out)
+{
+	if (!name_valid(name))
+		return false;
+	sqlite3_stmt *st =
+	    store_stmt(db_bookings(app),
+	               "SELECT " USER_COLUMNS " FROM staff_user WHERE name = ?1 COLLATE NOCASE");
+	if (!st)
+		return false;
+	bool ok = sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) == SQLITE_OK &&
+	          sqlite3_step(st) == SQLITE_ROW;
+	if (ok)
+		load_user(st, out);
+	sqlite3_reset(st);
+	return ok && load_locations(app, out);
+}
+
+bool staff_list(struct app *app, struct staff_user **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st =
+	    store_stmt(db_bookings(app),
+	               "SELECT " USER_COLUMNS " FROM staff_user ORDER BY name COLLATE NOCASE");
+	if (!st)
+		return false;
+	size_t cap = 0;
+	int rc;
+	bool ok = true;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct staff_user *grown = realloc(*out, ncap * sizeof(*grown));
+			if (!grown) {
+				ok = false;
+				break;
+			}
+			*out = grown;
+			cap = ncap;
+		}
+		load_user(st, &(*out)[(*n)++]);
+	}
+	sqlite3_reset(st);
+	ok = ok && rc == SQLITE_DONE;
+	for (size_t i = 0; ok && i < *n; i++)
+		ok = load_locations(app, &(*out)[i]);
+	if (!ok) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return ok;
+}
+
+int staff_legacy_passwords(struct app *app)
+{
+	sqlite3_stmt *st = store_stmt(db_bookings(app), "SELECT count(*) FROM staff_account");
+	if (!st)
+		return -1;
+	int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_reset(st);
+	return n;
+}
+
+/* ---- changing accounts (on the writer) ------------------------------------- */
+
+static bool exec_id(struct app *app, const char *sql, long long id)
+{
+	sqlite3_stmt *st = store_stmt(db_bookings(app), sql);
+	bool ok =
+	    st && sqlite3_bind_int64(st, 1, id) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
+	if (st)
+		sqlite3_reset(st);
+	return ok;
+}
+
+static bool set_locations(struct app *app, long long id, const char *const *locations, size_t n)
+{
+	if (!exec_id(app, "DELETE FROM staff_user_location WHERE user_id = ?1", id))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *st = store_stmt(db_bookings(app),
+		                              "INSERT OR IGNORE INTO staff_user_location(user_id, "
+		                              "location_id) VALUES (?1, ?2)");
+		bool ok = st && sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+		          sqlite3_bind_text(st, 2, locations[i], -1, SQLITE_STATIC) == SQLITE_OK &&
+		          sqlite3_step(st) == SQLITE_DONE;
+		if (st)
+			sqlite3_reset(st);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* Active beheerders other than id. */
+static int other_beheerders(struct app *app, long long id)
+{
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app), "SELECT count(*) FROM staff_user WHERE role = 'beheerder' AND "
+	                      "active = 1 AND id <> ?1");
+	int n = -1;
+	if (st && sqlite3_bind_int64(st, 1, id) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	if (st)
+		sqlite3_reset(st);
+	return n;
+}
+
+static enum staff_result check_locations(struct app *app, enum staff_role role,
+                                         const char *const *locations, size_t n)
+{
+	if (n > STAFF_MAX_LOCATIONS)
+		return STAFF_BAD_LOCATION;
+	for (size_t i = 0; i < n; i++)
+		if (!staff_location_exists(app, locations[i]))
+			return STAFF_BAD_LOCATION;
+	return role == STAFF_MEDEWERKER && n == 0 ? STAFF_NO_LOCATION : STAFF_OK;
+}
+
+struct account_args {
+	const struct staff_user *by;
+	long long id; /* in: the account changed; out: the one made */
+	const char *name, *hash, *keep;
+	enum staff_role role;
+	const char *const *locations;
+	size_t nlocations;
+	bool active;
+	unsigned char keep_hash[32];
+	enum staff_result result;
 };
 
-/* On the writer: the new hash, and the end of the old sessions. */
+static int add_write(struct app *app, void *arg)
+{
+	struct account_args *a = arg;
+	char now[32];
+	utc_stamp(now);
+	struct staff_user existing;
+	if (staff_find_name(app, a->name, &existing)) {
+		a->result = STAFF_NAME_TAKEN;
+		return 1; /* nothing written: commits nothing */
+	}
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app), "INSERT INTO staff_user(name, role, hash, created_at, updated_at) "
+	                      "VALUES (?1, ?2, ?3, ?4, ?4)");
+	bool ok =
+	    st && sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, staff_role_name(a->role), -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 3, a->hash, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_DONE;
+	if (st)
+		sqlite3_reset(st);
+	if (!ok)
+		return 0;
+	a->id = sqlite3_last_insert_rowid(store_db(db_bookings(app)));
+	/* a beheerder sees every wijkwijzer: no list to keep */
+	if (!set_locations(app, a->id, a->locations,
+	                   a->role == STAFF_MEDEWERKER ? a->nlocations : 0))
+		return 0;
+	struct audit_subject s = {.account = a->id, .detail = staff_role_name(a->role)};
+	if (!audit_record(app, staff_actor(a->by), AUDIT_ACCOUNT_ADD, &s))
+		return 0;
+	a->result = STAFF_OK;
+	return 1;
+}
+
+enum staff_result staff_add(struct app *app, const struct staff_user *by, const char *name,
+                            enum staff_role role, const char *const *locations, size_t nlocations,
+                            const char *password, long long *id)
+{
+	if (!name_valid(name))
+		return STAFF_BAD_NAME;
+	enum staff_result r = check_locations(app, role, locations, nlocations);
+	if (r != STAFF_OK)
+		return r;
+	if (!password_valid(password))
+		return STAFF_WEAK_PASSWORD;
+	char hash[256];
+	if (!hash_password(password, hash, sizeof(hash)))
+		return STAFF_FAILED;
+	struct account_args a = {.by = by,
+	                         .name = name,
+	                         .hash = hash,
+	                         .role = role,
+	                         .locations = locations,
+	                         .nlocations = nlocations,
+	                         .result = STAFF_FAILED};
+	if (writer_do(app, add_write, &a) != 1)
+		return STAFF_FAILED;
+	if (a.result == STAFF_OK && id)
+		*id = a.id;
+	return a.result;
+}
+
+static int update_write(struct app *app, void *arg)
+{
+	struct account_args *a = arg;
+	struct staff_user u;
+	if (!staff_find(app, a->id, &u)) {
+		a->result = STAFF_NOT_FOUND;
+		return 1;
+	}
+	bool was_admin = u.role == STAFF_BEHEERDER && u.active;
+	bool stays_admin = a->role == STAFF_BEHEERDER && a->active;
+	if (was_admin && !stays_admin) {
+		int others = other_beheerders(app, a->id);
+		if (others < 0)
+			return 0;
+		if (others == 0) {
+			a->result = STAFF_LAST_BEHEERDER;
+			return 1;
+		}
+	}
+	char now[32];
+	utc_stamp(now);
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app),
+	    "UPDATE staff_user SET role = ?2, active = ?3, updated_at = ?4 WHERE id = ?1");
+	bool ok =
+	    st && sqlite3_bind_int64(st, 1, a->id) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 2, staff_role_name(a->role), -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_int(st, 3, a->active) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_DONE;
+	if (st)
+		sqlite3_reset(st);
+	if (!ok || !set_locations(app, a->id, a->locations,
+	                          a->role == STAFF_MEDEWERKER ? a->nlocations : 0))
+		return 0;
+	/* an account that may no longer log in is logged out everywhere */
+	if (!a->active && !exec_id(app, "DELETE FROM staff_session WHERE user_id = ?1", a->id))
+		return 0;
+	struct audit_subject s = {.account = a->id,
+	                          .detail = a->active ? staff_role_name(a->role) : "inactive"};
+	if (!audit_record(app, staff_actor(a->by), AUDIT_ACCOUNT_UPDATE, &s))
+		return 0;
+	a->result = STAFF_OK;
+	return 1;
+}
+
+enum staff_result staff_update(struct app *app, const struct staff_user *by, long long id,
+                               enum staff_role role, const char *const *locations,
+                               size_t nlocations, bool active)
+{
+	enum staff_result r = check_locations(app, role, locations, nlocations);
+	if (r != STAFF_OK)
+		return r;
+	struct account_args a = {.by = by,
+	                         .id = id,
+	                         .role = role,
+	                         .locations = locations,
+	                         .nlocations = nlocations,
+	                         .active = active,
+	                         .result = STAFF_FAILED};
+	return writer_do(app, update_write, &a) == 1 ? a.result : STAFF_FAILED;
+}
+
 static int password_write(struct app *app, void *arg)
 {
-	struct password_args *a = arg;
-	const char *location = a->location, *hash = a->hash, *now = a->now;
+	struct account_args *a = arg;
+	char now[32];
+	utc_stamp(now);
 	sqlite3_stmt *st = store_stmt(
-	    db_bookings(app), "INSERT INTO staff_account(location_id, hash, updated_at) VALUES "
-	                      "(?1, ?2, ?3) ON CONFLICT(location_id) DO UPDATE SET hash = ?2, "
-	                      "updated_at = ?3");
-	bool ok = st && sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC) == SQLITE_OK &&
-	          sqlite3_bind_text(st, 2, hash, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+	    db_bookings(app), "UPDATE staff_user SET hash = ?2, updated_at = ?3 WHERE id = ?1");
+	bool ok = st && sqlite3_bind_int64(st, 1, a->id) == SQLITE_OK &&
+	          sqlite3_bind_text(st, 2, a->hash, -1, SQLITE_STATIC) == SQLITE_OK &&
 	          sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC) == SQLITE_OK &&
 	          sqlite3_step(st) == SQLITE_DONE;
 	if (st)
 		sqlite3_reset(st);
-	/* a new password ends the sessions of the old one */
-	st = store_stmt(db_bookings(app), "DELETE FROM staff_session WHERE location_id = ?1");
-	if (ok && st) {
-		ok = sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC) == SQLITE_OK &&
-		     sqlite3_step(st) == SQLITE_DONE;
-		sqlite3_reset(st);
-	}
-	return ok ? 1 : 0;
-}
-
-bool staff_set_password(struct app *app, const char *location, const char *password, char *err,
-                        size_t errlen)
-{
-	/* err is a message for the command line: cut short is harmless */
-	if (!staff_location_exists(app, location)) {
-		snprintf(err, errlen, "unknown wijkwijzer location '%s'", location ? location : "");
-		return false;
-	}
-	if (!password || text_utf8_length(password) < 12 || strlen(password) > 256) {
-		snprintf(err, errlen, "the password needs at least 12 characters");
-		return false;
-	}
-	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-	struct crypt_data data;
-	memset(&data, 0, sizeof(data));
-	if (!crypt_gensalt_rn("$y$", 0, NULL, 0, setting, sizeof(setting))) {
-		snprintf(err, errlen, "yescrypt is not available");
-		return false;
-	}
-	const char *hash = crypt_r(password, setting, &data);
-	if (!hash || hash[0] == '*') {
-		snprintf(err, errlen, "cannot hash the password");
-		return false;
-	}
-	char now[32];
-	time_t t = clock_now();
-	struct tm tm;
-	if (!gmtime_r(&t, &tm) || !strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm))
-		now[0] = '\0';
-	struct password_args a = {location, hash, now};
-	bool ok = writer_do(app, password_write, &a) == 1;
-	explicit_bzero(&data, sizeof(data));
 	if (!ok)
-		snprintf(err, errlen, "cannot store the password: %s",
-		         store_errmsg(db_bookings(app)));
-	return ok;
+		return 0;
+	if (sqlite3_changes(store_db(db_bookings(app))) == 0) {
+		a->result = STAFF_NOT_FOUND;
+		return 1;
+	}
+	/* a new password ends the sessions of the old one, but the one of
+	   the person who just changed it */
+	st = store_stmt(db_bookings(app),
+	                "DELETE FROM staff_session WHERE user_id = ?1 AND token_hash <> ?2");
+	ok = st && sqlite3_bind_int64(st, 1, a->id) == SQLITE_OK &&
+	     sqlite3_bind_blob(st, 2, a->keep_hash, a->keep ? 32 : 0, SQLITE_STATIC) == SQLITE_OK &&
+	     sqlite3_step(st) == SQLITE_DONE;
+	if (st)
+		sqlite3_reset(st);
+	struct audit_subject s = {.account = a->id};
+	if (!ok || !audit_record(app, staff_actor(a->by), AUDIT_ACCOUNT_PASSWORD, &s))
+		return 0;
+	a->result = STAFF_OK;
+	return 1;
 }
 
-static bool check_password(struct app *app, const char *location, const char *password)
+enum staff_result staff_set_password(struct app *app, const struct staff_user *by, long long id,
+                                     const char *password, const char *keep_token)
 {
-	sqlite3_stmt *st =
-	    store_stmt(db_bookings(app), "SELECT hash FROM staff_account WHERE location_id = ?1");
-	if (!st)
-		return false;
+	if (!password_valid(password))
+		return STAFF_WEAK_PASSWORD;
+	struct account_args a = {.by = by, .id = id, .keep = keep_token, .result = STAFF_FAILED};
+	char hash[256];
+	if (!hash_password(password, hash, sizeof(hash)) ||
+	    (keep_token && !crypto_sha256(keep_token, strlen(keep_token), a.keep_hash)))
+		return STAFF_FAILED;
+	a.hash = hash;
+	return writer_do(app, password_write, &a) == 1 ? a.result : STAFF_FAILED;
+}
+
+/* ---- passwords ------------------------------------------------------------- */
+
+/* Compares password with the stored hash of account id (0: none, which
+ * hashes against a dummy so that timing does not tell). */
+static bool check_password(struct app *app, long long id, const char *password)
+{
 	char stored[256] = "";
+	sqlite3_stmt *st =
+	    id > 0 ? store_stmt(db_bookings(app), "SELECT hash FROM staff_user WHERE id = ?1")
+	           : NULL;
 	/* a hash longer than any yescrypt hash is cut short and never matches */
-	if (sqlite3_bind_text(st, 1, location, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
+	if (st && sqlite3_bind_int64(st, 1, id) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
 		snprintf(stored, sizeof(stored), "%s", store_text(st, 0));
-	sqlite3_reset(st);
+	if (st)
+		sqlite3_reset(st);
 	struct crypt_data data;
 	memset(&data, 0, sizeof(data));
-	/* without an account, hash against a dummy so timing does not tell */
 	const char *setting =
 	    *stored ? stored
 	            : "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7";
@@ -115,24 +501,36 @@ static bool check_password(struct app *app, const char *location, const char *pa
 	return ok;
 }
 
-/* ---- login rate limit: failures per client and per location ---------- */
-
-static void pair_key(char *out, size_t n, const char *peer, const char *location)
+bool staff_password_ok(struct app *app, long long id, const char *password)
 {
-	/* an address and at most 64 bytes of location fit; were either longer,
-	   a cut key would only count two pairs together */
-	snprintf(out, n, "%s|%.64s", peer ? peer : "", location ? location : "");
+	return check_password(app, id, password);
 }
 
-/* Seconds this client must still wait before it may try location again
+/* ---- login rate limit: failures per client and per account name ----------- */
+
+/* The counters' key of a name: lower case, so "Fatima" and "fatima" are
+ * one name; a name that is no account's name counts as "?", so the
+ * counters never hold a name a client made up. */
+static void pair_key(char *out, size_t n, const char *peer, const char *name)
+{
+	/* an address and at most 64 bytes of name fit; were either longer, a
+	   cut key would only count two pairs together */
+	snprintf(out, n, "%s|", peer ? peer : "");
+	size_t len = strlen(out);
+	for (const char *p = name; p && *p && len + 1 < n; p++)
+		out[len++] = (char)tolower((unsigned char)*p);
+	out[len] = '\0';
+}
+
+/* Seconds this client must still wait before it may try name again
  * (0: it may try now). */
-static long wait_seconds(const char *peer, const char *location, time_t now)
+static long wait_seconds(const char *peer, const char *name, time_t now)
 {
 	if (rate_count("login-client", peer, STAFF_FAILURE_WINDOW_S, false, now) >=
 	    STAFF_CLIENT_FAILURES)
 		return STAFF_FAILURE_WINDOW_S;
 	char key[160];
-	pair_key(key, sizeof(key), peer, location);
+	pair_key(key, sizeof(key), peer, name);
 	time_t last;
 	int n = rate_count_last("login-pair", key, STAFF_FAILURE_WINDOW_S, false, now, &last);
 	if (n < STAFF_FREE_FAILURES)
@@ -144,104 +542,136 @@ static long wait_seconds(const char *peer, const char *location, time_t now)
 	return left > 0 ? left : 0;
 }
 
-static void record_failure(const char *peer, const char *location, time_t now)
+static void record_failure(const char *peer, const char *name, long long id, time_t now)
 {
-	char key[160];
-	pair_key(key, sizeof(key), peer, location);
+	char key[160], account[32];
+	pair_key(key, sizeof(key), peer, name);
 	rate_count("login-pair", key, STAFF_FAILURE_WINDOW_S, true, now);
 	rate_count("login-client", peer, STAFF_FAILURE_WINDOW_S, true, now);
-	int all = rate_count("login-location", location, STAFF_FAILURE_WINDOW_S, true, now);
-	/* one line when the attack starts, then one per further hundred;
-	   the location only: client addresses stay out of the log */
-	if (all == STAFF_ALARM_FAILURES || (all > STAFF_ALARM_FAILURES && all % 100 == 0))
+	snprintf(account, sizeof(account), "%lld", id);
+	int all = rate_count("login-account", account, STAFF_FAILURE_WINDOW_S, true, now);
+	/* one line when the attack starts, then one per further hundred; the
+	   account's number only: names and client addresses stay out of the log */
+	if (id > 0 &&
+	    (all == STAFF_ALARM_FAILURES || (all > STAFF_ALARM_FAILURES && all % 100 == 0)))
 		fprintf(stderr,
-		        "wijkwijzer: ALARM: staff login for %s under attack: %d wrong passwords in "
-		        "%d minutes\n",
-		        location, all, STAFF_FAILURE_WINDOW_S / 60);
+		        "wijkwijzer: ALARM: staff login for account %lld under attack: %d wrong "
+		        "passwords in %d minutes\n",
+		        id, all, STAFF_FAILURE_WINDOW_S / 60);
 }
 
 /* ---- sessions ------------------------------------------------------------ */
 
-bool staff_session_find(struct app *app, const char *token, char *location, size_t len)
+struct session_args {
+	const unsigned char *hash;
+	long long user;
+	time_t now;
+};
+
+/* On the writer: a session is used now. */
+static int touch_write(struct app *app, void *arg)
+{
+	struct session_args *a = arg;
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app), "UPDATE staff_session SET last_seen = ?2 WHERE token_hash = ?1");
+	bool ok = st && sqlite3_bind_blob(st, 1, a->hash, 32, SQLITE_STATIC) == SQLITE_OK &&
+	          sqlite3_bind_int64(st, 2, (sqlite3_int64)a->now) == SQLITE_OK &&
+	          sqlite3_step(st) == SQLITE_DONE;
+	if (st)
+		sqlite3_reset(st);
+	return ok ? 1 : 0;
+}
+
+bool staff_session_find(struct app *app, const char *token, struct staff_user *out)
 {
 	unsigned char h[32];
 	if (!token || strlen(token) != STAFF_TOKEN_LEN || !crypto_sha256(token, strlen(token), h))
 		return false;
-	sqlite3_stmt *st = store_stmt(
-	    db_bookings(app), "SELECT location_id FROM staff_session WHERE token_hash = ?1 AND "
-	                      "expires > ?2");
+	time_t now = clock_now();
+	sqlite3_stmt *st =
+	    store_stmt(db_bookings(app),
+	               "SELECT s.user_id, s.last_seen FROM staff_session s JOIN staff_user u "
+	               "ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires > ?2 AND "
+	               "s.last_seen > ?3 AND u.active = 1");
 	if (!st)
 		return false;
-	bool ok = sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT) == SQLITE_OK &&
-	          sqlite3_bind_int64(st, 2, (sqlite3_int64)clock_now()) == SQLITE_OK &&
-	          sqlite3_step(st) == SQLITE_ROW;
-	/* a location that does not fit is no session, rather than another place */
-	if (ok)
-		ok = (size_t)snprintf(location, len, "%s", store_text(st, 0)) < len;
+	bool ok =
+	    sqlite3_bind_blob(st, 1, h, 32, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 2, (sqlite3_int64)now) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 3, (sqlite3_int64)(now - STAFF_IDLE_SECONDS)) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW;
+	long long user = ok ? sqlite3_column_int64(st, 0) : 0;
+	time_t last = ok ? (time_t)sqlite3_column_int64(st, 1) : 0;
 	sqlite3_reset(st);
-	return ok;
+	if (!ok || !staff_find(app, user, out) || !out->active)
+		return false;
+	/* inactivity is counted in minutes: at most one write a minute */
+	if (now - last >= 60) {
+		struct session_args a = {h, user, now};
+		if (writer_do(app, touch_write, &a) != 1)
+			return false;
+	}
+	return true;
 }
 
-struct session_args {
-	const char *location;
-	const unsigned char *hash;
-};
-
-/* On the writer: a new session, and expired ones go. */
+/* On the writer: a new session, and expired and idle ones go. */
 static int session_write(struct app *app, void *arg)
 {
 	struct session_args *a = arg;
-	const char *location = a->location;
-	const unsigned char *h = a->hash;
 	sqlite3_stmt *st = store_stmt(
-	    db_bookings(app), "INSERT INTO staff_session(token_hash, location_id, expires) VALUES "
-	                      "(?1, ?2, ?3)");
+	    db_bookings(app), "INSERT INTO staff_session(token_hash, user_id, last_seen, expires) "
+	                      "VALUES (?1, ?2, ?3, ?4)");
 	if (!st)
 		return 0;
-	bool ok = sqlite3_bind_blob(st, 1, h, 32, SQLITE_TRANSIENT) == SQLITE_OK &&
-	          sqlite3_bind_text(st, 2, location, -1, SQLITE_STATIC) == SQLITE_OK &&
-	          sqlite3_bind_int64(st, 3, (sqlite3_int64)clock_now() + STAFF_SESSION_SECONDS) ==
-	              SQLITE_OK &&
-	          sqlite3_step(st) == SQLITE_DONE;
+	bool ok =
+	    sqlite3_bind_blob(st, 1, a->hash, 32, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 2, a->user) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 3, (sqlite3_int64)a->now) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 4, (sqlite3_int64)a->now + STAFF_SESSION_SECONDS) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_DONE;
 	sqlite3_reset(st);
 	/* old sessions go; should that fail, they go with the next login */
-	st = store_stmt(db_bookings(app), "DELETE FROM staff_session WHERE expires < ?1");
+	st = store_stmt(db_bookings(app),
+	                "DELETE FROM staff_session WHERE expires < ?1 OR last_seen < ?2");
 	if (st) {
-		if (sqlite3_bind_int64(st, 1, (sqlite3_int64)clock_now()) == SQLITE_OK)
+		if (sqlite3_bind_int64(st, 1, (sqlite3_int64)a->now) == SQLITE_OK &&
+		    sqlite3_bind_int64(st, 2, (sqlite3_int64)(a->now - STAFF_IDLE_SECONDS)) ==
+		        SQLITE_OK)
 			(void)sqlite3_step(st);
 		sqlite3_reset(st);
 	}
 	return ok ? 1 : 0;
 }
 
-static bool new_session(struct app *app, const char *location, struct sb *token)
+static bool new_session(struct app *app, long long user, time_t now, struct sb *token)
 {
 	unsigned char raw[32], h[32];
 	if (!crypto_random(raw, sizeof(raw)) || !crypto_base64url(token, raw, sizeof(raw)) ||
 	    !crypto_sha256(token->data, token->len, h))
 		return false;
-	struct session_args a = {location, h};
+	struct session_args a = {h, user, now};
 	return writer_do(app, session_write, &a) == 1;
 }
 
-enum staff_login_result staff_login(struct app *app, const char *client, const char *location,
+enum staff_login_result staff_login(struct app *app, const char *client, const char *name,
                                     const char *password, time_t now, struct sb *token,
-                                    long *wait_s)
+                                    long *wait_s, struct staff_user *user)
 {
-	bool exists = staff_location_exists(app, location);
-	/* an unknown location counts as "?": the counters and the alarm line
-	   never hold a name the client made up */
-	const char *known = exists ? location : "?";
+	bool found = staff_find_name(app, name, user) && user->active;
+	const char *known = found ? user->name : "?";
 	long wait = wait_seconds(client, known, now);
 	if (wait > 0) {
 		*wait_s = wait;
 		return STAFF_LOGIN_WAIT;
 	}
-	if (!exists || !check_password(app, location, password)) {
-		record_failure(client, known, now);
-		return STAFF_LOGIN_REFUSED;
+	if (!found || !check_password(app, user->id, password)) {
+		record_failure(client, known, found ? user->id : 0, now);
+		/* the shared password of a wijkwijzer (before personal accounts)
+		   gets its own answer: staff then know to ask for an account */
+		return !found && staff_location_exists(app, name) ? STAFF_LOGIN_LEGACY
+		                                                  : STAFF_LOGIN_REFUSED;
 	}
-	return new_session(app, location, token) ? STAFF_LOGIN_OK : STAFF_LOGIN_ERROR;
+	return new_session(app, user->id, now, token) ? STAFF_LOGIN_OK : STAFF_LOGIN_ERROR;
 }
 
 static int logout_write(struct app *app, void *arg)

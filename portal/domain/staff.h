@@ -1,18 +1,23 @@
-/* staff: the staff accounts of the wijkwijzer locations: one password per
- * location (a yescrypt hash in the bookings database), the login with its
- * lockout, sessions, check-in and no-show, and the data of the day agenda
- * and its CSV export. The pages are web/staff.c; the bookings themselves
- * are read and written by domain/booking.c.
+/* staff: the personal accounts of wijkwijzer staff and their roles, the
+ * login with its lockout, sessions that end after inactivity, check-in
+ * and no-show, and the data of the day agenda and its CSV export. The
+ * pages are web/staff.c and web/staff_admin.c; what staff did is written
+ * to the audit trail (domain/audit.h); the bookings themselves are read
+ * and written by domain/booking.c.
  *
- * State: the accounts and sessions live in the bookings database (every
+ * Roles: a medewerker works for one or more wijkwijzers (locations) and
+ * sees only their agendas and call-back requests; a beheerder sees all
+ * wijkwijzers, makes and changes accounts and reads the audit trail.
+ *
+ * State: accounts and sessions live in the bookings database (every
  * write through the writer, exec/writer.h); the lockout counts failures in
  * base/rate.c's table (its own mutex). Nothing here holds state of its own.
  *
- * Threads: staff_login and staff_set_password hash with yescrypt, which
- * takes a noticeable moment: the slow pool (the login route is ROUTE_SLOW)
- * or the command line, never the loop. The others run on any worker: they
- * read on the calling thread's connection and write through writer_do
- * (inside a ROUTE_WRITE handler that runs at once on the writer). */
+ * Threads: staff_add, staff_set_password, staff_password_ok and staff_login
+ * hash with yescrypt, which takes a noticeable moment: the slow pool (their
+ * routes are ROUTE_SLOW) or the command line, never the loop. The others
+ * run on any worker: they read on the calling thread's connection and write
+ * through writer_do. */
 #ifndef WW_DOMAIN_STAFF_H
 #define WW_DOMAIN_STAFF_H
 
@@ -22,60 +27,134 @@
 
 #include "base/hours.h"
 #include "base/sb.h"
+#include "domain/audit.h"
 
 struct app;
 
-/* Failed logins are counted per (client, location) in a window: after
+/* Failed logins are counted per (client, account name) in a window: after
  * STAFF_FREE_FAILURES, that client waits 2, 4, 8 ... seconds (at most the
- * window) before its next try for that location. Nobody else waits: a
- * correct password from a client that has not failed always works. A
- * client that fails on many locations waits the window
- * (STAFF_CLIENT_FAILURES); STAFF_ALARM_FAILURES on one location from all
- * clients together write an alarm to the log. */
+ * window) before its next try for that name. Nobody else waits: a correct
+ * password from a client that has not failed always works. A client that
+ * fails on many names waits the window (STAFF_CLIENT_FAILURES);
+ * STAFF_ALARM_FAILURES on one account from all clients together write an
+ * alarm to the log (with the account's number, not its name). */
 #define STAFF_FREE_FAILURES    3
 #define STAFF_CLIENT_FAILURES  30
 #define STAFF_ALARM_FAILURES   20
 #define STAFF_FAILURE_WINDOW_S 900
 
-/* A session lasts a working day; its token is 256 random bits in
- * base64url (43 characters); only its SHA-256 hash is stored. */
-#define STAFF_SESSION_SECONDS (8 * 3600)
+/* A session ends after STAFF_IDLE_SECONDS without a request, and at the
+ * latest STAFF_SESSION_SECONDS after the login (a working day). Its token
+ * is 256 random bits in base64url (43 characters); only its SHA-256 hash
+ * is stored. */
+#define STAFF_IDLE_SECONDS    (30 * 60)
+#define STAFF_SESSION_SECONDS (10 * 3600)
 #define STAFF_TOKEN_LEN       43
 #define STAFF_COOKIE          "ww_staff" /* the session cookie (web/staff.c) */
 
+#define STAFF_NAME_MAX      64  /* bytes of an account name */
+#define STAFF_LOCATION_MAX  64  /* bytes of a location id */
+#define STAFF_MAX_LOCATIONS 16  /* wijkwijzers of one medewerker */
+#define STAFF_PASSWORD_MIN  12  /* characters */
+#define STAFF_PASSWORD_MAX  256 /* bytes */
+
+enum staff_role {
+	STAFF_MEDEWERKER,
+	STAFF_BEHEERDER,
+};
+
+/* An account as staff_find and the session give it. */
+struct staff_user {
+	long long id;
+	char name[STAFF_NAME_MAX + 1];
+	enum staff_role role;
+	bool active;
+	size_t nlocations; /* a medewerker's wijkwijzers, sorted; a beheerder has none */
+	char locations[STAFF_MAX_LOCATIONS][STAFF_LOCATION_MAX + 1];
+};
+
+/* Who u is in the audit trail; u NULL: the command line. */
+struct audit_actor staff_actor(const struct staff_user *u);
+
+/* "medewerker" or "beheerder" (the stored and the command line's word). */
+const char *staff_role_name(enum staff_role role);
+bool staff_role_parse(const char *word, enum staff_role *out);
+
 /* True when location is a wijkwijzer with appointments (the content). */
 bool staff_location_exists(struct app *app, const char *location);
+/* True when u may see and change what belongs to location: a beheerder
+ * every wijkwijzer, a medewerker its own. */
+bool staff_may(const struct staff_user *u, const char *location);
 
-/* Sets the password of a location's staff account (at least 12
- * characters) and ends the sessions of the old one. Used by `wijkwijzer
- * --set-staff-password LOCATION`. False with a one-line reason in err. */
-bool staff_set_password(struct app *app, const char *location, const char *password, char *err,
-                        size_t errlen);
+/* Why an account change was refused. */
+enum staff_result {
+	STAFF_OK,
+	STAFF_BAD_NAME,       /* 2-64 of a-z A-Z 0-9 . _ - */
+	STAFF_NAME_TAKEN,     /* another account has it (case does not count) */
+	STAFF_BAD_LOCATION,   /* not a wijkwijzer, or too many */
+	STAFF_NO_LOCATION,    /* a medewerker without a wijkwijzer */
+	STAFF_WEAK_PASSWORD,  /* fewer than STAFF_PASSWORD_MIN characters, or too long */
+	STAFF_LAST_BEHEERDER, /* the last active beheerder would go */
+	STAFF_NOT_FOUND,
+	STAFF_FAILED, /* the database or yescrypt */
+};
+/* A one-line reason in English for the command line. */
+const char *staff_result_text(enum staff_result r);
+
+/* Makes an account; by is the beheerder who does it (NULL: the command
+ * line), for the audit trail. Sets *id. */
+enum staff_result staff_add(struct app *app, const struct staff_user *by, const char *name,
+                            enum staff_role role, const char *const *locations, size_t nlocations,
+                            const char *password, long long *id);
+/* Changes an account's role, wijkwijzers and whether it may log in; an
+ * account that may no longer log in loses its sessions. */
+enum staff_result staff_update(struct app *app, const struct staff_user *by, long long id,
+                               enum staff_role role, const char *const *locations,
+                               size_t nlocations, bool active);
+/* Sets an account's password and ends its sessions, all but keep_token's
+ * (the one of the person who changes their own password; NULL: all). */
+enum staff_result staff_set_password(struct app *app, const struct staff_user *by, long long id,
+                                     const char *password, const char *keep_token);
+/* True when password is the account's (yescrypt; the slow pool). */
+bool staff_password_ok(struct app *app, long long id, const char *password);
+
+/* The account with id or name (any case); false when there is none. */
+bool staff_find(struct app *app, long long id, struct staff_user *out);
+bool staff_find_name(struct app *app, const char *name, struct staff_user *out);
+/* Every account, by name; *out is the caller's to free(). */
+bool staff_list(struct app *app, struct staff_user **out, size_t *n);
+
+/* Old shared location passwords (migration 3) still in the database;
+ * they no longer log in. -1 on a database error. */
+int staff_legacy_passwords(struct app *app);
 
 enum staff_login_result {
 	STAFF_LOGIN_OK,      /* token holds the new session's token */
-	STAFF_LOGIN_WAIT,    /* this client must wait *wait_s seconds for this location */
-	STAFF_LOGIN_REFUSED, /* unknown location or wrong password (counted) */
+	STAFF_LOGIN_WAIT,    /* this client must wait *wait_s seconds for this name */
+	STAFF_LOGIN_REFUSED, /* unknown name, inactive account or wrong password (counted) */
+	STAFF_LOGIN_LEGACY,  /* a location's id: the shared passwords are gone (counted) */
 	STAFF_LOGIN_ERROR,   /* the session could not be stored */
 };
 
-/* One login try from client (the request's client address) for location
- * with password at now. On STAFF_LOGIN_OK appends the session's token
+/* One login try from client (the request's client address) with name and
+ * password at now. On STAFF_LOGIN_OK appends the session's token
  * (STAFF_TOKEN_LEN characters, for the cookie) to token, which the caller
- * owns; on STAFF_LOGIN_WAIT sets *wait_s (1 ... STAFF_FAILURE_WINDOW_S). */
-enum staff_login_result staff_login(struct app *app, const char *client, const char *location,
+ * owns, and fills *user; on STAFF_LOGIN_WAIT sets *wait_s (1 ...
+ * STAFF_FAILURE_WINDOW_S). */
+enum staff_login_result staff_login(struct app *app, const char *client, const char *name,
                                     const char *password, time_t now, struct sb *token,
-                                    long *wait_s);
+                                    long *wait_s, struct staff_user *user);
 
-/* The location (copied into location, len bytes) of a session token that
- * has not expired; false for any other token. */
-bool staff_session_find(struct app *app, const char *token, char *location, size_t len);
+/* The account of a session token that has neither been idle too long nor
+ * expired, of an account that may log in; false for any other token. The
+ * session counts as used now (written at most once a minute). */
+bool staff_session_find(struct app *app, const char *token, struct staff_user *out);
 /* Ends the session of token (logging out); false when nothing was written. */
 bool staff_session_end(struct app *app, const char *token);
 
-/* Staff set a booking of their location to "checked_in", "no_show" or
- * back to "confirmed"; false for another status, a booking of another
- * location, or when it was not stored. */
+/* Staff set a booking of location to "checked_in", "no_show" or back to
+ * "confirmed"; false for another status, a booking of another location,
+ * or when it was not stored. */
 bool staff_set_status(struct app *app, const char *location, long long id, const char *status);
 
 /* The day the agenda shows: requested ("YYYY-MM-DD") when it is a date,

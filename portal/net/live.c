@@ -161,12 +161,16 @@ bool live_handle_message(struct app *app, struct live_session *s, const char *ms
 			sb_puts(reply, "{\"type\":\"kiosk_reset_done\"}");
 		}
 	} else if (strcmp(type, "staff_hello") == 0) {
-		/* a staff page announces itself: its session cookie (from the
-		   handshake) names the location whose kiosk calls it hears */
-		char loc[65];
+		/* a staff page announces itself with the wijkwijzer it shows:
+		   the session cookie (from the handshake) must be of an account
+		   that may see that one; it then hears its kiosk calls */
+		struct staff_user u;
+		const char *loc = json_get_string(&o, "location");
 		if (!s || !app || !s->staff_token[0] ||
-		    !staff_session_find(app, s->staff_token, loc, sizeof(loc))) {
+		    !staff_session_find(app, s->staff_token, &u)) {
 			error_reply(reply, "not_staff");
+		} else if (!loc || !staff_may(&u, loc) || strlen(loc) >= sizeof(s->staff)) {
+			error_reply(reply, "not_your_location");
 		} else {
 			snprintf(s->staff, sizeof(s->staff), "%s", loc);
 			sb_puts(reply, "{\"type\":\"staff_ready\"}");

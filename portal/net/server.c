@@ -15,6 +15,7 @@
 #include <libwebsockets.h>
 
 #include "base/clock.h"
+#include "domain/audit.h"
 #include "domain/booking.h"
 #include "domain/callbacks.h"
 #include "net/cache.h"
@@ -103,6 +104,11 @@ static void retention_job(struct app *app, struct job *j)
 		        n);
 	else if (n < 0)
 		fprintf(stderr, "wijkwijzer: retention: call-back requests failed\n");
+	int a = audit_retention(app, app->cfg.audit_days, clock_now());
+	if (a > 0)
+		fprintf(stderr, "wijkwijzer: retention: %d rows of the audit trail deleted\n", a);
+	else if (a < 0)
+		fprintf(stderr, "wijkwijzer: retention: the audit trail failed\n");
 }
 
 static void retention_run(lws_sorted_usec_list_t *sul)

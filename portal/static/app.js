@@ -124,8 +124,8 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 
 /* Live availability: a form or notice with data-live-location listens on
    the WebSocket channel and updates as slots are taken or released. The
-   staff agenda uses the same socket: after staff_hello (the server checks
-   the staff session's cookie) it hears that its day changed, and the
+   staff agenda uses the same socket: after staff_hello with the wijkwijzer it
+   shows (the server checks the staff session's cookie and account) it hears that its day changed, and the
    kiosks of its wijkwijzer calling for staff. */
 (function () {
 	var el = document.querySelector('[data-live-location]');
@@ -139,7 +139,7 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 		ws.onopen = function () {
 			/* the agenda's changes are told only to a staff session of
 			   that wijkwijzer (its cookie came with the handshake) */
-			if (el.dataset.liveAgenda !== undefined || calls) ws.send(JSON.stringify({ type: 'staff_hello' }));
+			if (el.dataset.liveAgenda !== undefined || calls) ws.send(JSON.stringify({ type: 'staff_hello', location: el.dataset.liveLocation }));
 			ws.send(JSON.stringify({ type: 'subscribe', location: el.dataset.liveLocation,
 				date: el.dataset.liveDate, topic: el.dataset.liveTopic || undefined }));
 		};
@@ -293,7 +293,7 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 	});
 	function connect() {
 		var ws = new WebSocket(scheme + location.host + '/ws', 'wijkwijzer.v1');
-		ws.onopen = function () { ws.send(JSON.stringify({ type: 'staff_hello' })); };
+		ws.onopen = function () { ws.send(JSON.stringify({ type: 'staff_hello', location: el.dataset.liveCallbacks })); };
 		ws.onmessage = function (ev) {
 			var msg;
 			try { msg = JSON.parse(ev.data); } catch (e) { return; }

@@ -121,7 +121,47 @@ static const char *const migrations[] = {
     "  booking_id INTEGER NOT NULL REFERENCES booking(id)"
     ") STRICT;"
     "CREATE INDEX booking_token_booking ON booking_token(booking_id);",
-    /* call-back inbox: a request's status ('done' is handled; 'called'
+    /* 8: personal staff accounts with a role (domain/staff.h) replace the
+       one password per location of migration 3, whose table stays only so
+       the server can say that those passwords no longer log in; sessions
+       belong to an account and end after inactivity; the audit trail of
+       what staff did with personal data (domain/audit.h) */
+    "CREATE TABLE staff_user ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  role TEXT NOT NULL CHECK (role IN ('medewerker', 'beheerder')),"
+    "  hash TEXT NOT NULL,"
+    "  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE staff_user_location ("
+    "  user_id INTEGER NOT NULL REFERENCES staff_user(id),"
+    "  location_id TEXT NOT NULL,"
+    "  PRIMARY KEY (user_id, location_id)"
+    ") STRICT;"
+    "DROP TABLE staff_session;"
+    "CREATE TABLE staff_session ("
+    "  token_hash BLOB PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES staff_user(id),"
+    "  last_seen INTEGER NOT NULL,"
+    "  expires INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX staff_session_user ON staff_session(user_id);"
+    "CREATE TABLE audit_log ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL,"
+    "  actor_id INTEGER,"
+    "  actor TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  location_id TEXT,"
+    "  booking_id INTEGER,"
+    "  callback_id INTEGER,"
+    "  account_id INTEGER,"
+    "  detail TEXT"
+    ") STRICT;"
+    "CREATE INDEX audit_log_at ON audit_log(at);",
+    /* 9: call-back inbox: a request's status ('done' is handled; 'called'
        and 'not_reached' count attempts), a staff note, the deadline
        promised (local "YYYY-MM-DDTHH:MM", the end of the second working
        day), when it changed and was handled (retention counts from then),

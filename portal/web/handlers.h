@@ -60,6 +60,13 @@ void handle_staff_callback_status(struct request *rq, struct response *rs);
 void handle_callback(struct request *rq, struct response *rs);
 void handle_staff_block(struct request *rq, struct response *rs);
 void handle_staff_export(struct request *rq, struct response *rs);
+void handle_staff_summary(struct request *rq, struct response *rs);
+void handle_staff_password(struct request *rq, struct response *rs);
+/* staff_admin.c */
+void handle_staff_accounts(struct request *rq, struct response *rs);
+void handle_staff_account(struct request *rq, struct response *rs);
+void handle_staff_account_password(struct request *rq, struct response *rs);
+void handle_staff_audit(struct request *rq, struct response *rs);
 
 /* kiosk.c */
 void handle_kiosk_start(struct request *rq, struct response *rs);

@@ -24,69 +24,142 @@
 #include "base/text.h"
 #include "domain/selfcheck.h"
 
-#define FORM_LOGIN     "/{lang}/medewerker"
-#define FORM_STATUS    "/{lang}/medewerker/status"
-#define FORM_BLOCK     "/{lang}/medewerker/blokkeren"
-#define FORM_LOGOUT    "/{lang}/medewerker/uitloggen"
-#define SESSION_COOKIE "ww_staff"
+#define FORM_LOGIN    "/{lang}/medewerker"
+#define FORM_STATUS   "/{lang}/medewerker/status"
+#define FORM_BLOCK    "/{lang}/medewerker/blokkeren"
+#define FORM_LOGOUT   "/{lang}/medewerker/uitloggen"
+#define FORM_PASSWORD "/{lang}/medewerker/wachtwoord"
+
+#define UNAVAILABLE N_("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw.")
 
 /* ---- sessions ------------------------------------------------------------ */
 
-bool staff_session(struct request *rq, char *location, size_t len)
+/* The session cookie's token, from the request's arena; NULL without one. */
+static const char *session_token(struct request *rq)
 {
 	/* without memory for the cookie: no session, as for a cookie too long */
 	struct sb *c = arena_sb(&rq->arena, 128);
-	return c && request_cookie(rq, SESSION_COOKIE, c) &&
-	       staff_session_find(rq->app, sb_str(c), location, len);
+	return c && request_cookie(rq, STAFF_COOKIE, c) ? sb_str(c) : NULL;
+}
+
+bool staff_session(struct request *rq, struct staff_user *u)
+{
+	const char *token = session_token(rq);
+	return token && staff_session_find(rq->app, token, u);
 }
 
 static void set_cookie(struct request *rq, struct response *rs, const char *value, int max_age)
 {
-	response_cookie(rs, rq, SESSION_COOKIE, value, max_age, "Strict", true);
+	response_cookie(rs, rq, STAFF_COOKIE, value, max_age, "Strict", true);
 }
 
-/* ---- pages ---------------------------------------------------------------- */
+bool staff_require(struct request *rq, struct response *rs, struct staff_user *u)
+{
+	rs->cache_control = "no-store";
+	if (staff_session(rq, u))
+		return true;
+	page_redirect(rs, rq, "/medewerker");
+	return false;
+}
 
-/* a form's URL in the request's language, from the request's arena */
+bool staff_require_beheerder(struct request *rq, struct response *rs, struct staff_user *u)
+{
+	if (!staff_require(rq, rs, u))
+		return false;
+	if (u->role == STAFF_BEHEERDER)
+		return true;
+	page_error(rq, rs, 403, "not_beheerder",
+	           _("Deze pagina is alleen voor de beheerder van de wijkwijzers."));
+	return false;
+}
+
+const char *staff_location_of(struct request *rq, const struct staff_user *u, const char *requested)
+{
+	if (requested && staff_may(u, requested) && staff_location_exists(rq->app, requested))
+		return requested;
+	if (u->role == STAFF_MEDEWERKER)
+		return u->nlocations ? u->locations[0] : NULL;
+	struct content_place *pl = NULL;
+	size_t n = 0;
+	const char *first = NULL;
+	if (content_ap_places(db_catalog(rq->app), NULL, 0, &pl, &n) && n)
+		first = arena_strdup(&rq->arena, pl[0].id);
+	if (pl)
+		content_places_free(pl, n);
+	return first;
+}
+
+bool staff_audit(struct request *rq, struct response *rs, const struct staff_user *u,
+                 const char *action, const struct audit_subject *s)
+{
+	if (audit_record(rq->app, staff_actor(u), action, s))
+		return true;
+	/* what is not in the trail is not shown or changed */
+	page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
+	return false;
+}
+
+const char *staff_role_words(enum staff_role role)
+{
+	return role == STAFF_BEHEERDER ? _("beheerder") : _("medewerker");
+}
+
+const struct staff_nav *staff_nav_of(struct request *rq, const struct staff_user *u, int current)
+{
+	struct staff_nav *n = arena_alloc(&rq->arena, sizeof(*n));
+	if (!n)
+		return NULL;
+	bool admin = u->role == STAFF_BEHEERDER;
+	*n = (struct staff_nav){
+	    .name = u->name,
+	    .role = staff_role_words(u->role),
+	    .agenda = page_href(rq, "/medewerker/agenda"),
+	    .callbacks = page_href(rq, "/medewerker/terugbellen"),
+	    .password = page_href(rq, "/medewerker/wachtwoord"),
+	    .accounts = admin ? page_href(rq, "/medewerker/accounts") : NULL,
+	    .audit = admin ? page_href(rq, "/medewerker/logboek") : NULL,
+	    .logout_action = page_href(rq, "/medewerker/uitloggen"),
+	    .logout_csrf = csrf_token_of(rq, FORM_LOGOUT),
+	    .current = current,
+	};
+	if (!n->agenda || !n->callbacks || !n->password || !n->logout_action || !n->logout_csrf ||
+	    (admin && (!n->accounts || !n->audit)))
+		return NULL;
+	return n;
+}
+
+/* ---- login and logout ------------------------------------------------------ */
+
 /* the markup is the template web/templates/staff_login.html */
-static void login_form(struct request *rq, struct response *rs, const char *error)
+static void login_form(struct request *rq, struct response *rs, const char *error, const char *name)
 {
 	struct staff_login_view v = {.action = page_href(rq, "/medewerker"),
 	                             .csrf = csrf_token_of(rq, FORM_LOGIN),
-	                             .error = error};
-	struct content_place *pl = NULL;
-	size_t npl = 0;
-	if (content_ap_places(db_catalog(rq->app), NULL, 0, &pl, &npl) && npl) {
-		struct c_option *o = arena_alloc(&rq->arena, npl * sizeof(*o));
-		if (o) {
-			for (size_t i = 0; i < npl; i++)
-				o[i] = (struct c_option){.value = pl[i].id, .label = pl[i].name};
-			v.places = o;
-			v.nplaces = npl;
-		}
-	}
-	if (!v.action || !v.csrf || (npl && !v.places))
+	                             .error = error,
+	                             .name = name};
+	if (!v.action || !v.csrf)
 		rs->body.failed = true; /* a 500 in server.c */
-	else if (page_begin(rs, rq, _("Inloggen voor medewerkers"), 0) &&
+	else if (page_begin(rs, rq,
+	                    error ? _("Fout: Inloggen voor medewerkers")
+	                          : _("Inloggen voor medewerkers"),
+	                    0) &&
 	         tpl_staff_login(&rs->body, &v))
 		page_end(rs, rq);
-	if (pl)
-		content_places_free(pl, npl);
 }
 
 void handle_staff_login(struct request *rq, struct response *rs)
 {
 	rs->cache_control = "no-store";
-	char loc[65];
+	struct staff_user u;
 	if (rq->method != HM_POST) {
-		if (staff_session(rq, loc, sizeof(loc))) {
+		if (staff_session(rq, &u)) {
 			page_redirect(rs, rq, "/medewerker/agenda");
 			return;
 		}
-		login_form(rq, rs, NULL);
+		login_form(rq, rs, NULL, NULL);
 		return;
 	}
-	const char *location = params_get(&rq->form, "locatie");
+	const char *name = params_get(&rq->form, "naam");
 	const char *password = params_get(&rq->form, "wachtwoord");
 	struct sb *token = arena_sb(&rq->arena, 64);
 	if (!token) {
@@ -95,7 +168,9 @@ void handle_staff_login(struct request *rq, struct response *rs)
 	}
 	long wait = 0;
 	enum staff_login_result r =
-	    staff_login(rq->app, rq->peer, location, password, clock_now(), token, &wait);
+	    staff_login(rq->app, rq->peer, name, password, clock_now(), token, &wait, &u);
+	/* the name typed stays in the form, but only a plausible one */
+	const char *typed = name && strlen(name) <= STAFF_NAME_MAX ? name : NULL;
 	if (r == STAFF_LOGIN_WAIT) {
 		char ra[24];
 		snprintf(ra, sizeof(ra), "%ld", wait);
@@ -105,18 +180,29 @@ void handle_staff_login(struct request *rq, struct response *rs)
 		           wait >= 60 ? _("Te veel pogingen. Wacht een kwartier en probeer het dan "
 		                          "opnieuw.")
 		                      : _("Te veel verkeerde pogingen. Wacht een paar seconden en "
-		                          "probeer het dan opnieuw."));
+		                          "probeer het dan opnieuw."),
+		           typed);
+		return;
+	}
+	if (r == STAFF_LOGIN_LEGACY) {
+		rs->status = 401;
+		login_form(rq, rs,
+		           _("Inloggen met het wachtwoord van de wijkwijzer kan niet meer. Iedere "
+		             "medewerker heeft nu een eigen account. Vraag de beheerder om uw "
+		             "account."),
+		           NULL);
 		return;
 	}
 	if (r == STAFF_LOGIN_REFUSED) {
 		rs->status = 401;
-		login_form(rq, rs, _("Wijkwijzer of wachtwoord klopt niet."));
+		login_form(rq, rs, _("Naam of wachtwoord klopt niet."), typed);
 		return;
 	}
-	if (r != STAFF_LOGIN_OK) {
-		page_error(
-		    rq, rs, 503, "unavailable",
-		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
+	struct audit_subject none = {0};
+	if (r != STAFF_LOGIN_OK || !audit_record(rq->app, staff_actor(&u), AUDIT_LOGIN, &none)) {
+		if (r == STAFF_LOGIN_OK)
+			(void)staff_session_end(rq->app, sb_str(token));
+		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
 		return;
 	}
 	set_cookie(rq, rs, sb_str(token), STAFF_SESSION_SECONDS);
@@ -125,21 +211,75 @@ void handle_staff_login(struct request *rq, struct response *rs)
 
 void handle_staff_logout(struct request *rq, struct response *rs)
 {
-	struct sb *c = arena_sb(&rq->arena, 128);
+	const char *token = session_token(rq);
+	struct staff_user u;
 	/* the cookie goes either way; a session left behind expires */
-	if (c && request_cookie(rq, SESSION_COOKIE, c))
-		(void)staff_session_end(rq->app, sb_str(c));
+	if (token && staff_session_find(rq->app, token, &u)) {
+		struct audit_subject none = {0};
+		(void)audit_record(rq->app, staff_actor(&u), AUDIT_LOGOUT, &none);
+		(void)staff_session_end(rq->app, token);
+	}
 	set_cookie(rq, rs, "", 0);
 	page_redirect(rs, rq, "/medewerker");
 }
 
-static bool require_staff(struct request *rq, struct response *rs, char *loc, size_t len)
+/* ---- the own password ------------------------------------------------------ */
+
+/* the markup is the template web/templates/staff_password.html */
+static void password_page(struct request *rq, struct response *rs, const struct staff_user *u,
+                          const char *error, bool done)
 {
-	rs->cache_control = "no-store";
-	if (staff_session(rq, loc, len))
-		return true;
-	page_redirect(rs, rq, "/medewerker");
-	return false;
+	struct staff_password_view v = {
+	    .nav = staff_nav_of(rq, u, STAFF_NAV_PASSWORD),
+	    .action = page_href(rq, "/medewerker/wachtwoord"),
+	    .csrf = csrf_token_of(rq, FORM_PASSWORD),
+	    .error = error,
+	    .done = done,
+	};
+	if (!v.nav || !v.action || !v.csrf)
+		rs->body.failed = true; /* a 500 in server.c */
+	else if (page_begin(rs, rq,
+	                    error ? _("Fout: Wachtwoord wijzigen") : _("Wachtwoord wijzigen"), 0) &&
+	         tpl_staff_password(&rs->body, &v))
+		page_end(rs, rq);
+}
+
+void handle_staff_password(struct request *rq, struct response *rs)
+{
+	struct staff_user u;
+	if (!staff_require(rq, rs, &u))
+		return;
+	if (rq->method != HM_POST) {
+		password_page(rq, rs, &u, NULL, false);
+		return;
+	}
+	const char *old = params_get(&rq->form, "huidig");
+	const char *new1 = params_get(&rq->form, "nieuw");
+	const char *new2 = params_get(&rq->form, "herhaal");
+	const char *error = NULL;
+	if (!staff_password_ok(rq->app, u.id, old))
+		error = _("Uw huidige wachtwoord klopt niet.");
+	else if (!new1 || !new2 || strcmp(new1, new2) != 0)
+		error = _("De twee nieuwe wachtwoorden zijn niet gelijk. Typ ze nog een keer.");
+	if (error) {
+		rs->status = 422;
+		password_page(rq, rs, &u, error, false);
+		return;
+	}
+	enum staff_result r = staff_set_password(rq->app, &u, u.id, new1, session_token(rq));
+	if (r == STAFF_WEAK_PASSWORD) {
+		rs->status = 422;
+		password_page(rq, rs, &u,
+		              _("Kies een wachtwoord van minstens 12 tekens. Een zin van een paar "
+		                "woorden onthoudt u makkelijk."),
+		              false);
+		return;
+	}
+	if (r != STAFF_OK) {
+		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
+		return;
+	}
+	password_page(rq, rs, &u, NULL, true);
 }
 
 static const char *or_empty(const char *s)
@@ -176,57 +316,114 @@ static const char *block_words(struct request *rq, const char *what)
 	return sb_failed(w) ? NULL : sb_str(w);
 }
 
+/* The wijkwijzers u may choose between, for the agenda's choice; NULL
+ * (and *n 0) when there is only one. */
+static const struct c_option *place_choices(struct request *rq, const struct staff_user *u,
+                                            const char *current, size_t *n)
+{
+	*n = 0;
+	struct content_place *pl = NULL;
+	size_t npl = 0;
+	if (!content_ap_places(db_catalog(rq->app), NULL, 0, &pl, &npl))
+		return NULL;
+	struct c_option *o = npl ? arena_alloc(&rq->arena, npl * sizeof(*o)) : NULL;
+	size_t k = 0;
+	for (size_t i = 0; o && i < npl; i++) {
+		if (!staff_may(u, pl[i].id))
+			continue;
+		o[k++] = (struct c_option){.value = arena_strdup(&rq->arena, pl[i].id),
+		                           .label = arena_strdup(&rq->arena, pl[i].name),
+		                           .selected = strcmp(pl[i].id, current) == 0};
+	}
+	content_places_free(pl, npl);
+	*n = k > 1 ? k : 0;
+	return k > 1 ? o : NULL;
+}
+
+#define NOT_YOURS N_("Dit hoort bij een wijkwijzer waar uw account niet bij hoort.")
+
+/* The wijkwijzer of a staff page's ?locatie= (without one: the account's
+ * first); a 403 page and NULL when u may not see it, or has none. */
+static const char *query_location(struct request *rq, struct response *rs,
+                                  const struct staff_user *u)
+{
+	const char *requested = params_get(&rq->query, "locatie");
+	const char *loc =
+	    requested && *requested
+	        ? (staff_may(u, requested) && staff_location_exists(rq->app, requested) ? requested
+	                                                                                : NULL)
+	        : staff_location_of(rq, u, NULL);
+	if (!loc)
+		page_error(
+		    rq, rs, 403, "not_your_location",
+		    requested && *requested
+		        ? _(NOT_YOURS)
+		        : _("Uw account hoort nog niet bij een wijkwijzer. Vraag de beheerder "
+		            "om dat te regelen."));
+	return loc;
+}
+
+/* The name of a wijkwijzer, from the request's arena ("" when unknown). */
+static const char *place_name(struct request *rq, const char *location)
+{
+	struct content_place pl;
+	const char *name = "";
+	if (content_place(db_catalog(rq->app), location, &pl) == CONTENT_FOUND)
+		name = arena_strdup(&rq->arena, pl.name);
+	content_place_free(&pl);
+	return name ? name : "";
+}
+
 /* the markup is the template web/templates/staff_agenda.html */
 void handle_staff_agenda(struct request *rq, struct response *rs)
 {
-	char loc[65], day[11];
-	if (!require_staff(rq, rs, loc, sizeof(loc)))
+	struct staff_user u;
+	char day[11];
+	if (!staff_require(rq, rs, &u))
+		return;
+	const char *loc = query_location(rq, rs, &u);
+	if (!loc)
 		return;
 	struct hours_day d;
 	staff_day(params_get(&rq->query, "dag"), clock_now(), day, &d);
+	struct audit_subject seen = {.location = loc, .detail = day};
+	if (!staff_audit(rq, rs, &u, AUDIT_AGENDA_VIEW, &seen))
+		return;
 	struct booking_list bookings;
 	if (!booking_day_list(rq->app, loc, day, &bookings)) {
-		page_error(
-		    rq, rs, 503, "unavailable",
-		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
+		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
 		return;
 	}
-	char pname[128] = "";
-	struct content_place pl;
-	/* display only: truncation harmless */
-	if (content_place(db_catalog(rq->app), loc, &pl) == CONTENT_FOUND)
-		snprintf(pname, sizeof(pname), "%s", pl.name);
-	content_place_free(&pl);
 	struct sb *label = arena_sb(&rq->arena, 128);
 	if (label)
 		i18n_format_date(label, d.year, d.mon, d.mday, d.wday);
 	struct hours_day prev = hours_add_days(d, -1), next = hours_add_days(d, 1);
 	const char *agenda = page_href(rq, "/medewerker/agenda");
-	struct sb *back = arena_sb(&rq->arena, 256);
-	if (back && page_link(back, rq, "/medewerker/agenda?dag="))
-		sb_puts(back, day);
+	const char *at =
+	    agenda ? arena_printf(&rq->arena, "%s?locatie=%s&dag=", agenda, loc) : NULL;
 	struct staff_agenda_view v = {
-	    .place = pname,
+	    .nav = staff_nav_of(rq, &u, STAFF_NAV_AGENDA),
+	    .place = place_name(rq, loc),
 	    .date_label = label ? sb_str(label) : NULL,
 	    .location = loc,
 	    .day = day,
 	    .agenda_href = agenda,
-	    .prev_href =
-	        agenda ? arena_printf(&rq->arena, "%s?dag=%04u-%02u-%02u", agenda,
-	                              (unsigned)prev.year, (unsigned)prev.mon, (unsigned)prev.mday)
-	               : NULL,
-	    .next_href =
-	        agenda ? arena_printf(&rq->arena, "%s?dag=%04u-%02u-%02u", agenda,
-	                              (unsigned)next.year, (unsigned)next.mon, (unsigned)next.mday)
-	               : NULL,
-	    .back = back && !sb_failed(back) ? sb_str(back) : NULL,
+	    .prev_href = at ? arena_printf(&rq->arena, "%s%04u-%02u-%02u", at, (unsigned)prev.year,
+	                                   (unsigned)prev.mon, (unsigned)prev.mday)
+	                    : NULL,
+	    .next_href = at ? arena_printf(&rq->arena, "%s%04u-%02u-%02u", at, (unsigned)next.year,
+	                                   (unsigned)next.mon, (unsigned)next.mday)
+	                    : NULL,
+	    .back = at ? arena_printf(&rq->arena, "%s%s", at, day) : NULL,
+	    .export_href =
+	        arena_printf(&rq->arena, "/medewerker/export.csv?locatie=%s&dag=%s", loc, day),
 	    .status_action = page_href(rq, "/medewerker/status"),
 	    .status_csrf = csrf_token_of(rq, FORM_STATUS),
 	    .block_action = page_href(rq, "/medewerker/blokkeren"),
 	    .block_csrf = csrf_token_of(rq, FORM_BLOCK),
-	    .logout_action = page_href(rq, "/medewerker/uitloggen"),
-	    .logout_csrf = csrf_token_of(rq, FORM_LOGOUT),
 	};
+	v.places = place_choices(rq, &u, loc, &v.nplaces);
+	const char *summary = page_href(rq, "/medewerker/zelfcheck?id=");
 	struct staff_agenda_row *rows =
 	    bookings.n ? arena_alloc(&rq->arena, bookings.n * sizeof(*rows)) : NULL;
 	for (size_t i = 0; rows && i < bookings.n; i++) {
@@ -246,12 +443,12 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 		                    ? arena_strdup(&rq->arena, t.name)
 		                    : NULL;
 		content_topic_free(&t);
+		/* a shared self-check is opened on a page of its own, so the
+		   trail says whose was read */
 		if (b->summary && *b->summary) {
-			/* in the staff member's language, from the answers */
-			struct sb *w = arena_sb(&rq->arena, 16384);
-			if (w && selfcheck_stored_display(rq->app, b->summary, w))
-				rows[i].summary = sb_str(w);
-			else
+			rows[i].summary_href =
+			    summary ? arena_printf(&rq->arena, "%s%lld", summary, b->id) : NULL;
+			if (!rows[i].summary_href)
 				rs->body.failed = true; /* a 500 in server.c */
 		}
 		booking_reference_display(b->reference, rows[i].ref);
@@ -263,7 +460,8 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 	size_t ns = booking_day_starts(rq->app, loc, d, s, BOOKING_MAX_SLOTS);
 	struct c_option *slots = ns ? arena_alloc(&rq->arena, ns * sizeof(*slots)) : NULL;
 	for (size_t i = 0; slots && i < ns; i++)
-		slots[i] = (struct c_option){.value = s[i].start, .label = s[i].start + 11};
+		slots[i] = (struct c_option){.value = arena_strdup(&rq->arena, s[i].start),
+		                             .label = arena_strdup(&rq->arena, s[i].start + 11)};
 	v.slots = slots;
 	v.nslots = slots ? ns : 0;
 	/* the blocks from this day on, each with its undo */
@@ -277,17 +475,69 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 	v.blocks = blocks;
 	v.nblocks = blocks ? (size_t)nb : 0;
 	/* the link to the call-back inbox, with how many are open */
-	struct staff_callbacks_link cb = {.href = page_href(rq, "/medewerker/terugbellen"),
-	                                  .open = callbacks_open_count(rq->app, loc)};
+	const char *inbox = page_href(rq, "/medewerker/terugbellen?locatie=");
+	struct staff_callbacks_link cb = {
+	    .href = inbox ? arena_printf(&rq->arena, "%s%s", inbox, loc) : NULL,
+	    .open = callbacks_open_count(rq->app, loc)};
 	v.callbacks = &cb;
-	if (!v.date_label || !v.agenda_href || !v.prev_href || !v.next_href || !v.back || nb < 0 ||
-	    (nb > 0 && !blocks) || !v.status_action || !v.status_csrf || !v.block_action ||
-	    !v.block_csrf || !v.logout_action || !v.logout_csrf || !cb.href ||
-	    (bookings.n && !rows) || (ns && !slots))
+	if (!v.nav || !v.date_label || !v.agenda_href || !v.prev_href || !v.next_href || !v.back ||
+	    !v.export_href || nb < 0 || (nb > 0 && !blocks) || !v.status_action || !v.status_csrf ||
+	    !v.block_action || !v.block_csrf || !cb.href || (bookings.n && !rows) || (ns && !slots))
 		rs->body.failed = true; /* a 500 in server.c */
 	else if (page_begin(rs, rq, _("Agenda"), 0) && tpl_staff_agenda(&rs->body, &v))
 		page_end(rs, rq);
 	booking_list_free(&bookings);
+}
+
+/* the markup is the template web/templates/staff_summary.html */
+void handle_staff_summary(struct request *rq, struct response *rs)
+{
+	struct staff_user u;
+	if (!staff_require(rq, rs, &u))
+		return;
+	long id;
+	struct booking b;
+	enum booking_result found = text_parse_long(params_get(&rq->query, "id"), 1, 1L << 40, &id)
+	                                ? booking_get_id(rq->app, id, &b)
+	                                : BOOKING_NOT_FOUND;
+	if (found == BOOKING_ERROR) {
+		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
+		return;
+	}
+	if (found != BOOKING_OK) {
+		if (found == BOOKING_CANCELLED)
+			booking_free(&b);
+		page_error(rq, rs, 404, "not_found",
+		           _("Deze afspraak staat niet (meer) in de agenda."));
+		return;
+	}
+	struct audit_subject s = {.location = b.location, .booking = b.id};
+	struct sb *words = arena_sb(&rq->arena, 16384), *when = arena_sb(&rq->arena, 128);
+	if (!staff_may(&u, b.location) || !b.summary || !*b.summary) {
+		page_error(
+		    rq, rs, 404, "not_found",
+		    _("Bij deze afspraak is geen zelfcheck gedeeld, of de afspraak hoort bij "
+		      "een andere wijkwijzer."));
+	} else if (staff_audit(rq, rs, &u, AUDIT_SUMMARY_VIEW, &s)) {
+		const char *agenda = page_href(rq, "/medewerker/agenda");
+		struct staff_summary_view v = {
+		    .nav = staff_nav_of(rq, &u, STAFF_NAV_AGENDA),
+		    .name = b.name && *b.name ? b.name : "-",
+		    .when = when && booking_when_words(when, b.start) ? sb_str(when) : NULL,
+		    .summary = words && selfcheck_stored_display(rq->app, b.summary, words)
+		                   ? sb_str(words)
+		                   : NULL,
+		    .back = agenda ? arena_printf(&rq->arena, "%s?locatie=%s&dag=%.10s", agenda,
+		                                  b.location, b.start)
+		                   : NULL,
+		};
+		if (!v.nav || !v.when || !v.summary || !v.back)
+			rs->body.failed = true; /* a 500 in server.c */
+		else if (page_begin(rs, rq, _("Gedeelde zelfcheck"), 0) &&
+		         tpl_staff_summary(&rs->body, &v))
+			page_end(rs, rq);
+	}
+	booking_free(&b);
 }
 
 static void back_to(struct request *rq, struct response *rs)
@@ -299,27 +549,49 @@ static void back_to(struct request *rq, struct response *rs)
 	page_redirect(rs, rq, "/medewerker/agenda");
 }
 
+/* The wijkwijzer a staff form is about (its field "locatie"), when u may
+ * change it; else a 403 page and NULL. */
+static const char *form_location(struct request *rq, struct response *rs,
+                                 const struct staff_user *u)
+{
+	const char *loc = params_get(&rq->form, "locatie");
+	if (loc && staff_may(u, loc))
+		return loc;
+	page_error(rq, rs, 403, "not_your_location", _(NOT_YOURS));
+	return NULL;
+}
+
 void handle_staff_status(struct request *rq, struct response *rs)
 {
-	char loc[65];
-	if (!require_staff(rq, rs, loc, sizeof(loc)))
+	struct staff_user u;
+	if (!staff_require(rq, rs, &u))
+		return;
+	const char *loc = form_location(rq, rs, &u);
+	if (!loc)
 		return;
 	long id;
 	const char *status = params_get(&rq->form, "status");
-	if (!text_parse_long(params_get(&rq->form, "id"), 1, 1L << 40, &id) ||
-	    !staff_set_status(rq->app, loc, id, status)) {
+	bool ok = text_parse_long(params_get(&rq->form, "id"), 1, 1L << 40, &id);
+	struct audit_subject s = {.location = loc, .booking = ok ? id : 0, .detail = status};
+	/* the change and its row of the trail are one write */
+	if (!ok || !staff_set_status(rq->app, loc, id, status)) {
 		page_error(
 		    rq, rs, 400, "bad_status",
 		    _("Dit lukte niet. Misschien hoort de afspraak bij een andere wijkwijzer."));
 		return;
 	}
+	if (!staff_audit(rq, rs, &u, AUDIT_BOOKING_STATUS, &s))
+		return;
 	back_to(rq, rs);
 }
 
 void handle_staff_block(struct request *rq, struct response *rs)
 {
-	char loc[65];
-	if (!require_staff(rq, rs, loc, sizeof(loc)))
+	struct staff_user u;
+	if (!staff_require(rq, rs, &u))
+		return;
+	const char *loc = form_location(rq, rs, &u);
+	if (!loc)
 		return;
 	const char *what = params_get(&rq->form, "wat");
 	const char *undo = params_get(&rq->form, "vrijgeven");
@@ -339,14 +611,16 @@ void handle_staff_block(struct request *rq, struct response *rs)
 		}
 		const char *back = params_get(&rq->form, "terug");
 		struct staff_block_confirm_view cv = {
+		    .nav = staff_nav_of(rq, &u, STAFF_NAV_AGENDA),
 		    .action = page_href(rq, "/medewerker/blokkeren"),
 		    .csrf = csrf_token_of(rq, FORM_BLOCK),
 		    .what = what,
 		    .words = words,
+		    .location = loc,
 		    .back = text_local_path(back) ? back : page_href(rq, "/medewerker/agenda"),
 		    .nbookings = n,
 		};
-		if (!cv.action || !cv.csrf || !cv.back)
+		if (!cv.nav || !cv.action || !cv.csrf || !cv.back)
 			rs->body.failed = true; /* a 500 in server.c */
 		else if (page_begin(rs, rq, _("Blokkeren bevestigen"), 0) &&
 		         tpl_staff_block_confirm(&rs->body, &cv))
@@ -358,20 +632,28 @@ void handle_staff_block(struct request *rq, struct response *rs)
 		           _("Dit lukte niet. Kies een dag of tijd uit de lijst."));
 		return;
 	}
+	struct audit_subject s = {.location = loc, .detail = what};
+	if (!staff_audit(rq, rs, &u, unblock ? AUDIT_UNBLOCK : AUDIT_BLOCK, &s))
+		return;
 	back_to(rq, rs);
 }
 
 void handle_staff_export(struct request *rq, struct response *rs)
 {
-	char loc[65], day[11];
-	if (!require_staff(rq, rs, loc, sizeof(loc)))
+	struct staff_user u;
+	char day[11];
+	if (!staff_require(rq, rs, &u))
+		return;
+	const char *loc = query_location(rq, rs, &u);
+	if (!loc)
 		return;
 	staff_day(params_get(&rq->query, "dag"), clock_now(), day, NULL);
+	struct audit_subject s = {.location = loc, .detail = day};
+	if (!staff_audit(rq, rs, &u, AUDIT_AGENDA_EXPORT, &s))
+		return;
 	if (!staff_export_csv(rq->app, loc, day, &rs->body)) {
 		/* a CSV without some of the day's rows would look complete */
-		page_error(
-		    rq, rs, 503, "unavailable",
-		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
+		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
 		return;
 	}
 	rs->content_type = "text/csv; charset=utf-8";
@@ -385,11 +667,15 @@ void handle_staff_export(struct request *rq, struct response *rs)
 bool staff_booking_panel(struct request *rq, const struct booking *b,
                          const struct staff_panel_view **out)
 {
-	char loc[65];
+	struct staff_user u;
 	*out = NULL;
-	if (!staff_session(rq, loc, sizeof(loc)) || strcmp(loc, b->location) != 0)
+	if (!staff_session(rq, &u) || !staff_may(&u, b->location))
 		return true;
-	const char *agenda = page_href(rq, "/medewerker/agenda?dag=");
+	/* staff see the resident's name here: that is in the trail */
+	struct audit_subject s = {.location = b->location, .booking = b->id};
+	if (!audit_record(rq->app, staff_actor(&u), AUDIT_BOOKING_VIEW, &s))
+		return false;
+	const char *agenda = page_href(rq, "/medewerker/agenda");
 	struct staff_panel_view *v = arena_alloc(&rq->arena, sizeof(*v));
 	if (!v)
 		return false;
@@ -399,7 +685,10 @@ bool staff_booking_panel(struct request *rq, const struct booking *b,
 	    .confirmed = strcmp(b->status, "confirmed") == 0,
 	    .status_action = page_href(rq, "/medewerker/status"),
 	    .status_csrf = csrf_token_of(rq, FORM_STATUS),
-	    .back = agenda ? arena_printf(&rq->arena, "%s%.10s", agenda, b->start) : NULL,
+	    .back = agenda ? arena_printf(&rq->arena, "%s?locatie=%s&dag=%.10s", agenda,
+	                                  b->location, b->start)
+	                   : NULL,
+	    .location = b->location,
 	    .id = b->id,
 	};
 	*out = v;

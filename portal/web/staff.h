@@ -1,23 +1,51 @@
 /* staff: the pages of the wijkwijzer staff view: the login form, the day
- * agenda with needs and consented summaries, check-in, no-show, blocking
- * slots and days, the CSV download. What they show and change is
- * domain/staff.h (accounts, lockout, sessions, the export) and
- * domain/booking.h (the bookings of a day). */
+ * agenda with needs, check-in, no-show, blocking slots and days, a shared
+ * self-check, the CSV download, the own password, and the bar above every
+ * staff page (c_staff_nav). The beheerder's pages (accounts, the audit
+ * trail) are web/staff_admin.c. What they show and change is
+ * domain/staff.h (accounts, lockout, sessions, the export),
+ * domain/audit.h (the trail every page that shows personal data writes
+ * first) and domain/booking.h (the bookings of a day). */
 #ifndef WW_STAFF_H
 #define WW_STAFF_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "domain/audit.h"
 #include "domain/booking.h"
+#include "domain/staff.h"
 #include "net/http.h"
 
-/* Copies the location of the request's valid staff session into location;
- * false without one. */
-bool staff_session(struct request *rq, char *location, size_t len);
+/* The account of the request's valid staff session; false without one. */
+bool staff_session(struct request *rq, struct staff_user *u);
+/* The same, or a redirect to the login page (no-store either way). */
+bool staff_require(struct request *rq, struct response *rs, struct staff_user *u);
+/* staff_require for a beheerder's page: anyone else gets a 403 page. */
+bool staff_require_beheerder(struct request *rq, struct response *rs, struct staff_user *u);
+
+/* The wijkwijzer a staff page is about: requested when u may see it, else
+ * u's first one (a beheerder: the content's first); NULL when there is
+ * none. Points into u or the request's arena. */
+const char *staff_location_of(struct request *rq, const struct staff_user *u,
+                              const char *requested);
+
+/* Writes the audit row of an action before the page shows or changes
+ * what it is about; on failure answers 503 and returns false. */
+bool staff_audit(struct request *rq, struct response *rs, const struct staff_user *u,
+                 const char *action, const struct audit_subject *s);
+
+struct staff_nav;
+/* The bar above a staff page (c_staff_nav.html) with current marked
+ * (enum staff_nav_item); NULL without memory. */
+const struct staff_nav *staff_nav_of(struct request *rq, const struct staff_user *u, int current);
+/* "medewerker" / "beheerder" in the request's language. */
+const char *staff_role_words(enum staff_role role);
+
 struct staff_panel_view;
 /* The staff panel of a booking's page (staff_panel.html), for staff of
- * its place; *out NULL for anyone else. False on failure. */
+ * its place (the viewing is written to the audit trail); *out NULL for
+ * anyone else. False on failure. */
 bool staff_booking_panel(struct request *rq, const struct booking *b,
                          const struct staff_panel_view **out);
 

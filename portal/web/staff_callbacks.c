@@ -25,16 +25,50 @@
 #include "web/views_cb.h"
 
 #define FORM_CB_STATUS "/{lang}/medewerker/terugbellen/status"
-#define FORM_LOGOUT    "/{lang}/medewerker/uitloggen"
 #define HANDLED_SHOWN  20
+#define NOT_YOURS      N_("Dit hoort bij een wijkwijzer waar uw account niet bij hoort.")
 
-static bool require_staff(struct request *rq, struct response *rs, char *loc, size_t len)
+/* The wijkwijzer asked for (?locatie= or the form's locatie=), or the
+ * account's first; a 403 page and NULL when u may not see it. */
+static const char *inbox_location(struct request *rq, struct response *rs,
+                                  const struct staff_user *u, const char *requested)
 {
-	rs->cache_control = "no-store";
-	if (staff_session(rq, loc, len))
-		return true;
-	page_redirect(rs, rq, "/medewerker");
-	return false;
+	const char *loc =
+	    requested && *requested
+	        ? (staff_may(u, requested) && staff_location_exists(rq->app, requested) ? requested
+	                                                                                : NULL)
+	        : staff_location_of(rq, u, NULL);
+	if (!loc)
+		page_error(
+		    rq, rs, 403, "not_your_location",
+		    requested && *requested
+		        ? _(NOT_YOURS)
+		        : _("Uw account hoort nog niet bij een wijkwijzer. Vraag de beheerder "
+		            "om dat te regelen."));
+	return loc;
+}
+
+/* The wijkwijzers u may choose between (NULL when only one). */
+static const struct c_option *place_choices(struct request *rq, const struct staff_user *u,
+                                            const char *current, size_t *n)
+{
+	*n = 0;
+	struct content_place *pl = NULL;
+	size_t npl = 0;
+	if (!content_ap_places(db_catalog(rq->app), NULL, 0, &pl, &npl))
+		return NULL;
+	struct c_option *o = npl ? arena_alloc(&rq->arena, npl * sizeof(*o)) : NULL;
+	size_t k = 0;
+	for (size_t i = 0; o && i < npl; i++) {
+		if (!staff_may(u, pl[i].id))
+			continue;
+		o[k++] = (struct c_option){.value = arena_strdup(&rq->arena, pl[i].id),
+		                           .label = arena_strdup(&rq->arena, pl[i].name),
+		                           .selected = strcmp(pl[i].id, current) == 0};
+	}
+	content_places_free(pl, npl);
+	*n = k > 1 ? k : 0;
+	return k > 1 ? o : NULL;
 }
 
 /* A local time in words, from the request's arena; NULL without one. */
@@ -101,8 +135,15 @@ static bool fill_items(struct request *rq, const struct callback_list *l,
 
 void handle_staff_callbacks(struct request *rq, struct response *rs)
 {
-	char loc[65];
-	if (!require_staff(rq, rs, loc, sizeof(loc)))
+	struct staff_user u;
+	if (!staff_require(rq, rs, &u))
+		return;
+	const char *loc = inbox_location(rq, rs, &u, params_get(&rq->query, "locatie"));
+	if (!loc)
+		return;
+	/* what is not in the audit trail is not shown */
+	struct audit_subject seen = {.location = loc};
+	if (!staff_audit(rq, rs, &u, AUDIT_CALLBACK_VIEW, &seen))
 		return;
 	struct callback_list open, handled;
 	if (!callbacks_inbox(rq->app, loc, clock_now(), HANDLED_SHOWN, &open, &handled)) {
@@ -119,22 +160,24 @@ void handle_staff_callbacks(struct request *rq, struct response *rs)
 	content_place_free(&pl);
 	struct staff_callback_item *oi = NULL, *hi = NULL;
 	bool ok = fill_items(rq, &open, &oi) && fill_items(rq, &handled, &hi);
+	const char *agenda = page_href(rq, "/medewerker/agenda?locatie=");
 	struct staff_callbacks_view v = {
+	    .nav = staff_nav_of(rq, &u, STAFF_NAV_CALLBACKS),
 	    .place = pname,
 	    .location = loc,
-	    .agenda_href = page_href(rq, "/medewerker/agenda"),
+	    .inbox_href = page_href(rq, "/medewerker/terugbellen"),
+	    .agenda_href = agenda ? arena_printf(&rq->arena, "%s%s", agenda, loc) : NULL,
 	    .action = page_href(rq, "/medewerker/terugbellen/status"),
 	    .csrf = csrf_token_of(rq, FORM_CB_STATUS),
 	    .open = oi,
 	    .nopen = oi ? open.n : 0,
 	    .handled = hi,
 	    .nhandled = hi ? handled.n : 0,
-	    .logout_action = page_href(rq, "/medewerker/uitloggen"),
-	    .logout_csrf = csrf_token_of(rq, FORM_LOGOUT),
 	};
+	v.places = place_choices(rq, &u, loc, &v.nplaces);
 	for (size_t i = 0; i < v.nopen; i++)
 		v.noverdue += open.items[i].overdue;
-	if (!ok || !v.agenda_href || !v.action || !v.csrf || !v.logout_action || !v.logout_csrf)
+	if (!ok || !v.nav || !v.inbox_href || !v.agenda_href || !v.action || !v.csrf)
 		rs->body.failed = true; /* a 500 in server.c */
 	else if (page_begin(rs, rq, _("Terugbelverzoeken"), 0) &&
 	         tpl_staff_callbacks(&rs->body, &v))
@@ -145,8 +188,11 @@ void handle_staff_callbacks(struct request *rq, struct response *rs)
 
 void handle_staff_callback_status(struct request *rq, struct response *rs)
 {
-	char loc[65];
-	if (!require_staff(rq, rs, loc, sizeof(loc)))
+	struct staff_user u;
+	if (!staff_require(rq, rs, &u))
+		return;
+	const char *loc = inbox_location(rq, rs, &u, params_get(&rq->form, "locatie"));
+	if (!loc)
 		return;
 	long id;
 	const char *status = params_get(&rq->form, "status");
@@ -156,19 +202,18 @@ void handle_staff_callback_status(struct request *rq, struct response *rs)
 		rs->body.failed = true; /* a 500 in server.c */
 		return;
 	}
-	enum callback_set r =
-	    text_parse_long(params_get(&rq->form, "id"), 1, 1L << 40, &id)
-	        ? callbacks_set_status(rq->app, loc, id, status, folded ? sb_str(folded) : NULL,
-	                               clock_now())
-	        : CALLBACK_SET_NOT_FOUND;
-	if (r == CALLBACK_SET_INVALID &&
-	    callbacks_check_note(folded ? sb_str(folded) : NULL) != BOOKING_FIELD_OK) {
+	const char *text = folded ? sb_str(folded) : NULL;
+	if (callbacks_check_note(text) != BOOKING_FIELD_OK) {
 		page_error(
 		    rq, rs, 422, "bad_note",
 		    _("De notitie is te lang of bevat een teken dat we niet kunnen gebruiken. "
 		      "Gebruik hoogstens 300 tekens."));
 		return;
 	}
+	bool known_id = text_parse_long(params_get(&rq->form, "id"), 1, 1L << 40, &id);
+	enum callback_set r =
+	    known_id ? callbacks_set_status(rq->app, loc, id, status, text, clock_now())
+	             : CALLBACK_SET_NOT_FOUND;
 	if (r == CALLBACK_SET_ERROR) {
 		page_error(
 		    rq, rs, 503, "unavailable",
@@ -181,5 +226,12 @@ void handle_staff_callback_status(struct request *rq, struct response *rs)
 		    _("Dit lukte niet. Misschien hoort het verzoek bij een andere wijkwijzer."));
 		return;
 	}
-	page_redirect(rs, rq, "/medewerker/terugbellen");
+	/* the change and its row of the trail are one write (this runs in
+	   the writer's); the status word is no personal data */
+	struct audit_subject s = {.location = loc, .callback = id, .detail = status};
+	if (!staff_audit(rq, rs, &u, AUDIT_CALLBACK_STATUS, &s))
+		return;
+	const char *back = page_href(rq, "/medewerker/terugbellen?locatie=");
+	if (!back || !response_redirect(rs, 303, arena_printf(&rq->arena, "%s%s", back, loc)))
+		page_redirect(rs, rq, "/medewerker/terugbellen");
 }

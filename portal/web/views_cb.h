@@ -12,6 +12,7 @@
 
 #include "domain/callbacks.h"
 #include "web/components.h"
+#include "web/views_st.h"
 
 /* callback_form.html: GET /{lang}/terugbellen, and a POST that came back */
 struct callback_form_view {
@@ -51,18 +52,20 @@ struct staff_callback_item {
 	bool called, not_reached;
 };
 
-/* staff_callbacks.html: GET /{lang}/medewerker/terugbellen */
+/* staff_callbacks.html: GET /{lang}/medewerker/terugbellen?locatie= */
 struct staff_callbacks_view {
-	const char *place;    /* the location's name */
-	const char *location; /* its id (the live channel) */
-	const char *agenda_href;
+	const struct staff_nav *nav;   /* the bar above every staff page */
+	const char *place;             /* the location's name */
+	const char *location;          /* its id (the forms, the live channel) */
+	const struct c_option *places; /* the wijkwijzers to choose; NULL: only one */
+	size_t nplaces;
+	const char *inbox_href, *agenda_href;
 	const char *action, *csrf; /* the status form */
 	const struct staff_callback_item *open;
 	size_t nopen;
 	size_t noverdue;
 	const struct staff_callback_item *handled;
 	size_t nhandled;
-	const char *logout_action, *logout_csrf;
 };
 
 /* staff_callbacks_link.html: the agenda's link to the inbox */

@@ -9,23 +9,61 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "domain/audit.h"
 #include "domain/booking.h"
+#include "domain/staff.h"
 #include "web/components.h"
+
+/* the items of c_staff_nav.html */
+enum staff_nav_item {
+	STAFF_NAV_NONE,
+	STAFF_NAV_AGENDA,
+	STAFF_NAV_CALLBACKS,
+	STAFF_NAV_ACCOUNTS,
+	STAFF_NAV_AUDIT,
+	STAFF_NAV_PASSWORD,
+};
+
+/* c_staff_nav.html: the bar above every staff page */
+struct staff_nav {
+	const char *name, *role; /* the account's name, its role in words */
+	const char *agenda, *callbacks, *password;
+	const char *accounts, *audit; /* NULL for a medewerker */
+	const char *logout_action, *logout_csrf;
+	int current; /* enum staff_nav_item */
+};
 
 /* staff_login.html: GET and POST /{lang}/medewerker */
 struct staff_login_view {
 	const char *action; /* the form's URL */
 	const char *csrf;   /* the form's token */
 	const char *error;  /* NULL: none */
-	const struct c_option *places;
-	size_t nplaces;
+	const char *name;   /* as typed, after a failed try */
+};
+
+/* staff_password.html: GET and POST /{lang}/medewerker/wachtwoord */
+struct staff_password_view {
+	const struct staff_nav *nav;
+	const char *action, *csrf;
+	const char *error; /* NULL: none */
+	bool done;         /* changed: the form is not shown again */
+};
+
+/* staff_summary.html: GET /{lang}/medewerker/zelfcheck?id= */
+struct staff_summary_view {
+	const struct staff_nav *nav;
+	const char *name;    /* the resident's, "-" without one */
+	const char *when;    /* the appointment in words */
+	const char *summary; /* the shared self-check in words */
+	const char *back;    /* the agenda of its day */
 };
 
 /* staff_status_form.html: a button that sets a booking's status */
 struct staff_status_form {
 	const char *action, *csrf; /* the status form's URL and token */
 	long long id;
-	const char *status; /* the new one: "checked_in", "no_show", "confirmed" */
+	const char *location; /* the booking's wijkwijzer */
+	const char *status;   /* the new one: "checked_in", "no_show", "confirmed" */
 	const char *label;
 	const char *back; /* where the handler goes back to */
 };
@@ -37,9 +75,8 @@ struct staff_agenda_row {
 	char ref[16];   /* the reference as displayed */
 	bool confirmed; /* the buttons; else undo */
 	bool checked_in, no_show;
-	const char *topic;   /* the topic's name (content, Dutch: C_() it) */
-	const char *summary; /* a shared self-check in words in the page's language;
-	                        NULL: none */
+	const char *topic;        /* the topic's name (content, Dutch: C_() it) */
+	const char *summary_href; /* the shared self-check's page; NULL: none shared */
 };
 
 /* an active block of staff_agenda.html, with its undo */
@@ -50,14 +87,19 @@ struct staff_block_item {
 
 /* staff_block_confirm.html: the block asked for, to confirm */
 struct staff_block_confirm_view {
-	const char *action, *csrf, *what, *words, *back;
+	const struct staff_nav *nav;
+	const char *action, *csrf, *what, *words, *back, *location;
 	size_t nbookings; /* appointments at that time that stay */
 };
 
 struct staff_callbacks_link; /* views_cb.h */
 
-/* staff_agenda.html: GET /{lang}/medewerker/agenda?dag= */
+/* staff_agenda.html: GET /{lang}/medewerker/agenda?locatie=&dag= */
 struct staff_agenda_view {
+	const struct staff_nav *nav;
+	const struct c_option *places; /* the wijkwijzers to choose; NULL: only one */
+	size_t nplaces;
+	const char *export_href;
 	const char *place;      /* the location's name */
 	const char *date_label; /* "dinsdag 8 december 2026" */
 	const char *location, *day;
@@ -65,7 +107,6 @@ struct staff_agenda_view {
 	const char *back; /* the agenda of this day, for the forms */
 	const char *status_action, *status_csrf;
 	const char *block_action, *block_csrf;
-	const char *logout_action, *logout_csrf;
 	const struct staff_agenda_row *rows;
 	size_t nrows;
 	const struct c_option *slots; /* the slots that can be blocked, after the whole day */
@@ -81,7 +122,71 @@ struct staff_panel_view {
 	const char *status; /* the booking's */
 	bool confirmed;     /* the buttons instead of the status */
 	const char *status_action, *status_csrf, *back;
+	const char *location;
 	long long id;
+};
+
+/* a row of staff_accounts.html */
+struct staff_account_row {
+	const struct staff_user *u;
+	const char *role;   /* in words */
+	const char *places; /* the wijkwijzers' names, or "alle wijkwijzers" */
+	const char *href;   /* its edit page */
+};
+
+/* the account form's fields (staff_accounts.html for a new one,
+ * staff_account.html to change one) */
+struct staff_account_form {
+	const char *action, *csrf;
+	const struct c_choice *roles; /* medewerker, beheerder */
+	const struct c_choice *places;
+	size_t nplaces;
+	const char *error; /* NULL: none */
+};
+
+/* staff_accounts.html: GET and POST /{lang}/medewerker/accounts */
+struct staff_accounts_view {
+	const struct staff_nav *nav;
+	const struct staff_account_row *rows;
+	size_t nrows;
+	struct staff_account_form form; /* a new account */
+	const char *name;               /* as typed, after an error */
+	const char *notice;             /* "Het account ... is gemaakt."; NULL: none */
+};
+
+/* staff_account.html: GET and POST /{lang}/medewerker/accounts/{id} */
+struct staff_account_view {
+	const struct staff_nav *nav;
+	const struct staff_user *u;
+	struct staff_account_form form;
+	bool active;
+	const char *password_action, *password_csrf;
+	const char *password_error; /* NULL: none */
+	const char *notice;         /* NULL: none */
+	const char *back;           /* the list */
+};
+
+/* a row of staff_audit.html */
+struct staff_audit_row {
+	const struct audit_entry *e;
+	const char *when;   /* local date and time in words */
+	const char *what;   /* the action in words */
+	const char *place;  /* the wijkwijzer's name; NULL: none */
+	const char *detail; /* in words; NULL: none */
+};
+
+/* staff_audit.html: GET /{lang}/medewerker/logboek */
+struct staff_audit_view {
+	const struct staff_nav *nav;
+	const char *action;                   /* the filter form's URL */
+	const char *actor, *from, *to, *code; /* the filter as given */
+	const struct c_option *kinds, *places;
+	size_t nkinds, nplaces;
+	const char *error; /* the filter could not be used; NULL: none */
+	const struct staff_audit_row *rows;
+	size_t nrows;
+	bool more; /* only the newest are shown */
+	int days;  /* --audit-days */
 };
 
 #endif

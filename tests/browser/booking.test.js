@@ -10,7 +10,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
-const { enrol, artifact, axe, ROOT, NOW, useServerAndBrowser } = require('./harness');
+const { enrol, addStaff, staffLogin, artifact, axe, ROOT, NOW, useServerAndBrowser } = require('./harness');
 
 let server, browser;
 
@@ -180,14 +180,10 @@ async function bookingToday(hhmm, name) {
 }
 
 async function staffAgenda(lang) {
-	execFileSync(path.join(ROOT, 'build', 'wijkwijzer'), ['--data', server.data, '--set-staff-password', 'ww-centrum'],
-		{ input: 'wachtwoord-voor-de-test\n', env: { ...process.env, WIJKWIJZER_NOW: NOW } });
+	addStaff(server, 'balie.' + lang, 'wachtwoord-voor-de-test');
 	const context = await browser.newContext({ viewport: VIEWPORTS.desktop });
 	const page = await context.newPage();
-	await page.goto(`${server.base}/nl/medewerker`);
-	await page.selectOption('#s-locatie, select[name="locatie"]', 'ww-centrum');
-	await page.fill('input[name="wachtwoord"]', 'wachtwoord-voor-de-test');
-	await Promise.all([page.waitForNavigation(), page.locator('main form button[type=submit]').click()]);
+	await staffLogin(server, page, 'balie.' + lang, 'wachtwoord-voor-de-test');
 	await page.goto(`${server.base}/${lang}/medewerker/agenda?dag=${NOW.slice(0, 10)}`);
 	return { context, page };
 }
@@ -209,7 +205,7 @@ for (const lang of ['nl', 'ar']) {
 		if (lang === 'nl') assert.match(await staff.page.locator('h1').textContent(), /Weet u het zeker/);
 		await noAxe(staff.page, 'block confirmation');
 		await staff.page.screenshot({ path: artifact(`booking-block-confirm-${lang}.png`), fullPage: true });
-		await Promise.all([staff.page.waitForNavigation(), staff.page.locator('main form button[type=submit]').first().click()]);
+		await Promise.all([staff.page.waitForNavigation(), staff.page.locator('form[action$="/medewerker/blokkeren"] button[type=submit]').first().click()]);
 		assert.strictEqual(await staff.page.locator('.blocks-list li').count(), 1, 'the block is listed');
 
 		const context = await browser.newContext({ viewport: { width: 1080, height: 1920 }, hasTouch: true });

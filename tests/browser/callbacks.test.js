@@ -6,27 +6,21 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const { execFileSync } = require('node:child_process');
-const path = require('node:path');
-const { artifact, axe, ROOT, NOW, useServerAndBrowser } = require('./harness');
+const { artifact, axe, addStaff, staffLogin, useServerAndBrowser } = require('./harness');
 
 let server, browser;
 useServerAndBrowser(test, (s, b) => { server = s; browser = b; });
 
-async function staffPage(password) {
-	execFileSync(path.join(ROOT, 'build', 'wijkwijzer'), ['--data', server.data, '--set-staff-password', 'ww-centrum'],
-		{ input: password + '\n', env: { ...process.env, WIJKWIJZER_NOW: NOW }, stdio: ['pipe', 'ignore', 'ignore'] });
+async function staffPage(name, password) {
+	addStaff(server, name, password, 'medewerker', ['ww-centrum']);
 	const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 	const page = await context.newPage();
-	await page.goto(server.base + '/nl/medewerker');
-	await page.selectOption('#s-loc', 'ww-centrum');
-	await page.fill('#s-pw', password);
-	await Promise.all([page.waitForURL(/medewerker\/agenda/), page.click('main form button:has-text("Inloggen")')]);
+	await staffLogin(server, page, name, password);
 	return { context, page };
 }
 
 test('a resident asks to be called back; the inbox shows it live; staff handle it', { timeout: 90000 }, async () => {
-	const { context: staffContext, page: staff } = await staffPage('terugbel-wachtwoord-browser');
+	const { context: staffContext, page: staff } = await staffPage('terugbel-team', 'terugbel-wachtwoord-browser');
 	assert.match(await staff.locator('#callbacks-link').innerText(), /Terugbelverzoeken \(0 open\)/);
 	await Promise.all([staff.waitForURL(/medewerker\/terugbellen/), staff.click('#callbacks-link a')]);
 	await staff.waitForFunction(() => document.querySelector('[data-live-callbacks]').dataset.ready === '1', null,
@@ -74,7 +68,7 @@ test('a resident asks to be called back; the inbox shows it live; staff handle i
 	assert.deepStrictEqual(await axe(staff), [], 'the inbox on a phone passes axe');
 
 	await item.locator('input[name=notitie]').fill('Teruggebeld, komt donderdag langs');
-	await Promise.all([staff.waitForURL(/medewerker\/terugbellen$/),
+	await Promise.all([staff.waitForURL(/medewerker\/terugbellen\?locatie=ww-centrum$/),
 		item.locator('button[value=done]').click()]);
 	assert.match(await staff.locator('#callbacks-open').innerText(), /Er zijn geen verzoeken/);
 	const done = await staff.locator('#callbacks-handled').innerText();

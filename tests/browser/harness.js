@@ -73,6 +73,22 @@ async function enrol(server, page, terminal = 'demo') {
 	await Promise.all([page.waitForURL(server.base + '/kiosk/' + terminal), page.click('button[type=submit]')]);
 }
 
+/* A staff account made on the command line (as a municipality does),
+   then logged in on page: lands on the agenda. */
+function addStaff(server, name, password, role = 'medewerker', locations = ['ww-centrum']) {
+	const args = ['--data', server.data, '--add-staff', name, '--role', role];
+	for (const l of role === 'medewerker' ? locations : []) args.push('--location', l);
+	execFileSync(path.join(ROOT, 'build', 'wijkwijzer'), args,
+		{ input: password + '\n', env: { ...process.env, WIJKWIJZER_NOW: NOW }, stdio: ['pipe', 'ignore', 'ignore'] });
+}
+
+async function staffLogin(server, page, name, password) {
+	await page.goto(server.base + '/nl/medewerker');
+	await page.fill('#s-name', name);
+	await page.fill('#s-pw', password);
+	await Promise.all([page.waitForURL(/medewerker\/agenda/), page.click('main form button:has-text("Inloggen")')]);
+}
+
 async function launch() {
 	return chromium.launch({
 		executablePath: '/usr/bin/chromium',
@@ -117,4 +133,4 @@ function useServerAndBrowser(test, ready) {
 	});
 }
 
-module.exports = { startServer, launch, enrol, artifact, axe, useServerAndBrowser, ROOT, NOW, day };
+module.exports = { startServer, launch, enrol, addStaff, staffLogin, artifact, axe, useServerAndBrowser, ROOT, NOW, day };

@@ -10,7 +10,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
-const { enrol, artifact, axe, day, ROOT, NOW, useServerAndBrowser } = require('./harness');
+const { enrol, addStaff, staffLogin, artifact, axe, day, ROOT, NOW, useServerAndBrowser } = require('./harness');
 
 let server, browser, manageUrl, adviceUrl, serviceUrl;
 
@@ -250,14 +250,10 @@ test('Printen on the kiosk prints (window.print) and returns with Stoppen in vie
 
 test('Roep een medewerker: the staff agenda of the wijkwijzer hears it live; the kiosk says someone is coming', { timeout: 60000 }, async () => {
 	const password = 'zuil-wachtwoord-browser';
-	execFileSync(path.join(ROOT, 'build', 'wijkwijzer'), ['--data', server.data, '--set-staff-password', 'ww-centrum'],
-		{ input: password + '\n', env: { ...process.env, WIJKWIJZER_NOW: NOW }, stdio: ['pipe', 'ignore', 'ignore'] });
+	addStaff(server, 'zuil.centrum', password);
 	const staffContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 	const staff = await staffContext.newPage();
-	await staff.goto(server.base + '/nl/medewerker');
-	await staff.selectOption('#s-loc', 'ww-centrum');
-	await staff.fill('#s-pw', password);
-	await Promise.all([staff.waitForURL(/medewerker\/agenda/), staff.click('main form button:has-text("Inloggen")')]);
+	await staffLogin(server, staff, 'zuil.centrum', password);
 	await staff.waitForFunction(() => document.querySelector('[data-staff-calls]').dataset.ready === '1', null, { timeout: 10000 });
 
 	const { context, page, errors } = await kioskPage(1080, 1920, 'demo');

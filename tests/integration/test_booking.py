@@ -165,14 +165,7 @@ def test_cancelled_stays_cancelled(server, binary, sanitizer):
     (res, _) = book_html(server, "ww-noord", "wonen", local, name="Blijft af", phone="06 31313131")
     check(res and res[0] == 303, f"booked: {res}")
     token = res[1]["location"].split("/afspraak/")[1].split("?")[0]
-    p = subprocess.run([binary, "--data", server.data, "--set-staff-password", "ww-noord"],
-                       input="wachtwoord-voor-noord\n", capture_output=True, text=True)
-    check(p.returncode == 0, f"staff password for ww-noord: {p.stderr}")
-    st, _, body = server.get("/nl/medewerker")
-    action, fields = form_fields(body, "/medewerker")
-    st, h, _ = post_form(server, action, fields, [("locatie", "ww-noord"), ("wachtwoord", "wachtwoord-voor-noord")])
-    check(st == 303, f"staff login: {st}")
-    jar = {"Cookie": h.get("set-cookie", "").split(";")[0]}
+    jar = staff_login(server, "ww-noord", "wachtwoord-voor-noord")
     # the forms as they were before the cancel
     st, _, body = server.get(f"/nl/afspraak/{token}", jar)
     status_action, status_fields = form_fields(body, "/medewerker/status")
@@ -629,21 +622,32 @@ def test_live_updates(server, binary, sanitizer):
 
 
 def test_staff(server, binary, sanitizer):
-    # a password can be set only through the command line, never by default
+    # accounts are made only on the command line (or by a beheerder), never by default
     st, _, body = server.get("/nl/medewerker")
     action, fields = form_fields(body, "/medewerker")
-    st, _, body = post_form(server, action, fields, [("locatie", "ww-centrum"), ("wachtwoord", "")])
-    check(st == 401, "no default password")
-    p = subprocess.run([binary, "--data", server.data, "--set-staff-password", "ww-centrum"], input="kort\n",
-                       capture_output=True, text=True)
-    check(p.returncode != 0 and "12 characters" in p.stderr, "short password refused")
-    p = subprocess.run([binary, "--data", server.data, "--set-staff-password", "ww-centrum"],
-                       input="lange-wachtwoord-voor-test\n", capture_output=True, text=True)
-    check(p.returncode == 0, f"password set: {p.stderr}")
+    fields = [(k, v) for k, v in fields if k != "naam"]
+    st, _, body = post_form(server, action, fields, [("naam", "bea.staff"), ("wachtwoord", "")])
+    check(st == 401 and "Naam of wachtwoord klopt niet." in body, "no default account")
+    p = add_staff(server, "bea.staff", "kort")
+    check(p.returncode != 0 and "12 characters" in p.stderr, f"short password refused: {p.stderr}")
+    p = add_staff(server, "bea staff!", "lange-wachtwoord-voor-test")
+    check(p.returncode != 0 and "a name has" in p.stderr, f"a name with spaces refused: {p.stderr}")
+    p = add_staff(server, "bea.staff", "lange-wachtwoord-voor-test", locations=("ww-nergens",))
+    check(p.returncode != 0 and "unknown wijkwijzer" in p.stderr, f"unknown location refused: {p.stderr}")
+    p = add_staff(server, "bea.staff", "lange-wachtwoord-voor-test", locations=())
+    check(p.returncode != 0 and "at least one --location" in p.stderr, f"a medewerker needs a location: {p.stderr}")
+    p = add_staff(server, "bea.staff", "lange-wachtwoord-voor-test")
+    check(p.returncode == 0, f"account made: {p.stderr}")
+    p = add_staff(server, "Bea.Staff", "ander-lang-wachtwoord")
+    check(p.returncode != 0 and "another account" in p.stderr, f"a name is taken whatever its case: {p.stderr}")
     db = sqlite3.connect(os.path.join(server.data, "wijkwijzer.db"))
-    h = db.execute("SELECT hash FROM staff_account WHERE location_id = 'ww-centrum'").fetchone()[0]
+    h = db.execute("SELECT hash FROM staff_user WHERE name = 'bea.staff'").fetchone()[0]
     db.close()
     check(h.startswith("$y$") and "lange" not in h, "stored as a yescrypt hash")
+    # the old shortcut is gone, with a pointer to what replaced it
+    p = subprocess.run([binary, "--data", server.data, "--set-staff-password", "ww-centrum"],
+                       input="lange-wachtwoord-voor-test\n", capture_output=True, text=True)
+    check(p.returncode == 2 and "--add-staff" in p.stderr, f"--set-staff-password refused: {p.stderr}")
     # a booking with a hostile name and a formula for the CSV
     s = free_slot(server, "ww-centrum", "hulp-thuis")
     (res, _) = book_html(server, "ww-centrum", "hulp-thuis", s["start"][:16], name='=HYPERLINK("x") <b>Bea</b>',
@@ -651,7 +655,8 @@ def test_staff(server, binary, sanitizer):
     token = res[1]["location"].split("/afspraak/")[1].split("?")[0]
     st, _, body = server.get("/nl/medewerker")
     action, fields = form_fields(body, "/medewerker")
-    st, h, body = post_form(server, action, fields, [("locatie", "ww-centrum"), ("wachtwoord", "lange-wachtwoord-voor-test")])
+    fields = [(k, v) for k, v in fields if k != "naam"]
+    st, h, body = post_form(server, action, fields, [("naam", "BEA.staff"), ("wachtwoord", "lange-wachtwoord-voor-test")])
     cookie = h.get("set-cookie", "")
     check(st == 303 and "HttpOnly" in cookie and "SameSite=Strict" in cookie, f"login sets a strict cookie: {cookie}")
     jar = {"Cookie": cookie.split(";")[0]}
@@ -702,13 +707,14 @@ def test_staff(server, binary, sanitizer):
     check(st == 303, "export needs a login")
 
 
-def login_from(server, source, location, password):
+def login_from(server, source, name, password):
     """A staff login POST from the client address source (127.0.0.x):
     (status, headers)."""
     import http.client
     st, _, body = server.get("/nl/medewerker")
     action, fields = form_fields(body, "/medewerker")
-    data = urllib.parse.urlencode(fields + [("locatie", location), ("wachtwoord", password)]).encode()
+    fields = [(k, v) for k, v in fields if k != "naam"]
+    data = urllib.parse.urlencode(fields + [("naam", name), ("wachtwoord", password)]).encode()
     c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30, source_address=(source, 0))
     try:
         c.request("POST", action, data, server.browser_headers({
@@ -726,33 +732,36 @@ def test_staff_login_cannot_lock_out(server, binary, sanitizer):
     location, with growing waits; a correct password from another client
     is never refused because of it; many failures on one location write an
     alarm to the log (without client addresses)."""
-    p = subprocess.run([binary, "--data", server.data, "--set-staff-password", "ww-noord"],
-                       input="noord-wachtwoord-voor-test\n", capture_output=True, text=True)
-    check(p.returncode == 0, f"password set: {p.stderr}")
-    codes = [login_from(server, "127.0.0.2", "ww-noord", f"fout-{i}")[0] for i in range(3)]
+    p = add_staff(server, "noord", "noord-wachtwoord-voor-test", locations=("ww-noord",))
+    check(p.returncode == 0, f"account made: {p.stderr}")
+    codes = [login_from(server, "127.0.0.2", "noord", f"fout-{i}")[0] for i in range(3)]
     check(codes == [401, 401, 401], f"three wrong passwords: 401 each: {codes}")
-    st, h = login_from(server, "127.0.0.2", "ww-noord", "noord-wachtwoord-voor-test")
+    st, h = login_from(server, "127.0.0.2", "noord", "noord-wachtwoord-voor-test")
     ra = h.get("retry-after", "")
     check(st == 429 and ra.isdigit() and 0 < int(ra) <= 2,
           f"that client waits before its next try, also with the right password: {st}, Retry-After {ra!r}")
-    st, h = login_from(server, "127.0.0.3", "ww-noord", "noord-wachtwoord-voor-test")
+    st, h = login_from(server, "127.0.0.3", "noord", "noord-wachtwoord-voor-test")
     check(st == 303, f"the right password from another client is not refused: {st}")
     time.sleep(2.2)
-    st, _ = login_from(server, "127.0.0.2", "ww-noord", "fout-3")
+    st, _ = login_from(server, "127.0.0.2", "noord", "fout-3")
     check(st == 401, f"after the wait the client may try again: {st}")
-    st, h = login_from(server, "127.0.0.2", "ww-noord", "fout-4")
+    st, h = login_from(server, "127.0.0.2", "noord", "fout-4")
     ra = h.get("retry-after", "")
     check(st == 429 and ra.isdigit() and 2 < int(ra) <= 4, f"and the next wait is longer: {st}, {ra!r}")
     # many clients failing on one account: an alarm in the log
     for k in range(4, 10):
         for i in range(3):
-            login_from(server, f"127.0.0.{k}", "ww-noord", f"fout-{k}-{i}")
+            login_from(server, f"127.0.0.{k}", "noord", f"fout-{k}-{i}")
     log = server.output()
     alarm = [l for l in log.splitlines() if "ALARM" in l]
-    check(len(alarm) == 1 and "ww-noord" in alarm[0] and "under attack" in alarm[0],
-          f"one alarm line for the account under attack: {alarm}")
+    db = sqlite3.connect(os.path.join(server.data, "wijkwijzer.db"))
+    (noord_id,) = db.execute("SELECT id FROM staff_user WHERE name = 'noord'").fetchone()
+    db.close()
+    check(len(alarm) == 1 and f"account {noord_id} " in alarm[0] and "under attack" in alarm[0],
+          f"one alarm line for the account under attack, by its number: {alarm}")
+    check(not any("noord" in l for l in alarm), "the alarm names no account name")
     check(not any("127.0.0." in l for l in alarm), "the alarm names no client address")
-    st, _ = login_from(server, "127.0.0.1", "ww-noord", "noord-wachtwoord-voor-test")
+    st, _ = login_from(server, "127.0.0.1", "noord", "noord-wachtwoord-voor-test")
     check(st == 303, f"staff at their own desk still log in during the attack: {st}")
 
 
@@ -1246,13 +1255,31 @@ def test_cancelled_view(server, binary, sanitizer):
     check("<del>" in main and 'href="/nl/afspraak"' in main, "the old time struck through, a new appointment offered")
 
 
-def staff_login(server, location, password):
-    p = subprocess.run([server.binary, "--data", server.data, "--set-staff-password", location],
-                       input=password + "\n", capture_output=True, text=True)
+def add_staff(server, name, password, role="medewerker", locations=("ww-centrum",)):
+    """Makes a staff account on the command line, the password on stdin."""
+    args = [server.binary, "--data", server.data, "--add-staff", name, "--role", role]
+    for loc in locations:
+        args += ["--location", loc]
+    return subprocess.run(args, input=password + "\n", capture_output=True, text=True)
+
+
+def staff_session(server, name, password):
+    """Logs the account in: its cookie jar (asserts the login worked)."""
     st, _, body = server.get("/nl/medewerker")
     action, fields = form_fields(body, "/medewerker")
-    st, h, _ = post_form(server, action, fields, [("locatie", location), ("wachtwoord", password)])
-    return {"Cookie": h.get("set-cookie", "").split(";")[0]}
+    fields = [(k, v) for k, v in fields if k != "naam"]
+    st, h, _ = post_form(server, action, fields, [("naam", name), ("wachtwoord", password)])
+    cookie = h.get("set-cookie", "").split(";")[0]
+    check(st == 303 and cookie.startswith("ww_staff="), f"{name} logged in: {st}")
+    return {"Cookie": cookie}
+
+
+def staff_login(server, location, password):
+    """A medewerker of location (an account of its own, made for it)."""
+    name = "team-" + location
+    p = add_staff(server, name, password, locations=(location,))
+    check(p.returncode == 0 or "another account" in p.stderr, f"account {name}: {p.stderr}")
+    return staff_session(server, name, password)
 
 
 def test_staff_blocks_and_live_agenda(server, binary, sanitizer):
@@ -1270,7 +1297,10 @@ def test_staff_blocks_and_live_agenda(server, binary, sanitizer):
     # the agenda listens live, as a staff session of this wijkwijzer;
     # an anonymous subscription to the same day hears only the slots
     ws = harness.WebSocket(server.port, headers={"Cookie": jar["Cookie"]})
-    ws.send(json.dumps({"type": "staff_hello"}))
+    ws.send(json.dumps({"type": "staff_hello", "location": "ww-centrum"}))
+    check(json.loads(ws.recv_text()) == {"type": "error", "code": "not_your_location"},
+          "a staff session hears only its own wijkwijzers")
+    ws.send(json.dumps({"type": "staff_hello", "location": "ww-oost"}))
     check(json.loads(ws.recv_text())["type"] == "staff_ready", "the agenda's socket is a staff session")
     ws.send(json.dumps({"type": "subscribe", "location": "ww-oost", "date": day}))
     check(json.loads(ws.recv_text())["type"] == "slots", "the agenda subscribes")
@@ -1347,11 +1377,25 @@ def test_selfcheck_in_words_for_staff(server, binary, sanitizer):
     db.commit()
     db.close()
     st, _, body = server.get(f"/nl/medewerker/agenda?dag={s['start'][:10]}", jar)
+    # the agenda links to it; opening it is a line in the audit trail
+    check('<pre class="summary">' not in body, "the agenda itself does not show the answers")
+    link = re.search(r'<a href="(/nl/medewerker/zelfcheck\?id=(\d+))">Gedeelde zelfcheck bekijken</a>', body)
+    check(link is not None, "the agenda links to the shared self-check")
+    st, _, body = server.get(html.unescape(link.group(1)), jar)
     summary = re.search(r'<pre class="summary">(.*?)</pre>', body, re.S)
     text = html.unescape(summary.group(1)) if summary else ""
-    check("Zelfcheck door een mantelzorger" in text and " - Vaak of altijd" in text, f"in words: {text[:120]!r}")
+    check(st == 200 and "Zelfcheck door een mantelzorger" in text and " - Vaak of altijd" in text,
+          f"in words: {text[:120]!r}")
     check("zorg-zwaar" not in text and "[zelfcheck:" not in text, "no ids, no answers line")
-    st, _, body = server.get(f"/en/medewerker/agenda?dag={s['start'][:10]}", jar)
+    db = sqlite3.connect(db_path)
+    seen = db.execute("SELECT actor, location_id FROM audit_log WHERE action = 'summary.view' AND booking_id = ?",
+                      (int(link.group(2)),)).fetchall()
+    db.close()
+    check(seen == [("team-ww-zuid", "ww-zuid")], f"who read it is in the audit trail: {seen}")
+    st, _, body = server.get(html.unescape(link.group(1)).replace("/nl/", "/en/"), jar)
     check('<pre class="summary">' in body, "also in another language")
+    other = staff_login(server, "ww-noord", "wachtwoord-voor-noord")
+    st, _, body = server.get(html.unescape(link.group(1)), other)
+    check(st == 404 and '<pre class="summary">' not in body, f"not for staff of another wijkwijzer: {st}")
     st, _, csv = server.get(f"/medewerker/export.csv?dag={s['start'][:10]}", jar)
     check("[zelfcheck:" not in csv and "Vaak of altijd" in csv, "the CSV has the words too")

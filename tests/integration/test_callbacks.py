@@ -147,7 +147,7 @@ def test_statuses_and_note(server, binary, sanitizer):
     body = inbox(server, centrum)
     cid = item_id(body, "Status Persoon")
     st, h, _ = set_status(server, centrum, cid, "not_reached", "Voicemail ingesproken", body)
-    check(st == 303 and h.get("location", "").endswith("/nl/medewerker/terugbellen"), f"not reached: {st}")
+    check(st == 303 and "/nl/medewerker/terugbellen?locatie=ww-centrum" in h.get("location", ""), f"not reached: {st}")
     it = item(inbox(server, centrum), "Status Persoon")
     check("Niet bereikt" in it and "1 keer gebeld" in it and "Voicemail ingesproken" in it,
           f"not reached, one attempt, the note: {it[:800]}")
@@ -160,6 +160,12 @@ def test_statuses_and_note(server, binary, sanitizer):
     # the form's token is the browser's, the session another wijkwijzer's
     st, _, _ = set_status(server, noord, cid, "done", "", inbox(server, centrum))
     check(st == 400, f"staff of another wijkwijzer cannot change it: {st}")
+    st, _, _ = post_form(server, "/nl/medewerker/terugbellen/status",
+                         [(k, v) for k, v in form_fields(inbox(server, centrum), "/terugbellen/status")[1] if k == "csrf"],
+                         [("locatie", "ww-centrum"), ("id", cid), ("status", "done")], {"Cookie": noord})
+    check(st == 403, f"nor by naming that wijkwijzer: {st}")
+    st, _, _ = server.get("/nl/medewerker/terugbellen?locatie=ww-centrum", {"Cookie": noord})
+    check(st == 403, f"nor see its inbox: {st}")
     st, _, _ = post_form(server, "/nl/medewerker/terugbellen/status", [], [("id", cid), ("status", "done")],
                          {"Cookie": centrum})
     check(st == 403, f"without the form token: {st}")
@@ -174,6 +180,13 @@ def test_statuses_and_note(server, binary, sanitizer):
     check("Status Persoon" in body.split('id="callbacks-handled"')[0], "reopened")
     st, _, _ = set_status(server, centrum, cid, "bogus", None, body)
     check(st == 400, f"an unknown status: {st}")
+    db = sqlite3.connect(os.path.join(server.data, "wijkwijzer.db"))
+    rows = db.execute("SELECT action, location_id, callback_id, detail FROM audit_log WHERE action LIKE "
+                      "'callback.%' AND (callback_id = ? OR callback_id IS NULL)", (int(cid),)).fetchall()
+    db.close()
+    details = [r[3] for r in rows if r[0] == "callback.status"]
+    check(("callback.view", "ww-centrum", None, None) in rows and details == ["not_reached", "called", "done", "open"],
+          f"the audit trail has the viewing and each change, no personal data: {rows[-6:]}")
 
 
 def test_live_to_staff(server, binary, sanitizer):
@@ -183,10 +196,10 @@ def test_live_to_staff(server, binary, sanitizer):
     centrum = staff_jar(server, binary)
     noord = staff_jar(server, binary, "ww-noord", "noord-wachtwoord-voor-test")
     ws = harness.WebSocket(server.port, headers={"Cookie": centrum})
-    ws.send(json.dumps({"type": "staff_hello"}))
+    ws.send(json.dumps({"type": "staff_hello", "location": "ww-centrum"}))
     check(json.loads(ws.recv_text())["type"] == "staff_ready", "a staff session")
     other = harness.WebSocket(server.port, headers={"Cookie": noord}, timeout=1.5)
-    other.send(json.dumps({"type": "staff_hello"}))
+    other.send(json.dumps({"type": "staff_hello", "location": "ww-noord"}))
     check(json.loads(other.recv_text())["type"] == "staff_ready", "another wijkwijzer's staff session")
     t0 = time.time()
     send_request(server, name="Live Persoon", phone="0611112222")

@@ -268,7 +268,7 @@ def test_check_in(server, binary, sanitizer):
     other_token, other_ref = _booking_today(server, "ww-noord", "11:00", "Elders")
     # staff of ww-centrum listen on today's agenda
     ws = harness.WebSocket(server.port, headers={"Cookie": staff_jar(server, binary)})
-    ws.send(json.dumps({"type": "staff_hello"}))
+    ws.send(json.dumps({"type": "staff_hello", "location": "ww-centrum"}))
     check(json.loads(ws.recv_text())["type"] == "staff_ready", "a staff session")
     ws.send(json.dumps({"type": "subscribe", "location": "ww-centrum", "date": harness.TODAY.isoformat()}))
     check(json.loads(ws.recv_text())["type"] == "slots", "the agenda subscribes")
@@ -329,17 +329,9 @@ def test_check_in(server, binary, sanitizer):
 
 
 def staff_jar(server, binary, location="ww-centrum", password="zuil-wachtwoord-voor-test"):
-    """A staff session of location (its password set on the command line)."""
-    from test_booking import form_fields, post_form
-    p = subprocess.run([binary, "--data", server.data, "--set-staff-password", location],
-                       input=password + "\n", capture_output=True, text=True)
-    check(p.returncode == 0, f"password set: {p.stderr}")
-    st, _, body = server.get("/nl/medewerker")
-    action, fields = form_fields(body, "/medewerker")
-    st, h, _ = post_form(server, action, fields, [("locatie", location), ("wachtwoord", password)])
-    cookie = h.get("set-cookie", "").split(";")[0]
-    check(st == 303 and cookie.startswith("ww_staff="), f"staff logged in: {st}")
-    return cookie
+    """A staff session of a medewerker of location (made on the command line)."""
+    from test_booking import staff_login
+    return staff_login(server, location, password)["Cookie"]
 
 
 def call(server, terminal, headers, back="/nl/voorzieningen?q=koffie"):
@@ -359,14 +351,14 @@ def test_call_staff(server, binary, sanitizer):
     staff = staff_jar(server, binary)
     ws = harness.WebSocket(server.port, headers={"Cookie": staff})
     check(ws.accepted, "staff WebSocket open")
-    ws.send(json.dumps({"type": "staff_hello"}))
+    ws.send(json.dumps({"type": "staff_hello", "location": "ww-centrum"}))
     check(json.loads(ws.recv_text()).get("type") == "staff_ready", "a staff session is recognised")
     # a WebSocket without a staff session hears nothing
     anon = harness.WebSocket(server.port)
-    anon.send(json.dumps({"type": "staff_hello"}))
+    anon.send(json.dumps({"type": "staff_hello", "location": "ww-centrum"}))
     check(json.loads(anon.recv_text()) == {"type": "error", "code": "not_staff"}, "staff_hello needs a staff session")
     forged = harness.WebSocket(server.port, headers={"Cookie": "ww_staff=" + "A" * 43})
-    forged.send(json.dumps({"type": "staff_hello"}))
+    forged.send(json.dumps({"type": "staff_hello", "location": "ww-centrum"}))
     check(json.loads(forged.recv_text()).get("code") == "not_staff", "a made-up staff token is refused")
     # the staff agenda has the live notice region
     st, _, body = server.get("/nl/medewerker/agenda", {"Cookie": staff})

@@ -1,0 +1,342 @@
+"""Personal staff accounts: roles and what each may see, the beheerder's
+account pages, the own password, sessions that end after inactivity, the
+old shared passwords refused, and the audit trail of every staff action on
+personal data (who, what, which booking; no resident's data in it)."""
+import os
+import re
+import sqlite3
+import subprocess
+import tempfile
+import time
+
+import harness
+from harness import check
+from test_booking import (add_staff, book_html, form_fields, free_slot, post_form, staff_login,
+                          staff_session)
+
+
+def db_rows(server, sql, args=()):
+    db = sqlite3.connect(os.path.join(server.data, "wijkwijzer.db"))
+    try:
+        return db.execute(sql, args).fetchall()
+    finally:
+        db.close()
+
+
+def booked(server, location, topic="wonen", name="Ria Resident", phone=None, skip=0):
+    """A booking through the pages: (token, reference, id, day)."""
+    s = free_slot(server, location, topic, skip=skip)
+    (res, body) = book_html(server, location, topic, s["start"][:16], name=name, phone=phone)
+    check(res and res[0] == 303, f"booked at {location}: {res and res[0]}")
+    token = res[1]["location"].split("/afspraak/")[1].split("?")[0]
+    (bid, ref) = db_rows(server, "SELECT id, reference FROM booking WHERE name = ? ORDER BY id DESC", (name,))[0]
+    return token, ref, bid, s["start"][:10]
+
+
+def test_command_line(server, binary, sanitizer):
+    p = subprocess.run([binary, "--data", server.data, "--role", "beheerder"], capture_output=True, text=True)
+    check(p.returncode == 2 and "--add-staff" in p.stderr, f"--role alone: {p.stderr}")
+    p = add_staff(server, "baas", "wachtwoord-van-de-baas", role="beheerder", locations=("ww-noord",))
+    check(p.returncode == 2 and "leave out --location" in p.stderr, f"a beheerder has no --location: {p.stderr}")
+    p = add_staff(server, "baas", "wachtwoord-van-de-baas", role="directeur", locations=())
+    check(p.returncode == 2 and "--role medewerker or --role beheerder" in p.stderr, f"unknown role: {p.stderr}")
+    p = add_staff(server, "baas", "wachtwoord-van-de-baas", role="beheerder", locations=())
+    check(p.returncode == 0, f"beheerder made: {p.stderr}")
+    p = subprocess.run([binary, "--data", server.data, "--reset-staff-password", "niemand"],
+                       input="nieuw-wachtwoord-lang\n", capture_output=True, text=True)
+    check(p.returncode == 1 and "no staff account" in p.stderr, f"reset of an unknown account: {p.stderr}")
+    jar = staff_session(server, "baas", "wachtwoord-van-de-baas")
+    p = subprocess.run([binary, "--data", server.data, "--reset-staff-password", "BAAS"],
+                       input="nieuw-wachtwoord-van-de-baas\n", capture_output=True, text=True)
+    check(p.returncode == 0, f"password reset on the command line: {p.stderr}")
+    st, _, _ = server.get("/nl/medewerker/agenda", jar)
+    check(st == 303, f"the reset ended the session: {st}")
+    staff_session(server, "baas", "nieuw-wachtwoord-van-de-baas")
+    out = subprocess.run([binary, "--help"], capture_output=True, text=True).stdout
+    check("--add-staff" in out and "--reset-staff-password" in out and "--set-staff-password" not in out,
+          "--help tells the accounts, not the old shortcut")
+    readme = open(os.path.join(os.path.dirname(__file__), "..", "..", "README.md"), encoding="utf-8").read()
+    check("--add-staff NAME --role beheerder" in readme and "| `--set-staff-password" not in readme and
+          "--data data --set-staff-password" not in readme, "so does the README (the old option only as history)")
+
+
+def test_medewerker_sees_only_own(server, binary, sanitizer):
+    """A medewerker of one wijkwijzer sees its agenda and nothing of
+    another: not by URL, not by form, not on the live channel."""
+    jar = staff_login(server, "ww-noord", "wachtwoord-noord-only")
+    _, _, centrum_id, centrum_day = booked(server, "ww-centrum", name="Centrum Bewoner")
+    token, _, noord_id, noord_day = booked(server, "ww-noord", name="Noord Bewoner")
+    st, _, body = server.get(f"/nl/medewerker/agenda?dag={noord_day}", jar)
+    check(st == 200 and "Noord Bewoner" in body, "the own agenda")
+    check('<select id="a-loc"' not in body, "one wijkwijzer: no choice of wijkwijzer")
+    check("Ingelogd als team-ww-noord (medewerker)" in body, "the bar says who is logged in")
+    check("/medewerker/accounts" not in body and "/medewerker/logboek" not in body,
+          "a medewerker has no beheerder's pages in the bar")
+    st, _, body = server.get(f"/nl/medewerker/agenda?locatie=ww-centrum&dag={centrum_day}", jar)
+    check(st == 403 and "Centrum Bewoner" not in body, f"another wijkwijzer's agenda: 403 ({st})")
+    st, _, body = server.get(f"/medewerker/export.csv?locatie=ww-centrum&dag={centrum_day}", jar)
+    check(st == 403 and "Centrum Bewoner" not in body, f"nor its CSV: {st}")
+    st, _, body = server.get(f"/nl/medewerker/agenda?dag={noord_day}", jar)
+    action, fields = form_fields(body, "/medewerker/status")
+    forged = [(k, v) for k, v in fields if k not in ("id", "locatie")]
+    st, _, _ = post_form(server, action, forged, [("id", str(centrum_id)), ("locatie", "ww-centrum")], headers=jar)
+    check(st == 403, f"a status for another wijkwijzer: 403 ({st})")
+    st, _, _ = post_form(server, action, forged, [("id", str(centrum_id)), ("locatie", "ww-noord")], headers=jar)
+    check(st == 400, f"another wijkwijzer's booking under the own one: 400 ({st})")
+    check(db_rows(server, "SELECT status FROM booking WHERE id = ?", (centrum_id,)) == [("confirmed",)],
+          "the other booking is untouched")
+    for page in ("/nl/medewerker/accounts", "/nl/medewerker/logboek", "/nl/medewerker/accounts/1"):
+        st, _, body = server.get(page, jar)
+        check(st == 403 and "alleen voor de beheerder" in body, f"{page}: 403 for a medewerker ({st})")
+    # the staff panel on a booking's page: only for its own wijkwijzer
+    st, _, body = server.get(f"/nl/afspraak/{token}", jar)
+    check("Voor de medewerker" in body, "the panel on an own booking")
+    import json
+    ws = harness.WebSocket(server.port, headers={"Cookie": jar["Cookie"]})
+    ws.send(json.dumps({"type": "staff_hello", "location": "ww-centrum"}))
+    check(json.loads(ws.recv_text()).get("code") == "not_your_location", "no live channel of another wijkwijzer")
+    ws.send(json.dumps({"type": "staff_hello"}))
+    check(json.loads(ws.recv_text()).get("code") == "not_your_location", "nor without saying which")
+    ws.close()
+
+
+def test_several_wijkwijzers_and_beheerder(server, binary, sanitizer):
+    p = add_staff(server, "twee.plekken", "twee-plekken-wachtwoord", locations=("ww-noord", "ww-zuid"))
+    check(p.returncode == 0, f"an account for two wijkwijzers: {p.stderr}")
+    jar = staff_session(server, "twee.plekken", "twee-plekken-wachtwoord")
+    st, _, body = server.get("/nl/medewerker/agenda", jar)
+    options = re.findall(r'<option value="(ww-[a-z]+)"', body.split('id="a-loc"')[1].split("</select>")[0]) \
+        if 'id="a-loc"' in body else []
+    check(st == 200 and options == ["ww-noord", "ww-zuid"], f"a choice of its two wijkwijzers: {options}")
+    st, _, body = server.get("/nl/medewerker/agenda?locatie=ww-zuid", jar)
+    check(st == 200 and "Wijkwijzer Zuid" in body, "the other one")
+    add_staff(server, "hoofd", "hoofd-wachtwoord-lang", role="beheerder", locations=())
+    jar = staff_session(server, "hoofd", "hoofd-wachtwoord-lang")
+    st, _, body = server.get("/nl/medewerker/agenda?locatie=ww-oost", jar)
+    check(st == 200 and "Wijkwijzer Oost" in body, "a beheerder sees every wijkwijzer")
+    check('href="/nl/medewerker/accounts"' in body and 'href="/nl/medewerker/logboek"' in body,
+          "and has the accounts and the trail in the bar")
+
+
+def test_accounts_in_the_browser(server, binary, sanitizer):
+    """A beheerder makes an account, changes it, sets its password and
+    turns it off; every refusal says why in words, with 422."""
+    add_staff(server, "beheer", "beheer-wachtwoord-lang", role="beheerder", locations=())
+    jar = staff_session(server, "beheer", "beheer-wachtwoord-lang")
+    st, _, body = server.get("/nl/medewerker/accounts", jar)
+    check(st == 200 and "<h1>Accounts</h1>" in body and "beheer" in body, "the list of accounts")
+    action, fields = form_fields(body, "/medewerker/accounts")
+    action = action.split("#")[0]  # a browser does not send the fragment
+    base = [(k, v) for k, v in fields if k not in ("naam", "wachtwoord", "herhaal")]
+
+    def make(name, pw1, pw2, role="medewerker", places=("ww-oost",)):
+        extra = [("naam", name), ("wachtwoord", pw1), ("herhaal", pw2), ("rol", role)]
+        extra += [("locatie", p) for p in places]
+        return post_form(server, action, base, extra, headers=jar)
+
+    st, _, body = make("nieuw.iemand", "goed-wachtwoord-1", "ander-wachtwoord-1")
+    check(st == 422 and "niet gelijk" in body and "<title>Fout:" in body, f"passwords that differ: {st}")
+    st, _, body = make("nieuw.iemand", "kort", "kort")
+    check(st == 422 and "minstens 12 tekens" in body, f"a short password: {st}")
+    st, _, body = make("nieuw iemand", "goed-wachtwoord-1", "goed-wachtwoord-1")
+    check(st == 422 and "Kies een naam" in body, f"a name with a space: {st}")
+    st, _, body = make("nieuw.iemand", "goed-wachtwoord-1", "goed-wachtwoord-1", places=())
+    check(st == 422 and "minstens één wijkwijzer" in body, f"a medewerker without a wijkwijzer: {st}")
+    st, _, body = make("nieuw.iemand", "goed-wachtwoord-1", "goed-wachtwoord-1", places=("ww-mars",))
+    check(st == 422 and "uit de lijst" in body, f"a made-up wijkwijzer: {st}")
+    st, _, body = make("BEHEER", "goed-wachtwoord-1", "goed-wachtwoord-1")
+    check(st == 422 and "al een account" in body, f"a name taken in another case: {st}")
+    check('value="BEHEER"' in body and "goed-wachtwoord-1" not in body, "the name stays, the password does not")
+    st, _, body = make("nieuw.iemand", "goed-wachtwoord-1", "goed-wachtwoord-1")
+    check(st == 200 and "Het account nieuw.iemand is gemaakt." in body, f"made: {st}")
+    (uid,) = db_rows(server, "SELECT id FROM staff_user WHERE name = 'nieuw.iemand'")[0]
+    other = staff_session(server, "nieuw.iemand", "goed-wachtwoord-1")
+    st, _, body = server.get("/nl/medewerker/agenda", other)
+    check(st == 200 and "Wijkwijzer Oost" in body, "the new account works at once, for its wijkwijzer")
+    # change it: a second wijkwijzer
+    st, _, body = server.get(f"/nl/medewerker/accounts/{uid}", jar)
+    check(st == 200 and "Account nieuw.iemand" in body and 'value="ww-oost" checked' in body,
+          "the account's page shows its wijkwijzers")
+    action2, fields2 = form_fields(body, f"/medewerker/accounts/{uid}")
+    base2 = [(k, v) for k, v in fields2 if k not in ("wachtwoord", "herhaal")]
+    st, _, body = post_form(server, action2, base2, [("rol", "medewerker"), ("locatie", "ww-oost"),
+                                                     ("locatie", "ww-zuid"), ("actief", "ja")], headers=jar)
+    check(st == 200 and "De wijzigingen zijn opgeslagen." in body, f"saved: {st}")
+    check(db_rows(server, "SELECT location_id FROM staff_user_location WHERE user_id = ? ORDER BY 1", (uid,)) ==
+          [("ww-oost",), ("ww-zuid",)], "two wijkwijzers now")
+    # a new password from the beheerder ends the account's sessions
+    paction, pfields = form_fields(body, f"/medewerker/accounts/{uid}/wachtwoord")
+    paction = paction.split("#")[0]
+    pbase = [(k, v) for k, v in pfields if k not in ("wachtwoord", "herhaal")]
+    st, _, body = post_form(server, paction, pbase, [("wachtwoord", "x"), ("herhaal", "x")], headers=jar)
+    check(st == 422 and "minstens 12 tekens" in body, f"too short: {st}")
+    st, _, body = post_form(server, paction, pbase, [("wachtwoord", "opnieuw-ingesteld-1"),
+                                                     ("herhaal", "opnieuw-ingesteld-1")], headers=jar)
+    check(st == 200 and "overal uitgelogd" in body, f"password set: {st}")
+    st, _, _ = server.get("/nl/medewerker/agenda", other)
+    check(st == 303, f"its old session ended: {st}")
+    other = staff_session(server, "nieuw.iemand", "opnieuw-ingesteld-1")
+    # turned off: logged out at once, and no new login
+    post_form(server, action2, base2, [("rol", "medewerker"), ("locatie", "ww-oost")], headers=jar)
+    st, _, _ = server.get("/nl/medewerker/agenda", other)
+    check(st == 303, f"an account turned off is logged out: {st}")
+    st, _, body = server.get("/nl/medewerker")
+    laction, lfields = form_fields(body, "/medewerker")
+    st, _, body = post_form(server, laction, [(k, v) for k, v in lfields if k != "naam"],
+                            [("naam", "nieuw.iemand"), ("wachtwoord", "opnieuw-ingesteld-1")])
+    check(st == 401, f"and cannot log in: {st}")
+    # the last beheerder stays one
+    (me,) = db_rows(server, "SELECT id FROM staff_user WHERE name = 'beheer'")[0]
+    others = db_rows(server, "SELECT count(*) FROM staff_user WHERE role = 'beheerder' AND active = 1 AND id <> ?", (me,))[0][0]
+    if others == 0:
+        st, _, body = server.get(f"/nl/medewerker/accounts/{me}", jar)
+        a3, f3 = form_fields(body, f"/medewerker/accounts/{me}")
+        st, _, body = post_form(server, a3, [(k, v) for k, v in f3 if k not in ("wachtwoord", "herhaal")],
+                                [("rol", "medewerker"), ("locatie", "ww-oost"), ("actief", "ja")], headers=jar)
+        check(st == 422 and "laatste beheerder" in body, f"the last beheerder cannot be demoted: {st}")
+    # all of it is in the trail
+    acts = [a for (a,) in db_rows(server, "SELECT action FROM audit_log WHERE account_id = ? ORDER BY id", (uid,))]
+    check(acts == ["account.add", "account.update", "account.password", "account.update"],
+          f"every account change in the trail: {acts}")
+    check(db_rows(server, "SELECT actor FROM audit_log WHERE action = 'account.add' AND account_id = ?", (uid,)) ==
+          [("beheer",)], "with who did it")
+
+
+def test_own_password_and_idle_sessions(server, binary, sanitizer):
+    add_staff(server, "eigen.ww", "eerste-wachtwoord-1", locations=("ww-zuid",))
+    jar = staff_session(server, "eigen.ww", "eerste-wachtwoord-1")
+    second = staff_session(server, "eigen.ww", "eerste-wachtwoord-1")
+    st, _, body = server.get("/nl/medewerker/wachtwoord", jar)
+    check(st == 200 and 'aria-current="page"' in body, "the password page")
+    action, fields = form_fields(body, "/medewerker/wachtwoord")
+    base = [(k, v) for k, v in fields if k not in ("huidig", "nieuw", "herhaal")]
+    st, _, body = post_form(server, action, base, [("huidig", "fout-fout-fout"), ("nieuw", "tweede-wachtwoord-2"),
+                                                   ("herhaal", "tweede-wachtwoord-2")], headers=jar)
+    check(st == 422 and "huidige wachtwoord klopt niet" in body, f"wrong current password: {st}")
+    st, _, body = post_form(server, action, base, [("huidig", "eerste-wachtwoord-1"), ("nieuw", "tweede-wachtwoord-2"),
+                                                   ("herhaal", "tweede-wachtwoord-3")], headers=jar)
+    check(st == 422 and "niet gelijk" in body, f"two different new ones: {st}")
+    st, _, body = post_form(server, action, base, [("huidig", "eerste-wachtwoord-1"), ("nieuw", "kort"),
+                                                   ("herhaal", "kort")], headers=jar)
+    check(st == 422 and "minstens 12 tekens" in body, f"too short: {st}")
+    st, _, body = post_form(server, action, base, [("huidig", "eerste-wachtwoord-1"), ("nieuw", "tweede-wachtwoord-2"),
+                                                   ("herhaal", "tweede-wachtwoord-2")], headers=jar)
+    check(st == 200 and "Uw wachtwoord is gewijzigd" in body, f"changed: {st}")
+    st, _, _ = server.get("/nl/medewerker/agenda", jar)
+    check(st == 200, f"this session goes on: {st}")
+    st, _, _ = server.get("/nl/medewerker/agenda", second)
+    check(st == 303, f"the other session ended: {st}")
+    staff_session(server, "eigen.ww", "tweede-wachtwoord-2")
+    # half an hour without a request ends a session
+    import hashlib
+    token = jar["Cookie"].split("=", 1)[1]
+    h = hashlib.sha256(token.encode()).digest()
+    db = sqlite3.connect(os.path.join(server.data, "wijkwijzer.db"))
+    db.execute("UPDATE staff_session SET last_seen = last_seen - 29 * 60 WHERE token_hash = ?", (h,))
+    db.commit()
+    db.close()
+    st, _, _ = server.get("/nl/medewerker/agenda", jar)
+    check(st == 200, f"29 minutes idle: still logged in ({st})")
+    db = sqlite3.connect(os.path.join(server.data, "wijkwijzer.db"))
+    db.execute("UPDATE staff_session SET last_seen = last_seen - 31 * 60 WHERE token_hash = ?", (h,))
+    db.commit()
+    db.close()
+    st, h2, _ = server.get("/nl/medewerker/agenda", jar)
+    check(st == 303 and h2.get("location", "").endswith("/nl/medewerker"), f"31 minutes idle: the login again ({st})")
+    # logging out ends it on the server too
+    jar = staff_session(server, "eigen.ww", "tweede-wachtwoord-2")
+    st, _, body = server.get("/nl/medewerker/agenda", jar)
+    action, fields = form_fields(body, "/medewerker/uitloggen")
+    st, h2, _ = post_form(server, action, fields, headers=jar)
+    check(st == 303 and "ww_staff=;" in h2.get("set-cookie", ""), f"logged out: {st}")
+    st, _, _ = server.get("/nl/medewerker/agenda", jar)
+    check(st == 303, f"the old cookie no longer works: {st}")
+
+
+def test_audit_trail(server, binary, sanitizer):
+    """Every action on personal data is a row: who, what, which booking;
+    never the resident's name, phone or code. A beheerder filters it."""
+    jar = staff_login(server, "ww-oost", "oost-wachtwoord-audit")
+    token, ref, bid, day = booked(server, "ww-oost", name="Geheime Naam", phone="06 99887766")
+    st, _, body = server.get(f"/nl/medewerker/agenda?dag={day}", jar)
+    check(st == 200 and "Geheime Naam" in body, "the agenda")
+    st, _, csv = server.get(f"/medewerker/export.csv?dag={day}", jar)
+    check(st == 200 and "Geheime Naam" in csv, "the CSV")
+    st, _, body = server.get(f"/nl/afspraak/{token}", jar)
+    action, fields = form_fields(body, "/medewerker/status")
+    st, _, _ = post_form(server, action, fields, headers=jar)
+    check(st == 303, f"checked in from the booking's page: {st}")
+    rows = db_rows(server, "SELECT actor, action, location_id, booking_id, detail FROM audit_log "
+                           "WHERE actor = 'team-ww-oost' ORDER BY id")
+    acts = [(a, loc, b, d) for (_, a, loc, b, d) in rows]
+    check(("login", None, None, None) in acts, f"the login: {acts}")
+    check(("agenda.view", "ww-oost", None, day) in acts, "opening the day agenda, with its day")
+    check(("agenda.export", "ww-oost", None, day) in acts, "the CSV export")
+    check(("booking.view", "ww-oost", bid, None) in acts, "the booking's page with the staff panel")
+    check(("booking.status", "ww-oost", bid, "checked_in") in acts, "the check-in, with the booking")
+    dump = "\n".join(str(r) for r in db_rows(server, "SELECT * FROM audit_log"))
+    check("Geheime" not in dump and "99887766" not in dump and ref not in dump,
+          "the trail holds no resident's name, phone or code")
+    # block and unblock
+    st, _, body = server.get(f"/nl/medewerker/agenda?dag={day}", jar)
+    baction, bfields = form_fields(body, "/medewerker/blokkeren")
+    st, _, _ = post_form(server, baction, bfields, [("wat", day), ("bevestigd", "ja")], headers=jar)
+    st, _, _ = post_form(server, baction, bfields, [("wat", day), ("vrijgeven", "ja")], headers=jar)
+    acts = [a for (a,) in db_rows(server, "SELECT action FROM audit_log WHERE action LIKE 'slot.%'")]
+    check(acts[-2:] == ["slot.block", "slot.unblock"], f"blocks in the trail: {acts}")
+    # the beheerder reads and filters it
+    add_staff(server, "controle", "controle-wachtwoord", role="beheerder", locations=())
+    admin = staff_session(server, "controle", "controle-wachtwoord")
+    st, _, body = server.get("/nl/medewerker/logboek", admin)
+    check(st == 200 and "<h1>Logboek</h1>" in body and "Agenda bekeken" in body and "team-ww-oost" in body,
+          "the trail in words")
+    st, _, body = server.get(f"/nl/medewerker/logboek?code={ref}", admin)
+    shown = re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td>", body)
+    check(st == 200 and shown and all(w == "team-ww-oost" for w, _ in shown) and
+          {"Afspraak bekeken", "Status van een afspraak gewijzigd"} <= {a for _, a in shown},
+          f"filtered by the appointment's code: {shown}")
+    check(f"afspraak {ref[:3]}-{ref[3:]}" in body and "aangemeld" in body, "the booking by its code, the status in words")
+    st, _, body = server.get("/nl/medewerker/logboek?wie=team-ww-oost&wat=agenda.export", admin)
+    shown = re.findall(r"<tr><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td>", body)
+    check(shown and all(a == "Agenda gedownload (CSV)" for _, a in shown), f"by who and what: {shown}")
+    st, _, body = server.get("/nl/medewerker/logboek?code=ZZZ-ZZZ", admin)
+    check(st == 200 and "geen afspraak met deze code" in body and "Niets gevonden." in body, "an unknown code says so")
+    st, _, body = server.get("/nl/medewerker/logboek?van=gisteren", admin)
+    check(st == 200 and "dag-maand-jaar" in body, "a date that is none says so")
+    check(db_rows(server, "SELECT count(*) FROM audit_log WHERE action = 'audit.view' AND actor = 'controle'")[0][0] >= 4,
+          "reading the trail is in the trail too")
+
+
+def test_audit_retention_and_legacy_passwords(server, binary, sanitizer):
+    """Rows older than --audit-days go with the hourly retention job (it
+    runs at start); the shared passwords of before are refused in words."""
+    with tempfile.TemporaryDirectory() as d:
+        s = harness.Server(binary, sanitizer=sanitizer, data=d)
+        s.stop()
+        db = sqlite3.connect(os.path.join(d, "wijkwijzer.db"))
+        db.execute("INSERT INTO audit_log(at, actor, action) VALUES ('2025-01-01T10:00:00Z', 'oud', 'login')")
+        db.execute("INSERT INTO audit_log(at, actor, action) VALUES ('2026-12-06T10:00:00Z', 'recent', 'login')")
+        db.execute("INSERT INTO staff_account(location_id, hash, updated_at) VALUES ('ww-centrum', '$y$x', 'x')")
+        db.commit()
+        db.close()
+        s = harness.Server(binary, sanitizer=sanitizer, data=d, extra=["--audit-days", "90"])
+        try:
+            deadline = time.time() + 10
+            while "rows of the audit trail deleted" not in s.output() and time.time() < deadline:
+                time.sleep(0.1)
+            log = s.output()
+            check("1 rows of the audit trail deleted" in log, f"the old row went at start: {log[-400:]}")
+            check("shared staff passwords of 1 wijkwijzer" in log and "--add-staff" in log,
+                  "the start says the old passwords no longer log in")
+            st, _, body = s.get("/nl/medewerker")
+            action, fields = form_fields(body, "/medewerker")
+            st, _, body = post_form(s, action, [(k, v) for k, v in fields if k != "naam"],
+                                    [("naam", "ww-centrum"), ("wachtwoord", "het-oude-gedeelde")])
+            check(st == 401 and "Inloggen met het wachtwoord van de wijkwijzer kan niet meer" in body,
+                  f"logging in the old way says what changed: {st}")
+        finally:
+            s.stop()
+        db = sqlite3.connect(os.path.join(d, "wijkwijzer.db"))
+        left = [a for (a,) in db.execute("SELECT actor FROM audit_log WHERE action = 'login'")]
+        db.close()
+        check(left == ["recent"], f"the recent row stays: {left}")

@@ -35,7 +35,11 @@ const struct route portal_routes[] = {
     {HM_POST, "/{lang}/afspraak/gegevens", handle_booking_details, ROUTE_FORM},
     {HM_POST, "/{lang}/afspraak/bevestigen", handle_booking_confirm,
      ROUTE_FORM | ROUTE_RATE | ROUTE_WRITE},
-    {HM_POST, "/{lang}/afspraak/terugbellen", handle_booking_callback,
+    /* "Bel mij terug": the form on its own, and the booking flow's when
+       no time is free; both store through the writer */
+    {HM_GET, "/{lang}/terugbellen", handle_callback, 0},
+    {HM_POST, "/{lang}/terugbellen", handle_callback, ROUTE_FORM | ROUTE_RATE | ROUTE_WRITE},
+    {HM_POST, "/{lang}/afspraak/terugbellen", handle_callback,
      ROUTE_FORM | ROUTE_RATE | ROUTE_WRITE},
     {HM_GET, "/{lang}/afspraak/terugvinden", handle_find_again, 0},
     /* these two check and refuse on a reader; only a match writes
@@ -58,6 +62,9 @@ const struct route portal_routes[] = {
     {HM_GET, "/{lang}/medewerker/agenda", handle_staff_agenda, 0},
     {HM_POST, "/{lang}/medewerker/status", handle_staff_status, ROUTE_FORM | ROUTE_WRITE},
     {HM_POST, "/{lang}/medewerker/blokkeren", handle_staff_block, ROUTE_FORM | ROUTE_WRITE},
+    {HM_GET, "/{lang}/medewerker/terugbellen", handle_staff_callbacks, 0},
+    {HM_POST, "/{lang}/medewerker/terugbellen/status", handle_staff_callback_status,
+     ROUTE_FORM | ROUTE_WRITE},
     {HM_GET, "/medewerker/export.csv", handle_staff_export, 0},
     {HM_GET, "/{lang}/medewerker/zelfcheck", handle_staff_summary, 0},
     /* the password forms hash with yescrypt: the slow pool */

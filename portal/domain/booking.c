@@ -1317,8 +1317,8 @@ static int retention_tx(struct app *app, int days, time_t now)
 	int n = rc == SQLITE_DONE ? sqlite3_changes(store_db(db_bookings(app))) : -1;
 	if (n < 0)
 		return -1;
-	/* the extra links of purged appointments, and old callback requests:
-	   a failure fails the whole job, which retries on the next run */
+	/* the extra links of purged appointments: a failure fails the whole
+	   job, which retries on the next run */
 	st = store_stmt(db_bookings(app), "DELETE FROM booking_token WHERE booking_id IN (SELECT "
 	                                  "id FROM booking WHERE purged = 1)");
 	if (!st)
@@ -1327,17 +1327,9 @@ static int retention_tx(struct app *app, int days, time_t now)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return -1;
-	st = store_stmt(db_bookings(app),
-	                "UPDATE callback_request SET name = NULL, phone = NULL, purged = 1 WHERE "
-	                "purged = 0 AND created_at < ?1");
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, cutoff, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return -1;
-	/* the messages of purged appointments, and old outcomes */
+	/* call-back requests have their own retention (callbacks_retention),
+	   counted from when they were handled; the messages of purged
+	   appointments, and old outcomes */
 	return outbox_retention(app, now - (time_t)days * 86400) ? n : -1;
 }
 
@@ -1476,44 +1468,6 @@ bool booking_day_list(struct app *app, const char *location, const char *date,
 	return true;
 }
 
-/* ---- call-back requests ------------------------------------------------- */
-
-struct callback_args {
-	const struct booking_callback *cb;
-	const char *stamp;
-};
-
-/* On the writer: the call-back request. */
-static int callback_write(struct app *app, void *arg)
-{
-	const struct callback_args *a = arg;
-	const struct booking_callback *cb = a->cb;
-	sqlite3_stmt *st = store_stmt(
-	    db_bookings(app), "INSERT INTO callback_request(location_id, topic, name, phone, "
-	                      "lang, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-	bool ok =
-	    st && sqlite3_bind_text(st, 1, cb->location, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 2, cb->topic ? cb->topic : "", -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 3, cb->name, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 4, cb->phone, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 5, cb->lang, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 6, a->stamp, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_DONE;
-	if (st)
-		sqlite3_reset(st);
-	return ok ? 1 : 0;
-}
-
-bool booking_callback_create(struct app *app, const struct booking_callback *cb, time_t now)
-{
-	char stamp[32];
-	struct tm tm;
-	if (!localtime_r(&now, &tm) || !strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M", &tm))
-		stamp[0] = '\0';
-	struct callback_args a = {cb, stamp};
-	return writer_do(app, callback_write, &a) == 1;
-}
-
 /* ---- the one validator -------------------------------------------------- */
 
 /* The next code point of valid UTF-8 (text_utf8_valid said so). */
@@ -1555,6 +1509,11 @@ static bool name_forbidden(unsigned cp)
 
 enum booking_field_error booking_check_name(const char *name)
 {
+	return booking_check_text(name, BOOKING_NAME_MAX);
+}
+
+enum booking_field_error booking_check_text(const char *name, size_t max)
+{
 	if (!name)
 		return BOOKING_FIELD_MISSING;
 	if (!text_utf8_valid(name, strlen(name)))
@@ -1569,7 +1528,7 @@ enum booking_field_error booking_check_name(const char *name)
 	}
 	if (blank)
 		return BOOKING_FIELD_MISSING;
-	if (chars > BOOKING_NAME_MAX)
+	if (chars > max)
 		return BOOKING_FIELD_TOO_LONG;
 	return forbidden ? BOOKING_FIELD_BAD_CHAR : BOOKING_FIELD_OK;
 }

@@ -134,6 +134,9 @@ bool booking_validate(const struct booking_request *rq, struct booking_errors *o
  * decides whether the field is optional). */
 enum booking_field_error booking_check_name(const char *name);
 enum booking_field_error booking_check_phone(const char *phone);
+/* A name's rules with another length: at most max characters (a staff
+ * note of a call-back request). */
+enum booking_field_error booking_check_text(const char *text, size_t max);
 /* An e-mail address: at most BOOKING_EMAIL_MAX bytes, one "@" that is not
  * the first character, a dot in the domain of which the last is neither
  * its first nor its last character, no byte up to and including the
@@ -221,15 +224,7 @@ bool booking_day_list(struct app *app, const char *location, const char *date,
                       struct booking_list *out);
 void booking_list_free(struct booking_list *l);
 
-/* A resident who found no free time asks to be called back: location,
- * topic (NULL or "": none), name and phone (checked by the caller with
- * booking_check_name and booking_check_phone) and the language of the
- * page, stamped with the local time of now. On the writer thread (it
- * waits for the COMMIT); false when it was not stored. */
-struct booking_callback {
-	const char *location, *topic, *name, *phone, *lang;
-};
-bool booking_callback_create(struct app *app, const struct booking_callback *cb, time_t now);
+/* A resident who found no free time asks to be called back: callbacks.h. */
 
 /* Staff: set status (checked_in / no_show) by booking id at a location. */
 bool booking_set_status(struct app *app, const char *location, long long id, const char *status);

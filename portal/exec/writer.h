@@ -58,6 +58,9 @@ void writer_on_change(writer_change_fn before_answers, writer_change_fn after_an
  * of its bookings (a status). Several changes of one day in a group are
  * told once, as slots when any of them was. */
 void writer_changed(struct app *app, const char *location, const char *date, bool slots);
+/* date for writer_changed: not a day but the call-back requests of
+ * location (callbacks.h; slots false) */
+#define WRITER_CALLBACKS "callbacks"
 
 /* True on the writer thread inside a write (reads see uncommitted data). */
 bool writer_in_write(void);

@@ -11,6 +11,7 @@
 #include "base/json.h"
 #include "domain/staff.h"
 #include "domain/terminals.h"
+#include "exec/writer.h"
 #include "base/rate.h"
 #include "base/text.h"
 
@@ -382,11 +383,37 @@ static void agenda_changed(const struct change_job *c)
 	sb_free(&m);
 }
 
+/* Loop: the call-back requests of a location changed (a new one, a
+ * status): every staff session of that location (staff_hello) hears
+ * {"type":"callbacks_changed","location":..}, without a word of what;
+ * the inbox and the agenda's counter fetch the inbox with the staff
+ * cookie. */
+static void callbacks_changed(const struct change_job *c)
+{
+	struct sb m;
+	sb_init(&m, 128);
+	sb_puts(&m, "{\"type\":\"callbacks_changed\",\"location\":");
+	json_string(&m, c->location);
+	sb_puts(&m, "}");
+	struct live_msg *msg = sb_failed(&m) ? NULL : msg_new(m.data, m.len);
+	for (struct live_session *s = msg ? sessions : NULL; s; s = s->next)
+		if (s->staff[0] && !strcmp(s->staff, c->location) && !enqueue(s, msg))
+			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+	msg_release(msg);
+	sb_free(&m);
+}
+
 static void change_done(struct app *app, struct job *base)
 {
 	struct change_job *c = (struct change_job *)base;
 	char topics[8][65];
 	size_t nt = 0;
+	if (strcmp(c->date, WRITER_CALLBACKS) == 0) {
+		if (app->ctx)
+			callbacks_changed(c);
+		free(c);
+		return;
+	}
 	if (app->ctx)
 		agenda_changed(c);
 	/* new slot lists, once per topic, for the residents' pages; a staff

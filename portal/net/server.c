@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "domain/audit.h"
 #include "domain/booking.h"
+#include "domain/callbacks.h"
 #include "domain/mail.h"
 #include "net/cache.h"
 #include "store/catalog.h"
@@ -96,6 +97,14 @@ static void retention_job(struct app *app, struct job *j)
 		        n);
 	else if (n < 0)
 		fprintf(stderr, "wijkwijzer: retention: failed\n");
+	/* handled call-back requests, counted from when they were handled */
+	n = callbacks_retention(app, app->cfg.retention_days, clock_now());
+	if (n > 0)
+		fprintf(stderr,
+		        "wijkwijzer: retention: personal data of %d call-back requests deleted\n",
+		        n);
+	else if (n < 0)
+		fprintf(stderr, "wijkwijzer: retention: call-back requests failed\n");
 	int a = audit_retention(app, app->cfg.audit_days, clock_now());
 	if (a > 0)
 		fprintf(stderr, "wijkwijzer: retention: %d rows of the audit trail deleted\n", a);

@@ -150,6 +150,10 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 				refreshAgenda();
 				return;
 			}
+			if (msg.type === 'callbacks_changed' && el.dataset.liveAgenda !== undefined) {
+				refreshCallbacksLink();
+				return;
+			}
 			if (calls && msg.type === 'staff_ready') calls.dataset.ready = '1';
 			if (calls && msg.type === 'staff_call') {
 				/* {"type":"staff_call","terminal":ID,"time":"HH:MM"}, on top
@@ -215,6 +219,91 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 			fetching = false;
 			if (again) { again = false; refreshAgenda(); }
 		});
+	}
+	/* the agenda's "Terugbelverzoeken (N open)" follows the inbox */
+	function refreshCallbacksLink() {
+		var old = document.getElementById('callbacks-link');
+		if (!old) return;
+		fetch(location.href, { credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
+			if (!r.ok) throw new Error(String(r.status));
+			return r.text();
+		}).then(function (text) {
+			var fresh = new DOMParser().parseFromString(text, 'text/html').getElementById('callbacks-link');
+			var now = document.getElementById('callbacks-link');
+			if (fresh && now) now.replaceWith(fresh);
+		}).catch(function () {});
+	}
+	connect();
+})();
+
+/* The call-back inbox: after staff_hello the server tells this page when
+   a request of its wijkwijzer is new or changed (callbacks_changed, no
+   details); the page fetches itself with the staff cookie and swaps both
+   lists, and says "Nieuw terugbelverzoek" in its live region when one
+   came in. While a note is being typed the swap waits until the field
+   is left. */
+(function () {
+	var el = document.querySelector('[data-live-callbacks]');
+	if (!el || !('WebSocket' in window)) return;
+	var scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
+	var fetching = false, again = false;
+	function ids(root) {
+		var out = {};
+		if (root) root.querySelectorAll('li[id]').forEach(function (li) { out[li.id] = true; });
+		return out;
+	}
+	function busy() {
+		var a = document.activeElement;
+		return a && a.closest && a.closest('#callbacks-open, #callbacks-handled') && a.tagName === 'INPUT';
+	}
+	function refresh() {
+		if (fetching || busy()) { again = true; return; }
+		fetching = true;
+		fetch(location.href, { credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
+			if (!r.ok) throw new Error(String(r.status));
+			return r.text();
+		}).then(function (text) {
+			var doc = new DOMParser().parseFromString(text, 'text/html');
+			var before = ids(document.getElementById('callbacks-open'));
+			var isNew = false;
+			['callbacks-open', 'callbacks-handled'].forEach(function (id) {
+				var fresh = doc.getElementById(id), old = document.getElementById(id);
+				if (!fresh || !old) return;
+				old.replaceWith(fresh);
+				if (id === 'callbacks-open')
+					fresh.querySelectorAll('li[id]').forEach(function (li) {
+						if (!before[li.id] && li.dataset.status === 'open') {
+							li.classList.add('live-changed');
+							isNew = true;
+						}
+					});
+			});
+			el.textContent = isNew ? el.dataset.liveNew : el.dataset.liveUpdated;
+			el.hidden = false;
+		}).catch(function () {
+			el.textContent = el.dataset.liveReload;
+			el.hidden = false;
+		}).then(function () {
+			fetching = false;
+			if (again && !busy()) { again = false; refresh(); }
+		});
+	}
+	document.addEventListener('focusout', function () {
+		setTimeout(function () { if (again && !busy()) { again = false; refresh(); } }, 0);
+	});
+	function connect() {
+		var ws = new WebSocket(scheme + location.host + '/ws', 'wijkwijzer.v1');
+		ws.onopen = function () { ws.send(JSON.stringify({ type: 'staff_hello', location: el.dataset.liveCallbacks })); };
+		ws.onmessage = function (ev) {
+			var msg;
+			try { msg = JSON.parse(ev.data); } catch (e) { return; }
+			if (msg.type === 'staff_ready') el.dataset.ready = '1';
+			if (msg.type === 'callbacks_changed' && msg.location === el.dataset.liveCallbacks) refresh();
+		};
+		ws.onclose = function () {
+			delete el.dataset.ready;
+			setTimeout(connect, 5000);
+		};
 	}
 	connect();
 })();

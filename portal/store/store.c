@@ -181,6 +181,27 @@ static const char *const migrations[] = {
     ") STRICT;"
     "CREATE INDEX outbox_due ON outbox(due) WHERE status = 'pending';"
     "CREATE INDEX outbox_booking ON outbox(booking_id);",
+    /* 10: call-back inbox: a request's status ('done' is handled; 'called'
+       and 'not_reached' count attempts), a staff note, the deadline
+       promised (local "YYYY-MM-DDTHH:MM", the end of the second working
+       day), when it changed and was handled (retention counts from then),
+       and the part of the day that suits the resident ('', 'ochtend',
+       'middag'). Requests from before have their personal data or not:
+       purged ones count as handled; the others get the deadline without
+       holidays (Thursday and Friday: +4 days, Saturday +3, else +2) */
+    ("ALTER TABLE callback_request ADD COLUMN status TEXT NOT NULL DEFAULT 'open' "
+     "CHECK (status IN ('open', 'called', 'not_reached', 'done'));"
+     "ALTER TABLE callback_request ADD COLUMN note TEXT;"
+     "ALTER TABLE callback_request ADD COLUMN deadline TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE callback_request ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE callback_request ADD COLUMN updated_at TEXT;"
+     "ALTER TABLE callback_request ADD COLUMN handled_at TEXT;"
+     "ALTER TABLE callback_request ADD COLUMN daypart TEXT NOT NULL DEFAULT '';"
+     "UPDATE callback_request SET status = 'done', handled_at = created_at WHERE purged = 1;"
+     "UPDATE callback_request SET updated_at = created_at, deadline = date(created_at, '+' || "
+     "CASE strftime('%w', created_at) WHEN '4' THEN 4 WHEN '5' THEN 4 WHEN '6' THEN 3 ELSE 2 "
+     "END || ' days') || 'T17:00';"
+     "CREATE INDEX callback_request_location ON callback_request(location_id, status);"),
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

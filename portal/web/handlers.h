@@ -26,7 +26,6 @@ void handle_api_locations(struct request *rq, struct response *rs);
 void handle_booking(struct request *rq, struct response *rs);
 void handle_booking_details(struct request *rq, struct response *rs);
 void handle_booking_confirm(struct request *rq, struct response *rs);
-void handle_booking_callback(struct request *rq, struct response *rs);
 /* The booking's day and time steps (pages_booking.c) for moving an
  * appointment: a week of days at location, or with day (YYYY-MM-DD) the
  * free times of that day, in a form posted to path with csrf; the links
@@ -56,6 +55,9 @@ void handle_staff_login(struct request *rq, struct response *rs);
 void handle_staff_logout(struct request *rq, struct response *rs);
 void handle_staff_agenda(struct request *rq, struct response *rs);
 void handle_staff_status(struct request *rq, struct response *rs);
+void handle_staff_callbacks(struct request *rq, struct response *rs);
+void handle_staff_callback_status(struct request *rq, struct response *rs);
+void handle_callback(struct request *rq, struct response *rs);
 void handle_staff_block(struct request *rq, struct response *rs);
 void handle_staff_export(struct request *rq, struct response *rs);
 void handle_staff_summary(struct request *rq, struct response *rs);

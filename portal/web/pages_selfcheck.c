@@ -566,6 +566,7 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 			text_url_encode(url, kt.location);
 		}
 		v.book_href = url_of(url, true);
+		v.callback_query = v.book_href ? strchr(v.book_href, '?') : NULL;
 	}
 	/* each raised need, heaviest first, with one or two options */
 	struct sc_need_view *needs = arena_alloc(&rq->arena, (oc->nraised + 1) * sizeof(*needs));

@@ -15,6 +15,8 @@
 #include "web/page.h"
 #include "web/templates.h"
 #include "web/views_st.h"
+#include "web/views_cb.h"
+#include "domain/callbacks.h"
 #include "base/arena.h"
 #include "web/pages_common.h"
 #include "domain/staff.h"
@@ -472,9 +474,15 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 		                                      .words = block_words(rq, blocked[i])};
 	v.blocks = blocks;
 	v.nblocks = blocks ? (size_t)nb : 0;
+	/* the link to the call-back inbox, with how many are open */
+	const char *inbox = page_href(rq, "/medewerker/terugbellen?locatie=");
+	struct staff_callbacks_link cb = {
+	    .href = inbox ? arena_printf(&rq->arena, "%s%s", inbox, loc) : NULL,
+	    .open = callbacks_open_count(rq->app, loc)};
+	v.callbacks = &cb;
 	if (!v.nav || !v.date_label || !v.agenda_href || !v.prev_href || !v.next_href || !v.back ||
 	    !v.export_href || nb < 0 || (nb > 0 && !blocks) || !v.status_action || !v.status_csrf ||
-	    !v.block_action || !v.block_csrf || (bookings.n && !rows) || (ns && !slots))
+	    !v.block_action || !v.block_csrf || !cb.href || (bookings.n && !rows) || (ns && !slots))
 		rs->body.failed = true; /* a 500 in server.c */
 	else if (page_begin(rs, rq, _("Agenda"), 0) && tpl_staff_agenda(&rs->body, &v))
 		page_end(rs, rq);

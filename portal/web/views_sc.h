@@ -125,6 +125,7 @@ struct sc_result_view {
 	const char *const *domain_questions;
 	size_t ndomain_questions;
 	const char *book_href;
+	const char *callback_query; /* "Bel mij terug": book_href's query ("?onderwerp=...") */
 	struct qr_view qr;
 	const char *exit_href; /* the quick exit on a kiosk (its Stop); NULL: elsewhere */
 	/* the receipt (selfcheck_receipt.html, GET /{lang}/zelfcheck/bon?c=) */

@@ -92,6 +92,8 @@ struct staff_block_confirm_view {
 	size_t nbookings; /* appointments at that time that stay */
 };
 
+struct staff_callbacks_link; /* views_cb.h */
+
 /* staff_agenda.html: GET /{lang}/medewerker/agenda?locatie=&dag= */
 struct staff_agenda_view {
 	const struct staff_nav *nav;
@@ -111,6 +113,7 @@ struct staff_agenda_view {
 	size_t nslots;
 	const struct staff_block_item *blocks; /* from the day shown on */
 	size_t nblocks;
+	const struct staff_callbacks_link *callbacks; /* the link to the call-back inbox */
 };
 
 /* staff_panel.html: on a booking's page, for staff of its location */

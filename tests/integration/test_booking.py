@@ -590,7 +590,7 @@ def test_callback_when_nothing_free(server, binary, sanitizer):
             if action:
                 fields = [(k, v) for k, v in fields if k not in ("naam", "telefoon")]
                 st, _, body = post_form(s, action, fields, [("naam", "Bel Mij"), ("telefoon", "06 11112222")])
-                check(st == 200 and "belt u binnen twee werkdagen terug" in body, f"call-back requested: {st}")
+                check(st == 200 and "We bellen u uiterlijk" in body, f"call-back requested, with its deadline: {st}")
                 db = sqlite3.connect(os.path.join(d, "wijkwijzer.db"))
                 rows = db.execute("SELECT location_id, name, phone FROM callback_request").fetchall()
                 db.close()

@@ -51,6 +51,7 @@ int main(int argc, char **argv)
 	test_assets_compressed();
 	test_clock();
 	test_mail();
+	test_callbacks_deadline();
 	test_hours_moment();
 	test_search();
 	test_crypto();

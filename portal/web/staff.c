@@ -73,10 +73,10 @@ bool staff_require_beheerder(struct request *rq, struct response *rs, struct sta
 	return false;
 }
 
-const char *staff_location_of(struct request *rq, const struct staff_user *u, const char *requested)
+/* u's first wijkwijzer (a beheerder: the content's first); NULL when
+ * there is none. */
+static const char *first_location(struct request *rq, const struct staff_user *u)
 {
-	if (requested && staff_may(u, requested) && staff_location_exists(rq->app, requested))
-		return requested;
 	if (u->role == STAFF_MEDEWERKER)
 		return u->nlocations ? u->locations[0] : NULL;
 	struct content_place *pl = NULL;
@@ -316,10 +316,8 @@ static const char *block_words(struct request *rq, const char *what)
 	return sb_failed(w) ? NULL : sb_str(w);
 }
 
-/* The wijkwijzers u may choose between, for the agenda's choice; NULL
- * (and *n 0) when there is only one. */
-static const struct c_option *place_choices(struct request *rq, const struct staff_user *u,
-                                            const char *current, size_t *n)
+const struct c_option *staff_place_choices(struct request *rq, const struct staff_user *u,
+                                           const char *current, size_t *n)
 {
 	*n = 0;
 	struct content_place *pl = NULL;
@@ -342,17 +340,14 @@ static const struct c_option *place_choices(struct request *rq, const struct sta
 
 #define NOT_YOURS N_("Dit hoort bij een wijkwijzer waar uw account niet bij hoort.")
 
-/* The wijkwijzer of a staff page's ?locatie= (without one: the account's
- * first); a 403 page and NULL when u may not see it, or has none. */
-static const char *query_location(struct request *rq, struct response *rs,
-                                  const struct staff_user *u)
+const char *staff_page_location(struct request *rq, struct response *rs, const struct staff_user *u,
+                                const char *requested)
 {
-	const char *requested = params_get(&rq->query, "locatie");
 	const char *loc =
 	    requested && *requested
 	        ? (staff_may(u, requested) && staff_location_exists(rq->app, requested) ? requested
 	                                                                                : NULL)
-	        : staff_location_of(rq, u, NULL);
+	        : first_location(rq, u);
 	if (!loc)
 		page_error(
 		    rq, rs, 403, "not_your_location",
@@ -381,7 +376,7 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 	char day[11];
 	if (!staff_require(rq, rs, &u))
 		return;
-	const char *loc = query_location(rq, rs, &u);
+	const char *loc = staff_page_location(rq, rs, &u, params_get(&rq->query, "locatie"));
 	if (!loc)
 		return;
 	struct hours_day d;
@@ -422,7 +417,7 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 	    .block_action = page_href(rq, "/medewerker/blokkeren"),
 	    .block_csrf = csrf_token_of(rq, FORM_BLOCK),
 	};
-	v.places = place_choices(rq, &u, loc, &v.nplaces);
+	v.places = staff_place_choices(rq, &u, loc, &v.nplaces);
 	const char *summary = page_href(rq, "/medewerker/zelfcheck?id=");
 	struct staff_agenda_row *rows =
 	    bookings.n ? arena_alloc(&rq->arena, bookings.n * sizeof(*rows)) : NULL;
@@ -549,24 +544,12 @@ static void back_to(struct request *rq, struct response *rs)
 	page_redirect(rs, rq, "/medewerker/agenda");
 }
 
-/* The wijkwijzer a staff form is about (its field "locatie"), when u may
- * change it; else a 403 page and NULL. */
-static const char *form_location(struct request *rq, struct response *rs,
-                                 const struct staff_user *u)
-{
-	const char *loc = params_get(&rq->form, "locatie");
-	if (loc && staff_may(u, loc))
-		return loc;
-	page_error(rq, rs, 403, "not_your_location", _(NOT_YOURS));
-	return NULL;
-}
-
 void handle_staff_status(struct request *rq, struct response *rs)
 {
 	struct staff_user u;
 	if (!staff_require(rq, rs, &u))
 		return;
-	const char *loc = form_location(rq, rs, &u);
+	const char *loc = staff_page_location(rq, rs, &u, params_get(&rq->form, "locatie"));
 	if (!loc)
 		return;
 	long id;
@@ -590,7 +573,7 @@ void handle_staff_block(struct request *rq, struct response *rs)
 	struct staff_user u;
 	if (!staff_require(rq, rs, &u))
 		return;
-	const char *loc = form_location(rq, rs, &u);
+	const char *loc = staff_page_location(rq, rs, &u, params_get(&rq->form, "locatie"));
 	if (!loc)
 		return;
 	const char *what = params_get(&rq->form, "wat");
@@ -644,7 +627,7 @@ void handle_staff_export(struct request *rq, struct response *rs)
 	char day[11];
 	if (!staff_require(rq, rs, &u))
 		return;
-	const char *loc = query_location(rq, rs, &u);
+	const char *loc = staff_page_location(rq, rs, &u, params_get(&rq->query, "locatie"));
 	if (!loc)
 		return;
 	staff_day(params_get(&rq->query, "dag"), clock_now(), day, NULL);

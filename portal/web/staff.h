@@ -24,11 +24,17 @@ bool staff_require(struct request *rq, struct response *rs, struct staff_user *u
 /* staff_require for a beheerder's page: anyone else gets a 403 page. */
 bool staff_require_beheerder(struct request *rq, struct response *rs, struct staff_user *u);
 
-/* The wijkwijzer a staff page is about: requested when u may see it, else
- * u's first one (a beheerder: the content's first); NULL when there is
- * none. Points into u or the request's arena. */
-const char *staff_location_of(struct request *rq, const struct staff_user *u,
-                              const char *requested);
+/* The wijkwijzer a staff page or form is about: requested (its ?locatie=
+ * or form field) when u may see it; without one u's first (a beheerder:
+ * the content's first). A 403 page and NULL when u may not see it or has
+ * none. Points into u, requested or the request's arena. */
+const char *staff_page_location(struct request *rq, struct response *rs, const struct staff_user *u,
+                                const char *requested);
+struct c_option;
+/* The wijkwijzers u may choose between (current selected), for a staff
+ * page's choice; NULL and *n 0 when there is only one. */
+const struct c_option *staff_place_choices(struct request *rq, const struct staff_user *u,
+                                           const char *current, size_t *n);
 
 /* Writes the audit row of an action before the page shows or changes
  * what it is about; on failure answers 503 and returns false. */

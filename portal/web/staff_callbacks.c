@@ -26,50 +26,6 @@
 
 #define FORM_CB_STATUS "/{lang}/medewerker/terugbellen/status"
 #define HANDLED_SHOWN  20
-#define NOT_YOURS      N_("Dit hoort bij een wijkwijzer waar uw account niet bij hoort.")
-
-/* The wijkwijzer asked for (?locatie= or the form's locatie=), or the
- * account's first; a 403 page and NULL when u may not see it. */
-static const char *inbox_location(struct request *rq, struct response *rs,
-                                  const struct staff_user *u, const char *requested)
-{
-	const char *loc =
-	    requested && *requested
-	        ? (staff_may(u, requested) && staff_location_exists(rq->app, requested) ? requested
-	                                                                                : NULL)
-	        : staff_location_of(rq, u, NULL);
-	if (!loc)
-		page_error(
-		    rq, rs, 403, "not_your_location",
-		    requested && *requested
-		        ? _(NOT_YOURS)
-		        : _("Uw account hoort nog niet bij een wijkwijzer. Vraag de beheerder "
-		            "om dat te regelen."));
-	return loc;
-}
-
-/* The wijkwijzers u may choose between (NULL when only one). */
-static const struct c_option *place_choices(struct request *rq, const struct staff_user *u,
-                                            const char *current, size_t *n)
-{
-	*n = 0;
-	struct content_place *pl = NULL;
-	size_t npl = 0;
-	if (!content_ap_places(db_catalog(rq->app), NULL, 0, &pl, &npl))
-		return NULL;
-	struct c_option *o = npl ? arena_alloc(&rq->arena, npl * sizeof(*o)) : NULL;
-	size_t k = 0;
-	for (size_t i = 0; o && i < npl; i++) {
-		if (!staff_may(u, pl[i].id))
-			continue;
-		o[k++] = (struct c_option){.value = arena_strdup(&rq->arena, pl[i].id),
-		                           .label = arena_strdup(&rq->arena, pl[i].name),
-		                           .selected = strcmp(pl[i].id, current) == 0};
-	}
-	content_places_free(pl, npl);
-	*n = k > 1 ? k : 0;
-	return k > 1 ? o : NULL;
-}
 
 /* A local time in words, from the request's arena; NULL without one. */
 static const char *when(struct request *rq, const char *local)
@@ -138,7 +94,7 @@ void handle_staff_callbacks(struct request *rq, struct response *rs)
 	struct staff_user u;
 	if (!staff_require(rq, rs, &u))
 		return;
-	const char *loc = inbox_location(rq, rs, &u, params_get(&rq->query, "locatie"));
+	const char *loc = staff_page_location(rq, rs, &u, params_get(&rq->query, "locatie"));
 	if (!loc)
 		return;
 	/* what is not in the audit trail is not shown */
@@ -174,7 +130,7 @@ void handle_staff_callbacks(struct request *rq, struct response *rs)
 	    .handled = hi,
 	    .nhandled = hi ? handled.n : 0,
 	};
-	v.places = place_choices(rq, &u, loc, &v.nplaces);
+	v.places = staff_place_choices(rq, &u, loc, &v.nplaces);
 	for (size_t i = 0; i < v.nopen; i++)
 		v.noverdue += open.items[i].overdue;
 	if (!ok || !v.nav || !v.inbox_href || !v.agenda_href || !v.action || !v.csrf)
@@ -191,7 +147,7 @@ void handle_staff_callback_status(struct request *rq, struct response *rs)
 	struct staff_user u;
 	if (!staff_require(rq, rs, &u))
 		return;
-	const char *loc = inbox_location(rq, rs, &u, params_get(&rq->form, "locatie"));
+	const char *loc = staff_page_location(rq, rs, &u, params_get(&rq->form, "locatie"));
 	if (!loc)
 		return;
 	long id;

@@ -91,6 +91,8 @@ static void form_page(struct request *rq, struct response *rs, const struct form
 		};
 	v.places = places;
 	v.nplaces = places ? npl : 0;
+	/* no silent default: the first of the list is nobody's wijkwijzer */
+	v.place_chosen = chosen != NULL;
 	if (ok)
 		content_places_free(pl, npl);
 	struct content_topic *tp = NULL;

@@ -17,8 +17,9 @@
 /* callback_form.html: GET /{lang}/terugbellen, and a POST that came back */
 struct callback_form_view {
 	const char *action, *csrf;
-	const struct c_option *places; /* the wijkwijzers, one selected */
+	const struct c_option *places; /* the wijkwijzers, at most one selected */
 	size_t nplaces;
+	bool place_chosen;             /* else the list starts with "Kies een wijkwijzer" */
 	const struct c_option *topics; /* optional; one may be selected */
 	size_t ntopics;
 	const struct c_choice *dayparts; /* "", "ochtend", "middag" */

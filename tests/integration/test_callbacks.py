@@ -127,6 +127,11 @@ def test_phone_required(server, binary, sanitizer):
     check(st == 422 and "Vul uw naam in" in body, f"a name is asked: {st}")
     st, _, body = send_request(server, location="ww-bestaat-niet", name="Ergens", phone="0612345678")
     check(st == 422 and "Kies de wijkwijzer" in body, f"an unknown wijkwijzer: {st}")
+    st, _, body = server.get("/nl/terugbellen")
+    check('<option value="">Kies een wijkwijzer</option>' in body and " selected" not in body.split('id="cb-locatie"')[1].split("</select>")[0],
+          "without a postcode or kiosk no wijkwijzer is chosen for the resident")
+    st, _, body = send_request(server, location="", name="Geen Keuze", phone="0612345678")
+    check(st == 422 and "Kies de wijkwijzer" in body, f"none chosen: {st}")
     st, _, body = send_request(server, name="Taal Test", phone="", path="/en/terugbellen")
     check(st == 422 and "<title>" in body and 'lang="en"' in body, f"the error page in the user's language: {st}")
     st, _, _ = post_form(server, "/nl/terugbellen", [], [("locatie", "ww-centrum"), ("naam", "Geen Token"),

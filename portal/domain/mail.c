@@ -125,7 +125,7 @@ static bool long_text(struct sb *out, struct app *app, enum outbox_kind kind,
 	switch (kind) {
 	case OUTBOX_CONFIRMATION:
 		ok = ok &&
-		     sb_puts(out, _("U hebt een afspraak bij de wijkwijzer. Fijn dat u komt!"));
+		     sb_puts(out, _("U heeft een afspraak bij de wijkwijzer. Fijn dat u komt!"));
 		break;
 	case OUTBOX_REMINDER:
 		ok = ok &&

@@ -16,6 +16,20 @@
 #include "exec/writer.h"
 #include "store/store.h"
 
+/* Set once before any thread starts (staff_on_sessions_ended), read after. */
+static staff_ended_fn ended_hook;
+
+void staff_on_sessions_ended(staff_ended_fn fn)
+{
+	ended_hook = fn;
+}
+
+static void sessions_ended(struct app *app, long long user)
+{
+	if (ended_hook)
+		ended_hook(app, user);
+}
+
 struct audit_actor staff_actor(const struct staff_user *u)
 {
 	return u ? (struct audit_actor){u->id, u->name} : (struct audit_actor){0, NULL};
@@ -422,7 +436,10 @@ enum staff_result staff_update(struct app *app, const struct staff_user *by, lon
 	                         .nlocations = nlocations,
 	                         .active = active,
 	                         .result = STAFF_FAILED};
-	return writer_do(app, update_write, &a) == 1 ? a.result : STAFF_FAILED;
+	r = writer_do(app, update_write, &a) == 1 ? a.result : STAFF_FAILED;
+	if (r == STAFF_OK && !active)
+		sessions_ended(app, id);
+	return r;
 }
 
 static int password_write(struct app *app, void *arg)
@@ -471,7 +488,10 @@ enum staff_result staff_set_password(struct app *app, const struct staff_user *b
 	    (keep_token && !crypto_sha256(keep_token, strlen(keep_token), a.keep_hash)))
 		return STAFF_FAILED;
 	a.hash = hash;
-	return writer_do(app, password_write, &a) == 1 ? a.result : STAFF_FAILED;
+	enum staff_result r = writer_do(app, password_write, &a) == 1 ? a.result : STAFF_FAILED;
+	if (r == STAFF_OK)
+		sessions_ended(app, id);
+	return r;
 }
 
 /* ---- passwords ------------------------------------------------------------- */
@@ -691,7 +711,19 @@ bool staff_session_end(struct app *app, const char *token)
 	unsigned char h[32];
 	if (!token || !crypto_sha256(token, strlen(token), h))
 		return false;
-	return writer_do(app, logout_write, h) == 1;
+	long long user = 0;
+	sqlite3_stmt *st =
+	    store_stmt(db_bookings(app), "SELECT user_id FROM staff_session WHERE token_hash = ?1");
+	if (st && sqlite3_bind_blob(st, 1, h, 32, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		user = sqlite3_column_int64(st, 0);
+	if (st)
+		sqlite3_reset(st);
+	if (writer_do(app, logout_write, h) != 1)
+		return false;
+	if (user)
+		sessions_ended(app, user);
+	return true;
 }
 
 /* ---- the agenda ------------------------------------------------------------ */

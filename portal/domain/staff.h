@@ -152,6 +152,12 @@ bool staff_session_find(struct app *app, const char *token, struct staff_user *o
 /* Ends the session of token (logging out); false when nothing was written. */
 bool staff_session_end(struct app *app, const char *token);
 
+/* Called after sessions of account user ended (a logout, the account
+ * turned off, a new password), so open live channels stop hearing staff
+ * messages (net/live.c). Set once before the server starts; NULL: none. */
+typedef void (*staff_ended_fn)(struct app *app, long long user);
+void staff_on_sessions_ended(staff_ended_fn fn);
+
 /* Staff set a booking of location to "checked_in", "no_show" or back to
  * "confirmed"; false for another status, a booking of another location,
  * or when it was not stored. */

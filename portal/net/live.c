@@ -173,6 +173,7 @@ bool live_handle_message(struct app *app, struct live_session *s, const char *ms
 			error_reply(reply, "not_your_location");
 		} else {
 			snprintf(s->staff, sizeof(s->staff), "%s", loc);
+			s->staff_user = u.id;
 			sb_puts(reply, "{\"type\":\"staff_ready\"}");
 		}
 	} else if (strcmp(type, "unsubscribe") == 0) {
@@ -220,6 +221,7 @@ static void message_done(struct app *app, struct job *base)
 		memcpy(s->topic, j->copy.topic, sizeof(s->topic));
 		memcpy(s->kiosk, j->copy.kiosk, sizeof(s->kiosk));
 		memcpy(s->staff, j->copy.staff, sizeof(s->staff));
+		s->staff_user = j->copy.staff_user;
 		bool ok = j->reply.len == 0 || enqueue_copy(s, j->reply.data, j->reply.len);
 		if (!j->keep || !ok) {
 			lws_close_reason(s->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, NULL, 0);
@@ -261,6 +263,7 @@ static bool submit_message(struct live_session *s, char *msg, size_t len)
 	memcpy(j->copy.peer, s->peer, sizeof(s->peer));
 	memcpy(j->copy.staff_token, s->staff_token, sizeof(s->staff_token));
 	memcpy(j->copy.staff, s->staff, sizeof(s->staff));
+	j->copy.staff_user = s->staff_user;
 	j->msg = msg;
 	j->len = len;
 	if (!worker_submit(POOL_READ, &j->base)) {
@@ -512,6 +515,45 @@ void live_staff_call(struct app *app, const char *location, const char *terminal
 	json_string(&c->json, time);
 	sb_puts(&c->json, "}");
 	worker_complete(&c->base); /* straight to the loop */
+}
+
+/* ---- an account's sessions ended ------------------------------------------ */
+
+struct ended_job {
+	struct job base;
+	long long user;
+};
+
+static void ended_done(struct app *app, struct job *base)
+{
+	struct ended_job *e = (struct ended_job *)base;
+	static const char msg[] = "{\"type\":\"staff_ended\"}";
+	struct live_msg *m = app->ctx ? msg_new(msg, sizeof(msg) - 1) : NULL;
+	for (struct live_session *s = m ? sessions : NULL; s; s = s->next) {
+		if (!s->staff[0] || s->staff_user != e->user)
+			continue;
+		/* it hears nothing more for staff, whatever the page does */
+		s->staff[0] = '\0';
+		s->staff_user = 0;
+		explicit_bzero(s->staff_token, sizeof(s->staff_token));
+		if (!enqueue(s, m))
+			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+	}
+	msg_release(m);
+	free(e);
+}
+
+void live_staff_ended(struct app *app, long long user)
+{
+	if (!app || !app->ctx || user <= 0)
+		return;
+	struct ended_job *e = calloc(1, sizeof(*e));
+	if (!e)
+		return;
+	e->base.run = call_run; /* nothing to do on a worker */
+	e->base.done = ended_done;
+	e->user = user;
+	worker_complete(&e->base); /* straight to the loop */
 }
 
 void live_shutdown(void)

@@ -56,6 +56,7 @@ struct live_session {
 	char peer[64];        /* client address (clients_address): per-client cap and rate */
 	char staff_token[48]; /* the staff session cookie of the handshake; "" when none */
 	char staff[65];       /* the location of a staff session (staff_hello); "" otherwise */
+	long long staff_user; /* its account (staff_hello); 0 otherwise */
 	struct sb in;         /* a message arriving in fragments */
 	bool busy;            /* a worker has one of its messages */
 	char *backlog[LIVE_MAX_BACKLOG];
@@ -95,6 +96,13 @@ void live_day_changed(struct app *app, const char *location, const char *date, b
  * {"type":"staff_call","terminal":ID,"time":"HH:MM"}. Safe from any
  * thread: the sending is done on the loop. */
 void live_staff_call(struct app *app, const char *location, const char *terminal, const char *time);
+
+/* Sessions of the account user ended (logout, turned off, a new
+ * password): its staff WebSockets stop hearing staff messages and get
+ * {"type":"staff_ended"} (the page then loads itself again, which asks
+ * for a login where there is none). Safe from any thread; the hook of
+ * staff_on_sessions_ended (server.c). */
+void live_staff_ended(struct app *app, long long user);
 
 /* Loop, while a WebSocket handshake's headers are there: 0 when it may
  * be accepted, else the HTTP status of the refusal: 404 not /ws, 403 an

@@ -24,6 +24,7 @@
 #include "net/clients.h"
 #include "net/csrf.h"
 #include "exec/db.h"
+#include "domain/staff.h"
 #include "domain/terminals.h"
 #include "net/live.h"
 #include "base/rate.h"
@@ -983,6 +984,8 @@ bool server_start(struct app *app, char *err, size_t errlen)
 	/* the writer tells the booking caches and the mail thread, then the
 	   live subscribers */
 	writer_on_change(committed, live_day_changed);
+	/* a staff account's ended sessions close its live staff channels */
+	staff_on_sessions_ended(live_staff_ended);
 	if (!writer_start(app, err, errlen) || !mail_start(app, err, errlen) ||
 	    !workers_start(app, app->cfg.workers, SLOW_THREADS, err, errlen))
 		return false;

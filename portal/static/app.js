@@ -146,6 +146,12 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 		ws.onmessage = function (ev) {
 			var msg;
 			try { msg = JSON.parse(ev.data); } catch (e) { return; }
+			if (msg.type === 'staff_ended') {
+				/* logged out, turned off or a new password: the page asks
+				   for a login again if it must */
+				location.reload();
+				return;
+			}
 			if (msg.type === 'agenda_changed' && el.dataset.liveAgenda !== undefined) {
 				refreshAgenda();
 				return;
@@ -299,6 +305,7 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 			try { msg = JSON.parse(ev.data); } catch (e) { return; }
 			if (msg.type === 'staff_ready') el.dataset.ready = '1';
 			if (msg.type === 'callbacks_changed' && msg.location === el.dataset.liveCallbacks) refresh();
+			if (msg.type === 'staff_ended') location.reload(); /* logged out elsewhere, or turned off */
 		};
 		ws.onclose = function () {
 			delete el.dataset.ready;

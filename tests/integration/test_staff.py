@@ -358,3 +358,36 @@ def test_last_beheerder_stays(server, binary, sanitizer):
             check(st == 200 and "opgeslagen" in body, f"with a second one it can: {st}")
         finally:
             s.stop()
+
+
+def test_live_channel_ends_with_the_session(server, binary, sanitizer):
+    """An open staff WebSocket stops hearing staff messages when its
+    account logs out or is turned off: it is told staff_ended, and a new
+    staff_hello on it is refused."""
+    import json
+    add_staff(server, "live.ww", "live-wachtwoord-1", locations=("ww-west",))
+    add_staff(server, "live.beheer", "live-beheer-wachtwoord", role="beheerder", locations=())
+    admin = staff_session(server, "live.beheer", "live-beheer-wachtwoord")
+    for how in ("logout", "turned off"):
+        jar = staff_session(server, "live.ww", "live-wachtwoord-1")
+        ws = harness.WebSocket(server.port, headers={"Cookie": jar["Cookie"]})
+        ws.send(json.dumps({"type": "staff_hello", "location": "ww-west"}))
+        check(json.loads(ws.recv_text())["type"] == "staff_ready", f"{how}: a staff channel")
+        if how == "logout":
+            st, _, body = server.get("/nl/medewerker/agenda", jar)
+            action, fields = form_fields(body, "/medewerker/uitloggen")
+            st, _, _ = post_form(server, action, fields, headers=jar)
+        else:
+            (uid,) = db_rows(server, "SELECT id FROM staff_user WHERE name = 'live.ww'")[0]
+            st, _, body = server.get(f"/nl/medewerker/accounts/{uid}", admin)
+            action, fields = form_fields(body, f"/medewerker/accounts/{uid}")
+            st, _, _ = post_form(server, action, [(k, v) for k, v in fields if k not in ("wachtwoord", "herhaal")],
+                                 [("rol", "medewerker"), ("locatie", "ww-west")], headers=admin)
+        check(st in (200, 303), f"{how}: done ({st})")
+        msgs = ws.recv_until("staff_ended")
+        check(msgs[-1] == {"type": "staff_ended"}, f"{how}: the channel is told: {msgs}")
+        ws.send(json.dumps({"type": "staff_hello", "location": "ww-west"}))
+        check(json.loads(ws.recv_text()).get("code") == "not_staff", f"{how}: and is no staff channel any more")
+        ws.close()
+        if how == "turned off":
+            break

@@ -64,6 +64,31 @@ bool audit_record(struct app *app, struct audit_actor by, const char *action,
 	return writer_do(app, record_write, &a) == 1;
 }
 
+bool audit_recent(struct app *app, struct audit_actor by, const char *action,
+                  const struct audit_subject *s, int window_s)
+{
+	char since[21];
+	time_t t = clock_now() - window_s;
+	struct tm tm;
+	if (by.id <= 0 || !gmtime_r(&t, &tm) ||
+	    !strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return false;
+	sqlite3_stmt *st = store_stmt(
+	    db_bookings(app),
+	    "SELECT 1 FROM audit_log WHERE at >= ?1 AND actor_id = ?2 AND action = ?3 AND "
+	    "location_id IS ?4 AND detail IS ?5 LIMIT 1");
+	if (!st)
+		return false;
+	bool found = sqlite3_bind_text(st, 1, since, -1, SQLITE_STATIC) == SQLITE_OK &&
+	             sqlite3_bind_int64(st, 2, by.id) == SQLITE_OK &&
+	             sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC) == SQLITE_OK &&
+	             bind_text_or_null(st, 4, s ? s->location : NULL) == SQLITE_OK &&
+	             bind_text_or_null(st, 5, s ? s->detail : NULL) == SQLITE_OK &&
+	             sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return found;
+}
+
 /* "YYYY-MM-DD" local day to the UTC instant its start (end: the next
  * day's start) is, as the stored text; false when it is no date. */
 static bool day_bound(const char *day, bool end, char out[21])

@@ -60,6 +60,12 @@ struct audit_actor {
 bool audit_record(struct app *app, struct audit_actor by, const char *action,
                   const struct audit_subject *s);
 
+/* True when by already has a row of action on the same wijkwijzer and
+ * detail within the last window_s seconds (a page refreshing itself
+ * after a live message is covered by the row of its opening). */
+bool audit_recent(struct app *app, struct audit_actor by, const char *action,
+                  const struct audit_subject *s, int window_s);
+
 struct audit_entry {
 	long long id;
 	char at[21];        /* "2026-12-01T09:30:05Z" */

@@ -102,8 +102,9 @@ enum callback_set callbacks_set_status(struct app *app, const char *location, lo
                                        const char *status, const char *note, time_t now);
 
 /* The retention job (with booking_retention): deletes name, phone and
- * note of every request handled more than days before now; open ones
- * are kept whatever their age. Returns how many, -1 on an error. On
+ * note of every request handled more than days before now, and of every
+ * one not handled whose deadline passed more than days ago (it then counts
+ * as handled; one log line says how many, without data). Returns how many, -1 on an error. On
  * the writer, as callbacks_create. */
 int callbacks_retention(struct app *app, int days, time_t now);
 

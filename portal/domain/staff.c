@@ -313,9 +313,42 @@ struct account_args {
 	enum staff_result result;
 };
 
+static int add_tx(struct app *app, struct account_args *a);
+static int update_tx(struct app *app, struct account_args *a);
+static int password_tx(struct app *app, struct account_args *a);
+
+/* Runs an account change in a transaction of its own (a savepoint in the
+ * writer's group): all of it, its audit row included, or nothing. */
+static int account_tx(struct app *app, int (*fn)(struct app *, struct account_args *),
+                      struct account_args *a)
+{
+	struct store *db = db_bookings(app);
+	if (!store_begin_immediate(db))
+		return 0;
+	int r = fn(app, a);
+	if (r == 1 && a->result == STAFF_OK && store_commit(db))
+		return 1;
+	store_rollback(db); /* a refusal wrote nothing; a failure keeps nothing */
+	return r == 1 && a->result != STAFF_OK ? 1 : 0;
+}
+
 static int add_write(struct app *app, void *arg)
 {
-	struct account_args *a = arg;
+	return account_tx(app, add_tx, arg);
+}
+
+static int update_write(struct app *app, void *arg)
+{
+	return account_tx(app, update_tx, arg);
+}
+
+static int password_write(struct app *app, void *arg)
+{
+	return account_tx(app, password_tx, arg);
+}
+
+static int add_tx(struct app *app, struct account_args *a)
+{
 	char now[32];
 	utc_stamp(now);
 	struct staff_user existing;
@@ -376,9 +409,8 @@ enum staff_result staff_add(struct app *app, const struct staff_user *by, const 
 	return a.result;
 }
 
-static int update_write(struct app *app, void *arg)
+static int update_tx(struct app *app, struct account_args *a)
 {
-	struct account_args *a = arg;
 	struct staff_user u;
 	if (!staff_find(app, a->id, &u)) {
 		a->result = STAFF_NOT_FOUND;
@@ -437,14 +469,15 @@ enum staff_result staff_update(struct app *app, const struct staff_user *by, lon
 	                         .active = active,
 	                         .result = STAFF_FAILED};
 	r = writer_do(app, update_write, &a) == 1 ? a.result : STAFF_FAILED;
-	if (r == STAFF_OK && !active)
+	/* its open live channels start again with what it may now see (or,
+	   turned off, not at all) */
+	if (r == STAFF_OK)
 		sessions_ended(app, id);
 	return r;
 }
 
-static int password_write(struct app *app, void *arg)
+static int password_tx(struct app *app, struct account_args *a)
 {
-	struct account_args *a = arg;
 	char now[32];
 	utc_stamp(now);
 	sqlite3_stmt *st = store_stmt(
@@ -602,7 +635,7 @@ static int touch_write(struct app *app, void *arg)
 	return ok ? 1 : 0;
 }
 
-bool staff_session_find(struct app *app, const char *token, struct staff_user *out)
+bool staff_session_find(struct app *app, const char *token, bool used, struct staff_user *out)
 {
 	unsigned char h[32];
 	if (!token || strlen(token) != STAFF_TOKEN_LEN || !crypto_sha256(token, strlen(token), h))
@@ -626,7 +659,7 @@ bool staff_session_find(struct app *app, const char *token, struct staff_user *o
 	if (!ok || !staff_find(app, user, out) || !out->active)
 		return false;
 	/* inactivity is counted in minutes: at most one write a minute */
-	if (now - last >= 60) {
+	if (used && now - last >= 60) {
 		struct session_args a = {h, user, now};
 		if (writer_do(app, touch_write, &a) != 1)
 			return false;
@@ -684,7 +717,10 @@ enum staff_login_result staff_login(struct app *app, const char *client, const c
 		*wait_s = wait;
 		return STAFF_LOGIN_WAIT;
 	}
-	if (!found || !check_password(app, user->id, password)) {
+	/* hashed whether the name exists or not: the time of the answer must
+	   not tell which names are accounts (id 0 hashes against a dummy) */
+	bool right = check_password(app, found ? user->id : 0, password);
+	if (!found || !right) {
 		record_failure(client, known, found ? user->id : 0, now);
 		/* the shared password of a wijkwijzer (before personal accounts)
 		   gets its own answer: staff then know to ask for an account */

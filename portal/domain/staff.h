@@ -50,7 +50,11 @@ struct app;
 #define STAFF_IDLE_SECONDS    (30 * 60)
 #define STAFF_SESSION_SECONDS (10 * 3600)
 #define STAFF_TOKEN_LEN       43
-#define STAFF_COOKIE          "ww_staff" /* the session cookie (web/staff.c) */
+/* the session cookie (web/staff.c); on an https address with the
+   __Host- prefix, so no other host (a sibling subdomain) can set one */
+#define STAFF_COOKIE           "ww_staff"
+#define STAFF_COOKIE_SECURE    "__Host-ww_staff"
+#define STAFF_COOKIE_NAME(app) ((app)->cfg.pub.https ? STAFF_COOKIE_SECURE : STAFF_COOKIE)
 
 #define STAFF_NAME_MAX      64  /* bytes of an account name */
 #define STAFF_LOCATION_MAX  64  /* bytes of a location id */
@@ -146,15 +150,18 @@ enum staff_login_result staff_login(struct app *app, const char *client, const c
                                     long *wait_s, struct staff_user *user);
 
 /* The account of a session token that has neither been idle too long nor
- * expired, of an account that may log in; false for any other token. The
- * session counts as used now (written at most once a minute). */
-bool staff_session_find(struct app *app, const char *token, struct staff_user *out);
+ * expired, of an account that may log in; false for any other token.
+ * used: the session counts as used now (written at most once a minute);
+ * a page refreshing itself after a live message, or a WebSocket's hello,
+ * is no use by a person and does not keep a session alive. */
+bool staff_session_find(struct app *app, const char *token, bool used, struct staff_user *out);
 /* Ends the session of token (logging out); false when nothing was written. */
 bool staff_session_end(struct app *app, const char *token);
 
-/* Called after sessions of account user ended (a logout, the account
- * turned off, a new password), so open live channels stop hearing staff
- * messages (net/live.c). Set once before the server starts; NULL: none. */
+/* Called after sessions of account user ended or its rights changed (a
+ * logout, a new password, the account changed or turned off), so open
+ * live channels stop hearing staff messages (net/live.c). Set once before the server starts; NULL:
+ * none. */
 typedef void (*staff_ended_fn)(struct app *app, long long user);
 void staff_on_sessions_ended(staff_ended_fn fn);
 

@@ -167,7 +167,7 @@ bool live_handle_message(struct app *app, struct live_session *s, const char *ms
 		struct staff_user u;
 		const char *loc = json_get_string(&o, "location");
 		if (!s || !app || !s->staff_token[0] ||
-		    !staff_session_find(app, s->staff_token, &u)) {
+		    !staff_session_find(app, s->staff_token, false, &u)) {
 			error_reply(reply, "not_staff");
 		} else if (!loc || !staff_may(&u, loc) || strlen(loc) >= sizeof(s->staff)) {
 			error_reply(reply, "not_your_location");
@@ -220,8 +220,12 @@ static void message_done(struct app *app, struct job *base)
 		memcpy(s->date, j->copy.date, sizeof(s->date));
 		memcpy(s->topic, j->copy.topic, sizeof(s->topic));
 		memcpy(s->kiosk, j->copy.kiosk, sizeof(s->kiosk));
-		memcpy(s->staff, j->copy.staff, sizeof(s->staff));
-		s->staff_user = j->copy.staff_user;
+		/* a worker's copy from before the account's sessions ended must
+		   not bring the staff channel back */
+		if (s->staff_gen == j->copy.staff_gen) {
+			memcpy(s->staff, j->copy.staff, sizeof(s->staff));
+			s->staff_user = j->copy.staff_user;
+		}
 		bool ok = j->reply.len == 0 || enqueue_copy(s, j->reply.data, j->reply.len);
 		if (!j->keep || !ok) {
 			lws_close_reason(s->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, NULL, 0);
@@ -264,6 +268,7 @@ static bool submit_message(struct live_session *s, char *msg, size_t len)
 	memcpy(j->copy.staff_token, s->staff_token, sizeof(s->staff_token));
 	memcpy(j->copy.staff, s->staff, sizeof(s->staff));
 	j->copy.staff_user = s->staff_user;
+	j->copy.staff_gen = s->staff_gen;
 	j->msg = msg;
 	j->len = len;
 	if (!worker_submit(POOL_READ, &j->base)) {
@@ -535,6 +540,7 @@ static void ended_done(struct app *app, struct job *base)
 		/* it hears nothing more for staff, whatever the page does */
 		s->staff[0] = '\0';
 		s->staff_user = 0;
+		s->staff_gen++;
 		explicit_bzero(s->staff_token, sizeof(s->staff_token));
 		if (!enqueue(s, m))
 			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
@@ -693,8 +699,8 @@ int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			   reader when the page says staff_hello */
 			struct sb st;
 			sb_init(&st, 64);
-			if (cookie && text_cookie(cookie, STAFF_COOKIE, &st) && !sb_failed(&st) &&
-			    st.len == STAFF_TOKEN_LEN)
+			if (cookie && text_cookie(cookie, STAFF_COOKIE_NAME(app), &st) &&
+			    !sb_failed(&st) && st.len == STAFF_TOKEN_LEN)
 				snprintf(s->staff_token, sizeof(s->staff_token), "%s", sb_str(&st));
 			if (st.data)
 				explicit_bzero(st.data, st.len);

@@ -57,6 +57,7 @@ struct live_session {
 	char staff_token[48]; /* the staff session cookie of the handshake; "" when none */
 	char staff[65];       /* the location of a staff session (staff_hello); "" otherwise */
 	long long staff_user; /* its account (staff_hello); 0 otherwise */
+	unsigned staff_gen;   /* bumped when the account's sessions end (live_staff_ended) */
 	struct sb in;         /* a message arriving in fragments */
 	bool busy;            /* a worker has one of its messages */
 	char *backlog[LIVE_MAX_BACKLOG];

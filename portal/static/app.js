@@ -122,6 +122,20 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 	});
 });
 
+/* A staff page fetches itself after a live message. Marked (ververs=1)
+   so it counts neither as activity for the idle timeout nor as opening
+   the page in the audit trail; a redirect means the session ended: the
+   page loads itself again, which shows the login. */
+function liveFetch() {
+	var url = new URL(location.href);
+	url.searchParams.set('ververs', '1');
+	return fetch(url, { credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
+		if (r.redirected) { location.reload(); throw new Error('logged out'); }
+		if (!r.ok) throw new Error(String(r.status));
+		return r.text();
+	});
+}
+
 /* Live availability: a form or notice with data-live-location listens on
    the WebSocket channel and updates as slots are taken or released. The
    staff agenda uses the same socket: after staff_hello with the wijkwijzer it
@@ -198,10 +212,7 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 	function refreshAgenda() {
 		if (fetching) { again = true; return; }
 		fetching = true;
-		fetch(location.href, { credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
-			if (!r.ok) throw new Error(String(r.status));
-			return r.text();
-		}).then(function (text) {
+		liveFetch().then(function (text) {
 			var doc = new DOMParser().parseFromString(text, 'text/html');
 			var focusInRows = document.activeElement && document.activeElement.closest &&
 				document.activeElement.closest('#agenda-rows, #agenda-blocks');
@@ -230,10 +241,7 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 	function refreshCallbacksLink() {
 		var old = document.getElementById('callbacks-link');
 		if (!old) return;
-		fetch(location.href, { credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
-			if (!r.ok) throw new Error(String(r.status));
-			return r.text();
-		}).then(function (text) {
+		liveFetch().then(function (text) {
 			var fresh = new DOMParser().parseFromString(text, 'text/html').getElementById('callbacks-link');
 			var now = document.getElementById('callbacks-link');
 			if (fresh && now) now.replaceWith(fresh);
@@ -265,10 +273,7 @@ document.querySelectorAll('.lang-switch a').forEach(function (a) {
 	function refresh() {
 		if (fetching || busy()) { again = true; return; }
 		fetching = true;
-		fetch(location.href, { credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
-			if (!r.ok) throw new Error(String(r.status));
-			return r.text();
-		}).then(function (text) {
+		liveFetch().then(function (text) {
 			var doc = new DOMParser().parseFromString(text, 'text/html');
 			var before = ids(document.getElementById('callbacks-open'));
 			var isNew = false;

@@ -187,7 +187,7 @@ void handle_callback(struct request *rq, struct response *rs)
 		return;
 	}
 	if (!known)
-		in.err_place = _("Kies de wijkwijzer die u mag terugbellen.");
+		in.err_place = _("Kies van welke wijkwijzer u gebeld wilt worden.");
 	in.err_name = name_error(booking_check_name(in.name));
 	if (!*in.phone)
 		in.err_phone = _("Vul uw telefoonnummer in. Dan kunnen we u terugbellen.");

@@ -39,18 +39,24 @@ static const char *session_token(struct request *rq)
 {
 	/* without memory for the cookie: no session, as for a cookie too long */
 	struct sb *c = arena_sb(&rq->arena, 128);
-	return c && request_cookie(rq, STAFF_COOKIE, c) ? sb_str(c) : NULL;
+	return c && request_cookie(rq, STAFF_COOKIE_NAME(rq->app), c) ? sb_str(c) : NULL;
+}
+
+bool staff_refresh(const struct request *rq)
+{
+	const char *v = params_get(&rq->query, "ververs");
+	return v && strcmp(v, "1") == 0;
 }
 
 bool staff_session(struct request *rq, struct staff_user *u)
 {
 	const char *token = session_token(rq);
-	return token && staff_session_find(rq->app, token, u);
+	return token && staff_session_find(rq->app, token, !staff_refresh(rq), u);
 }
 
 static void set_cookie(struct request *rq, struct response *rs, const char *value, int max_age)
 {
-	response_cookie(rs, rq, STAFF_COOKIE, value, max_age, "Strict", true);
+	response_cookie(rs, rq, STAFF_COOKIE_NAME(rq->app), value, max_age, "Strict", true);
 }
 
 bool staff_require(struct request *rq, struct response *rs, struct staff_user *u)
@@ -92,6 +98,11 @@ static const char *first_location(struct request *rq, const struct staff_user *u
 bool staff_audit(struct request *rq, struct response *rs, const struct staff_user *u,
                  const char *action, const struct audit_subject *s)
 {
+	/* a page that follows live changes while open is covered by the row
+	   of its opening (a refresh without one writes its own) */
+	if (staff_refresh(rq) && rq->method == HM_GET &&
+	    audit_recent(rq->app, staff_actor(u), action, s, STAFF_IDLE_SECONDS))
+		return true;
 	if (audit_record(rq->app, staff_actor(u), action, s))
 		return true;
 	/* what is not in the trail is not shown or changed */
@@ -214,7 +225,7 @@ void handle_staff_logout(struct request *rq, struct response *rs)
 	const char *token = session_token(rq);
 	struct staff_user u;
 	/* the cookie goes either way; a session left behind expires */
-	if (token && staff_session_find(rq->app, token, &u)) {
+	if (token && staff_session_find(rq->app, token, true, &u)) {
 		struct audit_subject none = {0};
 		(void)audit_record(rq->app, staff_actor(&u), AUDIT_LOGOUT, &none);
 		(void)staff_session_end(rq->app, token);

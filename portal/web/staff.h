@@ -17,6 +17,10 @@
 #include "domain/staff.h"
 #include "net/http.h"
 
+/* The request is a staff page fetching itself after a live message
+ * (?ververs=1, app.js liveFetch): no use by a person (the idle timeout),
+ * and no new row in the audit trail when its opening has one. */
+bool staff_refresh(const struct request *rq);
 /* The account of the request's valid staff session; false without one. */
 bool staff_session(struct request *rq, struct staff_user *u);
 /* The same, or a redirect to the login page (no-store either way). */

@@ -419,11 +419,21 @@ static const char *entry_when(struct request *rq, const char *at)
 	return sb_failed(w) ? at : sb_str(w);
 }
 
-static bool is_date(const char *s)
+/* A day of the filter as "YYYY-MM-DD" (what a date field sends), also
+ * when typed as "dd-mm-jjjj" where a browser has no date field; from the
+ * request's arena, NULL when it is no date. */
+static const char *filter_day(struct request *rq, const char *s)
 {
 	int y, m, d;
 	char tail;
-	return s && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3;
+	if (!s || !*s)
+		return NULL;
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 &&
+	    sscanf(s, "%2d-%2d-%4d%c", &d, &m, &y, &tail) != 3)
+		return NULL;
+	if (y < 2000 || y > 2999 || m < 1 || m > 12 || d < 1 || d > 31)
+		return NULL;
+	return arena_printf(&rq->arena, "%04d-%02d-%02d", y, m, d);
 }
 
 /* the markup is the template web/templates/staff_audit.html */
@@ -437,15 +447,15 @@ void handle_staff_audit(struct request *rq, struct response *rs)
 	const char *from = params_get(&rq->query, "van"), *to = params_get(&rq->query, "tot");
 	struct audit_filter f = {.actor = actor && *actor ? actor : NULL,
 	                         .location = loc && *loc ? loc : NULL,
-	                         .from = is_date(from) ? from : NULL,
-	                         .to = is_date(to) ? to : NULL,
+	                         .from = filter_day(rq, from),
+	                         .to = filter_day(rq, to),
 	                         .limit = 200};
 	const char *error = NULL;
 	for (size_t i = 0; kind && i < NACTIONS; i++)
 		if (strcmp(kind, action_words[i].action) == 0)
 			f.action = kind;
 	if ((from && *from && !f.from) || (to && *to && !f.to))
-		error = _("Vul een datum in als dag-maand-jaar.");
+		error = _("Vul een datum in als dag-maand-jaar, bijvoorbeeld 08-12-2026.");
 	bool none = false;
 	if (code && *code) {
 		struct booking b;

@@ -128,12 +128,12 @@ def test_phone_required(server, binary, sanitizer):
     st, _, body = send_request(server, name="", phone="0612345678")
     check(st == 422 and "Vul uw naam in" in body, f"a name is asked: {st}")
     st, _, body = send_request(server, location="ww-bestaat-niet", name="Ergens", phone="0612345678")
-    check(st == 422 and "Kies de wijkwijzer" in body, f"an unknown wijkwijzer: {st}")
+    check(st == 422 and "Kies van welke wijkwijzer u gebeld wilt worden" in body, f"an unknown wijkwijzer: {st}")
     st, _, body = server.get("/nl/terugbellen")
     check('<option value="">Kies een wijkwijzer</option>' in body and " selected" not in body.split('id="cb-locatie"')[1].split("</select>")[0],
           "without a postcode or kiosk no wijkwijzer is chosen for the resident")
     st, _, body = send_request(server, location="", name="Geen Keuze", phone="0612345678")
-    check(st == 422 and "Kies de wijkwijzer" in body, f"none chosen: {st}")
+    check(st == 422 and "Kies van welke wijkwijzer u gebeld wilt worden" in body, f"none chosen: {st}")
     st, _, body = send_request(server, name="Taal Test", phone="", path="/en/terugbellen")
     check(st == 422 and "<title>" in body and 'lang="en"' in body, f"the error page in the user's language: {st}")
     st, _, _ = post_form(server, "/nl/terugbellen", [], [("locatie", "ww-centrum"), ("naam", "Geen Token"),
@@ -260,15 +260,17 @@ def test_overdue_and_closed_days(server, binary, sanitizer):
 
 def test_retention(server, binary, sanitizer):
     """The personal data of a request handled longer than --retention-days
-    ago is deleted; a recently handled one and an open one, however old,
-    keep theirs."""
+    ago is deleted, and of one nobody handled as long after its deadline
+    (counted in one log line); a recently handled one and an open one whose
+    deadline is recent keep theirs."""
     with tempfile.TemporaryDirectory() as d:
         s = harness.Server(binary, sanitizer=sanitizer, data=d)
         s.stop()
         db = sqlite3.connect(os.path.join(d, "wijkwijzer.db"))
         old, recent = harness.day(-40) + "T10:00", harness.day(-5) + "T10:00"
         rows = [("Oud Afgehandeld", "done", old, old), ("Kort Afgehandeld", "done", old, recent),
-                ("Oud Open", "open", old, None), ("Oud Niet Bereikt", "not_reached", old, None)]
+                ("Oud Open", "open", old, None), ("Oud Niet Bereikt", "not_reached", old, None),
+                ("Recent Open", "open", recent, None)]
         for name, status, created, handled in rows:
             db.execute("INSERT INTO callback_request(location_id, topic, name, phone, lang, created_at, status, "
                        "note, deadline, attempts, updated_at, handled_at) VALUES ('ww-centrum', '', ?, "
@@ -277,7 +279,10 @@ def test_retention(server, binary, sanitizer):
         db.commit()
         db.close()
         s2 = harness.Server(binary, sanitizer=sanitizer, data=d)
-        time.sleep(0.3)
+        deadline = time.time() + 10
+        while "call-back requests deleted" not in s2.output() and time.time() < deadline:
+            time.sleep(0.1)
+        log = s2.output()
         s2.stop()
         db = sqlite3.connect(os.path.join(d, "wijkwijzer.db"))
         got = db.execute("SELECT status, created_at, handled_at, name, phone, note, purged FROM callback_request "
@@ -286,7 +291,11 @@ def test_retention(server, binary, sanitizer):
         check(got[0][3:] == (None, None, None, 1), f"handled 40 days ago: name, phone, note deleted: {got[0]}")
         check(got[0][0] == "done" and got[0][1] == old, "the anonymous row stays")
         check(got[1][3] == "Kort Afgehandeld" and got[1][6] == 0, f"handled 5 days ago: kept: {got[1]}")
-        check(got[2][3] == "Oud Open" and got[3][3] == "Oud Niet Bereikt" and got[2][6] == 0 == got[3][6],
-              f"open ones are never dropped: {got[2:]}")
+        check(got[2][3:] == (None, None, None, 1) and got[3][3:] == (None, None, None, 1) and
+              got[2][0] == got[3][0] == "done", f"never handled, 40 days after the deadline: deleted: {got[2:4]}")
+        check("2 call-back requests were never handled" in log and "Oud" not in log and "0612345678" not in log,
+              f"and said in the log, without data: {log[-300:]}")
+        check(got[4][3] == "Recent Open" and got[4][6] == 0 and got[4][0] == "open",
+              f"an open one with a recent deadline stays: {got[4]}")
         s2.cleanup()
         s.cleanup()

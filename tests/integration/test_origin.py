@@ -102,6 +102,22 @@ def test_origin_is_the_public_url(server, binary, sanitizer):
             ws.close()
             st, h, _ = s.get("/nl/")
             check("Secure" in h.get("set-cookie", ""), f"cookies are Secure with an https public URL: {h.get('set-cookie')!r}")
+            # the staff session cookie is __Host-: no other host can plant one
+            from test_booking import add_staff
+            add_staff(s, "https.staff", "https-wachtwoord-1")
+            st, _, body = s.get("/nl/medewerker")
+            action, fields = form_fields(body, "/medewerker")
+            data = urllib.parse.urlencode([(k, v) for k, v in fields if k != "naam"] +
+                                          [("naam", "https.staff"), ("wachtwoord", "https-wachtwoord-1")]).encode()
+            st, h, _ = s.request("POST", action, data, {"Content-Type": "application/x-www-form-urlencoded",
+                                                        "Origin": PUBLIC})
+            cookie = h.get("set-cookie", "")
+            check(st == 303 and cookie.startswith("__Host-ww_staff=") and "Secure" in cookie and "Path=/" in cookie,
+                  f"the staff cookie on https: {cookie!r}")
+            st, _, _ = s.get("/nl/medewerker/agenda", {"Cookie": cookie.split(";")[0]})
+            check(st == 200, f"and it is the session: {st}")
+            st, _, _ = s.get("/nl/medewerker/agenda", {"Cookie": "ww_staff=" + cookie.split(";")[0].split("=", 1)[1]})
+            check(st == 303, f"the same token without the prefix is no session there: {st}")
         finally:
             s.cleanup()
     st, h, _ = server.get("/en/")

@@ -294,6 +294,12 @@ def test_audit_trail(server, binary, sanitizer):
     check(st == 200 and "geen afspraak met deze code" in body and "Niets gevonden." in body, "an unknown code says so")
     st, _, body = server.get("/nl/medewerker/logboek?van=gisteren", admin)
     check(st == 200 and "dag-maand-jaar" in body, "a date that is none says so")
+    today = harness.day(0)
+    st, _, body = server.get(f"/nl/medewerker/logboek?wie=audit.oost&van={today[8:10]}-{today[5:7]}-{today[:4]}", admin)
+    check(st == 200 and "dag-maand-jaar" not in body and "Agenda bekeken" in body,
+          "a day typed as dd-mm-jjjj is understood")
+    st, _, body = server.get(f"/nl/medewerker/logboek?wie=audit.oost&tot={harness.day(-400)}", admin)
+    check(st == 200 and "Niets gevonden." in body, "a period before everything finds nothing")
     check(db_rows(server, "SELECT count(*) FROM audit_log WHERE action = 'audit.view' AND actor = 'controle'")[0][0] >= 4,
           "reading the trail is in the trail too")
 

@@ -567,7 +567,8 @@ void handle_staff_status(struct request *rq, struct response *rs)
 	const char *status = params_get(&rq->form, "status");
 	bool ok = text_parse_long(params_get(&rq->form, "id"), 1, 1L << 40, &id);
 	struct audit_subject s = {.location = loc, .booking = ok ? id : 0, .detail = status};
-	/* the change and its row of the trail are one write */
+	/* the change and its row of the trail go into the same group commit
+	   (this handler runs on the writer): a failing commit loses both */
 	if (!ok || !staff_set_status(rq->app, loc, id, status)) {
 		page_error(
 		    rq, rs, 400, "bad_status",

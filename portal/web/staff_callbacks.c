@@ -182,8 +182,9 @@ void handle_staff_callback_status(struct request *rq, struct response *rs)
 		    _("Dit lukte niet. Misschien hoort het verzoek bij een andere wijkwijzer."));
 		return;
 	}
-	/* the change and its row of the trail are one write (this runs in
-	   the writer's); the status word is no personal data */
+	/* the change and its row of the trail go into the same group commit
+	   (this handler runs on the writer): a failing commit loses both; the
+	   status word is no personal data */
 	struct audit_subject s = {.location = loc, .callback = id, .detail = status};
 	if (!staff_audit(rq, rs, &u, AUDIT_CALLBACK_STATUS, &s))
 		return;

@@ -82,3 +82,40 @@ test('a resident asks to be called back; the inbox shows it live; staff handle i
 	await context.close();
 	await staffContext.close();
 });
+
+test('on the kiosk: "Bel mij terug" by touch, its own wijkwijzer chosen, typed on the on-screen keyboard; Stoppen keeps nothing', { timeout: 90000 }, async () => {
+	const { enrol } = require('./harness');
+	const context = await browser.newContext({ viewport: { width: 1080, height: 1920 }, hasTouch: true });
+	const page = await context.newPage();
+	const errors = [];
+	page.on('pageerror', (e) => errors.push(String(e)));
+	await enrol(server, page, 'demo');
+	await page.goto(server.base + '/kiosk/demo');
+	const offer = page.locator('main a[href*="/terugbellen"]').first();
+	assert.ok(await offer.isVisible(), 'offered on the kiosk start screen');
+	const box = await offer.boundingBox();
+	assert.ok(box.height >= 64, `a large target: ${box.height} px`);
+	await Promise.all([page.waitForURL(/\/terugbellen/), offer.tap()]);
+	assert.strictEqual(await page.inputValue('#cb-locatie'), 'ww-centrum', "the terminal's own wijkwijzer is chosen");
+	assert.strictEqual(await page.locator('main a[href^="tel:"]').count(), 0, 'no tel: links on a kiosk');
+	await page.locator('#cb-naam').tap();
+	for (const ch of 'Kees') {
+		const key = page.locator('.osk .osk-key', { hasText: new RegExp('^' + ch + '$', 'i') }).first();
+		await key.tap();
+	}
+	await page.locator('#cb-telefoon').tap();
+	for (const ch of '0612345678') await page.locator('.osk .osk-key', { hasText: new RegExp('^' + ch + '$') }).first().tap();
+	assert.strictEqual(await page.inputValue('#cb-telefoon'), '0612345678', 'typed on the on-screen keyboard');
+	await page.locator('.osk .done').tap();
+	await page.screenshot({ path: artifact('callback-kiosk-form.png') });
+	assert.deepStrictEqual(await axe(page), [], 'the kiosk form passes axe');
+	await Promise.all([page.waitForSelector('main h1:has-text("Dank u wel")'), page.locator('main form button[type=submit]').tap()]);
+	assert.match(await page.locator('main .lead').innerText(), /We bellen u uiterlijk/);
+	await page.screenshot({ path: artifact('callback-kiosk-done.png') });
+	// Stoppen: back to the start, nothing of the request in the browser
+	await Promise.all([page.waitForURL(/\/kiosk\/demo/), page.locator('.kiosk-bar a:has-text("Stoppen"), .kiosk-bar button:has-text("Stoppen")').first().tap()]);
+	const kept = await page.evaluate(() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.body.innerText);
+	assert.ok(!/0612345678|Kees/.test(kept), 'nothing of the request stays on the terminal');
+	assert.deepStrictEqual(errors, []);
+	await context.close();
+});

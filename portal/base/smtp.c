@@ -187,6 +187,21 @@ static bool read_line(struct conn *c, char *line, size_t max)
 	}
 }
 
+bool smtp_reply_line(const char *line, int *code, bool *last, bool *starttls)
+{
+	size_t n = strlen(line);
+	if (n < 3 || line[0] < '2' || line[0] > '5' || line[1] < '0' || line[1] > '9' ||
+	    line[2] < '0' || line[2] > '9' || (n > 3 && line[3] != ' ' && line[3] != '-'))
+		return false;
+	*code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+	*last = n == 3 || line[3] == ' ';
+	/* "250" alone has no text: line + 4 would be past its end */
+	if (starttls && n >= 12 && strncasecmp(line + 4, "STARTTLS", 8) == 0 &&
+	    (line[12] == '\0' || line[12] == ' '))
+		*starttls = true;
+	return true;
+}
+
 /* A reply: its code (0 on failure); starttls is set when an EHLO reply
    offers STARTTLS. */
 static int reply(struct conn *c, bool *starttls)
@@ -195,17 +210,14 @@ static int reply(struct conn *c, bool *starttls)
 	for (int lines = 0; lines < 100; lines++) {
 		if (!read_line(c, line, sizeof(line)))
 			return 0;
-		if (strlen(line) < 3 || line[0] < '2' || line[0] > '5' || line[1] < '0' ||
-		    line[1] > '9' || line[2] < '0' || line[2] > '9' ||
-		    (line[3] != '\0' && line[3] != ' ' && line[3] != '-')) {
+		int code;
+		bool last;
+		if (!smtp_reply_line(line, &code, &last, starttls)) {
 			fail(c, "sent something that is not SMTP");
 			return 0;
 		}
-		if (starttls && strncasecmp(line + 4, "STARTTLS", 8) == 0 &&
-		    (line[12] == '\0' || line[12] == ' '))
-			*starttls = true;
-		if (line[3] != '-')
-			return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+		if (last)
+			return code;
 	}
 	fail(c, "sent too long a reply");
 	return 0;

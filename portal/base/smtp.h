@@ -40,4 +40,10 @@ enum smtp_result smtp_send(const struct smtp_relay *r, const char *from, const c
  * 4.5.2), and the closing ".\r\n". Exposed for tests. */
 bool smtp_dot_stuff(struct sb *out, const char *data);
 
+/* One line of a reply (without CRLF): its code, whether it is the last
+ * line ("250 ..." or "250", not "250-..."), and starttls set when it is
+ * an EHLO keyword line "STARTTLS". False when it is not a reply line.
+ * Exposed for tests. */
+bool smtp_reply_line(const char *line, int *code, bool *last, bool *starttls);
+
 #endif

@@ -234,8 +234,33 @@ static void test_dot_stuff(void)
 	sb_free(&b);
 }
 
+static void test_reply_line(void)
+{
+	int code = 0;
+	bool last = false, tls = false;
+	/* a bare code (no text) is a whole last line; nothing past its end
+	   is read (ASan, or the bytes after the NUL below, would show it) */
+	char bare[16] = "250\0STARTTLS";
+	CHECK(smtp_reply_line(bare, &code, &last, &tls));
+	CHECK(code == 250 && last && !tls);
+	CHECK(smtp_reply_line("250-STARTTLS", &code, &last, &tls) && !last && tls);
+	tls = false;
+	CHECK(smtp_reply_line("250 starttls", &code, &last, &tls) && last && tls);
+	tls = false;
+	CHECK(smtp_reply_line("250-STARTTLSX", &code, &last, &tls) && !tls);
+	CHECK(smtp_reply_line("250-SIZE 1000", &code, &last, &tls) && !tls);
+	CHECK(smtp_reply_line("250-", &code, &last, &tls) && !last && !tls);
+	CHECK(smtp_reply_line("530 5.7.0 Authentication required", &code, &last, NULL) &&
+	      code == 530 && last);
+	CHECK(!smtp_reply_line("25", &code, &last, &tls));
+	CHECK(!smtp_reply_line("2500", &code, &last, &tls));
+	CHECK(!smtp_reply_line("650 x", &code, &last, &tls));
+	CHECK(!smtp_reply_line("hello", &code, &last, &tls));
+}
+
 void test_mail(void)
 {
+	test_reply_line();
 	test_header_text();
 	test_qp();
 	test_base64_lines();

@@ -247,6 +247,30 @@ static bool is_ip(const char *host)
 	return inet_pton(AF_INET, host, b) == 1 || inet_pton(AF_INET6, host, b) == 1;
 }
 
+bool smtp_helo_name(struct sb *out, const char *name)
+{
+	char h[256];
+	size_t n = name ? strlen(name) : 0;
+	if (n >= 2 && name[0] == '[' && name[n - 1] == ']') {
+		name++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof(h))
+		return sb_puts(out, "localhost");
+	memcpy(h, name, n);
+	h[n] = '\0';
+	unsigned char b[16];
+	if (inet_pton(AF_INET, h, b) == 1)
+		return sb_appendf(out, "[%s]", h);
+	if (inet_pton(AF_INET6, h, b) == 1)
+		return sb_appendf(out, "[IPv6:%s]", h);
+	for (const char *p = h; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '.'))
+			return sb_puts(out, "localhost");
+	return sb_puts(out, h);
+}
+
 static bool start_tls(struct conn *c)
 {
 	c->ctx = SSL_CTX_new(TLS_client_method());
@@ -334,12 +358,13 @@ enum smtp_result smtp_send(const struct smtp_relay *r, const char *from, const c
 	struct sb cmd, body;
 	sb_init(&cmd, 1024);
 	sb_init(&body, 0);
-	const char *helo = r->helo ? r->helo : "localhost";
 	bool tls_offered = false;
 	int code;
 	if (!connect_to(&c) || command(&c, NULL, 220, "the greeting", NULL) != 220)
 		goto out;
-	sb_appendf(&cmd, "EHLO %s\r\n", helo);
+	sb_puts(&cmd, "EHLO ");
+	smtp_helo_name(&cmd, r->helo);
+	sb_puts(&cmd, "\r\n");
 	if (command(&c, sb_str(&cmd), 250, "EHLO", &tls_offered) != 250)
 		goto out;
 	if (tls_offered) {

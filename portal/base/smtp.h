@@ -20,7 +20,7 @@ struct smtp_relay {
 	int port;
 	const char *ca_file; /* NULL: the system's CAs */
 	int timeout_s;       /* per step; 0: 30 */
-	const char *helo;    /* the name in EHLO; NULL: "localhost" */
+	const char *helo;    /* our name in EHLO (see smtp_helo_name); NULL: "localhost" */
 };
 
 enum smtp_result {
@@ -39,6 +39,12 @@ enum smtp_result smtp_send(const struct smtp_relay *r, const char *from, const c
  * CRLF), a line that begins with "." gets another in front (RFC 5321
  * 4.5.2), and the closing ".\r\n". Exposed for tests. */
 bool smtp_dot_stuff(struct sb *out, const char *data);
+
+/* The argument of EHLO for our name (RFC 5321 4.1.3): a host name as
+ * it is, an IPv4 address as "[192.0.2.1]", an IPv6 one (with or without
+ * brackets) as "[IPv6:2001:db8::1]"; "localhost" for NULL or anything
+ * else. Exposed for tests. */
+bool smtp_helo_name(struct sb *out, const char *name);
 
 /* One line of a reply (without CRLF): its code, whether it is the last
  * line ("250 ..." or "250", not "250-..."), and starttls set when it is

@@ -53,6 +53,7 @@ class Relay:
                 "from": envelope.mail_from, "to": list(envelope.rcpt_tos),
                 "raw": envelope.original_content or envelope.content,
                 "tls": session.ssl is not None,
+                "helo": session.host_name,
             })
         return "250 OK"
 
@@ -404,6 +405,29 @@ def test_starttls(server, binary, sanitizer):
             relay.stop()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_ehlo_address_literal(server, binary, sanitizer):
+    """EHLO names us by the public address: a host name as it is, an IP
+    address as an address literal (RFC 5321 4.1.3)."""
+    relay = Relay()
+    try:
+        for url, want in ((None, "[127.0.0.1]"), ("http://[::1]:8080", "[IPv6:::1]"),
+                          ("https://wijkwijzer.example.nl", "wijkwijzer.example.nl")):
+            extra = ["--reminder-hours", "0"] + (["--public-url", url] if url else [])
+            srv = mail_server(binary, relay.port, extra, sanitizer=sanitizer)
+            try:
+                n = len(relay.messages)
+                slot = tb.free_slot(srv, "ww-west", "wonen", skip=3)
+                st, _ = api_book(srv, slot["start"], "Helo", "helo@example.org", location="ww-west")
+                check(st == 201, f"booked ({url}): {st}")
+                got = relay.wait(n + 1)
+                check(got is not None and got[n]["helo"] == want,
+                      f"EHLO {want} for {url or 'the listen address'}: {got and got[n]['helo']}")
+            finally:
+                srv.cleanup()
+    finally:
+        relay.stop()
 
 
 def test_without_smtp(server, binary, sanitizer):

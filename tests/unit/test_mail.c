@@ -258,8 +258,32 @@ static void test_reply_line(void)
 	CHECK(!smtp_reply_line("hello", &code, &last, &tls));
 }
 
+static void test_helo_name(void)
+{
+	static const char *const cases[][2] = {
+	    {"wijkwijzer.example.nl", "wijkwijzer.example.nl"},
+	    {"127.0.0.1", "[127.0.0.1]"},
+	    {"[::1]", "[IPv6:::1]"},
+	    {"2001:db8::1", "[IPv6:2001:db8::1]"},
+	    {"", "localhost"},
+	    {"bad name\r\nMAIL", "localhost"},
+	};
+	struct sb b;
+	sb_init(&b, 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sb_reset(&b);
+		CHECK(smtp_helo_name(&b, cases[i][0]));
+		CHECK_STR(sb_str(&b), cases[i][1]);
+	}
+	sb_reset(&b);
+	CHECK(smtp_helo_name(&b, NULL));
+	CHECK_STR(sb_str(&b), "localhost");
+	sb_free(&b);
+}
+
 void test_mail(void)
 {
+	test_helo_name();
 	test_reply_line();
 	test_header_text();
 	test_qp();

@@ -48,6 +48,7 @@ struct conn {
 	size_t len;
 	int timeout_ms;
 	const struct smtp_relay *r;
+	bool permanent; /* a 5xx about this message (command()) */
 	char *err;
 	size_t errlen;
 };
@@ -224,9 +225,17 @@ static int reply(struct conn *c, bool *starttls)
 }
 
 /* Sends a command (NULL: none, only read the reply) and reads the reply;
-   true when its code is want (2xx or 3xx); otherwise the error says the
-   step and the code. */
-static int command(struct conn *c, const char *cmd, int want, const char *step, bool *starttls)
+   returns its code (0 when there was none); when it is not of want's
+   class (2xx or 3xx) the error says the step and the code.
+
+   A 5xx is permanent (c->permanent) only where it can be about this
+   message: the recipient (RCPT TO) or the message itself (the reply to
+   the final dot), and never 530 (authentication required, RFC 4954). A
+   5xx elsewhere (the greeting, EHLO, MAIL FROM, DATA) or a 530 refuses
+   every message alike, so it is a temporary failure of the set-up,
+   logged as such, and no message is given up for it. */
+static int command(struct conn *c, const char *cmd, int want, const char *step, bool about_message,
+                   bool *starttls)
 {
 	if (cmd && !send_all(c, cmd, strlen(cmd)))
 		return 0;
@@ -234,9 +243,15 @@ static int command(struct conn *c, const char *cmd, int want, const char *step, 
 	if (code == 0)
 		return 0;
 	if (code / 100 != want / 100) {
-		char what[96];
-		snprintf(what, sizeof(what), "refused %s (%d)", step, code);
+		char what[160];
+		if (code >= 500 && (!about_message || code == 530))
+			snprintf(what, sizeof(what),
+			         "refuses us (%d to %s): check --mail-from / relay settings", code,
+			         step);
+		else
+			snprintf(what, sizeof(what), "refused %s (%d)", step, code);
 		fail(c, what);
+		c->permanent = code >= 500 && about_message && code != 530;
 	}
 	return code;
 }
@@ -360,37 +375,38 @@ enum smtp_result smtp_send(const struct smtp_relay *r, const char *from, const c
 	sb_init(&body, 0);
 	bool tls_offered = false;
 	int code;
-	if (!connect_to(&c) || command(&c, NULL, 220, "the greeting", NULL) != 220)
+	if (!connect_to(&c) || command(&c, NULL, 220, "the greeting", false, NULL) != 220)
 		goto out;
 	sb_puts(&cmd, "EHLO ");
 	smtp_helo_name(&cmd, r->helo);
 	sb_puts(&cmd, "\r\n");
-	if (command(&c, sb_str(&cmd), 250, "EHLO", &tls_offered) != 250)
+	if (command(&c, sb_str(&cmd), 250, "EHLO", false, &tls_offered) != 250)
 		goto out;
 	if (tls_offered) {
-		if (command(&c, "STARTTLS\r\n", 220, "STARTTLS", NULL) != 220 || !start_tls(&c))
+		if (command(&c, "STARTTLS\r\n", 220, "STARTTLS", false, NULL) != 220 ||
+		    !start_tls(&c))
 			goto out;
 		tls_offered = false;
-		if (command(&c, sb_str(&cmd), 250, "EHLO", &tls_offered) != 250)
+		if (command(&c, sb_str(&cmd), 250, "EHLO", false, &tls_offered) != 250)
 			goto out;
 	}
 	sb_reset(&cmd);
 	sb_appendf(&cmd, "MAIL FROM:<%s>\r\n", from);
-	code = command(&c, sb_str(&cmd), 250, "the sender", NULL);
+	code = command(&c, sb_str(&cmd), 250, "MAIL FROM", false, NULL);
 	if (code != 250) {
-		res = code >= 500 ? SMTP_PERMANENT : SMTP_TEMPORARY;
+		res = c.permanent ? SMTP_PERMANENT : SMTP_TEMPORARY;
 		goto out;
 	}
 	sb_reset(&cmd);
 	sb_appendf(&cmd, "RCPT TO:<%s>\r\n", to);
-	code = command(&c, sb_str(&cmd), 250, "the recipient", NULL);
+	code = command(&c, sb_str(&cmd), 250, "the recipient", true, NULL);
 	if (code / 100 != 2) {
-		res = code >= 500 ? SMTP_PERMANENT : SMTP_TEMPORARY;
+		res = c.permanent ? SMTP_PERMANENT : SMTP_TEMPORARY;
 		goto out;
 	}
-	code = command(&c, "DATA\r\n", 354, "DATA", NULL);
+	code = command(&c, "DATA\r\n", 354, "DATA", false, NULL);
 	if (code != 354) {
-		res = code >= 500 ? SMTP_PERMANENT : SMTP_TEMPORARY;
+		res = c.permanent ? SMTP_PERMANENT : SMTP_TEMPORARY;
 		goto out;
 	}
 	if (!smtp_dot_stuff(&body, data)) {
@@ -399,9 +415,9 @@ enum smtp_result smtp_send(const struct smtp_relay *r, const char *from, const c
 	}
 	if (!send_all(&c, body.data, body.len))
 		goto out;
-	code = command(&c, NULL, 250, "the message", NULL);
+	code = command(&c, NULL, 250, "the message", true, NULL);
 	if (code / 100 != 2) {
-		res = code >= 500 ? SMTP_PERMANENT : SMTP_TEMPORARY;
+		res = c.permanent ? SMTP_PERMANENT : SMTP_TEMPORARY;
 		goto out;
 	}
 	res = SMTP_SENT;

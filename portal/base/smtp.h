@@ -25,8 +25,12 @@ struct smtp_relay {
 
 enum smtp_result {
 	SMTP_SENT,
-	SMTP_TEMPORARY, /* could not connect, a 4xx, TLS trouble: try again later */
-	SMTP_PERMANENT, /* a 5xx for this message: trying again will not help */
+	/* could not connect, a 4xx, TLS trouble, or a 5xx that refuses every
+	   message alike (the greeting, EHLO, MAIL FROM, DATA, a 530): try
+	   again later */
+	SMTP_TEMPORARY,
+	/* a 5xx to RCPT TO or to the message: trying again will not help */
+	SMTP_PERMANENT,
 };
 
 /* Sends data (a whole message, CRLF line ends; see base/mime.h) from

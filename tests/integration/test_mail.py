@@ -71,6 +71,27 @@ class Relay:
         self.ctl.stop()
 
 
+class RefusingRelay(Relay):
+    """A relay that answers one command with a fixed reply ("MAIL",
+    "RCPT"): a relay that wants authentication, or refuses a recipient."""
+
+    def __init__(self, command, answer, **kw):
+        self.command, self.answer = command, answer
+        super().__init__(**kw)
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.command == "MAIL":
+            return self.answer
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.command == "RCPT":
+            return self.answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
 def mail_server(binary, port, extra=None, **kw):
     return harness.Server(binary, ["--smtp", f"127.0.0.1:{port}", "--mail-from", FROM] + list(extra or []), **kw)
 
@@ -368,6 +389,44 @@ def test_relay_down_retry_and_restart(server, binary, sanitizer):
         if relay:
             relay.stop()
         shutil.rmtree(data, ignore_errors=True)
+
+
+def test_relay_refuses_us(server, binary, sanitizer):
+    """A 5xx that refuses every message alike (530 authentication
+    required to MAIL FROM) is a set-up problem: retried with its own log
+    line, never given up at once; a 5xx to the recipient is."""
+    relay = RefusingRelay("MAIL", "530 5.7.0 Authentication required")
+    extra = ["--reminder-hours", "0", "--mail-retry-seconds", "60"]
+    srv = mail_server(binary, relay.port, extra, sanitizer=sanitizer)
+    try:
+        a = tb.free_slot(srv, "ww-oost", "wonen", skip=2)
+        st, res = api_book(srv, a["start"], "Geen Auth", "auth@example.org", location="ww-oost")
+        check(st == 201, f"booked: {st}")
+        check(wait_log(srv, r"mail: relay 127\.0\.0\.1:%d refuses us \(530 to MAIL FROM\): check "
+                            r"--mail-from / relay settings, retry 1 in 60 s" % relay.port),
+              "530 to MAIL FROM: a retry, and a log line that points at the set-up: " + srv.output()[-400:])
+        rows = outbox(srv, res.get("reference"))
+        check(rows == [("confirmation", "pending", 1)], f"still pending, not failed: {rows}")
+    finally:
+        srv.cleanup()
+        relay.stop()
+    relay = RefusingRelay("RCPT", "550 5.1.1 No such user")
+    srv = mail_server(binary, relay.port, extra, sanitizer=sanitizer)
+    try:
+        a = tb.free_slot(srv, "ww-oost", "wonen", skip=3)
+        st, res = api_book(srv, a["start"], "Geen Bus", "nobody@example.org", location="ww-oost")
+        check(st == 201, f"booked: {st}")
+        check(wait_log(srv, r"mail: relay 127\.0\.0\.1:%d refused the recipient \(550\), a confirmation "
+                            r"given up after 1 tries" % relay.port),
+              "550 to RCPT TO: given up at once: " + srv.output()[-400:])
+        deadline = time.time() + 10
+        while time.time() < deadline and outbox(srv, res.get("reference"))[0][1] == "pending":
+            time.sleep(0.1)
+        rows = outbox(srv, res.get("reference"))
+        check(rows == [("confirmation", "failed", 1)], f"failed: {rows}")
+    finally:
+        srv.cleanup()
+        relay.stop()
 
 
 def test_starttls(server, binary, sanitizer):

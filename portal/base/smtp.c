@@ -382,6 +382,12 @@ enum smtp_result smtp_send(const struct smtp_relay *r, const char *from, const c
 	sb_puts(&cmd, "\r\n");
 	if (command(&c, sb_str(&cmd), 250, "EHLO", false, &tls_offered) != 250)
 		goto out;
+	if (!tls_offered && r->require_tls) {
+		fail(&c, "offers no STARTTLS; not sending in plain text");
+		if (send_all(&c, "QUIT\r\n", 6))
+			(void)reply(&c, NULL);
+		goto out;
+	}
 	if (tls_offered) {
 		if (command(&c, "STARTTLS\r\n", 220, "STARTTLS", false, NULL) != 220 ||
 		    !start_tls(&c))

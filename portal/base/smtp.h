@@ -2,7 +2,9 @@
  * never the event loop.
  *
  * Connects with a timeout, says EHLO, upgrades with STARTTLS (RFC 3207)
- * whenever the relay offers it (the certificate is verified against the
+ * whenever the relay offers it, and refuses to go on without it when
+ * require_tls is set (a man in the middle can strip the offer; the
+ * certificate is verified against the
  * system's CAs, or against ca_file for a private relay, and must name
  * the host), then MAIL FROM, RCPT TO and DATA with dot-stuffing, QUIT.
  * No state between calls: one connection per message. Error texts name
@@ -19,8 +21,11 @@ struct smtp_relay {
 	const char *host; /* a name or a numeric address */
 	int port;
 	const char *ca_file; /* NULL: the system's CAs */
-	int timeout_s;       /* per step; 0: 30 */
-	const char *helo;    /* our name in EHLO (see smtp_helo_name); NULL: "localhost" */
+	/* a relay that offers no STARTTLS gets nothing (a temporary failure)
+	   instead of the message in plain text */
+	bool require_tls;
+	int timeout_s;    /* per step; 0: 30 */
+	const char *helo; /* our name in EHLO (see smtp_helo_name); NULL: "localhost" */
 };
 
 enum smtp_result {

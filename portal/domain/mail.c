@@ -341,6 +341,7 @@ static void send_one(struct app *app, const struct outbox_item *it)
 		    .host = app->cfg.mail.host,
 		    .port = app->cfg.mail.port,
 		    .ca_file = app->cfg.mail.ca_file,
+		    .require_tls = app->cfg.mail.tls_required,
 		    .timeout_s = RELAY_TIMEOUT_S,
 		    .helo = app->cfg.pub.host[0] ? app->cfg.pub.host : NULL,
 		};

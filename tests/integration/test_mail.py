@@ -39,12 +39,12 @@ FROM = "wijkwijzer@example.org"
 class Relay:
     """An SMTP server on a loopback port that keeps what arrives."""
 
-    def __init__(self, port=None, tls=None):
+    def __init__(self, port=None, tls=None, host="127.0.0.1"):
         self.port = port or harness.free_port()
         self.messages = []
         self.lock = threading.Lock()
         kw = {"tls_context": tls, "require_starttls": True} if tls else {}
-        self.ctl = Controller(self, hostname="127.0.0.1", port=self.port, **kw)
+        self.ctl = Controller(self, hostname=host, port=self.port, **kw)
         self.ctl.start()
 
     async def handle_DATA(self, server, session, envelope):
@@ -489,6 +489,71 @@ def test_ehlo_address_literal(server, binary, sanitizer):
         relay.stop()
 
 
+def own_address():
+    """An address of this machine that is not loopback (None: none)."""
+    import socket
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.connect(("192.0.2.1", 9))  # no packet is sent: only the route is chosen
+        a = s.getsockname()[0]
+        return None if a.startswith("127.") else a
+    except OSError:
+        return None
+    finally:
+        s.close()
+
+
+def test_starttls_required(server, binary, sanitizer):
+    """A man in the middle can strip STARTTLS from the relay's offer.
+    With --smtp-tls required (the default for a relay that is not on a
+    loopback address) a relay without STARTTLS gets nothing: one log
+    line and a retry, never the message in plain text."""
+    no_tls = r"mail: relay %s:%d offers no STARTTLS; not sending in plain text, retry 1 in 60 s"
+    extra = ["--reminder-hours", "0", "--mail-retry-seconds", "60"]
+    relay = Relay()
+    srv = mail_server(binary, relay.port, extra + ["--smtp-tls", "required"], sanitizer=sanitizer)
+    try:
+        a = tb.free_slot(srv, "ww-noord", "wonen", skip=2)
+        st, res = api_book(srv, a["start"], "Alleen Veilig", "plain@example.org", location="ww-noord")
+        check(st == 201, f"booked: {st}")
+        check(wait_log(srv, no_tls % (r"127\.0\.0\.1", relay.port)),
+              "--smtp-tls required: a relay without STARTTLS gets nothing: " + srv.output()[-400:])
+        check(relay.messages == [] and outbox(srv, res.get("reference")) == [("confirmation", "pending", 1)],
+              f"nothing sent, the message waits: {len(relay.messages)} {outbox(srv, res.get('reference'))}")
+    finally:
+        srv.cleanup()
+        relay.stop()
+    addr = own_address()
+    if not addr:
+        print("SKIP test_mail.test_starttls_required: no address other than loopback", flush=True)
+        return
+    relay = Relay(host=addr)
+    try:
+        srv = harness.Server(binary, ["--smtp", f"{addr}:{relay.port}", "--mail-from", FROM] + extra,
+                             sanitizer=sanitizer)
+        try:
+            a = tb.free_slot(srv, "ww-noord", "wonen", skip=3)
+            st, _ = api_book(srv, a["start"], "Op Afstand", "remote@example.org", location="ww-noord")
+            check(st == 201, f"booked: {st}")
+            check(wait_log(srv, no_tls % (re.escape(addr), relay.port)),
+                  f"a relay on {addr} (not loopback): STARTTLS required by default: " + srv.output()[-400:])
+            check(relay.messages == [], "and nothing was sent in plain text")
+        finally:
+            srv.cleanup()
+        srv = harness.Server(binary, ["--smtp", f"{addr}:{relay.port}", "--mail-from", FROM, "--smtp-tls",
+                                      "opportunistic"] + extra, sanitizer=sanitizer)
+        try:
+            a = tb.free_slot(srv, "ww-noord", "wonen", skip=4)
+            st, _ = api_book(srv, a["start"], "Op Afstand", "remote@example.org", location="ww-noord")
+            got = relay.wait(1)
+            check(st == 201 and got is not None and not got[0]["tls"],
+                  "--smtp-tls opportunistic: plain text when the relay offers no STARTTLS")
+        finally:
+            srv.cleanup()
+    finally:
+        relay.stop()
+
+
 def test_without_smtp(server, binary, sanitizer):
     """The shared server has no --smtp: the form asks no e-mail address,
     the find-again page asks only the phone digits, nothing is queued."""
@@ -522,8 +587,12 @@ def test_options(server, binary, sanitizer):
     check(p.returncode == 2 and "--mail-from" in p.stderr, f"a bad --mail-from: {p.stderr!r}")
     p = run("--smtp", "127.0.0.1:25", "--mail-from", FROM, "--smtp-ca", "/nonexistent.pem")
     check(p.returncode == 2 and "--smtp-ca" in p.stderr, f"an unreadable --smtp-ca: {p.stderr!r}")
+    p = run("--smtp", "127.0.0.1:25", "--mail-from", FROM, "--smtp-tls", "maybe")
+    check(p.returncode == 2 and "--smtp-tls" in p.stderr, f"a bad --smtp-tls: {p.stderr!r}")
+    p = run("--smtp-tls", "required")
+    check(p.returncode == 2 and "--smtp-tls needs --smtp" in p.stderr, f"--smtp-tls without --smtp: {p.stderr!r}")
     p = run("--reminder-hours", "x")
     check(p.returncode == 2 and "--reminder-hours" in p.stderr, f"a bad --reminder-hours: {p.stderr!r}")
     p = run("--help")
-    check(all(o in p.stdout for o in ("--smtp", "--mail-from", "--smtp-ca", "--reminder-hours")),
+    check(all(o in p.stdout for o in ("--smtp", "--mail-from", "--smtp-ca", "--smtp-tls", "--reminder-hours")),
           "--help names the mail options")

@@ -311,8 +311,12 @@ static void send_one(struct app *app, const struct outbox_item *it)
 	/* gone, purged, no address any more, or too late to matter: not sent */
 	bool useless = (r != BOOKING_OK && r != BOOKING_CANCELLED) || b.purged || !b.email ||
 	               !*b.email || !b.start || !b.end;
+	/* a cancelled appointment gets its cancellation only, never a
+	   confirmation, move or reminder that was still waiting */
+	if (!useless && it->kind != OUTBOX_CANCELLED)
+		useless = r == BOOKING_CANCELLED;
 	if (!useless && it->kind == OUTBOX_REMINDER)
-		useless = r == BOOKING_CANCELLED || booking_instant(b.start) <= now;
+		useless = booking_instant(b.start) <= now;
 	if (!useless && it->kind != OUTBOX_CANCELLED)
 		useless = booking_instant(b.end) <= now;
 	if (useless) {

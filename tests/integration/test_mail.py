@@ -429,6 +429,66 @@ def test_relay_refuses_us(server, binary, sanitizer):
         relay.stop()
 
 
+def html_move(srv, token):
+    st, _, body = srv.get(f"/nl/afspraak/{token}/verzetten")
+    action, fields = tb.form_fields(body, "/verzetten")
+    options = re.findall(r'name="tijd" id="t-\d+" value="([^"]+)"', body)
+    if not action or not options:
+        return 0
+    st, _, _ = tb.post_form(srv, action, fields, [("tijd", options[-1])])
+    return st
+
+
+def html_cancel(srv, token):
+    st, _, body = srv.get(f"/nl/afspraak/{token}/annuleren")
+    action, fields = tb.form_fields(body, "/annuleren")
+    st, _, _ = tb.post_form(srv, action, fields)
+    return st
+
+
+def test_latest_state_only(server, binary, sanitizer):
+    """While the relay is down the messages wait. A move then replaces a
+    confirmation or a move not sent yet by one notice of the move; a
+    cancellation drops all that waits: once the relay is back only the
+    cancellation goes out, never a confirmation after it."""
+    port = harness.free_port()
+    extra = ["--reminder-hours", "1", "--mail-retry-seconds", "1"]
+    srv = mail_server(binary, port, extra, sanitizer=sanitizer)
+    relay = None
+    try:
+        res, _ = tb.book_html(srv, "ww-zuid", "wonen", tb.free_slot(srv, "ww-zuid", "wonen", skip=5)["start"][:16],
+                              name="Laatste Stand", extra=[("email", "latest@example.org")])
+        token = tb.token_of(res)
+        check(token, "booked")
+        if not token:
+            return
+        st, _, api = srv.get(f"/api/v1/bookings/{token}")
+        ref = json.loads(api)["reference"]
+        check(wait_log(srv, r"refused the connection, retry 1 in 1 s"), "the confirmation waits for the relay")
+        check([k for k, s, _ in outbox(srv, ref)] == ["confirmation", "reminder"], f"queued: {outbox(srv, ref)}")
+        check(html_move(srv, token) == 303, "moved")
+        check(html_move(srv, token) == 303, "moved again")
+        pending = [k for k, s, _ in outbox(srv, ref) if s == "pending"]
+        check(pending == ["moved", "reminder"], f"after two moves one notice of the move and one reminder wait: {pending}")
+        check(html_cancel(srv, token) == 303, "cancelled")
+        rows = outbox(srv, ref)
+        check([k for k, s, _ in rows] == ["cancelled"], f"after the cancellation only it waits: {rows}")
+        relay = Relay(port)
+        got = relay.wait(1, timeout=30)
+        check(got is not None and "is afgezegd" in str(parse(got[0])["Subject"]),
+              f"the cancellation arrives: {got and str(parse(got[0])['Subject'])}")
+        deadline = time.time() + 10
+        while time.time() < deadline and outbox(srv, ref)[0][1] == "pending":
+            time.sleep(0.1)
+        rows = outbox(srv, ref)
+        check(len(relay.messages) == 1 and [(k, s) for k, s, _ in rows] == [("cancelled", "sent")],
+              f"and nothing else: {[str(parse(m)['Subject']) for m in relay.messages]} {rows}")
+    finally:
+        srv.cleanup()
+        if relay:
+            relay.stop()
+
+
 def test_starttls(server, binary, sanitizer):
     tmp = tempfile.mkdtemp(prefix="ww-tls-")
     try:

@@ -104,14 +104,15 @@ int outbox_due(struct app *app, const char *channel, time_t now, struct outbox_i
 	return n;
 }
 
-bool outbox_next_due(struct app *app, const char *channel, time_t *out)
+bool outbox_next_due(struct app *app, const char *channel, time_t after, time_t *out)
 {
 	sqlite3_stmt *st =
-	    store_stmt(db_bookings(app),
-	               "SELECT min(due) FROM outbox WHERE status = 'pending' AND channel = ?1");
+	    store_stmt(db_bookings(app), "SELECT min(due) FROM outbox WHERE status = 'pending' AND "
+	                                 "channel = ?1 AND due > ?2");
 	if (!st)
 		return false;
 	sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)after);
 	bool found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
 	if (found)
 		*out = (time_t)sqlite3_column_int64(st, 0);

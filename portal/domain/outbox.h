@@ -57,8 +57,10 @@ struct outbox_item {
 /* Up to max pending messages of channel due at now, oldest due first;
  * -1 on a database error. */
 int outbox_due(struct app *app, const char *channel, time_t now, struct outbox_item *out, int max);
-/* When the next pending message of channel is due; false when none is. */
-bool outbox_next_due(struct app *app, const char *channel, time_t *out);
+/* When the next pending message of channel is due that is due later
+ * than after (what was due at after, outbox_due has given); false when
+ * none is. */
+bool outbox_next_due(struct app *app, const char *channel, time_t after, time_t *out);
 
 /* The outcome of a try, each its own write (writer_do): sent; to try
  * again at due (attempts so far, the error without personal data);

@@ -92,6 +92,18 @@ class RefusingRelay(Relay):
         return "250 OK"
 
 
+class HookRelay(Relay):
+    """A relay that runs hook() before it accepts a message."""
+
+    def __init__(self, port, hook):
+        self.hook = hook
+        super().__init__(port)
+
+    async def handle_DATA(self, server, session, envelope):
+        self.hook()
+        return await super().handle_DATA(server, session, envelope)
+
+
 def mail_server(binary, port, extra=None, **kw):
     return harness.Server(binary, ["--smtp", f"127.0.0.1:{port}", "--mail-from", FROM] + list(extra or []), **kw)
 
@@ -487,6 +499,72 @@ def test_latest_state_only(server, binary, sanitizer):
         srv.cleanup()
         if relay:
             relay.stop()
+
+
+def _immutable(paths, on):
+    """chattr +i / -i (as test_faults.py): no writes, even through open files."""
+    ok = True
+    for p in paths:
+        if os.path.exists(p):
+            ok = subprocess.run(["chattr", "+i" if on else "-i", p], capture_output=True).returncode == 0 and ok
+    return ok
+
+
+def test_sent_but_not_recorded(server, binary, sanitizer):
+    """A message went out but its outcome could not be written (the
+    bookings database stops taking writes): it is not sent again and
+    again, the log has one line for it, not one a turn, and once the
+    database takes writes again it is recorded as sent."""
+    if os.geteuid() != 0 or not shutil.which("chattr"):
+        print("SKIP test_mail.test_sent_but_not_recorded: needs root and chattr", flush=True)
+        return
+    port = harness.free_port()
+    data = tempfile.mkdtemp(prefix="ww-data-")
+    db = os.path.join(data, "wijkwijzer.db")
+    files = [db, db + "-wal", data]
+    srv = mail_server(binary, port, ["--reminder-hours", "0", "--mail-retry-seconds", "1"], data=data,
+                      sanitizer=sanitizer)
+    relay = None
+    try:
+        a = tb.free_slot(srv, "ww-west", "wonen", skip=6)
+        st, res = api_book(srv, a["start"], "Niet Vastgelegd", "unrec@example.org", location="ww-west")
+        check(st == 201, f"booked: {st}")
+        check(wait_log(srv, r"refused the connection, retry 1 in 1 s"), "first try: the relay is down")
+        if not _immutable(files, True) or not _immutable(files, False):
+            _immutable(files, False)
+            print("SKIP test_mail.test_sent_but_not_recorded: chattr +i not supported", flush=True)
+            return
+        try:
+            # the message's link is written before it goes; the database
+            # stops taking writes while the relay takes the message
+            relay = HookRelay(port, lambda: _immutable(files, True))
+            got = relay.wait(1, timeout=30)
+            check(got is not None, "the message goes out")
+            check(wait_log(srv, r"a message was sent, but that could not be recorded"),
+                  "the log says it was not recorded: " + srv.output()[-600:])
+            # a turn comes at least every 5 s, and one that took it again
+            # would have sent it within a second
+            time.sleep(6)
+            check(len(relay.messages) == 1, f"sent once, not again and again: {len(relay.messages)}")
+            check(srv.output().count("could not be recorded") == 1,
+                  "one log line, not one a turn: " + srv.output()[-800:])
+        finally:
+            _immutable(files, False)
+        deadline = time.time() + 30
+        while time.time() < deadline and outbox(srv, res.get("reference"))[0][1] != "sent":
+            time.sleep(0.2)
+        rows = outbox(srv, res.get("reference"))
+        check(rows and rows[0][1] == "sent", f"recorded as sent once writes work again: {rows}")
+        check(len(relay.messages) == 1 and wait_log(srv, r"what could not be recorded is recorded now"),
+              f"still one message, and the log says it is over: {len(relay.messages)}")
+        rc = srv.stop()
+        check(rc == 0, f"stops cleanly: {rc}")
+    finally:
+        _immutable(files, False)
+        srv.cleanup()
+        if relay:
+            relay.stop()
+        shutil.rmtree(data, ignore_errors=True)
 
 
 def test_starttls(server, binary, sanitizer):

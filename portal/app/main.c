@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "base/app.h"
 #include "net/http.h"
 #include "web/page.h"
@@ -71,6 +74,17 @@ static bool parse_relay(const char *s, struct mail_config *m)
 	return true;
 }
 
+/* The relay is on this machine: 127.0.0.0/8, ::1 or "localhost". */
+static bool relay_is_loopback(const char *host)
+{
+	unsigned char a[16];
+	if (inet_pton(AF_INET, host, a) == 1)
+		return a[0] == 127;
+	if (inet_pton(AF_INET6, host, a) == 1)
+		return IN6_IS_ADDR_LOOPBACK((const struct in6_addr *)a);
+	return strcmp(host, "localhost") == 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: wijkwijzer [OPTION]...\n"
@@ -111,6 +125,9 @@ static void usage(FILE *f)
 	           "  --mail-from ADDRESS  the sender of those e-mails\n"
 	           "  --smtp-ca FILE  CA certificates (PEM) for the relay's certificate\n"
 	           "                  (default: the system's)\n"
+	           "  --smtp-tls required|opportunistic  without STARTTLS send nothing, or\n"
+	           "                  send in plain text (default: required, opportunistic\n"
+	           "                  for a relay on a loopback address)\n"
 	           "  --reminder-hours N  hours before an appointment its reminder goes\n"
 	           "                  (default 24; 0 = no reminder)\n"
 
@@ -273,6 +290,7 @@ int main(int argc, char **argv)
 		OPT_SMTP,
 		OPT_MAIL_FROM,
 		OPT_SMTP_CA,
+		OPT_SMTP_TLS,
 		OPT_REMINDER_HOURS,
 		OPT_MAIL_RETRY,
 	};
@@ -303,6 +321,7 @@ int main(int argc, char **argv)
 	    {"smtp", required_argument, NULL, OPT_SMTP},
 	    {"mail-from", required_argument, NULL, OPT_MAIL_FROM},
 	    {"smtp-ca", required_argument, NULL, OPT_SMTP_CA},
+	    {"smtp-tls", required_argument, NULL, OPT_SMTP_TLS},
 	    {"reminder-hours", required_argument, NULL, OPT_REMINDER_HOURS},
 	    /* not in --help: the first retry's delay, for tests */
 	    {"mail-retry-seconds", required_argument, NULL, OPT_MAIL_RETRY},
@@ -323,7 +342,7 @@ int main(int argc, char **argv)
 	app.cfg.audit_days = 365;
 	app.cfg.mail.reminder_hours = 24;
 	app.cfg.mail.retry_seconds = 60;
-	const char *smtp = NULL;
+	const char *smtp = NULL, *smtp_tls = NULL;
 	const char *data = NULL, *content = NULL, *locale = NULL;
 	const char *add_name = NULL, *role = NULL, *reset_name = NULL;
 	const char *locations[STAFF_MAX_LOCATIONS];
@@ -430,6 +449,15 @@ int main(int argc, char **argv)
 		case OPT_SMTP_CA:
 			app.cfg.mail.ca_file = optarg;
 			break;
+		case OPT_SMTP_TLS:
+			if (strcmp(optarg, "required") != 0 &&
+			    strcmp(optarg, "opportunistic") != 0) {
+				fprintf(stderr,
+				        "wijkwijzer: --smtp-tls is required or opportunistic\n");
+				return 2;
+			}
+			smtp_tls = optarg;
+			break;
 		case OPT_REMINDER_HOURS:
 		case OPT_MAIL_RETRY:
 			if (!text_parse_long(optarg, o == OPT_REMINDER_HOURS ? 0 : 1,
@@ -522,6 +550,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "wijkwijzer: --smtp-ca needs --smtp\n");
 		return 2;
 	}
+	if (smtp_tls && !smtp) {
+		fprintf(stderr, "wijkwijzer: --smtp-tls needs --smtp\n");
+		return 2;
+	}
+	/* a man in the middle can strip STARTTLS from the relay's offer: off
+	   this machine, nothing goes in plain text unless asked for */
+	if (smtp)
+		app.cfg.mail.tls_required = smtp_tls ? strcmp(smtp_tls, "required") == 0
+		                                     : !relay_is_loopback(app.cfg.mail.host);
 
 	/* every absolute URL comes from here, never from a Host header */
 	if (public_url) {

@@ -38,6 +38,7 @@ struct config {
 		const char *from; /* --mail-from */
 		const char
 		    *ca_file; /* --smtp-ca: CAs for the relay's certificate; NULL: the system's */
+		bool tls_required;  /* --smtp-tls required: never in plain text */
 		int reminder_hours; /* a reminder this long before; 0: none */
 		int retry_seconds;  /* the first retry after a failure (later ones back off) */
 	} mail;

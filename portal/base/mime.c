@@ -49,20 +49,38 @@ static bool plain_ascii(const char *s, size_t max)
 	return n <= max && !strstr(s, "=?");
 }
 
+/* UTF-8 bytes of one encoded word that fits in width characters:
+   "=?UTF-8?B?" and "?=" are 12, every 3 bytes 4 more */
+static size_t word_bytes(size_t width)
+{
+	size_t k = width > 12 ? (width - 12) / 4 * 3 : 0;
+	return k < WORD_BYTES ? k : WORD_BYTES;
+}
+
 bool mime_header_text(struct sb *out, const char *utf8, size_t used)
 {
 	if (plain_ascii(utf8, used < 76 ? 76 - used : 0))
 		return sb_puts(out, utf8);
 	const unsigned char *p = (const unsigned char *)utf8;
 	size_t n = strlen(utf8);
+	/* the first word shares its line with the header's name (used); the
+	   ones after a fold with the space in front: every line within 76 */
+	size_t width = used < 76 ? 76 - used : 0;
+	if (n > 0 && word_bytes(width) < 4) {
+		/* not even one character fits beside the name: fold at once */
+		if (!sb_append(out, "\r\n ", 3))
+			return false;
+		width = 75;
+	}
 	bool first = true;
 	while (n > 0) {
-		size_t k = n < WORD_BYTES ? n : WORD_BYTES;
+		size_t max = word_bytes(width);
+		size_t k = n < max ? n : max;
 		/* never cut a character: back up to the start of one */
 		while (k < n && k > 0 && (p[k] & 0xc0) == 0x80)
 			k--;
 		if (k == 0)
-			k = n < WORD_BYTES ? n : WORD_BYTES; /* not UTF-8: cut anyway */
+			k = n < max ? n : max; /* not UTF-8: cut anyway */
 		/* control characters (CR, LF) never reach a header, even
 		   encoded: they become spaces */
 		unsigned char buf[WORD_BYTES];
@@ -72,6 +90,7 @@ bool mime_header_text(struct sb *out, const char *utf8, size_t used)
 		    !b64_plain(out, buf, k) || !sb_puts(out, "?="))
 			return false;
 		first = false;
+		width = 75;
 		p += k;
 		n -= k;
 	}
@@ -171,9 +190,16 @@ bool mime_build(struct sb *out, const struct mime_message *m)
 	struct tm tm;
 	if (!gmtime_r(&m->date, &tm))
 		return false;
+	size_t begin = out->len;
 	bool ok = sb_puts(out, "From: ");
-	if (m->from_name && *m->from_name)
-		ok = ok && mime_header_text(out, m->from_name, 6) && sb_puts(out, " ");
+	if (m->from_name && *m->from_name) {
+		ok = ok && mime_header_text(out, m->from_name, 6);
+		/* the address goes on the name's last line when it fits there */
+		size_t col = 0;
+		while (ok && out->len - col > begin && out->data[out->len - col - 1] != '\n')
+			col++;
+		ok = ok && sb_puts(out, col + 3 + strlen(m->from) > 78 ? "\r\n " : " ");
+	}
 	ok = ok && sb_appendf(out, "<%s>\r\nTo: <%s>\r\nSubject: ", m->from, m->to) &&
 	     mime_header_text(out, m->subject, 9) &&
 	     sb_appendf(out, "\r\nDate: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n",

@@ -48,6 +48,7 @@ struct conn {
 	size_t len;
 	int timeout_ms;
 	const struct smtp_relay *r;
+	bool permanent; /* a 5xx about this message (command()) */
 	char *err;
 	size_t errlen;
 };
@@ -187,6 +188,21 @@ static bool read_line(struct conn *c, char *line, size_t max)
 	}
 }
 
+bool smtp_reply_line(const char *line, int *code, bool *last, bool *starttls)
+{
+	size_t n = strlen(line);
+	if (n < 3 || line[0] < '2' || line[0] > '5' || line[1] < '0' || line[1] > '9' ||
+	    line[2] < '0' || line[2] > '9' || (n > 3 && line[3] != ' ' && line[3] != '-'))
+		return false;
+	*code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+	*last = n == 3 || line[3] == ' ';
+	/* "250" alone has no text: line + 4 would be past its end */
+	if (starttls && n >= 12 && strncasecmp(line + 4, "STARTTLS", 8) == 0 &&
+	    (line[12] == '\0' || line[12] == ' '))
+		*starttls = true;
+	return true;
+}
+
 /* A reply: its code (0 on failure); starttls is set when an EHLO reply
    offers STARTTLS. */
 static int reply(struct conn *c, bool *starttls)
@@ -195,26 +211,31 @@ static int reply(struct conn *c, bool *starttls)
 	for (int lines = 0; lines < 100; lines++) {
 		if (!read_line(c, line, sizeof(line)))
 			return 0;
-		if (strlen(line) < 3 || line[0] < '2' || line[0] > '5' || line[1] < '0' ||
-		    line[1] > '9' || line[2] < '0' || line[2] > '9' ||
-		    (line[3] != '\0' && line[3] != ' ' && line[3] != '-')) {
+		int code;
+		bool last;
+		if (!smtp_reply_line(line, &code, &last, starttls)) {
 			fail(c, "sent something that is not SMTP");
 			return 0;
 		}
-		if (starttls && strncasecmp(line + 4, "STARTTLS", 8) == 0 &&
-		    (line[12] == '\0' || line[12] == ' '))
-			*starttls = true;
-		if (line[3] != '-')
-			return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+		if (last)
+			return code;
 	}
 	fail(c, "sent too long a reply");
 	return 0;
 }
 
 /* Sends a command (NULL: none, only read the reply) and reads the reply;
-   true when its code is want (2xx or 3xx); otherwise the error says the
-   step and the code. */
-static int command(struct conn *c, const char *cmd, int want, const char *step, bool *starttls)
+   returns its code (0 when there was none); when it is not of want's
+   class (2xx or 3xx) the error says the step and the code.
+
+   A 5xx is permanent (c->permanent) only where it can be about this
+   message: the recipient (RCPT TO) or the message itself (the reply to
+   the final dot), and never 530 (authentication required, RFC 4954). A
+   5xx elsewhere (the greeting, EHLO, MAIL FROM, DATA) or a 530 refuses
+   every message alike, so it is a temporary failure of the set-up,
+   logged as such, and no message is given up for it. */
+static int command(struct conn *c, const char *cmd, int want, const char *step, bool about_message,
+                   bool *starttls)
 {
 	if (cmd && !send_all(c, cmd, strlen(cmd)))
 		return 0;
@@ -222,9 +243,15 @@ static int command(struct conn *c, const char *cmd, int want, const char *step, 
 	if (code == 0)
 		return 0;
 	if (code / 100 != want / 100) {
-		char what[96];
-		snprintf(what, sizeof(what), "refused %s (%d)", step, code);
+		char what[160];
+		if (code >= 500 && (!about_message || code == 530))
+			snprintf(what, sizeof(what),
+			         "refuses us (%d to %s): check --mail-from / relay settings", code,
+			         step);
+		else
+			snprintf(what, sizeof(what), "refused %s (%d)", step, code);
 		fail(c, what);
+		c->permanent = code >= 500 && about_message && code != 530;
 	}
 	return code;
 }
@@ -233,6 +260,30 @@ static bool is_ip(const char *host)
 {
 	unsigned char b[16];
 	return inet_pton(AF_INET, host, b) == 1 || inet_pton(AF_INET6, host, b) == 1;
+}
+
+bool smtp_helo_name(struct sb *out, const char *name)
+{
+	char h[256];
+	size_t n = name ? strlen(name) : 0;
+	if (n >= 2 && name[0] == '[' && name[n - 1] == ']') {
+		name++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof(h))
+		return sb_puts(out, "localhost");
+	memcpy(h, name, n);
+	h[n] = '\0';
+	unsigned char b[16];
+	if (inet_pton(AF_INET, h, b) == 1)
+		return sb_appendf(out, "[%s]", h);
+	if (inet_pton(AF_INET6, h, b) == 1)
+		return sb_appendf(out, "[IPv6:%s]", h);
+	for (const char *p = h; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '.'))
+			return sb_puts(out, "localhost");
+	return sb_puts(out, h);
 }
 
 static bool start_tls(struct conn *c)
@@ -322,38 +373,46 @@ enum smtp_result smtp_send(const struct smtp_relay *r, const char *from, const c
 	struct sb cmd, body;
 	sb_init(&cmd, 1024);
 	sb_init(&body, 0);
-	const char *helo = r->helo ? r->helo : "localhost";
 	bool tls_offered = false;
 	int code;
-	if (!connect_to(&c) || command(&c, NULL, 220, "the greeting", NULL) != 220)
+	if (!connect_to(&c) || command(&c, NULL, 220, "the greeting", false, NULL) != 220)
 		goto out;
-	sb_appendf(&cmd, "EHLO %s\r\n", helo);
-	if (command(&c, sb_str(&cmd), 250, "EHLO", &tls_offered) != 250)
+	sb_puts(&cmd, "EHLO ");
+	smtp_helo_name(&cmd, r->helo);
+	sb_puts(&cmd, "\r\n");
+	if (command(&c, sb_str(&cmd), 250, "EHLO", false, &tls_offered) != 250)
 		goto out;
+	if (!tls_offered && r->require_tls) {
+		fail(&c, "offers no STARTTLS; not sending in plain text");
+		if (send_all(&c, "QUIT\r\n", 6))
+			(void)reply(&c, NULL);
+		goto out;
+	}
 	if (tls_offered) {
-		if (command(&c, "STARTTLS\r\n", 220, "STARTTLS", NULL) != 220 || !start_tls(&c))
+		if (command(&c, "STARTTLS\r\n", 220, "STARTTLS", false, NULL) != 220 ||
+		    !start_tls(&c))
 			goto out;
 		tls_offered = false;
-		if (command(&c, sb_str(&cmd), 250, "EHLO", &tls_offered) != 250)
+		if (command(&c, sb_str(&cmd), 250, "EHLO", false, &tls_offered) != 250)
 			goto out;
 	}
 	sb_reset(&cmd);
 	sb_appendf(&cmd, "MAIL FROM:<%s>\r\n", from);
-	code = command(&c, sb_str(&cmd), 250, "the sender", NULL);
+	code = command(&c, sb_str(&cmd), 250, "MAIL FROM", false, NULL);
 	if (code != 250) {
-		res = code >= 500 ? SMTP_PERMANENT : SMTP_TEMPORARY;
+		res = c.permanent ? SMTP_PERMANENT : SMTP_TEMPORARY;
 		goto out;
 	}
 	sb_reset(&cmd);
 	sb_appendf(&cmd, "RCPT TO:<%s>\r\n", to);
-	code = command(&c, sb_str(&cmd), 250, "the recipient", NULL);
+	code = command(&c, sb_str(&cmd), 250, "the recipient", true, NULL);
 	if (code / 100 != 2) {
-		res = code >= 500 ? SMTP_PERMANENT : SMTP_TEMPORARY;
+		res = c.permanent ? SMTP_PERMANENT : SMTP_TEMPORARY;
 		goto out;
 	}
-	code = command(&c, "DATA\r\n", 354, "DATA", NULL);
+	code = command(&c, "DATA\r\n", 354, "DATA", false, NULL);
 	if (code != 354) {
-		res = code >= 500 ? SMTP_PERMANENT : SMTP_TEMPORARY;
+		res = c.permanent ? SMTP_PERMANENT : SMTP_TEMPORARY;
 		goto out;
 	}
 	if (!smtp_dot_stuff(&body, data)) {
@@ -362,9 +421,9 @@ enum smtp_result smtp_send(const struct smtp_relay *r, const char *from, const c
 	}
 	if (!send_all(&c, body.data, body.len))
 		goto out;
-	code = command(&c, NULL, 250, "the message", NULL);
+	code = command(&c, NULL, 250, "the message", true, NULL);
 	if (code / 100 != 2) {
-		res = code >= 500 ? SMTP_PERMANENT : SMTP_TEMPORARY;
+		res = c.permanent ? SMTP_PERMANENT : SMTP_TEMPORARY;
 		goto out;
 	}
 	res = SMTP_SENT;

@@ -2,7 +2,9 @@
  * never the event loop.
  *
  * Connects with a timeout, says EHLO, upgrades with STARTTLS (RFC 3207)
- * whenever the relay offers it (the certificate is verified against the
+ * whenever the relay offers it, and refuses to go on without it when
+ * require_tls is set (a man in the middle can strip the offer; the
+ * certificate is verified against the
  * system's CAs, or against ca_file for a private relay, and must name
  * the host), then MAIL FROM, RCPT TO and DATA with dot-stuffing, QUIT.
  * No state between calls: one connection per message. Error texts name
@@ -19,14 +21,21 @@ struct smtp_relay {
 	const char *host; /* a name or a numeric address */
 	int port;
 	const char *ca_file; /* NULL: the system's CAs */
-	int timeout_s;       /* per step; 0: 30 */
-	const char *helo;    /* the name in EHLO; NULL: "localhost" */
+	/* a relay that offers no STARTTLS gets nothing (a temporary failure)
+	   instead of the message in plain text */
+	bool require_tls;
+	int timeout_s;    /* per step; 0: 30 */
+	const char *helo; /* our name in EHLO (see smtp_helo_name); NULL: "localhost" */
 };
 
 enum smtp_result {
 	SMTP_SENT,
-	SMTP_TEMPORARY, /* could not connect, a 4xx, TLS trouble: try again later */
-	SMTP_PERMANENT, /* a 5xx for this message: trying again will not help */
+	/* could not connect, a 4xx, TLS trouble, or a 5xx that refuses every
+	   message alike (the greeting, EHLO, MAIL FROM, DATA, a 530): try
+	   again later */
+	SMTP_TEMPORARY,
+	/* a 5xx to RCPT TO or to the message: trying again will not help */
+	SMTP_PERMANENT,
 };
 
 /* Sends data (a whole message, CRLF line ends; see base/mime.h) from
@@ -39,5 +48,17 @@ enum smtp_result smtp_send(const struct smtp_relay *r, const char *from, const c
  * CRLF), a line that begins with "." gets another in front (RFC 5321
  * 4.5.2), and the closing ".\r\n". Exposed for tests. */
 bool smtp_dot_stuff(struct sb *out, const char *data);
+
+/* The argument of EHLO for our name (RFC 5321 4.1.3): a host name as
+ * it is, an IPv4 address as "[192.0.2.1]", an IPv6 one (with or without
+ * brackets) as "[IPv6:2001:db8::1]"; "localhost" for NULL or anything
+ * else. Exposed for tests. */
+bool smtp_helo_name(struct sb *out, const char *name);
+
+/* One line of a reply (without CRLF): its code, whether it is the last
+ * line ("250 ..." or "250", not "250-..."), and starttls set when it is
+ * an EHLO keyword line "STARTTLS". False when it is not a reply line.
+ * Exposed for tests. */
+bool smtp_reply_line(const char *line, int *code, bool *last, bool *starttls);
 
 #endif

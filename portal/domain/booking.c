@@ -819,15 +819,17 @@ static void notify(struct app *app, const char *location, const char *start, boo
 /* Inside a booking's write, before its COMMIT: the messages that tell
  * the resident of it (domain/outbox.h), only when mail is configured and
  * the booking has an e-mail address. A reminder goes
- * app->cfg.mail.reminder_hours before the start; a move replaces the
- * pending one, a cancellation drops it, and one whose time has already
- * passed is not made (the confirmation has just been sent). */
+ * app->cfg.mail.reminder_hours before the start; one whose time has
+ * already passed is not made (the confirmation has just been sent). A
+ * move or a cancellation first drops what it makes stale
+ * (outbox_supersede): a cancellation every pending message, a move the
+ * reminder, a confirmation or a move not sent yet. */
 static bool queue_mail(struct app *app, long long id, const char *email, enum outbox_kind kind,
                        const char *start, time_t now)
 {
 	if (!app->cfg.mail.host[0] || !email || !*email)
 		return true;
-	if (kind != OUTBOX_CONFIRMATION && !outbox_drop_pending(app, id, OUTBOX_REMINDER))
+	if (kind != OUTBOX_CONFIRMATION && !outbox_supersede(app, id, kind))
 		return false;
 	if (!outbox_add(app, OUTBOX_EMAIL, kind, id, now, now))
 		return false;

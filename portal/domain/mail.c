@@ -298,26 +298,189 @@ static void log_line(const char *what, const char *error)
 	fprintf(stderr, "wijkwijzer: mail: %s%s%s\n", error ? error : "", error ? ", " : "", what);
 }
 
-/* Tries one due message and records how it went. */
-static void send_one(struct app *app, const struct outbox_item *it)
+/* A message the thread must leave alone until a time, because what
+   happened to it could not be recorded (the writer's queue was full, a
+   COMMIT failed) or its booking could not be read. Without this the row
+   stays pending with its old due time and the next turn takes it again
+   at once: a message sent over and over, a thread that spins. */
+enum hold_kind {
+	HOLD_SENT,   /* went out: only its recording is tried again, never a send */
+	HOLD_FAILED, /* given up: only its recording is tried again */
+	HOLD_FORGET, /* not needed: only its deletion is tried again */
+	HOLD_RETRY,  /* to try again at until, with attempts tries so far */
+	HOLD_READ,   /* its booking could not be read: again at until */
+	HOLD_KINDS,
+};
+
+#define HOLD_MAX       64
+#define HOLD_FIRST_S   5   /* the first wait before recording again, doubled */
+#define HOLD_LONGEST_S 300 /* up to this */
+#define PAUSE_S        60  /* the table full: no sending for this long */
+
+struct hold {
+	long long id;
+	enum hold_kind kind;
+	int attempts;
+	time_t until;
+	int wait_s; /* the next wait, doubled each time */
+	char err[256];
+};
+
+struct mail_thread {
+	struct app *app;
+	struct db_thread db;
+	/* the mail thread's alone: no lock */
+	struct hold holds[HOLD_MAX];
+	int nholds;
+	bool logged[HOLD_KINDS]; /* a line was logged for this kind's trouble */
+	bool logged_due;         /* ... for an outbox that could not be read */
+	time_t paused_until;
+};
+
+static const char *const hold_words[HOLD_KINDS] = {
+    [HOLD_SENT] = "a message was sent, but that could not be recorded: it is not sent again, "
+                  "its recording is tried again",
+    [HOLD_FAILED] = "a message given up could not be recorded as such: tried again",
+    [HOLD_FORGET] = "a message that is not needed any more could not be dropped: tried again",
+    [HOLD_RETRY] = "a failed try could not be recorded: the message waits in memory",
+    [HOLD_READ] = "the database cannot be read: messages wait",
+};
+
+static struct hold *hold_find(struct mail_thread *mt, long long id)
 {
+	for (int i = 0; i < mt->nholds; i++)
+		if (mt->holds[i].id == id)
+			return &mt->holds[i];
+	return NULL;
+}
+
+static void hold_remove(struct mail_thread *mt, struct hold *h)
+{
+	*h = mt->holds[--mt->nholds];
+}
+
+/* What went wrong for kind worked now: once no message is held for it
+   any more, its trouble is over (and a new one gets a line again). */
+static void trouble_over(struct mail_thread *mt, enum hold_kind kind)
+{
+	if (!mt->logged[kind])
+		return;
+	for (int i = 0; i < mt->nholds; i++)
+		if (mt->holds[i].kind == kind)
+			return;
+	mt->logged[kind] = false;
+	log_line(kind == HOLD_READ ? "the database can be read again"
+	                           : "what could not be recorded is recorded now",
+	         NULL);
+}
+
+/* Holds message id (kind; until: when it may be touched again). One log
+   line for each kind of trouble until it is over, not one a turn. */
+static void hold_add(struct mail_thread *mt, long long id, enum hold_kind kind, int attempts,
+                     time_t until, const char *err)
+{
+	struct hold *h = hold_find(mt, id);
+	if (!h && mt->nholds == HOLD_MAX) {
+		/* full: a retry or a read may go (at worst it is tried early),
+		   a message that went out may not (it would go again) */
+		for (int i = 0; i < mt->nholds && !h; i++)
+			if (mt->holds[i].kind == HOLD_RETRY || mt->holds[i].kind == HOLD_READ)
+				h = &mt->holds[i];
+		if (!h) {
+			if (mt->paused_until == 0)
+				log_line(
+				    "too many outcomes not recorded: no mail is sent for a while",
+				    NULL);
+			mt->paused_until = clock_now() + PAUSE_S;
+			return;
+		}
+	}
+	if (!h) {
+		h = &mt->holds[mt->nholds++];
+		h->wait_s = HOLD_FIRST_S;
+	} else if (h->kind != kind) {
+		h->wait_s = HOLD_FIRST_S;
+	}
+	h->id = id;
+	h->kind = kind;
+	h->attempts = attempts;
+	h->until = until;
+	snprintf(h->err, sizeof(h->err), "%s", err ? err : "");
+	if (!mt->logged[kind]) {
+		log_line(hold_words[kind], NULL);
+		mt->logged[kind] = true;
+	}
+}
+
+/* The next wait of h, for a recording tried again that failed again. */
+static time_t hold_later(struct hold *h, time_t now)
+{
+	time_t t = now + h->wait_s;
+	h->wait_s = h->wait_s * 2 > HOLD_LONGEST_S ? HOLD_LONGEST_S : h->wait_s * 2;
+	return t;
+}
+
+/* Tries again, once their time has come, the recordings that failed. */
+static void holds_turn(struct mail_thread *mt, time_t now)
+{
+	for (int i = 0; i < mt->nholds;) {
+		struct hold *h = &mt->holds[i];
+		if (h->until > now) {
+			i++;
+			continue;
+		}
+		bool done;
+		enum hold_kind kind = h->kind;
+		if (kind == HOLD_SENT)
+			done = outbox_mark_sent(mt->app, h->id, h->attempts, now);
+		else if (kind == HOLD_FAILED)
+			done = outbox_mark_failed(mt->app, h->id, h->attempts, h->err);
+		else if (kind == HOLD_FORGET)
+			done = outbox_forget(mt->app, h->id);
+		else {
+			i++; /* a retry or a read: taken when its row comes (turn) */
+			continue;
+		}
+		if (done) {
+			hold_remove(mt, h); /* the last one took its place: i again */
+			trouble_over(mt, kind);
+		} else {
+			h->until = hold_later(h, now);
+			i++;
+		}
+	}
+}
+
+/* Tries one due message and records how it went. */
+static void send_one(struct mail_thread *mt, const struct outbox_item *it, int tries)
+{
+	struct app *app = mt->app;
 	time_t now = clock_now();
 	struct booking b;
 	enum booking_result r = booking_find_id(app, it->booking_id, &b);
 	if (r == BOOKING_ERROR) {
 		booking_free(&b);
-		return; /* the database: the next turn tries again */
+		/* the database: left alone for a while, not taken at once again */
+		hold_add(mt, it->id, HOLD_READ, tries, now + HOLD_FIRST_S, NULL);
+		return;
 	}
+	trouble_over(mt, HOLD_READ);
 	/* gone, purged, no address any more, or too late to matter: not sent */
 	bool useless = (r != BOOKING_OK && r != BOOKING_CANCELLED) || b.purged || !b.email ||
 	               !*b.email || !b.start || !b.end;
+	/* a cancelled appointment gets its cancellation only, never a
+	   confirmation, move or reminder that was still waiting */
+	if (!useless && it->kind != OUTBOX_CANCELLED)
+		useless = r == BOOKING_CANCELLED;
 	if (!useless && it->kind == OUTBOX_REMINDER)
-		useless = r == BOOKING_CANCELLED || booking_instant(b.start) <= now;
+		useless = booking_instant(b.start) <= now;
 	if (!useless && it->kind != OUTBOX_CANCELLED)
 		useless = booking_instant(b.end) <= now;
 	if (useless) {
 		if (!outbox_forget(app, it->id))
-			log_line("could not drop a message that is not needed any more", NULL);
+			hold_add(mt, it->id, HOLD_FORGET, tries, now + HOLD_FIRST_S, NULL);
+		else
+			trouble_over(mt, HOLD_FORGET);
 		booking_free(&b);
 		return;
 	}
@@ -341,6 +504,7 @@ static void send_one(struct app *app, const struct outbox_item *it)
 		    .host = app->cfg.mail.host,
 		    .port = app->cfg.mail.port,
 		    .ca_file = app->cfg.mail.ca_file,
+		    .require_tls = app->cfg.mail.tls_required,
 		    .timeout_s = RELAY_TIMEOUT_S,
 		    .helo = app->cfg.pub.host[0] ? app->cfg.pub.host : NULL,
 		};
@@ -349,28 +513,36 @@ static void send_one(struct app *app, const struct outbox_item *it)
 	}
 	if (token.data)
 		crypto_wipe(token.data, token.len);
-	int attempts = it->attempts + 1;
+	int attempts = tries + 1;
 	char what[128];
+	now = clock_now();
 	if (res == SMTP_SENT) {
-		if (!outbox_mark_sent(app, it->id, attempts, clock_now()))
-			log_line("sent, but not recorded: it may go again", NULL);
-		else if (attempts > 1) {
-			snprintf(what, sizeof(what), "a %s sent at try %d",
-			         outbox_kind_name(it->kind), attempts);
-			log_line(what, NULL);
+		if (!outbox_mark_sent(app, it->id, attempts, now)) {
+			hold_add(mt, it->id, HOLD_SENT, attempts, now + HOLD_FIRST_S, NULL);
+		} else {
+			trouble_over(mt, HOLD_SENT);
+			if (attempts > 1) {
+				snprintf(what, sizeof(what), "a %s sent at try %d",
+				         outbox_kind_name(it->kind), attempts);
+				log_line(what, NULL);
+			}
 		}
 	} else if (res == SMTP_PERMANENT || attempts >= MAIL_ATTEMPTS) {
 		snprintf(what, sizeof(what), "a %s given up after %d tries",
 		         outbox_kind_name(it->kind), attempts);
 		log_line(what, err);
 		if (!outbox_mark_failed(app, it->id, attempts, err))
-			log_line("the failure was not recorded", NULL);
+			hold_add(mt, it->id, HOLD_FAILED, attempts, now + HOLD_FIRST_S, err);
+		else
+			trouble_over(mt, HOLD_FAILED);
 	} else {
 		long delay = (long)backoff[attempts - 1] * app->cfg.mail.retry_seconds;
 		snprintf(what, sizeof(what), "retry %d in %ld s", attempts, delay);
 		log_line(what, err);
-		if (!outbox_mark_retry(app, it->id, attempts, clock_now() + delay, err))
-			log_line("the retry was not recorded", NULL);
+		if (!outbox_mark_retry(app, it->id, attempts, now + delay, err))
+			hold_add(mt, it->id, HOLD_RETRY, attempts, now + delay, err);
+		else
+			trouble_over(mt, HOLD_RETRY);
 	}
 	sb_free(&token);
 	sb_free(&link);
@@ -378,17 +550,61 @@ static void send_one(struct app *app, const struct outbox_item *it)
 	booking_free(&b);
 }
 
-struct mail_thread {
-	struct app *app;
-	struct db_thread db;
-};
-
 static bool should_stop(void)
 {
 	pthread_mutex_lock(&mail_lock);
 	bool s = stopping;
 	pthread_mutex_unlock(&mail_lock);
 	return s;
+}
+
+/* One turn: the recordings to try again, then up to BATCH due messages
+   that are not held. Returns how many it sent (or tried to). */
+static int turn(struct mail_thread *mt, time_t now)
+{
+	struct app *app = mt->app;
+	holds_turn(mt, now);
+	if (mt->paused_until > now)
+		return 0;
+	mt->paused_until = 0;
+	/* the held ones may come first: enough rows to find BATCH others */
+	struct outbox_item items[BATCH + HOLD_MAX];
+	int n = outbox_due(app, OUTBOX_EMAIL, now, items, BATCH + HOLD_MAX);
+	if (n < 0) {
+		if (!mt->logged_due)
+			log_line("the outbox cannot be read: messages wait", NULL);
+		mt->logged_due = true;
+		return 0;
+	}
+	mt->logged_due = false;
+	int sent = 0, i;
+	for (i = 0; i < n && sent < BATCH && !should_stop(); i++) {
+		struct hold *h = hold_find(mt, items[i].id);
+		int tries = items[i].attempts;
+		if (h) {
+			if (h->kind != HOLD_RETRY && h->kind != HOLD_READ)
+				continue; /* sent, given up or dropped: never again */
+			if (h->until > now)
+				continue;
+			if (h->attempts > tries)
+				tries = h->attempts; /* the tries the database missed */
+			hold_remove(mt, h);
+		}
+		send_one(mt, &items[i], tries);
+		sent++;
+	}
+	if (i == n && n < BATCH + HOLD_MAX) {
+		/* every due row was seen: a retry or read held for a row that
+		   is not due any more (dropped, purged) is let go */
+		for (int k = 0; k < mt->nholds;) {
+			struct hold *h = &mt->holds[k];
+			if ((h->kind == HOLD_RETRY || h->kind == HOLD_READ) && h->until <= now)
+				hold_remove(mt, h);
+			else
+				k++;
+		}
+	}
+	return sent;
 }
 
 static void *mail_main(void *arg)
@@ -400,19 +616,28 @@ static void *mail_main(void *arg)
 		if (should_stop())
 			break;
 		db_thread_refresh(app, &mt->db);
-		struct outbox_item items[BATCH];
-		int n = outbox_due(app, OUTBOX_EMAIL, clock_now(), items, BATCH);
-		for (int i = 0; i < n && !should_stop(); i++)
-			send_one(app, &items[i]);
-		/* sleep until the next is due, a write wakes us, or the poll */
+		time_t now = clock_now();
+		int sent = turn(mt, now);
+		/* sleep until the next is due, a write wakes us, or the poll;
+		   what is held or was due at now is not "next": a row a turn
+		   left alone must not make the next turn start at once */
 		long wait_s = MAIL_POLL_S;
 		time_t next;
-		if (n == BATCH)
+		if (sent == BATCH)
 			wait_s = 0;
-		else if (outbox_next_due(app, OUTBOX_EMAIL, &next)) {
-			time_t now = clock_now();
-			if (next - now < wait_s)
-				wait_s = next > now ? (long)(next - now) : 0;
+		else {
+			if (outbox_next_due(app, OUTBOX_EMAIL, now, &next)) {
+				time_t t = clock_now();
+				if (next - t < wait_s)
+					wait_s = next > t ? (long)(next - t) : 0;
+			}
+			for (int i = 0; i < mt->nholds; i++) {
+				long w = (long)(mt->holds[i].until - now);
+				if (w < wait_s)
+					wait_s = w > 1 ? w : 1;
+			}
+			if (mt->paused_until > now && wait_s > mt->paused_until - now)
+				wait_s = (long)(mt->paused_until - now);
 		}
 		pthread_mutex_lock(&mail_lock);
 		if (!woken && !stopping && wait_s > 0) {

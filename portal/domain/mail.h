@@ -14,8 +14,13 @@
  * given up as failed; each is one log line without addresses, names or
  * references. Nothing of this runs on the event loop.
  *
+ * An outcome that could not be recorded (the writer's queue full, a
+ * COMMIT failed) is kept in the thread's memory, so a message that went
+ * out is never sent again, and nothing makes the thread spin.
+ *
  * Shared state: the thread's flags (running, stopping, woken) behind
- * one mutex, mail_lock in mail.c. */
+ * one mutex, mail_lock in mail.c; what the thread keeps in memory is its
+ * own. */
 #ifndef WW_MAIL_H
 #define WW_MAIL_H
 

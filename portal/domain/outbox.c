@@ -47,11 +47,16 @@ bool outbox_add(struct app *app, const char *channel, enum outbox_kind kind, lon
 	return done(st);
 }
 
-bool outbox_drop_pending(struct app *app, long long booking_id, enum outbox_kind kind)
+bool outbox_supersede(struct app *app, long long booking_id, enum outbox_kind kind)
 {
+	/* a cancellation makes every other message stale; a move the
+	   reminder (a new one is queued with the new time), a confirmation
+	   or an earlier move not sent yet (the move's notice tells all they
+	   would, and they would be composed with the new time anyway) */
 	sqlite3_stmt *st = store_stmt(
-	    db_bookings(app),
-	    "DELETE FROM outbox WHERE booking_id = ?1 AND kind = ?2 AND status = 'pending'");
+	    db_bookings(app), "DELETE FROM outbox WHERE booking_id = ?1 AND status = 'pending' AND "
+	                      "((?2 = 'cancelled' AND kind <> 'cancelled') OR "
+	                      "(?2 = 'moved' AND kind IN ('reminder', 'confirmation', 'moved')))");
 	if (!st)
 		return false;
 	sqlite3_bind_int64(st, 1, booking_id);
@@ -99,14 +104,15 @@ int outbox_due(struct app *app, const char *channel, time_t now, struct outbox_i
 	return n;
 }
 
-bool outbox_next_due(struct app *app, const char *channel, time_t *out)
+bool outbox_next_due(struct app *app, const char *channel, time_t after, time_t *out)
 {
 	sqlite3_stmt *st =
-	    store_stmt(db_bookings(app),
-	               "SELECT min(due) FROM outbox WHERE status = 'pending' AND channel = ?1");
+	    store_stmt(db_bookings(app), "SELECT min(due) FROM outbox WHERE status = 'pending' AND "
+	                                 "channel = ?1 AND due > ?2");
 	if (!st)
 		return false;
 	sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)after);
 	bool found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
 	if (found)
 		*out = (time_t)sqlite3_column_int64(st, 0);

@@ -36,9 +36,11 @@ const char *outbox_kind_name(enum outbox_kind k);
 /* A message of kind about booking_id, due at due. */
 bool outbox_add(struct app *app, const char *channel, enum outbox_kind kind, long long booking_id,
                 time_t due, time_t now);
-/* Drops the pending messages of kind about booking_id (a moved
- * appointment's old reminder, a cancelled one's). */
-bool outbox_drop_pending(struct app *app, long long booking_id, enum outbox_kind kind);
+/* Before a message of kind about booking_id is added: drops its pending
+ * messages that kind makes stale, so only the latest state goes out. A
+ * cancellation drops every pending one (but a cancellation); a move the
+ * reminder, a confirmation and a move not sent yet. */
+bool outbox_supersede(struct app *app, long long booking_id, enum outbox_kind kind);
 /* The retention job: deletes every message about a purged booking, and
  * sent and failed ones made before cutoff. */
 bool outbox_retention(struct app *app, time_t cutoff);
@@ -55,8 +57,10 @@ struct outbox_item {
 /* Up to max pending messages of channel due at now, oldest due first;
  * -1 on a database error. */
 int outbox_due(struct app *app, const char *channel, time_t now, struct outbox_item *out, int max);
-/* When the next pending message of channel is due; false when none is. */
-bool outbox_next_due(struct app *app, const char *channel, time_t *out);
+/* When the next pending message of channel is due that is due later
+ * than after (what was due at after, outbox_due has given); false when
+ * none is. */
+bool outbox_next_due(struct app *app, const char *channel, time_t after, time_t *out);
 
 /* The outcome of a try, each its own write (writer_do): sent; to try
  * again at due (attempts so far, the error without personal data);

@@ -39,12 +39,12 @@ FROM = "wijkwijzer@example.org"
 class Relay:
     """An SMTP server on a loopback port that keeps what arrives."""
 
-    def __init__(self, port=None, tls=None):
+    def __init__(self, port=None, tls=None, host="127.0.0.1"):
         self.port = port or harness.free_port()
         self.messages = []
         self.lock = threading.Lock()
         kw = {"tls_context": tls, "require_starttls": True} if tls else {}
-        self.ctl = Controller(self, hostname="127.0.0.1", port=self.port, **kw)
+        self.ctl = Controller(self, hostname=host, port=self.port, **kw)
         self.ctl.start()
 
     async def handle_DATA(self, server, session, envelope):
@@ -53,6 +53,7 @@ class Relay:
                 "from": envelope.mail_from, "to": list(envelope.rcpt_tos),
                 "raw": envelope.original_content or envelope.content,
                 "tls": session.ssl is not None,
+                "helo": session.host_name,
             })
         return "250 OK"
 
@@ -68,6 +69,39 @@ class Relay:
 
     def stop(self):
         self.ctl.stop()
+
+
+class RefusingRelay(Relay):
+    """A relay that answers one command with a fixed reply ("MAIL",
+    "RCPT"): a relay that wants authentication, or refuses a recipient."""
+
+    def __init__(self, command, answer, **kw):
+        self.command, self.answer = command, answer
+        super().__init__(**kw)
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.command == "MAIL":
+            return self.answer
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.command == "RCPT":
+            return self.answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+class HookRelay(Relay):
+    """A relay that runs hook() before it accepts a message."""
+
+    def __init__(self, port, hook):
+        self.hook = hook
+        super().__init__(port)
+
+    async def handle_DATA(self, server, session, envelope):
+        self.hook()
+        return await super().handle_DATA(server, session, envelope)
 
 
 def mail_server(binary, port, extra=None, **kw):
@@ -369,6 +403,170 @@ def test_relay_down_retry_and_restart(server, binary, sanitizer):
         shutil.rmtree(data, ignore_errors=True)
 
 
+def test_relay_refuses_us(server, binary, sanitizer):
+    """A 5xx that refuses every message alike (530 authentication
+    required to MAIL FROM) is a set-up problem: retried with its own log
+    line, never given up at once; a 5xx to the recipient is."""
+    relay = RefusingRelay("MAIL", "530 5.7.0 Authentication required")
+    extra = ["--reminder-hours", "0", "--mail-retry-seconds", "60"]
+    srv = mail_server(binary, relay.port, extra, sanitizer=sanitizer)
+    try:
+        a = tb.free_slot(srv, "ww-oost", "wonen", skip=2)
+        st, res = api_book(srv, a["start"], "Geen Auth", "auth@example.org", location="ww-oost")
+        check(st == 201, f"booked: {st}")
+        check(wait_log(srv, r"mail: relay 127\.0\.0\.1:%d refuses us \(530 to MAIL FROM\): check "
+                            r"--mail-from / relay settings, retry 1 in 60 s" % relay.port),
+              "530 to MAIL FROM: a retry, and a log line that points at the set-up: " + srv.output()[-400:])
+        rows = outbox(srv, res.get("reference"))
+        check(rows == [("confirmation", "pending", 1)], f"still pending, not failed: {rows}")
+    finally:
+        srv.cleanup()
+        relay.stop()
+    relay = RefusingRelay("RCPT", "550 5.1.1 No such user")
+    srv = mail_server(binary, relay.port, extra, sanitizer=sanitizer)
+    try:
+        a = tb.free_slot(srv, "ww-oost", "wonen", skip=3)
+        st, res = api_book(srv, a["start"], "Geen Bus", "nobody@example.org", location="ww-oost")
+        check(st == 201, f"booked: {st}")
+        check(wait_log(srv, r"mail: relay 127\.0\.0\.1:%d refused the recipient \(550\), a confirmation "
+                            r"given up after 1 tries" % relay.port),
+              "550 to RCPT TO: given up at once: " + srv.output()[-400:])
+        deadline = time.time() + 10
+        while time.time() < deadline and outbox(srv, res.get("reference"))[0][1] == "pending":
+            time.sleep(0.1)
+        rows = outbox(srv, res.get("reference"))
+        check(rows == [("confirmation", "failed", 1)], f"failed: {rows}")
+    finally:
+        srv.cleanup()
+        relay.stop()
+
+
+def html_move(srv, token):
+    st, _, body = srv.get(f"/nl/afspraak/{token}/verzetten")
+    action, fields = tb.form_fields(body, "/verzetten")
+    options = re.findall(r'name="tijd" id="t-\d+" value="([^"]+)"', body)
+    if not action or not options:
+        return 0
+    st, _, _ = tb.post_form(srv, action, fields, [("tijd", options[-1])])
+    return st
+
+
+def html_cancel(srv, token):
+    st, _, body = srv.get(f"/nl/afspraak/{token}/annuleren")
+    action, fields = tb.form_fields(body, "/annuleren")
+    st, _, _ = tb.post_form(srv, action, fields)
+    return st
+
+
+def test_latest_state_only(server, binary, sanitizer):
+    """While the relay is down the messages wait. A move then replaces a
+    confirmation or a move not sent yet by one notice of the move; a
+    cancellation drops all that waits: once the relay is back only the
+    cancellation goes out, never a confirmation after it."""
+    port = harness.free_port()
+    extra = ["--reminder-hours", "1", "--mail-retry-seconds", "1"]
+    srv = mail_server(binary, port, extra, sanitizer=sanitizer)
+    relay = None
+    try:
+        res, _ = tb.book_html(srv, "ww-zuid", "wonen", tb.free_slot(srv, "ww-zuid", "wonen", skip=5)["start"][:16],
+                              name="Laatste Stand", extra=[("email", "latest@example.org")])
+        token = tb.token_of(res)
+        check(token, "booked")
+        if not token:
+            return
+        st, _, api = srv.get(f"/api/v1/bookings/{token}")
+        ref = json.loads(api)["reference"]
+        check(wait_log(srv, r"refused the connection, retry 1 in 1 s"), "the confirmation waits for the relay")
+        check([k for k, s, _ in outbox(srv, ref)] == ["confirmation", "reminder"], f"queued: {outbox(srv, ref)}")
+        check(html_move(srv, token) == 303, "moved")
+        check(html_move(srv, token) == 303, "moved again")
+        pending = [k for k, s, _ in outbox(srv, ref) if s == "pending"]
+        check(pending == ["moved", "reminder"], f"after two moves one notice of the move and one reminder wait: {pending}")
+        check(html_cancel(srv, token) == 303, "cancelled")
+        rows = outbox(srv, ref)
+        check([k for k, s, _ in rows] == ["cancelled"], f"after the cancellation only it waits: {rows}")
+        relay = Relay(port)
+        got = relay.wait(1, timeout=30)
+        check(got is not None and "is afgezegd" in str(parse(got[0])["Subject"]),
+              f"the cancellation arrives: {got and str(parse(got[0])['Subject'])}")
+        deadline = time.time() + 10
+        while time.time() < deadline and outbox(srv, ref)[0][1] == "pending":
+            time.sleep(0.1)
+        rows = outbox(srv, ref)
+        check(len(relay.messages) == 1 and [(k, s) for k, s, _ in rows] == [("cancelled", "sent")],
+              f"and nothing else: {[str(parse(m)['Subject']) for m in relay.messages]} {rows}")
+    finally:
+        srv.cleanup()
+        if relay:
+            relay.stop()
+
+
+def _immutable(paths, on):
+    """chattr +i / -i (as test_faults.py): no writes, even through open files."""
+    ok = True
+    for p in paths:
+        if os.path.exists(p):
+            ok = subprocess.run(["chattr", "+i" if on else "-i", p], capture_output=True).returncode == 0 and ok
+    return ok
+
+
+def test_sent_but_not_recorded(server, binary, sanitizer):
+    """A message went out but its outcome could not be written (the
+    bookings database stops taking writes): it is not sent again and
+    again, the log has one line for it, not one a turn, and once the
+    database takes writes again it is recorded as sent."""
+    if os.geteuid() != 0 or not shutil.which("chattr"):
+        print("SKIP test_mail.test_sent_but_not_recorded: needs root and chattr", flush=True)
+        return
+    port = harness.free_port()
+    data = tempfile.mkdtemp(prefix="ww-data-")
+    db = os.path.join(data, "wijkwijzer.db")
+    files = [db, db + "-wal", data]
+    srv = mail_server(binary, port, ["--reminder-hours", "0", "--mail-retry-seconds", "1"], data=data,
+                      sanitizer=sanitizer)
+    relay = None
+    try:
+        a = tb.free_slot(srv, "ww-west", "wonen", skip=6)
+        st, res = api_book(srv, a["start"], "Niet Vastgelegd", "unrec@example.org", location="ww-west")
+        check(st == 201, f"booked: {st}")
+        check(wait_log(srv, r"refused the connection, retry 1 in 1 s"), "first try: the relay is down")
+        if not _immutable(files, True) or not _immutable(files, False):
+            _immutable(files, False)
+            print("SKIP test_mail.test_sent_but_not_recorded: chattr +i not supported", flush=True)
+            return
+        try:
+            # the message's link is written before it goes; the database
+            # stops taking writes while the relay takes the message
+            relay = HookRelay(port, lambda: _immutable(files, True))
+            got = relay.wait(1, timeout=30)
+            check(got is not None, "the message goes out")
+            check(wait_log(srv, r"a message was sent, but that could not be recorded"),
+                  "the log says it was not recorded: " + srv.output()[-600:])
+            # a turn comes at least every 5 s, and one that took it again
+            # would have sent it within a second
+            time.sleep(6)
+            check(len(relay.messages) == 1, f"sent once, not again and again: {len(relay.messages)}")
+            check(srv.output().count("could not be recorded") == 1,
+                  "one log line, not one a turn: " + srv.output()[-800:])
+        finally:
+            _immutable(files, False)
+        deadline = time.time() + 30
+        while time.time() < deadline and outbox(srv, res.get("reference"))[0][1] != "sent":
+            time.sleep(0.2)
+        rows = outbox(srv, res.get("reference"))
+        check(rows and rows[0][1] == "sent", f"recorded as sent once writes work again: {rows}")
+        check(len(relay.messages) == 1 and wait_log(srv, r"what could not be recorded is recorded now"),
+              f"still one message, and the log says it is over: {len(relay.messages)}")
+        rc = srv.stop()
+        check(rc == 0, f"stops cleanly: {rc}")
+    finally:
+        _immutable(files, False)
+        srv.cleanup()
+        if relay:
+            relay.stop()
+        shutil.rmtree(data, ignore_errors=True)
+
+
 def test_starttls(server, binary, sanitizer):
     tmp = tempfile.mkdtemp(prefix="ww-tls-")
     try:
@@ -406,6 +604,94 @@ def test_starttls(server, binary, sanitizer):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def test_ehlo_address_literal(server, binary, sanitizer):
+    """EHLO names us by the public address: a host name as it is, an IP
+    address as an address literal (RFC 5321 4.1.3)."""
+    relay = Relay()
+    try:
+        for url, want in ((None, "[127.0.0.1]"), ("http://[::1]:8080", "[IPv6:::1]"),
+                          ("https://wijkwijzer.example.nl", "wijkwijzer.example.nl")):
+            extra = ["--reminder-hours", "0"] + (["--public-url", url] if url else [])
+            srv = mail_server(binary, relay.port, extra, sanitizer=sanitizer)
+            try:
+                n = len(relay.messages)
+                slot = tb.free_slot(srv, "ww-west", "wonen", skip=3)
+                st, _ = api_book(srv, slot["start"], "Helo", "helo@example.org", location="ww-west")
+                check(st == 201, f"booked ({url}): {st}")
+                got = relay.wait(n + 1)
+                check(got is not None and got[n]["helo"] == want,
+                      f"EHLO {want} for {url or 'the listen address'}: {got and got[n]['helo']}")
+            finally:
+                srv.cleanup()
+    finally:
+        relay.stop()
+
+
+def own_address():
+    """An address of this machine that is not loopback (None: none)."""
+    import socket
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.connect(("192.0.2.1", 9))  # no packet is sent: only the route is chosen
+        a = s.getsockname()[0]
+        return None if a.startswith("127.") else a
+    except OSError:
+        return None
+    finally:
+        s.close()
+
+
+def test_starttls_required(server, binary, sanitizer):
+    """A man in the middle can strip STARTTLS from the relay's offer.
+    With --smtp-tls required (the default for a relay that is not on a
+    loopback address) a relay without STARTTLS gets nothing: one log
+    line and a retry, never the message in plain text."""
+    no_tls = r"mail: relay %s:%d offers no STARTTLS; not sending in plain text, retry 1 in 60 s"
+    extra = ["--reminder-hours", "0", "--mail-retry-seconds", "60"]
+    relay = Relay()
+    srv = mail_server(binary, relay.port, extra + ["--smtp-tls", "required"], sanitizer=sanitizer)
+    try:
+        a = tb.free_slot(srv, "ww-noord", "wonen", skip=2)
+        st, res = api_book(srv, a["start"], "Alleen Veilig", "plain@example.org", location="ww-noord")
+        check(st == 201, f"booked: {st}")
+        check(wait_log(srv, no_tls % (r"127\.0\.0\.1", relay.port)),
+              "--smtp-tls required: a relay without STARTTLS gets nothing: " + srv.output()[-400:])
+        check(relay.messages == [] and outbox(srv, res.get("reference")) == [("confirmation", "pending", 1)],
+              f"nothing sent, the message waits: {len(relay.messages)} {outbox(srv, res.get('reference'))}")
+    finally:
+        srv.cleanup()
+        relay.stop()
+    addr = own_address()
+    if not addr:
+        print("SKIP test_mail.test_starttls_required: no address other than loopback", flush=True)
+        return
+    relay = Relay(host=addr)
+    try:
+        srv = harness.Server(binary, ["--smtp", f"{addr}:{relay.port}", "--mail-from", FROM] + extra,
+                             sanitizer=sanitizer)
+        try:
+            a = tb.free_slot(srv, "ww-noord", "wonen", skip=3)
+            st, _ = api_book(srv, a["start"], "Op Afstand", "remote@example.org", location="ww-noord")
+            check(st == 201, f"booked: {st}")
+            check(wait_log(srv, no_tls % (re.escape(addr), relay.port)),
+                  f"a relay on {addr} (not loopback): STARTTLS required by default: " + srv.output()[-400:])
+            check(relay.messages == [], "and nothing was sent in plain text")
+        finally:
+            srv.cleanup()
+        srv = harness.Server(binary, ["--smtp", f"{addr}:{relay.port}", "--mail-from", FROM, "--smtp-tls",
+                                      "opportunistic"] + extra, sanitizer=sanitizer)
+        try:
+            a = tb.free_slot(srv, "ww-noord", "wonen", skip=4)
+            st, _ = api_book(srv, a["start"], "Op Afstand", "remote@example.org", location="ww-noord")
+            got = relay.wait(1)
+            check(st == 201 and got is not None and not got[0]["tls"],
+                  "--smtp-tls opportunistic: plain text when the relay offers no STARTTLS")
+        finally:
+            srv.cleanup()
+    finally:
+        relay.stop()
+
+
 def test_without_smtp(server, binary, sanitizer):
     """The shared server has no --smtp: the form asks no e-mail address,
     the find-again page asks only the phone digits, nothing is queued."""
@@ -439,8 +725,12 @@ def test_options(server, binary, sanitizer):
     check(p.returncode == 2 and "--mail-from" in p.stderr, f"a bad --mail-from: {p.stderr!r}")
     p = run("--smtp", "127.0.0.1:25", "--mail-from", FROM, "--smtp-ca", "/nonexistent.pem")
     check(p.returncode == 2 and "--smtp-ca" in p.stderr, f"an unreadable --smtp-ca: {p.stderr!r}")
+    p = run("--smtp", "127.0.0.1:25", "--mail-from", FROM, "--smtp-tls", "maybe")
+    check(p.returncode == 2 and "--smtp-tls" in p.stderr, f"a bad --smtp-tls: {p.stderr!r}")
+    p = run("--smtp-tls", "required")
+    check(p.returncode == 2 and "--smtp-tls needs --smtp" in p.stderr, f"--smtp-tls without --smtp: {p.stderr!r}")
     p = run("--reminder-hours", "x")
     check(p.returncode == 2 and "--reminder-hours" in p.stderr, f"a bad --reminder-hours: {p.stderr!r}")
     p = run("--help")
-    check(all(o in p.stdout for o in ("--smtp", "--mail-from", "--smtp-ca", "--reminder-hours")),
+    check(all(o in p.stdout for o in ("--smtp", "--mail-from", "--smtp-ca", "--smtp-tls", "--reminder-hours")),
           "--help names the mail options")

@@ -100,6 +100,23 @@ static void test_header_text(void)
 		w = end + 2;
 	}
 	CHECK(whole);
+	/* the first line holds the header's name too: "Subject: " (9) and
+	   the first word stay within 76, as every line after a fold */
+	struct sb line;
+	sb_init(&line, 0);
+	sb_puts(&line, "Subject: ");
+	CHECK(mime_header_text(&line, ar, 9));
+	CHECK(lines_within(sb_str(&line), 76));
+	/* a name that leaves no room for one word: folded at once */
+	sb_reset(&line);
+	sb_puts(&line, "X-A-Very-Long-Header-Name-That-Takes-Most-Of-The-Line-Already-Here: ");
+	CHECK(mime_header_text(&line, "é", line.len));
+	CHECK(lines_within(sb_str(&line), 76));
+	CHECK(strstr(sb_str(&line), ": \r\n =?UTF-8?B?") != NULL);
+	sb_reset(&d);
+	CHECK(decode_words(sb_str(&line), &d));
+	CHECK_STR(sb_str(&d), "é");
+	sb_free(&line);
 	/* no CR or LF gets into a header, even encoded */
 	sb_reset(&b);
 	sb_reset(&d);
@@ -184,6 +201,18 @@ static void test_message(void)
 	CHECK(strstr(s, "Content-Type: text/plain; charset=UTF-8\r\n") != NULL);
 	CHECK(strstr(s, "method=PUBLISH") != NULL && strstr(s, "filename=\"invite.ics\"") != NULL);
 	CHECK(strstr(s, "Ren=C3=A9e") != NULL);
+	/* a long subject and sender's name that are not ASCII: every line
+	   of the headers within 78 too, the address after a fold when it
+	   does not fit beside the name */
+	sb_reset(&b);
+	m.subject = "موعدك لدى الويكفايزر يوم الثلاثاء 8 ديسمبر الساعة 10.00 موعدك لدى";
+	m.from_name = "الويكفايزر في إنسخيدي، مكتب المدينة والحي";
+	CHECK(mime_build(&b, &m));
+	CHECK(lines_within(sb_str(&b), 78));
+	CHECK(strstr(sb_str(&b), "?=\r\n <wijkwijzer@example.org>\r\n") != NULL ||
+	      strstr(sb_str(&b), "?= <wijkwijzer@example.org>\r\n") != NULL);
+	m.subject = "Uw afspraak";
+	m.from_name = "De wijkwijzer";
 	/* an address with a line break could add headers: refused */
 	sb_reset(&b);
 	m.to = "a@b.nl\r\nBcc: c@d.nl";
@@ -205,8 +234,57 @@ static void test_dot_stuff(void)
 	sb_free(&b);
 }
 
+static void test_reply_line(void)
+{
+	int code = 0;
+	bool last = false, tls = false;
+	/* a bare code (no text) is a whole last line; nothing past its end
+	   is read (ASan, or the bytes after the NUL below, would show it) */
+	char bare[16] = "250\0STARTTLS";
+	CHECK(smtp_reply_line(bare, &code, &last, &tls));
+	CHECK(code == 250 && last && !tls);
+	CHECK(smtp_reply_line("250-STARTTLS", &code, &last, &tls) && !last && tls);
+	tls = false;
+	CHECK(smtp_reply_line("250 starttls", &code, &last, &tls) && last && tls);
+	tls = false;
+	CHECK(smtp_reply_line("250-STARTTLSX", &code, &last, &tls) && !tls);
+	CHECK(smtp_reply_line("250-SIZE 1000", &code, &last, &tls) && !tls);
+	CHECK(smtp_reply_line("250-", &code, &last, &tls) && !last && !tls);
+	CHECK(smtp_reply_line("530 5.7.0 Authentication required", &code, &last, NULL) &&
+	      code == 530 && last);
+	CHECK(!smtp_reply_line("25", &code, &last, &tls));
+	CHECK(!smtp_reply_line("2500", &code, &last, &tls));
+	CHECK(!smtp_reply_line("650 x", &code, &last, &tls));
+	CHECK(!smtp_reply_line("hello", &code, &last, &tls));
+}
+
+static void test_helo_name(void)
+{
+	static const char *const cases[][2] = {
+	    {"wijkwijzer.example.nl", "wijkwijzer.example.nl"},
+	    {"127.0.0.1", "[127.0.0.1]"},
+	    {"[::1]", "[IPv6:::1]"},
+	    {"2001:db8::1", "[IPv6:2001:db8::1]"},
+	    {"", "localhost"},
+	    {"bad name\r\nMAIL", "localhost"},
+	};
+	struct sb b;
+	sb_init(&b, 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sb_reset(&b);
+		CHECK(smtp_helo_name(&b, cases[i][0]));
+		CHECK_STR(sb_str(&b), cases[i][1]);
+	}
+	sb_reset(&b);
+	CHECK(smtp_helo_name(&b, NULL));
+	CHECK_STR(sb_str(&b), "localhost");
+	sb_free(&b);
+}
+
 void test_mail(void)
 {
+	test_helo_name();
+	test_reply_line();
 	test_header_text();
 	test_qp();
 	test_base64_lines();

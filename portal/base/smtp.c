@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -46,7 +47,8 @@ struct conn {
 	SSL *ssl;
 	char buf[4096];
 	size_t len;
-	int timeout_ms;
+	int timeout_ms;      /* of the step at hand */
+	struct timespec end; /* of the whole conversation (CLOCK_MONOTONIC) */
 	const struct smtp_relay *r;
 	bool permanent; /* a 5xx about this message (command()) */
 	char *err;
@@ -60,11 +62,43 @@ static void fail(struct conn *c, const char *what)
 	snprintf(c->err, c->errlen, "relay %s:%d %s", c->r->host, c->r->port, what);
 }
 
+/* Milliseconds the next wait may take: the step's timeout, but never past
+ * the end of the conversation (0 when that has come). */
+static int wait_ms(const struct conn *c)
+{
+	struct timespec now;
+	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+		return 0;
+	long long left = (long long)(c->end.tv_sec - now.tv_sec) * 1000 +
+	                 (c->end.tv_nsec - now.tv_nsec) / 1000000;
+	if (left <= 0)
+		return 0;
+	return left < c->timeout_ms ? (int)left : c->timeout_ms;
+}
+
+/* Before a blocking read or write: its timeout (SO_RCVTIMEO/SO_SNDTIMEO,
+ * which also bound OpenSSL on this blocking socket). False, with the
+ * reason, when the conversation has used all its time. */
+static bool arm(struct conn *c)
+{
+	int ms = wait_ms(c);
+	if (ms <= 0) {
+		fail(c, "took too long in all (a slow or dripping relay)");
+		return false;
+	}
+	struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+	return setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0 &&
+	       setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == 0;
+}
+
 static bool wait_fd(struct conn *c, short events)
 {
 	struct pollfd p = {.fd = c->fd, .events = events};
 	for (;;) {
-		int n = poll(&p, 1, c->timeout_ms);
+		int ms = wait_ms(c);
+		if (ms <= 0)
+			return false;
+		int n = poll(&p, 1, ms);
 		if (n > 0)
 			return true;
 		if (n == 0 || errno != EINTR)
@@ -121,9 +155,6 @@ static bool connect_to(struct conn *c)
 		fail(c, why);
 		return false;
 	}
-	struct timeval tv = {.tv_sec = c->timeout_ms / 1000};
-	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	return true;
 }
 
@@ -131,6 +162,8 @@ static bool send_all(struct conn *c, const char *p, size_t n)
 {
 	while (n > 0) {
 		ssize_t w;
+		if (!arm(c))
+			return false;
 		if (c->ssl) {
 			int k = SSL_write(c->ssl, p, n > 1 << 30 ? 1 << 30 : (int)n);
 			w = k > 0 ? k : -1;
@@ -170,6 +203,8 @@ static bool read_line(struct conn *c, char *line, size_t max)
 			return false;
 		}
 		ssize_t got;
+		if (!arm(c))
+			return false;
 		if (c->ssl) {
 			int k = SSL_read(c->ssl, c->buf + c->len, (int)(sizeof(c->buf) - c->len));
 			got = k > 0 ? k : -1;
@@ -179,9 +214,11 @@ static bool read_line(struct conn *c, char *line, size_t max)
 				continue;
 		}
 		if (got <= 0) {
-			fail(c, got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
-			            ? "timed out"
-			            : "closed the connection");
+			bool late = got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+			fail(c, !late ? "closed the connection"
+			        : wait_ms(c) <= 0
+			            ? "took too long in all (a slow or dripping relay)"
+			            : "timed out");
 			return false;
 		}
 		c->len += (size_t)got;
@@ -321,6 +358,8 @@ static bool start_tls(struct conn *c)
 			return false;
 		}
 	}
+	if (!arm(c))
+		return false;
 	if (SSL_connect(c->ssl) != 1) {
 		long v = SSL_get_verify_result(c->ssl);
 		char what[160];
@@ -364,6 +403,11 @@ enum smtp_result smtp_send(const struct smtp_relay *r, const char *from, const c
 {
 	struct conn c = {.fd = -1, .r = r, .err = err, .errlen = errlen};
 	c.timeout_ms = (r->timeout_s > 0 ? r->timeout_s : 30) * 1000;
+	if (clock_gettime(CLOCK_MONOTONIC, &c.end) != 0) {
+		snprintf(err, errlen, "relay %s:%d not tried: no clock", r->host, r->port);
+		return SMTP_TEMPORARY;
+	}
+	c.end.tv_sec += r->total_timeout_s > 0 ? r->total_timeout_s : SMTP_TOTAL_TIMEOUT_S;
 	err[0] = '\0';
 	if (!addr_ok(from) || !addr_ok(to)) {
 		fail(&c, "not tried: an address is not valid");
@@ -421,6 +465,8 @@ enum smtp_result smtp_send(const struct smtp_relay *r, const char *from, const c
 	}
 	if (!send_all(&c, body.data, body.len))
 		goto out;
+	/* a relay may scan the message before it answers */
+	c.timeout_ms = (r->final_timeout_s > 0 ? r->final_timeout_s : SMTP_FINAL_TIMEOUT_S) * 1000;
 	code = command(&c, NULL, 250, "the message", true, NULL);
 	if (code / 100 != 2) {
 		res = c.permanent ? SMTP_PERMANENT : SMTP_TEMPORARY;

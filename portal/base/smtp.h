@@ -17,6 +17,9 @@
 
 #include "base/sb.h"
 
+#define SMTP_FINAL_TIMEOUT_S 60
+#define SMTP_TOTAL_TIMEOUT_S 90
+
 struct smtp_relay {
 	const char *host; /* a name or a numeric address */
 	int port;
@@ -24,7 +27,11 @@ struct smtp_relay {
 	/* a relay that offers no STARTTLS gets nothing (a temporary failure)
 	   instead of the message in plain text */
 	bool require_tls;
-	int timeout_s;    /* per step; 0: 30 */
+	int timeout_s; /* per step; 0: 30 */
+	/* the reply to the message itself (a relay may scan it first; RFC 5321
+	   4.5.3.2 allows minutes) and the whole conversation, a relay that
+	   drips its bytes included; 0: SMTP_FINAL_TIMEOUT_S, SMTP_TOTAL_TIMEOUT_S */
+	int final_timeout_s, total_timeout_s;
 	const char *helo; /* our name in EHLO (see smtp_helo_name); NULL: "localhost" */
 };
 

@@ -1,7 +1,13 @@
 /* mime: encoded-word subjects, quoted-printable and base64 line lengths,
  * the whole message's lines; smtp: dot-stuffing of the DATA body. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "base/mime.h"
 #include "base/smtp.h"
@@ -281,8 +287,64 @@ static void test_helo_name(void)
 	sb_free(&b);
 }
 
+/* A relay that accepts and then drips its greeting, one byte every
+ * 100 ms, never ending the line: every single read is quick, so only the
+ * conversation's own deadline ends it. */
+struct drip {
+	int listen_fd;
+	volatile int stop;
+};
+
+static void *drip_main(void *arg)
+{
+	struct drip *d = arg;
+	int fd = accept(d->listen_fd, NULL, NULL);
+	if (fd < 0)
+		return NULL;
+	const char *text = "220 slow.example ESMTP a greeting that goes on and on";
+	for (size_t i = 0; !d->stop && i < 400; i++) {
+		if (send(fd, text + i % strlen(text), 1, MSG_NOSIGNAL) != 1)
+			break;
+		usleep(100 * 1000);
+	}
+	close(fd);
+	return NULL;
+}
+
+static void test_dripping_relay(void)
+{
+	struct drip d = {.listen_fd = socket(AF_INET, SOCK_STREAM, 0)};
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t al = sizeof(a);
+	CHECK(d.listen_fd >= 0 && bind(d.listen_fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	      listen(d.listen_fd, 1) == 0 &&
+	      getsockname(d.listen_fd, (struct sockaddr *)&a, &al) == 0);
+	pthread_t t;
+	CHECK(pthread_create(&t, NULL, drip_main, &d) == 0);
+	struct smtp_relay r = {.host = "127.0.0.1",
+	                       .port = ntohs(a.sin_port),
+	                       .timeout_s = 1,
+	                       .final_timeout_s = 1,
+	                       .total_timeout_s = 2};
+	char err[200];
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	enum smtp_result res = smtp_send(&r, "a@example.org", "b@example.org",
+	                                 "Subject: x\r\n\r\nx\r\n", err, sizeof(err));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	CHECK(res == SMTP_TEMPORARY);
+	CHECK(strstr(err, "took too long in all") != NULL);
+	/* the whole conversation's two seconds, not 400 drips of 100 ms */
+	CHECK(took >= 1.9 && took < 4.0);
+	d.stop = 1;
+	pthread_join(t, NULL);
+	close(d.listen_fd);
+}
+
 void test_mail(void)
 {
+	test_dripping_relay();
 	test_helo_name();
 	test_reply_line();
 	test_header_text();

@@ -338,8 +338,8 @@ struct mail_thread {
 };
 
 static const char *const hold_words[HOLD_KINDS] = {
-    [HOLD_SENT] = "a message was sent, but that could not be recorded: it is not sent again, "
-                  "its recording is tried again",
+    [HOLD_SENT] = ("a message was sent, but that could not be recorded: it is not sent again, "
+                   "its recording is tried again"),
     [HOLD_FAILED] = "a message given up could not be recorded as such: tried again",
     [HOLD_FORGET] = "a message that is not needed any more could not be dropped: tried again",
     [HOLD_RETRY] = "a failed try could not be recorded: the message waits in memory",

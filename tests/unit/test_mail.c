@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -292,7 +293,7 @@ static void test_helo_name(void)
  * conversation's own deadline ends it. */
 struct drip {
 	int listen_fd;
-	volatile int stop;
+	atomic_bool stop; /* set by the test when it is done */
 };
 
 static void *drip_main(void *arg)
@@ -302,7 +303,7 @@ static void *drip_main(void *arg)
 	if (fd < 0)
 		return NULL;
 	const char *text = "220 slow.example ESMTP a greeting that goes on and on";
-	for (size_t i = 0; !d->stop && i < 400; i++) {
+	for (size_t i = 0; !atomic_load(&d->stop) && i < 400; i++) {
 		if (send(fd, text + i % strlen(text), 1, MSG_NOSIGNAL) != 1)
 			break;
 		usleep(100 * 1000);
@@ -314,6 +315,7 @@ static void *drip_main(void *arg)
 static void test_dripping_relay(void)
 {
 	struct drip d = {.listen_fd = socket(AF_INET, SOCK_STREAM, 0)};
+	atomic_init(&d.stop, false);
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t al = sizeof(a);
 	CHECK(d.listen_fd >= 0 && bind(d.listen_fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
@@ -337,7 +339,7 @@ static void test_dripping_relay(void)
 	CHECK(strstr(err, "took too long in all") != NULL);
 	/* the whole conversation's two seconds, not 400 drips of 100 ms */
 	CHECK(took >= 1.9 && took < 4.0);
-	d.stop = 1;
+	atomic_store(&d.stop, true);
 	pthread_join(t, NULL);
 	close(d.listen_fd);
 }

@@ -479,8 +479,7 @@ static char *clean(const char *s)
 	return r ? r : strdup("");
 }
 
-/* The words for what booking_check_name found (NULL: nothing). */
-static const char *name_error(enum booking_field_error e)
+const char *page_name_error(enum booking_field_error e)
 {
 	switch (e) {
 	case BOOKING_FIELD_OK:
@@ -541,7 +540,7 @@ static bool read_details(struct request *rq, struct details *d)
 	};
 	struct booking_errors e;
 	bool ok = booking_validate(&br, &e);
-	d->err_name = name_error(e.name);
+	d->err_name = page_name_error(e.name);
 	if (e.phone != BOOKING_FIELD_OK)
 		d->err_phone =
 		    _("Dit telefoonnummer klopt niet. Gebruik alleen cijfers, zoals 06 12345678.");

@@ -133,23 +133,6 @@ static void form_page(struct request *rq, struct response *rs, const struct form
 		page_end(rs, rq);
 }
 
-static const char *name_error(enum booking_field_error e)
-{
-	switch (e) {
-	case BOOKING_FIELD_OK:
-		return NULL;
-	case BOOKING_FIELD_TOO_LONG:
-		return _("Uw naam is te lang. Gebruik hoogstens 100 tekens.");
-	case BOOKING_FIELD_BAD_CHAR:
-		/* TRANSLATORS: the name holds an invisible control or text-direction
-		   character, mostly from copy and paste; typing it again helps */
-		return _("In uw naam staat een teken dat we niet kunnen gebruiken. Typ uw naam "
-		         "opnieuw.");
-	default:
-		return _("Vul uw naam in. Een voornaam is genoeg.");
-	}
-}
-
 void handle_callback(struct request *rq, struct response *rs)
 {
 	rs->cache_control = "no-store";
@@ -188,7 +171,7 @@ void handle_callback(struct request *rq, struct response *rs)
 	}
 	if (!known)
 		in.err_place = _("Kies van welke wijkwijzer u gebeld wilt worden.");
-	in.err_name = name_error(booking_check_name(in.name));
+	in.err_name = page_name_error(booking_check_name(in.name));
 	if (!*in.phone)
 		in.err_phone = _("Vul uw telefoonnummer in. Dan kunnen we u terugbellen.");
 	else if (booking_check_phone(in.phone) != BOOKING_FIELD_OK)

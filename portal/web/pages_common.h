@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "domain/booking.h"
 #include "store/catalog.h"
 #include "net/http.h"
 #include "base/sb.h"
@@ -28,6 +29,9 @@ const char *search_context(struct request *rq);
  * when out of memory. */
 const char *link_without(struct request *rq, const char *path, const char *name, const char *value,
                          const char *fragment);
+/* The words for what booking_check_name found about a resident's name
+ * (NULL: nothing): the booking and the call-back forms. */
+const char *page_name_error(enum booking_field_error e);
 /* Reads postcode / lat / lon from the query; returns a localized problem. */
 const char *read_place(struct request *rq, struct point *p);
 

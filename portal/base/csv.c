@@ -130,3 +130,16 @@ fail:
 	csv_row_free(row);
 	return -1;
 }
+
+void csv_cell(struct sb *o, const char *v, bool last)
+{
+	sb_putc(o, '"');
+	if (v && strchr("=+-@\t\r", v[0]) && v[0])
+		sb_putc(o, '\'');
+	for (const char *p = v ? v : ""; *p; p++) {
+		if (*p == '"')
+			sb_putc(o, '"');
+		sb_putc(o, *p == '\n' || *p == '\r' ? ' ' : *p);
+	}
+	sb_puts(o, last ? "\"\r\n" : "\",");
+}

@@ -32,4 +32,10 @@ void csv_init(struct csv_reader *r, const char *data, size_t len);
 int csv_next(struct csv_reader *r, struct csv_row *row, char *err, size_t errlen);
 void csv_row_free(struct csv_row *row);
 
+struct sb;
+/* Writes v as one quoted CSV cell, then a comma or (last) CRLF. A cell
+ * that starts like a formula (= + - @ tab CR) is prefixed with ', so a
+ * spreadsheet never runs it (CSV injection); line breaks become spaces. */
+void csv_cell(struct sb *o, const char *v, bool last);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/crypto.h"
+#include "base/csv.h"
 #include "base/rate.h"
 #include "base/text.h"
 #include "domain/booking.h"
@@ -795,21 +796,6 @@ void staff_day(const char *requested, time_t now, char date[11], struct hours_da
 		memset(&d, 0, sizeof(d));
 	if (day)
 		*day = d;
-}
-
-/* CSV cells that start like a formula are prefixed, so a spreadsheet
- * never runs them (CSV injection). */
-static void csv_cell(struct sb *o, const char *v, bool last)
-{
-	sb_putc(o, '"');
-	if (v && strchr("=+-@\t\r", v[0]) && v[0])
-		sb_putc(o, '\'');
-	for (const char *p = v ? v : ""; *p; p++) {
-		if (*p == '"')
-			sb_putc(o, '"');
-		sb_putc(o, *p == '\n' || *p == '\r' ? ' ' : *p);
-	}
-	sb_puts(o, last ? "\"\r\n" : "\",");
 }
 
 /* "09:30" of "2026-12-01T09:30" */

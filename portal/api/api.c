@@ -8,6 +8,7 @@
 #include "exec/db.h"
 #include "base/app.h"
 #include "domain/booking.h"
+#include "domain/insight.h"
 #include "store/catalog.h"
 #include "store/content.h"
 #include "web/handlers.h"
@@ -91,6 +92,8 @@ void handle_api_services(struct request *rq, struct response *rs)
 		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
 		return;
 	}
+	if (r.total == 0) /* counted when shown (domain/insight.h) */
+		insight_tag_search(&rs->insight, f.q);
 	struct sb *url = arena_sb(&rq->arena, 256); /* each hit's, in turn */
 	if (!url) {
 		rs->body.failed = true; /* a 500 in server.c */

@@ -13,6 +13,7 @@
 #include "base/html.h"
 #include "base/i18n.h"
 #include "exec/writer.h"
+#include "domain/insight.h"
 #include "domain/outbox.h"
 #include "store/store.h"
 #include "base/text.h"
@@ -839,6 +840,23 @@ static bool queue_mail(struct app *app, long long id, const char *email, enum ou
 	return due <= now || outbox_add(app, OUTBOX_EMAIL, OUTBOX_REMINDER, id, due, now);
 }
 
+/* The anonymous counts of a booking (domain/insight.h), in its own
+ * transaction: the topic, an interpreter or client support asked, kiosk
+ * or web, in the week it was made. A count that cannot be stored does not
+ * stop the booking. */
+static void count_booking(struct app *app, const struct booking_request *rq, time_t now)
+{
+	char week[9];
+	const char *via = rq->origin && strcmp(rq->origin, "kiosk") == 0 ? "kiosk" : "web";
+	if (!insight_week(now, week))
+		return;
+	(void)insight_add_tx(app, week, INSIGHT_BOOKING, rq->topic, via, 1);
+	if (rq->needs & NEED_INTERPRETER)
+		(void)insight_add_tx(app, week, INSIGHT_BOOKING_NEED, "interpreter", via, 1);
+	if (rq->needs & NEED_CLIENT_SUPPORT)
+		(void)insight_add_tx(app, week, INSIGHT_BOOKING_NEED, "client_support", via, 1);
+}
+
 static enum booking_result create_tx(struct app *app, const struct booking_request *rq, time_t now,
                                      struct sb *token, struct booking *out)
 {
@@ -932,6 +950,8 @@ static enum booking_result create_tx(struct app *app, const struct booking_reque
 	sqlite3_bind_text(upd, 2, end, -1, SQLITE_STATIC);
 	rc = sqlite3_step(upd);
 	sqlite3_reset(upd);
+	if (rc == SQLITE_DONE)
+		count_booking(app, rq, now);
 	if (rc != SQLITE_DONE ||
 	    !queue_mail(app, id, rq->email, OUTBOX_CONFIRMATION, rq->start, now) ||
 	    !store_commit(db_bookings(app))) {
@@ -1229,8 +1249,23 @@ static bool set_status_tx(struct app *app, const char *location, long long id, c
 	}
 	bool ok = strcmp(b.location, location) == 0 && store_begin_immediate(db_bookings(app));
 	if (ok) {
-		ok = update_status(app, id, status, false) == BOOKING_OK &&
-		     store_commit(db_bookings(app));
+		ok = update_status(app, id, status, false) == BOOKING_OK;
+		/* a no-show counts in the week of the appointment; its undo
+		   takes it back */
+		bool was = b.status && strcmp(b.status, "no_show") == 0;
+		bool is = strcmp(status, "no_show") == 0;
+		struct hours_day d;
+		int minute;
+		char week[9];
+		if (ok && was != is && booking_parse_time(b.start, &d, &minute) &&
+		    insight_week(mktime(&(struct tm){.tm_year = d.year - 1900,
+		                                     .tm_mon = d.mon - 1,
+		                                     .tm_mday = d.mday,
+		                                     .tm_hour = 12,
+		                                     .tm_isdst = -1}),
+		                 week))
+			(void)insight_add_tx(app, week, INSIGHT_NO_SHOW, b.topic, "", is ? 1 : -1);
+		ok = ok && store_commit(db_bookings(app));
 		if (!ok)
 			store_rollback(db_bookings(app));
 		else

@@ -12,6 +12,7 @@
 #include "base/i18n.h"
 #include "base/arena.h"
 #include "base/sb.h"
+#include "domain/insight.h"
 #include "domain/terminals.h"
 
 struct app;
@@ -108,6 +109,9 @@ struct response {
 	char *header_values[RESPONSE_MAX_HEADERS];
 	size_t nheaders;
 	bool close; /* close the connection after the reply */
+	/* what the answer counts each time it is shown, from the cache too
+	   (domain/insight.h; metric NULL: nothing) */
+	struct insight_tag insight;
 };
 
 void request_init(struct request *rq);

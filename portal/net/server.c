@@ -18,6 +18,7 @@
 #include "domain/audit.h"
 #include "domain/booking.h"
 #include "domain/callbacks.h"
+#include "domain/insight.h"
 #include "domain/mail.h"
 #include "net/cache.h"
 #include "store/catalog.h"
@@ -80,6 +81,7 @@ struct http_job {
 
 static struct app *the_app;
 static lws_sorted_usec_list_t retention_timer;
+static lws_sorted_usec_list_t insight_timer;
 
 static void job_free(struct app *app, struct job *j)
 {
@@ -111,6 +113,36 @@ static void retention_job(struct app *app, struct job *j)
 		fprintf(stderr, "wijkwijzer: retention: %d rows of the audit trail deleted\n", a);
 	else if (a < 0)
 		fprintf(stderr, "wijkwijzer: retention: the audit trail failed\n");
+	/* anonymous counts are kept two years */
+	a = insight_retention(app, clock_now());
+	if (a > 0)
+		fprintf(stderr, "wijkwijzer: retention: %d cells of the anonymous counts deleted\n",
+		        a);
+	else if (a < 0)
+		fprintf(stderr, "wijkwijzer: retention: the anonymous counts failed\n");
+}
+
+/* The anonymous counts in memory go to the database once a minute, by a
+ * reader (the write through the writer); a crash loses at most that
+ * minute. */
+static void insight_job(struct app *app, struct job *j)
+{
+	(void)j;
+	if (insight_flush(app) < 0)
+		fprintf(stderr, "wijkwijzer: insight: the counts could not be stored; "
+		                "trying again in a minute\n");
+}
+
+static void insight_run(lws_sorted_usec_list_t *sul)
+{
+	struct job *j = calloc(1, sizeof(*j));
+	if (j) {
+		j->run = insight_job;
+		j->done = job_free;
+		if (!worker_submit(POOL_READ, j))
+			free(j); /* busy: the counts wait for the next minute */
+	}
+	lws_sul_schedule(the_app->ctx, 0, sul, insight_run, 60 * LWS_US_PER_SEC);
 }
 
 static void retention_run(lws_sorted_usec_list_t *sul)
@@ -526,6 +558,7 @@ static void use_entry(struct conn *c, struct cache_entry *e)
 	response_free(rs);
 	response_init(rs);
 	c->entry = e;
+	insight_count_tag(&e->rs.insight);
 	rs->status = e->rs.status;
 	rs->content_type = e->rs.content_type;
 	rs->cache_control = e->rs.cache_control;
@@ -593,6 +626,7 @@ static void http_job_done(struct app *app, struct job *base)
 		response_free(&c->rs);
 		c->rs = j->rs;
 		response_init(&j->rs);
+		insight_count_tag(&c->rs.insight);
 	}
 	http_job_free(j);
 	c->headers_due = true;
@@ -990,6 +1024,7 @@ bool server_start(struct app *app, char *err, size_t errlen)
 	    !workers_start(app, app->cfg.workers, SLOW_THREADS, err, errlen))
 		return false;
 	lws_sul_schedule(app->ctx, 0, &retention_timer, retention_run, 1);
+	lws_sul_schedule(app->ctx, 0, &insight_timer, insight_run, 60 * LWS_US_PER_SEC);
 	return true;
 }
 
@@ -1011,12 +1046,17 @@ void server_wake(struct app *app)
 
 void server_stop(struct app *app)
 {
-	if (app->ctx)
+	if (app->ctx) {
 		lws_sul_cancel(&retention_timer);
+		lws_sul_cancel(&insight_timer);
+	}
 	/* workers first (they may wait for the writer), then the writer;
 	   answers that come back now are dropped, not written */
 	workers_stop();
 	mail_stop(); /* it writes through the writer */
+	/* the last counts, while the writer still runs */
+	if (app->ctx && insight_flush(app) < 0)
+		fprintf(stderr, "wijkwijzer: insight: the last counts could not be stored\n");
 	writer_stop();
 	workers_drop_answers(app);
 	if (app->ctx)

@@ -202,6 +202,21 @@ static const char *const migrations[] = {
      "CASE strftime('%w', created_at) WHEN '4' THEN 4 WHEN '5' THEN 4 WHEN '6' THEN 3 ELSE 2 "
      "END || ' days') || 'T17:00';"
      "CREATE INDEX callback_request_location ON callback_request(location_id, status);"),
+    /* 11: anonymous insight (domain/insight.h): counts only, never a row
+       per person. week: the ISO week ("2026-W50"), nothing finer; key: a
+       need, a PC4, a topic or a normalized search text; sub: a second
+       dimension (a PC4, 'kiosk' / 'web'); example: generated example
+       counts (--insight-example), kept apart from real ones */
+    "CREATE TABLE insight_count ("
+    "  week TEXT NOT NULL,"
+    "  metric TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  sub TEXT NOT NULL DEFAULT '',"
+    "  n INTEGER NOT NULL,"
+    "  example INTEGER NOT NULL DEFAULT 0 CHECK (example IN (0, 1)),"
+    "  PRIMARY KEY (week, metric, key, sub, example)"
+    ") STRICT;"
+    "CREATE INDEX insight_count_metric ON insight_count(metric, week);",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -13,6 +13,7 @@
 #include "web/handlers.h"
 #include "web/page.h"
 #include "web/pages_common.h"
+#include "domain/insight.h"
 #include "domain/selfcheck.h"
 #include "net/route.h"
 #include "base/text.h"
@@ -327,6 +328,10 @@ void handle_services(struct request *rq, struct response *rs)
 	const char *place_error = read_place(rq, &f.near);
 	struct catalog_result r = {0};
 	bool ok = catalog_search(cat, &f, &r);
+	/* a search that found nothing is counted, without anything else of
+	   the request, each time the answer is shown (domain/insight.h) */
+	if (ok && r.total == 0 && !place_error)
+		insight_tag_search(&rs->insight, f.q);
 
 	struct term *cats, *targets, *access;
 	size_t ncats = catalog_terms(cat, "categorie", &cats);

@@ -12,6 +12,7 @@
  * history (data-replace, static/app.js), so a whole check is one entry in
  * the history, and the quick exit replaces that one. The markup is the
  * templates web/templates/selfcheck_*.html (their views: web/views_sc.h). */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@
 #include "web/page.h"
 #include "web/pages_common.h"
 #include "net/route.h"
+#include "domain/insight.h"
 #include "domain/selfcheck.h"
 #include "base/text.h"
 #include "web/templates.h"
@@ -516,6 +518,34 @@ static void bad_code(struct request *rq, struct response *rs)
 		page_end(rs, rq);
 }
 
+/* The anonymous counts of an advice shown (domain/insight.h): each need
+ * raised, with the PC4 of the postcode the resident typed (none from a
+ * kiosk's place), and, with a postcode, each need no option within 2 km
+ * was found for (a "witte vlek"). Not the safety question's, and not
+ * again for the printed receipt. near_found: per need, an option shown
+ * lies within 2 km. */
+static void count_needs(struct request *rq, const struct sc_outcome *oc, const char *pc,
+                        const bool *near_found)
+{
+	if (rq->route && strcmp(rq->route->pattern, "/{lang}/zelfcheck/bon") == 0)
+		return;
+	char pc4[5] = "";
+	if (pc && strlen(pc) >= 4 && isdigit((unsigned char)pc[0]) &&
+	    isdigit((unsigned char)pc[1]) && isdigit((unsigned char)pc[2]) &&
+	    isdigit((unsigned char)pc[3]))
+		memcpy(pc4, pc, 4), pc4[4] = '\0';
+	for (size_t i = 0; i < oc->nraised; i++) {
+		const struct sc_need *nd = &oc->raised[i];
+		if (nd->safety)
+			continue;
+		insight_count(INSIGHT_NEED, nd->advice, pc4);
+		if (!pc4[0])
+			continue;
+		if (!near_found[i])
+			insight_count(INSIGHT_GAP, nd->advice, pc4);
+	}
+}
+
 void handle_selfcheck_result(struct request *rq, struct response *rs)
 {
 	const char *code = params_get(&rq->query, "c");
@@ -579,8 +609,10 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 	struct catalog_hit *hits =
 	    arena_alloc(&rq->arena, (oc->nraised * NEED_OPTIONS + 1) * sizeof(*hits));
 	struct c_result **items = arena_alloc(&rq->arena, (oc->nraised + 1) * sizeof(*items));
-	if (!or_fail(rs, needs && opt.parts && opt.shown && hits && items))
+	bool *near_found = arena_alloc(&rq->arena, (oc->nraised + 1) * sizeof(*near_found));
+	if (!or_fail(rs, needs && opt.parts && opt.shown && hits && items && near_found))
 		return;
+	memset(near_found, 0, (oc->nraised + 1) * sizeof(*near_found));
 	for (size_t i = 0; i < oc->nraised; i++) {
 		const struct sc_need *nd = &oc->raised[i];
 		struct sc_need_view *nv = &needs[v.nneeds];
@@ -600,6 +632,9 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		/* two options for the needs of the summary, one for the lighter ones */
 		size_t k =
 		    need_options(rq, nd, &near, &opt, i < SC_MAX_STEPS ? NEED_OPTIONS : 1, mine);
+		for (size_t h = 0; h < k; h++)
+			if (mine[h].has_distance && mine[h].distance_m <= 2000.0)
+				near_found[i] = true;
 		if (k) {
 			items[i] =
 			    results_view(rq, &(struct catalog_result){.hits = mine, .n = k}, 4);
@@ -614,6 +649,7 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		v.nneeds++;
 	}
 	v.needs = needs;
+	count_needs(rq, oc, pc, near_found);
 	v.fine = advice_texts(rq, rs, oc->fine, oc->nfine, v.book_href);
 	sb_reset(title);
 	sb_reset(text);

@@ -31,6 +31,7 @@ extern int unit_passed, unit_failed;
 	} while (0)
 
 void test_sb(void);
+void test_insight(void);
 void test_arena(void);
 void test_text(void);
 void test_html(void);

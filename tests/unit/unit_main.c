@@ -60,6 +60,7 @@ int main(int argc, char **argv)
 	test_tpl_templates();
 	test_content();
 	test_components();
+	test_insight();
 	i18n_shutdown();
 	printf("unit: %d passed, %d failed\n", unit_passed, unit_failed);
 	return unit_failed ? 1 : 0;

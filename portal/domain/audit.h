@@ -37,6 +37,8 @@ struct app;
 #define AUDIT_ACCOUNT_UPDATE   "account.update"
 #define AUDIT_ACCOUNT_PASSWORD "account.password"
 #define AUDIT_TRAIL_VIEW       "audit.view"
+#define AUDIT_INSIGHT_VIEW     "insight.view"   /* the anonymous counts (no personal data) */
+#define AUDIT_INSIGHT_EXPORT   "insight.export" /* their CSV */
 
 /* What an action was about; 0 / NULL: nothing of that kind. */
 struct audit_subject {

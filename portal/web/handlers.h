@@ -67,6 +67,8 @@ void handle_staff_accounts(struct request *rq, struct response *rs);
 void handle_staff_account(struct request *rq, struct response *rs);
 void handle_staff_account_password(struct request *rq, struct response *rs);
 void handle_staff_audit(struct request *rq, struct response *rs);
+void handle_staff_insight(struct request *rq, struct response *rs);
+void handle_staff_insight_csv(struct request *rq, struct response *rs);
 
 /* kiosk.c */
 void handle_kiosk_start(struct request *rq, struct response *rs);

@@ -129,12 +129,13 @@ const struct staff_nav *staff_nav_of(struct request *rq, const struct staff_user
 	    .password = page_href(rq, "/medewerker/wachtwoord"),
 	    .accounts = admin ? page_href(rq, "/medewerker/accounts") : NULL,
 	    .audit = admin ? page_href(rq, "/medewerker/logboek") : NULL,
+	    .insight = admin ? page_href(rq, "/medewerker/inzicht") : NULL,
 	    .logout_action = page_href(rq, "/medewerker/uitloggen"),
 	    .logout_csrf = csrf_token_of(rq, FORM_LOGOUT),
 	    .current = current,
 	};
 	if (!n->agenda || !n->callbacks || !n->password || !n->logout_action || !n->logout_csrf ||
-	    (admin && (!n->accounts || !n->audit)))
+	    (admin && (!n->accounts || !n->audit || !n->insight)))
 		return NULL;
 	return n;
 }

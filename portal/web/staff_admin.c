@@ -340,6 +340,8 @@ static const struct {
     {AUDIT_ACCOUNT_UPDATE, N_("Account gewijzigd")},
     {AUDIT_ACCOUNT_PASSWORD, N_("Wachtwoord ingesteld")},
     {AUDIT_TRAIL_VIEW, N_("Logboek bekeken")},
+    {AUDIT_INSIGHT_VIEW, N_("Inzicht bekeken")},
+    {AUDIT_INSIGHT_EXPORT, N_("Inzicht gedownload (CSV)")},
 };
 #define NACTIONS (sizeof(action_words) / sizeof(action_words[0]))
 

@@ -21,6 +21,7 @@ enum staff_nav_item {
 	STAFF_NAV_CALLBACKS,
 	STAFF_NAV_ACCOUNTS,
 	STAFF_NAV_AUDIT,
+	STAFF_NAV_INSIGHT,
 	STAFF_NAV_PASSWORD,
 };
 
@@ -28,7 +29,7 @@ enum staff_nav_item {
 struct staff_nav {
 	const char *name, *role; /* the account's name, its role in words */
 	const char *agenda, *callbacks, *password;
-	const char *accounts, *audit; /* NULL for a medewerker */
+	const char *accounts, *audit, *insight; /* NULL for a medewerker */
 	const char *logout_action, *logout_csrf;
 	int current; /* enum staff_nav_item */
 };
@@ -188,6 +189,43 @@ struct staff_audit_view {
 	size_t nrows;
 	bool more; /* only the newest are shown */
 	int days;  /* --audit-days */
+};
+
+/* staff_insight.html: GET /{lang}/medewerker/inzicht, the anonymous
+ * counts (domain/insight.h). Every number is already a cell as shown:
+ * "< 10" under ten (insight_cell), never a total over rows. */
+struct insight_bar {
+	const char *label; /* the key in words: a need, a topic, a search text */
+	const char *sub;   /* the second column (a PC4, kiosk or web); NULL: none */
+	const char *value; /* "< 10" or the number */
+	bool exact;        /* value is the number: the chart draws a bar */
+	long width;        /* of the bar, 0..INSIGHT_BAR_MAX (0 when not exact) */
+	long y;            /* of its row in the chart */
+};
+#define INSIGHT_BAR_MAX   400 /* of a chart 480 wide: room for the number */
+#define INSIGHT_TABLE_MAX 50
+
+struct insight_section_view {
+	const char *id, *title, *intro;
+	const char *key_head, *sub_head; /* column headings; sub_head NULL: no second column */
+	const struct insight_bar *rows;  /* the table: the largest, at most INSIGHT_TABLE_MAX */
+	size_t nrows;
+	size_t nchart;          /* the chart: the first nchart rows */
+	long chart_height;      /* of the SVG */
+	const char *caption;    /* of the table */
+	const char *chart_name; /* of the chart: the caption, or its largest */
+	const char *more;       /* NULL, or that the CSV has the other rows */
+	const char *hidden;     /* NULL, or what is left out (rare search texts) */
+};
+
+struct staff_insight_view {
+	const struct staff_nav *nav;
+	bool example; /* the numbers are generated example counts */
+	const char *action, *csv_href;
+	const struct c_option *periods;
+	size_t nperiods;
+	const struct insight_section_view *sections;
+	size_t nsections;
 };
 
 #endif

@@ -150,6 +150,9 @@ $(BUILD)/content/content.db: $(BUILD)/wijkwijzer-import $(CONTENT_SRC) $(MO)
 TERMINALS = $(shell tail -n +2 content/appointments/terminals.csv | cut -d, -f1)
 run: deps all
 	@install -d -m 0700 $(DATA)
+	@# a fresh data folder gets generated example counts for the insight
+	@# dashboard, marked as example (README "Insight (anonymous counts)")
+	@test -e $(DATA)/wijkwijzer.db || $(BUILD)/wijkwijzer --data $(DATA) --insight-example
 	@for t in $(TERMINALS); do \
 		link=$$($(BUILD)/wijkwijzer --port $(PORT) --data $(DATA) --enroll-terminal $$t 2>/dev/null) \
 			|| { echo "cannot enrol kiosk terminal $$t" >&2; exit 1; }; \

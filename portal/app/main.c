@@ -24,6 +24,7 @@
 #include "base/sb.h"
 #include "net/server.h"
 #include "domain/booking.h"
+#include "domain/insight.h"
 #include "domain/speech.h"
 #include "domain/staff.h"
 #include "store/store_open.h"
@@ -141,6 +142,8 @@ static void usage(FILE *f)
 	           "                  from standard input, end its sessions and exit\n"
 	           "  --enroll-terminal ID  print a one-time link that makes a browser the\n"
 	           "                  kiosk terminal ID, and exit\n"
+	           "  --insight-example  fill generated example counts (marked as example)\n"
+	           "                  for the insight dashboard of the demo, and exit\n"
 	           "  --help          show this help and exit\n");
 }
 
@@ -293,6 +296,7 @@ int main(int argc, char **argv)
 		OPT_SMTP_TLS,
 		OPT_REMINDER_HOURS,
 		OPT_MAIL_RETRY,
+		OPT_INSIGHT_EXAMPLE,
 	};
 	static const struct option opts[] = {
 	    {"port", required_argument, NULL, OPT_PORT},
@@ -325,6 +329,7 @@ int main(int argc, char **argv)
 	    {"reminder-hours", required_argument, NULL, OPT_REMINDER_HOURS},
 	    /* not in --help: the first retry's delay, for tests */
 	    {"mail-retry-seconds", required_argument, NULL, OPT_MAIL_RETRY},
+	    {"insight-example", no_argument, NULL, OPT_INSIGHT_EXAMPLE},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -348,7 +353,7 @@ int main(int argc, char **argv)
 	const char *locations[STAFF_MAX_LOCATIONS];
 	size_t nlocations = 0;
 	const char *public_url = NULL, *enrol_terminal = NULL;
-	bool address_given = false;
+	bool address_given = false, insight_example_wanted = false;
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		long v;
@@ -510,6 +515,9 @@ int main(int argc, char **argv)
 		case OPT_ENROL:
 			enrol_terminal = optarg;
 			break;
+		case OPT_INSIGHT_EXAMPLE:
+			insight_example_wanted = true;
+			break;
 		case OPT_HELP:
 			usage(stdout);
 			return 0;
@@ -653,6 +661,20 @@ int main(int argc, char **argv)
 	}
 	if (reset_name) {
 		rc = reset_staff_password(reset_name);
+		goto out;
+	}
+	if (insight_example_wanted) {
+		/* generated counts for the demo, marked as example: the
+		   dashboard shows them only while there are no real ones */
+		int n = insight_example(&app, clock_now());
+		if (n < 0) {
+			fprintf(stderr, "wijkwijzer: cannot store the example counts: %s\n",
+			        store_errmsg(app.store));
+			goto out;
+		}
+		fprintf(stderr,
+		        "wijkwijzer: %d cells of example counts (marked as example) stored\n", n);
+		rc = 0;
 		goto out;
 	}
 	int legacy = staff_legacy_passwords(&app);

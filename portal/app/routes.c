@@ -79,6 +79,8 @@ const struct route portal_routes[] = {
     {HM_GET, "/{lang}/medewerker/logboek", handle_staff_audit, 0},
     {HM_GET, "/{lang}/medewerker/inzicht", handle_staff_insight, 0},
     {HM_GET, "/medewerker/inzicht.csv", handle_staff_insight_csv, 0},
+    /* the same counts as JSON, for a beheerder's session only */
+    {HM_GET, "/api/v1/insight", handle_api_insight, ROUTE_JSON},
     {HM_GET, "/kiosk/{terminal}", handle_kiosk_start, 0},
     {HM_GET, "/kiosk/{terminal}/stop", handle_kiosk_stop, 0},
     /* no form token: only the terminal's own browser (its SameSite=Strict

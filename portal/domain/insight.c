@@ -304,7 +304,7 @@ bool insight_rows(struct app *app, const char *metric, int weeks, time_t now, bo
 	    store_stmt(db_bookings(app), "SELECT key, sub, sum(n) AS total FROM insight_count "
 	                                 "WHERE metric = ?1 AND week >= ?2 AND example = ?3 "
 	                                 "GROUP BY key, sub HAVING total > 0 "
-	                                 "ORDER BY total DESC, key, sub LIMIT 500");
+	                                 "ORDER BY total DESC, key, sub LIMIT 10000");
 	if (!st)
 		return false;
 	bool ok = sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC) == SQLITE_OK &&

@@ -103,7 +103,8 @@ struct insight_row {
 };
 
 /* The cells of metric in the weeks from the week weeks - 1 weeks before
- * now up to now, summed per (key, sub), largest first; example: the
+ * now up to now, summed per (key, sub), largest first (at most 10 000);
+ * example: the
  * generated example cells instead of real ones. *out is the caller's to
  * free(). */
 bool insight_rows(struct app *app, const char *metric, int weeks, time_t now, bool example,

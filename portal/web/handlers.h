@@ -69,6 +69,7 @@ void handle_staff_account_password(struct request *rq, struct response *rs);
 void handle_staff_audit(struct request *rq, struct response *rs);
 void handle_staff_insight(struct request *rq, struct response *rs);
 void handle_staff_insight_csv(struct request *rq, struct response *rs);
+void handle_api_insight(struct request *rq, struct response *rs);
 
 /* kiosk.c */
 void handle_kiosk_start(struct request *rq, struct response *rs);

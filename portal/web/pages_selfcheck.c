@@ -284,15 +284,17 @@ void handle_selfcheck_postcode(struct request *rq, struct response *rs)
 
 /* The place for nearness: the postcode in the code, else the kiosk's own
  * location. */
-static void result_point(struct request *rq, const char *pc, const char *terminal, struct point *p)
+/* True when the point is the postcode's. */
+static bool result_point(struct request *rq, const char *pc, const char *terminal, struct point *p)
 {
 	memset(p, 0, sizeof(*p));
 	if (pc && *pc && catalog_locate(db_catalog(rq->app), pc, NULL, NULL, p) == PLACE_FOUND)
-		return;
+		return true;
 	if (!terminal)
-		return;
+		return false;
 	/* not found (or failed): no point, the results are for all of Enschede */
 	(void)content_terminal_point(db_catalog(rq->app), terminal, p);
+	return false;
 }
 
 /* A content text found, as a string of the request's arena. */
@@ -519,8 +521,9 @@ static void bad_code(struct request *rq, struct response *rs)
 }
 
 /* The anonymous counts of an advice shown (domain/insight.h): each need
- * raised, with the PC4 of the postcode the resident typed (none from a
- * kiosk's place), and, with a postcode, each need no option within 2 km
+ * raised, with the PC4 of the postcode the resident typed (pc: NULL when
+ * there is none or it is not of the municipality; never a kiosk's
+ * place), and, with a postcode, each need no option within 2 km
  * was found for (a "witte vlek"). Not the safety question's, and not
  * again for the printed receipt. near_found: per need, an option shown
  * lies within 2 km. */
@@ -562,7 +565,7 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		return;
 	selfcheck_evaluate(rq->app, path, answers, oc);
 	struct point near;
-	result_point(rq, pc, terminal, &near);
+	bool pc_known = result_point(rq, pc, terminal, &near);
 	struct catalog *cat = db_catalog(rq->app);
 	struct sc_result_view v = {
 	    .lang = rq->lang->code,
@@ -649,7 +652,7 @@ void handle_selfcheck_result(struct request *rq, struct response *rs)
 		v.nneeds++;
 	}
 	v.needs = needs;
-	count_needs(rq, oc, pc, near_found);
+	count_needs(rq, oc, pc_known ? pc : NULL, near_found);
 	v.fine = advice_texts(rq, rs, oc->fine, oc->nfine, v.book_href);
 	sb_reset(title);
 	sb_reset(text);

@@ -5,6 +5,8 @@
  * one cell summed over the period (never a total over rows), 1 to 9 is
  * "< 10" and has no bar; a search text seen fewer than 10 times is not
  * shown at all (its text could be a name), only how many there were.
+ * GET /api/v1/insight gives the same cells as JSON, to a beheerder's
+ * session only.
  * Example counts (--insight-example) are shown only while there are no
  * real ones, with a notice; the two are never added together. */
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include "base/arena.h"
 #include "base/clock.h"
 #include "base/csv.h"
+#include "base/html.h"
 #include "base/i18n.h"
 #include "domain/insight.h"
 #include "exec/db.h"
@@ -305,4 +308,67 @@ void handle_staff_insight_csv(struct request *rq, struct response *rs)
 	    arena_printf(&rq->arena, "attachment; filename=\"inzicht-%d-weken.csv\"", weeks);
 	if (!disp || !response_header(rs, "Content-Disposition", disp))
 		rs->body.failed = true; /* a 500 in server.c */
+}
+
+/* GET /api/v1/insight?weken=N: the cells of the CSV as JSON, for a
+ * beheerder's session; "count" is the cell as shown ("< 10", "42"). */
+void handle_api_insight(struct request *rq, struct response *rs)
+{
+	struct staff_user me;
+	rs->cache_control = "no-store";
+	if (!staff_session(rq, &me)) {
+		json_error(rs, 401, "not_logged_in", _("Log eerst in als beheerder."));
+		return;
+	}
+	if (me.role != STAFF_BEHEERDER) {
+		json_error(rs, 403, "not_beheerder",
+		           _("Deze gegevens zijn alleen voor de beheerder van de wijkwijzers."));
+		return;
+	}
+	int weeks = period_of(rq);
+	char detail[24];
+	snprintf(detail, sizeof(detail), "API, %d weken", weeks);
+	struct audit_subject s = {.detail = detail};
+	if (!staff_audit(rq, rs, &me, AUDIT_INSIGHT_EXPORT, &s))
+		return;
+	int example = showing_example(rq);
+	struct sb *o = &rs->body;
+	rs->content_type = "application/json";
+	sb_appendf(o, "{\"weeks\":%d,\"example\":%s,\"min\":%d,\"sections\":[", weeks,
+	           example == 1 ? "true" : "false", INSIGHT_MIN);
+	bool ok = example >= 0;
+	for (size_t d = 0; ok && d < NSECTIONS; d++) {
+		struct insight_row *rows;
+		size_t n, hidden = 0;
+		ok = insight_rows(rq->app, sections[d].metric, weeks, clock_now(), example == 1,
+		                  &rows, &n);
+		if (!ok)
+			break;
+		sb_puts(o, d ? ",{\"metric\":" : "{\"metric\":");
+		json_string(o, sections[d].metric);
+		sb_puts(o, ",\"rows\":[");
+		bool first = true;
+		for (size_t i = 0; i < n; i++) {
+			if (sections[d].rare_hidden && !insight_exact(rows[i].n)) {
+				hidden++;
+				continue;
+			}
+			char cell[24];
+			sb_puts(o, first ? "{\"key\":" : ",{\"key\":");
+			first = false;
+			json_string(o, rows[i].key);
+			sb_puts(o, ",\"sub\":");
+			json_string(o, rows[i].sub);
+			sb_puts(o, ",\"count\":");
+			json_string(o, insight_cell(rows[i].n, cell, sizeof(cell)));
+			sb_putc(o, '}');
+		}
+		sb_appendf(o, "],\"rare_left_out\":%zu}", hidden);
+		free(rows);
+	}
+	sb_puts(o, "]}");
+	if (!ok) {
+		sb_reset(o);
+		json_error(rs, 503, "unavailable", _(UNAVAILABLE));
+	}
 }

@@ -5,6 +5,7 @@ kiosk or web) and a no-show; the table holds nothing that identifies a
 person; every way out shows 1 to 9 as "< 10"; only a beheerder sees it and
 the audit trail says who looked; two years of weeks are kept; example
 counts are marked and never mixed with real ones."""
+import json
 import os
 import re
 import sqlite3
@@ -138,8 +139,12 @@ def test_dashboard_suppression_and_roles(server, binary, sanitizer):
             check(st == 403, f"nor the CSV: {st}")
             st, _, body = s.get("/nl/medewerker/agenda", jar)
             check("/medewerker/inzicht" not in body, "no Inzicht in a medewerker's bar")
+            st, _, _ = s.get("/api/v1/insight", jar)
+            check(st == 403, f"nor the API: {st}")
             st, _, _ = s.get("/nl/medewerker/inzicht")
             check(st == 303, f"no login: to the login ({st})")
+            st, _, _ = s.get("/api/v1/insight")
+            check(st == 401, f"the API without a login: 401 ({st})")
             jar = beheerder(s)
             st, h, body = s.get("/nl/medewerker/inzicht?weken=4", jar)
             check(st == 200 and "no-store" in h.get("cache-control", ""), f"a beheerder: 200 ({st})")
@@ -159,6 +164,16 @@ def test_dashboard_suppression_and_roles(server, binary, sanitizer):
             check('"< 10"' in csv and '"3"' not in csv and '"7"' not in csv and '"42"' in csv,
                   f"< 10 in the CSV: {csv[:400]}")
             check("zeldzame vraag" not in csv, "no rare search text in the CSV")
+            st, h, api = s.get("/api/v1/insight?weken=4", jar)
+            check(st == 200 and h.get("content-type", "").startswith("application/json"), f"the API: {st}")
+            doc = json.loads(api)
+            got = {(sec["metric"], r["key"], r["sub"]): r["count"] for sec in doc["sections"] for r in sec["rows"]}
+            check(got.get(("need", "vervoer-hulp", "7511")) == "< 10" and
+                  got.get(("need", "huishouden-hulp", "7512")) == "42" and
+                  got.get(("booking", "wonen", "kiosk")) == "< 10", f"< 10 in the API: {got}")
+            check("zeldzame vraag" not in api and doc["example"] is False and
+                  [sec["rare_left_out"] for sec in doc["sections"] if sec["metric"] == "search_none"] == [1],
+                  "no rare search text in the API either")
             db = sqlite3.connect(os.path.join(d, "wijkwijzer.db"))
             acts = [a for (a,) in db.execute("SELECT action FROM audit_log WHERE actor = 'inzicht.baas'")]
             db.close()

@@ -207,28 +207,31 @@ bool insight_normalize_query(const char *q, char *out, size_t n)
 {
 	if (!q || n < INSIGHT_QUERY_MAX + 1)
 		return false;
-	size_t len = 0, digits = 0, run = 0;
+	size_t len = 0, runs = 0, run = 0;
 	bool space = false;
-	for (const unsigned char *p = (const unsigned char *)q; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)q;; p++) {
 		unsigned char c = *p;
 		if (c == '@')
 			return false;
 		if (c >= '0' && c <= '9') {
-			digits++;
 			run++;
-		} else {
+		} else if (run) {
+			/* digits only as one group of four (a PC4, a year): no
+			   house number, phone number or whole postcode */
+			if (run != 4 || ++runs > 1)
+				return false;
 			/* four digits and two letters: a whole postcode */
-			if (run == 4) {
-				const unsigned char *l = p;
-				while (*l == ' ')
-					l++;
-				if (((l[0] | 0x20) >= 'a' && (l[0] | 0x20) <= 'z') &&
-				    ((l[1] | 0x20) >= 'a' && (l[1] | 0x20) <= 'z') &&
-				    !(((l[2] | 0x20) >= 'a' && (l[2] | 0x20) <= 'z')))
-					return false;
-			}
+			const unsigned char *l = p;
+			while (*l == ' ')
+				l++;
+			if (((l[0] | 0x20) >= 'a' && (l[0] | 0x20) <= 'z') &&
+			    ((l[1] | 0x20) >= 'a' && (l[1] | 0x20) <= 'z') &&
+			    !(((l[2] | 0x20) >= 'a' && (l[2] | 0x20) <= 'z')))
+				return false;
 			run = 0;
 		}
+		if (!c)
+			break;
 		if (is_space(c)) {
 			space = len > 0;
 			continue;
@@ -245,8 +248,6 @@ bool insight_normalize_query(const char *q, char *out, size_t n)
 		}
 		out[len++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
-	if (digits > 4)
-		return false;
 	/* not in the middle of a UTF-8 character */
 	while (len > 0 && ((unsigned char)out[len - 1] & 0xC0) == 0x80) {
 		size_t start = len - 1;

@@ -85,8 +85,9 @@ int insight_retention(struct app *app, time_t now);
 /* A search text as it is counted, into out (INSIGHT_QUERY_MAX + 1 bytes):
  * lower case, trimmed, runs of white space one space, control characters
  * dropped, cut to INSIGHT_QUERY_MAX bytes on a character boundary. False
- * when it is not counted: empty, an '@', more than four digits, or four
- * digits with two letters after them (a postcode). */
+ * when it is not counted: empty, an '@', digits other than one group of
+ * exactly four (a house or phone number), or four digits with two letters
+ * after them (a whole postcode). */
 bool insight_normalize_query(const char *q, char *out, size_t n);
 
 /* The suppression rule, in one place: 0 (or less) is "0", 1 to

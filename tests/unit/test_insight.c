@@ -36,8 +36,10 @@ void test_insight(void)
 	CHECK(norm("053 481 1234", o) == NULL);
 	CHECK(norm("7511 AB", o) == NULL);
 	CHECK(norm("7511ab hulp", o) == NULL);
-	CHECK(norm("75 11", o) != NULL);    /* four digits, no letters after */
-	CHECK(norm("12 34 5", o) == NULL);  /* five digits */
+	CHECK(norm("75 11", o) == NULL);              /* digits only as one group of four */
+	CHECK(norm("hengelosestraat 12", o) == NULL); /* a house number */
+	CHECK(norm("7511 7512", o) == NULL);          /* two groups */
+	CHECK(norm("12 34 5", o) == NULL);
 	CHECK(norm("7511 abc", o) != NULL); /* a word, not a postcode */
 	CHECK(norm("a\x01"
 	           "b",

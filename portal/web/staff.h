@@ -2,10 +2,9 @@
  * agenda with needs, check-in, no-show, blocking slots and days, a shared
  * self-check, the CSV download, the own password, and the bar above every
  * staff page (c_staff_nav). The beheerder's pages (accounts, the audit
- * trail) are web/staff_admin.c. What they show and change is
- * domain/staff.h (accounts, lockout, sessions, the export),
- * domain/audit.h (the trail every page that shows personal data writes
- * first) and domain/booking.h (the bookings of a day). */
+ * trail) are web/staff_admin.c, the anonymous counts web/staff_insight.c. What they show and change
+ * is domain/staff.h (accounts, lockout, sessions, the export), domain/audit.h (the trail every page
+ * that shows personal data writes first) and domain/booking.h (the bookings of a day). */
 #ifndef WW_STAFF_H
 #define WW_STAFF_H
 

@@ -295,7 +295,7 @@ void handle_staff_insight_csv(struct request *rq, struct response *rs)
 			csv_cell(o, w, false);
 			csv_cell(o, example == 1 ? "ja" : "nee", true);
 		}
-		free(ok ? rows : NULL);
+		free(rows); /* NULL when insight_rows failed */
 	}
 	if (!ok) {
 		sb_reset(o);

@@ -1,6 +1,7 @@
 /* views_st: what the staff pages of web/staff.c hand to their templates
  * (templates/staff_*.html): the login form, the day agenda and the staff
- * panel on a booking's page. The strings belong to the handler (its
+ * panel on a booking's page; and of web/staff_insight.c (the beheerder's
+ * anonymous counts). The strings belong to the handler (its
  * request's arena, the booking list it holds); a view lives as long as
  * the handler's call of the template. Threads: any (data only). */
 #ifndef WW_VIEWS_ST_H

@@ -34,6 +34,7 @@ import os
 import random
 import shutil
 import sys
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -183,8 +184,33 @@ def read_csv(path):
     return rows[0], rows[1:]
 
 
+# catalog/ is HSDS 3.0 tabular with uuid ids (content/README.md, "Ids"):
+# the generator still names rows by slug, and Writer turns them into the
+# uuids of tools/hsds_uuid.py (so a slug of a demo row gives its uuid),
+# with the slug in x_slugs.csv for the rows in SLUGGED
+UUID_NS = uuid.UUID("5b0c2e1e-7c55-4a8e-9a57-1d5f3c2b9e01")
+ENTITY = {"organizations": "organization", "services": "service", "locations": "location",
+          "addresses": "address", "service_at_location": "service_at_location",
+          "phones": "phone", "schedules": "schedule", "languages": "language",
+          "taxonomy_terms": "taxonomy_term", "attributes": "attribute",
+          "cost_options": "cost_option"}
+REFS = {"organization_id": "organization", "service_id": "service", "location_id": "location",
+        "taxonomy_term_id": "taxonomy_term", "parent_id": "taxonomy_term"}
+# the rows the portal names by slug (URLs, appointments/, selfcheck/); the
+# others keep their uuid as id, which keeps x_slugs.csv small
+SLUGGED = {"organization", "service", "location", "taxonomy_term"}
+TAXONOMY = {"cat": "categorie", "dg": "doelgroep", "tg": "toegankelijkheid",
+            "mz": "mantelzorgfunctie", "lt": "locatietype"}
+
+
+def hsds_uuid(entity, slug):
+    return str(uuid.uuid5(UUID_NS, f"{entity}:{slug}"))
+
+
 class Writer:
     """Appends rows to a copied CSV file (header and demo rows kept)."""
+
+    slugs = None  # the Writer of x_slugs.csv
 
     def __init__(self, path):
         self.path = path
@@ -192,8 +218,29 @@ class Writer:
         self.f = open(path, "a", newline="", encoding="utf-8")
         self.w = csv.writer(self.f, lineterminator="\n")
         self.n = 0
+        name = os.path.basename(path)[:-4]
+        self.catalog = os.path.basename(os.path.dirname(path)) == "catalog"
+        self.entity = ENTITY.get(name) if self.catalog else None
 
     def row(self, **kw):
+        if self.entity == "attribute":
+            kw["link_entity"] = kw.pop("link_type")
+            kw["link_type"] = TAXONOMY[kw["taxonomy_term_id"].split("-")[0]]
+            kw["link_id"] = hsds_uuid(kw["link_entity"], kw["link_id"])
+        if self.entity == "location":
+            kw.setdefault("location_type", "physical")
+        if self.entity == "address":
+            kw.setdefault("state_province", "Overijssel")
+            kw.setdefault("address_type", "physical")
+        if self.catalog:
+            for col, target in REFS.items():
+                if kw.get(col):
+                    kw[col] = hsds_uuid(target, kw[col])
+        if self.entity:
+            slug = kw["id"]
+            kw["id"] = hsds_uuid(self.entity, slug)
+            if self.entity in SLUGGED:
+                Writer.slugs.row(link_entity=self.entity, link_id=kw["id"], slug=slug)
         unknown = set(kw) - set(self.header)
         if unknown:
             raise ValueError(f"{self.path}: unknown columns {unknown}")
@@ -282,6 +329,7 @@ def main():
     names = ["organizations", "locations", "addresses", "x_location_area", "services",
              "service_at_location", "phones", "schedules", "languages", "attributes",
              "cost_options", "x_respite"]
+    Writer.slugs = Writer(os.path.join(cat, "x_slugs.csv"))
     w = {n: Writer(os.path.join(cat, f"{n}.csv")) for n in names}
     loc_counts = split_counts(a.locations, a.organizations, 1, 6, rnd)
     svc_counts = split_counts(a.services, a.organizations, 1, 20, rnd)
@@ -413,6 +461,7 @@ def main():
                                        name=name, code=code)
     for x in w.values():
         x.close()
+    Writer.slugs.close()
     print(f"gen_catalog: {a.out}: pc4 +{pcw.n}, " +
           ", ".join(f"{n} +{x.n}" for n, x in w.items()))
     return 0

@@ -33,6 +33,11 @@ enum kind {
 	K_ENUM,     /* one of values */
 	K_LIST,     /* semicolon list of values */
 	K_PHONE,    /* digits, spaces, +, -, () */
+	K_UUID,     /* the HSDS id of the row: a lower-case uuid, unique; the row's
+	               slug comes from x_slugs.csv (else the uuid is its slug) */
+	K_UREF,     /* a uuid pointing into another catalog file ("file.id");
+	               stored as the slug of the row it points to */
+	K_UUIDV,    /* a uuid, stored as it is (attributes.link_id, x_slugs) */
 };
 
 #define REQ   1u /* required */
@@ -51,42 +56,94 @@ struct file_spec {
 	const char *table;
 	bool optional;
 	struct column cols[14];
+	/* HSDS 3.0 files: the entity (x_slugs.link_entity) and its standard
+	   columns ("a|b|c", the scalar properties of schema/<entity>.json).
+	   Their header may hold the columns in any order, may leave out our
+	   optional ones, and may add standard ones, which are ignored. Other
+	   files (x_, appointments, ...): exactly the columns, in order. */
+	const char *entity;
+	const char *standard;
 };
+
+/* The scalar properties of the HSDS 3.0 schema files (openreferral/
+   specification, schema/<entity>.json). */
+#define STD_ORGANIZATION                                                                           \
+	"id|name|alternate_name|description|email|website|tax_status|tax_id|year_incorporated|"    \
+	"legal_status|logo|uri|parent_organization_id"
+#define STD_SERVICE                                                                                \
+	"id|organization_id|program_id|name|alternate_name|description|url|email|status|"          \
+	"interpretation_services|application_process|fees_description|wait_time|fees|"             \
+	"accreditations|eligibility_description|minimum_age|maximum_age|assured_date|"             \
+	"assurer_email|licenses|alert|last_modified"
+#define STD_LOCATION                                                                               \
+	"id|location_type|url|organization_id|name|alternate_name|description|transportation|"     \
+	"latitude|longitude|external_identifier|external_identifier_type"
+#define STD_ADDRESS                                                                                \
+	"id|location_id|attention|address_1|address_2|city|region|state_province|postal_code|"     \
+	"country|address_type"
+#define STD_SERVICE_AT_LOCATION "id|service_id|location_id|description"
+#define STD_PHONE                                                                                  \
+	"id|location_id|service_id|organization_id|contact_id|service_at_location_id|number|"      \
+	"extension|type|description"
+#define STD_SCHEDULE                                                                               \
+	"id|service_id|location_id|service_at_location_id|valid_from|valid_to|dtstart|timezone|"   \
+	"until|count|wkst|freq|interval|byday|byweekno|bymonthday|byyearday|description|"          \
+	"opens_at|closes_at|schedule_link|attending_type|notes"
+#define STD_LANGUAGE "id|service_id|location_id|phone_id|name|code|note"
+#define STD_TAXONOMY_TERM                                                                          \
+	"id|code|name|description|parent_id|taxonomy|language|taxonomy_id|term_uri"
+#define STD_ATTRIBUTE "id|link_id|taxonomy_term_id|link_type|link_entity|value"
+#define STD_COST_OPTION                                                                            \
+	"id|service_id|valid_from|valid_to|option|currency|amount|amount_description"
+#define ENTITIES                                                                                   \
+	"organization|service|location|address|service_at_location|phone|schedule|language|"       \
+	"taxonomy_term|attribute|cost_option"
 
 #define END                                                                                        \
 	{                                                                                          \
 		NULL, K_TEXT, 0, NULL                                                              \
 	}
+#define HSDS(entity, std) , entity, std
+#define NOHSDS            , NULL, NULL
 
 static const char days[] = "MO|TU|WE|TH|FR|SA|SU";
 
 /* Files in dependency order: a reference always points to an earlier file. */
 static const struct file_spec files[] = {
+    /* the readable slug of an HSDS row, which the portal's URLs and the
+       other folders (appointments/, selfcheck/) use */
+    {"catalog/x_slugs.csv",
+     "x_slugs",
+     false,
+     {{"link_entity", K_ENUM, REQ, ENTITIES},
+      {"link_id", K_UUIDV, REQ, NULL},
+      {"slug", K_ID, REQ, NULL},
+      END} NOHSDS},
     {"catalog/taxonomy_terms.csv",
      "taxonomy_terms",
      false,
-     {{"id", K_ID, REQ | UNIQ, NULL},
+     {{"id", K_UUID, REQ | UNIQ, NULL},
       {"taxonomy", K_ENUM, REQ,
        "categorie|doelgroep|toegankelijkheid|mantelzorgfunctie|locatietype"},
       {"code", K_TEXT, REQ, NULL},
       {"name", K_TEXT, REQ | TRANS, NULL},
       {"description", K_TEXT, TRANS, NULL},
-      {"parent_id", K_REF, 0, "taxonomy_terms.id"},
-      END}},
+      {"parent_id", K_UREF, 0, "taxonomy_terms.id"},
+      END} HSDS("taxonomy_term", STD_TAXONOMY_TERM)},
     {"catalog/organizations.csv",
      "organizations",
      false,
-     {{"id", K_ID, REQ | UNIQ, NULL},
+     {{"id", K_UUID, REQ | UNIQ, NULL},
       {"name", K_TEXT, REQ, NULL},
       {"description", K_TEXT, TRANS, NULL},
       {"website", K_URL, 0, NULL},
       {"email", K_EMAIL, 0, NULL},
-      END}},
+      END} HSDS("organization", STD_ORGANIZATION)},
     {"catalog/services.csv",
      "services",
      false,
-     {{"id", K_ID, REQ | UNIQ, NULL},
-      {"organization_id", K_REF, REQ, "organizations.id"},
+     {{"id", K_UUID, REQ | UNIQ, NULL},
+      {"organization_id", K_UREF, REQ, "organizations.id"},
       {"name", K_TEXT, REQ | TRANS, NULL},
       {"description", K_TEXT, REQ | TRANS, NULL},
       {"application_process", K_TEXT, TRANS, NULL},
@@ -96,59 +153,63 @@ static const struct file_spec files[] = {
       {"status", K_ENUM, REQ, "active|inactive|defunct|temporarily closed"},
       {"minimum_age", K_INT, 0, NULL},
       {"maximum_age", K_INT, 0, NULL},
-      END}},
+      END} HSDS("service", STD_SERVICE)},
     {"catalog/locations.csv",
      "locations",
      false,
-     {{"id", K_ID, REQ | UNIQ, NULL},
-      {"organization_id", K_REF, REQ, "organizations.id"},
+     {{"id", K_UUID, REQ | UNIQ, NULL},
+      /* every place of the sociale kaart is a building you can go to */
+      {"location_type", K_ENUM, REQ, "physical"},
+      {"organization_id", K_UREF, REQ, "organizations.id"},
       {"name", K_TEXT, REQ, NULL},
       {"description", K_TEXT, TRANS, NULL},
       {"transportation", K_TEXT, TRANS, NULL},
       {"latitude", K_LAT, REQ, NULL},
       {"longitude", K_LON, REQ, NULL},
-      END}},
+      END} HSDS("location", STD_LOCATION)},
     {"catalog/addresses.csv",
      "addresses",
      false,
-     {{"id", K_ID, REQ | UNIQ, NULL},
-      {"location_id", K_REF, REQ | UNIQ, "locations.id"},
+     {{"id", K_UUID, REQ | UNIQ, NULL},
+      {"location_id", K_UREF, REQ | UNIQ, "locations.id"},
       {"address_1", K_TEXT, REQ, NULL},
       {"city", K_TEXT, REQ, NULL},
+      {"state_province", K_TEXT, REQ, NULL},
       {"postal_code", K_POSTCODE, REQ, NULL},
       {"country", K_ENUM, REQ, "NL"},
-      END}},
+      {"address_type", K_ENUM, REQ, "physical"},
+      END} HSDS("address", STD_ADDRESS)},
     {"catalog/x_location_area.csv",
      "x_location_area",
      false,
-     {{"location_id", K_REF, REQ | UNIQ, "locations.id"},
+     {{"location_id", K_UREF, REQ | UNIQ, "locations.id"},
       {"stadsdeel", K_ENUM, REQ, "Centrum|Noord|Oost|Zuid|West|Zuidoost"},
       {"wijk", K_TEXT, REQ, NULL},
-      END}},
+      END} NOHSDS},
     {"catalog/service_at_location.csv",
      "service_at_location",
      false,
-     {{"id", K_ID, REQ | UNIQ, NULL},
-      {"service_id", K_REF, REQ, "services.id"},
-      {"location_id", K_REF, REQ, "locations.id"},
-      END}},
+     {{"id", K_UUID, REQ | UNIQ, NULL},
+      {"service_id", K_UREF, REQ, "services.id"},
+      {"location_id", K_UREF, REQ, "locations.id"},
+      END} HSDS("service_at_location", STD_SERVICE_AT_LOCATION)},
     {"catalog/phones.csv",
      "phones",
      false,
-     {{"id", K_ID, REQ | UNIQ, NULL},
-      {"service_id", K_REF, 0, "services.id"},
-      {"location_id", K_REF, 0, "locations.id"},
-      {"organization_id", K_REF, 0, "organizations.id"},
+     {{"id", K_UUID, REQ | UNIQ, NULL},
+      {"service_id", K_UREF, 0, "services.id"},
+      {"location_id", K_UREF, 0, "locations.id"},
+      {"organization_id", K_UREF, 0, "organizations.id"},
       {"number", K_PHONE, REQ, NULL},
       {"type", K_ENUM, REQ, "voice|text|fax|sms|video"},
       {"description", K_TEXT, TRANS, NULL},
-      END}},
+      END} HSDS("phone", STD_PHONE)},
     {"catalog/schedules.csv",
      "schedules",
      false,
-     {{"id", K_ID, REQ | UNIQ, NULL},
-      {"service_id", K_REF, 0, "services.id"},
-      {"location_id", K_REF, 0, "locations.id"},
+     {{"id", K_UUID, REQ | UNIQ, NULL},
+      {"service_id", K_UREF, 0, "services.id"},
+      {"location_id", K_UREF, 0, "locations.id"},
       {"freq", K_ENUM, 0, "WEEKLY"},
       {"byday", K_ENUM, 0, days},
       {"opens_at", K_HHMM, 0, NULL},
@@ -160,42 +221,45 @@ static const struct file_spec files[] = {
          aanbod: the service itself (opening hours); telefoon: when you
          can call; kantoor: office hours (to sign up, ask, visit) */
       {"attending_type", K_ENUM, 0, "aanbod|telefoon|kantoor"},
-      END}},
-    {"catalog/holidays.csv",
+      END} HSDS("schedule", STD_SCHEDULE)},
+    {"catalog/x_holidays.csv",
      "holidays",
      false,
-     {{"date", K_DATE, REQ | UNIQ, NULL}, {"name", K_TEXT, REQ | TRANS, NULL}, END}},
+     {{"date", K_DATE, REQ | UNIQ, NULL}, {"name", K_TEXT, REQ | TRANS, NULL}, END} NOHSDS},
     {"catalog/languages.csv",
      "languages",
      false,
-     {{"id", K_ID, REQ | UNIQ, NULL},
-      {"service_id", K_REF, 0, "services.id"},
-      {"location_id", K_REF, 0, "locations.id"},
+     {{"id", K_UUID, REQ | UNIQ, NULL},
+      {"service_id", K_UREF, 0, "services.id"},
+      {"location_id", K_UREF, 0, "locations.id"},
       {"name", K_TEXT, REQ | TRANS, NULL},
       {"code", K_TEXT, REQ, NULL},
-      END}},
+      END} HSDS("language", STD_LANGUAGE)},
     {"catalog/attributes.csv",
      "attributes",
      false,
-     {{"id", K_ID, REQ | UNIQ, NULL},
-      {"link_type", K_ENUM, REQ, "service|location"},
-      {"link_id", K_ID, REQ, NULL},
-      {"taxonomy_term_id", K_REF, REQ, "taxonomy_terms.id"},
-      END}},
+     {{"id", K_UUID, REQ | UNIQ, NULL},
+      /* the uuid of a service or a location, as link_entity says */
+      {"link_id", K_UUIDV, REQ, NULL},
+      /* HSDS: what the term describes; we write the term's taxonomy */
+      {"link_type", K_TEXT, REQ, NULL},
+      {"link_entity", K_ENUM, REQ, "service|location"},
+      {"taxonomy_term_id", K_UREF, REQ, "taxonomy_terms.id"},
+      END} HSDS("attribute", STD_ATTRIBUTE)},
     {"catalog/cost_options.csv",
      "cost_options",
      false,
-     {{"id", K_ID, REQ | UNIQ, NULL},
-      {"service_id", K_REF, REQ, "services.id"},
+     {{"id", K_UUID, REQ | UNIQ, NULL},
+      {"service_id", K_UREF, REQ, "services.id"},
       {"option", K_TEXT, TRANS, NULL},
       {"amount", K_REAL, REQ, NULL},
       {"currency", K_ENUM, REQ, "EUR"},
       {"amount_description", K_TEXT, TRANS, NULL},
-      END}},
+      END} HSDS("cost_option", STD_COST_OPTION)},
     {"catalog/x_respite.csv",
      "x_respite",
      false,
-     {{"service_id", K_REF, REQ | UNIQ, "services.id"},
+     {{"service_id", K_UREF, REQ | UNIQ, "services.id"},
       {"setting", K_ENUM, REQ, "thuis|buitenshuis"},
       {"times", K_LIST, REQ, "dag|avond|nacht|weekend|logeren"},
       {"provider", K_ENUM, REQ, "vrijwilliger|professional|beide"},
@@ -206,15 +270,15 @@ static const struct file_spec files[] = {
        "dementie|nah|verstandelijke-beperking|lichamelijke-beperking|ggz|ouderen|kinderen|"
        "iedereen"},
       {"notes", K_TEXT, TRANS, NULL},
-      END}},
+      END} NOHSDS},
     /* words residents search with that are not in the name: they weigh as
        much as the name (optional file) */
     {"catalog/x_service_keywords.csv",
      "x_service_keywords",
      true,
-     {{"service_id", K_REF, REQ | UNIQ, "services.id"},
+     {{"service_id", K_UREF, REQ | UNIQ, "services.id"},
       {"keywords", K_TEXT, REQ | TRANS, NULL},
-      END}},
+      END} NOHSDS},
     {"selfcheck/advice.csv",
      "sc_advice",
      false,
@@ -223,7 +287,7 @@ static const struct file_spec files[] = {
       {"title", K_TEXT, REQ | TRANS, NULL},
       {"text", K_TEXT, REQ | TRANS, NULL},
       {"link", K_ENUM, 0, "zelfcheck-mantelzorg|mantelzorg|afspraak|veilig-thuis"},
-      END}},
+      END} NOHSDS},
     {"selfcheck/questions.csv",
      "sc_questions",
      false,
@@ -237,7 +301,7 @@ static const struct file_spec files[] = {
       {"text_self", K_TEXT, REQ | TRANS, NULL},
       {"text_other", K_TEXT, TRANS, NULL},
       {"help", K_TEXT, TRANS, NULL},
-      END}},
+      END} NOHSDS},
     {"selfcheck/rules.csv",
      "sc_rules",
      false,
@@ -247,7 +311,7 @@ static const struct file_spec files[] = {
       {"needs", K_TEXT, 0, NULL},
       {"advice", K_REF, REQ, "sc_advice.id"},
       {"weight", K_ENUM, REQ, "licht|zwaar"},
-      END}},
+      END} NOHSDS},
     /* rules that fire on a combination of answers (README there) */
     {"selfcheck/combinations.csv",
      "sc_combinations",
@@ -258,7 +322,7 @@ static const struct file_spec files[] = {
       {"needs", K_TEXT, 0, NULL},
       {"advice", K_REF, REQ, "sc_advice.id"},
       {"weight", K_ENUM, REQ, "licht|zwaar"},
-      END}},
+      END} NOHSDS},
     {"selfcheck/carer_result.csv",
      "sc_carer_result",
      false,
@@ -267,7 +331,7 @@ static const struct file_spec files[] = {
       {"max_score", K_INT, REQ, NULL},
       {"title", K_TEXT, REQ | TRANS, NULL},
       {"text", K_TEXT, REQ | TRANS, NULL},
-      END}},
+      END} NOHSDS},
     {"appointments/topics.csv",
      "ap_topics",
      false,
@@ -276,7 +340,7 @@ static const struct file_spec files[] = {
       {"duration_min", K_INT, REQ, NULL},
       {"description", K_TEXT, REQ | TRANS, NULL},
       {"bring", K_TEXT, TRANS, NULL},
-      END}},
+      END} NOHSDS},
     {"appointments/locations.csv",
      "ap_locations",
      false,
@@ -285,7 +349,7 @@ static const struct file_spec files[] = {
       {"desks", K_INT, REQ, NULL},
       {"notice_hours", K_INT, REQ, NULL},
       {"horizon_days", K_INT, REQ, NULL},
-      END}},
+      END} NOHSDS},
     {"appointments/hours.csv",
      "ap_hours",
      false,
@@ -294,7 +358,7 @@ static const struct file_spec files[] = {
       {"byday", K_ENUM, REQ, days},
       {"opens_at", K_HHMM, REQ, NULL},
       {"closes_at", K_HHMM, REQ, NULL},
-      END}},
+      END} NOHSDS},
     {"appointments/closed_days.csv",
      "ap_closed",
      false,
@@ -302,7 +366,7 @@ static const struct file_spec files[] = {
       {"location_id", K_REF, 0, "ap_locations.location_id"},
       {"date", K_DATE, REQ, NULL},
       {"reason", K_TEXT, TRANS, NULL},
-      END}},
+      END} NOHSDS},
     {"appointments/terminals.csv",
      "terminals",
      false,
@@ -310,7 +374,7 @@ static const struct file_spec files[] = {
       {"location_id", K_REF, REQ, "ap_locations.location_id"},
       {"idle_seconds", K_INT, REQ, NULL},
       {"receipt_printer", K_ENUM, REQ, "ja|nee"},
-      END}},
+      END} NOHSDS},
     {"site.csv",
      "site",
      false,
@@ -319,7 +383,7 @@ static const struct file_spec files[] = {
       {"phone", K_PHONE, 0, NULL},
       {"phone_opens", K_HHMM, 0, NULL},
       {"phone_closes", K_HHMM, 0, NULL},
-      END}},
+      END} NOHSDS},
     {"postcodes/pc4.csv",
      "pc4",
      false,
@@ -329,7 +393,7 @@ static const struct file_spec files[] = {
       {"wijk", K_TEXT, REQ, NULL},
       {"stadsdeel", K_TEXT, REQ, NULL},
       {"municipality", K_TEXT, REQ, NULL},
-      END}},
+      END} NOHSDS},
     {"postcodes/pc6.csv",
      "pc6",
      true,
@@ -339,7 +403,7 @@ static const struct file_spec files[] = {
       {"wijk", K_TEXT, REQ, NULL},
       {"stadsdeel", K_TEXT, REQ, NULL},
       {"municipality", K_TEXT, REQ, NULL},
-      END}},
+      END} NOHSDS},
 };
 #define NFILES (sizeof(files) / sizeof(files[0]))
 
@@ -365,6 +429,20 @@ static bool is_slug(const char *s)
 	for (size_t i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
 			return false;
+	return true;
+}
+
+/* A uuid in its canonical form: 8-4-4-4-12 lower-case hex digits. */
+static bool is_uuid(const char *s)
+{
+	if (strlen(s) != 36)
+		return false;
+	for (size_t i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? s[i] != '-'
+		         : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	}
 	return true;
 }
 
@@ -407,6 +485,12 @@ static const char *check_field(const struct column *c, const char *v, struct sb 
 	case K_REF:
 		return is_slug(v) ? NULL
 		                  : "must be lower-case letters, digits and '-' (at most 64)";
+	case K_UUID:
+	case K_UREF:
+	case K_UUIDV:
+		return is_uuid(v) ? NULL
+		                  : "must be a uuid: 8-4-4-4-12 lower-case hex digits, like "
+		                    "0b6f8f3e-2c1a-5d4e-9f00-1a2b3c4d5e6f";
 	case K_TEXT:
 		return NULL;
 	case K_INT: {
@@ -534,10 +618,46 @@ static bool each_row(const struct file_spec *f, const char *data, size_t len, ro
 		snprintf(err, errlen, "%s:1: %s", name, rc < 0 ? msg : "the file is empty");
 		return false;
 	}
-	size_t nc = ncols(f);
-	bool ok = row.n == nc;
-	for (size_t i = 0; ok && i < nc; i++)
-		ok = strcmp(row.fields[i], f->cols[i].name) == 0;
+	size_t nc = ncols(f), nh = row.n;
+	/* pos[i]: where column i of the spec is in the file (-1: absent) */
+	int pos[sizeof(f->cols) / sizeof(f->cols[0])];
+	bool ok = true;
+	if (!f->entity) {
+		ok = row.n == nc;
+		for (size_t i = 0; ok && i < nc; i++) {
+			ok = strcmp(row.fields[i], f->cols[i].name) == 0;
+			pos[i] = (int)i;
+		}
+	} else {
+		for (size_t i = 0; i < nc; i++)
+			pos[i] = -1;
+		for (size_t h = 0; h < nh; h++) {
+			const char *col = row.fields[h];
+			size_t i = 0;
+			while (i < nc && strcmp(col, f->cols[i].name) != 0)
+				i++;
+			const char *what = NULL;
+			if (i < nc && pos[i] >= 0)
+				what = "appears twice";
+			else if (i < nc)
+				pos[i] = (int)h;
+			else if (!in_values(col, strlen(col), f->standard))
+				what = "is neither ours nor an HSDS 3.0 column of this table";
+			if (what) {
+				snprintf(err, errlen, "%s:1: column '%s' %s (HSDS 3.0 %s: %s)",
+				         name, col, what, f->entity, f->standard);
+				csv_row_free(&row);
+				return false;
+			}
+		}
+		for (size_t i = 0; i < nc; i++)
+			if (pos[i] < 0 && (f->cols[i].flags & REQ)) {
+				snprintf(err, errlen, "%s:1: the header has no column %s", name,
+				         f->cols[i].name);
+				csv_row_free(&row);
+				return false;
+			}
+	}
 	if (!ok) {
 		struct sb want;
 		sb_init(&want, 1024);
@@ -550,16 +670,24 @@ static bool each_row(const struct file_spec *f, const char *data, size_t len, ro
 	}
 	csv_row_free(&row);
 	while ((rc = csv_next(&r, &row, msg, sizeof(msg))) > 0) {
-		if (row.n != nc) {
+		if (row.n != nh) {
 			snprintf(err, errlen, "%s:%ld: %zu fields, the header has %zu", name,
-			         row.line, row.n, nc);
+			         row.line, row.n, nh);
 			csv_row_free(&row);
 			return false;
 		}
+		/* the row in the spec's order: absent columns are empty, columns
+		   we do not use are left out (view holds no memory of its own) */
+		struct csv_row view;
+		char empty[1] = "";
+		view.n = nc;
+		view.line = row.line;
+		for (size_t i = 0; i < nc; i++)
+			view.fields[i] = pos[i] >= 0 ? row.fields[pos[i]] : empty;
 		for (size_t i = 0; i < nc; i++) {
 			struct sb why;
 			sb_init(&why, 1024);
-			const char *bad = check_field(&f->cols[i], row.fields[i], &why);
+			const char *bad = check_field(&f->cols[i], view.fields[i], &why);
 			if (bad) {
 				snprintf(err, errlen, "%s:%ld: field %s: %s", name, row.line,
 				         f->cols[i].name, bad);
@@ -569,7 +697,7 @@ static bool each_row(const struct file_spec *f, const char *data, size_t len, ro
 			}
 			sb_free(&why);
 		}
-		ok = fn(ctx, f, &row, err, errlen);
+		ok = fn(ctx, f, &view, err, errlen);
 		csv_row_free(&row);
 		if (!ok)
 			return false;
@@ -634,6 +762,12 @@ static bool insert_row(void *ctx, const struct file_spec *f, const struct csv_ro
 			return false;
 		}
 	}
+	/* an HSDS row: its uuid also in the column uuid (id becomes the slug) */
+	if (f->entity && sqlite3_bind_text(l->ins, (int)row->n + 2, row->fields[0], -1,
+	                                   SQLITE_TRANSIENT) != SQLITE_OK) {
+		snprintf(err, errlen, "database: %s", sqlite3_errmsg(l->db));
+		return false;
+	}
 	if (sqlite3_step(l->ins) != SQLITE_DONE) {
 		snprintf(err, errlen, "%s:%ld: database: %s", basename_of(f->path), row->line,
 		         sqlite3_errmsg(l->db));
@@ -663,6 +797,8 @@ static bool load_file(sqlite3 *db, const char *src, const struct file_spec *f, c
 		               ? "REAL"
 		           : f->cols[i].kind == K_INT ? "INTEGER"
 		                                      : "TEXT");
+	if (f->entity)
+		sb_puts(&sql, ", uuid TEXT");
 	sb_puts(&sql, ")");
 	if (!exec(db, sb_str(&sql), err, errlen))
 		goto out;
@@ -678,7 +814,7 @@ static bool load_file(sqlite3 *db, const char *src, const struct file_spec *f, c
 	sb_appendf(&sql, "INSERT INTO %s VALUES (?", f->table);
 	for (size_t i = 0; i < nc; i++)
 		sb_puts(&sql, ", ?");
-	sb_puts(&sql, ")");
+	sb_puts(&sql, f->entity ? ", ?)" : ")");
 	if (sqlite3_prepare_v2(db, sb_str(&sql), -1, &ins, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
 		goto out;
@@ -687,31 +823,49 @@ static bool load_file(sqlite3 *db, const char *src, const struct file_spec *f, c
 	if (!each_row(f, sb_str(&data), data.len, insert_row, &l, err, errlen))
 		goto out;
 
-	/* uniqueness and references, reported with the line of the first bad row */
-	for (size_t i = 0; i < nc; i++) {
+	/* uniqueness (of the uuids, in HSDS files), then the slugs, then the
+	   references, reported with the line of the first bad row */
+	for (size_t pass = 0; pass < 2 * nc; pass++) {
+		size_t i = pass % nc;
 		const struct column *c = &f->cols[i];
 		sqlite3_stmt *st = NULL;
 		sb_reset(&sql);
-		if (c->flags & UNIQ) {
+		if (pass == nc && f->entity) {
+			/* the slug: from x_slugs.csv, else the uuid itself */
+			sb_appendf(
+			    &sql,
+			    "CREATE UNIQUE INDEX %s_uuid ON %s(uuid); UPDATE %s SET id = "
+			    "coalesce((SELECT slug FROM x_slugs x WHERE x.link_entity = '%s' AND "
+			    "x.link_id = %s.uuid), uuid)",
+			    f->table, f->table, f->table, f->entity, f->table);
+			if (!exec(db, sb_str(&sql), err, errlen))
+				goto out;
+			sb_reset(&sql);
+		}
+		if (pass < nc && !(c->flags & UNIQ))
+			continue;
+		if (pass >= nc && c->kind != K_REF && c->kind != K_UREF)
+			continue;
+		if (pass < nc) {
 			sb_appendf(
 			    &sql,
 			    "SELECT a._line, a.\"%s\" FROM %s a JOIN %s b ON a.\"%s\" = b.\"%s\" "
 			    "AND b._line < a._line ORDER BY a._line LIMIT 1",
 			    c->name, f->table, f->table, c->name, c->name);
-		} else if (c->kind == K_REF) {
+		} else {
 			char target[64];
 			snprintf(target, sizeof(target), "%s", c->values);
 			char *dot = strchr(target, '.');
 			if (!dot)
 				continue;
 			*dot = '\0';
+			/* a uuid points to the column uuid of its target */
 			sb_appendf(&sql,
 			           "SELECT _line, \"%s\" FROM %s WHERE \"%s\" IS NOT NULL AND "
 			           "\"%s\" NOT IN "
 			           "(SELECT \"%s\" FROM %s) ORDER BY _line LIMIT 1",
-			           c->name, f->table, c->name, c->name, dot + 1, target);
-		} else {
-			continue;
+			           c->name, f->table, c->name, c->name,
+			           c->kind == K_UREF ? "uuid" : dot + 1, target);
 		}
 		if (sqlite3_prepare_v2(db, sb_str(&sql), -1, &st, NULL) != SQLITE_OK) {
 			snprintf(err, errlen, "database: %s", sqlite3_errmsg(db));
@@ -720,13 +874,34 @@ static bool load_file(sqlite3 *db, const char *src, const struct file_spec *f, c
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			snprintf(err, errlen, "%s:%d: field %s: %s '%s'", basename_of(f->path),
 			         sqlite3_column_int(st, 0), c->name,
-			         (c->flags & UNIQ) ? "repeats" : "points to nothing:",
+			         pass < nc ? "repeats" : "points to nothing:",
 			         (const char *)sqlite3_column_text(st, 1));
 			sqlite3_finalize(st);
 			goto out;
 		}
 		sqlite3_finalize(st);
+		if (pass >= nc && c->kind == K_UREF) {
+			/* stored as the slug of the row it points to */
+			char target[64];
+			snprintf(target, sizeof(target), "%s", c->values);
+			*strchr(target, '.') = '\0';
+			sb_reset(&sql);
+			sb_appendf(&sql,
+			           "UPDATE %s SET \"%s\" = (SELECT t.id FROM %s t WHERE t.uuid = "
+			           "%s.\"%s\") WHERE \"%s\" IS NOT NULL",
+			           f->table, c->name, target, f->table, c->name, c->name);
+			if (!exec(db, sb_str(&sql), err, errlen))
+				goto out;
+		}
 	}
+	/* the slugs are looked up by row (the HSDS files that follow) and
+	   checked for repeats */
+	if (strcmp(f->table, "x_slugs") == 0 &&
+	    !exec(db,
+	          "CREATE INDEX x_slugs_row ON x_slugs(link_entity, link_id);"
+	          "CREATE INDEX x_slugs_slug ON x_slugs(link_entity, slug)",
+	          err, errlen))
+		goto out;
 	ok = true;
 out:
 	sqlite3_finalize(ins);
@@ -744,10 +919,29 @@ struct rule {
 };
 
 static const struct rule rules[] = {
-    {"SELECT _line, link_id FROM attributes WHERE link_type = 'service' AND link_id NOT IN "
-     "(SELECT id FROM services) UNION ALL SELECT _line, link_id FROM attributes WHERE link_type = "
-     "'location' AND link_id NOT IN (SELECT id FROM locations) ORDER BY 1 LIMIT 1",
+    {"SELECT _line, link_id FROM attributes WHERE link_entity = 'service' AND link_id NOT IN "
+     "(SELECT uuid FROM services) UNION ALL SELECT _line, link_id FROM attributes WHERE "
+     "link_entity = 'location' AND link_id NOT IN (SELECT uuid FROM locations) ORDER BY 1 LIMIT 1",
      "attributes.csv", "field link_id: points to nothing:"},
+    {"SELECT a._line, a.slug FROM x_slugs a JOIN x_slugs b ON b.link_entity = a.link_entity AND "
+     "b.slug = a.slug AND b._line < a._line ORDER BY 1 LIMIT 1",
+     "x_slugs.csv", "field slug: repeats"},
+    {"SELECT a._line, a.link_id FROM x_slugs a JOIN x_slugs b ON b.link_entity = a.link_entity "
+     "AND b.link_id = a.link_id AND b._line < a._line ORDER BY 1 LIMIT 1",
+     "x_slugs.csv", "field link_id: has a slug already:"},
+    {"SELECT _line, link_id FROM x_slugs WHERE CASE link_entity"
+     " WHEN 'organization' THEN link_id NOT IN (SELECT uuid FROM organizations)"
+     " WHEN 'service' THEN link_id NOT IN (SELECT uuid FROM services)"
+     " WHEN 'location' THEN link_id NOT IN (SELECT uuid FROM locations)"
+     " WHEN 'address' THEN link_id NOT IN (SELECT uuid FROM addresses)"
+     " WHEN 'service_at_location' THEN link_id NOT IN (SELECT uuid FROM service_at_location)"
+     " WHEN 'phone' THEN link_id NOT IN (SELECT uuid FROM phones)"
+     " WHEN 'schedule' THEN link_id NOT IN (SELECT uuid FROM schedules)"
+     " WHEN 'language' THEN link_id NOT IN (SELECT uuid FROM languages)"
+     " WHEN 'taxonomy_term' THEN link_id NOT IN (SELECT uuid FROM taxonomy_terms)"
+     " WHEN 'attribute' THEN link_id NOT IN (SELECT uuid FROM attributes)"
+     " ELSE link_id NOT IN (SELECT uuid FROM cost_options) END ORDER BY 1 LIMIT 1",
+     "x_slugs.csv", "field link_id: points to nothing:"},
     {"SELECT _line, id FROM schedules WHERE (service_id IS NULL) = (location_id IS NULL) "
      "ORDER BY _line LIMIT 1",
      "schedules.csv", "fill in exactly one of service_id and location_id, row"},
@@ -766,7 +960,7 @@ static const struct rule rules[] = {
      "organization_id IS NULL ORDER BY _line LIMIT 1",
      "phones.csv", "the phone belongs to nothing: row"},
     {"SELECT a._line, a.taxonomy_term_id FROM attributes a JOIN taxonomy_terms t ON t.id = "
-     "a.taxonomy_term_id WHERE a.link_type = 'location' AND t.taxonomy NOT IN "
+     "a.taxonomy_term_id WHERE a.link_entity = 'location' AND t.taxonomy NOT IN "
      "('toegankelijkheid','locatietype') ORDER BY 1 LIMIT 1",
      "attributes.csv", "field taxonomy_term_id: not a location term:"},
     {"WITH RECURSIVE split(line, rest, item) AS (SELECT _line, needs || ';', '' FROM sc_rules"
@@ -795,8 +989,8 @@ static const struct rule rules[] = {
      " ORDER BY 1 LIMIT 1",
      "combinations.csv", "field conditions: write question=answer|answer;..., not"},
     {"SELECT a._line, a.location_id FROM ap_locations a WHERE a.location_id NOT IN (SELECT "
-     "link_id FROM attributes WHERE link_type = 'location' AND taxonomy_term_id = "
-     "'lt-wijkwijzer') ORDER BY 1 LIMIT 1",
+     "l.id FROM attributes t JOIN locations l ON l.uuid = t.link_id WHERE t.link_entity = "
+     "'location' AND t.taxonomy_term_id = 'lt-wijkwijzer') ORDER BY 1 LIMIT 1",
      "locations.csv", "field location_id: not a wijkwijzer location:"},
     {"SELECT _line, location_id FROM ap_locations WHERE slot_minutes NOT IN (10, 15, 20, 30, 45, "
      "60) OR desks < 1 OR desks > 16 OR horizon_days < 1 OR horizon_days > 365 ORDER BY 1 LIMIT 1",
@@ -830,12 +1024,14 @@ static const char derive_sql[] =
     "  FROM schedules WHERE freq = 'WEEKLY';"
     "CREATE INDEX period_service ON period(service_id);"
     "CREATE INDEX period_location ON period(location_id);"
-    "CREATE TABLE service_term AS SELECT link_id AS service_id, taxonomy_term_id AS term_id"
-    "  FROM attributes WHERE link_type = 'service';"
+    "CREATE TABLE service_term AS SELECT s.id AS service_id, a.taxonomy_term_id AS term_id"
+    "  FROM attributes a JOIN services s ON s.uuid = a.link_id WHERE a.link_entity = 'service'"
+    "  ORDER BY a._line;"
     "CREATE INDEX service_term_term ON service_term(term_id, service_id);"
     "CREATE INDEX service_term_service ON service_term(service_id);"
-    "CREATE TABLE location_term AS SELECT link_id AS location_id, taxonomy_term_id AS term_id"
-    "  FROM attributes WHERE link_type = 'location';"
+    "CREATE TABLE location_term AS SELECT l.id AS location_id, a.taxonomy_term_id AS term_id"
+    "  FROM attributes a JOIN locations l ON l.uuid = a.link_id WHERE a.link_entity = 'location'"
+    "  ORDER BY a._line;"
     "CREATE INDEX location_term_term ON location_term(term_id, location_id);"
     "CREATE TABLE place (n INTEGER PRIMARY KEY, id TEXT, organization_id TEXT, name TEXT,"
     "  description TEXT, transportation TEXT, latitude REAL, longitude REAL, address TEXT,"
@@ -1298,5 +1494,149 @@ bool content_write_pot(const char *src, const char *pot, char *err, size_t errle
 		snprintf(err, errlen, "%s: %s", pot, strerror(errno));
 		ok = false;
 	}
+	return ok;
+}
+
+/* ---- export ------------------------------------------------------------ */
+
+static void csv_field(FILE *out, const char *v)
+{
+	if (!strpbrk(v, ",\"\n\r")) {
+		fputs(v, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *v; v++) {
+		if (*v == '"')
+			fputc('"', out);
+		fputc(*v, out);
+	}
+	fputc('"', out);
+}
+
+/* A number as the files write it (5 decimals for coordinates, 2 for
+ * amounts) when that reads back as the same double, else exactly. */
+static void csv_number(FILE *out, double d, int decimals)
+{
+	char buf[64];
+	snprintf(buf, sizeof(buf), "%.*f", decimals, d);
+	if (strtod(buf, NULL) != d)
+		snprintf(buf, sizeof(buf), "%.17g", d);
+	fputs(buf, out);
+}
+
+/* mkdir -p of the folder of path (inside outdir) */
+static bool make_parent(const char *path, char *err, size_t errlen)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+			return false;
+		}
+		*p = '/';
+	}
+	return true;
+}
+
+static bool export_file(sqlite3 *db, const char *outdir, const struct file_spec *f, char *err,
+                        size_t errlen)
+{
+	struct sb sql, path;
+	sb_init(&sql, 4096);
+	sb_init(&path, 4096);
+	sqlite3_stmt *st = NULL;
+	FILE *out = NULL;
+	bool ok = false;
+	size_t nc = ncols(f);
+	sb_puts(&sql, "SELECT ");
+	for (size_t i = 0; i < nc; i++) {
+		const struct column *c = &f->cols[i];
+		if (i)
+			sb_puts(&sql, ", ");
+		if (c->kind == K_UUID) {
+			sb_puts(&sql, "x.uuid");
+		} else if (c->kind == K_UREF) {
+			char target[64];
+			snprintf(target, sizeof(target), "%s", c->values);
+			*strchr(target, '.') = '\0';
+			sb_appendf(&sql, "(SELECT t.uuid FROM %s t WHERE t.id = x.\"%s\")", target,
+			           c->name);
+		} else {
+			sb_appendf(&sql, "x.\"%s\"", c->name);
+		}
+	}
+	sb_appendf(&sql, " FROM %s x ORDER BY x._line", f->table);
+	if (sqlite3_prepare_v2(db, sb_str(&sql), -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s (is this a content database of schema %s?)", f->table,
+		         sqlite3_errmsg(db), CONTENT_SCHEMA_VERSION);
+		goto done;
+	}
+	int rc = sqlite3_step(st);
+	if (f->optional && rc == SQLITE_DONE) {
+		ok = true; /* an optional file without rows is left out */
+		goto done;
+	}
+	sb_appendf(&path, "%s/%s", outdir, f->path);
+	if (!make_parent(sb_str(&path), err, errlen))
+		goto done;
+	out = fopen(sb_str(&path), "w");
+	if (!out) {
+		snprintf(err, errlen, "%s: %s", sb_str(&path), strerror(errno));
+		goto done;
+	}
+	for (size_t i = 0; i < nc; i++)
+		fprintf(out, "%s%s", i ? "," : "", f->cols[i].name);
+	fputc('\n', out);
+	for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		for (size_t i = 0; i < nc; i++) {
+			const struct column *c = &f->cols[i];
+			if (i)
+				fputc(',', out);
+			int type = sqlite3_column_type(st, (int)i);
+			if (type == SQLITE_NULL)
+				continue;
+			if (type == SQLITE_FLOAT)
+				csv_number(out, sqlite3_column_double(st, (int)i),
+				           c->kind == K_REAL ? 2 : 5);
+			else
+				csv_field(out, (const char *)sqlite3_column_text(st, (int)i));
+		}
+		fputc('\n', out);
+	}
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "%s: %s", f->table, sqlite3_errmsg(db));
+		goto done;
+	}
+	ok = true;
+done:
+	if (out && fclose(out) != 0 && ok) {
+		snprintf(err, errlen, "%s: %s", sb_str(&path), strerror(errno));
+		ok = false;
+	}
+	sqlite3_finalize(st);
+	sb_free(&sql);
+	sb_free(&path);
+	return ok;
+}
+
+bool content_export_csv(const char *db_path, const char *outdir, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", db_path, db ? sqlite3_errmsg(db) : "cannot open");
+		sqlite3_close(db);
+		return false;
+	}
+	bool ok = mkdir(outdir, 0755) == 0 || errno == EEXIST;
+	if (!ok)
+		snprintf(err, errlen, "%s: %s", outdir, strerror(errno));
+	for (size_t i = 0; ok && i < NFILES; i++)
+		ok = export_file(db, outdir, &files[i], err, errlen);
+	sqlite3_close(db);
 	return ok;
 }

@@ -16,7 +16,7 @@
 
 #include "base/sb.h"
 
-#define CONTENT_SCHEMA_VERSION "4"
+#define CONTENT_SCHEMA_VERSION "5"
 
 /* The search index (tables sx_*, read by catalog_index.c). A service_fts
  * row's rowid is services._line * CONTENT_FTS_LANGS + the number of its
@@ -31,6 +31,12 @@
  * for the multilingual search index (may be NULL). */
 bool content_import(const char *src, const char *out, const char *localedir, char *err,
                     size_t errlen);
+
+/* Writes the content folder back from a content database: every file the
+ * import reads (catalog/ as HSDS 3.0 tabular with uuids, the x_ files,
+ * appointments/, selfcheck/, site.csv, postcodes/), so that importing
+ * outdir gives the same database (README "Content"). */
+bool content_export_csv(const char *db_path, const char *outdir, char *err, size_t errlen);
 
 /* Writes a .pot with every translatable content text. */
 bool content_write_pot(const char *src, const char *pot, char *err, size_t errlen);

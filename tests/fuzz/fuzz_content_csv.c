@@ -24,7 +24,7 @@ static const char *const names[] = {
     "service_at_location.csv",
     "phones.csv",
     "schedules.csv",
-    "holidays.csv",
+    "x_holidays.csv",
     "languages.csv",
     "attributes.csv",
     "cost_options.csv",

@@ -46,9 +46,20 @@ def day(n):
     return (TODAY + datetime.timedelta(days=n)).isoformat()
 
 
-def content_rows(rel):
+def _read_rows(rel):
     with open(os.path.join(REPO, "content", rel), encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+def content_rows(rel):
+    """The rows of a content file. In catalog/ every uuid (ids and
+    references) is replaced by its slug from x_slugs.csv, as the portal
+    shows them (content/README.md, "Ids")."""
+    rows = _read_rows(rel)
+    if rel.startswith("catalog/") and rel != "catalog/x_slugs.csv":
+        slug = {r["link_id"]: r["slug"] for r in _read_rows("catalog/x_slugs.csv")}
+        rows = [{k: slug.get(v, v) for k, v in r.items()} for r in rows]
+    return rows
 
 
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -69,7 +80,7 @@ def place_config(location):
 
 
 def holidays():
-    return {r["date"] for r in content_rows("catalog/holidays.csv")}
+    return {r["date"] for r in content_rows("catalog/x_holidays.csv")}
 
 
 def closed_days(location):

@@ -72,13 +72,23 @@ def break_file(root, rel, find, replace):
 
 def test_import_validation(server, binary, sanitizer):
     cases = [
-        ("catalog/services.csv", ",gemeente-enschede-wijkwijzers,", ",no-such-org,",
-         r"services\.csv:\d+: field organization_id: points to nothing: 'no-such-org'"),
+        # catalog/ refers by uuid (content/README.md, "Ids")
+        ("catalog/services.csv", ",bf3e0312-f47a-59d4-ba84-ec379182d4e1,",
+         ",00000000-0000-5000-8000-000000000000,",
+         r"services\.csv:\d+: field organization_id: points to nothing: "
+         r"'00000000-0000-5000-8000-000000000000'"),
+        ("catalog/services.csv", ",bf3e0312-f47a-59d4-ba84-ec379182d4e1,", ",gemeente-enschede-wijkwijzers,",
+         r"services\.csv:\d+: field organization_id: must be a uuid"),
+        ("catalog/x_slugs.csv", ",wijkwijzer-afspraak\n", ",wijkwijzer-inloop\n",
+         r"x_slugs\.csv:\d+: field slug: repeats 'wijkwijzer-inloop'"),
         ("catalog/schedules.csv", ",09:00,", ",9 uur,", r"schedules\.csv:\d+: field opens_at: must be a time"),
         ("catalog/locations.csv", "52.2", "48.8", r"locations\.csv:\d+: field latitude"),
         ("catalog/addresses.csv", "7511 ", "7511-", r"addresses\.csv:\d+: field postal_code"),
-        ("catalog/organizations.csv", "id,name,", "id,naam,", r"organizations\.csv:1: the header must be exactly"),
-        ("catalog/services.csv", "\nwijkwijzer-afspraak,", "\nwijkwijzer-inloop,", r"services\.csv:\d+: field id: repeats"),
+        ("catalog/organizations.csv", "id,name,", "id,naam,",
+         r"organizations\.csv:1: column 'naam' is neither ours nor an HSDS 3\.0 column"),
+        ("catalog/services.csv", "\n54fbd0a8-92a9-5e9f-ae8c-cbe0488bc9c9,", "\n5d95662a-6326-54a0-9371-95a6df303aad,",
+         r"services\.csv:\d+: field id: repeats"),
+        ("catalog/x_holidays.csv", "date,name", "datum,name", r"x_holidays\.csv:1: the header must be exactly"),
         ("selfcheck/rules.csv", ",huishouden,", ",bestaat-niet,", r"rules\.csv:\d+: field question: points to nothing"),
         ("selfcheck/combinations.csv", "contact=niet|netwerk", "contact=niet|vaakx",
          r"combinations\.csv:\d+: field conditions: write question=answer"),
@@ -273,7 +283,7 @@ def general_services():
     """The services for everyone: the target group 'iedereen', or none."""
     groups = {}
     for a in harness.content_rows("catalog/attributes.csv"):
-        if a["link_type"] == "service" and a["taxonomy_term_id"].startswith("dg-"):
+        if a["link_entity"] == "service" and a["taxonomy_term_id"].startswith("dg-"):
             groups.setdefault(a["link_id"], set()).add(a["taxonomy_term_id"])
     return {s["id"] for s in harness.content_rows("catalog/services.csv")
             if "dg-iedereen" in groups.get(s["id"], {"dg-iedereen"})}

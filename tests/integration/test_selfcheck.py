@@ -637,7 +637,10 @@ def test_nothing_nearby(server, binary, sanitizer):
         shutil.copytree(os.path.join(REPO, "content"), src)
         p = os.path.join(src, "catalog", "attributes.csv")
         lines = open(p, encoding="utf-8").read().splitlines(True)
-        open(p, "w", encoding="utf-8").write("".join(l for l in lines if ",cat-vervoer\n" not in l))
+        # catalog/ refers by uuid: the term's uuid from x_slugs.csv
+        term = next(r["link_id"] for r in harness.content_rows("catalog/x_slugs.csv")
+                    if r["link_entity"] == "taxonomy_term" and r["slug"] == "cat-vervoer")
+        open(p, "w", encoding="utf-8").write("".join(l for l in lines if f",{term}\n" not in l))
         s = serve_content(binary, sanitizer, d, src, "import without transport")
         if not s:
             return

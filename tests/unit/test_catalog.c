@@ -46,39 +46,92 @@ void test_csv(void)
 	    "id,organization_id,name,description,application_process,fees_description,"
 	    "eligibility_description,url,status,minimum_age,maximum_age\n";
 	char buf[1024];
-	snprintf(buf, sizeof(buf), "%sok-1,org,Naam,Tekst,,,,https://x.voorbeeld.nl,active,,\n",
+	snprintf(buf, sizeof(buf),
+	         "%s0b6f8f3e-2c1a-5d4e-9f00-1a2b3c4d5e6f,1c7a9f4e-3d2b-5e5f-8a11-2b3c4d5e6f70,Naam,"
+	         "Tekst,,,,https://x.voorbeeld.nl,"
+	         "active,,\n",
 	         svc_head);
 	CHECK(content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
-	snprintf(buf, sizeof(buf), "%sBad Id,org,Naam,Tekst,,,,,active,,\n", svc_head);
+	snprintf(buf, sizeof(buf),
+	         "%sBad Id,1c7a9f4e-3d2b-5e5f-8a11-2b3c4d5e6f70,Naam,Tekst,,,,,active,,\n",
+	         svc_head);
 	CHECK(!content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
 	CHECK(strstr(err, "services.csv:2: field id") != NULL);
-	snprintf(buf, sizeof(buf), "%sok,org,Naam,Tekst,,,,javascript:alert(1),active,,\n",
+	snprintf(buf, sizeof(buf),
+	         "%s0b6f8f3e-2c1a-5d4e-9f00-1a2b3c4d5e6f,1c7a9f4e-3d2b-5e5f-8a11-2b3c4d5e6f70,Naam,"
+	         "Tekst,,,,javascript:alert(1),"
+	         "active,,\n",
 	         svc_head);
 	CHECK(!content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
 	CHECK(strstr(err, "field url") != NULL);
-	snprintf(buf, sizeof(buf), "%sok,org,,Tekst,,,,,active,,\n", svc_head);
+	snprintf(buf, sizeof(buf),
+	         "%s0b6f8f3e-2c1a-5d4e-9f00-1a2b3c4d5e6f,1c7a9f4e-3d2b-5e5f-8a11-2b3c4d5e6f70,,"
+	         "Tekst,,,,,active,,\n",
+	         svc_head);
 	CHECK(!content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
 	CHECK(strstr(err, "field name: is required") != NULL);
-	snprintf(buf, sizeof(buf), "%sok,org,Naam,Tekst,,,,,busy,,\n", svc_head);
+	snprintf(buf, sizeof(buf),
+	         "%s0b6f8f3e-2c1a-5d4e-9f00-1a2b3c4d5e6f,1c7a9f4e-3d2b-5e5f-8a11-2b3c4d5e6f70,Naam,"
+	         "Tekst,,,,,busy,,\n",
+	         svc_head);
 	CHECK(!content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
 	CHECK(strstr(err, "field status: must be one of") != NULL);
 	snprintf(buf, sizeof(buf), "id,name\nx,y\n");
 	CHECK(!content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
-	CHECK(strstr(err, "services.csv:1: the header must be exactly") != NULL);
+	CHECK(strstr(err, "services.csv:1: the header has no column organization_id") != NULL);
+	/* HSDS 3.0 tabular: ids are uuids ... */
+	snprintf(buf, sizeof(buf),
+	         "%sok-1,1c7a9f4e-3d2b-5e5f-8a11-2b3c4d5e6f70,Naam,Tekst,,,,,active,,\n", svc_head);
+	CHECK(!content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
+	CHECK(strstr(err, "services.csv:2: field id: must be a uuid") != NULL);
+	snprintf(buf, sizeof(buf),
+	         "%s0b6f8f3e-2c1a-5d4e-9f00-1a2b3c4d5e6f,1c7a9f4e-3d2b-5e5f-8a11-2b3c4d5e6f70X,"
+	         "Naam,Tekst,,,,,active,,\n",
+	         svc_head);
+	CHECK(!content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
+	CHECK(strstr(err, "services.csv:2: field organization_id: must be a uuid") != NULL);
+	/* ... a standard column we do not use is accepted and ignored, in any
+	   order; a column that is in no HSDS table is refused */
+	snprintf(buf, sizeof(buf),
+	         "alternate_name,name,id,organization_id,description,status,email\n"
+	         "Andere "
+	         "naam,Naam,0b6f8f3e-2c1a-5d4e-9f00-1a2b3c4d5e6f,1c7a9f4e-3d2b-5e5f-8a11-"
+	         "2b3c4d5e6f70,Tekst,active,a@b.nl\n");
+	CHECK(content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
+	snprintf(buf, sizeof(buf),
+	         "id,organization_id,name,description,status,alternativ_name\n"
+	         "0b6f8f3e-2c1a-5d4e-9f00-1a2b3c4d5e6f,1c7a9f4e-3d2b-5e5f-8a11-2b3c4d5e6f70,Naam,"
+	         "Tekst,active,x\n");
+	CHECK(!content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
+	CHECK(strstr(err, "services.csv:1: column 'alternativ_name' is neither ours nor an HSDS "
+	                  "3.0 column") != NULL);
+	snprintf(buf, sizeof(buf),
+	         "id,id,organization_id,name,status\n0b6f8f3e-2c1a-5d4e-9f00-1a2b3c4d5e6f,0b6f8f3e-"
+	         "2c1a-5d4e-9f00-1a2b3c4d5e6f,1c7a9f4e-3d2b-5e5f-8a11-2b3c4d5e6f70,N,active\n");
+	CHECK(!content_check_csv("services.csv", buf, strlen(buf), err, sizeof(err)));
+	CHECK(strstr(err, "column 'id' appears twice") != NULL);
+	/* the Dutch profile's own files keep their exact header */
+	snprintf(buf, sizeof(buf), "date,name,alternate_name\n2026-01-01,Nieuwjaarsdag,x\n");
+	CHECK(!content_check_csv("x_holidays.csv", buf, strlen(buf), err, sizeof(err)));
+	CHECK(strstr(err, "x_holidays.csv:1: the header must be exactly") != NULL);
 	const char *sched = "id,service_id,location_id,freq,byday,opens_at,closes_at,valid_from,"
 	                    "valid_to,description,attending_type\n"
-	                    "s1,svc,,WEEKLY,MO,25:00,17:00,,,,\n";
+	                    "2d8b0a5f-4e3c-5f60-9b22-3c4d5e6f7081,0b6f8f3e-2c1a-5d4e-9f00-"
+	                    "1a2b3c4d5e6f,,WEEKLY,MO,25:00,17:00,,,,\n";
 	CHECK(!content_check_csv("schedules.csv", sched, strlen(sched), err, sizeof(err)));
 	CHECK(strstr(err, "schedules.csv:2: field opens_at") != NULL);
 	/* what the times are for: the service, the phone or the office */
 	sched = "id,service_id,location_id,freq,byday,opens_at,closes_at,valid_from,"
 	        "valid_to,description,attending_type\n"
-	        "s1,svc,,WEEKLY,MO,09:00,17:00,,,Bellen,telefoon\n"
-	        "s2,svc,,WEEKLY,TU,09:00,17:00,,,,kantoor\n";
+	        "2d8b0a5f-4e3c-5f60-9b22-3c4d5e6f7081,0b6f8f3e-2c1a-5d4e-9f00-1a2b3c4d5e6f,,WEEKLY,"
+	        "MO,09:00,17:00,,,Bellen,telefoon\n"
+	        "1c7a9f4e-3d2b-5e5f-8a11-2b3c4d5e6f70,0b6f8f3e-2c1a-5d4e-9f00-1a2b3c4d5e6f,,WEEKLY,"
+	        "TU,09:00,17:00,,,,kantoor\n";
 	CHECK(content_check_csv("schedules.csv", sched, strlen(sched), err, sizeof(err)));
 	sched = "id,service_id,location_id,freq,byday,opens_at,closes_at,valid_from,"
 	        "valid_to,description,attending_type\n"
-	        "s1,svc,,WEEKLY,MO,09:00,17:00,,,,balie\n";
+	        "2d8b0a5f-4e3c-5f60-9b22-3c4d5e6f7081,0b6f8f3e-2c1a-5d4e-9f00-1a2b3c4d5e6f,,WEEKLY,"
+	        "MO,09:00,17:00,,,,balie\n";
 	CHECK(!content_check_csv("schedules.csv", sched, strlen(sched), err, sizeof(err)));
 	CHECK(strstr(err, "field attending_type: must be one of") != NULL);
 }

@@ -20,6 +20,12 @@ const struct route portal_routes[] = {
     {HM_GET, "/api/v1/services", handle_api_services, ROUTE_JSON | ROUTE_CACHE | ROUTE_HEAVY},
     {HM_GET, "/api/v1/services/{id}", handle_api_service, ROUTE_JSON | ROUTE_CACHE},
     {HM_GET, "/api/v1/locations", handle_api_locations, ROUTE_JSON | ROUTE_HEAVY},
+    /* HSDS 3.0 API shape (uuid ids, Dutch source texts) */
+    {HM_GET, "/hsds/services", handle_hsds_services, ROUTE_JSON | ROUTE_CACHE | ROUTE_HEAVY},
+    {HM_GET, "/hsds/services/{id}", handle_hsds_service, ROUTE_JSON | ROUTE_CACHE},
+    {HM_GET, "/hsds/organizations", handle_hsds_organizations,
+     ROUTE_JSON | ROUTE_CACHE | ROUTE_HEAVY},
+    {HM_GET, "/hsds/organizations/{id}", handle_hsds_organization, ROUTE_JSON | ROUTE_CACHE},
     {HM_GET, "/api/v1/topics", handle_api_topics, ROUTE_JSON | ROUTE_CACHE},
     {HM_GET, "/api/v1/slots", handle_api_slots, ROUTE_JSON},
     {HM_POST, "/api/v1/bookings", handle_api_book, ROUTE_JSON | ROUTE_RATE | ROUTE_WRITE},

@@ -17,6 +17,12 @@ void handle_services(struct request *rq, struct response *rs);
 void handle_service(struct request *rq, struct response *rs);
 void handle_carer(struct request *rq, struct response *rs);
 
+/* api_hsds.c: the HSDS 3.0 API shape */
+void handle_hsds_services(struct request *rq, struct response *rs);
+void handle_hsds_service(struct request *rq, struct response *rs);
+void handle_hsds_organizations(struct request *rq, struct response *rs);
+void handle_hsds_organization(struct request *rq, struct response *rs);
+
 /* api.c */
 void handle_api_services(struct request *rq, struct response *rs);
 void handle_api_service(struct request *rq, struct response *rs);

@@ -814,7 +814,7 @@ enum booking_result booking_find_reference(struct app *app, const char *referenc
    rows of its bookings): published after the COMMIT (writer.h). */
 static void notify(struct app *app, const char *location, const char *start, bool slots)
 {
-	writer_changed(app, location, start ? start : "", slots);
+	writer_changed(app, location, start ? start : "", slots ? WRITER_SLOTS : WRITER_ROWS);
 }
 
 /* Inside a booking's write, before its COMMIT: the messages that tell
@@ -1451,10 +1451,11 @@ bool booking_time_words(struct sb *out, const char *local)
 	return booking_parse_time(local, &d, &m) && i18n_format_time(out, m / 60, m % 60);
 }
 
-void booking_writer_changed(struct app *app, const char *location, const char *date, bool slots)
+void booking_writer_changed(struct app *app, const char *location, const char *date,
+                            enum writer_change what)
 {
 	(void)app;
-	if (slots) /* a status change leaves the claims as they were */
+	if (what == WRITER_SLOTS) /* a status change leaves the claims as they were */
 		booking_day_changed(location, date);
 }
 

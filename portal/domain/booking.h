@@ -23,6 +23,7 @@
 
 #include "base/hours.h"
 #include "base/sb.h"
+#include "exec/writer.h"
 
 struct app;
 
@@ -276,6 +277,7 @@ void booking_reference_display(const char *ref, char out[16]);
  * mutex; the writer thread never reads through it. */
 void booking_day_changed(const char *location, const char *date);
 /* The same as a writer_on_change() hook. */
-void booking_writer_changed(struct app *app, const char *location, const char *date, bool slots);
+void booking_writer_changed(struct app *app, const char *location, const char *date,
+                            enum writer_change what);
 
 #endif

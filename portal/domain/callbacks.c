@@ -132,7 +132,7 @@ static int create_write(struct app *app, void *arg)
 	if (st)
 		sqlite3_reset(st);
 	if (ok)
-		writer_changed(app, cb->location, WRITER_CALLBACKS, false);
+		writer_changed(app, cb->location, "", WRITER_CALLBACKS);
 	return ok ? 1 : 0;
 }
 
@@ -324,7 +324,7 @@ static int status_write(struct app *app, void *arg)
 		return -1;
 	int n = sqlite3_changes(store_db(db_bookings(app)));
 	if (n == 1)
-		writer_changed(app, a->location, WRITER_CALLBACKS, false);
+		writer_changed(app, a->location, "", WRITER_CALLBACKS);
 	return n;
 }
 

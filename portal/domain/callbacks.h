@@ -13,7 +13,7 @@
  *
  * Times are local wall-clock times "YYYY-MM-DDTHH:MM" (booking.h).
  * Writes go through the writer (writer_do), which tells the layers above
- * with writer_changed(location, WRITER_CALLBACKS) after the COMMIT. */
+ * with writer_changed(location, "", WRITER_CALLBACKS) after the COMMIT. */
 #ifndef WW_CALLBACKS_H
 #define WW_CALLBACKS_H
 

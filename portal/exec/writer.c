@@ -20,7 +20,7 @@
 struct change {
 	char location[65];
 	char date[11];
-	bool slots;
+	enum writer_change what;
 };
 
 struct write {
@@ -60,13 +60,13 @@ void writer_on_change(writer_change_fn before_answers, writer_change_fn after_an
 static void changed_before(struct app *app, const struct change *c)
 {
 	if (hook_before)
-		hook_before(app, c->location, c->date, c->slots);
+		hook_before(app, c->location, c->date, c->what);
 }
 
 static void changed_after(struct app *app, const struct change *c)
 {
 	if (hook_after)
-		hook_after(app, c->location, c->date, c->slots);
+		hook_after(app, c->location, c->date, c->what);
 }
 
 static void publish_one(struct app *app, const struct change *c)
@@ -84,13 +84,16 @@ static void publish(struct app *app, const struct write *w)
 /* The days a group changed, each once (writer thread only). */
 static struct change changes[GROUP_MAX * CHANGES_MAX];
 
-/* Adds c to the n changes of v (room for max), once per day: a day
-   already there takes c's slots too; when v is full c is dropped. */
+/* Adds c to the n changes of v (room for max), once per day (or per
+   location's call-back requests): a day already there becomes
+   WRITER_SLOTS when c is; when v is full c is dropped. */
 static size_t add_change(struct change *v, size_t n, size_t max, const struct change *c)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(v[i].location, c->location) == 0 && strcmp(v[i].date, c->date) == 0) {
-			v[i].slots = v[i].slots || c->slots;
+		if (strcmp(v[i].location, c->location) == 0 && strcmp(v[i].date, c->date) == 0 &&
+		    (v[i].what == WRITER_CALLBACKS) == (c->what == WRITER_CALLBACKS)) {
+			if (c->what == WRITER_SLOTS)
+				v[i].what = WRITER_SLOTS;
 			return n;
 		}
 	if (n == max)
@@ -283,12 +286,13 @@ bool writer_submit(struct job *j, void (*on_fail)(struct app *app, struct job *j
 	return ok;
 }
 
-void writer_changed(struct app *app, const char *location, const char *date, bool slots)
+void writer_changed(struct app *app, const char *location, const char *date,
+                    enum writer_change what)
 {
 	struct write *w = current;
 	if (!location || !date)
 		return;
-	struct change c = {.slots = slots};
+	struct change c = {.what = what};
 	snprintf(c.location, sizeof(c.location), "%s", location);
 	snprintf(c.date, sizeof(c.date), "%.10s", date);
 	if (!w)

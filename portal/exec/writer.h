@@ -9,7 +9,8 @@
  * write of the group reports WRITER_FAILED.
  *
  * Inside a write, writer_changed() notes a day that changed (its free
- * slots, or only its bookings' rows, such as a check-in); the
+ * slots, or only its bookings' rows, such as a check-in) or a location's
+ * call-back requests; the
  * writer publishes these after the COMMIT, never before, to the two hooks
  * of writer_on_change(): the first before any answer of the group goes
  * out (caches forget the day), the second after them (the WebSocket
@@ -47,20 +48,24 @@ int writer_do(struct app *app, writer_fn fn, void *arg);
 struct job;
 bool writer_submit(struct job *j, void (*on_fail)(struct app *app, struct job *j));
 
-/* slots: the day's free slots changed too, not only its bookings' rows */
+/* What a write changed, for the hooks: a day's bookings' rows only (a
+ * status), its free slots too (a booking, a move, a block), or the
+ * call-back requests of a location (callbacks.h; date ""). */
+enum writer_change {
+	WRITER_ROWS,
+	WRITER_SLOTS,
+	WRITER_CALLBACKS,
+};
 typedef void (*writer_change_fn)(struct app *app, const char *location, const char *date,
-                                 bool slots);
+                                 enum writer_change what);
 /* Sets the hooks (before writer_start; NULL: none). */
 void writer_on_change(writer_change_fn before_answers, writer_change_fn after_answers);
 
-/* Inside a write: the day of location on date (YYYY-MM-DD...) changed;
- * slots: its free slots too (a booking, a move, a block), or only the rows
- * of its bookings (a status). Several changes of one day in a group are
- * told once, as slots when any of them was. */
-void writer_changed(struct app *app, const char *location, const char *date, bool slots);
-/* date for writer_changed: not a day but the call-back requests of
- * location (callbacks.h; slots false) */
-#define WRITER_CALLBACKS "callbacks"
+/* Inside a write: what of location changed (on date, YYYY-MM-DD..., for
+ * a day). Several changes of one day in a group are told once, as
+ * WRITER_SLOTS when any of them was. */
+void writer_changed(struct app *app, const char *location, const char *date,
+                    enum writer_change what);
 
 /* True on the writer thread inside a write (reads see uncommitted data). */
 bool writer_in_write(void);

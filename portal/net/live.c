@@ -364,7 +364,7 @@ static void slots_done(struct app *app, struct job *base)
 struct change_job {
 	struct job base;
 	char location[65], date[11];
-	bool slots; /* the free slots changed, not only the bookings' rows */
+	enum writer_change what;
 };
 
 /* Loop: the staff agenda of the day (a subscription without a topic, of
@@ -416,7 +416,7 @@ static void change_done(struct app *app, struct job *base)
 	struct change_job *c = (struct change_job *)base;
 	char topics[8][65];
 	size_t nt = 0;
-	if (strcmp(c->date, WRITER_CALLBACKS) == 0) {
+	if (c->what == WRITER_CALLBACKS) {
 		if (app->ctx)
 			callbacks_changed(c);
 		free(c);
@@ -426,7 +426,8 @@ static void change_done(struct app *app, struct job *base)
 		agenda_changed(c);
 	/* new slot lists, once per topic, for the residents' pages; a staff
 	   agenda follows agenda_changed instead */
-	for (struct live_session *s = app->ctx && c->slots ? sessions : NULL; s; s = s->next) {
+	for (struct live_session *s = app->ctx && c->what == WRITER_SLOTS ? sessions : NULL; s;
+	     s = s->next) {
 		if (strcmp(s->location, c->location) != 0 || strcmp(s->date, c->date) != 0 ||
 		    (s->staff[0] && !s->topic[0]))
 			continue;
@@ -460,7 +461,8 @@ static void change_run(struct app *app, struct job *base)
 	(void)base;
 }
 
-void live_day_changed(struct app *app, const char *location, const char *date, bool slots)
+void live_day_changed(struct app *app, const char *location, const char *date,
+                      enum writer_change what)
 {
 	if (!app || !app->ctx || !location || !date)
 		return;
@@ -471,7 +473,7 @@ void live_day_changed(struct app *app, const char *location, const char *date, b
 	c->base.done = change_done;
 	snprintf(c->location, sizeof(c->location), "%s", location);
 	snprintf(c->date, sizeof(c->date), "%.10s", date);
-	c->slots = slots;
+	c->what = what;
 	worker_complete(&c->base); /* straight to the loop */
 }
 

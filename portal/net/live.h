@@ -26,6 +26,7 @@
 
 #include "base/sb.h"
 #include "exec/worker.h"
+#include "exec/writer.h"
 
 #define LIVE_SUBPROTOCOL "wijkwijzer.v1"
 #define LIVE_MAX_MESSAGE 4096
@@ -89,7 +90,8 @@ bool live_handle_message(struct app *app, struct live_session *s, const char *ms
  * once per topic, and the loop pushes it to every resident's page in
  * chunks, so no other request waits behind the fan-out. Safe from any
  * thread. */
-void live_day_changed(struct app *app, const char *location, const char *date, bool slots);
+void live_day_changed(struct app *app, const char *location, const char *date,
+                      enum writer_change what);
 
 /* A kiosk terminal of location asks for a member of staff ("Roep een
  * medewerker"): every staff session of that location (one that said

@@ -968,9 +968,10 @@ static const char *bind_problem(const char *addr, int port)
 
 /* After a COMMIT that changed a day: the booking caches forget it, and
  * the mail thread looks for messages the write may have added. */
-static void committed(struct app *app, const char *location, const char *date, bool slots)
+static void committed(struct app *app, const char *location, const char *date,
+                      enum writer_change what)
 {
-	booking_writer_changed(app, location, date, slots);
+	booking_writer_changed(app, location, date, what);
 	mail_wake();
 }
 

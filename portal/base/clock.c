@@ -86,3 +86,12 @@ time_t clock_now(void)
 {
 	return time(NULL) + offset;
 }
+
+bool clock_utc_text(time_t t, char out[CLOCK_UTC_LEN])
+{
+	struct tm tm;
+	if (gmtime_r(&t, &tm) && strftime(out, CLOCK_UTC_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return true;
+	out[0] = '\0';
+	return false;
+}

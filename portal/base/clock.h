@@ -22,4 +22,10 @@ bool clock_parse_iso(const char *s, time_t *out);
 /* Seconds since the epoch, on the (possibly shifted) clock. */
 time_t clock_now(void);
 
+/* t as UTC text to the second, "2026-12-01T09:30:05Z" (what the bookings
+ * database stores and the access log prints); false when it cannot be
+ * written (out is then ""). */
+#define CLOCK_UTC_LEN 21
+bool clock_utc_text(time_t t, char out[CLOCK_UTC_LEN]);
+
 #endif

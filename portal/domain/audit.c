@@ -55,10 +55,8 @@ static int record_write(struct app *app, void *arg)
 bool audit_record(struct app *app, struct audit_actor by, const char *action,
                   const struct audit_subject *s)
 {
-	char at[21];
-	time_t now = clock_now();
-	struct tm tm;
-	if (!gmtime_r(&now, &tm) || !strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm))
+	char at[CLOCK_UTC_LEN];
+	if (!clock_utc_text(clock_now(), at))
 		return false;
 	struct record_args a = {by, action, s, at};
 	return writer_do(app, record_write, &a) == 1;
@@ -67,11 +65,8 @@ bool audit_record(struct app *app, struct audit_actor by, const char *action,
 bool audit_recent(struct app *app, struct audit_actor by, const char *action,
                   const struct audit_subject *s, int window_s)
 {
-	char since[21];
-	time_t t = clock_now() - window_s;
-	struct tm tm;
-	if (by.id <= 0 || !gmtime_r(&t, &tm) ||
-	    !strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm))
+	char since[CLOCK_UTC_LEN];
+	if (by.id <= 0 || !clock_utc_text(clock_now() - window_s, since))
 		return false;
 	sqlite3_stmt *st = store_stmt(
 	    db_bookings(app),
@@ -91,7 +86,7 @@ bool audit_recent(struct app *app, struct audit_actor by, const char *action,
 
 /* "YYYY-MM-DD" local day to the UTC instant its start (end: the next
  * day's start) is, as the stored text; false when it is no date. */
-static bool day_bound(const char *day, bool end, char out[21])
+static bool day_bound(const char *day, bool end, char out[CLOCK_UTC_LEN])
 {
 	int y, m, d;
 	char tail;
@@ -101,9 +96,7 @@ static bool day_bound(const char *day, bool end, char out[21])
 	struct tm tm = {
 	    .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + (end ? 1 : 0), .tm_isdst = -1};
 	time_t t = mktime(&tm);
-	struct tm u;
-	return t != (time_t)-1 && gmtime_r(&t, &u) &&
-	       strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &u) > 0;
+	return t != (time_t)-1 && clock_utc_text(t, out);
 }
 
 static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int i)
@@ -173,7 +166,7 @@ bool audit_list(struct app *app, const struct audit_filter *f, struct audit_entr
 }
 
 struct retention_args {
-	char cutoff[21];
+	char cutoff[CLOCK_UTC_LEN];
 };
 
 static int retention_write(struct app *app, void *arg)
@@ -192,10 +185,7 @@ static int retention_write(struct app *app, void *arg)
 int audit_retention(struct app *app, int days, time_t now)
 {
 	struct retention_args a;
-	time_t cut = now - (time_t)days * 86400;
-	struct tm tm;
-	if (!gmtime_r(&cut, &tm) ||
-	    !strftime(a.cutoff, sizeof(a.cutoff), "%Y-%m-%dT%H:%M:%SZ", &tm))
+	if (!clock_utc_text(now - (time_t)days * 86400, a.cutoff))
 		return -1;
 	int n = writer_do(app, retention_write, &a);
 	return n < 0 ? -1 : n;

@@ -478,9 +478,7 @@ void booking_reference_display(const char *ref, char out[16])
 
 static void now_text(char out[32])
 {
-	time_t t = clock_now();
-	struct tm tm;
-	if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+	if (!clock_utc_text(clock_now(), out))
 		snprintf(out, 32, "unknown");
 }
 

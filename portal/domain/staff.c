@@ -114,15 +114,6 @@ static bool password_valid(const char *password)
 	       text_utf8_length(password) >= STAFF_PASSWORD_MIN;
 }
 
-/* The stamp of accounts: UTC to the second. */
-static void utc_stamp(char out[32])
-{
-	time_t t = clock_now();
-	struct tm tm;
-	if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		out[0] = '\0';
-}
-
 /* A yescrypt hash of password into out; false when it cannot be made. */
 static bool hash_password(const char *password, char *out, size_t n)
 {
@@ -350,8 +341,8 @@ static int password_write(struct app *app, void *arg)
 
 static int add_tx(struct app *app, struct account_args *a)
 {
-	char now[32];
-	utc_stamp(now);
+	char now[CLOCK_UTC_LEN];
+	clock_utc_text(clock_now(), now);
 	struct staff_user existing;
 	if (staff_find_name(app, a->name, &existing)) {
 		a->result = STAFF_NAME_TAKEN;
@@ -428,8 +419,8 @@ static int update_tx(struct app *app, struct account_args *a)
 			return 1;
 		}
 	}
-	char now[32];
-	utc_stamp(now);
+	char now[CLOCK_UTC_LEN];
+	clock_utc_text(clock_now(), now);
 	sqlite3_stmt *st = store_stmt(
 	    db_bookings(app),
 	    "UPDATE staff_user SET role = ?2, active = ?3, updated_at = ?4 WHERE id = ?1");
@@ -479,8 +470,8 @@ enum staff_result staff_update(struct app *app, const struct staff_user *by, lon
 
 static int password_tx(struct app *app, struct account_args *a)
 {
-	char now[32];
-	utc_stamp(now);
+	char now[CLOCK_UTC_LEN];
+	clock_utc_text(clock_now(), now);
 	sqlite3_stmt *st = store_stmt(
 	    db_bookings(app), "UPDATE staff_user SET hash = ?2, updated_at = ?3 WHERE id = ?1");
 	bool ok = st && sqlite3_bind_int64(st, 1, a->id) == SQLITE_OK &&

@@ -440,11 +440,8 @@ static void access_log(const struct conn *c)
 {
 	if (the_app && the_app->cfg.quiet)
 		return;
-	char ts[32];
-	time_t now = clock_now();
-	struct tm tm;
-	if (!gmtime_r(&now, &tm) || !strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm))
-		ts[0] = '\0';
+	char ts[CLOCK_UTC_LEN];
+	clock_utc_text(clock_now(), ts);
 	fprintf(stderr, "%s %s %s %d %zu %.2fms\n", ts, c->rq.method_name ? c->rq.method_name : "-",
 	        c->rq.route ? c->rq.route->pattern : "-", c->rs.status, c->total,
 	        elapsed_ms(&c->t0));

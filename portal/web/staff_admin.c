@@ -409,12 +409,10 @@ static const char *entry_detail(struct request *rq, const struct audit_entry *e)
 /* "dinsdag 1 december 2026, 09:30:05" in local time, from the arena. */
 static const char *entry_when(struct request *rq, const char *at)
 {
-	struct tm tm = {0};
-	char *end = strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	time_t t = end && !*end ? timegm(&tm) : (time_t)-1;
+	time_t t;
 	struct tm local;
 	struct sb *w = arena_sb(&rq->arena, 96);
-	if (!w || t == (time_t)-1 || !localtime_r(&t, &local))
+	if (!w || !clock_parse_iso(at, &t) || !localtime_r(&t, &local))
 		return at;
 	i18n_format_date(w, local.tm_year + 1900, local.tm_mon + 1, local.tm_mday, local.tm_wday);
 	sb_appendf(w, ", %02d:%02d:%02d", local.tm_hour, local.tm_min, local.tm_sec);

@@ -33,4 +33,9 @@ bool origin_from_listen(const char *listen, int port, struct public_origin *out)
  * Origin must be http:// and that Host. */
 bool origin_matches(const struct public_origin *pub, const char *origin, const char *host);
 
+/* The name of a session cookie (a string literal): with the __Host-
+ * prefix on an https public address, so no other host (a sibling
+ * subdomain) can set one; the prefix needs Secure, hence only there. */
+#define ORIGIN_COOKIE(pub, name) ((pub).https ? "__Host-" name : name)
+
 #endif

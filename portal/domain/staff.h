@@ -50,11 +50,9 @@ struct app;
 #define STAFF_IDLE_SECONDS    (30 * 60)
 #define STAFF_SESSION_SECONDS (10 * 3600)
 #define STAFF_TOKEN_LEN       43
-/* the session cookie (web/staff.c); on an https address with the
-   __Host- prefix, so no other host (a sibling subdomain) can set one */
-#define STAFF_COOKIE           "ww_staff"
-#define STAFF_COOKIE_SECURE    "__Host-ww_staff"
-#define STAFF_COOKIE_NAME(app) ((app)->cfg.pub.https ? STAFF_COOKIE_SECURE : STAFF_COOKIE)
+/* the session cookie (web/staff.c), __Host-ww_staff on an https public
+   address (base/origin.h ORIGIN_COOKIE) */
+#define STAFF_COOKIE "ww_staff"
 
 #define STAFF_NAME_MAX      64  /* bytes of an account name */
 #define STAFF_LOCATION_MAX  64  /* bytes of a location id */

@@ -66,16 +66,12 @@ bool csrf_valid(const struct app *app, const char *form, const char *binding, co
 	return ok;
 }
 
-static const char *cookie_name(const struct app *app)
-{
-	return app->cfg.pub.https ? CSRF_COOKIE_SECURE : CSRF_COOKIE;
-}
-
 bool csrf_binding(const struct request *rq, char out[CSRF_BINDING_LEN + 1])
 {
 	struct sb c;
 	sb_init(&c, 64);
-	bool ok = request_cookie(rq, cookie_name(rq->app), &c) && binding_well_formed(sb_str(&c));
+	bool ok = request_cookie(rq, ORIGIN_COOKIE(rq->app->cfg.pub, CSRF_COOKIE), &c) &&
+	          binding_well_formed(sb_str(&c));
 	if (ok)
 		memcpy(out, c.data, CSRF_BINDING_LEN + 1);
 	sb_free(&c);
@@ -115,7 +111,8 @@ bool csrf_finish(const struct request *rq, struct response *rs)
 	   forms it protects. Lax keeps it stable when a resident follows a
 	   link from elsewhere, and is still not sent on another site's POST */
 	return !rq->csrf_binding_new ||
-	       response_cookie(rs, rq, cookie_name(rq->app), rq->csrf_binding, -1, "Lax", true);
+	       response_cookie(rs, rq, ORIGIN_COOKIE(rq->app->cfg.pub, CSRF_COOKIE),
+	                       rq->csrf_binding, -1, "Lax", true);
 }
 
 bool csrf_same_origin(const struct request *rq)

@@ -21,9 +21,8 @@
 #define CSRF_FIELD       "csrf"
 #define CSRF_BINDING_LEN HTTP_CSRF_BINDING_LEN
 #define CSRF_MAX_AGE_S   (12 * 3600)
-/* __Host- needs Secure, so only on an https public address */
-#define CSRF_COOKIE        "ww_form"
-#define CSRF_COOKIE_SECURE "__Host-ww_form"
+/* __Host-ww_form on an https public address (ORIGIN_COOKIE) */
+#define CSRF_COOKIE "ww_form"
 
 bool csrf_token(const struct app *app, const char *form, const char *binding, time_t now,
                 struct sb *out);

@@ -701,7 +701,8 @@ int live_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			   reader when the page says staff_hello */
 			struct sb st;
 			sb_init(&st, 64);
-			if (cookie && text_cookie(cookie, STAFF_COOKIE_NAME(app), &st) &&
+			if (cookie &&
+			    text_cookie(cookie, ORIGIN_COOKIE(app->cfg.pub, STAFF_COOKIE), &st) &&
 			    !sb_failed(&st) && st.len == STAFF_TOKEN_LEN)
 				snprintf(s->staff_token, sizeof(s->staff_token), "%s", sb_str(&st));
 			if (st.data)

@@ -39,7 +39,8 @@ static const char *session_token(struct request *rq)
 {
 	/* without memory for the cookie: no session, as for a cookie too long */
 	struct sb *c = arena_sb(&rq->arena, 128);
-	return c && request_cookie(rq, STAFF_COOKIE_NAME(rq->app), c) ? sb_str(c) : NULL;
+	return c && request_cookie(rq, ORIGIN_COOKIE(rq->app->cfg.pub, STAFF_COOKIE), c) ? sb_str(c)
+	                                                                                 : NULL;
 }
 
 bool staff_refresh(const struct request *rq)
@@ -56,7 +57,8 @@ bool staff_session(struct request *rq, struct staff_user *u)
 
 static void set_cookie(struct request *rq, struct response *rs, const char *value, int max_age)
 {
-	response_cookie(rs, rq, STAFF_COOKIE_NAME(rq->app), value, max_age, "Strict", true);
+	response_cookie(rs, rq, ORIGIN_COOKIE(rq->app->cfg.pub, STAFF_COOKIE), value, max_age,
+	                "Strict", true);
 }
 
 bool staff_require(struct request *rq, struct response *rs, struct staff_user *u)

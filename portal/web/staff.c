@@ -354,9 +354,12 @@ const struct c_option *staff_place_choices(struct request *rq, const struct staf
 
 #define NOT_YOURS N_("Dit hoort bij een wijkwijzer waar uw account niet bij hoort.")
 
-const char *staff_page_location(struct request *rq, struct response *rs, const struct staff_user *u,
-                                const char *requested)
+const char *staff_require_location(struct request *rq, struct response *rs, struct staff_user *u)
 {
+	if (!staff_require(rq, rs, u))
+		return NULL;
+	const char *requested =
+	    params_get(rq->method == HM_POST ? &rq->form : &rq->query, "locatie");
 	const char *loc =
 	    requested && *requested
 	        ? (staff_may(u, requested) && staff_location_exists(rq->app, requested) ? requested
@@ -388,9 +391,7 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 {
 	struct staff_user u;
 	char day[11];
-	if (!staff_require(rq, rs, &u))
-		return;
-	const char *loc = staff_page_location(rq, rs, &u, params_get(&rq->query, "locatie"));
+	const char *loc = staff_require_location(rq, rs, &u);
 	if (!loc)
 		return;
 	struct hours_day d;
@@ -561,9 +562,7 @@ static void back_to(struct request *rq, struct response *rs)
 void handle_staff_status(struct request *rq, struct response *rs)
 {
 	struct staff_user u;
-	if (!staff_require(rq, rs, &u))
-		return;
-	const char *loc = staff_page_location(rq, rs, &u, params_get(&rq->form, "locatie"));
+	const char *loc = staff_require_location(rq, rs, &u);
 	if (!loc)
 		return;
 	long id;
@@ -586,9 +585,7 @@ void handle_staff_status(struct request *rq, struct response *rs)
 void handle_staff_block(struct request *rq, struct response *rs)
 {
 	struct staff_user u;
-	if (!staff_require(rq, rs, &u))
-		return;
-	const char *loc = staff_page_location(rq, rs, &u, params_get(&rq->form, "locatie"));
+	const char *loc = staff_require_location(rq, rs, &u);
 	if (!loc)
 		return;
 	const char *what = params_get(&rq->form, "wat");
@@ -640,9 +637,7 @@ void handle_staff_export(struct request *rq, struct response *rs)
 {
 	struct staff_user u;
 	char day[11];
-	if (!staff_require(rq, rs, &u))
-		return;
-	const char *loc = staff_page_location(rq, rs, &u, params_get(&rq->query, "locatie"));
+	const char *loc = staff_require_location(rq, rs, &u);
 	if (!loc)
 		return;
 	staff_day(params_get(&rq->query, "dag"), clock_now(), day, NULL);

@@ -27,12 +27,12 @@ bool staff_require(struct request *rq, struct response *rs, struct staff_user *u
 /* staff_require for a beheerder's page: anyone else gets a 403 page. */
 bool staff_require_beheerder(struct request *rq, struct response *rs, struct staff_user *u);
 
-/* The wijkwijzer a staff page or form is about: requested (its ?locatie=
- * or form field) when u may see it; without one u's first (a beheerder:
- * the content's first). A 403 page and NULL when u may not see it or has
- * none. Points into u, requested or the request's arena. */
-const char *staff_page_location(struct request *rq, struct response *rs, const struct staff_user *u,
-                                const char *requested);
+/* staff_require, and the wijkwijzer the page or form is about: its
+ * "locatie" (the form's on a POST, else the query's) when u may see it;
+ * without one u's first (a beheerder: the content's first). NULL with a
+ * redirect to the login, or a 403 page when u may not see it or has none.
+ * Points into u, the request or its arena. */
+const char *staff_require_location(struct request *rq, struct response *rs, struct staff_user *u);
 struct c_option;
 /* The wijkwijzers u may choose between (current selected), for a staff
  * page's choice; NULL and *n 0 when there is only one. */

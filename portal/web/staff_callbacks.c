@@ -92,9 +92,7 @@ static bool fill_items(struct request *rq, const struct callback_list *l,
 void handle_staff_callbacks(struct request *rq, struct response *rs)
 {
 	struct staff_user u;
-	if (!staff_require(rq, rs, &u))
-		return;
-	const char *loc = staff_page_location(rq, rs, &u, params_get(&rq->query, "locatie"));
+	const char *loc = staff_require_location(rq, rs, &u);
 	if (!loc)
 		return;
 	/* what is not in the audit trail is not shown */
@@ -145,9 +143,7 @@ void handle_staff_callbacks(struct request *rq, struct response *rs)
 void handle_staff_callback_status(struct request *rq, struct response *rs)
 {
 	struct staff_user u;
-	if (!staff_require(rq, rs, &u))
-		return;
-	const char *loc = staff_page_location(rq, rs, &u, params_get(&rq->form, "locatie"));
+	const char *loc = staff_require_location(rq, rs, &u);
 	if (!loc)
 		return;
 	long id;

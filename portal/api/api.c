@@ -87,9 +87,7 @@ void handle_api_services(struct request *rq, struct response *rs)
 	}
 	struct catalog_result r;
 	if (!catalog_search(c, &f, &r)) {
-		json_error(
-		    rs, 500, "internal",
-		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
+		json_error(rs, 500, "internal", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	if (r.total == 0) /* counted when shown (domain/insight.h) */
@@ -159,9 +157,7 @@ void handle_api_service(struct request *rq, struct response *rs)
 	struct content_service svc;
 	enum content_result found = content_service(c, id, &svc);
 	if (found == CONTENT_ERROR) {
-		json_error(
-		    rs, 500, "internal",
-		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
+		json_error(rs, 500, "internal", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	if (found != CONTENT_FOUND) {
@@ -274,9 +270,7 @@ void handle_api_locations(struct request *rq, struct response *rs)
 	struct content_place *pl;
 	size_t npl;
 	if (!content_places(c, type != NULL, &pl, &npl)) {
-		json_error(
-		    rs, 500, "internal",
-		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
+		json_error(rs, 500, "internal", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	struct sb *addr = arena_sb(&rq->arena, 256); /* each location's, in turn */

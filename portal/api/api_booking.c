@@ -23,9 +23,7 @@ void handle_api_topics(struct request *rq, struct response *rs)
 	struct content_topic *t;
 	size_t nt;
 	if (!content_ap_topics(db_catalog(rq->app), &t, &nt)) {
-		json_error(
-		    rs, 500, "internal",
-		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
+		json_error(rs, 500, "internal", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	json_response(rs);
@@ -340,9 +338,7 @@ void handle_api_booking(struct request *rq, struct response *rs)
 		return;
 	}
 	if (r != BOOKING_OK && r != BOOKING_CANCELLED) {
-		json_error(
-		    rs, 503, "unavailable",
-		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
+		json_error(rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	json_response(rs);

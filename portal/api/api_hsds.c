@@ -27,8 +27,7 @@ static bool page_params(struct request *rq, struct response *rs, long *page, lon
 
 static void internal(struct response *rs)
 {
-	json_error(rs, 500, "internal",
-	           _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
+	json_error(rs, 500, "internal", _(PAGE_UNAVAILABLE));
 }
 
 static void not_found(struct response *rs)

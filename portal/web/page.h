@@ -56,6 +56,9 @@ struct qr_view;
 bool page_qr(struct qr_view *out, struct request *rq, const char *url, const char *title,
              const char *caption);
 
+/* The words of every 503: something of ours failed, nothing was kept. */
+#define PAGE_UNAVAILABLE N_("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw.")
+
 /* An error page (HTML) or error object (JSON, for API routes) with a
  * localized message. code is a stable machine-readable word. */
 void page_error(struct request *rq, struct response *rs, int status, const char *code,

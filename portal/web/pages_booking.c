@@ -514,8 +514,7 @@ static bool read_details(struct request *rq, struct details *d)
 		d->phone = strdup("");
 		d->email = strdup("");
 		d->interpreter_lang = strdup("");
-		d->err_name =
-		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw.");
+		d->err_name = _(PAGE_UNAVAILABLE);
 		return false;
 	}
 	for (size_t i = 0; i < rq->form.n; i++) {
@@ -550,8 +549,7 @@ static bool read_details(struct request *rq, struct details *d)
 	if (e.interpreter != BOOKING_FIELD_OK)
 		d->err_interpreter = _("Kies de taal voor de tolk.");
 	if (e.lang != BOOKING_FIELD_OK && !d->err_name) /* the page's own language: never */
-		d->err_name =
-		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw.");
+		d->err_name = _(PAGE_UNAVAILABLE);
 	if (!(d->needs & NEED_INTERPRETER))
 		d->interpreter_lang[0] = '\0';
 	return ok;

@@ -109,9 +109,7 @@ static bool find_or_error(struct request *rq, struct response *rs, const char *t
 		      "overgenomen, of zijn de gegevens na afloop gewist. Bel de wijkwijzer als u "
 		      "twijfelt."));
 	} else {
-		page_error(
-		    rq, rs, 503, "unavailable",
-		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
+		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 	}
 	return false;
 }
@@ -201,9 +199,7 @@ void handle_cancel(struct request *rq, struct response *rs)
 		booking_free(&b);
 		enum booking_result r = booking_cancel(rq->app, token, &b);
 		if (r != BOOKING_OK) {
-			page_error(rq, rs, 503, "unavailable",
-			           _("Er ging bij ons iets mis. Probeer het over een paar minuten "
-			             "opnieuw."));
+			page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 			return;
 		}
 		struct sb *url = arena_sb(&rq->arena, 256);
@@ -277,9 +273,7 @@ void handle_move(struct request *rq, struct response *rs)
 			      "blijft staan. Kies een tijd in een andere week.");
 		} else if (r != BOOKING_FULL && r != BOOKING_BAD_SLOT) {
 			booking_free(&b);
-			page_error(rq, rs, 503, "unavailable",
-			           _("Er ging bij ons iets mis. Probeer het over een paar minuten "
-			             "opnieuw."));
+			page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 			return;
 		} else {
 			rs->status = 409;
@@ -480,9 +474,7 @@ void handle_find_again(struct request *rq, struct response *rs)
 				return;
 			}
 			if (r == BOOKING_ERROR) {
-				page_error(rq, rs, 503, "unavailable",
-				           _("Er ging bij ons iets mis. Probeer het over een paar "
-				             "minuten opnieuw."));
+				page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 				return;
 			}
 			rs->status = 422;

@@ -69,9 +69,7 @@ void handle_service(struct request *rq, struct response *rs)
 	struct content_service svc;
 	enum content_result found = content_service(c, id, &svc);
 	if (found == CONTENT_ERROR) {
-		page_error(
-		    rq, rs, 500, "internal",
-		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
+		page_error(rq, rs, 500, "internal", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	if (found != CONTENT_FOUND) {

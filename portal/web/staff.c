@@ -30,7 +30,7 @@
 #define FORM_LOGOUT   "/{lang}/medewerker/uitloggen"
 #define FORM_PASSWORD "/{lang}/medewerker/wachtwoord"
 
-#define UNAVAILABLE N_("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw.")
+#define UNAVAILABLE N_(PAGE_UNAVAILABLE)
 
 /* ---- sessions ------------------------------------------------------------ */
 
@@ -108,7 +108,7 @@ bool staff_audit(struct request *rq, struct response *rs, const struct staff_use
 	if (audit_record(rq->app, staff_actor(u), action, s))
 		return true;
 	/* what is not in the trail is not shown or changed */
-	page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
+	page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 	return false;
 }
 
@@ -216,7 +216,7 @@ void handle_staff_login(struct request *rq, struct response *rs)
 	if (r != STAFF_LOGIN_OK || !audit_record(rq->app, staff_actor(&u), AUDIT_LOGIN, &none)) {
 		if (r == STAFF_LOGIN_OK)
 			(void)staff_session_end(rq->app, sb_str(token));
-		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
+		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	set_cookie(rq, rs, sb_str(token), STAFF_SESSION_SECONDS);
@@ -290,7 +290,7 @@ void handle_staff_password(struct request *rq, struct response *rs)
 		return;
 	}
 	if (r != STAFF_OK) {
-		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
+		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	password_page(rq, rs, &u, NULL, true);
@@ -401,7 +401,7 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 		return;
 	struct booking_list bookings;
 	if (!booking_day_list(rq->app, loc, day, &bookings)) {
-		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
+		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	struct sb *label = arena_sb(&rq->arena, 128);
@@ -511,7 +511,7 @@ void handle_staff_summary(struct request *rq, struct response *rs)
 	                                ? booking_find_id(rq->app, id, &b)
 	                                : BOOKING_NOT_FOUND;
 	if (found == BOOKING_ERROR) {
-		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
+		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	if (found != BOOKING_OK) {
@@ -646,7 +646,7 @@ void handle_staff_export(struct request *rq, struct response *rs)
 		return;
 	if (!staff_export_csv(rq->app, loc, day, &rs->body)) {
 		/* a CSV without some of the day's rows would look complete */
-		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
+		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	rs->content_type = "text/csv; charset=utf-8";

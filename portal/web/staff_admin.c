@@ -30,7 +30,7 @@
 #define FORM_ACCOUNT  "/{lang}/medewerker/accounts/{id}"
 #define FORM_PASSWORD "/{lang}/medewerker/accounts/{id}/wachtwoord"
 
-#define UNAVAILABLE N_("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw.")
+#define UNAVAILABLE N_(PAGE_UNAVAILABLE)
 
 /* ---- the account form ------------------------------------------------------ */
 
@@ -114,7 +114,7 @@ static const char *refusal(enum staff_result r)
 	case STAFF_FAILED:
 		break;
 	}
-	return _(UNAVAILABLE);
+	return _(PAGE_UNAVAILABLE);
 }
 
 /* ---- the list and a new account -------------------------------------------- */
@@ -144,7 +144,7 @@ static void accounts_page(struct request *rq, struct response *rs, const struct 
 	struct staff_user *all = NULL;
 	size_t n = 0;
 	if (!staff_list(rq->app, &all, &n)) {
-		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
+		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	struct staff_accounts_view v = {.nav = staff_nav_of(rq, me, STAFF_NAV_ACCOUNTS),
@@ -202,7 +202,7 @@ void handle_staff_accounts(struct request *rq, struct response *rs)
 	if (posted_account(rq, &role, locations, &nloc))
 		r = staff_add(rq->app, &me, name, role, locations, nloc, p1, NULL);
 	if (r == STAFF_FAILED) {
-		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
+		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	if (r != STAFF_OK) {
@@ -276,7 +276,7 @@ void handle_staff_account(struct request *rq, struct response *rs)
 	                                         active && strcmp(active, "ja") == 0)
 	                          : STAFF_BAD_LOCATION;
 	if (r == STAFF_FAILED) {
-		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
+		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	if (r != STAFF_OK) {
@@ -286,7 +286,7 @@ void handle_staff_account(struct request *rq, struct response *rs)
 	}
 	struct staff_user now;
 	if (!staff_find(rq->app, u.id, &now)) {
-		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
+		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	account_page(rq, rs, &me, &now, NULL, NULL, _("De wijzigingen zijn opgeslagen."));
@@ -303,7 +303,7 @@ void handle_staff_account_password(struct request *rq, struct response *rs)
 	                          ? staff_set_password(rq->app, &me, u.id, p1, NULL)
 	                          : STAFF_OK;
 	if (r == STAFF_FAILED) {
-		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
+		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	if (!p1 || !p2 || strcmp(p1, p2) != 0 || r != STAFF_OK) {
@@ -477,7 +477,7 @@ void handle_staff_audit(struct request *rq, struct response *rs)
 	size_t n = 0;
 	bool more = false;
 	if (!none && !audit_list(rq->app, &f, &entries, &n, &more)) {
-		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
+		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	struct staff_audit_view v = {

@@ -101,9 +101,7 @@ void handle_staff_callbacks(struct request *rq, struct response *rs)
 		return;
 	struct callback_list open, handled;
 	if (!callbacks_inbox(rq->app, loc, clock_now(), HANDLED_SHOWN, &open, &handled)) {
-		page_error(
-		    rq, rs, 503, "unavailable",
-		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
+		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	char pname[128] = "";
@@ -167,9 +165,7 @@ void handle_staff_callback_status(struct request *rq, struct response *rs)
 	    known_id ? callbacks_set_status(rq->app, loc, id, status, text, clock_now())
 	             : CALLBACK_SET_NOT_FOUND;
 	if (r == CALLBACK_SET_ERROR) {
-		page_error(
-		    rq, rs, 503, "unavailable",
-		    _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."));
+		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	if (r != CALLBACK_SET_OK) {

@@ -27,8 +27,6 @@
 #include "web/templates.h"
 #include "web/views_st.h"
 
-#define UNAVAILABLE "Dit lukt nu even niet. Probeer het over een paar minuten opnieuw."
-
 static const int periods[] = {4, 13, 52};
 
 static int period_of(struct request *rq)
@@ -218,7 +216,7 @@ void handle_staff_insight(struct request *rq, struct response *rs)
 	for (size_t i = 0; ok && i < NSECTIONS; i++)
 		ok = build_section(rq, &sections[i], weeks, example == 1, &sv[i]);
 	if (!ok) {
-		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
+		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	for (size_t i = 0; i < sizeof(periods) / sizeof(periods[0]); i++)
@@ -299,7 +297,7 @@ void handle_staff_insight_csv(struct request *rq, struct response *rs)
 	}
 	if (!ok) {
 		sb_reset(o);
-		page_error(rq, rs, 503, "unavailable", _(UNAVAILABLE));
+		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
 	rs->cache_control = "no-store";
@@ -369,6 +367,6 @@ void handle_api_insight(struct request *rq, struct response *rs)
 	sb_puts(o, "]}");
 	if (!ok) {
 		sb_reset(o);
-		json_error(rs, 503, "unavailable", _(UNAVAILABLE));
+		json_error(rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 	}
 }

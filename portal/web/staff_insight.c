@@ -197,18 +197,31 @@ static int showing_example(struct request *rq)
 	return real < 0 ? -1 : real == 0;
 }
 
+/* The period asked for, written to the audit trail as action of me
+ * ("via" says how: "" for the page and the CSV, "API, "), and whether
+ * the counts are the examples (-1: unreadable). False when the row could
+ * not be written (the 503 is answered). */
+static bool insight_recorded(struct request *rq, struct response *rs, const struct staff_user *me,
+                             const char *action, const char *via, int *weeks, int *example)
+{
+	*weeks = period_of(rq);
+	char detail[24];
+	snprintf(detail, sizeof(detail), "%s%d weken", via, *weeks);
+	struct audit_subject s = {.detail = detail};
+	if (!staff_audit(rq, rs, me, action, &s))
+		return false;
+	*example = showing_example(rq);
+	return true;
+}
+
 void handle_staff_insight(struct request *rq, struct response *rs)
 {
 	struct staff_user me;
 	if (!staff_require_beheerder(rq, rs, &me))
 		return;
-	int weeks = period_of(rq);
-	char detail[16];
-	snprintf(detail, sizeof(detail), "%d weken", weeks);
-	struct audit_subject s = {.detail = detail};
-	if (!staff_audit(rq, rs, &me, AUDIT_INSIGHT_VIEW, &s))
+	int weeks, example;
+	if (!insight_recorded(rq, rs, &me, AUDIT_INSIGHT_VIEW, "", &weeks, &example))
 		return;
-	int example = showing_example(rq);
 	struct insight_section_view *sv = arena_alloc(&rq->arena, NSECTIONS * sizeof(*sv));
 	struct c_option *opts =
 	    arena_alloc(&rq->arena, sizeof(periods) / sizeof(periods[0]) * sizeof(*opts));
@@ -248,13 +261,9 @@ void handle_staff_insight_csv(struct request *rq, struct response *rs)
 	struct staff_user me;
 	if (!staff_require_beheerder(rq, rs, &me))
 		return;
-	int weeks = period_of(rq);
-	char detail[16];
-	snprintf(detail, sizeof(detail), "%d weken", weeks);
-	struct audit_subject s = {.detail = detail};
-	if (!staff_audit(rq, rs, &me, AUDIT_INSIGHT_EXPORT, &s))
+	int weeks, example;
+	if (!insight_recorded(rq, rs, &me, AUDIT_INSIGHT_EXPORT, "", &weeks, &example))
 		return;
-	int example = showing_example(rq);
 	struct sb *o = &rs->body;
 	sb_puts(o, "\xEF\xBB\xBF"); /* spreadsheets need the BOM to read UTF-8 */
 	static const char *const head[] = {"soort",  "wat",   "waarbij",
@@ -323,13 +332,9 @@ void handle_api_insight(struct request *rq, struct response *rs)
 		           _("Deze gegevens zijn alleen voor de beheerder van de wijkwijzers."));
 		return;
 	}
-	int weeks = period_of(rq);
-	char detail[24];
-	snprintf(detail, sizeof(detail), "API, %d weken", weeks);
-	struct audit_subject s = {.detail = detail};
-	if (!staff_audit(rq, rs, &me, AUDIT_INSIGHT_EXPORT, &s))
+	int weeks, example;
+	if (!insight_recorded(rq, rs, &me, AUDIT_INSIGHT_EXPORT, "API, ", &weeks, &example))
 		return;
-	int example = showing_example(rq);
 	struct sb *o = &rs->body;
 	rs->content_type = "application/json";
 	sb_appendf(o, "{\"weeks\":%d,\"example\":%s,\"min\":%d,\"sections\":[", weeks,

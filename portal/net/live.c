@@ -455,7 +455,9 @@ static void change_done(struct app *app, struct job *base)
 	free(c);
 }
 
-static void change_run(struct app *app, struct job *base)
+/* The jobs below only go to the loop (worker_complete): nothing to run
+ * on a worker. */
+static void loop_only(struct app *app, struct job *base)
 {
 	(void)app;
 	(void)base;
@@ -469,7 +471,7 @@ void live_day_changed(struct app *app, const char *location, const char *date,
 	struct change_job *c = calloc(1, sizeof(*c));
 	if (!c)
 		return;
-	c->base.run = change_run;
+	c->base.run = loop_only;
 	c->base.done = change_done;
 	snprintf(c->location, sizeof(c->location), "%s", location);
 	snprintf(c->date, sizeof(c->date), "%.10s", date);
@@ -484,12 +486,6 @@ struct call_job {
 	char location[65];
 	struct sb json;
 };
-
-static void call_run(struct app *app, struct job *base)
-{
-	(void)app;
-	(void)base;
-}
 
 static void call_done(struct app *app, struct job *base)
 {
@@ -512,7 +508,7 @@ void live_staff_call(struct app *app, const char *location, const char *terminal
 	struct call_job *c = calloc(1, sizeof(*c));
 	if (!c)
 		return;
-	c->base.run = call_run;
+	c->base.run = loop_only;
 	c->base.done = call_done;
 	snprintf(c->location, sizeof(c->location), "%s", location);
 	sb_init(&c->json, 256);
@@ -558,7 +554,7 @@ void live_staff_ended(struct app *app, long long user)
 	struct ended_job *e = calloc(1, sizeof(*e));
 	if (!e)
 		return;
-	e->base.run = call_run; /* nothing to do on a worker */
+	e->base.run = loop_only;
 	e->base.done = ended_done;
 	e->user = user;
 	worker_complete(&e->base); /* straight to the loop */

@@ -217,6 +217,38 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (week, metric, key, sub, example)"
     ") STRICT;"
     "CREATE INDEX insight_count_metric ON insight_count(metric, week);",
+    /* 12: content edited in the browser (domain/content_drafts.h): a draft
+       is one part of one entry of the content (part: store/content_edit.h,
+       target: the entry's slug) with its new values as CSV, until a
+       beheerder publishes or discards it; and the role aanbieder, an
+       account of a provider that edits its own organisation
+       (organization_id, the organisation's slug). The accounts table is
+       rebuilt for its CHECK (migrate() runs with foreign keys off and
+       checks them before the COMMIT) */
+    "CREATE TABLE content_draft ("
+    "  id INTEGER PRIMARY KEY,"
+    "  part TEXT NOT NULL,"
+    "  target TEXT NOT NULL,"
+    "  payload TEXT NOT NULL,"
+    "  account_id INTEGER NOT NULL REFERENCES staff_user(id),"
+    "  updated_at TEXT NOT NULL,"
+    "  UNIQUE (part, target)"
+    ") STRICT;"
+    "CREATE TABLE staff_user_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  role TEXT NOT NULL CHECK (role IN ('medewerker', 'beheerder', 'aanbieder')),"
+    "  hash TEXT NOT NULL,"
+    "  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  organization_id TEXT,"
+    "  CHECK ((role = 'aanbieder') = (organization_id IS NOT NULL))"
+    ") STRICT;"
+    "INSERT INTO staff_user_new(id, name, role, hash, active, created_at, updated_at) "
+    "SELECT id, name, role, hash, active, created_at, updated_at FROM staff_user;"
+    "DROP TABLE staff_user;"
+    "ALTER TABLE staff_user_new RENAME TO staff_user;",
 };
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -327,7 +359,18 @@ int store_schema_version(struct store *s)
 	return v;
 }
 
-static bool migrate(struct store *s, char *err, size_t errlen)
+/* True when no row points to a row that is not there. */
+static bool foreign_keys_hold(struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	bool ok =
+	    sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+static bool migrate_all(struct store *s, char *err, size_t errlen)
 {
 	if (!store_begin_immediate(s)) {
 		snprintf(err, errlen, "cannot lock the database: %s", sqlite3_errmsg(s->db));
@@ -360,12 +403,35 @@ static bool migrate(struct store *s, char *err, size_t errlen)
 			return false;
 		}
 	}
+	if (v != NMIGRATIONS && !foreign_keys_hold(s)) {
+		snprintf(err, errlen, "the migrations left rows pointing to nothing");
+		store_rollback(s);
+		return false;
+	}
 	if (!store_commit(s)) {
 		snprintf(err, errlen, "cannot commit migrations: %s", sqlite3_errmsg(s->db));
 		store_rollback(s);
 		return false;
 	}
 	return true;
+}
+
+/* Runs the migrations the database lacks in one transaction. Foreign keys
+ * are off meanwhile (SQLite ignores the pragma inside a transaction), so a
+ * migration can rebuild a table that others point to; they are checked
+ * before the COMMIT and on again after. */
+static bool migrate(struct store *s, char *err, size_t errlen)
+{
+	if (!store_exec(s, "PRAGMA foreign_keys=OFF")) {
+		snprintf(err, errlen, "cannot prepare the migrations: %s", sqlite3_errmsg(s->db));
+		return false;
+	}
+	bool ok = migrate_all(s, err, errlen);
+	if (!store_exec(s, "PRAGMA foreign_keys=ON") && ok) {
+		snprintf(err, errlen, "cannot turn foreign keys on: %s", sqlite3_errmsg(s->db));
+		ok = false;
+	}
+	return ok;
 }
 
 /* The data folder holds personal data: 0700 and its database files

@@ -132,6 +132,7 @@ const struct staff_nav *staff_nav_of(struct request *rq, const struct staff_user
 	    .accounts = admin ? page_href(rq, "/medewerker/accounts") : NULL,
 	    .audit = admin ? page_href(rq, "/medewerker/logboek") : NULL,
 	    .insight = admin ? page_href(rq, "/medewerker/inzicht") : NULL,
+	    .content = admin ? page_href(rq, "/medewerker/inhoud") : NULL,
 	    .logout_action = page_href(rq, "/medewerker/uitloggen"),
 	    .logout_csrf = csrf_token_of(rq, FORM_LOGOUT),
 	    .current = current,

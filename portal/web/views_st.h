@@ -23,6 +23,7 @@ enum staff_nav_item {
 	STAFF_NAV_ACCOUNTS,
 	STAFF_NAV_AUDIT,
 	STAFF_NAV_INSIGHT,
+	STAFF_NAV_CONTENT,
 	STAFF_NAV_PASSWORD,
 };
 
@@ -31,6 +32,7 @@ struct staff_nav {
 	const char *name, *role; /* the account's name, its role in words */
 	const char *agenda, *callbacks, *password;
 	const char *accounts, *audit, *insight; /* NULL for a medewerker */
+	const char *content; /* the sociale kaart's editor; NULL for a medewerker */
 	const char *logout_action, *logout_csrf;
 	int current; /* enum staff_nav_item */
 };

@@ -279,6 +279,15 @@ static const struct file_spec files[] = {
      {{"service_id", K_UREF, REQ | UNIQ, "services.id"},
       {"keywords", K_TEXT, REQ | TRANS, NULL},
       END} NOHSDS},
+    /* when an entry was last checked (the editor in the browser, web/
+       staff_content.c, sets it on every publication; optional file) */
+    {"catalog/x_checked.csv",
+     "x_checked",
+     true,
+     {{"link_entity", K_ENUM, REQ, "organization|service|location"},
+      {"link_id", K_UUIDV, REQ | UNIQ, NULL},
+      {"checked_on", K_DATE, REQ, NULL},
+      END} NOHSDS},
     {"selfcheck/advice.csv",
      "sc_advice",
      false,
@@ -469,41 +478,40 @@ static bool all_digits(const char *s, size_t n)
 	return n > 0;
 }
 
-/* Checks one field; returns NULL when fine, else what is wrong. */
-static const char *check_field(const struct column *c, const char *v, struct sb *why)
+/* What is wrong with one field (CONTENT_VALUE_OK: nothing); for a list,
+ * *bad and *badlen give the item that is not allowed. */
+static enum content_problem check_value(const struct column *c, const char *v, const char **bad,
+                                        size_t *badlen)
 {
 	size_t n = strlen(v);
 	if (n == 0)
-		return (c->flags & REQ) ? "is required" : NULL;
+		return (c->flags & REQ) ? CONTENT_VALUE_REQUIRED : CONTENT_VALUE_OK;
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)v[i] < 0x20 && v[i] != '\n')
-			return "contains a control character";
-	if (n > 4000)
-		return "is longer than 4000 bytes";
+			return CONTENT_VALUE_CONTROL;
+	if (n > CONTENT_MAX_VALUE)
+		return CONTENT_VALUE_LONG;
 	switch (c->kind) {
 	case K_ID:
 	case K_REF:
-		return is_slug(v) ? NULL
-		                  : "must be lower-case letters, digits and '-' (at most 64)";
+		return is_slug(v) ? CONTENT_VALUE_OK : CONTENT_VALUE_SLUG;
 	case K_UUID:
 	case K_UREF:
 	case K_UUIDV:
-		return is_uuid(v) ? NULL
-		                  : "must be a uuid: 8-4-4-4-12 lower-case hex digits, like "
-		                    "0b6f8f3e-2c1a-5d4e-9f00-1a2b3c4d5e6f";
+		return is_uuid(v) ? CONTENT_VALUE_OK : CONTENT_VALUE_UUID;
 	case K_TEXT:
-		return NULL;
+		return CONTENT_VALUE_OK;
 	case K_INT: {
 		long x;
-		return text_parse_long(v, 0, 1000000, &x) ? NULL : "must be a whole number";
+		return text_parse_long(v, 0, 1000000, &x) ? CONTENT_VALUE_OK : CONTENT_VALUE_NUMBER;
 	}
 	case K_REAL: {
 		char *end = NULL;
 		errno = 0;
 		double d = strtod(v, &end);
 		return (!errno && end && !*end && d >= 0 && d < 1e7 && !strchr(v, ','))
-		           ? NULL
-		           : "must be a number with a decimal point, like 7.50";
+		           ? CONTENT_VALUE_OK
+		           : CONTENT_VALUE_DECIMAL;
 	}
 	case K_LAT:
 	case K_LON: {
@@ -511,15 +519,14 @@ static const char *check_field(const struct column *c, const char *v, struct sb 
 		double d = strtod(v, &end);
 		bool lat = c->kind == K_LAT;
 		if (!end || *end)
-			return "must be a decimal number";
+			return CONTENT_VALUE_DECIMAL_ANY;
 		if (lat ? (d < 50.7 || d > 53.7) : (d < 3.2 || d > 7.3))
-			return lat ? "latitude is outside the Netherlands"
-			           : "longitude is outside the Netherlands";
-		return NULL;
+			return lat ? CONTENT_VALUE_LATITUDE : CONTENT_VALUE_LONGITUDE;
+		return CONTENT_VALUE_OK;
 	}
 	case K_HHMM: {
 		int m;
-		return hours_parse_hhmm(v, &m) ? NULL : "must be a time like 09:30";
+		return hours_parse_hhmm(v, &m) ? CONTENT_VALUE_OK : CONTENT_VALUE_TIME;
 	}
 	case K_DATE:
 		if (n == 10 && all_digits(v, 4) && v[4] == '-' && all_digits(v + 5, 2) &&
@@ -527,58 +534,149 @@ static const char *check_field(const struct column *c, const char *v, struct sb 
 			int mon = (v[5] - '0') * 10 + v[6] - '0',
 			    day = (v[8] - '0') * 10 + v[9] - '0';
 			if (mon >= 1 && mon <= 12 && day >= 1 && day <= 31)
-				return NULL;
+				return CONTENT_VALUE_OK;
 		}
-		return "must be a date like 2026-12-01";
+		return CONTENT_VALUE_DATE;
 	case K_URL:
 		if ((strncmp(v, "https://", 8) == 0 || strncmp(v, "http://", 7) == 0) &&
 		    !strpbrk(v, " \"<>\n'"))
-			return NULL;
-		return "must be a web address starting with https://";
+			return CONTENT_VALUE_OK;
+		return CONTENT_VALUE_URL;
 	case K_EMAIL: {
 		const char *at = strchr(v, '@');
 		return (at && at != v && strchr(at, '.') && !strpbrk(v, " <>\"'\n"))
-		           ? NULL
-		           : "is not an e-mail address";
+		           ? CONTENT_VALUE_OK
+		           : CONTENT_VALUE_EMAIL;
 	}
 	case K_POSTCODE:
 		return (n == 7 && all_digits(v, 4) && v[0] != '0' && v[4] == ' ' && v[5] >= 'A' &&
 		        v[5] <= 'Z' && v[6] >= 'A' && v[6] <= 'Z')
-		           ? NULL
-		           : "must be a postcode like 7511 AB";
+		           ? CONTENT_VALUE_OK
+		           : CONTENT_VALUE_POSTCODE;
 	case K_PC4:
-		return (n == 4 && all_digits(v, 4) && v[0] != '0') ? NULL : "must be four digits";
+		return (n == 4 && all_digits(v, 4) && v[0] != '0') ? CONTENT_VALUE_OK
+		                                                   : CONTENT_VALUE_PC4;
 	case K_PC6:
 		return (n == 6 && all_digits(v, 4) && v[0] != '0' && v[4] >= 'A' && v[4] <= 'Z' &&
 		        v[5] >= 'A' && v[5] <= 'Z')
-		           ? NULL
-		           : "must be like 7511AB";
+		           ? CONTENT_VALUE_OK
+		           : CONTENT_VALUE_PC6;
 	case K_ENUM:
-		if (in_values(v, n, c->values))
-			return NULL;
-		sb_appendf(why, "must be one of: %s", c->values);
-		return sb_str(why);
+		return in_values(v, n, c->values) ? CONTENT_VALUE_OK : CONTENT_VALUE_CHOICE;
 	case K_LIST: {
 		const char *p = v;
 		for (;;) {
 			const char *semi = strchr(p, ';');
 			size_t len = semi ? (size_t)(semi - p) : strlen(p);
 			if (!in_values(p, len, c->values)) {
-				sb_appendf(why, "'%.*s' is not one of: %s", (int)len, p, c->values);
-				return sb_str(why);
+				*bad = p;
+				*badlen = len;
+				return CONTENT_VALUE_LIST;
 			}
 			if (!semi)
-				return NULL;
+				return CONTENT_VALUE_OK;
 			p = semi + 1;
 		}
 	}
 	case K_PHONE:
 		for (size_t i = 0; i < n; i++)
 			if (!strchr("0123456789 +-()", v[i]))
-				return "may only hold digits, spaces and + - ( )";
+				return CONTENT_VALUE_PHONE;
+		return CONTENT_VALUE_OK;
+	}
+	return CONTENT_VALUE_OK;
+}
+
+/* Checks one field; returns NULL when fine, else what is wrong (for the
+ * import's message, in English). */
+static const char *check_field(const struct column *c, const char *v, struct sb *why)
+{
+	const char *bad = NULL;
+	size_t badlen = 0;
+	switch (check_value(c, v, &bad, &badlen)) {
+	case CONTENT_VALUE_OK:
+		return NULL;
+	case CONTENT_VALUE_REQUIRED:
+		return "is required";
+	case CONTENT_VALUE_CONTROL:
+		return "contains a control character";
+	case CONTENT_VALUE_LONG:
+		return "is longer than 4000 bytes";
+	case CONTENT_VALUE_SLUG:
+		return "must be lower-case letters, digits and '-' (at most 64)";
+	case CONTENT_VALUE_UUID:
+		return "must be a uuid: 8-4-4-4-12 lower-case hex digits, like "
+		       "0b6f8f3e-2c1a-5d4e-9f00-1a2b3c4d5e6f";
+	case CONTENT_VALUE_NUMBER:
+		return "must be a whole number";
+	case CONTENT_VALUE_DECIMAL:
+		return "must be a number with a decimal point, like 7.50";
+	case CONTENT_VALUE_DECIMAL_ANY:
+		return "must be a decimal number";
+	case CONTENT_VALUE_LATITUDE:
+		return "latitude is outside the Netherlands";
+	case CONTENT_VALUE_LONGITUDE:
+		return "longitude is outside the Netherlands";
+	case CONTENT_VALUE_TIME:
+		return "must be a time like 09:30";
+	case CONTENT_VALUE_DATE:
+		return "must be a date like 2026-12-01";
+	case CONTENT_VALUE_URL:
+		return "must be a web address starting with https://";
+	case CONTENT_VALUE_EMAIL:
+		return "is not an e-mail address";
+	case CONTENT_VALUE_POSTCODE:
+		return "must be a postcode like 7511 AB";
+	case CONTENT_VALUE_PC4:
+		return "must be four digits";
+	case CONTENT_VALUE_PC6:
+		return "must be like 7511AB";
+	case CONTENT_VALUE_CHOICE:
+		sb_appendf(why, "must be one of: %s", c->values);
+		return sb_str(why);
+	case CONTENT_VALUE_LIST:
+		sb_appendf(why, "'%.*s' is not one of: %s", (int)badlen, bad, c->values);
+		return sb_str(why);
+	case CONTENT_VALUE_PHONE:
+		return "may only hold digits, spaces and + - ( )";
+	case CONTENT_VALUE_UNKNOWN:
+		break;
+	}
+	return NULL;
+}
+
+/* The spec of one column of a file ("catalog/services.csv", "name"). */
+static const struct column *spec_column(const char *file, const char *column)
+{
+	for (size_t i = 0; i < NFILES; i++) {
+		if (strcmp(files[i].path, file) != 0)
+			continue;
+		for (size_t k = 0; k < ncols(&files[i]); k++)
+			if (strcmp(files[i].cols[k].name, column) == 0)
+				return &files[i].cols[k];
 		return NULL;
 	}
 	return NULL;
+}
+
+enum content_problem content_check_value(const char *file, const char *column, const char *value)
+{
+	const struct column *c = spec_column(file, column);
+	const char *bad = NULL;
+	size_t badlen = 0;
+	return c ? check_value(c, value ? value : "", &bad, &badlen) : CONTENT_VALUE_UNKNOWN;
+}
+
+bool content_column_required(const char *file, const char *column)
+{
+	const struct column *c = spec_column(file, column);
+	return c && (c->flags & REQ);
+}
+
+const char *content_column_values(const char *file, const char *column)
+{
+	const struct column *c = spec_column(file, column);
+	return c && (c->kind == K_ENUM || c->kind == K_LIST) ? c->values : NULL;
 }
 
 bool content_read_file(const char *path, struct sb *out, char *err, size_t errlen)

@@ -44,6 +44,44 @@ bool content_write_pot(const char *src, const char *pot, char *err, size_t errle
 /* Reads a whole file into out (within out's limit); err names the file. */
 bool content_read_file(const char *path, struct sb *out, char *err, size_t errlen);
 
+/* The longest value of a field, in bytes. */
+#define CONTENT_MAX_VALUE 4000
+
+/* What is wrong with a value of a content field, by the field's kind. */
+enum content_problem {
+	CONTENT_VALUE_OK,
+	CONTENT_VALUE_REQUIRED,    /* empty, and the field is required */
+	CONTENT_VALUE_CONTROL,     /* a control character other than a line break */
+	CONTENT_VALUE_LONG,        /* more than CONTENT_MAX_VALUE bytes */
+	CONTENT_VALUE_SLUG,        /* not a-z 0-9 - */
+	CONTENT_VALUE_UUID,        /* not a lower-case uuid */
+	CONTENT_VALUE_NUMBER,      /* not a whole number 0-1000000 */
+	CONTENT_VALUE_DECIMAL,     /* not an amount like 7.50 */
+	CONTENT_VALUE_DECIMAL_ANY, /* not a decimal number */
+	CONTENT_VALUE_LATITUDE,    /* outside the Netherlands */
+	CONTENT_VALUE_LONGITUDE,
+	CONTENT_VALUE_TIME,     /* not 09:30 */
+	CONTENT_VALUE_DATE,     /* not 2026-12-01 */
+	CONTENT_VALUE_URL,      /* not http(s):// */
+	CONTENT_VALUE_EMAIL,    /* not an e-mail address */
+	CONTENT_VALUE_POSTCODE, /* not 7511 AB */
+	CONTENT_VALUE_PC4,
+	CONTENT_VALUE_PC6,
+	CONTENT_VALUE_CHOICE,  /* not one of the allowed values */
+	CONTENT_VALUE_LIST,    /* an item not one of the allowed values */
+	CONTENT_VALUE_PHONE,   /* other than digits, spaces, + - ( ) */
+	CONTENT_VALUE_UNKNOWN, /* the file has no such column */
+};
+
+/* Checks value (NULL: empty) against the kind of column of file (the path
+ * in the content folder: "catalog/services.csv"), as the import does. */
+enum content_problem content_check_value(const char *file, const char *column,
+                                         const char *value);
+/* True when the import requires the column. */
+bool content_column_required(const char *file, const char *column);
+/* The allowed values of a choice or list column ("a|b|c"), else NULL. */
+const char *content_column_values(const char *file, const char *column);
+
 /* Validates one CSV file's data against the spec of the named file
  * ("services.csv"); used by the fuzzer. */
 bool content_check_csv(const char *file, const char *data, size_t len, char *err, size_t errlen);

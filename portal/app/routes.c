@@ -85,6 +85,16 @@ const struct route portal_routes[] = {
     {HM_GET, "/{lang}/medewerker/logboek", handle_staff_audit, 0},
     {HM_GET, "/{lang}/medewerker/inzicht", handle_staff_insight, 0},
     {HM_GET, "/medewerker/inzicht.csv", handle_staff_insight_csv, 0},
+    /* the editor of the sociale kaart: drafts through writer_do; publishing
+       rebuilds the content database, as long as an import (slow pool) */
+    {HM_GET, "/{lang}/medewerker/inhoud", handle_staff_content, 0},
+    {HM_POST, "/{lang}/medewerker/inhoud/publiceren", handle_staff_content_publish,
+     ROUTE_FORM | ROUTE_SLOW},
+    {HM_GET, "/{lang}/medewerker/inhoud/controleren", handle_staff_content_unchecked, 0},
+    {HM_POST, "/{lang}/medewerker/inhoud/concept/{id}/weggooien", handle_staff_content_discard,
+     ROUTE_FORM},
+    {HM_GET, "/{lang}/medewerker/inhoud/{kind}/{id}", handle_staff_content_entry, 0},
+    {HM_POST, "/{lang}/medewerker/inhoud/{kind}/{id}", handle_staff_content_entry, ROUTE_FORM},
     /* the same counts as JSON, for a beheerder's session only */
     {HM_GET, "/api/v1/insight", handle_api_insight, ROUTE_JSON},
     {HM_GET, "/kiosk/{terminal}", handle_kiosk_start, 0},

@@ -37,8 +37,11 @@ struct app;
 #define AUDIT_ACCOUNT_UPDATE   "account.update"
 #define AUDIT_ACCOUNT_PASSWORD "account.password"
 #define AUDIT_TRAIL_VIEW       "audit.view"
-#define AUDIT_INSIGHT_VIEW     "insight.view"   /* the anonymous counts (no personal data) */
-#define AUDIT_INSIGHT_EXPORT   "insight.export" /* their CSV */
+#define AUDIT_INSIGHT_VIEW     "insight.view"    /* the anonymous counts (no personal data) */
+#define AUDIT_INSIGHT_EXPORT   "insight.export"  /* their CSV */
+#define AUDIT_CONTENT_DRAFT    "content.draft"   /* a part of an entry saved as a draft */
+#define AUDIT_CONTENT_DISCARD  "content.discard" /* a draft thrown away */
+#define AUDIT_CONTENT_PUBLISH  "content.publish" /* the drafts published (their number) */
 
 /* What an action was about; 0 / NULL: nothing of that kind. */
 struct audit_subject {

@@ -18,6 +18,7 @@
 #include "domain/audit.h"
 #include "domain/booking.h"
 #include "domain/callbacks.h"
+#include "domain/content_drafts.h"
 #include "domain/insight.h"
 #include "domain/mail.h"
 #include "net/cache.h"
@@ -169,17 +170,12 @@ static void reload_job(struct app *app, struct job *j)
 {
 	(void)j;
 	char err[512];
-	/* the new index is built here, on a worker, never on the loop */
-	struct catalog *fresh = catalog_open(app->cfg.content_dir, err, sizeof(err));
-	if (fresh && kiosk_load(fresh)) {
-		db_replace_base(app, fresh);
+	if (content_reload(app, err, sizeof(err)))
 		fprintf(stderr, "wijkwijzer: content reloaded\n");
-	} else {
+	else
 		fprintf(stderr,
 		        "wijkwijzer: content not reloaded, keeping the last good content: %s\n",
-		        fresh ? "cannot read the terminals" : err);
-		catalog_close(fresh);
-	}
+		        err);
 }
 
 static void start_reload(void)

@@ -673,6 +673,12 @@ bool content_column_required(const char *file, const char *column)
 	return c && (c->flags & REQ);
 }
 
+int content_column_decimals(const char *file, const char *column)
+{
+	const struct column *c = spec_column(file, column);
+	return !c ? 0 : c->kind == K_REAL ? 2 : c->kind == K_LAT || c->kind == K_LON ? 5 : 0;
+}
+
 const char *content_column_values(const char *file, const char *column)
 {
 	const struct column *c = spec_column(file, column);

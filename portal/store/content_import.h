@@ -75,10 +75,12 @@ enum content_problem {
 
 /* Checks value (NULL: empty) against the kind of column of file (the path
  * in the content folder: "catalog/services.csv"), as the import does. */
-enum content_problem content_check_value(const char *file, const char *column,
-                                         const char *value);
+enum content_problem content_check_value(const char *file, const char *column, const char *value);
 /* True when the import requires the column. */
 bool content_column_required(const char *file, const char *column);
+/* The decimals the files write a number column with (2 for an amount,
+ * 5 for a coordinate), 0 for any other column. */
+int content_column_decimals(const char *file, const char *column);
 /* The allowed values of a choice or list column ("a|b|c"), else NULL. */
 const char *content_column_values(const char *file, const char *column);
 

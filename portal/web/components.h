@@ -72,6 +72,7 @@ struct c_field {
 	size_t noptions;
 	const char *empty_option; /* of a select: a first option "" with this label */
 	bool more;                /* the caller writes more into the field and closes its </div> */
+	int rows;                 /* > 0: a textarea of this many lines instead of an input */
 };
 
 /* c_choices.html: a fieldset of radios or check boxes. The id of an

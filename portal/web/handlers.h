@@ -75,6 +75,11 @@ void handle_staff_account_password(struct request *rq, struct response *rs);
 void handle_staff_audit(struct request *rq, struct response *rs);
 void handle_staff_insight(struct request *rq, struct response *rs);
 void handle_staff_insight_csv(struct request *rq, struct response *rs);
+void handle_staff_content(struct request *rq, struct response *rs);
+void handle_staff_content_publish(struct request *rq, struct response *rs);
+void handle_staff_content_unchecked(struct request *rq, struct response *rs);
+void handle_staff_content_discard(struct request *rq, struct response *rs);
+void handle_staff_content_entry(struct request *rq, struct response *rs);
 void handle_api_insight(struct request *rq, struct response *rs);
 
 /* kiosk.c */

@@ -211,7 +211,8 @@ static int add_staff(const char *name, const char *role_word, const char *const 
 	if (!read_password("Password", line, sizeof(line)))
 		return 1;
 	long long id = 0;
-	enum staff_result r = staff_add(&app, NULL, name, role, locations, nlocations, line, &id);
+	enum staff_result r =
+	    staff_add(&app, NULL, name, role, locations, nlocations, NULL, line, &id);
 	explicit_bzero(line, sizeof(line));
 	if (r != STAFF_OK) {
 		fprintf(stderr, "wijkwijzer: cannot add %s: %s\n", name, staff_result_text(r));

@@ -103,6 +103,8 @@ static const char *refusal(enum staff_result r)
 		return _("Kies de wijkwijzers uit de lijst.");
 	case STAFF_NO_LOCATION:
 		return _("Een medewerker hoort bij minstens één wijkwijzer. Vink er een aan.");
+	case STAFF_BAD_ORGANIZATION:
+		return _("Kies de organisatie van de aanbieder uit de lijst.");
 	case STAFF_WEAK_PASSWORD:
 		return _("Kies een wachtwoord van minstens 12 tekens.");
 	case STAFF_LAST_BEHEERDER:
@@ -200,7 +202,7 @@ void handle_staff_accounts(struct request *rq, struct response *rs)
 		return;
 	}
 	if (posted_account(rq, &role, locations, &nloc))
-		r = staff_add(rq->app, &me, name, role, locations, nloc, p1, NULL);
+		r = staff_add(rq->app, &me, name, role, locations, nloc, NULL, p1, NULL);
 	if (r == STAFF_FAILED) {
 		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
@@ -272,7 +274,7 @@ void handle_staff_account(struct request *rq, struct response *rs)
 	size_t nloc;
 	const char *active = params_get(&rq->form, "actief");
 	enum staff_result r = posted_account(rq, &role, locations, &nloc)
-	                          ? staff_update(rq->app, &me, u.id, role, locations, nloc,
+	                          ? staff_update(rq->app, &me, u.id, role, locations, nloc, NULL,
 	                                         active && strcmp(active, "ja") == 0)
 	                          : STAFF_BAD_LOCATION;
 	if (r == STAFF_FAILED) {

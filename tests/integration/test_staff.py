@@ -39,7 +39,8 @@ def test_command_line(server, binary, sanitizer):
     p = add_staff(server, "baas", "wachtwoord-van-de-baas", role="beheerder", locations=("ww-noord",))
     check(p.returncode == 2 and "leave out --location" in p.stderr, f"a beheerder has no --location: {p.stderr}")
     p = add_staff(server, "baas", "wachtwoord-van-de-baas", role="directeur", locations=())
-    check(p.returncode == 2 and "--role medewerker or --role beheerder" in p.stderr, f"unknown role: {p.stderr}")
+    check(p.returncode == 2 and "--role medewerker, --role beheerder or --role aanbieder" in p.stderr,
+          f"unknown role: {p.stderr}")
     p = add_staff(server, "baas", "wachtwoord-van-de-baas", role="beheerder", locations=())
     check(p.returncode == 0, f"beheerder made: {p.stderr}")
     p = subprocess.run([binary, "--data", server.data, "--reset-staff-password", "niemand"],

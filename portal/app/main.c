@@ -136,8 +136,12 @@ static void usage(FILE *f)
 	           "                  (default 365)\n"
 	           "  --add-staff NAME --role medewerker --location LOC [--location LOC]...\n"
 	           "  --add-staff NAME --role beheerder\n"
+	           "  --add-staff NAME --role aanbieder --organization SLUG\n"
 	           "                  make a personal staff account; the password (at least\n"
-	           "                  12 characters) is read from standard input; then exit\n"
+	           "                  12 characters) is read from standard input; then exit.\n"
+	           "                  An aanbieder edits the sociale kaart entries of its own\n"
+	           "                  organisation (SLUG: content/catalog/x_slugs.csv) as\n"
+	           "                  drafts a beheerder publishes; it sees no wijkwijzer\n"
 	           "  --reset-staff-password NAME  read a new password for the account NAME\n"
 	           "                  from standard input, end its sessions and exit\n"
 	           "  --enroll-terminal ID  print a one-time link that makes a browser the\n"
@@ -192,14 +196,15 @@ static bool read_password(const char *prompt, char *line, size_t n)
 	return true;
 }
 
-/* --add-staff NAME --role ROLE [--location LOC]...: exit code. */
+/* --add-staff NAME --role ROLE [--location LOC]... [--organization SLUG]:
+ * exit code. */
 static int add_staff(const char *name, const char *role_word, const char *const *locations,
-                     size_t nlocations)
+                     size_t nlocations, const char *organization)
 {
 	enum staff_role role;
 	if (!staff_role_parse(role_word, &role)) {
-		fprintf(stderr,
-		        "wijkwijzer: --add-staff needs --role medewerker or --role beheerder\n");
+		fprintf(stderr, "wijkwijzer: --add-staff needs --role medewerker, --role beheerder "
+		                "or --role aanbieder\n");
 		return 2;
 	}
 	if (role == STAFF_BEHEERDER && nlocations) {
@@ -207,11 +212,34 @@ static int add_staff(const char *name, const char *role_word, const char *const 
 		        "wijkwijzer: a beheerder sees every wijkwijzer: leave out --location\n");
 		return 2;
 	}
+	if (role == STAFF_AANBIEDER && nlocations) {
+		fprintf(stderr,
+		        "wijkwijzer: an aanbieder has no wijkwijzer: leave out --location\n");
+		return 2;
+	}
+	if (role != STAFF_AANBIEDER && organization) {
+		fprintf(stderr, "wijkwijzer: --organization belongs to --role aanbieder\n");
+		return 2;
+	}
+	if (role == STAFF_AANBIEDER && !organization) {
+		fprintf(stderr,
+		        "wijkwijzer: an aanbieder needs --organization SLUG, the slug of its "
+		        "organisation in content/catalog/x_slugs.csv\n");
+		return 2;
+	}
+	if (role == STAFF_AANBIEDER && !staff_organization_exists(&app, organization)) {
+		fprintf(stderr,
+		        "wijkwijzer: unknown organisation '%s': --organization needs the slug of "
+		        "an organisation of the content (content/catalog/x_slugs.csv)\n",
+		        organization);
+		return 2;
+	}
 	char line[512];
 	if (!read_password("Password", line, sizeof(line)))
 		return 1;
 	long long id = 0;
-	enum staff_result r = staff_add(&app, NULL, name, role, locations, nlocations, line, &id);
+	enum staff_result r =
+	    staff_add(&app, NULL, name, role, locations, nlocations, organization, line, &id);
 	explicit_bzero(line, sizeof(line));
 	if (r != STAFF_OK) {
 		fprintf(stderr, "wijkwijzer: cannot add %s: %s\n", name, staff_result_text(r));
@@ -279,6 +307,7 @@ int main(int argc, char **argv)
 		OPT_ADD_STAFF,
 		OPT_ROLE,
 		OPT_LOCATION,
+		OPT_ORGANIZATION,
 		OPT_RESET_STAFF,
 		OPT_AUDIT_DAYS,
 		OPT_BOOKING_RATE,
@@ -311,6 +340,7 @@ int main(int argc, char **argv)
 	    {"add-staff", required_argument, NULL, OPT_ADD_STAFF},
 	    {"role", required_argument, NULL, OPT_ROLE},
 	    {"location", required_argument, NULL, OPT_LOCATION},
+	    {"organization", required_argument, NULL, OPT_ORGANIZATION},
 	    {"reset-staff-password", required_argument, NULL, OPT_RESET_STAFF},
 	    {"audit-days", required_argument, NULL, OPT_AUDIT_DAYS},
 	    {"booking-rate", required_argument, NULL, OPT_BOOKING_RATE},
@@ -349,7 +379,7 @@ int main(int argc, char **argv)
 	app.cfg.mail.retry_seconds = 60;
 	const char *smtp = NULL, *smtp_tls = NULL;
 	const char *data = NULL, *content = NULL, *locale = NULL;
-	const char *add_name = NULL, *role = NULL, *reset_name = NULL;
+	const char *add_name = NULL, *role = NULL, *reset_name = NULL, *organization = NULL;
 	const char *locations[STAFF_MAX_LOCATIONS];
 	size_t nlocations = 0;
 	const char *public_url = NULL, *enrol_terminal = NULL;
@@ -501,6 +531,9 @@ int main(int argc, char **argv)
 			}
 			locations[nlocations++] = optarg;
 			break;
+		case OPT_ORGANIZATION:
+			organization = optarg;
+			break;
 		case OPT_RESET_STAFF:
 			reset_name = optarg;
 			break;
@@ -526,8 +559,10 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if ((role || nlocations) && !add_name) {
-		fprintf(stderr, "wijkwijzer: --role and --location belong to --add-staff\n");
+	if ((role || nlocations || organization) && !add_name) {
+		fprintf(
+		    stderr,
+		    "wijkwijzer: --role, --location and --organization belong to --add-staff\n");
 		return 2;
 	}
 	if (optind < argc) {
@@ -656,7 +691,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (add_name) {
-		rc = add_staff(add_name, role, locations, nlocations);
+		rc = add_staff(add_name, role, locations, nlocations, organization);
 		goto out;
 	}
 	if (reset_name) {

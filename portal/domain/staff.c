@@ -15,6 +15,7 @@
 #include "domain/booking.h"
 #include "exec/db.h"
 #include "exec/writer.h"
+#include "store/content.h"
 #include "store/store.h"
 
 /* Set once before any thread starts (staff_on_sessions_ended), read after. */
@@ -38,7 +39,15 @@ struct audit_actor staff_actor(const struct staff_user *u)
 
 const char *staff_role_name(enum staff_role role)
 {
-	return role == STAFF_BEHEERDER ? "beheerder" : "medewerker";
+	switch (role) {
+	case STAFF_BEHEERDER:
+		return "beheerder";
+	case STAFF_AANBIEDER:
+		return "aanbieder";
+	case STAFF_MEDEWERKER:
+		break;
+	}
+	return "medewerker";
 }
 
 bool staff_role_parse(const char *word, enum staff_role *out)
@@ -47,6 +56,8 @@ bool staff_role_parse(const char *word, enum staff_role *out)
 		*out = STAFF_MEDEWERKER;
 	else if (word && strcmp(word, "beheerder") == 0)
 		*out = STAFF_BEHEERDER;
+	else if (word && strcmp(word, "aanbieder") == 0)
+		*out = STAFF_AANBIEDER;
 	else
 		return false;
 	return true;
@@ -61,7 +72,7 @@ bool staff_location_exists(struct app *app, const char *location)
 
 bool staff_may(const struct staff_user *u, const char *location)
 {
-	if (!u || !location || !u->active)
+	if (!u || !location || !u->active || u->role == STAFF_AANBIEDER)
 		return false;
 	if (u->role == STAFF_BEHEERDER)
 		return true;
@@ -69,6 +80,25 @@ bool staff_may(const struct staff_user *u, const char *location)
 		if (strcmp(u->locations[i], location) == 0)
 			return true;
 	return false;
+}
+
+bool staff_organization_exists(struct app *app, const char *organization)
+{
+	if (!organization || !*organization || strlen(organization) > STAFF_LOCATION_MAX)
+		return false;
+	struct content_org o;
+	bool found = content_organization(db_catalog(app), organization, &o) == CONTENT_FOUND;
+	content_org_free(&o);
+	return found;
+}
+
+bool staff_may_edit(const struct staff_user *u, const char *organization)
+{
+	if (!u || !organization || !*organization || !u->active)
+		return false;
+	if (u->role == STAFF_BEHEERDER)
+		return true;
+	return u->role == STAFF_AANBIEDER && strcmp(u->organization, organization) == 0;
 }
 
 const char *staff_result_text(enum staff_result r)
@@ -84,6 +114,9 @@ const char *staff_result_text(enum staff_result r)
 		return "unknown wijkwijzer location (see content/appointments/locations.csv)";
 	case STAFF_NO_LOCATION:
 		return "a medewerker needs at least one --location";
+	case STAFF_BAD_ORGANIZATION:
+		return "an aanbieder needs --organization with the slug of an organisation of the "
+		       "content (see content/catalog/x_slugs.csv)";
 	case STAFF_WEAK_PASSWORD:
 		return "the password needs at least 12 characters";
 	case STAFF_LAST_BEHEERDER:
@@ -156,9 +189,11 @@ static void load_user(sqlite3_stmt *st, struct staff_user *u)
 	if (!staff_role_parse(store_text(st, 2), &u->role))
 		u->role = STAFF_MEDEWERKER; /* the table's CHECK allows no other */
 	u->active = sqlite3_column_int(st, 3) == 1;
+	/* the table's CHECK: set exactly for an aanbieder */
+	snprintf(u->organization, sizeof(u->organization), "%s", store_text(st, 4));
 }
 
-#define USER_COLUMNS "id, name, role, active"
+#define USER_COLUMNS "id, name, role, active, organization_id"
 
 bool staff_find(struct app *app, long long id, struct staff_user *out)
 {
@@ -282,15 +317,25 @@ static int other_beheerders(struct app *app, long long id)
 	return n;
 }
 
-static enum staff_result check_locations(struct app *app, enum staff_role role,
-                                         const char *const *locations, size_t n)
+static enum staff_result check_places(struct app *app, enum staff_role role,
+                                      const char *const *locations, size_t n,
+                                      const char *organization)
 {
 	if (n > STAFF_MAX_LOCATIONS)
 		return STAFF_BAD_LOCATION;
 	for (size_t i = 0; i < n; i++)
 		if (!staff_location_exists(app, locations[i]))
 			return STAFF_BAD_LOCATION;
+	if (role == STAFF_AANBIEDER && !staff_organization_exists(app, organization))
+		return STAFF_BAD_ORGANIZATION;
 	return role == STAFF_MEDEWERKER && n == 0 ? STAFF_NO_LOCATION : STAFF_OK;
+}
+
+/* The organisation stored for an account of role: NULL but for an
+ * aanbieder (the table's CHECK). */
+static const char *stored_organization(enum staff_role role, const char *organization)
+{
+	return role == STAFF_AANBIEDER ? organization : NULL;
 }
 
 struct account_args {
@@ -298,6 +343,7 @@ struct account_args {
 	long long id; /* in: the account changed; out: the one made */
 	const char *name, *hash, *keep;
 	enum staff_role role;
+	const char *organization; /* an aanbieder's; NULL for the others */
 	const char *const *locations;
 	size_t nlocations;
 	bool active;
@@ -349,20 +395,21 @@ static int add_tx(struct app *app, struct account_args *a)
 		return 1; /* nothing written: commits nothing */
 	}
 	sqlite3_stmt *st = store_stmt(
-	    db_bookings(app), "INSERT INTO staff_user(name, role, hash, created_at, updated_at) "
-	                      "VALUES (?1, ?2, ?3, ?4, ?4)");
+	    db_bookings(app), "INSERT INTO staff_user(name, role, hash, created_at, updated_at, "
+	                      "organization_id) VALUES (?1, ?2, ?3, ?4, ?4, ?5)");
 	bool ok =
 	    st && sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC) == SQLITE_OK &&
 	    sqlite3_bind_text(st, 2, staff_role_name(a->role), -1, SQLITE_STATIC) == SQLITE_OK &&
 	    sqlite3_bind_text(st, 3, a->hash, -1, SQLITE_STATIC) == SQLITE_OK &&
 	    sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 5, a->organization, -1, SQLITE_STATIC) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_DONE;
 	if (st)
 		sqlite3_reset(st);
 	if (!ok)
 		return 0;
 	a->id = sqlite3_last_insert_rowid(store_db(db_bookings(app)));
-	/* a beheerder sees every wijkwijzer: no list to keep */
+	/* a beheerder sees every wijkwijzer, an aanbieder none: no list to keep */
 	if (!set_locations(app, a->id, a->locations,
 	                   a->role == STAFF_MEDEWERKER ? a->nlocations : 0))
 		return 0;
@@ -375,11 +422,11 @@ static int add_tx(struct app *app, struct account_args *a)
 
 enum staff_result staff_add(struct app *app, const struct staff_user *by, const char *name,
                             enum staff_role role, const char *const *locations, size_t nlocations,
-                            const char *password, long long *id)
+                            const char *organization, const char *password, long long *id)
 {
 	if (!name_valid(name))
 		return STAFF_BAD_NAME;
-	enum staff_result r = check_locations(app, role, locations, nlocations);
+	enum staff_result r = check_places(app, role, locations, nlocations, organization);
 	if (r != STAFF_OK)
 		return r;
 	if (!password_valid(password))
@@ -391,6 +438,7 @@ enum staff_result staff_add(struct app *app, const struct staff_user *by, const 
 	                         .name = name,
 	                         .hash = hash,
 	                         .role = role,
+	                         .organization = stored_organization(role, organization),
 	                         .locations = locations,
 	                         .nlocations = nlocations,
 	                         .result = STAFF_FAILED};
@@ -423,12 +471,14 @@ static int update_tx(struct app *app, struct account_args *a)
 	clock_utc_text(clock_now(), now);
 	sqlite3_stmt *st = store_stmt(
 	    db_bookings(app),
-	    "UPDATE staff_user SET role = ?2, active = ?3, updated_at = ?4 WHERE id = ?1");
+	    "UPDATE staff_user SET role = ?2, active = ?3, updated_at = ?4, organization_id = ?5 "
+	    "WHERE id = ?1");
 	bool ok =
 	    st && sqlite3_bind_int64(st, 1, a->id) == SQLITE_OK &&
 	    sqlite3_bind_text(st, 2, staff_role_name(a->role), -1, SQLITE_STATIC) == SQLITE_OK &&
 	    sqlite3_bind_int(st, 3, a->active) == SQLITE_OK &&
 	    sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 5, a->organization, -1, SQLITE_STATIC) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_DONE;
 	if (st)
 		sqlite3_reset(st);
@@ -448,14 +498,15 @@ static int update_tx(struct app *app, struct account_args *a)
 
 enum staff_result staff_update(struct app *app, const struct staff_user *by, long long id,
                                enum staff_role role, const char *const *locations,
-                               size_t nlocations, bool active)
+                               size_t nlocations, const char *organization, bool active)
 {
-	enum staff_result r = check_locations(app, role, locations, nlocations);
+	enum staff_result r = check_places(app, role, locations, nlocations, organization);
 	if (r != STAFF_OK)
 		return r;
 	struct account_args a = {.by = by,
 	                         .id = id,
 	                         .role = role,
+	                         .organization = stored_organization(role, organization),
 	                         .locations = locations,
 	                         .nlocations = nlocations,
 	                         .active = active,

@@ -7,7 +7,11 @@
  *
  * Roles: a medewerker works for one or more wijkwijzers (locations) and
  * sees only their agendas and call-back requests; a beheerder sees all
- * wijkwijzers, makes and changes accounts and reads the audit trail.
+ * wijkwijzers, makes and changes accounts and reads the audit trail; an
+ * aanbieder is an account of a provider (one organisation of the
+ * content), which edits that organisation's entries of the sociale kaart
+ * as drafts a beheerder publishes, and has no wijkwijzers: it sees no
+ * agenda, booking or call-back request.
  *
  * State: accounts and sessions live in the bookings database (every
  * write through the writer, exec/writer.h); the lockout counts failures in
@@ -63,6 +67,7 @@ struct app;
 enum staff_role {
 	STAFF_MEDEWERKER,
 	STAFF_BEHEERDER,
+	STAFF_AANBIEDER,
 };
 
 /* An account as staff_find and the session give it. */
@@ -71,32 +76,43 @@ struct staff_user {
 	char name[STAFF_NAME_MAX + 1];
 	enum staff_role role;
 	bool active;
-	size_t nlocations; /* a medewerker's wijkwijzers, sorted; a beheerder has none */
+	size_t nlocations; /* a medewerker's wijkwijzers, sorted; the others have none */
 	char locations[STAFF_MAX_LOCATIONS][STAFF_LOCATION_MAX + 1];
+	/* an aanbieder's organisation (its slug in the content); empty for the
+	   other roles */
+	char organization[STAFF_LOCATION_MAX + 1];
 };
 
 /* Who u is in the audit trail; u NULL: the command line. */
 struct audit_actor staff_actor(const struct staff_user *u);
 
-/* "medewerker" or "beheerder" (the stored and the command line's word). */
+/* "medewerker", "beheerder" or "aanbieder" (the stored and the command
+ * line's word). */
 const char *staff_role_name(enum staff_role role);
 bool staff_role_parse(const char *word, enum staff_role *out);
 
 /* True when location is a wijkwijzer with appointments (the content). */
 bool staff_location_exists(struct app *app, const char *location);
 /* True when u may see and change what belongs to location: a beheerder
- * every wijkwijzer, a medewerker its own. */
+ * every wijkwijzer, a medewerker its own, an aanbieder none. */
 bool staff_may(const struct staff_user *u, const char *location);
+/* True when organization is an organisation of the content (its slug). */
+bool staff_organization_exists(struct app *app, const char *organization);
+/* True when u may edit the entries of organization (a slug) in the
+ * sociale kaart: a beheerder every organisation, an aanbieder its own, a
+ * medewerker none. */
+bool staff_may_edit(const struct staff_user *u, const char *organization);
 
 /* Why an account change was refused. */
 enum staff_result {
 	STAFF_OK,
-	STAFF_BAD_NAME,       /* 2-64 of a-z A-Z 0-9 . _ - */
-	STAFF_NAME_TAKEN,     /* another account has it (case does not count) */
-	STAFF_BAD_LOCATION,   /* not a wijkwijzer, or too many */
-	STAFF_NO_LOCATION,    /* a medewerker without a wijkwijzer */
-	STAFF_WEAK_PASSWORD,  /* fewer than STAFF_PASSWORD_MIN characters, or too long */
-	STAFF_LAST_BEHEERDER, /* the last active beheerder would go */
+	STAFF_BAD_NAME,         /* 2-64 of a-z A-Z 0-9 . _ - */
+	STAFF_NAME_TAKEN,       /* another account has it (case does not count) */
+	STAFF_BAD_LOCATION,     /* not a wijkwijzer, or too many */
+	STAFF_NO_LOCATION,      /* a medewerker without a wijkwijzer */
+	STAFF_BAD_ORGANIZATION, /* an aanbieder without an organisation of the content */
+	STAFF_WEAK_PASSWORD,    /* fewer than STAFF_PASSWORD_MIN characters, or too long */
+	STAFF_LAST_BEHEERDER,   /* the last active beheerder would go */
 	STAFF_NOT_FOUND,
 	STAFF_FAILED, /* the database or yescrypt */
 };
@@ -104,15 +120,18 @@ enum staff_result {
 const char *staff_result_text(enum staff_result r);
 
 /* Makes an account; by is the beheerder who does it (NULL: the command
- * line), for the audit trail. Sets *id. */
+ * line), for the audit trail. locations count for a medewerker only,
+ * organization (a slug of the content, required) for an aanbieder only:
+ * for the other roles they are ignored (NULL is fine). Sets *id. */
 enum staff_result staff_add(struct app *app, const struct staff_user *by, const char *name,
                             enum staff_role role, const char *const *locations, size_t nlocations,
-                            const char *password, long long *id);
-/* Changes an account's role, wijkwijzers and whether it may log in; an
- * account that may no longer log in loses its sessions. */
+                            const char *organization, const char *password, long long *id);
+/* Changes an account's role, wijkwijzers, organisation (as staff_add)
+ * and whether it may log in; an account that may no longer log in loses
+ * its sessions. */
 enum staff_result staff_update(struct app *app, const struct staff_user *by, long long id,
                                enum staff_role role, const char *const *locations,
-                               size_t nlocations, bool active);
+                               size_t nlocations, const char *organization, bool active);
 /* Sets an account's password and ends its sessions, all but keep_token's
  * (the one of the person who changes their own password; NULL: all). */
 enum staff_result staff_set_password(struct app *app, const struct staff_user *by, long long id,

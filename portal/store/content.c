@@ -572,6 +572,84 @@ enum content_result content_respite(struct catalog *c, const char *service_id,
 	return r;
 }
 
+/* ---- organisations -------------------------------------------------------- */
+
+void content_org_free(struct content_org *o)
+{
+	free(o->id);
+	free(o->name);
+	memset(o, 0, sizeof(*o));
+}
+
+void content_orgs_free(struct content_org *o, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		content_org_free(&o[i]);
+	free(o);
+}
+
+static bool org_row(sqlite3_stmt *st, struct content_org *o)
+{
+	bool ok = true;
+	o->id = text_copy(st, 0, &ok);
+	o->name = text_copy(st, 1, &ok);
+	if (!ok)
+		content_org_free(o);
+	return ok;
+}
+
+bool content_organizations(struct catalog *c, struct content_org **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st =
+	    store_stmt(catalog_store(c), "SELECT id, name FROM organizations ORDER BY name, id");
+	if (!st)
+		return false;
+	bool ok = true;
+	size_t cap = 0;
+	while (ok && next_row(st, &ok)) {
+		struct content_org *v = grow(*out, &cap, *n, sizeof(**out));
+		if (!v) {
+			ok = false;
+			break;
+		}
+		*out = v;
+		memset(&v[*n], 0, sizeof(v[*n]));
+		if (!org_row(st, &v[*n])) {
+			ok = false;
+			break;
+		}
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	if (!ok) {
+		content_orgs_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return ok;
+}
+
+enum content_result content_organization(struct catalog *c, const char *id, struct content_org *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!id)
+		return CONTENT_MISSING;
+	sqlite3_stmt *st =
+	    store_stmt(catalog_store(c), "SELECT id, name FROM organizations WHERE id = ?1");
+	if (!st)
+		return CONTENT_ERROR;
+	bool ok = bind_text(st, 1, id);
+	enum content_result r = CONTENT_ERROR;
+	if (ok && next_row(st, &ok))
+		r = org_row(st, out) ? CONTENT_FOUND : CONTENT_ERROR;
+	else if (ok)
+		r = CONTENT_MISSING;
+	sqlite3_reset(st);
+	return r;
+}
+
 /* ---- appointments --------------------------------------------------------- */
 
 bool content_ap_places(struct catalog *c, const struct point *near, size_t max,

@@ -81,10 +81,30 @@ bool staff_require_beheerder(struct request *rq, struct response *rs, struct sta
 	return false;
 }
 
+/* The page of u's own work, where a login leads: an aanbieder edits the
+ * sociale kaart, the others start at the agenda. */
+static const char *start_page(const struct staff_user *u)
+{
+	return u->role == STAFF_AANBIEDER ? "/medewerker/inhoud" : "/medewerker/agenda";
+}
+
+bool staff_refuse_aanbieder(struct request *rq, struct response *rs, const struct staff_user *u)
+{
+	if (u->role != STAFF_AANBIEDER)
+		return false;
+	page_error(rq, rs, 403, "not_for_aanbieder",
+	           _("Deze pagina is voor de medewerkers van de wijkwijzers. Met het account van "
+	             "een aanbieder past u alleen de gegevens van uw eigen organisatie aan in de "
+	             "sociale kaart."));
+	return true;
+}
+
 /* u's first wijkwijzer (a beheerder: the content's first); NULL when
- * there is none. */
+ * there is none (an aanbieder never has one). */
 static const char *first_location(struct request *rq, const struct staff_user *u)
 {
+	if (u->role == STAFF_AANBIEDER)
+		return NULL;
 	if (u->role == STAFF_MEDEWERKER)
 		return u->nlocations ? u->locations[0] : NULL;
 	struct content_place *pl = NULL;
@@ -114,7 +134,17 @@ bool staff_audit(struct request *rq, struct response *rs, const struct staff_use
 
 const char *staff_role_words(enum staff_role role)
 {
-	return role == STAFF_BEHEERDER ? _("beheerder") : _("medewerker");
+	switch (role) {
+	case STAFF_BEHEERDER:
+		return _("beheerder");
+	case STAFF_AANBIEDER:
+		/* TRANSLATORS: the role of an account of a provider (an
+		   organisation in the sociale kaart), after the account's name */
+		return _("aanbieder");
+	case STAFF_MEDEWERKER:
+		break;
+	}
+	return _("medewerker");
 }
 
 const struct staff_nav *staff_nav_of(struct request *rq, const struct staff_user *u, int current)
@@ -123,22 +153,26 @@ const struct staff_nav *staff_nav_of(struct request *rq, const struct staff_user
 	if (!n)
 		return NULL;
 	bool admin = u->role == STAFF_BEHEERDER;
+	/* an aanbieder has no wijkwijzers: only the sociale kaart */
+	bool wijkwijzers = u->role != STAFF_AANBIEDER;
+	bool content = admin || u->role == STAFF_AANBIEDER;
 	*n = (struct staff_nav){
 	    .name = u->name,
 	    .role = staff_role_words(u->role),
-	    .agenda = page_href(rq, "/medewerker/agenda"),
-	    .callbacks = page_href(rq, "/medewerker/terugbellen"),
+	    .agenda = wijkwijzers ? page_href(rq, "/medewerker/agenda") : NULL,
+	    .callbacks = wijkwijzers ? page_href(rq, "/medewerker/terugbellen") : NULL,
 	    .password = page_href(rq, "/medewerker/wachtwoord"),
 	    .accounts = admin ? page_href(rq, "/medewerker/accounts") : NULL,
 	    .audit = admin ? page_href(rq, "/medewerker/logboek") : NULL,
 	    .insight = admin ? page_href(rq, "/medewerker/inzicht") : NULL,
-	    .content = admin ? page_href(rq, "/medewerker/inhoud") : NULL,
+	    .content = content ? page_href(rq, "/medewerker/inhoud") : NULL,
 	    .logout_action = page_href(rq, "/medewerker/uitloggen"),
 	    .logout_csrf = csrf_token_of(rq, FORM_LOGOUT),
 	    .current = current,
 	};
-	if (!n->agenda || !n->callbacks || !n->password || !n->logout_action || !n->logout_csrf ||
-	    (admin && (!n->accounts || !n->audit || !n->insight)))
+	if ((wijkwijzers && (!n->agenda || !n->callbacks)) || !n->password || !n->logout_action ||
+	    !n->logout_csrf || (admin && (!n->accounts || !n->audit || !n->insight)) ||
+	    (content && !n->content))
 		return NULL;
 	return n;
 }
@@ -168,7 +202,7 @@ void handle_staff_login(struct request *rq, struct response *rs)
 	struct staff_user u;
 	if (rq->method != HM_POST) {
 		if (staff_session(rq, &u)) {
-			page_redirect(rs, rq, "/medewerker/agenda");
+			page_redirect(rs, rq, start_page(&u));
 			return;
 		}
 		login_form(rq, rs, NULL, NULL);
@@ -221,7 +255,7 @@ void handle_staff_login(struct request *rq, struct response *rs)
 		return;
 	}
 	set_cookie(rq, rs, sb_str(token), STAFF_SESSION_SECONDS);
-	page_redirect(rs, rq, "/medewerker/agenda");
+	page_redirect(rs, rq, start_page(&u));
 }
 
 void handle_staff_logout(struct request *rq, struct response *rs)
@@ -357,7 +391,7 @@ const struct c_option *staff_place_choices(struct request *rq, const struct staf
 
 const char *staff_require_location(struct request *rq, struct response *rs, struct staff_user *u)
 {
-	if (!staff_require(rq, rs, u))
+	if (!staff_require(rq, rs, u) || staff_refuse_aanbieder(rq, rs, u))
 		return NULL;
 	const char *requested =
 	    params_get(rq->method == HM_POST ? &rq->form : &rq->query, "locatie");
@@ -504,7 +538,7 @@ void handle_staff_agenda(struct request *rq, struct response *rs)
 void handle_staff_summary(struct request *rq, struct response *rs)
 {
 	struct staff_user u;
-	if (!staff_require(rq, rs, &u))
+	if (!staff_require(rq, rs, &u) || staff_refuse_aanbieder(rq, rs, &u))
 		return;
 	long id;
 	struct booking b;

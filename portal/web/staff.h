@@ -26,11 +26,16 @@ bool staff_session(struct request *rq, struct staff_user *u);
 bool staff_require(struct request *rq, struct response *rs, struct staff_user *u);
 /* staff_require for a beheerder's page: anyone else gets a 403 page. */
 bool staff_require_beheerder(struct request *rq, struct response *rs, struct staff_user *u);
+/* For a page about wijkwijzers (agendas, bookings, call-back requests):
+ * true, with a 403 page that says why, when u is an aanbieder, who has
+ * none; false for anyone else (nothing written). */
+bool staff_refuse_aanbieder(struct request *rq, struct response *rs, const struct staff_user *u);
 
 /* staff_require, and the wijkwijzer the page or form is about: its
  * "locatie" (the form's on a POST, else the query's) when u may see it;
  * without one u's first (a beheerder: the content's first). NULL with a
- * redirect to the login, or a 403 page when u may not see it or has none.
+ * redirect to the login, or a 403 page when u may not see it or has none
+ * (an aanbieder never has one: staff_refuse_aanbieder).
  * Points into u, the request or its arena. */
 const char *staff_require_location(struct request *rq, struct response *rs, struct staff_user *u);
 struct c_option;
@@ -48,7 +53,7 @@ struct staff_nav;
 /* The bar above a staff page (c_staff_nav.html) with current marked
  * (enum staff_nav_item); NULL without memory. */
 const struct staff_nav *staff_nav_of(struct request *rq, const struct staff_user *u, int current);
-/* "medewerker" / "beheerder" in the request's language. */
+/* "medewerker" / "beheerder" / "aanbieder" in the request's language. */
 const char *staff_role_words(enum staff_role role);
 
 struct staff_panel_view;

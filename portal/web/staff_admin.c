@@ -34,8 +34,37 @@
 
 /* ---- the account form ------------------------------------------------------ */
 
-/* The wijkwijzers as check boxes (checked: those of u; u NULL: none), and
- * the roles as radios; false without memory. */
+/* The organisations of the content as the options of a select (selected:
+ * u's, when u is an aanbieder); NULL and *n 0 on failure (*ok false). */
+static const struct c_option *organization_options(struct request *rq, const struct staff_user *u,
+                                                   size_t *n, bool *ok)
+{
+	struct content_org *orgs = NULL;
+	size_t norgs = 0;
+	*n = 0;
+	if (!content_organizations(db_catalog(rq->app), &orgs, &norgs)) {
+		*ok = false;
+		return NULL;
+	}
+	struct c_option *o = norgs ? arena_alloc(&rq->arena, norgs * sizeof(*o)) : NULL;
+	for (size_t i = 0; o && i < norgs; i++) {
+		o[i] = (struct c_option){.value = arena_strdup(&rq->arena, orgs[i].id),
+		                         .label = arena_strdup(&rq->arena, orgs[i].name),
+		                         .selected = u && u->role == STAFF_AANBIEDER &&
+		                                     strcmp(u->organization, orgs[i].id) == 0};
+		if (!o[i].value || !o[i].label)
+			o = NULL;
+	}
+	content_orgs_free(orgs, norgs);
+	if (norgs && !o)
+		*ok = false;
+	*n = o ? norgs : 0;
+	return o;
+}
+
+/* The wijkwijzers as check boxes (checked: those of u; u NULL: none), the
+ * organisations of an aanbieder as a select, and the roles as radios;
+ * false without memory. */
 static bool account_form(struct request *rq, struct staff_account_form *f,
                          const struct staff_user *u, const char *action, const char *form,
                          const char *error)
@@ -54,32 +83,42 @@ static bool account_form(struct request *rq, struct staff_account_form *f,
 		                              .checked = mine};
 	}
 	content_places_free(pl, n);
-	struct c_choice *roles = arena_alloc(&rq->arena, 2 * sizeof(*roles));
+	struct c_choice *roles = arena_alloc(&rq->arena, STAFF_ACCOUNT_ROLES * sizeof(*roles));
 	if (roles) {
 		bool admin = u && u->role == STAFF_BEHEERDER;
+		bool provider = u && u->role == STAFF_AANBIEDER;
 		roles[0] = (struct c_choice){"medewerker",
 		                             _("Medewerker: werkt voor de wijkwijzers "
 		                               "die hieronder zijn aangevinkt"),
-		                             !admin};
+		                             !admin && !provider};
 		roles[1] = (struct c_choice){"beheerder",
 		                             _("Beheerder: ziet alle wijkwijzers, "
 		                               "maakt accounts en leest het logboek"),
 		                             admin};
+		roles[2] = (struct c_choice){"aanbieder",
+		                             _("Aanbieder: past de gegevens van de eigen "
+		                               "organisatie aan in de sociale kaart"),
+		                             provider};
 	}
+	bool orgs_ok = true;
 	*f = (struct staff_account_form){.action = action,
 	                                 .csrf = csrf_token_of(rq, form),
 	                                 .roles = roles,
 	                                 .places = places,
 	                                 .nplaces = places ? n : 0,
 	                                 .error = error};
-	return f->action && f->csrf && roles && (!n || places);
+	f->organizations = organization_options(rq, u, &f->norganizations, &orgs_ok);
+	return f->action && f->csrf && roles && (!n || places) && orgs_ok;
 }
 
-/* The role and the ticked wijkwijzers of a posted account form. */
+/* The role, the ticked wijkwijzers and the chosen organisation (NULL:
+ * none) of a posted account form. */
 static bool posted_account(struct request *rq, enum staff_role *role, const char **locations,
-                           size_t *n)
+                           size_t *n, const char **organization)
 {
 	*n = 0;
+	const char *org = params_get(&rq->form, "organisatie");
+	*organization = org && *org ? org : NULL;
 	for (size_t i = 0; i < rq->form.n; i++)
 		if (strcmp(rq->form.v[i].name, "locatie") == 0) {
 			if (*n == STAFF_MAX_LOCATIONS)
@@ -103,6 +142,8 @@ static const char *refusal(enum staff_result r)
 		return _("Kies de wijkwijzers uit de lijst.");
 	case STAFF_NO_LOCATION:
 		return _("Een medewerker hoort bij minstens één wijkwijzer. Vink er een aan.");
+	case STAFF_BAD_ORGANIZATION:
+		return _("Kies de organisatie van de aanbieder uit de lijst.");
 	case STAFF_WEAK_PASSWORD:
 		return _("Kies een wachtwoord van minstens 12 tekens.");
 	case STAFF_LAST_BEHEERDER:
@@ -120,11 +161,22 @@ static const char *refusal(enum staff_result r)
 /* ---- the list and a new account -------------------------------------------- */
 
 /* The wijkwijzers of u by name ("Wijkwijzer Centrum, Wijkwijzer Noord"),
- * or "alle wijkwijzers"; from the request's arena. */
+ * or "alle wijkwijzers", or an aanbieder's organisation by name; from the
+ * request's arena. */
 static const char *places_words(struct request *rq, const struct staff_user *u)
 {
 	if (u->role == STAFF_BEHEERDER)
 		return _("alle wijkwijzers");
+	if (u->role == STAFF_AANBIEDER) {
+		struct content_org o;
+		/* an organisation gone from the content shows as its slug */
+		const char *name =
+		    content_organization(db_catalog(rq->app), u->organization, &o) == CONTENT_FOUND
+		        ? arena_strdup(&rq->arena, o.name)
+		        : arena_strdup(&rq->arena, u->organization);
+		content_org_free(&o);
+		return name;
+	}
 	struct sb *w = arena_sb(&rq->arena, 128);
 	for (size_t i = 0; w && i < u->nlocations; i++) {
 		struct content_place pl;
@@ -188,6 +240,7 @@ void handle_staff_accounts(struct request *rq, struct response *rs)
 	enum staff_role role;
 	const char *locations[STAFF_MAX_LOCATIONS];
 	size_t nloc;
+	const char *organization;
 	const char *name = params_get(&rq->form, "naam");
 	enum staff_result r = STAFF_BAD_LOCATION;
 	const char *p1 = params_get(&rq->form, "wachtwoord"),
@@ -199,8 +252,8 @@ void handle_staff_accounts(struct request *rq, struct response *rs)
 		              NULL);
 		return;
 	}
-	if (posted_account(rq, &role, locations, &nloc))
-		r = staff_add(rq->app, &me, name, role, locations, nloc, p1, NULL);
+	if (posted_account(rq, &role, locations, &nloc, &organization))
+		r = staff_add(rq->app, &me, name, role, locations, nloc, organization, p1, NULL);
 	if (r == STAFF_FAILED) {
 		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
@@ -270,10 +323,11 @@ void handle_staff_account(struct request *rq, struct response *rs)
 	enum staff_role role;
 	const char *locations[STAFF_MAX_LOCATIONS];
 	size_t nloc;
+	const char *organization;
 	const char *active = params_get(&rq->form, "actief");
-	enum staff_result r = posted_account(rq, &role, locations, &nloc)
+	enum staff_result r = posted_account(rq, &role, locations, &nloc, &organization)
 	                          ? staff_update(rq->app, &me, u.id, role, locations, nloc,
-	                                         active && strcmp(active, "ja") == 0)
+	                                         organization, active && strcmp(active, "ja") == 0)
 	                          : STAFF_BAD_LOCATION;
 	if (r == STAFF_FAILED) {
 		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));

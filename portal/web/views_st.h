@@ -29,9 +29,10 @@ enum staff_nav_item {
 
 /* c_staff_nav.html: the bar above every staff page */
 struct staff_nav {
-	const char *name, *role; /* the account's name, its role in words */
-	const char *agenda, *callbacks, *password;
-	const char *accounts, *audit, *insight; /* NULL for a medewerker */
+	const char *name, *role;        /* the account's name, its role in words */
+	const char *agenda, *callbacks; /* NULL for an aanbieder */
+	const char *password;
+	const char *accounts, *audit, *insight; /* NULL but for a beheerder */
 	const char *content; /* the sociale kaart's editor; NULL for a medewerker */
 	const char *logout_action, *logout_csrf;
 	int current; /* enum staff_nav_item */
@@ -134,17 +135,22 @@ struct staff_panel_view {
 struct staff_account_row {
 	const struct staff_user *u;
 	const char *role;   /* in words */
-	const char *places; /* the wijkwijzers' names, or "alle wijkwijzers" */
+	const char *places; /* the wijkwijzers' names, "alle wijkwijzers", or an aanbieder's
+	                       organisation's name */
 	const char *href;   /* its edit page */
 };
+
+#define STAFF_ACCOUNT_ROLES 3 /* the radios of the account form */
 
 /* the account form's fields (staff_accounts.html for a new one,
  * staff_account.html to change one) */
 struct staff_account_form {
 	const char *action, *csrf;
-	const struct c_choice *roles; /* medewerker, beheerder */
+	const struct c_choice *roles; /* medewerker, beheerder, aanbieder */
 	const struct c_choice *places;
 	size_t nplaces;
+	const struct c_option *organizations; /* of an aanbieder, in name order */
+	size_t norganizations;
 	const char *error; /* NULL: none */
 };
 

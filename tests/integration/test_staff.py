@@ -1,5 +1,5 @@
-"""Personal staff accounts: roles and what each may see, the beheerder's
-account pages, the own password, sessions that end after inactivity, the
+"""Personal staff accounts: roles and what each may see (an aanbieder: no
+wijkwijzer at all), the beheerder's account pages, the own password, sessions that end after inactivity, the
 old shared passwords refused, and the audit trail of every staff action on
 personal data (who, what, which booking; no resident's data in it)."""
 import os
@@ -39,7 +39,8 @@ def test_command_line(server, binary, sanitizer):
     p = add_staff(server, "baas", "wachtwoord-van-de-baas", role="beheerder", locations=("ww-noord",))
     check(p.returncode == 2 and "leave out --location" in p.stderr, f"a beheerder has no --location: {p.stderr}")
     p = add_staff(server, "baas", "wachtwoord-van-de-baas", role="directeur", locations=())
-    check(p.returncode == 2 and "--role medewerker or --role beheerder" in p.stderr, f"unknown role: {p.stderr}")
+    check(p.returncode == 2 and "--role medewerker, --role beheerder or --role aanbieder" in p.stderr,
+          f"unknown role: {p.stderr}")
     p = add_staff(server, "baas", "wachtwoord-van-de-baas", role="beheerder", locations=())
     check(p.returncode == 0, f"beheerder made: {p.stderr}")
     p = subprocess.run([binary, "--data", server.data, "--reset-staff-password", "niemand"],
@@ -397,3 +398,248 @@ def test_live_channel_ends_with_the_session(server, binary, sanitizer):
         ws.close()
         if how == "turned off":
             break
+
+
+def add_provider(server, name, password, organization="humanitas-onder-dak", extra=()):
+    """An aanbieder's account on the command line (organization None: no
+    --organization), the password on stdin."""
+    args = [server.binary, "--data", server.data, "--add-staff", name, "--role", "aanbieder"]
+    if organization is not None:
+        args += ["--organization", organization]
+    return subprocess.run(args + list(extra), input=password + "\n", capture_output=True, text=True)
+
+
+def login_redirect(server, name, password):
+    """Logs in with the login form: (status, Location, cookie jar)."""
+    st, _, body = server.get("/nl/medewerker")
+    action, fields = form_fields(body, "/medewerker")
+    st, h, _ = post_form(server, action, [(k, v) for k, v in fields if k != "naam"],
+                         [("naam", name), ("wachtwoord", password)])
+    return st, h.get("location", ""), {"Cookie": h.get("set-cookie", "").split(";")[0]}
+
+
+def test_aanbieder_command_line(server, binary, sanitizer):
+    """--add-staff NAME --role aanbieder --organization SLUG; without an
+    organisation, with an unknown one, with a wijkwijzer: exit 2, no
+    account."""
+    p = add_provider(server, "aanb.zonder", "aanbieder-wachtwoord-1", organization=None)
+    check(p.returncode == 2 and "an aanbieder needs --organization SLUG" in p.stderr,
+          f"an aanbieder without --organization: {p.returncode} {p.stderr}")
+    p = add_provider(server, "aanb.zonder", "aanbieder-wachtwoord-1", organization="bestaat-niet")
+    check(p.returncode == 2 and "unknown organisation 'bestaat-niet'" in p.stderr,
+          f"an unknown organisation: {p.returncode} {p.stderr}")
+    p = add_provider(server, "aanb.zonder", "aanbieder-wachtwoord-1", extra=("--location", "ww-noord"))
+    check(p.returncode == 2 and "leave out --location" in p.stderr, f"an aanbieder with a wijkwijzer: {p.stderr}")
+    p = subprocess.run([binary, "--data", server.data, "--add-staff", "aanb.zonder", "--role", "medewerker",
+                        "--location", "ww-noord", "--organization", "humanitas-onder-dak"],
+                       input="aanbieder-wachtwoord-1\n", capture_output=True, text=True)
+    check(p.returncode == 2 and "--organization belongs to --role aanbieder" in p.stderr,
+          f"a medewerker with an organisation: {p.stderr}")
+    p = subprocess.run([binary, "--data", server.data, "--organization", "humanitas-onder-dak"],
+                       capture_output=True, text=True)
+    check(p.returncode == 2 and "belong to --add-staff" in p.stderr, f"--organization alone: {p.stderr}")
+    check(db_rows(server, "SELECT count(*) FROM staff_user WHERE name = 'aanb.zonder'") == [(0,)],
+          "none of those made an account")
+    p = add_provider(server, "aanb.cli", "aanbieder-wachtwoord-1")
+    check(p.returncode == 0 and "(aanbieder) made" in p.stderr, f"an aanbieder made: {p.returncode} {p.stderr}")
+    rows = db_rows(server, "SELECT id, role, organization_id FROM staff_user WHERE name = 'aanb.cli'")
+    check(len(rows) == 1 and rows[0][1:] == ("aanbieder", "humanitas-onder-dak"), f"stored with its organisation: {rows}")
+    uid = rows[0][0] if rows else -1
+    check(db_rows(server, "SELECT count(*) FROM staff_user_location WHERE user_id = ?", (uid,)) == [(0,)],
+          "and no wijkwijzer")
+    check(db_rows(server, "SELECT detail FROM audit_log WHERE action = 'account.add' AND account_id = ?", (uid,)) ==
+          [("aanbieder",)], "the trail has the role")
+    out = subprocess.run([binary, "--help"], capture_output=True, text=True).stdout
+    check("--add-staff NAME --role aanbieder --organization SLUG" in out, "--help tells the aanbieder's command")
+    readme = open(os.path.join(os.path.dirname(__file__), "..", "..", "README.md"), encoding="utf-8").read()
+    check("--role aanbieder --organization humanitas-onder-dak" in readme and "**aanbieder**" in readme,
+          "so does the README")
+
+
+def test_aanbieder_sees_no_wijkwijzer(server, binary, sanitizer):
+    """An aanbieder logs in to the sociale kaart; its bar has only that and
+    the own password; every page about wijkwijzers answers 403 in words."""
+    p = add_provider(server, "aanb.pagina", "aanbieder-pagina-1")
+    check(p.returncode == 0, f"an aanbieder: {p.stderr}")
+    (uid,) = db_rows(server, "SELECT id FROM staff_user WHERE name = 'aanb.pagina'")[0]
+    st, where, jar = login_redirect(server, "aanb.pagina", "aanbieder-pagina-1")
+    check(st == 303 and where.endswith("/nl/medewerker/inhoud"), f"the login leads to the sociale kaart: {st} {where}")
+    st, h, _ = server.get("/nl/medewerker", jar)
+    check(st == 303 and h.get("location", "").endswith("/nl/medewerker/inhoud"),
+          f"so does the login page with a session: {st} {h.get('location')}")
+    check(add_staff(server, "mw.naast.aanb", "medewerker-naast-aanbieder").returncode == 0, "a medewerker beside it")
+    st, where, mw = login_redirect(server, "mw.naast.aanb", "medewerker-naast-aanbieder")
+    check(st == 303 and where.endswith("/nl/medewerker/agenda"), f"a medewerker still starts at the agenda: {where}")
+    st, _, body = server.get("/nl/medewerker/wachtwoord", jar)
+    nav = body.split('<nav class="staff-nav"')[1].split("</nav>")[0] if '<nav class="staff-nav"' in body else ""
+    links = re.findall(r'<a href="([^"]+)"', nav)
+    check(st == 200 and links == ["/nl/medewerker/inhoud", "/nl/medewerker/wachtwoord"],
+          f"the bar: the sociale kaart and the own password only: {st} {links}")
+    check(">Sociale kaart<" in nav and "Uitloggen" in nav and "Ingelogd als aanb.pagina (aanbieder)" in nav,
+          "with their words, logging out and the role")
+    st, _, body = server.get("/nl/medewerker/agenda", mw)
+    nav = body.split('<nav class="staff-nav"')[1].split("</nav>")[0] if '<nav class="staff-nav"' in body else ""
+    check("/nl/medewerker/agenda" in nav and "/nl/medewerker/terugbellen" in nav and "/medewerker/inhoud" not in nav,
+          "a medewerker's bar: agenda and call-backs, no sociale kaart")
+    token, _, bid, day = booked(server, "ww-centrum", name="Bewoner Voor Aanbieder")
+    st, _, body = server.get(f"/nl/afspraak/{token}", mw)
+    check(st == 200 and "Voor de medewerker" in body, "the booking's page has the staff panel for its medewerker")
+    st, _, body = server.get(f"/nl/afspraak/{token}", jar)
+    check(st == 200 and "Voor de medewerker" not in body, "but not for an aanbieder")
+    for page in ("/nl/medewerker/agenda", f"/nl/medewerker/agenda?locatie=ww-centrum&dag={day}",
+                 "/nl/medewerker/terugbellen", "/nl/medewerker/terugbellen?locatie=ww-centrum",
+                 f"/medewerker/export.csv?locatie=ww-centrum&dag={day}", f"/nl/medewerker/zelfcheck?id={bid}"):
+        st, _, body = server.get(page, jar)
+        check(st == 403 and "account van een aanbieder" in body and "Bewoner Voor Aanbieder" not in body,
+              f"{page}: 403 for an aanbieder, in words ({st})")
+    for page in ("/nl/medewerker/accounts", "/nl/medewerker/logboek", "/nl/medewerker/inzicht"):
+        st, _, body = server.get(page, jar)
+        check(st == 403 and "alleen voor de beheerder" in body, f"{page}: 403 for an aanbieder ({st})")
+    # the forms of the agenda, posted with the aanbieder's session
+    st, _, body = server.get(f"/nl/medewerker/agenda?dag={day}", mw)
+    for form in ("/medewerker/status", "/medewerker/blokkeren"):
+        action, fields = form_fields(body, form)
+        fields = [(k, v) for k, v in fields if k not in ("id", "wat", "bevestigd")]
+        st, _, answer = post_form(server, action, fields, [("id", str(bid)), ("status", "checked_in"),
+                                                           ("wat", day), ("bevestigd", "ja")], headers=jar)
+        check(st == 403 and "account van een aanbieder" in answer, f"{form} posted by an aanbieder: 403 ({st})")
+    check(db_rows(server, "SELECT status FROM booking WHERE id = ?", (bid,)) == [("confirmed",)],
+          "the booking is untouched")
+    check(db_rows(server, "SELECT count(*) FROM audit_log WHERE actor_id = ? AND action <> 'login'", (uid,)) == [(0,)],
+          "nothing about a wijkwijzer is in the trail for it: it saw nothing")
+    import json
+    ws = harness.WebSocket(server.port, headers={"Cookie": jar["Cookie"]})
+    ws.send(json.dumps({"type": "staff_hello", "location": "ww-centrum"}))
+    check(json.loads(ws.recv_text()).get("code") == "not_your_location", "no live channel of a wijkwijzer")
+    ws.close()
+
+
+def test_aanbieder_in_the_browser(server, binary, sanitizer):
+    """A beheerder makes an aanbieder with its organisation (422 without
+    one), the list shows the organisation, and a change of role moves
+    between wijkwijzers and organisation."""
+    add_staff(server, "beheer.aanb", "beheer-aanbieder-1", role="beheerder", locations=())
+    jar = staff_session(server, "beheer.aanb", "beheer-aanbieder-1")
+    st, _, body = server.get("/nl/medewerker/accounts", jar)
+    check(st == 200 and 'name="rol" value="aanbieder"' in body and
+          "Aanbieder: past de gegevens van de eigen organisatie aan in de sociale kaart" in body,
+          "the form has the role aanbieder")
+    select = body.split('<select id="a-org" name="organisatie">')[1].split("</select>")[0] \
+        if '<select id="a-org" name="organisatie">' in body else ""
+    check('<option value="">Kies een organisatie</option>' in select and
+          '<option value="humanitas-onder-dak">Humanitas Onder Dak</option>' in select and
+          "Organisatie van een aanbieder" in body, "and a choice of the content's organisations")
+    check('href="/nl/medewerker/inhoud"' in body, "a beheerder's bar has the sociale kaart")
+    action, fields = form_fields(body, "/medewerker/accounts")
+    action = action.split("#")[0]
+    base = [(k, v) for k, v in fields if k not in ("naam", "wachtwoord", "herhaal")]
+
+    def make(name, org, role="aanbieder", places=()):
+        extra = [("naam", name), ("wachtwoord", "aanbieder-form-1"), ("herhaal", "aanbieder-form-1"), ("rol", role)]
+        extra += [("locatie", p) for p in places] + ([("organisatie", org)] if org is not None else [])
+        return post_form(server, action, base, extra, headers=jar)
+
+    for org in (None, "", "bestaat-niet"):
+        st, _, body = make("aanb.form", org)
+        check(st == 422 and "Kies de organisatie van de aanbieder uit de lijst." in body,
+              f"an aanbieder without a known organisation ({org!r}): 422 ({st})")
+    check(db_rows(server, "SELECT count(*) FROM staff_user WHERE name = 'aanb.form'") == [(0,)], "and no account")
+    st, _, body = make("aanb.form", "humanitas-onder-dak", places=("ww-oost",))
+    check(st == 200 and "Het account aanb.form is gemaakt." in body, f"made: {st}")
+    rows = db_rows(server, "SELECT id, role, organization_id FROM staff_user WHERE name = 'aanb.form'")
+    check(len(rows) == 1 and rows[0][1:] == ("aanbieder", "humanitas-onder-dak"), f"stored: {rows}")
+    uid = rows[0][0] if rows else -1
+    check(db_rows(server, "SELECT count(*) FROM staff_user_location WHERE user_id = ?", (uid,)) == [(0,)],
+          "a wijkwijzer ticked for an aanbieder is not kept")
+    row = re.search(r"<tr><td>aanb\.form</td>.*?</tr>", body)
+    check(row and "<td>aanbieder</td><td>Humanitas Onder Dak</td>" in row.group(0),
+          f"the list shows its organisation: {row and row.group(0)}")
+    row = re.search(r"<tr><td>beheer\.aanb</td>.*?</tr>", body)
+    check(row and "<td>alle wijkwijzers</td>" in row.group(0), "and a beheerder's wijkwijzers as before")
+    st, where, _ = login_redirect(server, "aanb.form", "aanbieder-form-1")
+    check(st == 303 and where.endswith("/nl/medewerker/inhoud"), f"the new aanbieder logs in: {st} {where}")
+    # its page: the organisation chosen; a change of role
+    st, _, body = server.get(f"/nl/medewerker/accounts/{uid}", jar)
+    check(st == 200 and 'value="aanbieder" checked' in body and
+          '<option value="humanitas-onder-dak" selected>' in body, "the account's page shows role and organisation")
+    action2, fields2 = form_fields(body, f"/medewerker/accounts/{uid}")
+    base2 = [(k, v) for k, v in fields2 if k not in ("wachtwoord", "herhaal")]
+    st, _, body = post_form(server, action2, base2, [("rol", "aanbieder"), ("organisatie", ""), ("actief", "ja")],
+                            headers=jar)
+    check(st == 422 and "Kies de organisatie van de aanbieder uit de lijst." in body, f"a change without one: {st}")
+    st, _, body = post_form(server, action2, base2, [("rol", "medewerker"), ("locatie", "ww-oost"),
+                                                     ("organisatie", "humanitas-onder-dak"), ("actief", "ja")],
+                            headers=jar)
+    check(st == 200 and "opgeslagen" in body, f"made a medewerker: {st}")
+    check(db_rows(server, "SELECT role, organization_id FROM staff_user WHERE id = ?", (uid,)) == [("medewerker", None)],
+          "a medewerker keeps no organisation")
+    st, _, body = post_form(server, action2, base2, [("rol", "aanbieder"), ("organisatie", "leger-des-heils"),
+                                                     ("actief", "ja")], headers=jar)
+    check(st == 200 and db_rows(server, "SELECT role, organization_id FROM staff_user WHERE id = ?", (uid,)) ==
+          [("aanbieder", "leger-des-heils")], f"and an aanbieder again, of another organisation: {st}")
+    check(db_rows(server, "SELECT count(*) FROM staff_user_location WHERE user_id = ?", (uid,)) == [(0,)],
+          "its wijkwijzer went with the role")
+    acts = [d for (d,) in db_rows(server, "SELECT detail FROM audit_log WHERE account_id = ? AND action LIKE 'account.%' "
+                                          "ORDER BY id", (uid,))]
+    check(acts == ["aanbieder", "medewerker", "aanbieder"], f"every change in the trail: {acts}")
+
+
+def test_migration_12_keeps_accounts(server, binary, sanitizer):
+    """A database of before migration 12 (accounts without the role
+    aanbieder) keeps its accounts, their wijkwijzers and sessions."""
+    with tempfile.TemporaryDirectory() as d:
+        s = harness.Server(binary, sanitizer=sanitizer, data=d)
+        try:
+            check(add_staff(s, "oud.beheer", "oude-beheerder-1", role="beheerder", locations=()).returncode == 0,
+                  "a beheerder")
+            check(add_staff(s, "oud.mw", "oude-medewerker-1", locations=("ww-noord", "ww-zuid")).returncode == 0,
+                  "a medewerker")
+            jar = staff_session(s, "oud.mw", "oude-medewerker-1")
+        finally:
+            s.stop()
+        path = os.path.join(d, "wijkwijzer.db")
+        db = sqlite3.connect(path)
+        before = db.execute("SELECT id, name, role, hash, active, created_at FROM staff_user ORDER BY id").fetchall()
+        places = db.execute("SELECT user_id, location_id FROM staff_user_location ORDER BY 1, 2").fetchall()
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        # back to the schema of migration 11: staff_user as migration 8 made it
+        db.executescript(
+            "DROP TABLE content_draft;"
+            "CREATE TABLE staff_user_old (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+            " role TEXT NOT NULL CHECK (role IN ('medewerker', 'beheerder')), hash TEXT NOT NULL,"
+            " active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)), created_at TEXT NOT NULL,"
+            " updated_at TEXT NOT NULL) STRICT;"
+            "INSERT INTO staff_user_old SELECT id, name, role, hash, active, created_at, updated_at FROM staff_user;"
+            "DROP TABLE staff_user;"
+            "ALTER TABLE staff_user_old RENAME TO staff_user;"
+            "PRAGMA user_version = 11;")
+        db.close()
+        db = sqlite3.connect(path)
+        old_sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'staff_user'").fetchone()[0]
+        db.close()
+        check(version >= 12 and "aanbieder" not in old_sql and len(before) == 2 and len(places) == 2,
+              f"a database of version 11 with two accounts: {version} {before} {places}")
+        s = harness.Server(binary, sanitizer=sanitizer, data=d)
+        try:
+            st, _, body = s.get("/nl/medewerker/agenda?locatie=ww-zuid", jar)
+            check(st == 200 and "Wijkwijzer Zuid" in body, f"a session of before still works: {st}")
+            staff_session(s, "oud.beheer", "oude-beheerder-1")
+            p = add_provider(s, "nieuw.aanb", "nieuwe-aanbieder-1")
+            check(p.returncode == 0, f"and the new role can be made: {p.stderr}")
+        finally:
+            s.stop()
+        db = sqlite3.connect(path)
+        try:
+            after = db.execute("SELECT id, name, role, hash, active, created_at FROM staff_user "
+                               "WHERE name <> 'nieuw.aanb' ORDER BY id").fetchall()
+            check(after == before, f"the accounts are as they were: {after}")
+            check(db.execute("SELECT user_id, location_id FROM staff_user_location ORDER BY 1, 2").fetchall() == places,
+                  "with their wijkwijzers")
+            check(db.execute("SELECT count(*) FROM staff_user WHERE organization_id IS NOT NULL").fetchone() == (1,),
+                  "only the aanbieder has an organisation")
+            check(db.execute("PRAGMA user_version").fetchone() == (version,) and
+                  db.execute("PRAGMA foreign_key_check").fetchall() == [] and
+                  "aanbieder" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'staff_user'").fetchone()[0],
+                  "migrated again, every reference intact")
+        finally:
+            db.close()

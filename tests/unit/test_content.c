@@ -52,6 +52,32 @@ static bool nearest_first(const struct content_place *p, size_t n)
 	return true;
 }
 
+static void check_organizations(struct catalog *c, sqlite3 *db)
+{
+	struct content_org o;
+	CHECK(content_organization(c, "humanitas-onder-dak", &o) == CONTENT_FOUND);
+	CHECK_STR(o.id, "humanitas-onder-dak");
+	CHECK_STR(o.name, "Humanitas Onder Dak");
+	content_org_free(&o);
+	CHECK(o.id == NULL && o.name == NULL); /* freed and zeroed */
+	/* the slug, not the uuid of the CSV */
+	CHECK(content_organization(c, "3495e324-62f5-5cc8-ab6d-aa74b88481eb", &o) ==
+	          CONTENT_MISSING &&
+	      o.id == NULL);
+	CHECK(content_organization(c, NULL, &o) == CONTENT_MISSING);
+	struct content_org *v = NULL;
+	size_t n = 0;
+	CHECK(content_organizations(c, &v, &n));
+	CHECK(n > 1 && (long)n == raw_long(db, "SELECT count(*) FROM organizations", NULL));
+	bool sorted = true, found = false;
+	for (size_t i = 0; i < n; i++) {
+		sorted = sorted && (!i || strcmp(v[i - 1].name, v[i].name) <= 0);
+		found = found || strcmp(v[i].id, "humanitas-onder-dak") == 0;
+	}
+	CHECK(sorted && found);
+	content_orgs_free(v, n);
+}
+
 static void check_places(struct catalog *c, sqlite3 *db)
 {
 	struct content_place p;
@@ -338,6 +364,7 @@ void test_content(void)
 	CHECK(opened);
 	if (opened) {
 		check_places(c, db);
+		check_organizations(c, db);
 		check_services(c, db);
 		check_topics(c, db);
 		check_selfcheck_texts(c, db);

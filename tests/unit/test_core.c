@@ -13,6 +13,7 @@
 #include "net/route.h"
 #include "net/server.h"
 #include "store/catalog.h"
+#include "domain/staff.h"
 #include "unit.h"
 
 static void noop(struct request *rq, struct response *rs)
@@ -359,4 +360,33 @@ void test_rate(void)
 	CHECK(rate_allowed("unit-d", "x", 0)); /* 0: no limit */
 	CHECK(rate_allowed("unit-d", "x", 2) && rate_allowed("unit-d", "x", 2) &&
 	      !rate_allowed("unit-d", "x", 2));
+}
+
+/* domain/staff: the three roles' words and what each may see or edit. */
+void test_staff_roles(void)
+{
+	enum staff_role r = STAFF_MEDEWERKER;
+	CHECK(staff_role_parse("aanbieder", &r) && r == STAFF_AANBIEDER);
+	CHECK_STR(staff_role_name(STAFF_AANBIEDER), "aanbieder");
+	CHECK_STR(staff_role_name(STAFF_BEHEERDER), "beheerder");
+	CHECK_STR(staff_role_name(STAFF_MEDEWERKER), "medewerker");
+	CHECK(!staff_role_parse("Aanbieder", &r) && !staff_role_parse(NULL, &r));
+	struct staff_user mw = {.role = STAFF_MEDEWERKER, .active = true, .nlocations = 1};
+	snprintf(mw.locations[0], sizeof(mw.locations[0]), "ww-noord");
+	struct staff_user admin = {.role = STAFF_BEHEERDER, .active = true};
+	struct staff_user provider = {.role = STAFF_AANBIEDER, .active = true};
+	snprintf(provider.organization, sizeof(provider.organization), "humanitas-onder-dak");
+	/* an aanbieder has no wijkwijzers, not even one that shares a name */
+	CHECK(staff_may(&mw, "ww-noord") && !staff_may(&mw, "ww-zuid"));
+	CHECK(staff_may(&admin, "ww-zuid"));
+	CHECK(!staff_may(&provider, "ww-noord") && !staff_may(&provider, "humanitas-onder-dak"));
+	CHECK(staff_may_edit(&provider, "humanitas-onder-dak"));
+	CHECK(!staff_may_edit(&provider, "leger-des-heils") &&
+	      !staff_may_edit(&provider, "humanitas"));
+	CHECK(staff_may_edit(&admin, "leger-des-heils") && !staff_may_edit(&admin, NULL) &&
+	      !staff_may_edit(&admin, ""));
+	CHECK(!staff_may_edit(&mw, "humanitas-onder-dak") &&
+	      !staff_may_edit(NULL, "humanitas-onder-dak"));
+	provider.active = false;
+	CHECK(!staff_may_edit(&provider, "humanitas-onder-dak"));
 }

@@ -58,6 +58,7 @@ void test_etag_match(void);
 void test_assets_compressed(void);
 void test_clock(void);
 void test_callbacks_deadline(void);
+void test_staff_roles(void);
 void test_search(void);
 void test_hours_moment(void);
 void test_crypto(void);

@@ -52,6 +52,7 @@ int main(int argc, char **argv)
 	test_clock();
 	test_mail();
 	test_callbacks_deadline();
+	test_staff_roles();
 	test_hours_moment();
 	test_search();
 	test_crypto();

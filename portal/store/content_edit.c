@@ -169,7 +169,21 @@ static bool set_last(struct content_values *vals, size_t col, const char *s)
 	return *cell != NULL;
 }
 
-/* The slug of an entry as SQL: entity -> its table */
+/* A statement of SQL built here (store_stmt caches literals only, by
+ * address); the caller finalizes it. The editor's pages are few. */
+static sqlite3_stmt *prepare(struct catalog *c, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(store_db(catalog_store(c)), sql, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "wijkwijzer: content: cannot prepare: %s\n",
+		        sqlite3_errmsg(store_db(catalog_store(c))));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* The table of an entity's entries */
 static const char *entity_table(const char *entity)
 {
 	if (!entity)
@@ -198,11 +212,10 @@ bool content_current(struct catalog *c, const struct content_part *p, const char
 	if (p->empty)
 		sb_appendf(&sql, " AND \"%s\" IS NULL", p->empty);
 	sb_puts(&sql, " ORDER BY _line");
-	sqlite3_stmt *st = sb_failed(&sql) ? NULL : store_stmt(catalog_store(c), sb_str(&sql));
+	sqlite3_stmt *st = sb_failed(&sql) ? NULL : prepare(c, sb_str(&sql));
 	sb_free(&sql);
 	if (!st || sqlite3_bind_text(st, 1, target, -1, SQLITE_STATIC) != SQLITE_OK) {
-		if (st)
-			sqlite3_reset(st);
+		sqlite3_finalize(st);
 		return false;
 	}
 	bool ok = true;
@@ -223,7 +236,7 @@ bool content_current(struct catalog *c, const struct content_part *p, const char
 	}
 	if (ok && rc != SQLITE_DONE)
 		ok = false;
-	sqlite3_reset(st);
+	sqlite3_finalize(st);
 	if (!ok)
 		content_values_free(out);
 	return ok;
@@ -328,10 +341,9 @@ static bool entries_run(struct catalog *c, const char *sql, const char *p1,
 {
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *st = store_stmt(catalog_store(c), sql);
+	sqlite3_stmt *st = prepare(c, sql);
 	if (!st || (p1 && sqlite3_bind_text(st, 1, p1, -1, SQLITE_STATIC) != SQLITE_OK)) {
-		if (st)
-			sqlite3_reset(st);
+		sqlite3_finalize(st);
 		return false;
 	}
 	bool ok = true;
@@ -358,7 +370,7 @@ static bool entries_run(struct catalog *c, const char *sql, const char *p1,
 	}
 	if (ok && rc != SQLITE_DONE)
 		ok = false;
-	sqlite3_reset(st);
+	sqlite3_finalize(st);
 	if (!ok) {
 		content_entries_free(*out, *n);
 		*out = NULL;

@@ -287,8 +287,8 @@ static void password_page(struct request *rq, struct response *rs, const struct 
 	};
 	if (!v.nav || !v.action || !v.csrf)
 		rs->body.failed = true; /* a 500 in server.c */
-	else if (page_begin(rs, rq,
-	                    error ? _("Fout: Wachtwoord wijzigen") : _("Wachtwoord wijzigen"), 0) &&
+	/* a refused form is a 422, whose title page_begin starts with "Fout:" */
+	else if (page_begin(rs, rq, _("Wachtwoord wijzigen"), 0) &&
 	         tpl_staff_password(&rs->body, &v))
 		page_end(rs, rq);
 }

@@ -222,8 +222,8 @@ static void accounts_page(struct request *rq, struct response *rs, const struct 
 	v.name = error && typed && strlen(typed) <= STAFF_NAME_MAX ? typed : NULL;
 	if (!ok)
 		rs->body.failed = true; /* a 500 in server.c */
-	else if (page_begin(rs, rq, error ? _("Fout: Accounts") : _("Accounts"), 0) &&
-	         tpl_staff_accounts(&rs->body, &v))
+	/* a refused form is a 422, whose title page_begin starts with "Fout:" */
+	else if (page_begin(rs, rq, _("Accounts"), 0) && tpl_staff_accounts(&rs->body, &v))
 		page_end(rs, rq);
 	free(all);
 }
@@ -293,11 +293,7 @@ static void account_page(struct request *rq, struct response *rs, const struct s
 	if (!v.nav || !self || !v.password_action || !v.password_csrf || !v.back ||
 	    !account_form(rq, &v.form, u, self, FORM_ACCOUNT, error))
 		rs->body.failed = true; /* a 500 in server.c */
-	else if (page_begin(rs, rq,
-	                    error || password_error ? _("Fout: Account wijzigen")
-	                                            : _("Account wijzigen"),
-	                    0) &&
-	         tpl_staff_account(&rs->body, &v))
+	else if (page_begin(rs, rq, _("Account wijzigen"), 0) && tpl_staff_account(&rs->body, &v))
 		page_end(rs, rq);
 }
 

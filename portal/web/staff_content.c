@@ -438,10 +438,12 @@ static const char *posted(struct request *rq, const struct field_def *f, const c
 static bool field_view(struct request *rq, const struct field_def *f, const char *prefix,
                        const char *value, const char *error, struct content_field_view *out)
 {
+	/* the view outlives the values it was made from */
+	value = arena_strdup(&rq->arena, value);
 	const char *id = arena_printf(&rq->arena, "%s%s", prefix, f->column);
 	const char *name =
 	    arena_printf(&rq->arena, "%s%s", prefix + strcspn(prefix, "-") + 1, f->column);
-	if (!id || !name)
+	if (!id || !name || !value)
 		return false;
 	*out = (struct content_field_view){0};
 	if (f->kind == FK_CHECKS) {
@@ -692,19 +694,12 @@ static int posted_part(struct request *rq, const struct content_part *p, struct 
 
 /* ---- permissions ------------------------------------------------------------------ */
 
-/* True when u may edit what belongs to the organisation (slug). */
-static bool may_edit(const struct staff_user *u, const char *organization)
-{
-	(void)organization;
-	return u->role == STAFF_BEHEERDER;
-}
-
 /* staff_require for the editor: a beheerder or an aanbieder. */
 static bool require_editor(struct request *rq, struct response *rs, struct staff_user *u)
 {
 	if (!staff_require(rq, rs, u))
 		return false;
-	if (may_edit(u, NULL) || u->role != STAFF_MEDEWERKER)
+	if (u->role != STAFF_MEDEWERKER)
 		return true;
 	page_error(rq, rs, 403, "not_editor",
 	           _("De sociale kaart bijwerken kan alleen de beheerder of een aanbieder."));
@@ -810,10 +805,8 @@ static void entry_page(struct request *rq, struct response *rs, const struct sta
 		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
-	/* TRANSLATORS: %s is the name of an organisation, service or location */
-	const char *title =
-	    posted_errors ? arena_printf(&rq->arena, _("Fout: %s"), x->e.name) : x->e.name;
-	if (page_begin(rs, rq, title, 0) && tpl_staff_content_entry(&rs->body, &v))
+	/* a refused form is a 422: page_begin starts the title with "Fout:" */
+	if (page_begin(rs, rq, x->e.name, 0) && tpl_staff_content_entry(&rs->body, &v))
 		page_end(rs, rq);
 }
 
@@ -836,7 +829,7 @@ static bool path_entry(struct request *rq, struct response *rs, const struct sta
 		           _("Dit staat niet (meer) in de sociale kaart."));
 		return false;
 	}
-	if (!may_edit(me, x->e.organization)) {
+	if (!staff_may_edit(me, x->e.organization)) {
 		content_entry_free(&x->e);
 		page_error(
 		    rq, rs, 403, "not_yours",
@@ -936,7 +929,7 @@ static void home_page(struct request *rq, struct response *rs, const struct staf
 		struct content_entry e;
 		if (!p || content_entry(c, p->entity, d[i].target, &e) != CONTENT_FOUND)
 			continue; /* an entry gone from the content: publishing reports it */
-		if (may_edit(me, e.organization))
+		if (staff_may_edit(me, e.organization))
 			rows[v.ndrafts++] = (struct content_draft_row){
 			    .entry = arena_strdup(&rq->arena, e.name),
 			    .href = entry_href(rq, p->entity, e.id),
@@ -953,7 +946,7 @@ static void home_page(struct request *rq, struct response *rs, const struct staf
 	content_drafts_free(d, nd);
 	struct content_entry *orgs = NULL;
 	size_t no = 0;
-	ok = ok && content_entries(c, "organization", admin ? NULL : me->name, &orgs, &no);
+	ok = ok && content_entries(c, "organization", admin ? NULL : me->organization, &orgs, &no);
 	struct c_link *links = no ? arena_alloc(&rq->arena, no * sizeof(*links)) : NULL;
 	for (size_t i = 0; ok && links && i < no; i++)
 		links[i] = (struct c_link){entry_href(rq, "organization", orgs[i].id),
@@ -994,10 +987,7 @@ static void home_page(struct request *rq, struct response *rs, const struct staf
 		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
 		return;
 	}
-	if (page_begin(rs, rq,
-	               error ? _("Fout: Sociale kaart bijwerken") : _("Sociale kaart bijwerken"),
-	               0) &&
-	    tpl_staff_content(&rs->body, &v))
+	if (page_begin(rs, rq, _("Sociale kaart bijwerken"), 0) && tpl_staff_content(&rs->body, &v))
 		page_end(rs, rq);
 }
 
@@ -1080,7 +1070,7 @@ void handle_staff_content_discard(struct request *rq, struct response *rs)
 		       (p &&
 		        content_entry(db_catalog(rq->app), p->entity, d[i].target, &e) ==
 		            CONTENT_FOUND &&
-		        may_edit(&me, e.organization));
+		        staff_may_edit(&me, e.organization));
 		if (p && !mine)
 			content_entry_free(&e);
 	}

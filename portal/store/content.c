@@ -330,6 +330,7 @@ void content_service_free(struct content_service *s)
 	free(s->organization_name);
 	free(s->organization_website);
 	free(s->organization_email);
+	free(s->checked_on);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -342,9 +343,10 @@ enum content_result content_service(struct catalog *c, const char *id, struct co
 	    catalog_store(c),
 	    "SELECT s.id, s.name, s.description, s.application_process, s.fees_description, "
 	    "s.eligibility_description, s.url, o.id, o.name, o.website, o.email, f.free, "
-	    "f.has_costs FROM "
+	    "f.has_costs, k.checked_on FROM "
 	    "services s JOIN organizations o ON o.id = s.organization_id JOIN service_flags f ON "
-	    "f.service_id = s.id WHERE s.id = ?1 AND s.status = 'active'");
+	    "f.service_id = s.id LEFT JOIN x_checked k ON k.link_id = s.uuid WHERE s.id = ?1 AND "
+	    "s.status = 'active'");
 	if (!st)
 		return CONTENT_ERROR;
 	bool ok = bind_text(st, 1, id);
@@ -363,6 +365,7 @@ enum content_result content_service(struct catalog *c, const char *id, struct co
 		out->organization_email = opt_copy(st, 10, &ok);
 		out->free = sqlite3_column_int(st, 11) != 0;
 		out->has_costs = sqlite3_column_int(st, 12) != 0;
+		out->checked_on = opt_copy(st, 13, &ok);
 		r = ok ? CONTENT_FOUND : CONTENT_ERROR;
 		if (!ok)
 			content_service_free(out);

@@ -88,7 +88,8 @@ struct content_service {
 	char *organization_id, *organization_name;
 	char *organization_website, *organization_email; /* may be NULL */
 	bool free;                                       /* it has cost options and all are 0.00 */
-	bool has_costs; /* it has cost options (else: ask what it costs) */
+	bool has_costs;   /* it has cost options (else: ask what it costs) */
+	char *checked_on; /* when it was last checked ("2026-11-20"); may be NULL */
 };
 void content_service_free(struct content_service *s);
 

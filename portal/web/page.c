@@ -272,3 +272,20 @@ bool page_qr(struct qr_view *out, struct request *rq, const char *url, const cha
 	out->svg = tpl_trusted_html(sb_str(svg));
 	return true;
 }
+
+const char *page_date_long(struct request *rq, const char *iso)
+{
+	long y, m, d;
+	char buf[11];
+	if (!iso || strlen(iso) < 10)
+		return NULL;
+	memcpy(buf, iso, 10);
+	buf[4] = buf[7] = buf[10] = '\0';
+	if (!text_parse_long(buf, 2000, 2200, &y) || !text_parse_long(buf + 5, 1, 12, &m) ||
+	    !text_parse_long(buf + 8, 1, 31, &d))
+		return NULL;
+	/* TRANSLATORS: a date with its year. %1$d the day, %2$s the month's
+	   name, %3$d the year. Dutch: "12 maart 2026". */
+	return arena_printf(&rq->arena, _("%1$d %2$s %3$d"), (int)d, i18n_month_name((int)m),
+	                    (int)y);
+}

@@ -47,6 +47,9 @@ bool page_link_buf(char *buf, size_t size, const struct request *rq, const char 
 
 /* A 303 to a page in the request's language: page_redirect(rs, rq, "/medewerker"). */
 bool page_redirect(struct response *rs, const struct request *rq, const char *rest);
+/* "12 maart 2026" for "2026-03-12" in the request's language, from its
+ * arena; NULL for anything else. */
+const char *page_date_long(struct request *rq, const char *iso);
 
 struct qr_view;
 /* The view of qr.html for a QR code of an absolute URL, with a caption

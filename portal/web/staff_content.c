@@ -266,24 +266,6 @@ static size_t entry_parts(struct request *rq, const char *entity, const char *sl
 
 /* ---- words --------------------------------------------------------------------- */
 
-/* "12 maart 2026" for "2026-03-12"; NULL for anything else */
-static const char *date_words(struct request *rq, const char *iso)
-{
-	long y, m, d;
-	char buf[11];
-	if (!iso || strlen(iso) < 10)
-		return NULL;
-	memcpy(buf, iso, 10);
-	buf[4] = buf[7] = buf[10] = '\0';
-	if (!text_parse_long(buf, 2000, 2200, &y) || !text_parse_long(buf + 5, 1, 12, &m) ||
-	    !text_parse_long(buf + 8, 1, 31, &d))
-		return NULL;
-	/* TRANSLATORS: a date with its year. %1$d the day, %2$s the month's
-	   name, %3$d the year. Dutch: "12 maart 2026". */
-	return arena_printf(&rq->arena, _("%1$d %2$s %3$d"), (int)d, i18n_month_name((int)m),
-	                    (int)y);
-}
-
 /* "1 december 2026, 9.30 uur" for a UTC stamp, in local time */
 static const char *stamp_words(struct request *rq, const char *utc)
 {
@@ -300,7 +282,7 @@ static const char *stamp_words(struct request *rq, const char *utc)
 
 static const char *checked_words(struct request *rq, const char *checked_on)
 {
-	const char *d = date_words(rq, checked_on);
+	const char *d = page_date_long(rq, checked_on);
 	/* TRANSLATORS: %s is a date, "12 maart 2026" */
 	return d ? arena_printf(&rq->arena, _("Laatst gecontroleerd op %s."), d)
 	         : _("Nog nooit gecontroleerd.");
@@ -1107,7 +1089,7 @@ void handle_staff_content_unchecked(struct request *rq, struct response *rs)
 		     strftime(before, sizeof(before), "%Y-%m-%d", &tm);
 	}
 	struct content_unchecked_view v = {.nav = staff_nav_of(rq, &me, STAFF_NAV_CONTENT),
-	                                   .since = ok ? date_words(rq, before) : NULL,
+	                                   .since = ok ? page_date_long(rq, before) : NULL,
 	                                   .back = page_href(rq, "/medewerker/inhoud")};
 	struct content_unchecked_row *rows = NULL;
 	size_t cap = 0;
@@ -1124,7 +1106,7 @@ void handle_staff_content_unchecked(struct request *rq, struct response *rs)
 			rows = more;
 		}
 		for (size_t i = 0; ok && i < n; i++) {
-			const char *d = date_words(rq, list[i].checked_on);
+			const char *d = page_date_long(rq, list[i].checked_on);
 			rows[cap++] = (struct content_unchecked_row){
 			    .href = entry_href(rq, entity_words[k].entity, list[i].id),
 			    .name = arena_strdup(&rq->arena, list[i].name),

@@ -141,7 +141,8 @@ struct service_view {
 	const char *back;
 	/* the texts of its schedules without weekly hours: when it is given */
 	const struct content_strings *when;
-	bool kiosk; /* an enrolled terminal: phone, e-mail, website as text */
+	bool kiosk;          /* an enrolled terminal: phone, e-mail, website as text */
+	const char *checked; /* "Laatst gecontroleerd op 12 maart 2026."; NULL: unknown */
 };
 
 #endif

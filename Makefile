@@ -123,14 +123,19 @@ XGETTEXT := xgettext --from-code=UTF-8 --add-comments=TRANSLATORS: --keyword=_ -
 # and translator comments ({# TRANSLATORS: ... #}) name the template.
 XGETTEXT_UI = $(XGETTEXT) -L C -D $(BUILD)/web/xgettext -D . portal/*/*.c $(TPL_SRC)
 
+# The content's texts come from the content folder, or (make po
+# CONTENT_POT_SRC=/srv/wijkwijzer/content/content.db) from a content
+# database, with the texts edited and published in the browser.
+CONTENT_POT_SRC ?= content
 pot: $(BUILD)/wijkwijzer-import $(BUILD)/web/stamp
 	$(XGETTEXT_UI) -o locales/ui/wijkwijzer.pot
-	$(BUILD)/wijkwijzer-import --pot content locales/content/wijkwijzer-content.pot
+	$(BUILD)/wijkwijzer-import --pot $(CONTENT_POT_SRC) locales/content/wijkwijzer-content.pot
 
 po: pot
 	@for l in $(LANGS); do \
 	  if [ -f locales/ui/$$l.po ]; then msgmerge --quiet --update --backup=none locales/ui/$$l.po locales/ui/wijkwijzer.pot; \
 	  else msginit --no-translator --locale=$$l.UTF-8 -i locales/ui/wijkwijzer.pot -o locales/ui/$$l.po; fi; \
+	  msgmerge --quiet --update --backup=none locales/content/$$l.po locales/content/wijkwijzer-content.pot; \
 	done
 
 # ---- content -------------------------------------------------------------

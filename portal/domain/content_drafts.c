@@ -249,12 +249,13 @@ enum content_publish content_drafts_publish(struct app *app, const struct staff_
 	time_t now = clock_now();
 	struct tm tm;
 	enum content_publish r = CONTENT_PUBLISHED;
+	enum content_built built;
 	if (!localtime_r(&now, &tm) || !strftime(today, sizeof(today), "%Y-%m-%d", &tm)) {
 		snprintf(err, errlen, "no clock");
 		r = CONTENT_PUBLISH_FAILED;
-	} else if (!content_build(app->cfg.content_dir, app->cfg.locale_dir, ch, n, today, err,
-	                          errlen)) {
-		r = CONTENT_REFUSED;
+	} else if ((built = content_build(app->cfg.content_dir, app->cfg.locale_dir, ch, n, today,
+	                                  err, errlen)) != CONTENT_BUILT) {
+		r = built == CONTENT_BUILD_REFUSED ? CONTENT_REFUSED : CONTENT_PUBLISH_FAILED;
 	} else if (!content_reload(app, err, errlen)) {
 		/* the file is replaced, but this server could not open it: say
 		   so; a restart or SIGHUP opens it */

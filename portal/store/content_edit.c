@@ -660,16 +660,16 @@ static bool apply_changes(sqlite3 *db, const char *dir, const struct content_cha
 	return true;
 }
 
-bool content_build(const char *content_dir, const char *localedir,
-                   const struct content_change *changes, size_t n, const char *today, char *err,
-                   size_t errlen)
+enum content_built content_build(const char *content_dir, const char *localedir,
+                                 const struct content_change *changes, size_t n, const char *today,
+                                 char *err, size_t errlen)
 {
 	char tmp[4096], db_path[4096];
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.publish-XXXXXX", content_dir) >= sizeof(tmp) ||
 	    (size_t)snprintf(db_path, sizeof(db_path), "%s/content.db", content_dir) >=
 	        sizeof(db_path)) {
 		snprintf(err, errlen, "the content folder's name is too long");
-		return false;
+		return CONTENT_BUILD_FAILED;
 	}
 	pthread_mutex_lock(&build_lock);
 	sqlite3 *db = NULL;
@@ -686,9 +686,12 @@ bool content_build(const char *content_dir, const char *localedir,
 	sqlite3_close(db);
 	/* the import writes a temporary file and renames it over content.db
 	   only when every file was good */
-	ok = ok && content_import(tmp, db_path, localedir, err, errlen);
-	if (made && nftw(tmp, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0 && ok)
+	enum content_built r = !ok ? CONTENT_BUILD_FAILED
+	                       : content_import(tmp, db_path, localedir, err, errlen)
+	                           ? CONTENT_BUILT
+	                           : CONTENT_BUILD_REFUSED;
+	if (made && nftw(tmp, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
 		fprintf(stderr, "wijkwijzer: cannot remove %s: %s\n", tmp, strerror(errno));
 	pthread_mutex_unlock(&build_lock);
-	return ok;
+	return r;
 }

@@ -101,13 +101,19 @@ struct content_change {
 	const char *part, *target, *csv;
 };
 
+/* What content_build did. */
+enum content_built {
+	CONTENT_BUILT,
+	CONTENT_BUILD_REFUSED, /* the import refused the changed content */
+	CONTENT_BUILD_FAILED,  /* the folder (not writable?), the disk or memory */
+};
 /* Builds content_dir/content.db anew with the changes applied and the
  * entries changed checked on today ("2026-12-01"); localedir as for
- * content_import. On failure err says what, naming file, line and field
+ * content_import. Otherwise err says what, naming file, line and field
  * as the import does, and the old database is left as it was. */
-bool content_build(const char *content_dir, const char *localedir,
-                   const struct content_change *changes, size_t n, const char *today, char *err,
-                   size_t errlen);
+enum content_built content_build(const char *content_dir, const char *localedir,
+                                 const struct content_change *changes, size_t n, const char *today,
+                                 char *err, size_t errlen);
 
 /* Applies the values of part p for the entry with id key (a uuid, or a
  * slug when p->by_slug) to the CSV data of p's file, into out. A many-row

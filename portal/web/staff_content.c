@@ -1020,8 +1020,14 @@ void handle_staff_content_publish(struct request *rq, struct response *rs)
 	case CONTENT_PUBLISH_FAILED:
 		break;
 	}
+	/* the folder not writable, the disk full: for whoever runs the server */
 	fprintf(stderr, "wijkwijzer: publishing the content failed: %s\n", err);
-	page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
+	rs->status = 503;
+	home_page(rq, rs, &me, NULL,
+	          _("Publiceren is niet gelukt door een storing. Er is niets veranderd voor "
+	            "bewoners en de concepten zijn bewaard. Probeer het later opnieuw of vraag de "
+	            "technisch beheerder om hulp."),
+	          arena_strdup(&rq->arena, err));
 }
 
 void handle_staff_content_discard(struct request *rq, struct response *rs)

@@ -880,6 +880,21 @@ void handle_staff_content_entry(struct request *rq, struct response *rs)
 	content_entry_free(&x.e);
 }
 
+/* The day MONTHS_CHECK months ago ("2026-06-01"): an entry last checked
+ * before it is listed. */
+static bool check_cutoff(char before[11])
+{
+	time_t now = clock_now();
+	struct tm tm;
+	if (!localtime_r(&now, &tm))
+		return false;
+	tm.tm_mon -= MONTHS_CHECK;
+	tm.tm_isdst = -1;
+	time_t then = mktime(&tm);
+	return then != (time_t)-1 && localtime_r(&then, &tm) &&
+	       strftime(before, 11, "%Y-%m-%d", &tm) == 10;
+}
+
 /* ---- the overview and publishing ---------------------------------------------------- */
 
 static void home_page(struct request *rq, struct response *rs, const struct staff_user *me,
@@ -940,16 +955,7 @@ static void home_page(struct request *rq, struct response *rs, const struct staf
 	if (ok && admin) {
 		size_t total = 0;
 		char before[11];
-		ok = false;
-		time_t now = clock_now();
-		struct tm tm;
-		if (localtime_r(&now, &tm)) {
-			tm.tm_mon -= MONTHS_CHECK;
-			tm.tm_isdst = -1;
-			time_t then = mktime(&tm);
-			ok = then != (time_t)-1 && localtime_r(&then, &tm) &&
-			     strftime(before, sizeof(before), "%Y-%m-%d", &tm);
-		}
+		ok = check_cutoff(before);
 		for (int k = 0; ok && k < 3; k++) {
 			struct content_entry *list = NULL;
 			size_t n = 0;
@@ -1084,16 +1090,7 @@ void handle_staff_content_unchecked(struct request *rq, struct response *rs)
 		return;
 	struct catalog *c = db_catalog(rq->app);
 	char before[11];
-	time_t now = clock_now();
-	struct tm tm;
-	bool ok = false;
-	if (localtime_r(&now, &tm)) {
-		tm.tm_mon -= MONTHS_CHECK;
-		tm.tm_isdst = -1;
-		time_t then = mktime(&tm);
-		ok = then != (time_t)-1 && localtime_r(&then, &tm) &&
-		     strftime(before, sizeof(before), "%Y-%m-%d", &tm);
-	}
+	bool ok = check_cutoff(before);
 	struct content_unchecked_view v = {.nav = staff_nav_of(rq, &me, STAFF_NAV_CONTENT),
 	                                   .since = ok ? page_date_long(rq, before) : NULL,
 	                                   .back = page_href(rq, "/medewerker/inhoud")};

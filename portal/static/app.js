@@ -28,9 +28,18 @@ document.querySelectorAll('.use-location').forEach(function (button) {
 	});
 });
 
-/* Focus the error summary so screen readers announce it. */
+/* Focus the error summary so screen readers announce it. A fragment in
+   the address (the editor's forms post to #their-part) makes Chromium
+   clear the focus once the page has loaded, when its target cannot take
+   the focus: the summary takes it back then. */
 var summary = document.querySelector('.error-summary');
-if (summary) summary.focus();
+if (summary) {
+	summary.focus();
+	if (location.hash)
+		window.addEventListener('load', function () {
+			if (document.activeElement === document.body) summary.focus();
+		});
+}
 
 /* A receipt (?bon=1) prints itself once it has loaded (on a kiosk
    Chromium's --kiosk-printing sends it to the receipt printer without a

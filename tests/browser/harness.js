@@ -35,13 +35,14 @@ function freePort() {
 	});
 }
 
-async function startServer() {
+// extra: more arguments for the server (e.g. ['--content', DIR]).
+async function startServer(extra = []) {
 	const port = await freePort();
 	const data = fs.mkdtempSync(path.join(os.tmpdir(), 'ww-browser-'));
 	// with a public address, as a deployment has (kiosks show a QR code
 	// only then); here it is the loopback address the browser uses
 	const proc = spawn(path.join(ROOT, 'build', 'wijkwijzer'),
-		['--port', String(port), '--data', data, '--quiet', '--public-url', `http://127.0.0.1:${port}`],
+		['--port', String(port), '--data', data, '--quiet', '--public-url', `http://127.0.0.1:${port}`, ...extra],
 		{ stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, WIJKWIJZER_NOW: NOW } });
 	let log = '';
 	proc.stderr.on('data', (d) => { log += d; });
@@ -119,11 +120,12 @@ async function axe(page) {
 }
 
 // One server and one browser for a test file: started before its first
-// test, stopped after its last; ready(server, browser) hands them over.
-function useServerAndBrowser(test, ready) {
+// test, stopped after its last; ready(server, browser) hands them over;
+// extra: more arguments for the server.
+function useServerAndBrowser(test, ready, extra = []) {
 	let server, browser;
 	test.before(async () => {
-		server = await startServer();
+		server = await startServer(typeof extra === 'function' ? extra() : extra);
 		browser = await launch();
 		await ready(server, browser);
 	});

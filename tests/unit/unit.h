@@ -67,6 +67,7 @@ void test_tpl_runtime(void);
 void test_components(void);
 void test_tpl_templates(void);
 void test_content(void);
+void test_content_patch_csv(void);
 
 /* The built content (build/content), for tests that render pages. */
 extern const char *unit_content_dir;

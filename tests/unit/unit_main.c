@@ -60,6 +60,7 @@ int main(int argc, char **argv)
 	test_tpl_runtime();
 	test_tpl_templates();
 	test_content();
+	test_content_patch_csv();
 	test_components();
 	test_insight();
 	i18n_shutdown();

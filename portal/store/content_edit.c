@@ -38,12 +38,14 @@ static const struct content_part parts[] = {
      false,
      {"name", "description", "application_process", "fees_description", "eligibility_description",
       "url", "status", NULL}},
+    /* a service's own hours: its rows without a location (hours it has at
+       one location only are not edited here, and stay as they are) */
     {"service_hours",
      "service",
      "catalog/schedules.csv",
      "schedules",
      "service_id",
-     NULL,
+     "location_id",
      true,
      false,
      {"freq", "byday", "opens_at", "closes_at", "attending_type", "description", NULL}},

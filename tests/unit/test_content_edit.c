@@ -199,17 +199,19 @@ static const char schedules[] =
 static void many_row_part(void)
 {
 	struct table t;
-	/* the service's rows are replaced by exactly the new ones; the
-	 * other services' and locations' rows stay */
+	/* the service's own rows are replaced by exactly the new ones; the
+	 * other services' and locations' rows, and its hours at a location,
+	 * stay */
 	CHECK(patch(schedules, "service_hours", "svc-1",
 	            "freq,byday,opens_at,closes_at,attending_type,description\n"
 	            "WEEKLY,WE,09:00,12:00,in_person,\n"
 	            "WEEKLY,SA,10:00,12:00,in_person,\"Zaterdag, op afspraak\"\n",
 	            &t));
-	CHECK(t.n == 6);
-	CHECK(count(&t, "service_id", "svc-1") == 2);
-	/* l-2 is the service's too (at a location) */
-	CHECK(!find(&t, "id", "s-1") && !find(&t, "id", "s-2") && !find(&t, "id", "l-2"));
+	CHECK(t.n == 7);
+	CHECK(count(&t, "service_id", "svc-1") == 3);
+	/* l-2 is the service's hours at loc-1: not the service's own */
+	CHECK(!find(&t, "id", "s-1") && !find(&t, "id", "s-2") && find(&t, "id", "l-2"));
+	CHECK_STR(cell(&t, find(&t, "id", "l-2"), "location_id"), "loc-1");
 	CHECK(find(&t, "id", "s-3") && find(&t, "id", "l-1") && find(&t, "id", "l-3"));
 	size_t sa = find(&t, "byday", "SA");
 	CHECK(sa > 0);

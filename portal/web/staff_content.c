@@ -1058,15 +1058,14 @@ void handle_staff_content_discard(struct request *rq, struct response *rs)
 		if (d[i].id != id)
 			continue;
 		const struct content_part *p = content_part_find(d[i].part);
-		struct content_entry e;
+		struct content_entry e = {0};
 		found = true;
 		mine = me.role == STAFF_BEHEERDER ||
 		       (p &&
 		        content_entry(db_catalog(rq->app), p->entity, d[i].target, &e) ==
 		            CONTENT_FOUND &&
 		        staff_may_edit(&me, e.organization));
-		if (p && !mine)
-			content_entry_free(&e);
+		content_entry_free(&e);
 	}
 	content_drafts_free(d, nd);
 	int r = found && mine ? content_draft_discard(rq->app, &me, id) : found ? -2 : 0;

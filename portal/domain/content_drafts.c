@@ -253,8 +253,11 @@ enum content_publish content_drafts_publish(struct app *app, const struct staff_
 	if (!localtime_r(&now, &tm) || !strftime(today, sizeof(today), "%Y-%m-%d", &tm)) {
 		snprintf(err, errlen, "no clock");
 		r = CONTENT_PUBLISH_FAILED;
-	} else if ((built = content_build(app->cfg.content_dir, app->cfg.locale_dir, ch, n, today,
-	                                  err, errlen)) != CONTENT_BUILT) {
+	} else if ((built = content_build(app->cfg.content_dir, NULL, ch, n, today, err, errlen)) !=
+	           CONTENT_BUILT) {
+		/* no locale folder: the server's translations were loaded at
+		   start (i18n_init), and loading them again on a worker would
+		   race with every thread that uses them */
 		r = built == CONTENT_BUILD_REFUSED ? CONTENT_REFUSED : CONTENT_PUBLISH_FAILED;
 	} else if (!content_reload(app, err, errlen)) {
 		/* the file is replaced, but this server could not open it: say

@@ -12,6 +12,7 @@
 
 #include "base/crypto.h"
 #include "base/csv.h"
+#include "base/i18n.h"
 #include "store/content_import.h"
 #include "store/store.h"
 
@@ -688,10 +689,13 @@ enum content_built content_build(const char *content_dir, const char *localedir,
 	sqlite3_close(db);
 	/* the import writes a temporary file and renames it over content.db
 	   only when every file was good */
+	/* the import indexes every language, switching this thread's */
+	const struct i18n_lang *lang = i18n_current();
 	enum content_built r = !ok ? CONTENT_BUILD_FAILED
 	                       : content_import(tmp, db_path, localedir, err, errlen)
 	                           ? CONTENT_BUILT
 	                           : CONTENT_BUILD_REFUSED;
+	i18n_use(lang);
 	if (made && nftw(tmp, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
 		fprintf(stderr, "wijkwijzer: cannot remove %s: %s\n", tmp, strerror(errno));
 	pthread_mutex_unlock(&build_lock);

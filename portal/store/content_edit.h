@@ -109,8 +109,10 @@ enum content_built {
 };
 /* Builds content_dir/content.db anew with the changes applied and the
  * entries changed checked on today ("2026-12-01"); localedir as for
- * content_import. Otherwise err says what, naming file, line and field
- * as the import does, and the old database is left as it was. */
+ * content_import (NULL in the server, whose translations are loaded).
+ * The calling thread's language (base/i18n.h) is the same after. Otherwise
+ * err says what, naming file, line and field as the import does, and the
+ * old database is left as it was. */
 enum content_built content_build(const char *content_dir, const char *localedir,
                                  const struct content_change *changes, size_t n, const char *today,
                                  char *err, size_t errlen);

@@ -150,26 +150,21 @@ const char *content_value(const struct content_values *vals, size_t row, size_t 
 	return s ? s : "";
 }
 
-/* Room for one more row; false without memory. */
-static bool add_row(struct content_values *vals)
+bool content_values_add(struct content_values *vals, const char *const *cells)
 {
 	char **v = realloc(vals->v, (vals->nrows + 1) * vals->ncols * sizeof(*v));
 	if (!v)
 		return false;
-	for (size_t i = 0; i < vals->ncols; i++)
-		v[vals->nrows * vals->ncols + i] = NULL;
 	vals->v = v;
-	vals->nrows++;
-	return true;
-}
-
-/* Sets cell (last row, col) to a copy of s. */
-static bool set_last(struct content_values *vals, size_t col, const char *s)
-{
-	char **cell = &vals->v[(vals->nrows - 1) * vals->ncols + col];
-	free(*cell);
-	*cell = strdup(s ? s : "");
-	return *cell != NULL;
+	char **row = v + vals->nrows * vals->ncols;
+	bool ok = true;
+	for (size_t i = 0; i < vals->ncols; i++)
+		ok = (row[i] = strdup(cells[i] ? cells[i] : "")) != NULL && ok;
+	/* a row that is not complete is not added */
+	for (size_t i = 0; !ok && i < vals->ncols; i++)
+		free(row[i]);
+	vals->nrows += ok;
+	return ok;
 }
 
 /* A statement of SQL built here (store_stmt caches literals only, by
@@ -224,18 +219,18 @@ bool content_current(struct catalog *c, const struct content_part *p, const char
 	bool ok = true;
 	int rc;
 	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ok = add_row(out);
-		for (size_t i = 0; ok && i < out->ncols; i++) {
-			char num[64];
-			const char *v = (const char *)sqlite3_column_text(st, (int)i);
+		const char *cells[CONTENT_PART_COLUMNS];
+		char num[CONTENT_PART_COLUMNS][64];
+		for (size_t i = 0; i < out->ncols; i++) {
+			cells[i] = (const char *)sqlite3_column_text(st, (int)i);
 			if (sqlite3_column_type(st, (int)i) == SQLITE_FLOAT) {
 				int dec = content_column_decimals(p->file, p->columns[i]);
-				snprintf(num, sizeof(num), "%.*f", dec ? dec : 5,
+				snprintf(num[i], sizeof(num[i]), "%.*f", dec ? dec : 5,
 				         sqlite3_column_double(st, (int)i));
-				v = num;
+				cells[i] = num[i];
 			}
-			ok = set_last(out, i, v);
 		}
+		ok = content_values_add(out, cells);
 	}
 	if (ok && rc != SQLITE_DONE)
 		ok = false;
@@ -292,9 +287,8 @@ bool content_values_parse(const struct content_part *p, const char *csv, struct 
 	csv_row_free(&row);
 	int rc = 0;
 	while (ok && (rc = csv_next(&r, &row, msg, sizeof(msg))) > 0) {
-		ok = row.n == out->ncols && add_row(out);
-		for (size_t i = 0; ok && i < row.n; i++)
-			ok = set_last(out, i, row.fields[i]);
+		ok =
+		    row.n == out->ncols && content_values_add(out, (const char *const *)row.fields);
 		csv_row_free(&row);
 	}
 	if (!ok || rc < 0) {
@@ -434,18 +428,6 @@ bool content_unchecked(struct catalog *c, const char *entity, const char *before
 	          entries_run(c, sb_str(&sql), before, out, n);
 	sb_free(&sql);
 	return ok;
-}
-
-bool content_is_appointment_place(struct catalog *c, const char *id)
-{
-	sqlite3_stmt *st =
-	    store_stmt(catalog_store(c), "SELECT 1 FROM ap_locations WHERE location_id = ?1");
-	if (!st)
-		return false;
-	bool yes = sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) == SQLITE_OK &&
-	           sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	return yes;
 }
 
 /* ---- patching a file -------------------------------------------------------- */
@@ -653,8 +635,8 @@ static bool apply_changes(sqlite3 *db, const char *dir, const struct content_cha
 			content_values_free(&vals);
 		/* every entry changed or confirmed is checked today */
 		struct content_values checked = {.ncols = 2};
-		ok = ok && add_row(&checked) && set_last(&checked, 0, p->entity) &&
-		     set_last(&checked, 1, today) &&
+		const char *cells[2] = {p->entity, today};
+		ok = ok && content_values_add(&checked, cells) &&
 		     patch_file(dir, &checked_part, uuid, &checked, err, errlen);
 		content_values_free(&checked);
 		if (!ok)

@@ -55,6 +55,9 @@ struct content_values {
 	char **v;
 };
 void content_values_free(struct content_values *vals);
+/* Adds a row of copies of vals->ncols cells (NULL: ""); false without
+ * memory, and then vals is as it was. */
+bool content_values_add(struct content_values *vals, const char *const *cells);
 /* Cell (row, col). */
 const char *content_value(const struct content_values *vals, size_t row, size_t col);
 
@@ -90,8 +93,6 @@ enum content_result content_entry(struct catalog *c, const char *entity, const c
  * never, oldest first. */
 bool content_unchecked(struct catalog *c, const char *entity, const char *before,
                        struct content_entry **out, size_t *n);
-/* True when the location takes appointments (it has closed days to edit). */
-bool content_is_appointment_place(struct catalog *c, const char *id);
 
 /* ---- publishing ------------------------------------------------------------ */
 

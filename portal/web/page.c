@@ -289,3 +289,17 @@ const char *page_date_long(struct request *rq, const char *iso)
 	return arena_printf(&rq->arena, _("%1$d %2$s %3$d"), (int)d, i18n_month_name((int)m),
 	                    (int)y);
 }
+
+const char *page_day(struct request *rq, const char *s)
+{
+	int y, m, d;
+	char tail;
+	if (!s || !*s)
+		return NULL;
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 &&
+	    sscanf(s, "%2d-%2d-%4d%c", &d, &m, &y, &tail) != 3)
+		return NULL;
+	if (y < 2000 || y > 2999 || m < 1 || m > 12 || d < 1 || d > 31)
+		return NULL;
+	return arena_printf(&rq->arena, "%04d-%02d-%02d", y, m, d);
+}

@@ -47,6 +47,10 @@ bool page_link_buf(char *buf, size_t size, const struct request *rq, const char 
 
 /* A 303 to a page in the request's language: page_redirect(rs, rq, "/medewerker"). */
 bool page_redirect(struct response *rs, const struct request *rq, const char *rest);
+/* A day as "YYYY-MM-DD" (what a date field sends), also when typed as
+ * "dd-mm-jjjj" where a browser has no date field; from the request's
+ * arena, NULL when it is no date. */
+const char *page_day(struct request *rq, const char *s);
 /* "12 maart 2026" for "2026-03-12" in the request's language, from its
  * arena; NULL for anything else. */
 const char *page_date_long(struct request *rq, const char *iso);

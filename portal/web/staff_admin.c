@@ -469,23 +469,6 @@ static const char *entry_when(struct request *rq, const char *at)
 	return sb_failed(w) ? at : sb_str(w);
 }
 
-/* A day of the filter as "YYYY-MM-DD" (what a date field sends), also
- * when typed as "dd-mm-jjjj" where a browser has no date field; from the
- * request's arena, NULL when it is no date. */
-static const char *filter_day(struct request *rq, const char *s)
-{
-	int y, m, d;
-	char tail;
-	if (!s || !*s)
-		return NULL;
-	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 &&
-	    sscanf(s, "%2d-%2d-%4d%c", &d, &m, &y, &tail) != 3)
-		return NULL;
-	if (y < 2000 || y > 2999 || m < 1 || m > 12 || d < 1 || d > 31)
-		return NULL;
-	return arena_printf(&rq->arena, "%04d-%02d-%02d", y, m, d);
-}
-
 /* the markup is the template web/templates/staff_audit.html */
 void handle_staff_audit(struct request *rq, struct response *rs)
 {
@@ -497,8 +480,8 @@ void handle_staff_audit(struct request *rq, struct response *rs)
 	const char *from = params_get(&rq->query, "van"), *to = params_get(&rq->query, "tot");
 	struct audit_filter f = {.actor = actor && *actor ? actor : NULL,
 	                         .location = loc && *loc ? loc : NULL,
-	                         .from = filter_day(rq, from),
-	                         .to = filter_day(rq, to),
+	                         .from = page_day(rq, from),
+	                         .to = page_day(rq, to),
 	                         .limit = 200};
 	const char *error = NULL;
 	for (size_t i = 0; kind && i < NACTIONS; i++)

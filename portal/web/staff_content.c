@@ -5,7 +5,6 @@
  * saving makes a draft (domain/content_drafts.h). Residents see nothing
  * until a beheerder publishes: then the content database is rebuilt and
  * replaced without a restart. The markup is in templates/staff_content*.html. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 
 #include "base/arena.h"
 #include "base/clock.h"
+#include "base/geo.h"
 #include "base/i18n.h"
 #include "base/text.h"
 #include "domain/content_drafts.h"
@@ -156,11 +156,9 @@ static const struct field_def fields[] = {
      FK_TEXT, NULL, 0},
 };
 
-/* The field of a part's column; the table holds every column a part has. */
-static const struct field_def *field_of(const char *part, const char *column)
+/* The field of a column; the table holds every column of every part. */
+static const struct field_def *field_of(const char *column)
 {
-	/* a location's hours say nothing of what they are for */
-	(void)part;
 	for (size_t i = 0; i < N(fields); i++)
 		if (strcmp(fields[i].column, column) == 0)
 			return &fields[i];
@@ -258,8 +256,10 @@ static size_t entry_parts(struct request *rq, const char *entity, const char *sl
 		out[n++] = "location";
 		out[n++] = "address";
 		out[n++] = "location_hours";
-		if (content_is_appointment_place(db_catalog(rq->app), slug))
+		struct content_place pl;
+		if (content_ap_place(db_catalog(rq->app), slug, &pl) == CONTENT_FOUND)
 			out[n++] = "closed_days";
+		content_place_free(&pl);
 	}
 	return n;
 }
@@ -339,7 +339,8 @@ static const char *problem_words(enum content_problem p)
 /* The posted value of name as the file writes it (trimmed, line breaks
  * as \n, a time as 09:30, an amount with a point, a postcode as 7511 AB,
  * a date as 2026-12-24, check boxes as a ';' list); "" when absent. */
-static const char *posted(struct request *rq, const struct field_def *f, const char *name)
+static const char *posted(struct request *rq, const char *file, const struct field_def *f,
+                          const char *name)
 {
 	if (f->kind == FK_CHECKS) {
 		struct sb *w = arena_sb(&rq->arena, 1024);
@@ -375,8 +376,8 @@ static const char *posted(struct request *rq, const struct field_def *f, const c
 		for (char *s = v; *s; s++)
 			if (*s == ',')
 				*s = '.';
-		if (f->kind == FK_AMOUNT && content_check_value("catalog/cost_options.csv",
-		                                                "amount", v) == CONTENT_VALUE_OK)
+		if (f->kind == FK_AMOUNT &&
+		    content_check_value(file, f->column, v) == CONTENT_VALUE_OK)
 			return arena_printf(&rq->arena, "%.2f", strtod(v, NULL));
 		return v;
 	case FK_TIME:
@@ -387,20 +388,17 @@ static const char *posted(struct request *rq, const struct field_def *f, const c
 			return arena_printf(&rq->arena, "0%s", v);
 		return v;
 	case FK_POSTCODE: {
+		/* as residents type it ("7511ab"), into the files' form */
 		char pc[8];
-		size_t k = 0;
-		for (const char *s = v; *s && k < 6; s++)
-			if (*s != ' ')
-				pc[k++] = (char)toupper((unsigned char)*s);
-		if (k == 6 && strlen(v) <= 7)
-			return arena_printf(&rq->arena, "%.4s %.2s", pc, pc + 4);
-		return v;
+		return geo_parse_postcode(v, pc) == POSTCODE_PC6
+		           ? arena_printf(&rq->arena, "%.4s %.2s", pc, pc + 4)
+		           : v;
 	}
-	case FK_DATE:
+	case FK_DATE: {
 		/* 24-12-2026, as people write it, to 2026-12-24 */
-		if (n == 10 && v[2] == '-' && v[5] == '-')
-			return arena_printf(&rq->arena, "%.4s-%.2s-%.2s", v + 6, v + 3, v);
-		return v;
+		const char *day = page_day(rq, v);
+		return day ? day : v;
+	}
 	case FK_TEXT:
 	case FK_AREA:
 	case FK_URL:
@@ -416,15 +414,20 @@ static const char *posted(struct request *rq, const struct field_def *f, const c
 
 /* ---- building a part's form ------------------------------------------------------ */
 
-/* One field's view with its value and error; ids are prefix + column. */
-static bool field_view(struct request *rq, const struct field_def *f, const char *prefix,
+/* The prefixes of a field's id ("service_hours-r2-", unique on the page)
+ * and of its name ("r2-", what posted_part reads) before the column. */
+struct field_prefix {
+	const char *id, *name;
+};
+
+/* One field's view with its value and error. */
+static bool field_view(struct request *rq, const struct field_def *f, struct field_prefix pre,
                        const char *value, const char *error, struct content_field_view *out)
 {
 	/* the view outlives the values it was made from */
 	value = arena_strdup(&rq->arena, value);
-	const char *id = arena_printf(&rq->arena, "%s%s", prefix, f->column);
-	const char *name =
-	    arena_printf(&rq->arena, "%s%s", prefix + strcspn(prefix, "-") + 1, f->column);
+	const char *id = arena_printf(&rq->arena, "%s%s", pre.id, f->column);
+	const char *name = arena_printf(&rq->arena, "%s%s", pre.name, f->column);
 	if (!id || !name || !value)
 		return false;
 	*out = (struct content_field_view){0};
@@ -492,17 +495,45 @@ static bool field_view(struct request *rq, const struct field_def *f, const char
 
 /* The rows a many-row part shows: its values and empty ones to fill in,
  * at most CONTENT_PART_ROWS. */
-static size_t shown_rows(const struct content_part *p, const struct content_values *v)
+static size_t shown_rows(const struct content_values *v)
 {
 	size_t n = v->nrows + 2;
-	(void)p;
 	return n > CONTENT_PART_ROWS ? CONTENT_PART_ROWS : n;
+}
+
+/* The fields of row r of vals into fv (*n of them), with the row's
+ * errors (NULL: none) next to them and in the part's summary, each named
+ * by the row's legend (NULL: a one-row part); *filled: a value is there. */
+static bool row_fields(struct request *rq, const struct content_part *p,
+                       const struct content_values *vals, size_t r, const char **errors,
+                       struct field_prefix pre, const char *legend, struct content_field_view *fv,
+                       size_t *n, struct c_link *summary, size_t *nsummary, bool *filled)
+{
+	*filled = false;
+	for (size_t i = 0; i < content_part_ncols(p); i++) {
+		const struct field_def *f = field_of(p->columns[i]);
+		if (!f || f->kind == FK_FIXED)
+			continue;
+		const char *value = content_value(vals, r, i), *err = errors ? errors[i] : NULL;
+		*filled = *filled || *value;
+		if (!field_view(rq, f, pre, value, err, &fv[(*n)++]))
+			return false;
+		if (!err)
+			continue;
+		/* a group of check boxes is reached through its error */
+		summary[(*nsummary)++] = (struct c_link){
+		    arena_printf(&rq->arena, "#%s%s%s", pre.id, f->column,
+		                 f->kind == FK_CHECKS ? "-error" : ""),
+		    legend ? arena_printf(&rq->arena, "%s, %s: %s", legend, _(f->label), err)
+		           : arena_printf(&rq->arena, "%s: %s", _(f->label), err)};
+	}
+	return true;
 }
 
 /* A part's form with vals (a draft's, the published or the posted ones)
  * and, after a refused save, errors[row * ncols + col]. */
 static bool part_view(struct request *rq, const char *self, const struct content_part *p,
-                      const char *slug, const struct content_values *vals, const char **errors,
+                      const struct content_values *vals, const char **errors,
                       const struct content_draft *draft, bool saved, struct content_part_view *out)
 {
 	size_t nc = content_part_ncols(p);
@@ -517,8 +548,7 @@ static bool part_view(struct request *rq, const char *self, const struct content
 	                       "publiceert.")
 	                   : NULL,
 	};
-	(void)slug;
-	if (draft && draft->id)
+	if (draft)
 		/* TRANSLATORS: %1$s is an account's name, %2$s a date and time */
 		out->draft = arena_printf(&rq->arena,
 		                          _("Dit is een concept van %1$s (%2$s). Het is nog niet "
@@ -530,59 +560,32 @@ static bool part_view(struct request *rq, const char *self, const struct content
 	out->errors = errs;
 	if (!p->rows) {
 		struct content_field_view *fv = arena_alloc(&rq->arena, nc * sizeof(*fv));
-		const char *prefix = arena_printf(&rq->arena, "%s-", p->name);
-		if (!fv || !prefix)
-			return false;
-		for (size_t i = 0; i < nc; i++) {
-			const struct field_def *f = field_of(p->name, p->columns[i]);
-			if (!f || f->kind == FK_FIXED)
-				continue;
-			const char *err = errors ? errors[i] : NULL;
-			if (!field_view(rq, f, prefix, content_value(vals, 0, i), err,
-			                &fv[out->nfields]))
-				return false;
-			if (err)
-				errs[out->nerrors++] = (struct c_link){
-				    arena_printf(&rq->arena, "#%s%s%s", prefix, f->column,
-				                 f->kind == FK_CHECKS ? "-error" : ""),
-				    arena_printf(&rq->arena, "%s: %s", _(f->label), err)};
-			out->nfields++;
-		}
+		struct field_prefix pre = {arena_printf(&rq->arena, "%s-", p->name), ""};
+		bool filled;
 		out->fields = fv;
-		return true;
+		return fv && pre.id &&
+		       row_fields(rq, p, vals, 0, errors, pre, NULL, fv, &out->nfields, errs,
+		                  &out->nerrors, &filled);
 	}
-	size_t nr = errors ? vals->nrows : shown_rows(p, vals);
+	size_t nr = errors ? vals->nrows : shown_rows(vals);
 	struct content_row_view *rows = arena_alloc(&rq->arena, (nr ? nr : 1) * sizeof(*rows));
 	if (!rows)
 		return false;
 	for (size_t r = 0; r < nr; r++) {
 		struct content_field_view *fv = arena_alloc(&rq->arena, nc * sizeof(*fv));
-		const char *prefix = arena_printf(&rq->arena, "%s-r%zu-", p->name, r);
-		if (!fv || !prefix)
-			return false;
+		struct field_prefix pre = {arena_printf(&rq->arena, "%s-r%zu-", p->name, r),
+		                           arena_printf(&rq->arena, "r%zu-", r)};
 		/* TRANSLATORS: %zu is the number of a line of a form */
 		rows[r] = (struct content_row_view){
 		    .legend = arena_printf(&rq->arena, _("Regel %zu"), r + 1), .fields = fv};
 		bool filled = false;
-		for (size_t i = 0; i < nc; i++) {
-			const struct field_def *f = field_of(p->name, p->columns[i]);
-			if (!f || f->kind == FK_FIXED)
-				continue;
-			const char *value = content_value(vals, r, i);
-			filled = filled || *value;
-			const char *err = errors ? errors[r * nc + i] : NULL;
-			if (!field_view(rq, f, prefix, value, err, &fv[rows[r].nfields]))
-				return false;
-			if (err)
-				errs[out->nerrors++] = (struct c_link){
-				    arena_printf(&rq->arena, "#%s%s", prefix, f->column),
-				    arena_printf(&rq->arena, "%s, %s: %s", rows[r].legend,
-				                 _(f->label), err)};
-			rows[r].nfields++;
-		}
+		if (!fv || !pre.id || !pre.name || !rows[r].legend ||
+		    !row_fields(rq, p, vals, r, errors ? errors + r * nc : NULL, pre,
+		                rows[r].legend, fv, &rows[r].nfields, errs, &out->nerrors, &filled))
+			return false;
 		if (filled) {
-			rows[r].remove_id = arena_printf(&rq->arena, "%sweg", prefix);
-			rows[r].remove_name = arena_printf(&rq->arena, "r%zu-weg", r);
+			rows[r].remove_id = arena_printf(&rq->arena, "%sweg", pre.id);
+			rows[r].remove_name = arena_printf(&rq->arena, "%sweg", pre.name);
 		}
 	}
 	out->rows = rows;
@@ -592,6 +595,39 @@ static bool part_view(struct request *rq, const char *self, const struct content
 }
 
 /* ---- checking a posted part ------------------------------------------------------ */
+
+/* Where the column is among p's, or -1. */
+static int column_index(const struct content_part *p, const char *name)
+{
+	for (size_t i = 0; i < content_part_ncols(p); i++)
+		if (strcmp(p->columns[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A row's time ("09:30" each, as posted) beyond its fields' own checks:
+ * a day needs both ends, ends need a day, the end comes after the start.
+ * Sets the error of the field it is about, unless that field has one;
+ * 1 when it did. */
+static int time_problem(const char *day, const char *from, const char *to, const char **day_err,
+                        const char **from_err, const char **to_err)
+{
+	if (*from_err || *to_err)
+		return 0;
+	if (*day && (!*from || !*to)) {
+		*(*from ? to_err : from_err) = _("Vul de tijd in waarop het begint en eindigt.");
+		return 1;
+	}
+	if (!*day && (*from || *to) && !*day_err) {
+		*day_err = _("Kies de dag van deze tijd.");
+		return 1;
+	}
+	if (*from && *to && strcmp(from, to) >= 0) {
+		*to_err = _("De eindtijd moet na de begintijd liggen.");
+		return 1;
+	}
+	return 0;
+}
 
 /* The posted values of part p into out (the caller frees them), with an
  * error per cell in errors (NULL where fine); the number of errors, or
@@ -618,9 +654,10 @@ static int posted_part(struct request *rq, const struct content_part *p, struct 
 		const char *vals[CONTENT_PART_COLUMNS];
 		bool any = false;
 		for (size_t i = 0; i < nc; i++) {
-			const struct field_def *f = field_of(p->name, p->columns[i]);
+			const struct field_def *f = field_of(p->columns[i]);
 			const char *name = arena_printf(&rq->arena, "%s%s", prefix, p->columns[i]);
-			vals[i] = f && name && f->kind != FK_FIXED ? posted(rq, f, name) : "";
+			vals[i] =
+			    f && name && f->kind != FK_FIXED ? posted(rq, p->file, f, name) : "";
 			any = any || *vals[i];
 		}
 		/* an empty row, or one to take away, is left out */
@@ -628,47 +665,28 @@ static int posted_part(struct request *rq, const struct content_part *p, struct 
 		snprintf(weg, sizeof(weg), "%sweg", prefix);
 		if (p->rows && (!any || params_get(&rq->form, weg)))
 			continue;
-		/* the columns the editor sets */
+		/* the columns the editor sets: a time with a day is weekly */
+		int day = column_index(p, "byday"), from = column_index(p, "opens_at"),
+		    to = column_index(p, "closes_at");
 		for (size_t i = 0; i < nc; i++) {
 			if (strcmp(p->columns[i], "freq") == 0)
-				vals[i] = *vals[i + 1] ? "WEEKLY" : ""; /* byday follows freq */
+				vals[i] = day >= 0 && *vals[day] ? "WEEKLY" : "";
 			else if (strcmp(p->columns[i], "currency") == 0)
 				vals[i] = "EUR";
 		}
 		size_t row = out->nrows;
-		struct content_values one = {.ncols = nc};
-		(void)one;
-		char **v = realloc(out->v, (row + 1) * nc * sizeof(*v));
-		if (!v)
+		if (!content_values_add(out, vals))
 			return -1;
-		out->v = v;
-		out->nrows++;
 		for (size_t i = 0; i < nc; i++) {
-			v[row * nc + i] = strdup(vals[i]);
-			if (!v[row * nc + i])
-				return -1;
 			enum content_problem pr =
 			    content_check_value(p->file, p->columns[i], vals[i]);
 			errs[row * nc + i] = problem_words(pr);
 			bad += pr != CONTENT_VALUE_OK;
 		}
 		/* a time needs a day and both ends, the end after the start */
-		if (p->rows && strcmp(p->file, "catalog/schedules.csv") == 0) {
-			const char *day = vals[1], *from = vals[2], *to = vals[3];
-			if (*day && (!*from || !*to) && !errs[row * nc + 2] &&
-			    !errs[row * nc + 3]) {
-				errs[row * nc + (*from ? 3 : 2)] =
-				    _("Vul de tijd in waarop het begint en eindigt.");
-				bad++;
-			} else if (!*day && (*from || *to)) {
-				errs[row * nc + 1] = _("Kies de dag van deze tijd.");
-				bad++;
-			} else if (*from && *to && !errs[row * nc + 2] && !errs[row * nc + 3] &&
-			           strcmp(from, to) >= 0) {
-				errs[row * nc + 3] = _("De eindtijd moet na de begintijd liggen.");
-				bad++;
-			}
-		}
+		if (day >= 0 && from >= 0 && to >= 0)
+			bad += time_problem(vals[day], vals[from], vals[to], &errs[row * nc + day],
+			                    &errs[row * nc + from], &errs[row * nc + to]);
 	}
 	*errors = errs;
 	return bad;
@@ -731,14 +749,14 @@ static void entry_page(struct request *rq, struct response *rs, const struct sta
 			break;
 		}
 		if (p == posted_p) {
-			ok = part_view(rq, x->self, p, x->slug, posted_v, posted_errors, NULL,
-			               false, &pv[v.nparts]);
+			ok = part_view(rq, x->self, p, posted_v, posted_errors, NULL, false,
+			               &pv[v.nparts]);
 		} else {
 			int found = content_draft_get(rq->app, p->name, x->slug, &d);
 			ok = found >= 0 &&
 			     (found ? content_values_parse(p, d.csv, &vals)
 			            : content_current(c, p, x->slug, &vals)) &&
-			     part_view(rq, x->self, p, x->slug, &vals, NULL, found ? &d : NULL,
+			     part_view(rq, x->self, p, &vals, NULL, found ? &d : NULL,
 			               saved_part && strcmp(saved_part, p->name) == 0,
 			               &pv[v.nparts]);
 			free(d.csv);

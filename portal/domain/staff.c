@@ -16,6 +16,7 @@
 #include "exec/db.h"
 #include "exec/writer.h"
 #include "store/content.h"
+#include "store/content_edit.h"
 #include "store/store.h"
 
 /* Set once before any thread starts (staff_on_sessions_ended), read after. */
@@ -86,9 +87,10 @@ bool staff_organization_exists(struct app *app, const char *organization)
 {
 	if (!organization || !*organization || strlen(organization) > STAFF_LOCATION_MAX)
 		return false;
-	struct content_org o;
-	bool found = content_organization(db_catalog(app), organization, &o) == CONTENT_FOUND;
-	content_org_free(&o);
+	struct content_entry o;
+	bool found =
+	    content_entry(db_catalog(app), "organization", organization, &o) == CONTENT_FOUND;
+	content_entry_free(&o);
 	return found;
 }
 

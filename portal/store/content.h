@@ -1,7 +1,7 @@
 /* content: the repository of content lookups that pages and the API make
  * on the content database besides the search: a service with its
  * organisation, places, phones, languages, costs, respite details and
- * terms; the organisations; the appointment places and topics; the self-check texts (advice,
+ * terms; the appointment places and topics; the self-check texts (advice,
  * the carer's result, the question of a domain). The SQL lives here, so
  * page and API handlers never prepare a statement.
  *
@@ -156,24 +156,6 @@ void content_respite_free(struct content_respite *r);
 
 enum content_result content_respite(struct catalog *c, const char *service_id,
                                     struct content_respite *out);
-
-/* ---- organisations -------------------------------------------------------- */
-
-/* An organisation of the content; id is its slug (x_slugs.csv), the id an
- * aanbieder's account keeps (domain/staff.h). */
-struct content_org {
-	char *id, *name;
-};
-/* Frees the strings of one organisation (not o itself), and zeroes it. */
-void content_org_free(struct content_org *o);
-/* Frees n organisations and the array. */
-void content_orgs_free(struct content_org *o, size_t n);
-
-/* Every organisation, in name order. */
-bool content_organizations(struct catalog *c, struct content_org **out, size_t *n);
-/* The organisation with this id (slug). */
-enum content_result content_organization(struct catalog *c, const char *id,
-                                         struct content_org *out);
 
 /* ---- appointments --------------------------------------------------------- */
 

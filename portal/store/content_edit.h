@@ -74,6 +74,9 @@ bool content_values_parse(const struct content_part *p, const char *csv,
 
 /* ---- entries --------------------------------------------------------------- */
 
+/* The entries of the sociale kaart by slug and name; also the
+ * organisations an aanbieder's account may belong to (domain/staff.h). */
+
 struct content_entry {
 	char *id;           /* the slug */
 	char *name;         /* of the entry; a location's with its address */

@@ -19,6 +19,7 @@
 #include "net/csrf.h"
 #include "net/route.h"
 #include "store/content.h"
+#include "store/content_edit.h"
 #include "web/handlers.h"
 #include "web/page.h"
 #include "web/staff.h"
@@ -39,10 +40,10 @@
 static const struct c_option *organization_options(struct request *rq, const struct staff_user *u,
                                                    size_t *n, bool *ok)
 {
-	struct content_org *orgs = NULL;
+	struct content_entry *orgs = NULL;
 	size_t norgs = 0;
 	*n = 0;
-	if (!content_organizations(db_catalog(rq->app), &orgs, &norgs)) {
+	if (!content_entries(db_catalog(rq->app), "organization", NULL, &orgs, &norgs)) {
 		*ok = false;
 		return NULL;
 	}
@@ -55,7 +56,7 @@ static const struct c_option *organization_options(struct request *rq, const str
 		if (!o[i].value || !o[i].label)
 			o = NULL;
 	}
-	content_orgs_free(orgs, norgs);
+	content_entries_free(orgs, norgs);
 	if (norgs && !o)
 		*ok = false;
 	*n = o ? norgs : 0;
@@ -168,13 +169,13 @@ static const char *places_words(struct request *rq, const struct staff_user *u)
 	if (u->role == STAFF_BEHEERDER)
 		return _("alle wijkwijzers");
 	if (u->role == STAFF_AANBIEDER) {
-		struct content_org o;
+		struct content_entry o;
 		/* an organisation gone from the content shows as its slug */
-		const char *name =
-		    content_organization(db_catalog(rq->app), u->organization, &o) == CONTENT_FOUND
-		        ? arena_strdup(&rq->arena, o.name)
-		        : arena_strdup(&rq->arena, u->organization);
-		content_org_free(&o);
+		const char *name = content_entry(db_catalog(rq->app), "organization",
+		                                 u->organization, &o) == CONTENT_FOUND
+		                       ? arena_strdup(&rq->arena, o.name)
+		                       : arena_strdup(&rq->arena, u->organization);
+		content_entry_free(&o);
 		return name;
 	}
 	struct sb *w = arena_sb(&rq->arena, 128);

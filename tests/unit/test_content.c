@@ -9,6 +9,7 @@
 #include "base/sb.h"
 #include "store/catalog.h"
 #include "store/content.h"
+#include "store/content_edit.h"
 #include "unit.h"
 
 /* The first column of the first row of sql (with a in ?1), or -1. */
@@ -54,20 +55,20 @@ static bool nearest_first(const struct content_place *p, size_t n)
 
 static void check_organizations(struct catalog *c, sqlite3 *db)
 {
-	struct content_org o;
-	CHECK(content_organization(c, "humanitas-onder-dak", &o) == CONTENT_FOUND);
+	struct content_entry o;
+	CHECK(content_entry(c, "organization", "humanitas-onder-dak", &o) == CONTENT_FOUND);
 	CHECK_STR(o.id, "humanitas-onder-dak");
 	CHECK_STR(o.name, "Humanitas Onder Dak");
-	content_org_free(&o);
+	content_entry_free(&o);
 	CHECK(o.id == NULL && o.name == NULL); /* freed and zeroed */
 	/* the slug, not the uuid of the CSV */
-	CHECK(content_organization(c, "3495e324-62f5-5cc8-ab6d-aa74b88481eb", &o) ==
+	CHECK(content_entry(c, "organization", "3495e324-62f5-5cc8-ab6d-aa74b88481eb", &o) ==
 	          CONTENT_MISSING &&
 	      o.id == NULL);
-	CHECK(content_organization(c, NULL, &o) == CONTENT_MISSING);
-	struct content_org *v = NULL;
+	CHECK(content_entry(c, "organization", NULL, &o) == CONTENT_MISSING);
+	struct content_entry *v = NULL;
 	size_t n = 0;
-	CHECK(content_organizations(c, &v, &n));
+	CHECK(content_entries(c, "organization", NULL, &v, &n));
 	CHECK(n > 1 && (long)n == raw_long(db, "SELECT count(*) FROM organizations", NULL));
 	bool sorted = true, found = false;
 	for (size_t i = 0; i < n; i++) {
@@ -75,7 +76,7 @@ static void check_organizations(struct catalog *c, sqlite3 *db)
 		found = found || strcmp(v[i].id, "humanitas-onder-dak") == 0;
 	}
 	CHECK(sorted && found);
-	content_orgs_free(v, n);
+	content_entries_free(v, n);
 }
 
 static void check_places(struct catalog *c, sqlite3 *db)

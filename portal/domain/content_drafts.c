@@ -143,20 +143,27 @@ struct discard_args {
 	long long id;
 };
 
+int content_draft_find(struct app *app, long long id, struct content_draft *out)
+{
+	*out = (struct content_draft){0};
+	sqlite3_stmt *st = store_stmt(db_bookings(app), "SELECT " DRAFT_COLUMNS " WHERE d.id = ?1");
+	if (!st)
+		return -1;
+	int rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+	int r = rc == SQLITE_ROW ? (load_draft(st, out) ? 1 : -1) : rc == SQLITE_DONE ? 0 : -1;
+	sqlite3_reset(st);
+	return r;
+}
+
 static int discard_write(struct app *app, void *arg)
 {
 	const struct discard_args *a = arg;
 	struct content_draft d;
-	sqlite3_stmt *st = store_stmt(db_bookings(app), "SELECT " DRAFT_COLUMNS " WHERE d.id = ?1");
-	if (!st)
-		return -1;
-	int rc = sqlite3_bind_int64(st, 1, a->id) == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
-	bool found = rc == SQLITE_ROW && load_draft(st, &d);
-	sqlite3_reset(st);
-	if (!found)
-		return rc == SQLITE_DONE ? 0 : -1;
+	int found = content_draft_find(app, a->id, &d);
+	if (found < 1)
+		return found;
 	free(d.csv);
-	st = store_stmt(db_bookings(app), "DELETE FROM content_draft WHERE id = ?1");
+	sqlite3_stmt *st = store_stmt(db_bookings(app), "DELETE FROM content_draft WHERE id = ?1");
 	bool ok =
 	    st && sqlite3_bind_int64(st, 1, a->id) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
 	if (st)

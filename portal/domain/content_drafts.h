@@ -37,10 +37,11 @@ void content_drafts_free(struct content_draft *d, size_t n);
 /* Saves (or replaces) the draft of part of target, by u. */
 bool content_draft_save(struct app *app, const struct staff_user *u, const char *part,
                         const char *target, const char *csv);
-/* The draft of part of target: 1 found (out's csv is the caller's to free
- * with content_drafts_free(out, 1)... or free(out->csv)), 0 none, -1 error. */
+/* The draft of part of target, or the draft with id: 1 found (out->csv is
+ * the caller's to free()), 0 none, -1 error. */
 int content_draft_get(struct app *app, const char *part, const char *target,
                       struct content_draft *out);
+int content_draft_find(struct app *app, long long id, struct content_draft *out);
 /* Every draft, oldest first; *out is the caller's (content_drafts_free). */
 bool content_drafts_list(struct app *app, struct content_draft **out, size_t *n);
 /* Throws away draft id, by u: 1 done, 0 no such draft, -1 error. */

@@ -611,9 +611,12 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
 	return remove(path);
 }
 
-/* Applies every change to the content folder dir, exported from db. */
-static bool apply_changes(sqlite3 *db, const char *dir, const struct content_change *changes,
-                          size_t n, const char *today, char *err, size_t errlen)
+/* Applies every change to the content folder dir, exported from db. A
+ * change of an entry no longer in the content, or unreadable, is refused;
+ * a file that cannot be written is a failure. */
+static enum content_built apply_changes(sqlite3 *db, const char *dir,
+                                        const struct content_change *changes, size_t n,
+                                        const char *today, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct content_part *p = content_part_find(changes[i].part);
@@ -621,13 +624,13 @@ static bool apply_changes(sqlite3 *db, const char *dir, const struct content_cha
 		if (!p || !entry_uuid(db, p->entity, changes[i].target, uuid, sizeof(uuid))) {
 			snprintf(err, errlen, "the change %s of %s is about nothing in the content",
 			         changes[i].part, changes[i].target);
-			return false;
+			return CONTENT_BUILD_REFUSED;
 		}
 		struct content_values vals;
 		if (p->file && !content_values_parse(p, changes[i].csv, &vals)) {
 			snprintf(err, errlen, "the change %s of %s cannot be read", p->name,
 			         changes[i].target);
-			return false;
+			return CONTENT_BUILD_REFUSED;
 		}
 		bool ok = !p->file || patch_file(dir, p, p->by_slug ? changes[i].target : uuid,
 		                                 &vals, err, errlen);
@@ -640,9 +643,9 @@ static bool apply_changes(sqlite3 *db, const char *dir, const struct content_cha
 		     patch_file(dir, &checked_part, uuid, &checked, err, errlen);
 		content_values_free(&checked);
 		if (!ok)
-			return false;
+			return CONTENT_BUILD_FAILED;
 	}
-	return true;
+	return CONTENT_BUILT;
 }
 
 enum content_built content_build(const char *content_dir, const char *localedir,
@@ -667,16 +670,15 @@ enum content_built content_build(const char *content_dir, const char *localedir,
 		snprintf(err, errlen, "%s: %s", db_path, db ? sqlite3_errmsg(db) : "cannot open");
 		ok = false;
 	}
-	ok = ok && apply_changes(db, tmp, changes, n, today, err, errlen);
+	enum content_built r =
+	    ok ? apply_changes(db, tmp, changes, n, today, err, errlen) : CONTENT_BUILD_FAILED;
 	sqlite3_close(db);
 	/* the import writes a temporary file and renames it over content.db
-	   only when every file was good */
-	/* the import indexes every language, switching this thread's */
+	   only when every file was good; it indexes every language, switching
+	   this thread's */
 	const struct i18n_lang *lang = i18n_current();
-	enum content_built r = !ok ? CONTENT_BUILD_FAILED
-	                       : content_import(tmp, db_path, localedir, err, errlen)
-	                           ? CONTENT_BUILT
-	                           : CONTENT_BUILD_REFUSED;
+	if (r == CONTENT_BUILT && !content_import(tmp, db_path, localedir, err, errlen))
+		r = CONTENT_BUILD_REFUSED;
 	i18n_use(lang);
 	if (made && nftw(tmp, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
 		fprintf(stderr, "wijkwijzer: cannot remove %s: %s\n", tmp, strerror(errno));

@@ -915,6 +915,21 @@ static bool check_cutoff(char before[11])
 
 /* ---- the overview and publishing ---------------------------------------------------- */
 
+/* The part and the entry a draft is about (e zeroed when the entry is
+ * gone from the content), and whether me may see and throw it away: the
+ * entry's organisation's editors; a draft of a gone entry only a beheerder,
+ * so that it does not stop every publication. */
+static bool draft_visible(struct request *rq, const struct staff_user *me,
+                          const struct content_draft *d, const struct content_part **p,
+                          struct content_entry *e)
+{
+	*p = content_part_find(d->part);
+	*e = (struct content_entry){0};
+	if (*p && content_entry(db_catalog(rq->app), (*p)->entity, d->target, e) == CONTENT_FOUND)
+		return staff_may_edit(me, e->organization);
+	return me->role == STAFF_BEHEERDER;
+}
+
 static void home_page(struct request *rq, struct response *rs, const struct staff_user *me,
                       const char *notice, const char *error, const char *detail)
 {
@@ -940,15 +955,13 @@ static void home_page(struct request *rq, struct response *rs, const struct staf
 	struct content_draft_row *rows = nd ? arena_alloc(&rq->arena, nd * sizeof(*rows)) : NULL;
 	ok = ok && (!nd || rows);
 	for (size_t i = 0; ok && i < nd; i++) {
-		const struct content_part *p = content_part_find(d[i].part);
+		const struct content_part *p;
 		struct content_entry e;
-		if (!p || content_entry(c, p->entity, d[i].target, &e) != CONTENT_FOUND)
-			continue; /* an entry gone from the content: publishing reports it */
-		if (staff_may_edit(me, e.organization))
+		if (draft_visible(rq, me, &d[i], &p, &e))
 			rows[v.ndrafts++] = (struct content_draft_row){
-			    .entry = arena_strdup(&rq->arena, e.name),
-			    .href = entry_href(rq, p->entity, e.id),
-			    .part = part_title(p->name),
+			    .entry = arena_strdup(&rq->arena, e.id ? e.name : d[i].target),
+			    .href = e.id ? entry_href(rq, p->entity, e.id) : NULL,
+			    .part = p ? part_title(p->name) : d[i].part,
 			    .who = arena_strdup(&rq->arena, d[i].account),
 			    .when = stamp_words(rq, d[i].updated_at),
 			    .discard_action =
@@ -1065,28 +1078,17 @@ void handle_staff_content_discard(struct request *rq, struct response *rs)
 		return;
 	}
 	/* an aanbieder throws away only drafts of its own organisation */
-	struct content_draft *d = NULL;
-	size_t nd = 0;
-	bool mine = false, found = false;
-	if (!content_drafts_list(rq->app, &d, &nd)) {
-		page_error(rq, rs, 503, "unavailable", _(PAGE_UNAVAILABLE));
-		return;
-	}
-	for (size_t i = 0; i < nd; i++) {
-		if (d[i].id != id)
-			continue;
-		const struct content_part *p = content_part_find(d[i].part);
-		struct content_entry e = {0};
-		found = true;
-		mine = me.role == STAFF_BEHEERDER ||
-		       (p &&
-		        content_entry(db_catalog(rq->app), p->entity, d[i].target, &e) ==
-		            CONTENT_FOUND &&
-		        staff_may_edit(&me, e.organization));
+	struct content_draft d;
+	int found = content_draft_find(rq->app, id, &d);
+	bool mine = false;
+	if (found == 1) {
+		const struct content_part *p;
+		struct content_entry e;
+		mine = draft_visible(rq, &me, &d, &p, &e);
 		content_entry_free(&e);
+		free(d.csv);
 	}
-	content_drafts_free(d, nd);
-	int r = found && mine ? content_draft_discard(rq->app, &me, id) : found ? -2 : 0;
+	int r = found < 1 ? found : mine ? content_draft_discard(rq->app, &me, id) : -2;
 	if (r == 1 && page_redirect(rs, rq, "/medewerker/inhoud?weggegooid=1"))
 		return;
 	if (r == 0)

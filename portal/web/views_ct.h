@@ -62,7 +62,7 @@ struct content_entry_view {
 
 /* a draft on staff_content.html */
 struct content_draft_row {
-	const char *entry, *href; /* the entry's name and editor */
+	const char *entry, *href; /* the entry's name and editor (NULL: gone from the content) */
 	const char *part;         /* the part in words */
 	const char *who, *when;
 	const char *discard_action;

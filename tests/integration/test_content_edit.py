@@ -433,6 +433,27 @@ def refused_publication(server, content, jar):
     discard_all(server, jar)
 
 
+def gone_entry(server, jar):
+    """A draft of an entry no longer in the content (the files changed
+    under it): the beheerder sees it, unlinked; publishing refuses it by
+    name (422) and it can be thrown away, so it blocks nothing."""
+    c = sqlite3.connect(os.path.join(server.data, "wijkwijzer.db"))
+    with c:
+        admin = c.execute("SELECT id FROM staff_user WHERE name = ?", (ADMIN,)).fetchone()[0]
+        c.execute("INSERT INTO content_draft(part, target, payload, account_id, updated_at) "
+                  "VALUES ('service_checked', 'bestaat-niet-meer', '', ?, '2026-12-07T08:00:00Z')", (admin,))
+    c.close()
+    st, _, home = server.get(EDIT, jar)
+    check(st == 200 and "bestaat-niet-meer" in home, "the overview lists the draft of the gone entry")
+    check('href="/nl/medewerker/inhoud/voorziening/bestaat-niet-meer"' not in home,
+          "without a link to an editor that would say 404")
+    st, _, body = publish(server, jar)
+    detail = re.search(r'class="error-summary".*?<code>(.*?)</code>', body, re.S)
+    check(st == 422 and detail and "bestaat-niet-meer" in detail.group(1),
+          f"publishing refuses it by name: {st} {detail.group(1) if detail else ''}")
+    check(discard_all(server, jar) == 1 and not drafts(server), "the beheerder throws it away")
+
+
 def provider(server, jar_admin):
     jar = login(server, PROVIDER, PROVIDER_PW)
     st, _, home = server.get(EDIT, jar)
@@ -564,6 +585,7 @@ def test_content_editor(server, binary, sanitizer):
                          ("validation", lambda: discard(s, jar, validation(s, content, jar))),
                          ("publish under load", lambda: hammer_while_publishing(s, jar)),
                          ("refused publication", lambda: refused_publication(s, content, jar)),
+                         ("gone entry", lambda: gone_entry(s, jar)),
                          ("aanbieder", lambda: provider(s, jar)),
                          ("csrf", lambda: csrf(s, jar)),
                          ("checked", lambda: checked_and_six_months(s, content, jar)),

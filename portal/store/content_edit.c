@@ -579,11 +579,9 @@ static bool patch_file(const char *dir, const struct content_part *p, const char
 	sb_init(&out, (size_t)CONTENT_MAX_LINE * 4);
 	bool ok = sb_appendf(&path, "%s/%s", dir, p->file);
 	if (ok && access(sb_str(&path), F_OK) != 0) {
-		/* an optional file the export left out: its header only */
-		sb_appendf(&data, "%s", p->key);
-		for (size_t i = 0; i < content_part_ncols(p); i++)
-			sb_appendf(&data, ",%s", p->columns[i]);
-		sb_putc(&data, '\n');
+		/* an optional file the export left out: its header only, in the
+		   order the import wants */
+		ok = content_file_header(p->file, &data);
 	} else if (ok) {
 		ok = content_read_file(sb_str(&path), &data, err, errlen);
 	}

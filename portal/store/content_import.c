@@ -673,6 +673,18 @@ bool content_column_required(const char *file, const char *column)
 	return c && (c->flags & REQ);
 }
 
+bool content_file_header(const char *file, struct sb *out)
+{
+	for (size_t i = 0; i < NFILES; i++) {
+		if (strcmp(files[i].path, file) != 0)
+			continue;
+		for (size_t k = 0; k < ncols(&files[i]); k++)
+			sb_appendf(out, "%s%s", k ? "," : "", files[i].cols[k].name);
+		return sb_putc(out, '\n');
+	}
+	return false;
+}
+
 int content_column_decimals(const char *file, const char *column)
 {
 	const struct column *c = spec_column(file, column);

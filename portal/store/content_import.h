@@ -78,6 +78,9 @@ enum content_problem {
 enum content_problem content_check_value(const char *file, const char *column, const char *value);
 /* True when the import requires the column. */
 bool content_column_required(const char *file, const char *column);
+/* The header line of a content file ("catalog/x_checked.csv"), as the
+ * import wants it: its columns in order. */
+bool content_file_header(const char *file, struct sb *out);
 /* The decimals the files write a number column with (2 for an amount,
  * 5 for a coordinate), 0 for any other column. */
 int content_column_decimals(const char *file, const char *column);

@@ -39,13 +39,23 @@ WORKER, WORKER_PW = "inhoud.medewerker", "medewerker-wachtwoord-inhoud-1"
 # ---- a server on a copy of the content ------------------------------------
 
 @contextlib.contextmanager
-def content_server(binary, sanitizer):
-    """A server of its own on a copy of build/content, with a beheerder, an
-    aanbieder of humanitas-onder-dak and a medewerker; yields (server,
-    the content folder)."""
+def content_server(binary, sanitizer, without=None):
+    """A server of its own on a copy of build/content (or on the demo
+    content imported without the optional file `without`), with a
+    beheerder, an aanbieder of humanitas-onder-dak and a medewerker;
+    yields (server, the content folder)."""
     d = tempfile.mkdtemp(prefix="ww-content-edit-")
     content = os.path.join(d, "content")
-    shutil.copytree(BUILT, content)
+    if without:
+        src = os.path.join(d, "src")
+        shutil.copytree(os.path.join(REPO, "content"), src)
+        os.remove(os.path.join(src, without))
+        os.makedirs(content)
+        p = subprocess.run([IMPORT, src, os.path.join(content, "content.db"),
+                            "--locale", os.path.join(REPO, "build", "locale")], capture_output=True, text=True)
+        check(p.returncode == 0, f"the content without {without}: {p.stderr}")
+    else:
+        shutil.copytree(BUILT, content)
     s = harness.Server(binary, sanitizer=sanitizer, extra=["--content", content])
     try:
         for name, pw, role in ((ADMIN, ADMIN_PW, "beheerder"), (WORKER, WORKER_PW, "medewerker")):
@@ -596,3 +606,21 @@ def test_content_editor(server, binary, sanitizer):
                 import traceback
                 traceback.print_exc()
                 check(False, f"content edit: {name} raised")
+
+
+def test_content_without_checked_dates(server, binary, sanitizer):
+    """Content from elsewhere without the optional x_checked.csv: publishing
+    writes the file anew, with the header the import wants."""
+    with content_server(binary, sanitizer, without="catalog/x_checked.csv") as (s, content):
+        check(db_rows(content, "SELECT count(*) FROM x_checked") == [(0,)], "no checked dates at first")
+        jar = login(s, ADMIN, ADMIN_PW)
+        st, _, ed = s.get(entry_path("organisatie", "humanitas-onder-dak"), jar)
+        check(st == 200 and "Nog nooit gecontroleerd" in ed, f"the editor says it was never checked: {st}")
+        action, fields = simple_form(ed, entry_path("organisatie", "humanitas-onder-dak"))
+        st, _, body = post_form(s, action, fields, headers=jar)
+        check(st == 303, f"Alles klopt nog: {st}")
+        st, _, body = publish(s, jar)
+        check(st == 303, f"published: {st} {error_summary(body)}")
+        rows = db_rows(content, "SELECT link_entity, checked_on FROM x_checked")
+        check(rows == [("organization", TODAY)], f"the one checked date: {rows}")
+

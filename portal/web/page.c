@@ -303,3 +303,10 @@ const char *page_day(struct request *rq, const char *s)
 		return NULL;
 	return arena_printf(&rq->arena, "%04d-%02d-%02d", y, m, d);
 }
+
+const char *page_checked_on(struct request *rq, const char *iso)
+{
+	const char *d = page_date_long(rq, iso);
+	/* TRANSLATORS: %s is a date, "12 maart 2026" */
+	return d ? arena_printf(&rq->arena, _("Laatst gecontroleerd op %s."), d) : NULL;
+}

@@ -54,6 +54,9 @@ const char *page_day(struct request *rq, const char *s);
 /* "12 maart 2026" for "2026-03-12" in the request's language, from its
  * arena; NULL for anything else. */
 const char *page_date_long(struct request *rq, const char *iso);
+/* "Laatst gecontroleerd op 12 maart 2026." for an entry of the sociale
+ * kaart checked on iso; NULL without a date. */
+const char *page_checked_on(struct request *rq, const char *iso);
 
 struct qr_view;
 /* The view of qr.html for a QR code of an absolute URL, with a caption

@@ -98,10 +98,7 @@ void handle_service(struct request *rq, struct response *rs)
 	    .when = &none,
 	    .kiosk = rq->kiosk,
 	};
-	const char *checked = page_date_long(rq, svc.checked_on);
-	/* TRANSLATORS: %s is a date, "12 maart 2026" */
-	v.checked =
-	    checked ? arena_printf(&rq->arena, _("Laatst gecontroleerd op %s."), checked) : NULL;
+	v.checked = page_checked_on(rq, svc.checked_on);
 	bool ok = page_link_buf(v.book_href, sizeof(v.book_href), rq, "/afspraak");
 	/* the search it came from: the query and the place stay in the URL,
 	   as on the search page (the access log never writes a query) */

@@ -280,14 +280,6 @@ static const char *stamp_words(struct request *rq, const char *utc)
 	return sb_str(w);
 }
 
-static const char *checked_words(struct request *rq, const char *checked_on)
-{
-	const char *d = page_date_long(rq, checked_on);
-	/* TRANSLATORS: %s is a date, "12 maart 2026" */
-	return d ? arena_printf(&rq->arena, _("Laatst gecontroleerd op %s."), d)
-	         : _("Nog nooit gecontroleerd.");
-}
-
 /* What the page says about a field's value that the import would refuse. */
 static const char *problem_words(enum content_problem p)
 {
@@ -729,13 +721,15 @@ static void entry_page(struct request *rq, struct response *rs, const struct sta
 	    .nav = staff_nav_of(rq, me, STAFF_NAV_CONTENT),
 	    .kind = _(entity_words[ei].kind),
 	    .name = x->e.name,
-	    .checked = checked_words(rq, x->e.checked_on),
+	    .checked = page_checked_on(rq, x->e.checked_on),
 	    .checked_action = x->self,
 	    .checked_csrf = csrf_token_of(rq, FORM_ENTRY),
 	    .checked_part = arena_printf(&rq->arena, "%s_checked", x->entity),
 	    .back = page_href(rq, "/medewerker/inhoud"),
 	    .parts = pv,
 	};
+	if (!v.checked)
+		v.checked = _("Nog nooit gecontroleerd.");
 	bool ok = pv && v.nav && v.checked_csrf && v.checked_part && v.back;
 	if (ok && saved_part && strcmp(saved_part, v.checked_part) == 0)
 		v.checked_saved = _("Genoteerd als concept: na het publiceren staat de datum van "

@@ -82,6 +82,9 @@
 	" 'fees_description', s.fees_description," \
 	" 'eligibility_description', s.eligibility_description," \
 	" 'minimum_age', s.minimum_age, 'maximum_age', s.maximum_age," \
+	/* HSDS: "the date that the information about the service was last \
+	   checked" (x_checked.csv) */ \
+	" 'assured_date', (SELECT k.checked_on FROM x_checked k WHERE k.link_id = s.uuid)," \
 	" 'organization', json(" ORGANIZATION ")," \
 	" 'phones', " PHONES("service_id", "s.id") "," \
 	" 'schedules', " SCHEDULES("service_id", "s.id") "," \

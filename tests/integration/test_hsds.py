@@ -244,6 +244,11 @@ def test_endpoints(server, binary, sanitizer):
         v.page(data, "service", f"/hsds/services?page={page}")
         seen += [s["id"] for s in data["contents"]]
     check(len(seen) == total == len(set(seen)), f"the pages hold every service once ({len(seen)}/{total})")
+    # assured_date: when the entry was last checked (x_checked.csv)
+    checked = {r["link_id"]: r["checked_on"] for r in read_csv(os.path.join(CATALOG, "x_checked.csv"))
+               if r["link_entity"] == "service"}
+    wrong = [s["id"] for s in first["contents"] if s.get("assured_date") != checked.get(s["id"])]
+    check(first["contents"] and not wrong, f"each service's assured_date is its x_checked date: {wrong[:3]}")
     st, past = get_json(server, f"/hsds/services?page={first['total_pages'] + 1}")
     check(st == 200 and past["empty"] and past["size"] == 0, "a page past the end is empty")
     for sid in seen[:20]:

@@ -417,6 +417,25 @@ enum content_result content_entry(struct catalog *c, const char *entity, const c
 	return CONTENT_FOUND;
 }
 
+#define UNCHECKED(table)                                                                           \
+	"(SELECT count(*) FROM " table " x LEFT JOIN x_checked k ON k.link_id = x.uuid WHERE "     \
+	"k.checked_on IS NULL OR k.checked_on < ?1)"
+
+bool content_unchecked_count(struct catalog *c, const char *before, size_t *n)
+{
+	sqlite3_stmt *st =
+	    store_stmt(catalog_store(c), "SELECT " UNCHECKED("organizations") " + " UNCHECKED(
+	                                     "services") " + " UNCHECKED("locations"));
+	if (!st)
+		return false;
+	bool ok = sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC) == SQLITE_OK &&
+	          sqlite3_step(st) == SQLITE_ROW;
+	if (ok)
+		*n = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return ok;
+}
+
 bool content_unchecked(struct catalog *c, const char *entity, const char *before,
                        struct content_entry **out, size_t *n)
 {

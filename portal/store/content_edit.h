@@ -96,6 +96,8 @@ enum content_result content_entry(struct catalog *c, const char *entity, const c
  * never, oldest first. */
 bool content_unchecked(struct catalog *c, const char *entity, const char *before,
                        struct content_entry **out, size_t *n);
+/* How many entries of any kind content_unchecked would give. */
+bool content_unchecked_count(struct catalog *c, const char *before, size_t *n);
 
 /* ---- publishing ------------------------------------------------------------ */
 

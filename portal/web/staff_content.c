@@ -981,13 +981,7 @@ static void home_page(struct request *rq, struct response *rs, const struct staf
 		size_t total = 0;
 		char before[11];
 		ok = check_cutoff(before);
-		for (int k = 0; ok && k < 3; k++) {
-			struct content_entry *list = NULL;
-			size_t n = 0;
-			ok = content_unchecked(c, entity_words[k].entity, before, &list, &n);
-			total += n;
-			content_entries_free(list, n);
-		}
+		ok = ok && content_unchecked_count(c, before, &total);
 		v.unchecked_href = page_href(rq, "/medewerker/inhoud/controleren");
 		/* TRANSLATORS: %zu is a number of entries of the sociale kaart */
 		v.unchecked_text =

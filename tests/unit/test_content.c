@@ -77,6 +77,19 @@ static void check_organizations(struct catalog *c, sqlite3 *db)
 	}
 	CHECK(sorted && found);
 	content_entries_free(v, n);
+	/* the six-month list's count is the length of its lists */
+	size_t count = 0, total = 0;
+	const char *kinds[] = {"organization", "service", "location"};
+	CHECK(content_unchecked_count(c, "2026-06-01", &count));
+	for (size_t k = 0; k < 3; k++) {
+		CHECK(content_unchecked(c, kinds[k], "2026-06-01", &v, &n));
+		for (size_t i = 0; i < n; i++)
+			CHECK(!v[i].checked_on || strcmp(v[i].checked_on, "2026-06-01") < 0);
+		total += n;
+		content_entries_free(v, n);
+	}
+	CHECK(count > 0 && count == total);
+	CHECK(content_unchecked_count(c, "2000-01-01", &count) && count == 0);
 }
 
 static void check_places(struct catalog *c, sqlite3 *db)
